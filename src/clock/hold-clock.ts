@@ -1,0 +1,145 @@
+/**
+ * The legal clock of a detainer hold (shared/design/hold-clock.md). Pure functions over
+ * epoch milliseconds (UTC instants); Luxon is used only to find local calendar days in
+ * the facility's IANA zone. No framework imports here.
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { federalHolidayOn } from './federal-holidays.js';
+
+export const POLICIES = ['federal-48-business-hours', 'calendar-48-hours', 'no-hold'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+export const DETAINER_FORMS = ['I-247A', 'I-247D', 'I-247N', 'I-247X', 'I-247', 'other'] as const;
+export type DetainerForm = (typeof DETAINER_FORMS)[number];
+
+export const WARRANT_KINDS = ['none', 'administrative', 'judicial'] as const;
+export type WarrantKind = (typeof WARRANT_KINDS)[number];
+
+/** The rules a facility applies to holds, as in force at one instant. */
+export interface HoldRules {
+  timeZone: string;
+  policy: PolicyName;
+  holdHours: number;
+  /** Facility closures (ISO dates) excluded like federal holidays under the business-hours policy. */
+  extraHolidays: readonly string[];
+  requireJudicialWarrant: boolean;
+}
+
+/** The canonical IANA name of a region zone ("america/chicago" -> "America/Chicago"), or null if unknown. */
+export function canonicalTimeZone(zone: string): string | null {
+  // IANAZone.isValidZone accepts fixed offsets like "UTC+3" too; a facility names a real region.
+  if (!IANAZone.isValidZone(zone) || !(zone.includes('/') || zone.toUpperCase() === 'UTC')) return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
+export const isValidTimeZone = (zone: string): boolean => canonicalTimeZone(zone) !== null;
+
+const HOUR_MS = 3_600_000;
+
+/** Why a local calendar day does not count under the business-hours policy, or null if it counts. */
+export function excludedDayReason(isoDate: string, extraHolidays: ReadonlySet<string> | readonly string[]): string | null {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  if (dow === 6) return 'Saturday';
+  if (dow === 0) return 'Sunday';
+  const holiday = federalHolidayOn(isoDate);
+  if (holiday) return holiday.observed === holiday.actual ? holiday.name : `${holiday.name} (observed)`;
+  const extra = extraHolidays instanceof Set ? extraHolidays.has(isoDate) : (extraHolidays as readonly string[]).includes(isoDate);
+  return extra ? 'facility holiday' : null;
+}
+
+interface LocalDay {
+  isoDate: string;
+  /** The instant the local day started, or the segment start if the walk began mid-day. */
+  fromMs: number;
+  /** The next local midnight. */
+  toMs: number;
+}
+
+/** Local calendar days from `startMs` on, the first one cut at `startMs`. */
+function* localDays(startMs: number, timeZone: string): Generator<LocalDay> {
+  let cursor = DateTime.fromMillis(startMs, { zone: timeZone });
+  for (;;) {
+    const next = cursor.startOf('day').plus({ days: 1 }).startOf('day');
+    yield { isoDate: cursor.toISODate()!, fromMs: cursor.toMillis(), toMs: next.toMillis() };
+    cursor = next;
+  }
+}
+
+/**
+ * The earliest instant at which `amountMs` of time has been counted from `startMs`,
+ * counting only local days that are not excluded (weekends, observed federal holidays,
+ * the facility's extra holidays). Counted time is real elapsed time, so DST days count
+ * 23 or 25 hours.
+ */
+export function addBusinessTime(startMs: number, amountMs: number, timeZone: string, extraHolidays: readonly string[]): number {
+  if (amountMs <= 0) return startMs;
+  const extra = new Set(extraHolidays);
+  let remaining = amountMs;
+  for (const day of localDays(startMs, timeZone)) {
+    if (excludedDayReason(day.isoDate, extra) !== null) continue;
+    const available = day.toMs - day.fromMs;
+    if (remaining <= available) return day.fromMs + remaining;
+    remaining -= available;
+  }
+  throw new Error('unreachable');
+}
+
+/** Time counted between two instants under the business-hours rule (0 if end <= start). */
+export function businessTimeBetween(startMs: number, endMs: number, timeZone: string, extraHolidays: readonly string[]): number {
+  if (endMs <= startMs) return 0;
+  const extra = new Set(extraHolidays);
+  let counted = 0;
+  for (const day of localDays(startMs, timeZone)) {
+    if (day.fromMs >= endMs) break;
+    if (excludedDayReason(day.isoDate, extra) === null) counted += Math.min(day.toMs, endMs) - day.fromMs;
+  }
+  return counted;
+}
+
+/** The local days between two instants that did not count, with the reason for each. */
+export function excludedDaysBetween(
+  startMs: number,
+  endMs: number,
+  timeZone: string,
+  extraHolidays: readonly string[],
+): Array<{ date: string; reason: string }> {
+  const extra = new Set(extraHolidays);
+  const out: Array<{ date: string; reason: string }> = [];
+  for (const day of localDays(startMs, timeZone)) {
+    if (day.fromMs >= endMs) break;
+    const reason = excludedDayReason(day.isoDate, extra);
+    if (reason !== null) out.push({ date: day.isoDate, reason });
+  }
+  return out;
+}
+
+/** Does this detainer authorise any hold at all under these rules? */
+export function authorisesHold(rules: HoldRules, form: DetainerForm, warrant: WarrantKind | null): boolean {
+  if (rules.policy === 'no-hold') return false;
+  if (form === 'I-247N') return false;
+  if (rules.requireJudicialWarrant && warrant !== 'judicial') return false;
+  return true;
+}
+
+/** The deadline under the policy alone (before any cancellation). */
+export function policyDeadline(clockStartedAtMs: number, rules: HoldRules, form: DetainerForm, warrant: WarrantKind | null): number {
+  if (!authorisesHold(rules, form, warrant)) return clockStartedAtMs;
+  const holdMs = rules.holdHours * HOUR_MS;
+  switch (rules.policy) {
+    case 'calendar-48-hours':
+      return clockStartedAtMs + holdMs;
+    case 'federal-48-business-hours':
+      return addBusinessTime(clockStartedAtMs, holdMs, rules.timeZone, rules.extraHolidays);
+    default:
+      return clockStartedAtMs;
+  }
+}
+
+/** Time counted so far under the policy: business time for the federal rule, real time otherwise. */
+export function countedTime(clockStartedAtMs: number, untilMs: number, rules: HoldRules): number {
+  if (rules.policy === 'federal-48-business-hours') {
+    return businessTimeBetween(clockStartedAtMs, untilMs, rules.timeZone, rules.extraHolidays);
+  }
+  return Math.max(0, untilMs - clockStartedAtMs);
+}
