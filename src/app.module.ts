@@ -1,0 +1,30 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { AppConfig } from './app-config.js';
+import { AuthModule } from './auth/auth.module.js';
+import { Clock } from './common/clock.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EventsModule } from './events/events.module.js';
+import { FacilitiesModule } from './facilities/facilities.module.js';
+import { HealthController } from './health/health.controller.js';
+import { HoldsModule } from './holds/holds.module.js';
+
+/** Configuration and the clock, available everywhere. */
+@Global()
+@Module({})
+class CoreModule {
+  static with(config: AppConfig, clock: Clock): DynamicModule {
+    const providers: Provider[] = [{ provide: AppConfig, useValue: config }, { provide: Clock, useValue: clock }];
+    return { module: CoreModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.with(config, clock), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from './app-config.js';
+import { AppModule } from './app.module.js';
+import { Clock } from './common/clock.js';
+import { HttpErrorFilter } from './common/http-exception.filter.js';
+
+export interface CreateAppOptions {
+  clock?: Clock;
+  /** false silences Nest's logger (tests). */
+  logger?: false | undefined;
+}
+
+/** Build the app (used by main.ts and by the tests, so both run the same wiring). */
+export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts.clock), {
+    bodyParser: false,
+    logger: opts.logger === false ? false : undefined,
+  });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Detainer Monitor')
+      .setDescription('Keeps immigration detainer holds within the legal limit, and proves it. See README.md.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+export async function startServer(config: AppConfig): Promise<INestApplication> {
+  const app = await createApp(config);
+  await app.listen(config.port);
+  new Logger('http').log(`Detainer Monitor listening on http://localhost:${config.port} (API docs at /api/docs)`);
+  return app;
+}

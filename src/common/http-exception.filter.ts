@@ -1,0 +1,68 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, type ErrorCode } from './domain-error.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  database_unavailable: 503,
+};
+
+/** Postgres and driver failures that mean "the database cannot be reached right now". */
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e.code)) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message ?? '');
+}
+
+/**
+ * The one place errors become HTTP answers: domain codes map to statuses, framework
+ * HTTP errors keep theirs, anything else is a 500 whose details go to the log only.
+ * Answers never carry stack traces.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('errors');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    if (err instanceof DomainError) {
+      res.status(STATUS[err.code]).json({ statusCode: STATUS[err.code], error: err.code, message: err.message, ...err.details });
+      return;
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
+      res.status(status).json({ statusCode: status, error: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message) });
+      return;
+    }
+    // Express body-parser errors (bad JSON, too large, bad encoding) carry a status and a type.
+    const bp = err as { status?: number; type?: string; message?: string };
+    if (typeof bp?.status === 'number' && bp.status >= 400 && bp.status < 500) {
+      const message = bp.type === 'entity.parse.failed' ? 'body: not valid JSON' : bp.type === 'entity.too.large' ? 'body: request body is too large' : (bp.message ?? 'bad request');
+      res.status(bp.status).json({ statusCode: bp.status, error: codeForStatus(bp.status), message, errors: [{ field: 'body', message }] });
+      return;
+    }
+    if (isDatabaseDown(err)) {
+      this.log.error(`database unavailable: ${(err as Error).message}`);
+      res.status(503).json({ statusCode: 503, error: 'database_unavailable', message: 'The database is unavailable; nothing was stored. Retry later.' });
+      return;
+    }
+    this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    res.status(500).json({ statusCode: 500, error: 'internal_error', message: 'Internal error; it has been logged.' });
+  }
+}
+
+function codeForStatus(status: number): string {
+  const known = Object.entries(STATUS).find(([, s]) => s === status);
+  return known ? known[0] : status >= 500 ? 'internal_error' : 'bad_request';
+}

@@ -1,0 +1,46 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { Initial1764000000000 } from '../../migrations/1764000000000-Initial.js';
+import { ENTITIES } from './entities.js';
+
+// bigint counts and durations fit in a double; return them as numbers, not strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export const MIGRATIONS = [Initial1764000000000];
+
+export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // Off: TypeORM would log failed queries with their parameters, which hold personal data.
+    logging: false,
+    // PGlite serves one connection; a real server gets a small pool.
+    extra: { max: opts.embedded ? 1 : 10, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/** Key of the advisory lock that makes concurrent starts run migrations one at a time. */
+const MIGRATION_LOCK = 7_270_114_231;
+
+/**
+ * Run pending migrations, holding an advisory lock so several instances can start at once.
+ * The embedded database has one connection and one process: no lock there.
+ */
+export async function runMigrations(ds: DataSource, opts: { embedded: boolean }): Promise<number> {
+  if (opts.embedded) return (await ds.runMigrations({ transaction: 'each' })).length;
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.length;
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

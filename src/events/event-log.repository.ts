@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { FieldError, JmsEvent } from './event.schema.js';
+
+export interface NewEventRow {
+  eventId: string;
+  facilityId: string;
+  bookingId: string;
+  type: string;
+  occurredAtMs: number;
+  retractsEventId: string | null;
+  body: unknown;
+  contentHash: string;
+}
+
+export interface StoredEventRow {
+  seq: number;
+  eventId: string;
+  facilityId: string;
+  bookingId: string;
+  type: string;
+  occurredAtMs: number;
+  receivedAt: Date;
+  body: JmsEvent;
+}
+
+export interface RejectedRow {
+  batchIndex: number | null;
+  eventId: string | null;
+  body: unknown;
+  errors: FieldError[];
+}
+
+/** Data access for the append-only event log and the rejected-event store. */
+@Injectable()
+export class EventLogRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Stored events with these ids: what is needed to tell duplicates, conflicts and retraction targets apart. */
+  async findByIds(m: EntityManager, ids: string[]): Promise<Map<string, { contentHash: string; facilityId: string; bookingId: string; type: string }>> {
+    const out = new Map<string, { contentHash: string; facilityId: string; bookingId: string; type: string }>();
+    if (ids.length === 0) return out;
+    const rows: Array<{ event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string }> = await m.query(
+      'SELECT event_id, content_hash, facility_id, booking_id, type FROM events WHERE event_id = ANY($1::text[])',
+      [ids],
+    );
+    for (const r of rows) out.set(r.event_id, { contentHash: r.content_hash, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type });
+    return out;
+  }
+
+  /** Insert events, skipping ids that exist already; returns the seq given to each inserted id. */
+  async insert(m: EntityManager, rows: NewEventRow[], receivedAt: Date, apiKeyId: string | null): Promise<Map<string, number>> {
+    const inserted = new Map<string, number>();
+    if (rows.length === 0) return inserted;
+    const payload = JSON.stringify(
+      rows.map((r) => ({
+        event_id: r.eventId, facility_id: r.facilityId, booking_id: r.bookingId, type: r.type,
+        occurred_at: new Date(r.occurredAtMs).toISOString(), retracts_event_id: r.retractsEventId, body: r.body, content_hash: r.contentHash,
+      })),
+    );
+    // One JSON parameter expanded in SQL: one round trip; seq follows the order sent.
+    const result: Array<{ event_id: string; seq: number }> = await m.query(
+      `INSERT INTO events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id)
+       SELECT x.event_id, x.facility_id, x.booking_id, x.type, x.occurred_at, $2, x.retracts_event_id, x.body, x.content_hash, $3
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, n),
+              jsonb_to_record(e.doc) AS x(event_id text, facility_id text, booking_id text, type text,
+              occurred_at timestamptz, retracts_event_id text, body jsonb, content_hash text)
+        ORDER BY e.n
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id, seq`,
+      [payload, receivedAt, apiKeyId],
+    );
+    for (const r of result) inserted.set(r.event_id, r.seq);
+    return inserted;
+  }
+
+  /** Which of these event ids are retracted by a stored retraction. */
+  async retractedAmong(m: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ retracts_event_id: string }> = await m.query(
+      'SELECT DISTINCT retracts_event_id FROM events WHERE retracts_event_id = ANY($1::text[])',
+      [ids],
+    );
+    return new Set(rows.map((r) => r.retracts_event_id));
+  }
+
+  /** The whole log of some bookings, in (occurredAt, seq) order. */
+  async forBookings(m: EntityManager | undefined, keys: Array<{ facilityId: string; bookingId: string }>): Promise<StoredEventRow[]> {
+    if (keys.length === 0) return [];
+    const rows: Array<{ seq: number; event_id: string; facility_id: string; booking_id: string; type: string; occurred_at: Date; received_at: Date; body: JmsEvent }> =
+      await (m ?? this.ds.manager).query(
+        `SELECT e.seq, e.event_id, e.facility_id, e.booking_id, e.type, e.occurred_at, e.received_at, e.body
+           FROM events e JOIN unnest($1::text[], $2::text[]) AS k(facility_id, booking_id)
+             ON e.facility_id = k.facility_id AND e.booking_id = k.booking_id
+          ORDER BY e.occurred_at, e.seq`,
+        [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)],
+      );
+    return rows.map((r) => ({
+      seq: r.seq, eventId: r.event_id, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type,
+      occurredAtMs: r.occurred_at.getTime(), receivedAt: r.received_at, body: r.body,
+    }));
+  }
+
+  async insertRejected(m: EntityManager, rows: RejectedRow[], receivedAt: Date, apiKeyId: string | null): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO rejected_events (received_at, batch_index, event_id, body, errors, api_key_id)
+       SELECT $2, x.batch_index, x.event_id, x.body, x.errors, $3
+         FROM jsonb_to_recordset($1::jsonb) AS x(batch_index integer, event_id text, body jsonb, errors jsonb)`,
+      [JSON.stringify(rows.map((r) => ({ batch_index: r.batchIndex, event_id: r.eventId, body: r.body ?? null, errors: r.errors }))), receivedAt, apiKeyId],
+    );
+  }
+
+  /** Rejected events, newest first, keyset-paginated by id. */
+  async listRejected(limit: number, beforeId: number | null): Promise<Array<{ id: number; receivedAt: Date; batchIndex: number | null; eventId: string | null; body: unknown; errors: FieldError[] }>> {
+    const rows: Array<{ id: number; received_at: Date; batch_index: number | null; event_id: string | null; body: unknown; errors: FieldError[] }> = await this.ds.query(
+      `SELECT id, received_at, batch_index, event_id, body, errors FROM rejected_events
+        WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+      [beforeId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, batchIndex: r.batch_index, eventId: r.event_id, body: r.body, errors: r.errors }));
+  }
+}

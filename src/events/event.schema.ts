@@ -1,0 +1,95 @@
+/**
+ * The events a jail management system sends (shared/design/contract.md), validated with
+ * zod. Validation reports every problem with the field path that has it.
+ */
+import { z } from 'zod';
+import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
+import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+
+export const MAX_BATCH = 5000;
+
+/** "is required" when absent, `otherwise` when present but wrong. */
+const required = (otherwise: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : otherwise);
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: required(`must be one of ${values.join(', ')}`) });
+
+const id = z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const instant = z.string({ error: required(`must be ${INSTANT_HINT}`) }).refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` });
+const text = (max: number) => z.string({ error: required('must be a string') }).max(max, `must be at most ${max} characters`);
+
+export const CHARGE_LEVELS = ['felony', 'misdemeanor', 'infraction', 'traffic', 'none'] as const;
+export const DISPOSITIONS = ['pending', 'convicted', 'dismissed', 'acquitted'] as const;
+export const RELEASE_REASONS = ['bail_posted', 'charges_dismissed', 'sentence_completed', 'court_ordered', 'other'] as const;
+
+const charge = z.object({
+  code: text(64).optional(),
+  description: text(500).optional(),
+  level: oneOf(CHARGE_LEVELS),
+  disposition: oneOf(DISPOSITIONS).optional(),
+});
+const charges = z.array(charge).max(500, 'at most 500 charges');
+
+const base = {
+  eventId: id,
+  occurredAt: instant,
+  facilityId: id,
+  bookingId: id,
+};
+
+export const EVENT_SCHEMAS = {
+  'booking.opened': z.object({
+    ...base,
+    type: z.literal('booking.opened'),
+    personId: id,
+    person: z.object({ name: text(300).optional(), dateOfBirth: text(10).optional(), aNumber: text(20).optional() }).optional(),
+    charges: charges.optional(),
+  }),
+  'booking.charges_updated': z.object({ ...base, type: z.literal('booking.charges_updated'), charges }),
+  'detainer.lodged': z.object({
+    ...base,
+    type: z.literal('detainer.lodged'),
+    detainerId: id,
+    form: oneOf(DETAINER_FORMS),
+    agency: text(64).min(1, 'must not be empty').optional(),
+    warrant: oneOf(WARRANT_KINDS).optional(),
+  }),
+  'detainer.cancelled': z.object({ ...base, type: z.literal('detainer.cancelled'), detainerId: id }),
+  'booking.release_eligible': z.object({ ...base, type: z.literal('booking.release_eligible'), reason: oneOf(RELEASE_REASONS).optional() }),
+  'booking.custody_transferred': z.object({
+    ...base,
+    type: z.literal('booking.custody_transferred'),
+    toAgency: text(64).min(1, 'must not be empty').optional(),
+  }),
+  'booking.released': z.object({ ...base, type: z.literal('booking.released') }),
+  'event.retracted': z.object({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+export type JmsEvent = { [K in EventType]: z.infer<(typeof EVENT_SCHEMAS)[K]> }[EventType];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type Validated = { ok: true; event: JmsEvent; occurredAtMs: number } | { ok: false; errors: FieldError[] };
+
+function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(event)', message: i.message }));
+}
+
+export function validateEvent(raw: unknown): Validated {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, errors: [{ field: '(event)', message: 'must be a JSON object' }] };
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !(type in EVENT_SCHEMAS)) {
+    const message = `must be one of ${EVENT_TYPES.join(', ')}`;
+    // Still report the common fields, so one answer names every problem.
+    const common = z.object(base).safeParse(raw);
+    return { ok: false, errors: [{ field: 'type', message }, ...(common.success ? [] : fieldErrors(common.error))] };
+  }
+  const parsed = EVENT_SCHEMAS[type as EventType].safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  return { ok: true, event: parsed.data as JmsEvent, occurredAtMs: parseInstant(parsed.data.occurredAt)! };
+}

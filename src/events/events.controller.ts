@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoUtc } from '../common/instant.js';
+import { parseOrThrow } from '../common/zod-validation.js';
+import { EventLogRepository } from './event-log.repository.js';
+import { EVENT_SCHEMAS, MAX_BATCH } from './event.schema.js';
+import { IngestionService } from './ingestion.service.js';
+
+const rejectedQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
+  })
+  .strict();
+
+const oneEvent = { oneOf: Object.values(EVENT_SCHEMAS).map((s) => z.toJSONSchema(s, { io: 'input' })) };
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('api/events')
+export class EventsController {
+  constructor(
+    private readonly ingestion: IngestionService,
+    private readonly log: EventLogRepository,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('ingest')
+  @ApiOperation({ summary: `Send one event, or { "events": [...] } with up to ${MAX_BATCH}, applied in order. Idempotent by eventId.` })
+  @ApiBody({ schema: { oneOf: [oneEvent, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: oneEvent } }, required: ['events'] }] } as object })
+  ingest(@Req() req: AuthedRequest, @Body() body: unknown) {
+    if (!req.is('application/json')) {
+      throw new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors: [{ field: 'Content-Type', message: 'must be application/json' }] });
+    }
+    return this.ingestion.receive(body, req.principal?.keyId ?? null);
+  }
+
+  @Get('rejected')
+  @ApiOperation({ summary: 'Events that were refused, with the reasons, newest first (admin).' })
+  async rejected(@Query() query: unknown) {
+    const q = parseOrThrow(rejectedQuery, query);
+    const rows = await this.log.listRejected(q.limit + 1, q.cursor ? Number(q.cursor) : null);
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map((r) => ({ ...r, receivedAt: isoUtc(r.receivedAt) })),
+      nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FacilitiesModule } from '../facilities/facilities.module.js';
+import { HoldsModule } from '../holds/holds.module.js';
+import { EventLogModule } from './event-log.module.js';
+import { EventsController } from './events.controller.js';
+import { IngestionService } from './ingestion.service.js';
+
+@Module({
+  imports: [EventLogModule, FacilitiesModule, HoldsModule],
+  controllers: [EventsController],
+  providers: [IngestionService],
+})
+export class EventsModule {}

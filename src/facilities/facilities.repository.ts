@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { rulesInForce } from '../clock/derive-hold.js';
+import type { HoldRules } from '../clock/hold-clock.js';
+import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
+
+export interface FacilityRules {
+  timeZone: string;
+  versions: Array<{ effectiveFrom: number | null; rules: HoldRules; warnBeforeHours: number[] }>;
+}
+
+/** The rules in force at an instant (the first version covers all time before it). */
+export function rulesAt(f: FacilityRules, instantMs: number): HoldRules {
+  return rulesInForce(f.versions, instantMs).rules;
+}
+
+@Injectable()
+export class FacilitiesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  find(id: string, m: EntityManager = this.ds.manager): Promise<FacilityEntity | null> {
+    return m.findOneBy(FacilityEntity, { id });
+  }
+
+  list(): Promise<FacilityEntity[]> {
+    return this.ds.manager.find(FacilityEntity, { order: { id: 'ASC' } });
+  }
+
+  async existing(ids: string[], m: EntityManager = this.ds.manager): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await m.query('SELECT id FROM facilities WHERE id = ANY($1::text[])', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Policy versions, oldest first (the since-always version leads). */
+  versions(facilityId: string, m: EntityManager = this.ds.manager): Promise<FacilityPolicyEntity[]> {
+    return m
+      .createQueryBuilder(FacilityPolicyEntity, 'p')
+      .where('p.facilityId = :facilityId', { facilityId })
+      .orderBy('p.effectiveFrom', 'ASC', 'NULLS FIRST')
+      .getMany();
+  }
+
+  async rulesFor(facilityIds: string[], m: EntityManager = this.ds.manager): Promise<Map<string, FacilityRules>> {
+    const out = new Map<string, FacilityRules>();
+    if (facilityIds.length === 0) return out;
+    const rows: Array<{
+      id: string; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
+      extra_holidays: string[]; require_judicial_warrant: boolean; warn_before_hours: number[];
+    }> = await m.query(
+      `SELECT f.id, f.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours
+         FROM facilities f JOIN facility_policies p ON p.facility_id = f.id
+        WHERE f.id = ANY($1::text[])
+        ORDER BY f.id, p.effective_from ASC NULLS FIRST`,
+      [facilityIds],
+    );
+    for (const r of rows) {
+      let f = out.get(r.id);
+      if (!f) out.set(r.id, (f = { timeZone: r.time_zone, versions: [] }));
+      f.versions.push({
+        effectiveFrom: r.effective_from ? r.effective_from.getTime() : null,
+        warnBeforeHours: r.warn_before_hours,
+        rules: {
+          timeZone: r.time_zone, policy: r.policy, holdHours: r.hold_hours, extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
+        },
+      });
+    }
+    return out;
+  }
+
+  async saveFacility(m: EntityManager, f: FacilityEntity): Promise<void> {
+    await m.save(FacilityEntity, f);
+  }
+
+  /** Insert a policy version, replacing one that takes effect at the same instant. */
+  async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {
+    await m.query(
+      `DELETE FROM facility_policies WHERE facility_id = $1 AND COALESCE(effective_from, '-infinity'::timestamptz) = COALESCE($2::timestamptz, '-infinity'::timestamptz)`,
+      [v.facilityId, v.effectiveFrom],
+    );
+    await m.insert(FacilityPolicyEntity, v);
+  }
+}

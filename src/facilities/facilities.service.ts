@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoUtc } from '../common/instant.js';
+import { FACILITY_ID, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
+import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
+import { FacilitiesRepository } from './facilities.repository.js';
+
+/** Called inside the transaction that changed a facility's time zone or policy. */
+export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
+
+const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiveFrom' | 'facilityId'>, b: typeof a) =>
+  a.policy === b.policy &&
+  a.holdHours === b.holdHours &&
+  a.requireJudicialWarrant === b.requireJudicialWarrant &&
+  JSON.stringify(a.extraHolidays) === JSON.stringify(b.extraHolidays) &&
+  JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours);
+
+@Injectable()
+export class FacilitiesService {
+  private readonly listeners: RulesChangedListener[] = [];
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: FacilitiesRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  onRulesChanged(listener: RulesChangedListener): void {
+    this.listeners.push(listener);
+  }
+
+  static checkId(id: string): void {
+    if (!FACILITY_ID.test(id)) {
+      throw DomainError.validation([{ field: 'facilityId', message: 'must be 1-128 characters of letters, digits, ".", "_" or "-", starting with a letter or digit' }]);
+    }
+  }
+
+  /** Create or reconfigure a facility. A changed policy becomes a new dated version; holds are recomputed. */
+  async put(id: string, body: FacilityBody): Promise<FacilityView> {
+    FacilitiesService.checkId(id);
+    const now = new Date(this.clock.now());
+    await this.ds.transaction(async (m) => {
+      // Serialise configuration changes of one facility.
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`facility:${id}`]);
+      const existing = await this.repo.find(id, m);
+      const rules = {
+        policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,
+        requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
+      };
+      if (!existing) {
+        await this.repo.saveFacility(m, Object.assign(new FacilityEntity(), { id, name: body.name, timeZone: body.timeZone, createdAt: now, updatedAt: now }));
+        await this.repo.putVersion(m, { facilityId: id, effectiveFrom: body.effectiveFrom !== undefined ? new Date(body.effectiveFrom) : null, ...rules, recordedAt: now });
+        return;
+      }
+      const effectiveFrom = new Date(body.effectiveFrom ?? now.getTime());
+      const versions = await this.repo.versions(id, m);
+      const inForce = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom <= effectiveFrom) ?? versions[0];
+      const rulesChanged = !sameRules(inForce, rules);
+      const zoneChanged = existing.timeZone !== body.timeZone;
+      if (rulesChanged) await this.repo.putVersion(m, { facilityId: id, effectiveFrom, ...rules, recordedAt: now });
+      if (rulesChanged || zoneChanged || existing.name !== body.name) {
+        await this.repo.saveFacility(m, Object.assign(existing, { name: body.name, timeZone: body.timeZone, updatedAt: now }));
+      }
+      if (rulesChanged || zoneChanged) for (const l of this.listeners) await l(m, id);
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<FacilityView> {
+    const f = await this.repo.find(id);
+    if (!f) throw DomainError.notFound(`facility "${id}"`);
+    return this.view(f, await this.repo.versions(id));
+  }
+
+  async list(): Promise<FacilityView[]> {
+    const out: FacilityView[] = [];
+    for (const f of await this.repo.list()) out.push(this.view(f, await this.repo.versions(f.id)));
+    return out;
+  }
+
+  private view(f: FacilityEntity, versions: FacilityPolicyEntity[]): FacilityView {
+    const now = this.clock.now();
+    const history: PolicyVersionView[] = versions.map((v) => ({
+      effectiveFrom: isoUtc(v.effectiveFrom),
+      policy: v.policy,
+      holdHours: v.holdHours,
+      extraHolidays: v.extraHolidays,
+      requireJudicialWarrant: v.requireJudicialWarrant,
+      warnBeforeHours: v.warnBeforeHours,
+    }));
+    const current = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom.getTime() <= now) ?? versions[0];
+    const cur = history[versions.indexOf(current)];
+    return {
+      id: f.id, name: f.name, timeZone: f.timeZone,
+      policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
+      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours,
+      effectiveFrom: cur.effectiveFrom, policyHistory: history,
+      createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,
+    };
+  }
+}

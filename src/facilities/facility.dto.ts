@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { canonicalTimeZone, POLICIES } from '../clock/hold-clock.js';
+import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+
+const required = (otherwise: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : otherwise);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+
+export const FACILITY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export const facilityBody = z
+  .object({
+    name: z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+    timeZone: z
+      .string({ error: required('must be an IANA time zone such as America/Chicago') })
+      .refine((z) => canonicalTimeZone(z) !== null, { message: 'must be an IANA time zone such as America/Chicago' })
+      .transform((z) => canonicalTimeZone(z)!),
+    policy: z.enum(POLICIES, { error: required(`must be one of ${POLICIES.join(', ')}`) }),
+    holdHours: z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720').default(48),
+    extraHolidays: z
+      .array(z.string().refine(isRealDate, { message: 'must be a date YYYY-MM-DD' }), { error: 'must be an array of dates YYYY-MM-DD' })
+      .max(1000, 'at most 1000 dates')
+      .default([])
+      .transform((ds) => [...new Set(ds)].sort()),
+    requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).default(false),
+    warnBeforeHours: z
+      .array(z.number().positive('must be positive').max(720, 'at most 720'), { error: 'must be an array of hours, e.g. [12, 4, 1]' })
+      .max(10, 'at most 10 thresholds')
+      .default([12, 4, 1])
+      .transform((hs) => [...new Set(hs)].sort((a, b) => b - a)),
+    /** From when these rules apply; absent: since always for a new facility, from now for a change. */
+    effectiveFrom: z
+      .string({ error: `must be ${INSTANT_HINT}` })
+      .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
+      .transform((v) => parseInstant(v)!)
+      .optional(),
+  })
+  .strict();
+
+export type FacilityBody = z.infer<typeof facilityBody>;
+
+export interface PolicyVersionView {
+  effectiveFrom: string | null;
+  policy: string;
+  holdHours: number;
+  extraHolidays: string[];
+  requireJudicialWarrant: boolean;
+  warnBeforeHours: number[];
+}
+
+export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom'> {
+  id: string;
+  name: string;
+  timeZone: string;
+  /** The version in force now, and when it took effect (null: since always). */
+  effectiveFrom: string | null;
+  policyHistory: PolicyVersionView[];
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { PolicyName } from '../clock/hold-clock.js';
+
+@Entity('facilities')
+export class FacilityEntity {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', name: 'time_zone' }) timeZone!: string;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+  @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+}
+
+/** One dated version of a facility's hold policy. */
+@Entity('facility_policies')
+export class FacilityPolicyEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: number;
+  @Column({ type: 'text', name: 'facility_id' }) facilityId!: string;
+  /** null: the first version, in force since always. */
+  @Column({ type: 'timestamptz', name: 'effective_from', nullable: true }) effectiveFrom!: Date | null;
+  @Column({ type: 'text' }) policy!: PolicyName;
+  @Column({ type: 'integer', name: 'hold_hours' }) holdHours!: number;
+  @Column({ type: 'jsonb', name: 'extra_holidays' }) extraHolidays!: string[];
+  @Column({ type: 'boolean', name: 'require_judicial_warrant' }) requireJudicialWarrant!: boolean;
+  @Column({ type: 'jsonb', name: 'warn_before_hours' }) warnBeforeHours!: number[];
+  @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
+}

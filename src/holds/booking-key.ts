@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+
+export interface BookingKey {
+  facilityId: string;
+  bookingId: string;
+}
+
+// Facility ids have no control characters (FACILITY_ID), so the first separator splits the key unambiguously.
+const SEP = '\u001f';
+export const keyOf = (facilityId: string, bookingId: string) => `${facilityId}${SEP}${bookingId}`;
+export const parseKey = (key: string): BookingKey => {
+  const at = key.indexOf(SEP);
+  return { facilityId: key.slice(0, at), bookingId: key.slice(at + 1) };
+};
+
+/** A hold's id is derived from what it is, so recomputing it never makes a second hold. */
+export function holdId(facilityId: string, bookingId: string, detainerId: string): string {
+  const h = createHash('sha256').update(`${facilityId}\u0000${bookingId}\u0000${detainerId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,121 @@
+/**
+ * Booking state folded from events. The merge rules make the result independent of the
+ * order in which events arrive: instants that start or end something keep the earliest
+ * value, the charge list keeps the latest, ties go to the event received first (or, for
+ * the charge list, last). So applying a batch of new events to the stored state gives the
+ * same state as folding the whole log from scratch (which retractions require).
+ * Pure: no framework or database imports.
+ */
+import type { CustodyEndKind } from '../clock/derive-hold.js';
+import type { DetainerForm, WarrantKind } from '../clock/hold-clock.js';
+import type { JmsEvent } from '../events/event.schema.js';
+
+export interface DetainerState {
+  form: DetainerForm | null;
+  agency: string | null;
+  warrant: WarrantKind | null;
+  lodgedAt: number | null;
+  cancelledAt: number | null;
+}
+
+export interface BookingState {
+  personId: string | null;
+  person: Record<string, unknown> | null;
+  bookedAt: number | null;
+  charges: unknown[];
+  chargesAt: number | null;
+  releaseEligibleAt: number | null;
+  releaseReason: string | null;
+  custodyEndedAt: number | null;
+  custodyEndKind: CustodyEndKind | null;
+  toAgency: string | null;
+  detainers: Map<string, DetainerState>;
+}
+
+/** An event as the fold sees it; events are applied in (occurredAt, arrival) order. */
+export interface FoldEvent {
+  occurredAtMs: number;
+  body: JmsEvent;
+}
+
+export function emptyBooking(): BookingState {
+  return {
+    personId: null, person: null, bookedAt: null, charges: [], chargesAt: null,
+    releaseEligibleAt: null, releaseReason: null, custodyEndedAt: null, custodyEndKind: null, toAgency: null,
+    detainers: new Map(),
+  };
+}
+
+const earlier = (candidate: number, current: number | null) => current === null || candidate < current;
+
+function detainer(state: BookingState, detainerId: string): DetainerState {
+  let d = state.detainers.get(detainerId);
+  if (!d) {
+    d = { form: null, agency: null, warrant: null, lodgedAt: null, cancelledAt: null };
+    state.detainers.set(detainerId, d);
+  }
+  return d;
+}
+
+/** Merge one event into the state (in place). Retractions are handled by refolding without the retracted events. */
+export function applyEvent(state: BookingState, { occurredAtMs: at, body }: FoldEvent): void {
+  switch (body.type) {
+    case 'booking.opened':
+      if (earlier(at, state.bookedAt)) {
+        state.bookedAt = at;
+        state.personId = body.personId;
+        state.person = body.person ?? null;
+      }
+      if (body.charges && (state.chargesAt === null || at >= state.chargesAt)) {
+        state.charges = body.charges;
+        state.chargesAt = at;
+      }
+      return;
+    case 'booking.charges_updated':
+      if (state.chargesAt === null || at >= state.chargesAt) {
+        state.charges = body.charges;
+        state.chargesAt = at;
+      }
+      return;
+    case 'detainer.lodged': {
+      const d = detainer(state, body.detainerId);
+      if (earlier(at, d.lodgedAt)) {
+        d.lodgedAt = at;
+        d.form = body.form;
+        d.agency = body.agency ?? 'ICE';
+        d.warrant = body.warrant ?? null;
+      }
+      return;
+    }
+    case 'detainer.cancelled': {
+      const d = detainer(state, body.detainerId);
+      if (earlier(at, d.cancelledAt)) d.cancelledAt = at;
+      return;
+    }
+    case 'booking.release_eligible':
+      if (earlier(at, state.releaseEligibleAt)) {
+        state.releaseEligibleAt = at;
+        state.releaseReason = body.reason ?? null;
+      }
+      return;
+    case 'booking.custody_transferred':
+    case 'booking.released':
+      if (earlier(at, state.custodyEndedAt)) {
+        state.custodyEndedAt = at;
+        state.custodyEndKind = body.type === 'booking.released' ? 'released' : 'transferred';
+        state.toAgency = body.type === 'booking.released' ? null : (body.toAgency ?? 'ICE');
+      }
+      return;
+    case 'event.retracted':
+      return;
+  }
+}
+
+/** Fold a whole log (any order), leaving out retracted events. */
+export function foldBooking(events: ReadonlyArray<FoldEvent & { seq: number }>): BookingState {
+  const retracted = new Set(events.filter((e) => e.body.type === 'event.retracted').map((e) => (e.body as { retractsEventId: string }).retractsEventId));
+  const ordered = [...events].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
+  const state = emptyBooking();
+  for (const e of ordered) if (!retracted.has(e.body.eventId)) applyEvent(state, e);
+  return state;
+}

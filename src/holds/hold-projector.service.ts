@@ -1,0 +1,80 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { deriveHold } from '../clock/derive-hold.js';
+import { Clock } from '../common/clock.js';
+import { FacilitiesRepository, rulesAt } from '../facilities/facilities.repository.js';
+import { FacilitiesService } from '../facilities/facilities.service.js';
+import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
+import { holdId, parseKey, type BookingKey } from './booking-key.js';
+import { HoldsRepository, type HoldRow } from './holds.repository.js';
+
+export type SeqEvent = FoldEvent & { seq: number };
+
+/**
+ * Keeps bookings, detainers and holds in step with the event log. Called inside the
+ * ingesting transaction, after the bookings concerned have been locked, so a hold is
+ * never seen half-computed and never lags the events it was acknowledged with.
+ */
+@Injectable()
+export class HoldProjector implements OnModuleInit {
+  constructor(
+    private readonly repo: HoldsRepository,
+    private readonly facilities: FacilitiesRepository,
+    private readonly facilitiesService: FacilitiesService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.facilitiesService.onRulesChanged((m, facilityId) => this.recomputeFacility(m, facilityId));
+  }
+
+  lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
+    return this.repo.lock(m, keys);
+  }
+
+  /**
+   * Apply new events to the bookings they concern. Bookings in `fullLogs` are refolded from
+   * their whole log instead (a retraction changed what counts).
+   */
+  async project(m: EntityManager, newEvents: Map<string, SeqEvent[]>, fullLogs: Map<string, SeqEvent[]>): Promise<void> {
+    const keys = [...new Set([...newEvents.keys(), ...fullLogs.keys()])];
+    const incremental = keys.filter((k) => !fullLogs.has(k));
+    const stored = await this.repo.loadStates(m, incremental.map(parseKey));
+    const states = new Map<string, BookingState>();
+    for (const k of incremental) {
+      const state = stored.get(k) ?? emptyBooking();
+      const events = [...newEvents.get(k)!].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
+      for (const e of events) applyEvent(state, e);
+      states.set(k, state);
+    }
+    for (const [k, log] of fullLogs) states.set(k, foldBooking(log));
+    const now = new Date(this.clock.now());
+    const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
+    await this.repo.saveStates(m, entries, now);
+    await this.saveHolds(m, entries, now);
+  }
+
+  /** The facility's rules changed: judge all its holds again. */
+  async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
+    const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
+    const states = await this.repo.loadStates(m, keys);
+    await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()));
+  }
+
+  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date): Promise<void> {
+    const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
+    const holds: HoldRow[] = [];
+    for (const { key, state } of entries) {
+      const facility = rules.get(key.facilityId)!;
+      for (const [detainerId, d] of state.detainers) {
+        if (d.lodgedAt === null || d.form === null) continue; // a cancellation that arrived before its detainer
+        holds.push({
+          id: holdId(key.facilityId, key.bookingId, detainerId),
+          key, detainerId, personId: state.personId, form: d.form, warrant: d.warrant, agency: d.agency ?? 'ICE', lodgedAt: d.lodgedAt,
+          derived: deriveHold(state, { lodgedAt: d.lodgedAt, cancelledAt: d.cancelledAt, form: d.form, warrant: d.warrant }, (t) => rulesAt(facility, t)),
+        });
+      }
+    }
+    await this.repo.replaceHolds(m, entries.map((e) => e.key), holds, now);
+  }
+}

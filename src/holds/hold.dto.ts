@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+
+export const HOLD_STATUSES = ['pending', 'running', 'overdue', 'closed', 'active'] as const;
+
+export const holdQuery = z
+  .object({
+    facilityId: z.string().min(1).max(128).optional(),
+    bookingId: z.string().min(1).max(128).optional(),
+    personId: z.string().min(1).max(128).optional(),
+    status: z.enum(HOLD_STATUSES, { error: `must be one of ${HOLD_STATUSES.join(', ')} (active = pending, running or overdue)` }).optional(),
+    deadlineBefore: z
+      .string()
+      .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
+      .transform((v) => parseInstant(v)!)
+      .optional(),
+    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export type HoldQuery = z.infer<typeof holdQuery>;
+
+export interface HoldView {
+  id: string;
+  bookingId: string;
+  detainerId: string;
+  facilityId: string;
+  personId: string | null;
+  form: string;
+  warrant: string | null;
+  agency: string;
+  policy: string;
+  holdHours: number;
+  status: 'pending' | 'running' | 'overdue' | 'closed';
+  lodgedAt: string;
+  clockStartedAt: string | null;
+  deadlineAt: string | null;
+  deadlineLocal: string | null;
+  clockStartedLocal: string | null;
+  endedAt: string | null;
+  endedLocal: string | null;
+  timeZone: string;
+  countedSeconds: number;
+  /** Seconds until the deadline (negative once overdue); null unless running or overdue. */
+  secondsLeft: number | null;
+  outcome: string | null;
+  compliant: boolean | null;
+  overageSeconds: number | null;
+}
+
+export interface TimelineEntry {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  occurredLocal: string;
+  receivedAt: string;
+  /** The retraction that took this event out of the count, if any. */
+  retractedBy: string | null;
+  event: unknown;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventLogModule } from '../events/event-log.module.js';
+import { FacilitiesModule } from '../facilities/facilities.module.js';
+import { HoldProjector } from './hold-projector.service.js';
+import { HoldsController } from './holds.controller.js';
+import { HoldsRepository } from './holds.repository.js';
+import { HoldsService } from './holds.service.js';
+
+@Module({
+  imports: [FacilitiesModule, EventLogModule],
+  controllers: [HoldsController],
+  providers: [HoldsRepository, HoldProjector, HoldsService],
+  exports: [HoldProjector, HoldsRepository],
+})
+export class HoldsModule {}

@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { DerivedHold } from '../clock/derive-hold.js';
+import { emptyBooking, type BookingState } from './booking-projection.js';
+import { keyOf, type BookingKey } from './booking-key.js';
+import { BookingEntity, HoldEntity } from './hold.entity.js';
+
+export interface HoldRow {
+  id: string;
+  key: BookingKey;
+  detainerId: string;
+  personId: string | null;
+  form: string;
+  warrant: string | null;
+  agency: string;
+  lodgedAt: number;
+  derived: DerivedHold;
+}
+
+export interface HoldSearch {
+  facilityId?: string;
+  bookingId?: string;
+  personId?: string;
+  status?: 'pending' | 'running' | 'overdue' | 'closed' | 'active';
+  deadlineBefore?: number;
+  after?: { due: string; id: string };
+  limit: number;
+  nowMs: number;
+}
+
+const HOLD_COLUMNS = `id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
+  lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at`;
+
+function toHold(r: Record<string, any>): HoldEntity {
+  return Object.assign(new HoldEntity(), {
+    id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.detainer_id, personId: r.person_id, form: r.form,
+    warrant: r.warrant, agency: r.agency, policy: r.policy, holdHours: r.hold_hours, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at,
+    clockStartedAt: r.clock_started_at, deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant,
+    overageMs: r.overage_ms, updatedAt: r.updated_at,
+  });
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const ms = (d: Date | null) => (d === null ? null : d.getTime());
+
+/** Data access of the holds module: the projections derived from the log (bookings, detainers, holds) and their queries. */
+@Injectable()
+export class HoldsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Holds matching the filters, in order of time left (no deadline last), keyset-paginated. */
+  async search(f: HoldSearch): Promise<HoldEntity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.facilityId) where.push(`facility_id = ${p(f.facilityId)}`);
+    if (f.bookingId) where.push(`booking_id = ${p(f.bookingId)}`);
+    if (f.personId) where.push(`person_id = ${p(f.personId)}`);
+    // due_at is deadline_at, or infinity while there is none: the indexed column.
+    const now = new Date(f.nowMs);
+    if (f.status === 'pending') where.push(`phase = 'pending'`);
+    if (f.status === 'closed') where.push(`phase = 'closed'`);
+    if (f.status === 'running') where.push(`phase = 'open'`, `due_at >= ${p(now)}`);
+    if (f.status === 'overdue') where.push(`phase = 'open'`, `due_at < ${p(now)}`);
+    if (f.status === 'active') where.push(`phase IN ('pending', 'open')`);
+    if (f.deadlineBefore !== undefined) where.push(`due_at < ${p(new Date(f.deadlineBefore))}`);
+    if (f.after) where.push(`(due_at, id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    const sql = `SELECT ${HOLD_COLUMNS} FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, id LIMIT ${p(f.limit)}`;
+    return (await this.ds.query(sql, params)).map(toHold);
+  }
+
+  async findHold(id: string): Promise<HoldEntity | null> {
+    const rows = await this.ds.query(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1`, [id]);
+    return rows.length ? toHold(rows[0]) : null;
+  }
+
+  findBooking(facilityId: string, bookingId: string): Promise<BookingEntity | null> {
+    return this.ds.getRepository(BookingEntity).findOneBy({ facilityId, bookingId });
+  }
+  /** Serialise work on these bookings until the transaction ends (sorted, so two writers never deadlock). */
+  async lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await m.query(
+      `SELECT count(pg_advisory_xact_lock(1, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`,
+      [keys.map((k) => keyOf(k.facilityId, k.bookingId))],
+    );
+  }
+
+  async loadStates(m: EntityManager, keys: BookingKey[]): Promise<Map<string, BookingState>> {
+    const out = new Map<string, BookingState>();
+    if (keys.length === 0) return out;
+    const params = [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)];
+    const bookings: Array<{
+      facility_id: string; booking_id: string; person_id: string | null; person: Record<string, unknown> | null; booked_at: Date | null;
+      charges: unknown[]; charges_at: Date | null; release_eligible_at: Date | null; release_reason: string | null;
+      custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null;
+    }> = await m.query(
+      `SELECT b.* FROM bookings b JOIN unnest($1::text[], $2::text[]) AS k(f, b) ON b.facility_id = k.f AND b.booking_id = k.b`,
+      params,
+    );
+    for (const b of bookings) {
+      out.set(keyOf(b.facility_id, b.booking_id), {
+        ...emptyBooking(),
+        personId: b.person_id, person: b.person, bookedAt: ms(b.booked_at), charges: b.charges, chargesAt: ms(b.charges_at),
+        releaseEligibleAt: ms(b.release_eligible_at), releaseReason: b.release_reason,
+        custodyEndedAt: ms(b.custody_ended_at), custodyEndKind: b.custody_end_kind, toAgency: b.to_agency,
+      });
+    }
+    const detainers: Array<{
+      facility_id: string; booking_id: string; detainer_id: string; form: never; agency: string | null; warrant: never; lodged_at: Date | null; cancelled_at: Date | null;
+    }> = await m.query(
+      `SELECT d.* FROM detainers d JOIN unnest($1::text[], $2::text[]) AS k(f, b) ON d.facility_id = k.f AND d.booking_id = k.b`,
+      params,
+    );
+    for (const d of detainers) {
+      out.get(keyOf(d.facility_id, d.booking_id))?.detainers.set(d.detainer_id, {
+        form: d.form, agency: d.agency, warrant: d.warrant, lodgedAt: ms(d.lodged_at), cancelledAt: ms(d.cancelled_at),
+      });
+    }
+    return out;
+  }
+
+  async bookingKeysOfFacility(m: EntityManager, facilityId: string): Promise<BookingKey[]> {
+    const rows: Array<{ booking_id: string }> = await m.query('SELECT booking_id FROM bookings WHERE facility_id = $1', [facilityId]);
+    return rows.map((r) => ({ facilityId, bookingId: r.booking_id }));
+  }
+
+  async saveStates(m: EntityManager, states: Array<{ key: BookingKey; state: BookingState }>, now: Date): Promise<void> {
+    if (states.length === 0) return;
+    const bookings = states.map(({ key, state: s }) => ({
+      facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: iso(s.bookedAt),
+      charges: s.charges, charges_at: iso(s.chargesAt), release_eligible_at: iso(s.releaseEligibleAt), release_reason: s.releaseReason,
+      custody_ended_at: iso(s.custodyEndedAt), custody_end_kind: s.custodyEndKind, to_agency: s.toAgency,
+    }));
+    await m.query(
+      `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
+                             custody_ended_at, custody_end_kind, to_agency, updated_at)
+       SELECT x.facility_id, x.booking_id, x.person_id, x.person, x.booked_at, COALESCE(x.charges, '[]'), x.charges_at, x.release_eligible_at,
+              x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(facility_id text, booking_id text, person_id text, person jsonb, booked_at timestamptz,
+              charges jsonb, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
+              custody_end_kind text, to_agency text)
+       ON CONFLICT (facility_id, booking_id) DO UPDATE SET
+         person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
+         charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
+         custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
+         updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(bookings), now],
+    );
+    const detainers = states.flatMap(({ key, state }) =>
+      [...state.detainers].map(([detainerId, d]) => ({
+        facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
+        lodged_at: iso(d.lodgedAt), cancelled_at: iso(d.cancelledAt),
+      })),
+    );
+    if (detainers.length > 0) {
+      await m.query(
+        `INSERT INTO detainers (facility_id, booking_id, detainer_id, form, agency, warrant, lodged_at, cancelled_at)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(facility_id text, booking_id text, detainer_id text, form text, agency text,
+                warrant text, lodged_at timestamptz, cancelled_at timestamptz)
+         ON CONFLICT (facility_id, booking_id, detainer_id) DO UPDATE SET
+           form = EXCLUDED.form, agency = EXCLUDED.agency, warrant = EXCLUDED.warrant, lodged_at = EXCLUDED.lodged_at, cancelled_at = EXCLUDED.cancelled_at`,
+        [JSON.stringify(detainers)],
+      );
+    }
+    // A refold may have dropped a detainer whose lodging was retracted.
+    await m.query(
+      `DELETE FROM detainers d USING unnest($1::text[], $2::text[]) AS k(f, b)
+        WHERE d.facility_id = k.f AND d.booking_id = k.b
+          AND (d.facility_id, d.booking_id, d.detainer_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
+      [
+        states.map((s) => s.key.facilityId), states.map((s) => s.key.bookingId),
+        detainers.map((d) => d.facility_id), detainers.map((d) => d.booking_id), detainers.map((d) => d.detainer_id),
+      ],
+    );
+  }
+
+  /**
+   * Store the holds of these bookings: upsert the given ones, delete the bookings' other
+   * holds (a retraction can take a detainer away), and drop detainer rows left with no lodging.
+   */
+  async replaceHolds(m: EntityManager, keys: BookingKey[], holds: HoldRow[], now: Date): Promise<void> {
+    if (holds.length > 0) {
+      const rows = holds.map((h) => ({
+        id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
+        form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
+        rules: h.derived.rules, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
+        deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
+        overage_ms: h.derived.overageMs,
+      }));
+      await m.query(
+        `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
+                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at)
+         SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
+                form text, warrant text, agency text, policy text, hold_hours integer, rules jsonb, phase text, lodged_at timestamptz,
+                clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint)
+         ON CONFLICT (id) DO UPDATE SET
+           person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
+           hold_hours = EXCLUDED.hold_hours, rules = EXCLUDED.rules, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
+           clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
+           outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, updated_at = EXCLUDED.updated_at
+         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.rules, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at)
+               IS DISTINCT FROM
+               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)`,
+        [JSON.stringify(rows), now],
+      );
+    }
+    await m.query(
+      `DELETE FROM holds h USING unnest($1::text[], $2::text[]) AS k(f, b)
+        WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))`,
+      [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId), holds.map((h) => h.id)],
+    );
+  }
+}

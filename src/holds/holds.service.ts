@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { countedSoFar, statusAt } from '../clock/derive-hold.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoLocal, isoUtc } from '../common/instant.js';
+import { EventLogRepository } from '../events/event-log.repository.js';
+import type { HoldQuery, HoldView, TimelineEntry } from './hold.dto.js';
+import type { HoldEntity } from './hold.entity.js';
+import { HoldsRepository } from './holds.repository.js';
+
+const cursorShape = z.object({ d: z.string(), i: z.uuid() });
+
+@Injectable()
+export class HoldsService {
+  constructor(
+    private readonly holds: HoldsRepository,
+    private readonly log: EventLogRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(q: HoldQuery): Promise<{ items: HoldView[]; nextCursor: string | null }> {
+    const now = this.clock.now();
+    const rows = await this.holds.search({
+      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status,
+      deadlineBefore: q.deadlineBefore, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > q.limit ? encodeCursor(last) : null;
+    return { items: page.map((h) => toView(h, now)), nextCursor };
+  }
+
+  async get(id: string): Promise<HoldView & { timeline: TimelineEntry[] }> {
+    const hold = z.uuid().safeParse(id).success ? await this.holds.findHold(id) : null;
+    if (!hold) throw DomainError.notFound(`hold "${id}"`);
+    return { ...toView(hold, this.clock.now()), timeline: await this.timeline(hold) };
+  }
+
+  /** Every event that shaped the hold, in occurredAt order: the booking's own and this detainer's, retracted ones marked. */
+  private async timeline(hold: HoldEntity): Promise<TimelineEntry[]> {
+    const events = await this.log.forBookings(undefined, [{ facilityId: hold.facilityId, bookingId: hold.bookingId }]);
+    const retractedBy = new Map<string, string>();
+    for (const e of events) if (e.body.type === 'event.retracted') retractedBy.set(e.body.retractsEventId, e.eventId);
+    const concerns = (body: { type: string; detainerId?: string; retractsEventId?: string }): boolean => {
+      if (body.type === 'detainer.lodged' || body.type === 'detainer.cancelled') return body.detainerId === hold.detainerId;
+      if (body.type === 'event.retracted') {
+        const target = events.find((e) => e.eventId === body.retractsEventId);
+        return target ? concerns(target.body as never) : false;
+      }
+      return true;
+    };
+    return events
+      .filter((e) => concerns(e.body as never))
+      .map((e) => ({
+        eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, hold.rules.timeZone)!,
+        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, event: e.body,
+      }));
+  }
+}
+
+function toView(h: HoldEntity, now: number): HoldView {
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const deadline = ms(h.deadlineAt);
+  const status = statusAt(h.phase, deadline, now);
+  const zone = h.rules.timeZone;
+  return {
+    id: h.id, bookingId: h.bookingId, detainerId: h.detainerId, facilityId: h.facilityId, personId: h.personId,
+    form: h.form, warrant: h.warrant, agency: h.agency, policy: h.policy, holdHours: h.holdHours, status,
+    lodgedAt: isoUtc(h.lodgedAt)!,
+    clockStartedAt: isoUtc(h.clockStartedAt), deadlineAt: isoUtc(h.deadlineAt), deadlineLocal: isoLocal(h.deadlineAt, zone),
+    clockStartedLocal: isoLocal(h.clockStartedAt, zone), endedAt: isoUtc(h.endedAt), endedLocal: isoLocal(h.endedAt, zone), timeZone: zone,
+    countedSeconds: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now) / 1000,
+    secondsLeft: (status === 'running' || status === 'overdue') && deadline !== null ? (deadline - now) / 1000 : null,
+    outcome: h.outcome, compliant: h.compliant, overageSeconds: h.overageMs === null ? null : h.overageMs / 1000,
+  };
+}
+
+const encodeCursor = (h: HoldEntity) => Buffer.from(JSON.stringify({ d: h.deadlineAt ? h.deadlineAt.toISOString() : 'infinity', i: h.id })).toString('base64url');
+
+function decodeCursor(cursor: string): { due: string; id: string } {
+  try {
+    const c = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (c.d !== 'infinity' && Number.isNaN(Date.parse(c.d))) throw new Error('bad instant');
+    return { due: c.d, id: c.i };
+  } catch {
+    throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor this API gave out; pass nextCursor from the previous page' }]);
+  }
+}
