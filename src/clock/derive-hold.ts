@@ -87,10 +87,10 @@ export function statusAt(phase: HoldPhase, deadlineAt: number | null, nowMs: num
   return phase;
 }
 
-/** Counted time of a hold up to `nowMs` (or its end), under the rules that judge it. */
+/** Counted time of a hold up to its end, or up to `nowMs` while it runs, under the rules that judge it. */
 export function countedSoFar(hold: Pick<DerivedHold, 'clockStartedAt' | 'endedAt' | 'rules'>, nowMs: number): number {
   if (hold.clockStartedAt === null) return 0;
-  return countedTime(hold.clockStartedAt, Math.min(nowMs, hold.endedAt ?? nowMs), hold.rules);
+  return countedTime(hold.clockStartedAt, hold.endedAt ?? nowMs, hold.rules);
 }
 
 /** The rule version in force at an instant; the first version covers everything before it. */

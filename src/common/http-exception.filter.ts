@@ -41,8 +41,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
-      res.status(status).json({ statusCode: status, error: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message) });
+      const raw = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
+      let message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+      // Nest turns body-parser failures into 400/413 HttpExceptions: they are about the body as a whole.
+      if (status === 400 && /JSON/i.test(message)) message = `not valid JSON (${message})`;
+      const errors = status === 400 || status === 413 ? { errors: [{ field: 'body', message }] } : {};
+      res.status(status).json({ statusCode: status, error: codeForStatus(status), message: status === 400 || status === 413 ? `body: ${message}` : message, ...errors });
       return;
     }
     // Express body-parser errors (bad JSON, too large, bad encoding) carry a status and a type.

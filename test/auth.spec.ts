@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { ROLES, type Role } from '../src/auth/api-key.entity.js';
+import { facilityBody } from './support/factories.js';
+import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
+
+let t: TestApp;
+const keys = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  for (const role of ROLES) keys[role] = role === 'admin' ? t.admin : await t.keyFor(role);
+  await t.http.put('/api/facilities/f1').set('Authorization', t.admin).send(facilityBody()).expect(200);
+});
+afterAll(() => t.close());
+
+/** Every route of the foundation, and the roles that may use it (admin may use all). */
+const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; body?: object; allowed: Role[] }> = [
+  { method: 'get', path: '/api/facilities', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'get', path: '/api/facilities/f1', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'put', path: '/api/facilities/f1', body: facilityBody(), allowed: ['admin'] },
+  { method: 'post', path: '/api/events', body: { events: [] }, allowed: ['admin', 'ingest'] },
+  { method: 'get', path: '/api/events/rejected', allowed: ['admin'] },
+  { method: 'get', path: '/api/holds', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'get', path: '/api/holds/00000000-0000-8000-8000-000000000000', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'get', path: '/api/keys', allowed: ['admin'] },
+  { method: 'post', path: '/api/keys', body: { name: 'x', role: 'counsel' }, allowed: ['admin'] },
+  { method: 'delete', path: '/api/keys/00000000-0000-4000-8000-000000000000', allowed: ['admin'] },
+];
+
+describe('every route against every role and no key', () => {
+  for (const route of ROUTES) {
+    it(`${route.method.toUpperCase()} ${route.path}`, async () => {
+      const send = (auth?: string) => {
+        const req = t.http[route.method](route.path);
+        if (auth) req.set('Authorization', auth);
+        return route.body ? req.send(route.body) : req;
+      };
+      expect((await send()).status).toBe(401);
+      expect((await send('Bearer dm_not_a_key')).status).toBe(401);
+      for (const role of ROLES) {
+        const status = (await send(keys[role])).status;
+        if (route.allowed.includes(role)) expect([role, status < 400 || status === 404]).toEqual([role, true]);
+        else expect([role, status]).toEqual([role, 403]);
+      }
+    });
+  }
+
+  it('health and docs need no key', async () => {
+    expect((await t.http.get('/api/health').expect(200)).body).toEqual({ status: 'ok', database: 'up', migrations: 'applied' });
+    const spec = await t.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/events', '/api/holds', '/api/facilities/{facilityId}', '/api/keys']));
+  });
+});
+
+describe('API keys', () => {
+  it('are shown once, stored hashed, listed without secret, revoked at once', async () => {
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'night shift', role: 'supervisor' }).expect(201);
+    expect(made.body).toMatchObject({ name: 'night shift', role: 'supervisor', revokedAt: null, expiresAt: null });
+    const secret: string = made.body.key;
+    expect(secret).toMatch(/^dm_[A-Za-z0-9_-]{43}$/);
+    const stored = await t.ds.query('SELECT key_hash FROM api_keys WHERE id = $1', [made.body.id]);
+    expect(stored[0].key_hash).toBe(createHash('sha256').update(secret).digest('hex'));
+    const dump = JSON.stringify(await t.ds.query('SELECT * FROM api_keys'));
+    expect(dump).not.toContain(secret);
+    expect(dump).not.toContain(ADMIN_KEY);
+    const list = await t.http.get('/api/keys').set('Authorization', t.admin).expect(200);
+    expect(JSON.stringify(list.body)).not.toContain(secret);
+
+    await t.http.get('/api/holds').set('Authorization', `Bearer ${secret}`).expect(200);
+    await t.http.delete(`/api/keys/${made.body.id}`).set('Authorization', t.admin).expect(200);
+    await t.http.get('/api/holds').set('Authorization', `Bearer ${secret}`).expect(401);
+  });
+
+  it('expire at their expiry', async () => {
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin)
+      .send({ name: 'temp', role: 'sheriff', expiresAt: new Date(t.clock.now() + 60_000).toISOString() }).expect(201);
+    await t.http.get('/api/holds').set('Authorization', `Bearer ${made.body.key}`).expect(200);
+    t.clock.advance(60_000);
+    await t.http.get('/api/holds').set('Authorization', `Bearer ${made.body.key}`).expect(401);
+  });
+
+  it('refuse a bad role naming the field', async () => {
+    const res = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'x', role: 'warden' }).expect(400);
+    expect(res.body.errors[0].field).toBe('role');
+  });
+});

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let t: TestApp;
+let ingest: string;
+const F = 'ny';
+
+beforeAll(async () => {
+  t = await startTestApp({ now: '2026-11-06T12:00:00.000Z' });
+  ingest = await t.keyFor('ingest');
+  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody()).expect(200);
+});
+afterAll(() => t.close());
+
+const post = (body: unknown) => t.http.post('/api/events').set('Authorization', ingest).send(body as object);
+const holdsOf = async (bookingId: string) => (await t.http.get(`/api/holds?bookingId=${bookingId}`).set('Authorization', t.admin).expect(200)).body.items;
+const count = async (table: string) => Number((await t.ds.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+describe('POST /api/events: each event type shapes the hold', () => {
+  it('booking.opened + detainer.lodged: pending hold with person and form', async () => {
+    const res = await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-01T10:00:00-05:00', personId: 'p-types', person: { name: 'A Person' } }),
+      ev.lodged({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-02T10:00:00-05:00', form: 'I-247D', warrant: 'administrative', agency: 'ICE ERO' }),
+    ] }).expect(200);
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const [h] = await holdsOf('b-types');
+    expect(h).toMatchObject({
+      bookingId: 'b-types', detainerId: 'd1', facilityId: F, personId: 'p-types', form: 'I-247D', warrant: 'administrative', agency: 'ICE ERO',
+      policy: 'federal-48-business-hours', holdHours: 48, status: 'pending', clockStartedAt: null, deadlineAt: null, deadlineLocal: null,
+      countedSeconds: 0, endedAt: null, outcome: null, compliant: null, overageSeconds: null,
+    });
+  });
+
+  it('booking.release_eligible starts the clock: the contract example', async () => {
+    await post(ev.eligible({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-05T15:00:00-05:00', reason: 'bail_posted' })).expect(200);
+    const [h] = await holdsOf('b-types');
+    // now = Fri 2026-11-06 07:00 EST: Thursday 9 h + Friday 7 h counted.
+    expect(h).toMatchObject({
+      status: 'running', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z',
+      deadlineLocal: '2026-11-09T15:00:00.000-05:00', countedSeconds: 16 * 3600, secondsLeft: (3 * 24 + 8) * 3600,
+    });
+  });
+
+  it('booking.custody_transferred closes it compliant, with outcome transferred', async () => {
+    await post(ev.transferred({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-09T14:00:00-05:00' })).expect(200);
+    const [h] = await holdsOf('b-types');
+    expect(h).toMatchObject({ status: 'closed', endedAt: '2026-11-09T19:00:00.000Z', outcome: 'transferred', compliant: true, overageSeconds: 0, countedSeconds: 47 * 3600 });
+  });
+
+  it('booking.released past the deadline is non-compliant with the exact overage', async () => {
+    await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-01T10:00:00Z' }),
+      ev.lodged({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-02T10:00:00Z' }),
+      ev.eligible({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-05T15:00:00-05:00' }),
+      ev.released({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-09T17:30:00.250-05:00' }),
+    ] }).expect(200);
+    const [h] = await holdsOf('b-late');
+    expect(h).toMatchObject({ status: 'closed', outcome: 'released', compliant: false, overageSeconds: 2.5 * 3600 + 0.25 });
+  });
+
+  it('detainer.cancelled while running moves the deadline to the cancellation', async () => {
+    await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-01T10:00:00Z' }),
+      ev.lodged({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-02T10:00:00Z' }),
+      ev.eligible({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-05T15:00:00-05:00' }),
+      ev.cancelled({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-06T06:00:00-05:00' }),
+    ] }).expect(200);
+    expect((await holdsOf('b-cancel'))[0]).toMatchObject({ status: 'overdue', deadlineAt: '2026-11-06T11:00:00.000Z' });
+    await post(ev.released({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-06T06:30:00-05:00' })).expect(200);
+    expect((await holdsOf('b-cancel'))[0]).toMatchObject({ status: 'closed', outcome: 'cancelled', compliant: false, overageSeconds: 1800 });
+  });
+
+  it('booking.charges_updated replaces the charges of the booking', async () => {
+    await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-01T10:00:00Z', charges: [{ code: 'A', level: 'felony', disposition: 'pending' }] }),
+      ev.charges({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-03T10:00:00Z', charges: [{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }] }),
+    ] }).expect(200);
+    const [row] = await t.ds.query(`SELECT charges FROM bookings WHERE booking_id = 'b-charges'`);
+    expect(row.charges).toEqual([{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }]);
+  });
+});
+
+describe('idempotency', () => {
+  it('re-sending the same event is a duplicate and changes nothing', async () => {
+    const e = ev.opened({ facilityId: F, bookingId: 'b-dup', occurredAt: '2026-11-01T10:00:00Z', eventId: 'dup-1' });
+    await post(e).expect(200, { accepted: 1, duplicates: 0, rejected: [] });
+    const before = await count('events');
+    await post(e).expect(200, { accepted: 0, duplicates: 1, rejected: [] });
+    // Same content with keys in another order is the same event.
+    const reordered = Object.fromEntries(Object.entries(e).reverse());
+    await post({ events: [reordered, e] }).expect(200, { accepted: 0, duplicates: 2, rejected: [] });
+    expect(await count('events')).toBe(before);
+  });
+
+  it('the same eventId with other content is a conflict: 409 alone, rejected in a batch', async () => {
+    const e = ev.opened({ facilityId: F, bookingId: 'b-dup', occurredAt: '2026-11-01T11:00:00Z', eventId: 'dup-1' });
+    const single = await post(e).expect(409);
+    expect(single.body).toMatchObject({ error: 'conflict', accepted: 0, errors: [{ field: 'eventId' }] });
+    const batch = await post({ events: [e] }).expect(200);
+    expect(batch.body).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, eventId: 'dup-1', errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }] });
+  });
+
+  it('a conflict inside one batch keeps the first and rejects the second', async () => {
+    const a = ev.released({ facilityId: F, bookingId: 'b-dup2', occurredAt: '2026-11-01T11:00:00Z', eventId: 'dup-2' });
+    const b = { ...a, occurredAt: '2026-11-01T12:00:00Z' };
+    const res = await post({ events: [a, b, a] }).expect(200);
+    expect(res.body).toMatchObject({ accepted: 1, duplicates: 1, rejected: [{ index: 1, eventId: 'dup-2' }] });
+  });
+});
+
+describe('out-of-order arrival and retraction', () => {
+  const storyOf = (bookingId: string) => [
+    ev.opened({ facilityId: F, bookingId, occurredAt: '2026-11-01T10:00:00Z', eventId: `${bookingId}-o` }),
+    ev.lodged({ facilityId: F, bookingId, occurredAt: '2026-11-02T10:00:00Z', eventId: `${bookingId}-l` }),
+    ev.eligible({ facilityId: F, bookingId, occurredAt: '2026-11-05T15:00:00-05:00', eventId: `${bookingId}-e` }),
+    ev.transferred({ facilityId: F, bookingId, occurredAt: '2026-11-10T09:00:00-05:00', eventId: `${bookingId}-t` }),
+  ];
+  const strip = (h: Record<string, unknown>) => ({ ...h, id: undefined, bookingId: undefined, personId: undefined });
+
+  it('every arrival order gives the same hold (one event per request)', async () => {
+    const inOrder = storyOf('b-order-0');
+    await post({ events: inOrder }).expect(200);
+    const expected = strip((await holdsOf('b-order-0'))[0]);
+    expect(expected).toMatchObject({ status: 'closed', compliant: false, overageSeconds: 18 * 3600 });
+    const orders = [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]];
+    for (const [n, order] of orders.entries()) {
+      const bookingId = `b-order-${n + 1}`;
+      const events = storyOf(bookingId);
+      for (const i of order) await post(events[i]).expect(200);
+      expect(strip((await holdsOf(bookingId))[0])).toEqual(expected);
+    }
+  });
+
+  it('a release that arrives before the detainer it ends still closes the hold', async () => {
+    const [opened, lodged, eligible, transferred] = storyOf('b-early-release');
+    await post({ events: [transferred, opened] }).expect(200);
+    expect(await holdsOf('b-early-release')).toEqual([]);
+    await post({ events: [eligible, lodged] }).expect(200);
+    expect((await holdsOf('b-early-release'))[0]).toMatchObject({ status: 'closed', outcome: 'transferred' });
+  });
+
+  it('event.retracted takes an event out of the count; the log keeps both', async () => {
+    const events = storyOf('b-retract');
+    await post({ events }).expect(200);
+    await post(ev.retracted({ facilityId: F, bookingId: 'b-retract', occurredAt: '2026-11-10T15:00:00Z', retractsEventId: 'b-retract-t', eventId: 'r-1' })).expect(200);
+    const [h] = await holdsOf('b-retract');
+    expect(h).toMatchObject({ status: 'running', deadlineAt: '2026-11-09T20:00:00.000Z', endedAt: null, outcome: null });
+    const detail = await t.http.get(`/api/holds/${h.id}`).set('Authorization', t.admin).expect(200);
+    expect(detail.body.timeline.map((e: { eventId: string; retractedBy: string | null }) => [e.eventId, e.retractedBy])).toEqual([
+      ['b-retract-o', null], ['b-retract-l', null], ['b-retract-e', null], ['b-retract-t', 'r-1'], ['r-1', null],
+    ]);
+  });
+
+  it('a retraction that arrives before its event still applies', async () => {
+    await post(ev.retracted({ facilityId: F, bookingId: 'b-retract-first', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-retract-first-e', eventId: 'r-2' })).expect(200);
+    await post({ events: storyOf('b-retract-first').slice(0, 3) }).expect(200);
+    expect((await holdsOf('b-retract-first'))[0]).toMatchObject({ status: 'pending', clockStartedAt: null });
+  });
+
+  it('retracting the lodging removes the hold', async () => {
+    await post({ events: storyOf('b-retract-lodged').slice(0, 3) }).expect(200);
+    expect(await holdsOf('b-retract-lodged')).toHaveLength(1);
+    await post(ev.retracted({ facilityId: F, bookingId: 'b-retract-lodged', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-retract-lodged-l' })).expect(200);
+    expect(await holdsOf('b-retract-lodged')).toEqual([]);
+  });
+
+  it('refuses retractions across bookings and of retractions', async () => {
+    const across = await post(ev.retracted({ facilityId: F, bookingId: 'b-other', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-retract-o' })).expect(400);
+    expect(across.body.errors[0].field).toBe('retractsEventId');
+    const ofRetraction = await post(ev.retracted({ facilityId: F, bookingId: 'b-retract', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'r-1' })).expect(400);
+    expect(ofRetraction.body.errors[0].field).toBe('retractsEventId');
+  });
+});
+
+describe('invalid input: 400 naming the field, nothing half-stored, the refusal kept', () => {
+  const good = () => ev.opened({ facilityId: F, bookingId: 'b-bad', occurredAt: '2026-11-01T10:00:00Z' });
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['missing eventId', { eventId: undefined }, 'eventId'],
+    ['empty eventId', { eventId: '' }, 'eventId'],
+    ['eventId over 128 chars', { eventId: 'x'.repeat(129) }, 'eventId'],
+    ['missing occurredAt', { occurredAt: undefined }, 'occurredAt'],
+    ['occurredAt without offset', { occurredAt: '2026-11-01T10:00:00' }, 'occurredAt'],
+    ['occurredAt date only', { occurredAt: '2026-11-01' }, 'occurredAt'],
+    ['occurredAt impossible date', { occurredAt: '2026-02-30T10:00:00Z' }, 'occurredAt'],
+    ['occurredAt a number', { occurredAt: 1767225600000 }, 'occurredAt'],
+    ['unknown facility', { facilityId: 'nowhere' }, 'facilityId'],
+    ['unknown type', { type: 'booking.exploded' }, 'type'],
+    ['missing personId', { personId: undefined }, 'personId'],
+    ['bad charge level', { charges: [{ level: 'capital' }] }, 'charges.0.level'],
+    ['bookingId not a string', { bookingId: 42 }, 'bookingId'],
+  ];
+  it.each(cases)('%s', async (_what, patch, field) => {
+    const before = await count('events');
+    const res = await post({ ...good(), ...patch }).expect(400);
+    expect(res.body.error).toBe('validation_failed');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(res.body.rejected[0].errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await count('events')).toBe(before);
+  });
+
+  it('a batch keeps its valid events and reports each invalid one by index', async () => {
+    const ok = good();
+    const res = await post({ events: [ok, { ...good(), occurredAt: 'yesterday' }, 'not an object', { ...good(), type: 'detainer.lodged' }] }).expect(200);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected.map((r: { index: number; errors: Array<{ field: string }> }) => [r.index, r.errors.map((e) => e.field)])).toEqual([
+      [1, ['occurredAt']], [2, ['(event)']], [3, ['detainerId', 'form']],
+    ]);
+  });
+
+  it('a batch over 5,000 events is refused whole', async () => {
+    const before = await count('events');
+    const events = Array.from({ length: 5001 }, () => good());
+    const res = await post({ events }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'events', message: 'at most 5000 events per request, got 5001' }]);
+    expect(await count('events')).toBe(before);
+  });
+
+  it('non-JSON, wrong content type, events not an array', async () => {
+    const bad = await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').send('{"eventId": ').expect(400);
+    expect(bad.body.errors[0].field).toBe('body');
+    await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'text/plain').send('hello').expect(415);
+    expect((await post({ events: 'many' }).expect(400)).body.errors[0].field).toBe('events');
+    expect((await post([good()]).expect(400)).body.errors[0].field).toBe('body');
+  });
+
+  it('NUL characters are refused, not a 500', async () => {
+    const res = await post({ ...good(), personId: 'a\u0000b' }).expect(400);
+    expect(res.body.errors[0].field).toBe('(event)');
+  });
+
+  it('every refusal is kept with its reasons and listed for admins', async () => {
+    const res = await t.http.get('/api/events/rejected?limit=500').set('Authorization', t.admin).expect(200);
+    const fields = res.body.items.flatMap((r: { errors: Array<{ field: string }> }) => r.errors.map((e) => e.field));
+    for (const f of ['eventId', 'occurredAt', 'facilityId', 'type', 'events', 'charges.0.level', 'retractsEventId']) expect(fields).toContain(f);
+    const unknownFacility = res.body.items.find((r: { body: { facilityId?: string } }) => r.body?.facilityId === 'nowhere');
+    expect(unknownFacility.body).toMatchObject({ type: 'booking.opened', facilityId: 'nowhere' });
+    await t.http.get('/api/events/rejected').set('Authorization', ingest).expect(403);
+  });
+});

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../src/app-config.js';
+import { createApp } from '../../src/app.js';
+import type { Role } from '../../src/auth/api-key.entity.js';
+import { FixedClock } from '../../src/common/clock.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const ADMIN_KEY = 'dm_test_admin_key_0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  clock: FixedClock;
+  ds: DataSource;
+  db: TestDatabase;
+  /** Authorization header value for the bootstrap admin key. */
+  admin: string;
+  /** Make a key of a role through the API and return its Authorization header value. */
+  keyFor(role: Role): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(opts: { now?: string } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const clock = new FixedClock(Date.parse(opts.now ?? '2026-11-24T12:00:00.000Z'));
+  const config = new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0 });
+  const app = await createApp(config, { clock, logger: false });
+  await app.init();
+  const http = request(app.getHttpServer());
+  const admin = `Bearer ${ADMIN_KEY}`;
+  return {
+    app, http, clock, db, admin,
+    ds: app.get(DataSource),
+    async keyFor(role: Role) {
+      const res = await http.post('/api/keys').set('Authorization', admin).send({ name: `test ${role}`, role });
+      if (res.status !== 201) throw new Error(`could not make a ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
+      return `Bearer ${res.body.key}`;
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
