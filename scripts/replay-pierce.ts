@@ -20,10 +20,12 @@ const put = await fetch(`${api}/api/facilities/${PIERCE_FACILITY.id}`, { method:
 if (!put.ok) throw new Error(`facility: ${put.status} ${await put.text()}`);
 const events = bookings.flatMap((b) => bookingEvents(b));
 const res = await fetch(`${api}/api/events`, { method: 'POST', headers, body: JSON.stringify({ events }) });
-const result = await res.json();
+const result = (await res.json()) as { accepted: number; duplicates: number; rejected?: unknown[] };
 console.log(`events: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejected?.length ?? '?'} rejected`);
 
-const holds = await (await fetch(`${api}/api/holds?facilityId=${PIERCE_FACILITY.id}&limit=1000`, { headers })).json();
+const holds = (await (await fetch(`${api}/api/holds?facilityId=${PIERCE_FACILITY.id}&limit=1000`, { headers })).json()) as {
+  items: Array<{ status: string; compliant: boolean | null; outcome: string | null }>;
+};
 const tally = new Map<string, number>();
 for (const h of holds.items) {
   const k = `${h.status} ${h.compliant === true ? 'compliant' : h.compliant === false ? 'past deadline' : ''} (${h.outcome})`;
