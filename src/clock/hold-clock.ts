@@ -56,13 +56,31 @@ interface LocalDay {
   toMs: number;
 }
 
+/** Local day boundaries per zone and date, computed once: the walk below runs for every hold. */
+const dayBounds = new Map<string, { endMs: number; nextIsoDate: string }>();
+
+function boundsOf(timeZone: string, isoDate: string): { endMs: number; nextIsoDate: string } {
+  const key = `${timeZone} ${isoDate}`;
+  let b = dayBounds.get(key);
+  if (!b) {
+    // startOf('day') copes with zones whose midnight is skipped by a DST change.
+    const next = DateTime.fromISO(isoDate, { zone: timeZone }).plus({ days: 1 }).startOf('day');
+    b = { endMs: next.toMillis(), nextIsoDate: next.toISODate()! };
+    if (dayBounds.size >= 500_000) dayBounds.clear();
+    dayBounds.set(key, b);
+  }
+  return b;
+}
+
 /** Local calendar days from `startMs` on, the first one cut at `startMs`. */
 function* localDays(startMs: number, timeZone: string): Generator<LocalDay> {
-  let cursor = DateTime.fromMillis(startMs, { zone: timeZone });
+  let isoDate = DateTime.fromMillis(startMs, { zone: timeZone }).toISODate()!;
+  let fromMs = startMs;
   for (;;) {
-    const next = cursor.startOf('day').plus({ days: 1 }).startOf('day');
-    yield { isoDate: cursor.toISODate()!, fromMs: cursor.toMillis(), toMs: next.toMillis() };
-    cursor = next;
+    const { endMs, nextIsoDate } = boundsOf(timeZone, isoDate);
+    yield { isoDate, fromMs, toMs: endMs };
+    fromMs = endMs;
+    isoDate = nextIsoDate;
   }
 }
 

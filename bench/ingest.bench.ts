@@ -1,0 +1,97 @@
+/**
+ * Ingestion end to end over HTTP (batches of 5,000, a realistic mix of event types) against
+ * the raw COPY of the same rows into a copy of the events table, on the same Postgres.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { fmt, freshDatabase, headers, startServer } from './support.js';
+
+const FACILITIES = ['bench-ny', 'bench-chi', 'bench-la'];
+const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
+
+/** ~6 events a booking: opened with charges, detainer, charges update, eligible, end; some cancellations and retractions. */
+export function makeEvents(bookings: number): object[][] {
+  const byBooking: object[][] = [];
+  const t0 = Date.parse('2026-06-01T00:00:00Z');
+  for (let i = 0; i < bookings; i++) {
+    const facilityId = FACILITIES[i % 3];
+    const bookingId = `bk-${i}`;
+    const at = (h: number) => new Date(t0 + i * 60_000 + h * 3_600_000).toISOString();
+    const e = (n: string, type: string, h: number, extra: object = {}) => ({ eventId: `${bookingId}-${n}`, type, occurredAt: at(h), facilityId, bookingId, ...extra });
+    const list: object[] = [
+      e('o', 'booking.opened', 0, { personId: `p-${i}`, person: { name: `Person ${i}`, dateOfBirth: '1990-01-01' }, charges: [{ code: 'RCW 9A.56', description: 'Theft 2', level: 'felony', disposition: 'pending' }] }),
+      e('l', 'detainer.lodged', 2, { detainerId: 'd1', form: 'I-247A', warrant: 'administrative' }),
+      e('c', 'booking.charges_updated', 30, { charges: [{ code: 'RCW 9A.56', description: 'Theft 2', level: 'misdemeanor', disposition: 'convicted' }] }),
+      e('e', 'booking.release_eligible', 72, { reason: 'bail_posted' }),
+    ];
+    if (i % 10 === 0) list.push(e('x', 'detainer.cancelled', 80, { detainerId: 'd1' }));
+    if (i % 3 !== 0) list.push(e('t', i % 2 ? 'booking.custody_transferred' : 'booking.released', 100));
+    if (i % 50 === 0) list.push(e('r', 'event.retracted', 101, { retractsEventId: `${bookingId}-c`, reason: 'entered in error' }));
+    byBooking.push(list);
+  }
+  return byBooking;
+}
+
+function batches(events: object[], size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < events.length; i += size) out.push(JSON.stringify({ events: events.slice(i, i + size) }));
+  return out;
+}
+
+export async function benchIngest(totalBookings = 40_000): Promise<Record<string, number>> {
+  const db = await freshDatabase('dm_bench_ingest');
+  const server = await startServer(db.url, 3901);
+  try {
+    for (const [i, id] of FACILITIES.entries()) {
+      await fetch(`${server.url}/api/facilities/${id}`, { method: 'PUT', headers, body: JSON.stringify({ name: id, timeZone: ZONES[i], policy: 'federal-48-business-hours' }) });
+    }
+    const all = makeEvents(totalBookings).flat();
+    // Warm up on other bookings, then measure.
+    const warm = makeEvents(2_000).flat().map((e) => ({ ...e, bookingId: `w-${(e as { bookingId: string }).bookingId}`, eventId: `w-${(e as { eventId: string }).eventId}` }));
+    for (const body of batches(warm, 5000)) await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
+
+    const bodies = batches(all, 5000);
+    let accepted = 0;
+    const started = performance.now();
+    for (const body of bodies) {
+      const res = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
+      const r = (await res.json()) as { accepted: number; rejected: unknown[] };
+      if (!res.ok || r.rejected.length) throw new Error(`batch refused: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
+      accepted += r.accepted;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const apiRate = accepted / seconds;
+
+    // Baseline: COPY the same rows (as stored: ids, instants, body, hash) into a copy of the table.
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('CREATE TABLE copy_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING IDENTITY)');
+    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    const lines = all.map((e) => {
+      const ev = e as { eventId: string; facilityId: string; bookingId: string; type: string; occurredAt: string; retractsEventId?: string };
+      const body = JSON.stringify(e);
+      const hash = createHash('sha256').update(body).digest('hex');
+      return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), ev.retractsEventId ?? '\\N', esc(body), hash, '\\N'].join('\t') + '\n';
+    });
+    const copyStart = performance.now();
+    await pipeline(
+      Readable.from(lines),
+      client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
+    );
+    const copySeconds = (performance.now() - copyStart) / 1000;
+    await client.end();
+    const copyRate = all.length / copySeconds;
+
+    console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(totalBookings)} bookings, all 8 types)`);
+    console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (${fmt(seconds, 2)} s; validation, idempotency, log, bookings, detainers, holds)`);
+    console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
+    console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);
+    return { apiRate, copyRate, ratio: apiRate / copyRate };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
