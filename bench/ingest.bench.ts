@@ -41,27 +41,35 @@ function batches(events: object[], size: number): string[] {
   return out;
 }
 
-export async function benchIngest(totalBookings = 40_000): Promise<Record<string, number>> {
+export async function benchIngest(totalBookings = 40_000, concurrency = 1): Promise<Record<string, number>> {
   const db = await freshDatabase('dm_bench_ingest');
   const server = await startServer(db.url, 3901);
   try {
     for (const [i, id] of FACILITIES.entries()) {
       await fetch(`${server.url}/api/facilities/${id}`, { method: 'PUT', headers, body: JSON.stringify({ name: id, timeZone: ZONES[i], policy: 'federal-48-business-hours' }) });
     }
-    const all = makeEvents(totalBookings).flat();
+    const byBooking = makeEvents(totalBookings);
+    const all = byBooking.flat();
     // Warm up on other bookings, then measure.
     const warm = makeEvents(2_000).flat().map((e) => ({ ...e, bookingId: `w-${(e as { bookingId: string }).bookingId}`, eventId: `w-${(e as { eventId: string }).eventId}` }));
     for (const body of batches(warm, 5000)) await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
 
-    const bodies = batches(all, 5000);
+    // Senders: each posts its share of the bookings in order (a JMS feed per sender).
+    const perSender = Math.ceil(totalBookings / concurrency);
+    const bodiesOf = (s: number) => batches(byBooking.slice(s * perSender, (s + 1) * perSender).flat(), 5000);
+    const senders = Array.from({ length: concurrency }, (_, s) => bodiesOf(s));
     let accepted = 0;
     const started = performance.now();
-    for (const body of bodies) {
-      const res = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
-      const r = (await res.json()) as { accepted: number; rejected: unknown[] };
-      if (!res.ok || r.rejected.length) throw new Error(`batch refused: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
-      accepted += r.accepted;
-    }
+    await Promise.all(
+      senders.map(async (bodies) => {
+        for (const body of bodies) {
+          const res = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
+          const r = (await res.json()) as { accepted: number; rejected: unknown[] };
+          if (!res.ok || r.rejected.length) throw new Error(`batch refused: ${res.status} ${JSON.stringify(r).slice(0, 300)}`);
+          accepted += r.accepted;
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     const apiRate = accepted / seconds;
 
@@ -85,7 +93,7 @@ export async function benchIngest(totalBookings = 40_000): Promise<Record<string
     await client.end();
     const copyRate = all.length / copySeconds;
 
-    console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(totalBookings)} bookings, all 8 types)`);
+    console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(totalBookings)} bookings, all 8 types; ${concurrency} sender${concurrency > 1 ? 's' : ''} at once)`);
     console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (${fmt(seconds, 2)} s; validation, idempotency, log, bookings, detainers, holds)`);
     console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
     console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);

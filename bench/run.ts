@@ -8,5 +8,8 @@ import { benchIngest } from './ingest.bench.js';
 
 const only = (process.env.BENCH ?? 'ingest,query').split(',');
 console.log(`Detainer Monitor benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
-if (only.includes('ingest')) await benchIngest(Number(process.env.BENCH_BOOKINGS ?? 40_000));
+if (only.includes('ingest')) {
+  await benchIngest(Number(process.env.BENCH_BOOKINGS ?? 40_000), 1);
+  await benchIngest(Number(process.env.BENCH_BOOKINGS ?? 40_000), 2);
+}
 if (only.includes('query')) await benchHoldsQuery(Number(process.env.BENCH_HOLDS ?? 1_000_000));

@@ -27,7 +27,7 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
 
 /** The built server as a child process, as in production. */
 export async function startServer(databaseUrl: string, port: number): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BOOTSTRAP_ADMIN_KEY: ADMIN },
     stdio: ['ignore', process.env.DM_PROFILE ? 'inherit' : 'ignore', 'inherit'],
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { addBusinessTime, businessTimeBetween, canonicalTimeZone, excludedDaysBetween, isValidTimeZone, policyDeadline, type HoldRules } from './hold-clock.js';
+import { addBusinessTime, businessTimeBetween, canonicalTimeZone, excludedDaysBetween, isValidTimeZone, localIsoDate, policyDeadline, type HoldRules } from './hold-clock.js';
 
 const at = (local: string, zone: string) => DateTime.fromISO(local, { zone }).toMillis();
 const utc = (ms: number) => new Date(ms).toISOString();
@@ -105,5 +105,18 @@ describe('isValidTimeZone', () => {
   it('canonicalises the spelling', () => {
     expect(canonicalTimeZone('america/chicago')).toBe('America/Chicago');
     expect(canonicalTimeZone('Nowhere/Else')).toBeNull();
+  });
+});
+
+describe('localIsoDate', () => {
+  it('agrees with Luxon for instants around every DST change of a dozen zones, 2015-2030', () => {
+    const zones = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage',
+      'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'America/Havana', 'America/Santiago', 'Asia/Kolkata', 'Australia/Lord_Howe'];
+    for (const zone of zones) {
+      for (let ms = Date.UTC(2015, 0, 1); ms < Date.UTC(2031, 0, 1); ms += 3 * 3_600_000 + 17 * 60_000) {
+        const expected = DateTime.fromMillis(ms, { zone }).toISODate();
+        if (localIsoDate(ms, zone) !== expected) throw new Error(`${zone} ${new Date(ms).toISOString()}: ${localIsoDate(ms, zone)} != ${expected}`);
+      }
+    }
   });
 });

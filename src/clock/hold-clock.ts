@@ -38,14 +38,26 @@ const HOUR_MS = 3_600_000;
 
 /** Why a local calendar day does not count under the business-hours policy, or null if it counts. */
 export function excludedDayReason(isoDate: string, extraHolidays: ReadonlySet<string> | readonly string[]): string | null {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  if (dow === 6) return 'Saturday';
-  if (dow === 0) return 'Sunday';
-  const holiday = federalHolidayOn(isoDate);
-  if (holiday) return holiday.observed === holiday.actual ? holiday.name : `${holiday.name} (observed)`;
+  const national = nationalReason(isoDate);
+  if (national !== null) return national;
   const extra = extraHolidays instanceof Set ? extraHolidays.has(isoDate) : (extraHolidays as readonly string[]).includes(isoDate);
   return extra ? 'facility holiday' : null;
+}
+
+const nationalReasons = new Map<string, string | null>();
+
+/** Weekend or observed federal holiday, cached per date. */
+function nationalReason(isoDate: string): string | null {
+  let reason = nationalReasons.get(isoDate);
+  if (reason === undefined) {
+    const [y, m, d] = isoDate.split('-').map(Number);
+    const dow = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+    const holiday = federalHolidayOn(isoDate);
+    reason = dow === 6 ? 'Saturday' : dow === 0 ? 'Sunday' : holiday ? (holiday.observed === holiday.actual ? holiday.name : `${holiday.name} (observed)`) : null;
+    if (nationalReasons.size >= 200_000) nationalReasons.clear();
+    nationalReasons.set(isoDate, reason);
+  }
+  return reason;
 }
 
 interface LocalDay {
@@ -56,25 +68,58 @@ interface LocalDay {
   toMs: number;
 }
 
-/** Local day boundaries per zone and date, computed once: the walk below runs for every hold. */
-const dayBounds = new Map<string, { endMs: number; nextIsoDate: string }>();
+/**
+ * Local day boundaries per zone and date, computed once with Luxon and then looked up:
+ * the walk below runs for every hold, and Luxon's zone arithmetic costs microseconds a call.
+ */
+interface DayBounds {
+  startMs: number;
+  endMs: number;
+  nextIsoDate: string;
+}
+const dayBounds = new Map<string, DayBounds>();
 
-function boundsOf(timeZone: string, isoDate: string): { endMs: number; nextIsoDate: string } {
+function boundsOf(timeZone: string, isoDate: string): DayBounds {
   const key = `${timeZone} ${isoDate}`;
   let b = dayBounds.get(key);
   if (!b) {
     // startOf('day') copes with zones whose midnight is skipped by a DST change.
-    const next = DateTime.fromISO(isoDate, { zone: timeZone }).plus({ days: 1 }).startOf('day');
-    b = { endMs: next.toMillis(), nextIsoDate: next.toISODate()! };
+    const start = DateTime.fromISO(isoDate, { zone: timeZone }).startOf('day');
+    const next = start.plus({ days: 1 }).startOf('day');
+    b = { startMs: start.toMillis(), endMs: next.toMillis(), nextIsoDate: next.toISODate()! };
     if (dayBounds.size >= 500_000) dayBounds.clear();
     dayBounds.set(key, b);
   }
   return b;
 }
 
+const DAY_MS = 86_400_000;
+const utcIsoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const offsetAtUtcDay = new Map<string, number>();
+
+/** The local date of an instant: a guess from the zone's offset that day, checked against the day's bounds. */
+export function localIsoDate(ms: number, timeZone: string): string {
+  const utcDay = Math.floor(ms / DAY_MS);
+  const key = `${timeZone} ${utcDay}`;
+  let offsetMs = offsetAtUtcDay.get(key);
+  if (offsetMs === undefined) {
+    offsetMs = DateTime.fromMillis(utcDay * DAY_MS, { zone: timeZone }).offset * 60_000;
+    if (offsetAtUtcDay.size >= 500_000) offsetAtUtcDay.clear();
+    offsetAtUtcDay.set(key, offsetMs);
+  }
+  let isoDate = utcIsoDate(ms + offsetMs);
+  for (let tries = 0; tries < 3; tries++) {
+    const b = boundsOf(timeZone, isoDate);
+    if (ms < b.startMs) isoDate = utcIsoDate(Date.parse(`${isoDate}T00:00:00Z`) - DAY_MS);
+    else if (ms >= b.endMs) isoDate = b.nextIsoDate;
+    else return isoDate;
+  }
+  return DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!;
+}
+
 /** Local calendar days from `startMs` on, the first one cut at `startMs`. */
 function* localDays(startMs: number, timeZone: string): Generator<LocalDay> {
-  let isoDate = DateTime.fromMillis(startMs, { zone: timeZone }).toISODate()!;
+  let isoDate = localIsoDate(startMs, timeZone);
   let fromMs = startMs;
   for (;;) {
     const { endMs, nextIsoDate } = boundsOf(timeZone, isoDate);

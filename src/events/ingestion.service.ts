@@ -15,11 +15,19 @@ export interface IngestResult {
   rejected: Array<{ index: number; eventId: string | null; errors: FieldError[] }>;
 }
 
+interface Stored {
+  accepted: number;
+  duplicates: number;
+  /** Refusals found inside the transaction, by batch index. */
+  rejected: Map<number, FieldError[]>;
+}
+
 interface Candidate {
   index: number;
   raw: unknown;
   event: JmsEvent;
   occurredAtMs: number;
+  canonical: string;
   hash: string;
 }
 
@@ -91,16 +99,17 @@ export class IngestionService {
     const byId = new Map<string, Candidate>();
     for (let index = 0; index < raws.length; index++) {
       const raw = raws[index];
-      if (hasNul(raw)) {
-        reject(index, [{ field: '(event)', message: 'must not contain NUL (\\u0000) characters' }]);
-        continue;
-      }
       const v = validateEvent(raw);
       if (!v.ok) {
         reject(index, v.errors);
         continue;
       }
-      const c: Candidate = { index, raw, event: v.event, occurredAtMs: v.occurredAtMs, hash: sha256Hex(canonicalJson(raw)) };
+      const canonical = canonicalJson(raw);
+      if (canonical.includes('\\u0000')) {
+        reject(index, [{ field: '(event)', message: 'must not contain NUL (\\u0000) characters' }]);
+        continue;
+      }
+      const c: Candidate = { index, raw, event: v.event, occurredAtMs: v.occurredAtMs, canonical, hash: sha256Hex(canonical) };
       const first = byId.get(c.event.eventId);
       if (!first) byId.set(c.event.eventId, c);
       else if (first.hash === c.hash) duplicates++;
@@ -116,50 +125,20 @@ export class IngestionService {
       }
     }
 
-    let accepted = 0;
-    await this.ds.transaction(async (m) => {
-      const candidates = [...byId.values()];
-      await this.projector.lock(m, candidates.map((c) => c.event));
-      const targets = candidates.flatMap((c) => (c.event.type === 'event.retracted' ? [c.event.retractsEventId] : []));
-      const stored = await this.events.findByIds(m, [...byId.keys(), ...targets]);
-
-      const fresh: Candidate[] = [];
-      for (const c of candidates) {
-        const prior = stored.get(c.event.eventId);
-        if (prior) {
-          if (prior.contentHash === c.hash) duplicates++;
-          else reject(c.index, [{ field: 'eventId', message: CONFLICT }]);
-          continue;
-        }
-        const problem = c.event.type === 'event.retracted' ? this.retractionProblem(c.event, byId, stored) : null;
-        if (problem) reject(c.index, [problem]);
-        else fresh.push(c);
+    // Two attempts: a request racing this one with the same new eventId makes the COPY fail
+    // once; the second attempt finds that event stored and judges it a duplicate or a conflict.
+    let stored: Stored;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stored = await this.ds.transaction((m) => this.store(m, [...byId.values()], raws, rejected, receivedAt, apiKeyId));
+        break;
+      } catch (err) {
+        if (attempt >= 2 || (err as { driverError?: { code?: string } }).driverError?.code !== '23505') throw err;
       }
-
-      const seqs = await this.events.insert(
-        m,
-        fresh.map((c) => ({
-          eventId: c.event.eventId, facilityId: c.event.facilityId, bookingId: c.event.bookingId, type: c.event.type,
-          occurredAtMs: c.occurredAtMs, retractsEventId: c.event.type === 'event.retracted' ? c.event.retractsEventId : null,
-          body: c.raw, contentHash: c.hash,
-        })),
-        receivedAt,
-        apiKeyId,
-      );
-      // Lost a race with another request carrying the same id: judge against what it stored.
-      const raced = fresh.filter((c) => !seqs.has(c.event.eventId));
-      if (raced.length > 0) {
-        const now = await this.events.findByIds(m, raced.map((c) => c.event.eventId));
-        for (const c of raced) {
-          if (now.get(c.event.eventId)?.contentHash === c.hash) duplicates++;
-          else reject(c.index, [{ field: 'eventId', message: CONFLICT }]);
-        }
-      }
-      const inserted = fresh.filter((c) => seqs.has(c.event.eventId));
-      accepted = inserted.length;
-      if (inserted.length > 0) await this.project(m, inserted, seqs);
-      await this.events.insertRejected(m, this.rejectedRows(raws, rejected), receivedAt, apiKeyId);
-    });
+    }
+    for (const [index, errors] of stored.rejected) reject(index, errors);
+    const accepted = stored.accepted;
+    duplicates += stored.duplicates;
 
     if (rejected.size > 0) this.log.warn(`rejected ${rejected.size} of ${raws.length} events`);
     return {
@@ -167,6 +146,62 @@ export class IngestionService {
       duplicates,
       rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, r]) => ({ index, eventId: r.eventId, errors: r.errors })),
     };
+  }
+
+  /** Inside one transaction: lock the bookings, tell new events from repeats, store, project, keep the refusals. */
+  private async store(
+    m: EntityManager,
+    candidates: Candidate[],
+    raws: unknown[],
+    refusedBefore: ReadonlyMap<number, { eventId: string | null; errors: FieldError[] }>,
+    receivedAt: Date,
+    apiKeyId: string | null,
+  ): Promise<Stored> {
+    const out: Stored = { accepted: 0, duplicates: 0, rejected: new Map() };
+    const byId = new Map(candidates.map((c) => [c.event.eventId, c]));
+    await this.projector.lock(m, candidates.map((c) => c.event));
+    const targets = candidates.flatMap((c) => (c.event.type === 'event.retracted' ? [c.event.retractsEventId] : []));
+    const { events: stored, retracted } = await this.events.findByIds(m, [...byId.keys(), ...targets]);
+
+    const fresh: Candidate[] = [];
+    for (const c of candidates) {
+      const prior = stored.get(c.event.eventId);
+      if (prior) {
+        if (prior.contentHash === c.hash) out.duplicates++;
+        else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
+        continue;
+      }
+      const problem = c.event.type === 'event.retracted' ? this.retractionProblem(c.event, byId, stored) : null;
+      if (problem) out.rejected.set(c.index, [problem]);
+      else fresh.push(c);
+    }
+
+    const insertedIds = await this.events.insert(
+      m,
+      fresh.map((c) => ({
+        eventId: c.event.eventId, facilityId: c.event.facilityId, bookingId: c.event.bookingId, type: c.event.type,
+        occurredAtMs: c.occurredAtMs, retractsEventId: c.event.type === 'event.retracted' ? c.event.retractsEventId : null,
+        bodyJson: c.canonical, contentHash: c.hash,
+      })),
+      receivedAt,
+      apiKeyId,
+    );
+    // The INSERT path skips an id another request stored meanwhile: judge against what it stored.
+    const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
+    if (raced.length > 0) {
+      const now = (await this.events.findByIds(m, raced.map((c) => c.event.eventId))).events;
+      for (const c of raced) {
+        if (now.get(c.event.eventId)?.contentHash === c.hash) out.duplicates++;
+        else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
+      }
+    }
+    const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
+    out.accepted = inserted.length;
+    if (inserted.length > 0) await this.project(m, inserted, retracted);
+    const refusals = new Map(refusedBefore);
+    for (const [index, errors] of out.rejected) refusals.set(index, { eventId: (raws[index] as { eventId?: string }).eventId ?? null, errors });
+    await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
+    return out;
   }
 
   private retractionProblem(
@@ -184,21 +219,21 @@ export class IngestionService {
     return null;
   }
 
-  /** Hand the stored events to the projector; bookings touched by a retraction are refolded from their whole log. */
-  private async project(m: EntityManager, inserted: Candidate[], seqs: Map<string, number>): Promise<void> {
+  /**
+   * Hand the stored events to the projector. Bookings touched by a retraction, or receiving an
+   * event that a stored retraction names, are refolded from their whole log.
+   */
+  private async project(m: EntityManager, inserted: Candidate[], retractedAlready: ReadonlySet<string>): Promise<void> {
     const newEvents = new Map<string, SeqEvent[]>();
     const refold = new Set<string>();
     for (const c of inserted) {
       const k = keyOf(c.event.facilityId, c.event.bookingId);
       let list = newEvents.get(k);
       if (!list) newEvents.set(k, (list = []));
-      list.push({ seq: seqs.get(c.event.eventId)!, occurredAtMs: c.occurredAtMs, body: c.event });
-      if (c.event.type === 'event.retracted') refold.add(k);
+      // Stored events all came before this batch; inside it, the order sent is the order received.
+      list.push({ seq: c.index, occurredAtMs: c.occurredAtMs, body: c.event });
+      if (c.event.type === 'event.retracted' || retractedAlready.has(c.event.eventId)) refold.add(k);
     }
-    // An event that arrives after its own retraction.
-    const retracted = await this.events.retractedAmong(m, inserted.filter((c) => c.event.type !== 'event.retracted').map((c) => c.event.eventId));
-    for (const c of inserted) if (retracted.has(c.event.eventId)) refold.add(keyOf(c.event.facilityId, c.event.bookingId));
-
     const fullLogs = new Map<string, SeqEvent[]>();
     if (refold.size > 0) {
       for (const k of refold) fullLogs.set(k, []);

@@ -8,6 +8,7 @@ export interface BookingKey {
 // Facility ids have no control characters (FACILITY_ID), so the first separator splits the key unambiguously.
 const SEP = '\u001f';
 export const keyOf = (facilityId: string, bookingId: string) => `${facilityId}${SEP}${bookingId}`;
+export const detainerKey = (bookingKey: string, detainerId: string) => `${bookingKey}${SEP}${detainerId}`;
 export const parseKey = (key: string): BookingKey => {
   const at = key.indexOf(SEP);
   return { facilityId: key.slice(0, at), bookingId: key.slice(at + 1) };

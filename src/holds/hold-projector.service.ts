@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, rulesAt } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
-import { holdId, parseKey, type BookingKey } from './booking-key.js';
+import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldRow } from './holds.repository.js';
 
 export type SeqEvent = FoldEvent & { seq: number };
@@ -41,27 +41,37 @@ export class HoldProjector implements OnModuleInit {
     const incremental = keys.filter((k) => !fullLogs.has(k));
     const stored = await this.repo.loadStates(m, incremental.map(parseKey));
     const states = new Map<string, BookingState>();
+    // Detainer rows to write: those new events touched, and all of a refolded booking.
+    const touched = new Set<string>();
     for (const k of incremental) {
       const state = stored.get(k) ?? emptyBooking();
       const events = [...newEvents.get(k)!].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
-      for (const e of events) applyEvent(state, e);
+      for (const e of events) {
+        applyEvent(state, e);
+        if (e.body.type === 'detainer.lodged' || e.body.type === 'detainer.cancelled') touched.add(detainerKey(k, e.body.detainerId));
+      }
       states.set(k, state);
     }
-    for (const [k, log] of fullLogs) states.set(k, foldBooking(log));
+    for (const [k, log] of fullLogs) {
+      const state = foldBooking(log);
+      for (const d of state.detainers.keys()) touched.add(detainerKey(k, d));
+      states.set(k, state);
+    }
     const now = new Date(this.clock.now());
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
-    await this.repo.saveStates(m, entries, now);
-    await this.saveHolds(m, entries, now);
+    await this.repo.saveStates(m, entries, now, { refolded: new Set(fullLogs.keys()), touched });
+    await this.saveHolds(m, entries, now, [...fullLogs.keys()].map(parseKey));
   }
 
   /** The facility's rules changed: judge all its holds again. */
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const states = await this.repo.loadStates(m, keys);
-    await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()));
+    await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()), []);
   }
 
-  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date): Promise<void> {
+  /** Derive and store the holds of these bookings; `pruned` bookings also lose holds whose detainer is gone. */
+  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<void> {
     const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
     const holds: HoldRow[] = [];
     for (const { key, state } of entries) {
@@ -75,6 +85,6 @@ export class HoldProjector implements OnModuleInit {
         });
       }
     }
-    await this.repo.replaceHolds(m, entries.map((e) => e.key), holds, now);
+    await this.repo.replaceHolds(m, pruned, holds, now);
   }
 }

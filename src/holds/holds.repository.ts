@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DerivedHold } from '../clock/derive-hold.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
-import { keyOf, type BookingKey } from './booking-key.js';
+import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { BookingEntity, HoldEntity } from './hold.entity.js';
 
 export interface HoldRow {
@@ -125,7 +125,16 @@ export class HoldsRepository {
     return rows.map((r) => ({ facilityId, bookingId: r.booking_id }));
   }
 
-  async saveStates(m: EntityManager, states: Array<{ key: BookingKey; state: BookingState }>, now: Date): Promise<void> {
+  /**
+   * Upsert booking states and the `touched` detainers (by detainerKey); for `refolded` bookings
+   * also delete detainers the refold no longer has.
+   */
+  async saveStates(
+    m: EntityManager,
+    states: Array<{ key: BookingKey; state: BookingState }>,
+    now: Date,
+    { refolded, touched }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string> },
+  ): Promise<void> {
     if (states.length === 0) return;
     const bookings = states.map(({ key, state: s }) => ({
       facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: iso(s.bookedAt),
@@ -148,7 +157,7 @@ export class HoldsRepository {
       [JSON.stringify(bookings), now],
     );
     const detainers = states.flatMap(({ key, state }) =>
-      [...state.detainers].map(([detainerId, d]) => ({
+      [...state.detainers].filter(([detainerId]) => touched.has(detainerKey(keyOf(key.facilityId, key.bookingId), detainerId))).map(([detainerId, d]) => ({
         facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
         lodged_at: iso(d.lodgedAt), cancelled_at: iso(d.cancelledAt),
       })),
@@ -163,23 +172,26 @@ export class HoldsRepository {
         [JSON.stringify(detainers)],
       );
     }
-    // A refold may have dropped a detainer whose lodging was retracted.
+    // A refold may have dropped a detainer whose lodging was retracted; nothing else removes one.
+    const dropped = states.filter((s) => refolded.has(keyOf(s.key.facilityId, s.key.bookingId)));
+    if (dropped.length === 0) return;
+    const kept = detainers.filter((d) => refolded.has(keyOf(d.facility_id, d.booking_id)));
     await m.query(
       `DELETE FROM detainers d USING unnest($1::text[], $2::text[]) AS k(f, b)
         WHERE d.facility_id = k.f AND d.booking_id = k.b
           AND (d.facility_id, d.booking_id, d.detainer_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
       [
-        states.map((s) => s.key.facilityId), states.map((s) => s.key.bookingId),
-        detainers.map((d) => d.facility_id), detainers.map((d) => d.booking_id), detainers.map((d) => d.detainer_id),
+        dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
+        kept.map((d) => d.facility_id), kept.map((d) => d.booking_id), kept.map((d) => d.detainer_id),
       ],
     );
   }
 
   /**
-   * Store the holds of these bookings: upsert the given ones, delete the bookings' other
-   * holds (a retraction can take a detainer away), and drop detainer rows left with no lodging.
+   * Store the holds of these bookings: upsert the given ones and, for the `pruned` bookings
+   * (refolded: a retraction can take a detainer away), delete their other holds.
    */
-  async replaceHolds(m: EntityManager, keys: BookingKey[], holds: HoldRow[], now: Date): Promise<void> {
+  async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRow[], now: Date): Promise<void> {
     if (holds.length > 0) {
       const rows = holds.map((h) => ({
         id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
@@ -205,10 +217,11 @@ export class HoldsRepository {
         [JSON.stringify(rows), now],
       );
     }
+    if (pruned.length === 0) return;
     await m.query(
       `DELETE FROM holds h USING unnest($1::text[], $2::text[]) AS k(f, b)
         WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))`,
-      [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId), holds.map((h) => h.id)],
+      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.map((h) => h.id)],
     );
   }
 }
