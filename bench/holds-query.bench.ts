@@ -4,6 +4,7 @@ import { fmt, freshDatabase, headers, quantile, startServer } from './support.js
 
 export async function fillHolds(url: string, total: number, openShare: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined); // the database is dropped under it at the end
   await c.connect();
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
   await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'calendar-48-hours', 48, now()) ON CONFLICT DO NOTHING`);
@@ -20,7 +21,7 @@ export async function fillHolds(url: string, total: number, openShare: number): 
               CASE WHEN (g % 1000) < $4 THEN NULL ELSE 'transferred' END,
               CASE WHEN (g % 1000) < $4 THEN NULL ELSE true END,
               CASE WHEN (g % 1000) < $4 THEN NULL ELSE 0 END, now()
-         FROM generate_series($1::int, $2::int) g, LATERAL (SELECT now() + ((g * 7919) % 2592000 - 1296000) * interval '1 second' AS d) x`,
+         FROM generate_series($1::int, $2::int) g, LATERAL (SELECT now() + ((g::bigint * 7919) % 2592000 - 1296000) * interval '1 second' AS d) x`,
       [from, Math.min(total, from + 200_000) - 1, rules, Math.round(openShare * 1000)],
     );
   }
@@ -48,6 +49,7 @@ export async function benchHoldsQuery(total = 1_000_000): Promise<Record<string,
     }
     times.sort((a, b) => a - b);
     const c = new pg.Client({ connectionString: db.url });
+    c.on('error', () => undefined);
     await c.connect();
     const plan = (await c.query(
       `EXPLAIN SELECT * FROM holds WHERE phase = 'open' AND due_at >= now() AND due_at < $1 ORDER BY due_at, id LIMIT 101`,

@@ -85,8 +85,9 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1): Prom
       return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), ev.retractsEventId ?? '\\N', esc(body), hash, '\\N'].join('\t') + '\n';
     });
     const copyStart = performance.now();
+    // One chunk, as the app sends it: the fastest way to feed pg-copy-streams.
     await pipeline(
-      Readable.from(lines),
+      Readable.from([lines.join('')]),
       client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
     );
     const copySeconds = (performance.now() - copyStart) / 1000;
