@@ -9,6 +9,10 @@ export class AppConfig {
   bootstrapAdminKey: string | null = null;
   /** Largest JSON request body accepted. */
   bodyLimit = '16mb';
+  /** How often the alert sweep runs; 0 disables the timer (tests run sweeps by hand). */
+  sweepIntervalMs = 60_000;
+  /** How often due webhook deliveries are attempted; 0 disables the timer. */
+  deliveryIntervalMs = 5_000;
 
   constructor(values: Partial<AppConfig> = {}) {
     Object.assign(this, values);
@@ -23,6 +27,16 @@ export class AppConfig {
       dataDir: env.DATA_DIR?.trim() || './data',
       bootstrapAdminKey: env.BOOTSTRAP_ADMIN_KEY?.trim() || null,
       bodyLimit: env.BODY_LIMIT?.trim() || '16mb',
+      sweepIntervalMs: msFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
+      deliveryIntervalMs: msFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
     });
   }
+}
+
+function msFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (0 disables), got "${raw}"`);
+  return n;
 }

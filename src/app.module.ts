@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AppConfig } from './app-config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock.js';
@@ -23,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule],
+      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule],
       controllers: [HealthController],
     };
   }

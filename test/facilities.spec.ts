@@ -15,8 +15,8 @@ describe('PUT/GET /api/facilities/:id', () => {
     const res = await put('chi', { name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', extraHolidays: ['2026-12-24'] }).expect(200);
     expect(res.body).toEqual({
       id: 'chi', name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48,
-      extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], effectiveFrom: null,
-      policyHistory: [{ effectiveFrom: null, policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1] }],
+      extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, effectiveFrom: null,
+      policyHistory: [{ effectiveFrom: null, policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60 }],
       createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z',
     });
     expect((await t.http.get('/api/facilities/chi').set('Authorization', t.admin).expect(200)).body).toEqual(res.body);

@@ -15,7 +15,8 @@ const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiv
   a.holdHours === b.holdHours &&
   a.requireJudicialWarrant === b.requireJudicialWarrant &&
   JSON.stringify(a.extraHolidays) === JSON.stringify(b.extraHolidays) &&
-  JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours);
+  JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours) &&
+  a.escalateAfterMinutes === b.escalateAfterMinutes;
 
 @Injectable()
 export class FacilitiesService {
@@ -48,6 +49,7 @@ export class FacilitiesService {
       const rules = {
         policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,
         requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
+        escalateAfterMinutes: body.escalateAfterMinutes,
       };
       if (!existing) {
         await this.repo.saveFacility(m, Object.assign(new FacilityEntity(), { id, name: body.name, timeZone: body.timeZone, createdAt: now, updatedAt: now }));
@@ -89,13 +91,14 @@ export class FacilitiesService {
       extraHolidays: v.extraHolidays,
       requireJudicialWarrant: v.requireJudicialWarrant,
       warnBeforeHours: v.warnBeforeHours,
+      escalateAfterMinutes: v.escalateAfterMinutes,
     }));
     const current = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom.getTime() <= now) ?? versions[0];
     const cur = history[versions.indexOf(current)];
     return {
       id: f.id, name: f.name, timeZone: f.timeZone,
       policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
-      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours,
+      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes,
       effectiveFrom: cur.effectiveFrom, policyHistory: history,
       createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,
     };

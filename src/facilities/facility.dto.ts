@@ -28,6 +28,12 @@ export const facilityBody = z
       .max(10, 'at most 10 thresholds')
       .default([12, 4, 1])
       .transform((hs) => [...new Set(hs)].sort((a, b) => b - a)),
+    escalateAfterMinutes: z
+      .number({ error: 'must be a whole number of minutes from 1 to 10080' })
+      .int('must be a whole number of minutes from 1 to 10080')
+      .min(1, 'must be a whole number of minutes from 1 to 10080')
+      .max(10080, 'must be a whole number of minutes from 1 to 10080')
+      .default(60),
     /** From when these rules apply; absent: since always for a new facility, from now for a change. */
     effectiveFrom: z
       .string({ error: `must be ${INSTANT_HINT}` })
@@ -46,6 +52,7 @@ export interface PolicyVersionView {
   extraHolidays: string[];
   requireJudicialWarrant: boolean;
   warnBeforeHours: number[];
+  escalateAfterMinutes: number;
 }
 
 export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom'> {

@@ -22,5 +22,6 @@ export class FacilityPolicyEntity {
   @Column({ type: 'jsonb', name: 'extra_holidays' }) extraHolidays!: string[];
   @Column({ type: 'boolean', name: 'require_judicial_warrant' }) requireJudicialWarrant!: boolean;
   @Column({ type: 'jsonb', name: 'warn_before_hours' }) warnBeforeHours!: number[];
+  @Column({ type: 'integer', name: 'escalate_after_minutes' }) escalateAfterMinutes!: number;
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
 }

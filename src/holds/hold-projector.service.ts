@@ -6,7 +6,10 @@ import { FacilitiesRepository, rulesAt } from '../facilities/facilities.reposito
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
 import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
-import { HoldsRepository, type HoldRow } from './holds.repository.js';
+import { HoldsRepository, type HoldChange, type HoldRow } from './holds.repository.js';
+
+/** Told, inside the projecting transaction, of holds that were written or removed. */
+export type HoldsChangedListener = (m: EntityManager, changes: HoldChange[]) => Promise<void>;
 
 export type SeqEvent = FoldEvent & { seq: number };
 
@@ -17,6 +20,8 @@ export type SeqEvent = FoldEvent & { seq: number };
  */
 @Injectable()
 export class HoldProjector implements OnModuleInit {
+  private readonly listeners: HoldsChangedListener[] = [];
+
   constructor(
     private readonly repo: HoldsRepository,
     private readonly facilities: FacilitiesRepository,
@@ -26,6 +31,15 @@ export class HoldProjector implements OnModuleInit {
 
   onModuleInit(): void {
     this.facilitiesService.onRulesChanged((m, facilityId) => this.recomputeFacility(m, facilityId));
+  }
+
+  onHoldsChanged(listener: HoldsChangedListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async tell(m: EntityManager, changes: HoldChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    for (const l of this.listeners) await l(m, changes);
   }
 
   lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
@@ -60,18 +74,19 @@ export class HoldProjector implements OnModuleInit {
     const now = new Date(this.clock.now());
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     await this.repo.saveStates(m, entries, now, { refolded: new Set(fullLogs.keys()), touched });
-    await this.saveHolds(m, entries, now, [...fullLogs.keys()].map(parseKey));
+    await this.tell(m, await this.saveHolds(m, entries, now, [...fullLogs.keys()].map(parseKey)));
   }
 
-  /** The facility's rules changed: judge all its holds again. */
+  /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const states = await this.repo.loadStates(m, keys);
     await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()), []);
+    await this.tell(m, await this.repo.holdsOfFacility(m, facilityId));
   }
 
   /** Derive and store the holds of these bookings; `pruned` bookings also lose holds whose detainer is gone. */
-  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<void> {
+  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<HoldChange[]> {
     const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
     const holds: HoldRow[] = [];
     for (const { key, state } of entries) {
@@ -85,6 +100,6 @@ export class HoldProjector implements OnModuleInit {
         });
       }
     }
-    await this.repo.replaceHolds(m, pruned, holds, now);
+    return this.repo.replaceHolds(m, pruned, holds, now);
   }
 }

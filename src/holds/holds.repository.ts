@@ -17,6 +17,14 @@ export interface HoldRow {
   derived: DerivedHold;
 }
 
+/** A hold whose phase or deadline may have changed; phase null: the hold is gone (a retraction removed its detainer). */
+export interface HoldChange {
+  holdId: string;
+  facilityId: string;
+  phase: 'pending' | 'open' | 'closed' | null;
+  deadlineAt: Date | null;
+}
+
 export interface HoldSearch {
   facilityId?: string;
   bookingId?: string;
@@ -120,6 +128,14 @@ export class HoldsRepository {
     return out;
   }
 
+  async holdsOfFacility(m: EntityManager, facilityId: string): Promise<HoldChange[]> {
+    const rows: Array<{ id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
+      'SELECT id, phase, deadline_at FROM holds WHERE facility_id = $1',
+      [facilityId],
+    );
+    return rows.map((r) => ({ holdId: r.id, facilityId, phase: r.phase, deadlineAt: r.deadline_at }));
+  }
+
   async bookingKeysOfFacility(m: EntityManager, facilityId: string): Promise<BookingKey[]> {
     const rows: Array<{ booking_id: string }> = await m.query('SELECT booking_id FROM bookings WHERE facility_id = $1', [facilityId]);
     return rows.map((r) => ({ facilityId, bookingId: r.booking_id }));
@@ -191,7 +207,8 @@ export class HoldsRepository {
    * Store the holds of these bookings: upsert the given ones and, for the `pruned` bookings
    * (refolded: a retraction can take a detainer away), delete their other holds.
    */
-  async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRow[], now: Date): Promise<void> {
+  async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRow[], now: Date): Promise<HoldChange[]> {
+    const changes: HoldChange[] = [];
     if (holds.length > 0) {
       const rows = holds.map((h) => ({
         id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
@@ -200,7 +217,7 @@ export class HoldsRepository {
         deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
         overage_ms: h.derived.overageMs,
       }));
-      await m.query(
+      const changed: Array<{ id: string; facility_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
                             lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at)
          SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
@@ -213,15 +230,21 @@ export class HoldsRepository {
            outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, updated_at = EXCLUDED.updated_at
          WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.rules, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at)
                IS DISTINCT FROM
-               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)`,
+               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)
+         RETURNING id, facility_id, phase, deadline_at`,
         [JSON.stringify(rows), now],
       );
+      for (const c of changed) changes.push({ holdId: c.id, facilityId: c.facility_id, phase: c.phase, deadlineAt: c.deadline_at });
     }
-    if (pruned.length === 0) return;
-    await m.query(
+    if (pruned.length === 0) return changes;
+    // TypeORM answers a DELETE with [rows, rowCount].
+    const [deleted]: [Array<{ id: string; facility_id: string }>, number] = await m.query(
       `DELETE FROM holds h USING unnest($1::text[], $2::text[]) AS k(f, b)
-        WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))`,
+        WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))
+        RETURNING h.id, h.facility_id`,
       [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.map((h) => h.id)],
     );
+    for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, phase: null, deadlineAt: null });
+    return changes;
   }
 }

@@ -23,10 +23,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(opts: { now?: string } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/** `db`: share another app's database (several instances); closing then leaves the database alone. */
+export async function startTestApp(opts: { now?: string; db?: TestDatabase } = {}): Promise<TestApp> {
+  const db = opts.db ?? (await createTestDatabase());
   const clock = new FixedClock(Date.parse(opts.now ?? '2026-11-24T12:00:00.000Z'));
-  const config = new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0 });
+  // Timers off: tests run sweeps and deliveries by hand, at the times they set on the clock.
+  const config = new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0 });
   const app = await createApp(config, { clock, logger: false });
   await app.init();
   const http = request(app.getHttpServer());
@@ -41,7 +43,7 @@ export async function startTestApp(opts: { now?: string } = {}): Promise<TestApp
     },
     async close() {
       await app.close();
-      await db.drop();
+      if (!opts.db) await db.drop();
     },
   };
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated'] as const;
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+
+export const alertQuery = z
+  .object({
+    facilityId: z.string().min(1).max(128).optional(),
+    holdId: z.uuid('must be a hold id').optional(),
+    level: z.enum(ALERT_LEVELS, { error: `must be one of ${ALERT_LEVELS.join(', ')}` }).optional(),
+    state: z.enum(ALERT_STATES, { error: `must be one of ${ALERT_STATES.join(', ')}` }).optional(),
+    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type AlertQuery = z.infer<typeof alertQuery>;
+
+export const acknowledgeBody = z.object({ note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional() }).strict();
+
+export const webhookBody = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000, 'must be at most 2000 characters'),
+    /** The shared HMAC key; made for you when absent. */
+    secret: z.string().min(16, 'must be at least 16 characters').max(200, 'must be at most 200 characters').optional(),
+  })
+  .strict();
+
+export interface AlertView {
+  id: string;
+  holdId: string;
+  holdUrl: string;
+  facilityId: string;
+  bookingId: string;
+  detainerId: string;
+  level: (typeof ALERT_LEVELS)[number];
+  /** Hours before the deadline, for approaching alerts; null otherwise. */
+  thresholdHours: number | null;
+  deadlineAt: string;
+  deadlineLocal: string;
+  dueAt: string;
+  raisedAt: string;
+  /** Raised well after it was due (the sweep was down or behind). */
+  late: boolean;
+  state: (typeof ALERT_STATES)[number];
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  note: string | null;
+  resolvedAt: string | null;
+  resolution: string | null;
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { HoldChange } from '../holds/holds.repository.js';
+
+export interface ScheduleRow {
+  holdId: string;
+  facilityId: string;
+  level: 'approaching' | 'overdue';
+  thresholdHours: number;
+  deadlineAt: Date;
+  fireAt: Date;
+}
+
+/** An alert row; instants are Dates from a plain SELECT, ISO strings when it came through JSON. */
+export interface AlertRow {
+  id: string;
+  hold_id: string;
+  facility_id: string;
+  booking_id: string;
+  detainer_id: string;
+  level: 'approaching' | 'overdue' | 'escalated';
+  threshold_hours: string | number;
+  deadline_at: Date | string;
+  due_at: Date | string;
+  raised_at: Date | string;
+  late: boolean;
+  state: 'open' | 'acknowledged' | 'resolved';
+  acknowledged_at: Date | string | null;
+  acknowledged_by: string | null;
+  note: string | null;
+  resolved_at: Date | string | null;
+  resolution: string | null;
+  time_zone?: string;
+}
+
+export interface DeliveryClaim {
+  id: number;
+  attempts: number;
+  url: string;
+  secret: string;
+  alert: AlertRow;
+}
+
+/** Data access of the alerts module: the schedule, alerts, webhooks and their deliveries. */
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Bring the schedule of these holds up to date: drop what is still ahead for a deadline
+   * they no longer have, add what is missing (alerts already fired stay, so none is raised twice),
+   * and resolve the alerts of holds that closed, went away or changed deadline.
+   */
+  async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date): Promise<void> {
+    const ids = changes.map((c) => c.holdId);
+    const phases = changes.map((c) => c.phase);
+    const deadlines = changes.map((c) => c.deadlineAt);
+    await m.query(
+      `DELETE FROM alert_schedule s USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
+        WHERE s.hold_id = x.id AND s.fired_at IS NULL
+          AND (x.phase IS DISTINCT FROM 'open' OR s.deadline_at IS DISTINCT FROM x.deadline_at)`,
+      [ids, phases, deadlines],
+    );
+    if (planned.length > 0) {
+      await m.query(
+        `INSERT INTO alert_schedule (hold_id, facility_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+         SELECT x.*, $7 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::timestamptz[], $6::timestamptz[]) AS x
+         ON CONFLICT DO NOTHING`,
+        [
+          planned.map((p) => p.holdId), planned.map((p) => p.facilityId), planned.map((p) => p.level),
+          planned.map((p) => p.thresholdHours), planned.map((p) => p.deadlineAt), planned.map((p) => p.fireAt), now,
+        ],
+      );
+    }
+    await m.query(
+      `UPDATE alerts a SET state = 'resolved', resolved_at = $4,
+              resolution = CASE WHEN x.phase IS NULL THEN 'hold removed by a retraction'
+                                WHEN x.phase = 'closed' THEN 'hold closed'
+                                WHEN x.phase = 'pending' THEN 'hold no longer running'
+                                ELSE 'deadline changed' END
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
+        WHERE a.hold_id = x.id AND a.state <> 'resolved'
+          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)`,
+      [ids, phases, deadlines, now],
+    );
+  }
+
+  /**
+   * One sweep step, in one statement: claim due schedule rows (SKIP LOCKED, so instances
+   * sweeping at once take different rows), mark them fired, raise the alerts that still
+   * apply (unique per hold, level, threshold and deadline), plan the escalation of each
+   * overdue alert, and queue a webhook delivery per alert and webhook.
+   */
+  async sweepStep(now: Date, lateAfterMs: number, limit: number): Promise<{ claimed: number; raised: AlertRow[] }> {
+    const rows: Array<{ claimed: number; raised: AlertRow[] }> = await this.ds.query(
+      `WITH due AS (
+         SELECT hold_id, level, threshold_hours, deadline_at FROM alert_schedule
+          WHERE fired_at IS NULL AND fire_at <= $1
+          ORDER BY fire_at LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       ), fired AS (
+         UPDATE alert_schedule s SET fired_at = $1 FROM due d
+          WHERE s.hold_id = d.hold_id AND s.level = d.level AND s.threshold_hours = d.threshold_hours AND s.deadline_at = d.deadline_at
+         RETURNING s.*
+       ), raised AS (
+         INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
+         SELECT gen_random_uuid(), f.hold_id, f.facility_id, h.booking_id, h.detainer_id, f.level, f.threshold_hours, f.deadline_at,
+                f.fire_at, $1, ($1 - GREATEST(f.fire_at, f.planned_at)) > $2 * interval '1 millisecond', 'open'
+           FROM fired f JOIN holds h ON h.id = f.hold_id
+          WHERE h.phase = 'open' AND h.deadline_at = f.deadline_at
+            -- once the deadline has passed, the overdue alert says it all
+            AND (f.level <> 'approaching' OR h.deadline_at >= $1)
+            -- escalate only an overdue alert nobody has acknowledged
+            AND (f.level <> 'escalated' OR EXISTS (
+                  SELECT 1 FROM alerts o WHERE o.hold_id = f.hold_id AND o.level = 'overdue' AND o.deadline_at = f.deadline_at AND o.state = 'open'))
+         ON CONFLICT (hold_id, level, threshold_hours, deadline_at) DO NOTHING
+         RETURNING *
+       ), escalations AS (
+         INSERT INTO alert_schedule (hold_id, facility_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+         SELECT r.hold_id, r.facility_id, 'escalated', 0, r.deadline_at, $1 + p.escalate_after_minutes * interval '1 minute', $1
+           FROM raised r CROSS JOIN LATERAL (
+                SELECT escalate_after_minutes FROM facility_policies fp
+                 WHERE fp.facility_id = r.facility_id AND (fp.effective_from IS NULL OR fp.effective_from <= $1)
+                 ORDER BY fp.effective_from DESC NULLS LAST LIMIT 1) p
+          WHERE r.level = 'overdue'
+         ON CONFLICT DO NOTHING
+       ), deliveries AS (
+         INSERT INTO webhook_deliveries (webhook_id, alert_id, state, next_attempt_at, created_at)
+         SELECT w.id, r.id, 'pending', $1, $1 FROM raised r JOIN webhooks w ON w.facility_id = r.facility_id AND w.disabled_at IS NULL
+       )
+       SELECT (SELECT count(*) FROM fired)::int AS claimed, (SELECT COALESCE(jsonb_agg(to_jsonb(r)), '[]') FROM raised r) AS raised`,
+      [now, lateAfterMs, limit],
+    );
+    return rows[0];
+  }
+
+  async list(f: { facilityId?: string; holdId?: string; level?: string; state?: string; after?: { raisedAt: string; id: string }; limit: number }): Promise<AlertRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.facilityId) where.push(`a.facility_id = ${p(f.facilityId)}`);
+    if (f.holdId) where.push(`a.hold_id = ${p(f.holdId)}`);
+    if (f.level) where.push(`a.level = ${p(f.level)}`);
+    if (f.state) where.push(`a.state = ${p(f.state)}`);
+    if (f.after) where.push(`(a.raised_at, a.id) < (${p(f.after.raisedAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    return this.ds.query(
+      `SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.raised_at DESC, a.id DESC LIMIT ${p(f.limit)}`,
+      params,
+    );
+  }
+
+  async find(id: string): Promise<AlertRow | null> {
+    const rows: AlertRow[] = await this.ds.query('SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id WHERE a.id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Open -> acknowledged; returns false if the alert was not open. */
+  async acknowledge(id: string, by: { name: string; keyId: string }, note: string | null, now: Date): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [, updated]: [unknown[], number] = await this.ds.query(
+      `UPDATE alerts SET state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, acknowledged_key_id = $4, note = $5
+        WHERE id = $1 AND state = 'open'`,
+      [id, now, by.name, by.keyId, note],
+    );
+    return updated === 1;
+  }
+
+  // --- webhooks -------------------------------------------------------------------------
+
+  async createWebhook(w: { id: string; facilityId: string; url: string; secret: string; createdAt: Date }): Promise<void> {
+    await this.ds.query('INSERT INTO webhooks (id, facility_id, url, secret, created_at) VALUES ($1, $2, $3, $4, $5)', [w.id, w.facilityId, w.url, w.secret, w.createdAt]);
+  }
+
+  listWebhooks(facilityId: string): Promise<Array<{ id: string; facility_id: string; url: string; created_at: Date; disabled_at: Date | null }>> {
+    return this.ds.query('SELECT id, facility_id, url, created_at, disabled_at FROM webhooks WHERE facility_id = $1 ORDER BY created_at', [facilityId]);
+  }
+
+  async disableWebhook(id: string, now: Date): Promise<boolean> {
+    const [, updated]: [unknown[], number] = await this.ds.query('UPDATE webhooks SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1', [id, now]);
+    return updated === 1;
+  }
+
+  deliveries(webhookId: string, limit: number): Promise<Array<Record<string, unknown>>> {
+    return this.ds.query(
+      `SELECT id, alert_id, state, attempts, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, created_at
+         FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`,
+      [webhookId, limit],
+    );
+  }
+
+  /** Claim due deliveries for `leaseMs` (another instance takes them over if this one dies mid-way). */
+  async claimDeliveries(now: Date, leaseMs: number, limit: number): Promise<DeliveryClaim[]> {
+    const rows: Array<{ id: number; attempts: number; url: string; secret: string } & { alert: AlertRow }> = await this.ds.query(
+      `WITH due AS (
+         SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
+          ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = $1 + $2 * interval '1 millisecond', attempts = d.attempts + 1, last_attempt_at = $1
+           FROM due WHERE d.id = due.id RETURNING d.id, d.attempts, d.webhook_id, d.alert_id
+       )
+       SELECT c.id, c.attempts, w.url, w.secret, to_jsonb(a) || jsonb_build_object('time_zone', f.time_zone) AS alert
+         FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN alerts a ON a.id = c.alert_id JOIN facilities f ON f.id = a.facility_id`,
+      [now, leaseMs, limit],
+    );
+    return rows;
+  }
+
+  async recordDelivery(id: number, outcome: { ok: boolean; status: number | null; error: string | null; nextAttemptAt: Date; now: Date }): Promise<void> {
+    await this.ds.query(
+      `UPDATE webhook_deliveries SET state = CASE WHEN $2 THEN 'delivered' ELSE 'pending' END, last_status = $3, last_error = $4,
+              delivered_at = CASE WHEN $2 THEN $6::timestamptz END, next_attempt_at = $5
+        WHERE id = $1`,
+      [id, outcome.ok, outcome.status, outcome.error, outcome.nextAttemptAt, outcome.now],
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../app-config.js';
+import { Clock } from '../common/clock.js';
+import { AlertsRepository } from './alerts.repository.js';
+
+export interface SweepResult {
+  raised: number;
+  late: number;
+  claimed: number;
+  ms: number;
+}
+
+/**
+ * Raises the alerts that are due. Safe to run on several instances at once: each claims
+ * different due rows (FOR UPDATE SKIP LOCKED) and alerts are unique per hold, level,
+ * threshold and deadline. Its cost follows the rows that are due, not the number of holds.
+ */
+@Injectable()
+export class SweepService {
+  private readonly log = new Logger('sweep');
+  static readonly STEP = 5_000;
+
+  constructor(
+    private readonly alerts: AlertsRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** An alert raised more than this after it was due is marked late: two sweep intervals, at least two minutes. */
+  get lateAfterMs(): number {
+    return Math.max(2 * this.config.sweepIntervalMs, 120_000);
+  }
+
+  async sweep(): Promise<SweepResult> {
+    const started = performance.now();
+    const now = new Date(this.clock.now());
+    const result: SweepResult = { raised: 0, late: 0, claimed: 0, ms: 0 };
+    for (;;) {
+      const step = await this.alerts.sweepStep(now, this.lateAfterMs, SweepService.STEP);
+      result.claimed += step.claimed;
+      result.raised += step.raised.length;
+      result.late += step.raised.filter((a) => a.late).length;
+      if (step.claimed < SweepService.STEP) break;
+    }
+    result.ms = performance.now() - started;
+    if (result.raised > 0) this.log.log(`raised ${result.raised} alert(s)${result.late ? `, ${result.late} late` : ''} in ${result.ms.toFixed(1)} ms`);
+    return result;
+  }
+}
