@@ -1,15 +1,18 @@
 /**
  * npm run bench: speed figures against the real Postgres (BENCH_DATABASE_URL, default the
  * machine's 127.0.0.1:5432/test; each bench makes and drops its own database).
- * BENCH=ingest,query picks benches; BENCH_BOOKINGS sizes the ingestion run.
+ * BENCH=ingest,query,sweep picks benches; BENCH_BOOKINGS sizes the ingestion run.
  */
 import { benchHoldsQuery } from './holds-query.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchSweep } from './sweep.bench.js';
 
-const only = (process.env.BENCH ?? 'ingest,query').split(',');
+const only = (process.env.BENCH ?? 'ingest,query,sweep').split(',');
 console.log(`Detainer Monitor benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
 if (only.includes('ingest')) {
   await benchIngest(Number(process.env.BENCH_BOOKINGS ?? 40_000), 1);
   await benchIngest(Number(process.env.BENCH_BOOKINGS ?? 40_000), 2);
 }
 if (only.includes('query')) await benchHoldsQuery(Number(process.env.BENCH_HOLDS ?? 1_000_000));
+if (only.includes('sweep')) await benchSweep();
+process.exit(0);

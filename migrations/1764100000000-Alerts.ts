@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Alerts. `alert_schedule` holds the alerts still ahead of each open hold (re-planned when
- * its deadline changes); the sweep turns the due rows into `alerts`, which are unique per
+ * its deadline changes); the sweep turns the due rows into `alerts` (deleting the rows), which are unique per
  * hold, level, threshold and deadline: raised once, whatever runs the sweep. Webhook
  * deliveries are an outbox retried with backoff.
  */
@@ -15,6 +15,10 @@ export class Alerts1764100000000 implements MigrationInterface {
       CREATE TABLE alert_schedule (
         hold_id          uuid NOT NULL,
         facility_id      text NOT NULL,
+        -- copied from the hold: the sweep raises alerts without reading holds (an unfired row
+        -- exists only while its hold runs with that deadline: both change in one transaction)
+        booking_id       text NOT NULL,
+        detainer_id      text NOT NULL,
         level            text NOT NULL CHECK (level IN ('approaching', 'overdue', 'escalated')),
         -- hours before the deadline for 'approaching'; 0 otherwise
         threshold_hours  numeric NOT NULL,
@@ -22,10 +26,10 @@ export class Alerts1764100000000 implements MigrationInterface {
         fire_at          timestamptz NOT NULL,
         -- when the row was planned: an alert planned after it was due is not late by the sweep's fault
         planned_at       timestamptz NOT NULL,
-        fired_at         timestamptz,
         PRIMARY KEY (hold_id, level, threshold_hours, deadline_at)
       )`);
-    await q.query(`CREATE INDEX alert_schedule_due ON alert_schedule (fire_at) WHERE fired_at IS NULL`);
+    // The sweep deletes the rows it fires; re-planning one that already fired is harmless (alerts are unique).
+    await q.query(`CREATE INDEX alert_schedule_due ON alert_schedule (fire_at)`);
     await q.query(`
       CREATE TABLE alerts (
         id                   uuid PRIMARY KEY,
@@ -49,8 +53,8 @@ export class Alerts1764100000000 implements MigrationInterface {
         resolution           text,
         UNIQUE (hold_id, level, threshold_hours, deadline_at)
       )`);
+    // Lookups by hold use the unique key, which leads with hold_id.
     await q.query(`CREATE INDEX alerts_list ON alerts (raised_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX alerts_unresolved ON alerts (hold_id) WHERE state <> 'resolved'`);
     await q.query(`
       CREATE TABLE webhooks (
         id           uuid PRIMARY KEY,

@@ -13,7 +13,7 @@ const HOUR_MS = 3_600_000;
 export function planFor(change: HoldChange, warnBeforeHours: readonly number[]): ScheduleRow[] {
   if (change.phase !== 'open' || change.deadlineAt === null) return [];
   const deadline = change.deadlineAt.getTime();
-  const base = { holdId: change.holdId, facilityId: change.facilityId, deadlineAt: change.deadlineAt };
+  const base = { holdId: change.holdId, facilityId: change.facilityId, bookingId: change.bookingId, detainerId: change.detainerId, deadlineAt: change.deadlineAt };
   return [
     ...warnBeforeHours.map((h) => ({ ...base, level: 'approaching' as const, thresholdHours: h, fireAt: new Date(deadline - h * HOUR_MS) })),
     // Overdue is the first millisecond past the deadline: release at the deadline itself is on time.

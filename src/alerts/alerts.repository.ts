@@ -5,6 +5,8 @@ import type { HoldChange } from '../holds/holds.repository.js';
 export interface ScheduleRow {
   holdId: string;
   facilityId: string;
+  bookingId: string;
+  detainerId: string;
   level: 'approaching' | 'overdue';
   thresholdHours: number;
   deadlineAt: Date;
@@ -47,9 +49,9 @@ export class AlertsRepository {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Bring the schedule of these holds up to date: drop what is still ahead for a deadline
-   * they no longer have, add what is missing (alerts already fired stay, so none is raised twice),
-   * and resolve the alerts of holds that closed, went away or changed deadline.
+   * Bring the schedule of these holds up to date: drop what is ahead for a deadline they no
+   * longer have, add what is missing (a row for an alert already raised is swept harmlessly:
+   * alerts are unique), and resolve the alerts of holds that closed, went away or changed deadline.
    */
   async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date): Promise<void> {
     const ids = changes.map((c) => c.holdId);
@@ -57,18 +59,17 @@ export class AlertsRepository {
     const deadlines = changes.map((c) => c.deadlineAt);
     await m.query(
       `DELETE FROM alert_schedule s USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
-        WHERE s.hold_id = x.id AND s.fired_at IS NULL
-          AND (x.phase IS DISTINCT FROM 'open' OR s.deadline_at IS DISTINCT FROM x.deadline_at)`,
+        WHERE s.hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR s.deadline_at IS DISTINCT FROM x.deadline_at)`,
       [ids, phases, deadlines],
     );
     if (planned.length > 0) {
       await m.query(
-        `INSERT INTO alert_schedule (hold_id, facility_id, level, threshold_hours, deadline_at, fire_at, planned_at)
-         SELECT x.*, $7 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::timestamptz[], $6::timestamptz[]) AS x
+        `INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+         SELECT x.*, $9 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::timestamptz[], $8::timestamptz[]) AS x
          ON CONFLICT DO NOTHING`,
         [
-          planned.map((p) => p.holdId), planned.map((p) => p.facilityId), planned.map((p) => p.level),
-          planned.map((p) => p.thresholdHours), planned.map((p) => p.deadlineAt), planned.map((p) => p.fireAt), now,
+          planned.map((p) => p.holdId), planned.map((p) => p.facilityId), planned.map((p) => p.bookingId), planned.map((p) => p.detainerId),
+          planned.map((p) => p.level), planned.map((p) => p.thresholdHours), planned.map((p) => p.deadlineAt), planned.map((p) => p.fireAt), now,
         ],
       );
     }
@@ -87,37 +88,36 @@ export class AlertsRepository {
 
   /**
    * One sweep step, in one statement: claim due schedule rows (SKIP LOCKED, so instances
-   * sweeping at once take different rows), mark them fired, raise the alerts that still
+   * sweeping at once take different rows), delete them, raise the alerts that still
    * apply (unique per hold, level, threshold and deadline), plan the escalation of each
    * overdue alert, and queue a webhook delivery per alert and webhook.
    */
-  async sweepStep(now: Date, lateAfterMs: number, limit: number): Promise<{ claimed: number; raised: AlertRow[] }> {
-    const rows: Array<{ claimed: number; raised: AlertRow[] }> = await this.ds.query(
+  async sweepStep(now: Date, lateAfterMs: number, limit: number): Promise<{ claimed: number; raised: number; late: number }> {
+    const rows: Array<{ claimed: number; raised: number; late: number }> = await this.ds.query(
       `WITH due AS (
-         SELECT hold_id, level, threshold_hours, deadline_at FROM alert_schedule
-          WHERE fired_at IS NULL AND fire_at <= $1
+         SELECT ctid FROM alert_schedule
+          WHERE fire_at <= $1
           ORDER BY fire_at LIMIT $3
           FOR UPDATE SKIP LOCKED
        ), fired AS (
-         UPDATE alert_schedule s SET fired_at = $1 FROM due d
-          WHERE s.hold_id = d.hold_id AND s.level = d.level AND s.threshold_hours = d.threshold_hours AND s.deadline_at = d.deadline_at
+         -- by row address: the rows just locked, without a second index lookup each
+         DELETE FROM alert_schedule s WHERE s.ctid = ANY (ARRAY(SELECT ctid FROM due))
          RETURNING s.*
        ), raised AS (
          INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
-         SELECT gen_random_uuid(), f.hold_id, f.facility_id, h.booking_id, h.detainer_id, f.level, f.threshold_hours, f.deadline_at,
+         SELECT gen_random_uuid(), f.hold_id, f.facility_id, f.booking_id, f.detainer_id, f.level, f.threshold_hours, f.deadline_at,
                 f.fire_at, $1, ($1 - GREATEST(f.fire_at, f.planned_at)) > $2 * interval '1 millisecond', 'open'
-           FROM fired f JOIN holds h ON h.id = f.hold_id
-          WHERE h.phase = 'open' AND h.deadline_at = f.deadline_at
-            -- once the deadline has passed, the overdue alert says it all
-            AND (f.level <> 'approaching' OR h.deadline_at >= $1)
+           FROM fired f
+          -- once the deadline has passed, the overdue alert says it all
+          WHERE (f.level <> 'approaching' OR f.deadline_at >= $1)
             -- escalate only an overdue alert nobody has acknowledged
             AND (f.level <> 'escalated' OR EXISTS (
                   SELECT 1 FROM alerts o WHERE o.hold_id = f.hold_id AND o.level = 'overdue' AND o.deadline_at = f.deadline_at AND o.state = 'open'))
          ON CONFLICT (hold_id, level, threshold_hours, deadline_at) DO NOTHING
          RETURNING *
        ), escalations AS (
-         INSERT INTO alert_schedule (hold_id, facility_id, level, threshold_hours, deadline_at, fire_at, planned_at)
-         SELECT r.hold_id, r.facility_id, 'escalated', 0, r.deadline_at, $1 + p.escalate_after_minutes * interval '1 minute', $1
+         INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+         SELECT r.hold_id, r.facility_id, r.booking_id, r.detainer_id, 'escalated', 0, r.deadline_at, $1 + p.escalate_after_minutes * interval '1 minute', $1
            FROM raised r CROSS JOIN LATERAL (
                 SELECT escalate_after_minutes FROM facility_policies fp
                  WHERE fp.facility_id = r.facility_id AND (fp.effective_from IS NULL OR fp.effective_from <= $1)
@@ -128,7 +128,7 @@ export class AlertsRepository {
          INSERT INTO webhook_deliveries (webhook_id, alert_id, state, next_attempt_at, created_at)
          SELECT w.id, r.id, 'pending', $1, $1 FROM raised r JOIN webhooks w ON w.facility_id = r.facility_id AND w.disabled_at IS NULL
        )
-       SELECT (SELECT count(*) FROM fired)::int AS claimed, (SELECT COALESCE(jsonb_agg(to_jsonb(r)), '[]') FROM raised r) AS raised`,
+       SELECT (SELECT count(*) FROM fired)::int AS claimed, count(*)::int AS raised, (count(*) FILTER (WHERE late))::int AS late FROM raised`,
       [now, lateAfterMs, limit],
     );
     return rows[0];

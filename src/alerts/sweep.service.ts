@@ -38,8 +38,8 @@ export class SweepService {
     for (;;) {
       const step = await this.alerts.sweepStep(now, this.lateAfterMs, SweepService.STEP);
       result.claimed += step.claimed;
-      result.raised += step.raised.length;
-      result.late += step.raised.filter((a) => a.late).length;
+      result.raised += step.raised;
+      result.late += step.late;
       if (step.claimed < SweepService.STEP) break;
     }
     result.ms = performance.now() - started;

@@ -21,6 +21,8 @@ export interface HoldRow {
 export interface HoldChange {
   holdId: string;
   facilityId: string;
+  bookingId: string;
+  detainerId: string;
   phase: 'pending' | 'open' | 'closed' | null;
   deadlineAt: Date | null;
 }
@@ -129,11 +131,11 @@ export class HoldsRepository {
   }
 
   async holdsOfFacility(m: EntityManager, facilityId: string): Promise<HoldChange[]> {
-    const rows: Array<{ id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
-      'SELECT id, phase, deadline_at FROM holds WHERE facility_id = $1',
+    const rows: Array<{ id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
+      'SELECT id, booking_id, detainer_id, phase, deadline_at FROM holds WHERE facility_id = $1',
       [facilityId],
     );
-    return rows.map((r) => ({ holdId: r.id, facilityId, phase: r.phase, deadlineAt: r.deadline_at }));
+    return rows.map((r) => ({ holdId: r.id, facilityId, bookingId: r.booking_id, detainerId: r.detainer_id, phase: r.phase, deadlineAt: r.deadline_at }));
   }
 
   async bookingKeysOfFacility(m: EntityManager, facilityId: string): Promise<BookingKey[]> {
@@ -217,7 +219,7 @@ export class HoldsRepository {
         deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
         overage_ms: h.derived.overageMs,
       }));
-      const changed: Array<{ id: string; facility_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
+      const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
                             lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at)
          SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
@@ -231,20 +233,22 @@ export class HoldsRepository {
          WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.rules, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at)
                IS DISTINCT FROM
                (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)
-         RETURNING id, facility_id, phase, deadline_at`,
+         RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
         [JSON.stringify(rows), now],
       );
-      for (const c of changed) changes.push({ holdId: c.id, facilityId: c.facility_id, phase: c.phase, deadlineAt: c.deadline_at });
+      for (const c of changed) {
+        changes.push({ holdId: c.id, facilityId: c.facility_id, bookingId: c.booking_id, detainerId: c.detainer_id, phase: c.phase, deadlineAt: c.deadline_at });
+      }
     }
     if (pruned.length === 0) return changes;
     // TypeORM answers a DELETE with [rows, rowCount].
-    const [deleted]: [Array<{ id: string; facility_id: string }>, number] = await m.query(
+    const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(
       `DELETE FROM holds h USING unnest($1::text[], $2::text[]) AS k(f, b)
         WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))
-        RETURNING h.id, h.facility_id`,
+        RETURNING h.id, h.facility_id, h.booking_id, h.detainer_id`,
       [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.map((h) => h.id)],
     );
-    for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, phase: null, deadlineAt: null });
+    for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: d.detainer_id, phase: null, deadlineAt: null });
     return changes;
   }
 }
