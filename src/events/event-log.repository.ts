@@ -17,6 +17,8 @@ export interface NewEventRow {
   /** The event as sent, as JSON (canonical key order; jsonb keeps no key order anyway). */
   bodyJson: string;
   contentHash: string;
+  prevHash: string;
+  chainHash: string;
 }
 
 export interface StoredSummary {
@@ -95,15 +97,16 @@ export class EventLogRepository {
       rows.map((r) => ({
         event_id: r.eventId, facility_id: r.facilityId, booking_id: r.bookingId, type: r.type,
         occurred_at: new Date(r.occurredAtMs).toISOString(), retracts_event_id: r.retractsEventId, body: r.bodyJson, content_hash: r.contentHash,
+        prev_hash: r.prevHash, chain_hash: r.chainHash,
       })),
     );
     // One JSON parameter expanded in SQL: one round trip; seq follows the order sent.
     const result: Array<{ event_id: string }> = await m.query(
-      `INSERT INTO events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id)
-       SELECT x.event_id, x.facility_id, x.booking_id, x.type, x.occurred_at, $2, x.retracts_event_id, x.body::jsonb, x.content_hash, $3
+      `INSERT INTO events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash)
+       SELECT x.event_id, x.facility_id, x.booking_id, x.type, x.occurred_at, $2, x.retracts_event_id, x.body::jsonb, x.content_hash, $3, x.prev_hash, x.chain_hash
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, n),
               jsonb_to_record(e.doc) AS x(event_id text, facility_id text, booking_id text, type text,
-              occurred_at timestamptz, retracts_event_id text, body text, content_hash text)
+              occurred_at timestamptz, retracts_event_id text, body text, content_hash text, prev_hash text, chain_hash text)
         ORDER BY e.n
        ON CONFLICT (event_id) DO NOTHING
        RETURNING event_id`,
@@ -118,7 +121,7 @@ export class EventLogRepository {
       (r) =>
         [
           copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), new Date(r.occurredAtMs).toISOString(),
-          received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, copyText(apiKeyId),
+          received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, copyText(apiKeyId), r.prevHash, r.chainHash,
         ].join('\t') + '\n',
     );
     const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient }).databaseConnection;
@@ -126,9 +129,24 @@ export class EventLogRepository {
     // One chunk: pg-copy-streams handles a few large writes far faster than thousands of small ones.
     await pipeline(
       Readable.from([lines.join('')]),
-      client.query(copyFrom('COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
+      client.query(copyFrom('COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN')),
     );
     return new Set(rows.map((r) => r.eventId));
+  }
+
+  /**
+   * Lock the chains of these facilities until the transaction ends (sorted: no deadlock)
+   * and return each chain's last hash. Events of one facility are appended one request at a time.
+   */
+  async lockChainHeads(m: EntityManager, facilityIds: string[]): Promise<Map<string, string | null>> {
+    const ids = [...new Set(facilityIds)].sort();
+    if (ids.length === 0) return new Map();
+    await m.query(`SELECT count(pg_advisory_xact_lock(2, hashtext(f))) FROM (SELECT f FROM unnest($1::text[]) AS f ORDER BY f) s`, [ids]);
+    const rows: Array<{ id: string; head: string | null }> = await m.query(
+      `SELECT f.id, (SELECT chain_hash FROM events e WHERE e.facility_id = f.id ORDER BY e.seq DESC LIMIT 1) AS head FROM unnest($1::text[]) AS f(id)`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.head]));
   }
 
   /** The whole log of some bookings, in (occurredAt, seq) order. */

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
 import { HoldProjector, type SeqEvent } from '../holds/hold-projector.service.js';
+import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type RejectedRow } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
@@ -159,6 +160,8 @@ export class IngestionService {
   ): Promise<Stored> {
     const out: Stored = { accepted: 0, duplicates: 0, rejected: new Map() };
     const byId = new Map(candidates.map((c) => [c.event.eventId, c]));
+    // Facility chains first, then bookings: every writer takes locks in this order.
+    const heads = await this.events.lockChainHeads(m, candidates.map((c) => c.event.facilityId));
     await this.projector.lock(m, candidates.map((c) => c.event));
     const targets = candidates.flatMap((c) => (c.event.type === 'event.retracted' ? [c.event.retractsEventId] : []));
     const { events: stored, retracted } = await this.events.findByIds(m, [...byId.keys(), ...targets]);
@@ -178,11 +181,17 @@ export class IngestionService {
 
     const insertedIds = await this.events.insert(
       m,
-      fresh.map((c) => ({
-        eventId: c.event.eventId, facilityId: c.event.facilityId, bookingId: c.event.bookingId, type: c.event.type,
-        occurredAtMs: c.occurredAtMs, retractsEventId: c.event.type === 'event.retracted' ? c.event.retractsEventId : null,
-        bodyJson: c.canonical, contentHash: c.hash,
-      })),
+      fresh.map((c) => {
+        const row = {
+          eventId: c.event.eventId, facilityId: c.event.facilityId, bookingId: c.event.bookingId, type: c.event.type,
+          occurredAtMs: c.occurredAtMs, retractsEventId: c.event.type === 'event.retracted' ? c.event.retractsEventId : null,
+          bodyJson: c.canonical, contentHash: c.hash,
+        };
+        const prevHash = heads.get(row.facilityId) ?? GENESIS;
+        const hash = chainHash(prevHash, { ...row, receivedAtMs: receivedAt.getTime() });
+        heads.set(row.facilityId, hash);
+        return { ...row, prevHash, chainHash: hash };
+      }),
       receivedAt,
       apiKeyId,
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DerivedHold } from '../clock/derive-hold.js';
+import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { BookingEntity, HoldEntity } from './hold.entity.js';
@@ -218,18 +218,22 @@ export class HoldsRepository {
         rules: h.derived.rules, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
         deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
         overage_ms: h.derived.overageMs,
+        // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
+        counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
       }));
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
-                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at)
+                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, updated_at)
          SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, rules jsonb, phase text, lodged_at timestamptz,
-                clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint)
+                clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
+                counted_ms bigint)
          ON CONFLICT (id) DO UPDATE SET
            person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
            hold_hours = EXCLUDED.hold_hours, rules = EXCLUDED.rules, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
            clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
-           outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, updated_at = EXCLUDED.updated_at
+           outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
+           updated_at = EXCLUDED.updated_at
          WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.rules, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at)
                IS DISTINCT FROM
                (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)
