@@ -16,6 +16,7 @@ export class Audit1764200000000 implements MigrationInterface {
     await q.query(`ALTER TABLE holds ADD COLUMN counted_ms bigint`);
     await q.query(`CREATE INDEX holds_ended ON holds (ended_at) WHERE phase = 'closed'`);
     await q.query(`CREATE INDEX holds_started ON holds (clock_started_at)`);
+    await q.query(`CREATE INDEX holds_lodged ON holds (lodged_at)`);
     await q.query(`
       CREATE TABLE grants (
         id           uuid PRIMARY KEY,
@@ -46,6 +47,7 @@ export class Audit1764200000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS access_log`);
     await q.query(`DROP TABLE IF EXISTS grants`);
+    await q.query(`DROP INDEX IF EXISTS holds_lodged`);
     await q.query(`DROP INDEX IF EXISTS holds_started`);
     await q.query(`DROP INDEX IF EXISTS holds_ended`);
     await q.query(`ALTER TABLE holds DROP COLUMN IF EXISTS counted_ms`);

@@ -59,7 +59,8 @@ export class HoldsService {
   }
 }
 
-function toView(h: HoldEntity, now: number): HoldView {
+/** The API view of a stored hold at the instant `now`. */
+export function toView(h: HoldEntity, now: number): HoldView {
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   const deadline = ms(h.deadlineAt);
   const status = statusAt(h.phase, deadline, now);

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import type { Principal } from '../auth/roles.decorator.js';
+import { Clock } from '../common/clock.js';
+import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoUtc } from '../common/instant.js';
+import { chainHash, GENESIS } from '../events/event-chain.js';
+import { AuditRepository, type AccessEntry } from './audit.repository.js';
+
+export interface VerifyResult {
+  facilityId: string;
+  eventsChecked: number;
+  ok: boolean;
+  /** The last hash: record it elsewhere to detect later truncation of the log. */
+  headHash: string;
+  firstBroken: { seq: number; eventId: string; problem: string } | null;
+}
+
+export const grantBody = z
+  .object({
+    apiKeyId: z.uuid('must be the id of a counsel API key'),
+    bookingId: z.string().min(1).max(128).optional(),
+    personId: z.string().min(1).max(128).optional(),
+  })
+  .strict()
+  .refine((g) => (g.bookingId === undefined) !== (g.personId === undefined), { message: 'name exactly one of bookingId or personId', path: ['bookingId'] });
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Re-walk a facility's chain from its first event; name the first link that does not hold. */
+  async verify(facilityId: string): Promise<VerifyResult> {
+    let prev = GENESIS;
+    let afterSeq = 0;
+    let checked = 0;
+    for (;;) {
+      const page = await this.repo.chainPage(facilityId, afterSeq, 5000);
+      for (const e of page) {
+        checked++;
+        const broken = (problem: string): VerifyResult => ({ facilityId, eventsChecked: checked, ok: false, headHash: prev, firstBroken: { seq: e.seq, eventId: e.event_id, problem } });
+        if (e.chain_hash === null || e.prev_hash === null) return broken('the event carries no hash (stored before the chain existed, or altered)');
+        if (sha256Hex(canonicalJson(e.body)) !== e.content_hash) return broken('the event as stored differs from what was received (content hash mismatch)');
+        if (e.prev_hash !== prev) return broken('the link to the previous event is broken (an event before it was removed, added or reordered)');
+        const expected = chainHash(prev, {
+          eventId: e.event_id, facilityId: e.facility_id, bookingId: e.booking_id, type: e.type,
+          occurredAtMs: e.occurred_at.getTime(), receivedAtMs: e.received_at.getTime(), contentHash: e.content_hash,
+        });
+        if (expected !== e.chain_hash) return broken('the stored fields of the event were changed (chain hash mismatch)');
+        prev = e.chain_hash;
+        afterSeq = e.seq;
+      }
+      if (page.length < 5000) return { facilityId, eventsChecked: checked, ok: true, headHash: prev, firstBroken: null };
+    }
+  }
+
+  logAccess(entry: AccessEntry): Promise<void> {
+    return this.repo.logAccess(entry, new Date(this.clock.now()));
+  }
+
+  async accessLog(limit: number, beforeId: number | null) {
+    const rows = await this.repo.accessLog(limit + 1, beforeId);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id, at: isoUtc(r.at), apiKeyId: r.api_key_id, keyName: r.key_name, role: r.role, action: r.action, resource: r.resource,
+        outcome: r.outcome, ip: r.ip, userAgent: r.user_agent,
+      })),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  async grant(body: z.infer<typeof grantBody>) {
+    const [key] = await this.repo.keyRole(body.apiKeyId);
+    if (!key) throw DomainError.notFound(`API key "${body.apiKeyId}"`);
+    if (key.role !== 'counsel') throw DomainError.validation([{ field: 'apiKeyId', message: `grants are for counsel keys; this key's role is ${key.role}` }]);
+    const g = { id: randomUUID(), apiKeyId: body.apiKeyId, bookingId: body.bookingId ?? null, personId: body.personId ?? null, createdAt: new Date(this.clock.now()) };
+    await this.repo.createGrant(g);
+    return { ...g, createdAt: isoUtc(g.createdAt), revokedAt: null };
+  }
+
+  async revokeGrant(id: string) {
+    if (!z.uuid().safeParse(id).success || !(await this.repo.revokeGrant(id, new Date(this.clock.now())))) throw DomainError.notFound(`grant "${id}"`);
+    return { id, revoked: true };
+  }
+
+  async grants(apiKeyId: string | null) {
+    const rows = await this.repo.grants(apiKeyId);
+    return { items: rows.map((g) => ({ id: g.id, apiKeyId: g.api_key_id, bookingId: g.booking_id, personId: g.person_id, createdAt: isoUtc(g.created_at), revokedAt: isoUtc(g.revoked_at) })) };
+  }
+
+  /** Counsel reads only what was granted; other roles that reach here may read everything. */
+  async assertMayRead(p: Principal, target: { bookingId?: string; personId?: string | null }): Promise<void> {
+    if (p.role !== 'counsel') return;
+    if (!(await this.repo.mayRead(p.keyId, target))) {
+      throw new DomainError('forbidden', 'this counsel key has no grant for this booking or person');
+    }
+  }
+}

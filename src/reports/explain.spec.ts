@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { DateTime } from 'luxon';
+import { duration, explainHold } from './explain.js';
+
+const ny = (s: string) => DateTime.fromISO(s, { zone: 'America/New_York' }).toMillis();
+const rules = { timeZone: 'America/New_York', policy: 'federal-48-business-hours' as const, holdHours: 48, extraHolidays: [], requireJudicialWarrant: false };
+
+describe('explainHold', () => {
+  it('tells the Thanksgiving example in words, naming each day that did not count', () => {
+    const e = explainHold({
+      rules, form: 'I-247A', warrant: null, status: 'closed', lodgedAt: ny('2026-11-24T09:00'), clockStartedAt: ny('2026-11-25T10:00'),
+      deadlineAt: ny('2026-11-30T10:00'), endedAt: ny('2026-11-30T12:30'), outcome: 'released', compliant: false, overageMs: 2.5 * 3_600_000,
+      countedMs: 50.5 * 3_600_000, releaseReason: 'bail_posted', toAgency: null, cancelledAt: null,
+    });
+    expect(e.excludedDays).toEqual([
+      { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
+    ]);
+    expect(e.sentences).toEqual([
+      'Detainer (form I-247A) received Tuesday, November 24, 2026 at 9:00 AM EST (2026-11-24T14:00:00.000Z).',
+      'The clock started Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), when the person became eligible for release (bail was posted).',
+      'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+      'Days that did not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
+      'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z).',
+      'Custody ended Monday, November 30, 2026 at 12:30 PM EST (2026-11-30T17:30:00.000Z): the person was released. Time counted under the policy: 2 days 2 hours 30 minutes.',
+      'The hold ended 2 hours 30 minutes after its deadline.',
+    ]);
+  });
+
+  it('says when a detainer never held anyone', () => {
+    const e = explainHold({
+      rules, form: 'I-247A', warrant: null, status: 'closed', lodgedAt: ny('2026-11-02T09:00'), clockStartedAt: null, deadlineAt: null,
+      endedAt: ny('2026-11-03T09:00'), outcome: 'cancelled', compliant: true, overageMs: 0, countedMs: 0, releaseReason: null, toAgency: null, cancelledAt: ny('2026-11-03T09:00'),
+    });
+    expect(e.sentences[1]).toBe('The detainer was cancelled Tuesday, November 3, 2026 at 9:00 AM EST (2026-11-03T14:00:00.000Z), before the person became eligible for release: it never held anyone.');
+  });
+
+  it('formats durations', () => {
+    expect(duration(0)).toBe('0 seconds');
+    expect(duration(90_061_000)).toBe('1 day 1 hour 1 minute 1 second');
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The hold clock explained in plain words for a court: when the clock started and why,
+ * which days did not count and why, the deadline, how much time was counted, how it ended.
+ * Pure: plain data in, sentences out.
+ */
+import { DateTime } from 'luxon';
+import { excludedDaysBetween, type HoldRules } from '../clock/hold-clock.js';
+
+export interface ExplainInput {
+  rules: HoldRules;
+  form: string;
+  warrant: string | null;
+  status: string;
+  clockStartedAt: number | null;
+  deadlineAt: number | null;
+  endedAt: number | null;
+  outcome: string | null;
+  compliant: boolean | null;
+  overageMs: number | null;
+  countedMs: number;
+  lodgedAt: number;
+  releaseReason: string | null;
+  toAgency: string | null;
+  cancelledAt: number | null;
+}
+
+export interface Explanation {
+  sentences: string[];
+  excludedDays: Array<{ date: string; reason: string }>;
+}
+
+const REASONS: Record<string, string> = {
+  bail_posted: 'bail was posted',
+  charges_dismissed: 'the charges were dismissed',
+  sentence_completed: 'the sentence was completed',
+  court_ordered: 'a court ordered release',
+  other: 'the jail recorded release eligibility',
+};
+
+/** "Thursday, November 5, 2026 at 3:00 PM EST (2026-11-05T20:00:00.000Z)" */
+export function when(ms: number, zone: string): string {
+  const local = DateTime.fromMillis(ms, { zone }).setLocale('en-US').toFormat("cccc, LLLL d, yyyy 'at' h:mm:ss a ZZZZ").replace(':00 ', ' ');
+  return `${local} (${new Date(ms).toISOString()})`;
+}
+
+/** "2 days 3 hours 15 minutes" */
+export function duration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const parts: string[] = [];
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d) parts.push(`${d} day${d === 1 ? '' : 's'}`);
+  if (h) parts.push(`${h} hour${h === 1 ? '' : 's'}`);
+  if (m) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
+  if (s || parts.length === 0) parts.push(`${s} second${s === 1 ? '' : 's'}`);
+  return parts.join(' ');
+}
+
+function policySentence(r: HoldRules, form: string, warrant: string | null): string {
+  if (r.policy === 'no-hold') return 'The facility does not honour detainers (policy no-hold): any custody after release eligibility is past the deadline.';
+  if (form === 'I-247N') return 'The detainer is a request for notification (I-247N), which never authorises a hold: the deadline is the moment the clock started.';
+  if (r.requireJudicialWarrant && warrant !== 'judicial') return 'The facility honours only detainers with a judicial warrant, and this one had none: the deadline is the moment the clock started.';
+  if (r.policy === 'calendar-48-hours') return `Policy calendar-48-hours: the limit is ${r.holdHours} hours of real elapsed time.`;
+  return `Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is ${r.holdHours} hours, counted only on days in ${r.timeZone} that are not a Saturday, a Sunday, a federal holiday or a facility holiday.`;
+}
+
+export function explainHold(h: ExplainInput): Explanation {
+  const zone = h.rules.timeZone;
+  const s: string[] = [`Detainer (form ${h.form}) received ${when(h.lodgedAt, zone)}.`];
+  if (h.clockStartedAt === null) {
+    if (h.status === 'pending') s.push('The person has not become eligible for release, so the clock has not started.');
+    else if (h.outcome === 'cancelled') s.push(`The detainer was cancelled ${when(h.endedAt!, zone)}, before the person became eligible for release: it never held anyone.`);
+    else s.push(`The person left custody ${when(h.endedAt!, zone)}, before becoming eligible for release: the detainer never held anyone.`);
+    return { sentences: s, excludedDays: [] };
+  }
+  s.push(`The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${REASONS[h.releaseReason ?? 'other'] ?? h.releaseReason}).`);
+  s.push(policySentence(h.rules, h.form, h.warrant));
+  const excludedDays =
+    h.rules.policy === 'federal-48-business-hours' && h.deadlineAt !== null
+      ? excludedDaysBetween(h.clockStartedAt, Math.max(h.deadlineAt, h.endedAt ?? 0), zone, h.rules.extraHolidays)
+      : [];
+  if (excludedDays.length > 0) s.push(`Days that did not count: ${excludedDays.map((d) => `${d.date} (${d.reason})`).join(', ')}.`);
+  if (h.cancelledAt !== null && h.deadlineAt === h.cancelledAt) s.push(`The detainer was cancelled ${when(h.cancelledAt, zone)}, which ended its authority: that is the deadline.`);
+  s.push(`Deadline: ${when(h.deadlineAt!, zone)}.`);
+  if (h.endedAt === null) {
+    s.push(`The person is still in custody; ${duration(h.countedMs)} counted so far.`);
+    return { sentences: s, excludedDays };
+  }
+  const how = h.outcome === 'transferred' ? `custody was transferred${h.toAgency ? ` to ${h.toAgency}` : ''}` : h.outcome === 'cancelled' ? 'the person left custody after the detainer was cancelled' : 'the person was released';
+  s.push(`Custody ended ${when(h.endedAt, zone)}: ${how}. Time counted under the policy: ${duration(h.countedMs)}.`);
+  s.push(h.compliant ? 'The hold ended at or before its deadline.' : `The hold ended ${duration(h.overageMs ?? 0)} after its deadline.`);
+  return { sentences: s, excludedDays };
+}

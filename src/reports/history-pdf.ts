@@ -1,0 +1,47 @@
+import PDFDocument from 'pdfkit';
+import type { BookingHistory } from './history.service.js';
+
+/**
+ * A printable hold history: the booking, each hold explained in words, every event as
+ * received with its hashes, page numbers on every page. Built with pdfkit's standard fonts.
+ */
+export function historyPdf(histories: BookingHistory[], title: string): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+  const heading = (text: string, size = 13) => doc.moveDown(0.6).font('Helvetica-Bold').fontSize(size).fillColor('#000').text(text).moveDown(0.2);
+  const line = (text: string, opts: { size?: number; color?: string; font?: string } = {}) =>
+    doc.font(opts.font ?? 'Helvetica').fontSize(opts.size ?? 10).fillColor(opts.color ?? '#000').text(text, { paragraphGap: 2 });
+
+  doc.font('Helvetica-Bold').fontSize(18).text(title);
+  line(`Generated ${histories[0]?.generatedAt ?? ''} by Detainer Monitor. Times are shown in the facility's local time with UTC in parentheses.`, { size: 9, color: '#444' });
+
+  for (const h of histories) {
+    heading(`${h.facility.name} — booking ${h.booking.bookingId}`, 15);
+    line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}.`);
+    line(`Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`);
+    for (const hold of h.holds) {
+      heading(`Detainer ${hold.detainerId}: ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the limit' : ''}`);
+      for (const s of hold.explanation.sentences) line(s);
+    }
+    heading('Events as received');
+    for (const e of h.events) {
+      line(`${e.occurredLocal}  ${e.type}  (${e.eventId})${e.retractedBy ? `  — retracted by ${e.retractedBy}` : ''}`, { font: 'Helvetica-Bold', size: 9 });
+      line(`received ${e.receivedAt}; sent as: ${JSON.stringify(e.event)}`, { size: 8, color: '#333' });
+      line(`content SHA-256 ${e.contentHash}; chain ${e.chainHash ?? 'none'} (previous ${e.prevHash ?? 'none'})`, { size: 7, color: '#555', font: 'Courier' });
+    }
+    line(h.verification.chain, { size: 8, color: '#444' });
+  }
+
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing inside the bottom margin would otherwise start a new page.
+    doc.page.margins.bottom = 0;
+    doc.font('Helvetica').fontSize(8).fillColor('#555').text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
+  }
+  doc.end();
+  return done;
+}

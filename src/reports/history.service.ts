@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import type { Principal } from '../auth/roles.decorator.js';
+import { AuditService } from '../audit/audit.service.js';
+import { countedSoFar } from '../clock/derive-hold.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoLocal, isoUtc } from '../common/instant.js';
+import type { HoldEntity } from '../holds/hold.entity.js';
+import { toView } from '../holds/holds.service.js';
+import { explainHold } from './explain.js';
+import { ReportsRepository } from './reports.repository.js';
+
+export type BookingHistory = Awaited<ReturnType<HistoryService['build']>>;
+
+const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+
+@Injectable()
+export class HistoryService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async forBooking(bookingId: string, facilityId: string | undefined, reader: Principal): Promise<BookingHistory> {
+    const bookings = await this.repo.bookings({ bookingId, facilityId });
+    if (bookings.length === 0) throw DomainError.notFound(`booking "${bookingId}"`);
+    if (bookings.length > 1) {
+      throw DomainError.validation([{ field: 'facilityId', message: `booking "${bookingId}" exists in ${bookings.map((b) => b.facility_id).join(', ')}: name the facility` }]);
+    }
+    await this.audit.assertMayRead(reader, { bookingId, personId: bookings[0].person_id });
+    return this.build(bookings[0]);
+  }
+
+  async forPerson(personId: string, reader: Principal): Promise<{ personId: string; generatedAt: string; bookings: BookingHistory[] }> {
+    await this.audit.assertMayRead(reader, { personId });
+    const bookings = await this.repo.bookings({ personId });
+    if (bookings.length === 0) throw DomainError.notFound(`person "${personId}"`);
+    const out: BookingHistory[] = [];
+    for (const b of bookings) out.push(await this.build(b));
+    return { personId, generatedAt: isoUtc(this.clock.now())!, bookings: out };
+  }
+
+  /** Everything about one booking: its facts, each hold explained, every event as received with its hashes. */
+  async build(b: Record<string, any>) {
+    const now = this.clock.now();
+    const zone: string = b.time_zone;
+    const holds = await this.repo.holdsOfBooking(b.facility_id, b.booking_id);
+    const events = await this.repo.eventsOfBooking(b.facility_id, b.booking_id);
+    const retractedBy = new Map<string, string>(events.filter((e) => e.retracts_event_id).map((e) => [e.retracts_event_id, e.event_id]));
+    return {
+      generatedAt: isoUtc(now)!,
+      facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
+      booking: {
+        bookingId: b.booking_id as string, personId: b.person_id as string | null, person: b.person as Record<string, unknown> | null,
+        bookedAt: isoUtc(b.booked_at), bookedLocal: isoLocal(b.booked_at, zone), charges: b.charges as unknown[],
+        releaseEligibleAt: isoUtc(b.release_eligible_at), releaseEligibleLocal: isoLocal(b.release_eligible_at, zone), releaseReason: b.release_reason as string | null,
+        custodyEndedAt: isoUtc(b.custody_ended_at), custodyEndedLocal: isoLocal(b.custody_ended_at, zone), custodyEndKind: b.custody_end_kind as string | null,
+        toAgency: b.to_agency as string | null,
+      },
+      holds: holds.map((raw) => {
+        const h = toHoldEntity(raw);
+        const view = toView(h, now);
+        const explanation = explainHold({
+          rules: h.rules, form: h.form, warrant: h.warrant, status: view.status, lodgedAt: h.lodgedAt.getTime(),
+          clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome, compliant: h.compliant,
+          overageMs: h.overageMs, countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
+          releaseReason: b.release_reason, toAgency: b.to_agency, cancelledAt: ms(raw.cancelled_at),
+        });
+        return { ...view, explanation };
+      }),
+      events: events.map((e) => ({
+        seq: Number(e.seq), eventId: e.event_id as string, type: e.type as string,
+        occurredAt: isoUtc(e.occurred_at)!, occurredLocal: isoLocal(e.occurred_at, zone)!, receivedAt: isoUtc(e.received_at)!,
+        retractedBy: retractedBy.get(e.event_id) ?? null,
+        contentHash: e.content_hash as string, prevHash: e.prev_hash as string | null, chainHash: e.chain_hash as string | null,
+        event: e.body as unknown,
+      })),
+      verification: {
+        chain: `Each event's chainHash is SHA-256 over the previous event's hash of facility ${b.facility_id} and this event's canonical form; GET /api/audit/verify?facilityId=${b.facility_id} re-walks the whole chain.`,
+      },
+    };
+  }
+
+  /** The timeline as CSV, one row per event as received, with its hashes. */
+  csv(histories: BookingHistory[]): string {
+    const header = ['facility_id', 'booking_id', 'seq', 'event_id', 'type', 'occurred_at_utc', 'occurred_local', 'received_at_utc', 'retracted_by', 'content_hash', 'prev_hash', 'chain_hash', 'event_json'];
+    const rows = histories.flatMap((h) =>
+      h.events.map((e) => [h.facility.id, h.booking.bookingId, e.seq, e.eventId, e.type, e.occurredAt, e.occurredLocal, e.receivedAt, e.retractedBy ?? '', e.contentHash, e.prevHash ?? '', e.chainHash ?? '', JSON.stringify(e.event)]),
+    );
+    return stringify([header, ...rows]);
+  }
+}
+
+function toHoldEntity(r: Record<string, any>): HoldEntity {
+  return {
+    id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.detainer_id, personId: r.person_id, form: r.form, warrant: r.warrant,
+    agency: r.agency, policy: r.policy, holdHours: r.hold_hours, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at, clockStartedAt: r.clock_started_at,
+    deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant, overageMs: r.overage_ms, updatedAt: r.updated_at,
+  };
+}

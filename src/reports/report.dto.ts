@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+
+const instant = z.string({ error: `must be ${INSTANT_HINT}` }).refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` }).transform((v) => new Date(parseInstant(v)!));
+const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
+export const complianceQuery = z
+  .object({ facilityId: z.string().min(1).max(128).optional(), from: instant, to: instant, format: format(['json', 'csv'] as const).default('json') })
+  .strict()
+  .refine((q) => q.from < q.to, { message: 'must be after from', path: ['to'] });
+
+export const illinoisQuery = z
+  .object({
+    facilityId: z.string({ error: 'is required' }).min(1).max(128),
+    year: z.coerce.number({ error: 'must be a year' }).int('must be a year').min(1990, 'must be a year from 1990').max(2200, 'must be a year before 2200'),
+    format: format(['json', 'csv'] as const).default('json'),
+  })
+  .strict();
+
+export const historyQuery = z
+  .object({ facilityId: z.string().min(1).max(128).optional(), format: format(['json', 'csv', 'pdf'] as const).default('json') })
+  .strict();

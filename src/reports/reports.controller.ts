@@ -1,0 +1,79 @@
+import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { LogAccess } from '../audit/access-log.interceptor.js';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { parseOrThrow } from '../common/zod-validation.js';
+import { historyPdf } from './history-pdf.js';
+import { HistoryService } from './history.service.js';
+import { complianceQuery, historyQuery, illinoisQuery } from './report.dto.js';
+import { ReportsService } from './reports.service.js';
+
+function send(res: Response, format: string, name: string, body: unknown): unknown {
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').attachment(`${name}.csv`);
+    return body;
+  }
+  if (format === 'pdf') return new StreamableFile(body as Buffer, { type: 'application/pdf', disposition: `attachment; filename="${name}.pdf"` });
+  return body;
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly histories: HistoryService,
+  ) {}
+
+  @Get('reports/compliance')
+  @Roles('sheriff')
+  @LogAccess('report.compliance')
+  @ApiOperation({ summary: 'Compliance report for a facility (or all) and period, computed in SQL. JSON or CSV.' })
+  @ApiQuery({ name: 'facilityId', required: false })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 instant with offset' })
+  @ApiQuery({ name: 'to', required: true, description: 'ISO 8601 instant with offset (exclusive)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async compliance(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(complianceQuery, query);
+    const report = await this.reports.compliance({ facilityId: q.facilityId ?? null, from: q.from, to: q.to });
+    return send(res, q.format, `compliance-${q.facilityId ?? 'all'}`, q.format === 'csv' ? this.reports.complianceCsv(report) : report);
+  }
+
+  @Get('reports/illinois-trust-act')
+  @Roles('sheriff')
+  @LogAccess('report.illinois-trust-act')
+  @ApiOperation({ summary: 'Per-detainer annual report of 5 ILCS 805/25, without personal identifiers. JSON or CSV.' })
+  async illinois(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(illinoisQuery, query);
+    const report = await this.reports.illinois(q.facilityId, q.year);
+    return send(res, q.format, `illinois-trust-act-${q.facilityId}-${q.year}`, q.format === 'csv' ? this.reports.illinoisCsv(report) : report);
+  }
+
+  @Get('bookings/:bookingId/history')
+  @Roles('counsel')
+  @LogAccess('history.booking')
+  @ApiOperation({ summary: "A booking's complete hold history: events as received with hashes, each hold explained. JSON, CSV or PDF." })
+  @ApiQuery({ name: 'facilityId', required: false, description: 'needed when the booking id exists in several facilities' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })
+  async bookingHistory(@Req() req: AuthedRequest, @Param('bookingId') bookingId: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(historyQuery, query);
+    const h = await this.histories.forBooking(bookingId, q.facilityId, req.principal!);
+    const body = q.format === 'csv' ? this.histories.csv([h]) : q.format === 'pdf' ? await historyPdf([h], `Hold history — booking ${bookingId}`) : h;
+    return send(res, q.format, `history-${bookingId}`, body);
+  }
+
+  @Get('people/:personId/history')
+  @Roles('counsel')
+  @LogAccess('history.person')
+  @ApiOperation({ summary: "A person's hold histories across bookings. JSON, CSV or PDF." })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })
+  async personHistory(@Req() req: AuthedRequest, @Param('personId') personId: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(historyQuery.omit({ facilityId: true }), query);
+    const h = await this.histories.forPerson(personId, req.principal!);
+    const body = q.format === 'csv' ? this.histories.csv(h.bookings) : q.format === 'pdf' ? await historyPdf(h.bookings, `Hold history — person ${personId}`) : h;
+    return send(res, q.format, `history-person-${personId}`, body);
+  }
+}

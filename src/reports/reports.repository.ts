@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface Period {
+  facilityId: string | null;
+  from: Date;
+  to: Date;
+}
+
+/** Most serious charge level of a booking, as SQL over its charges (no charges: 'none'). */
+const LEVEL_SQL = `COALESCE((SELECT (ARRAY['felony','misdemeanor','traffic','infraction','none'])[min(
+    CASE c->>'level' WHEN 'felony' THEN 1 WHEN 'misdemeanor' THEN 2 WHEN 'traffic' THEN 3 WHEN 'infraction' THEN 4 ELSE 5 END)]
+  FROM jsonb_array_elements(b.charges) c), 'none')`;
+const CONVICTED_SQL = `EXISTS (SELECT 1 FROM jsonb_array_elements(b.charges) c WHERE c->>'disposition' = 'convicted')`;
+/** A hold counts as honoured when custody went to the agency that lodged the detainer. */
+const HONOURED_SQL = `(h.outcome = 'transferred' AND b.to_agency IS NOT DISTINCT FROM h.agency)`;
+
+/** Data access of the reports module: histories and compliance reports, aggregated in SQL. */
+@Injectable()
+export class ReportsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  // --- histories ---------------------------------------------------------------------------
+
+  bookings(where: { bookingId?: string; personId?: string; facilityId?: string }): Promise<Array<Record<string, any>>> {
+    return this.ds.query(
+      `SELECT b.*, f.name AS facility_name, f.time_zone FROM bookings b JOIN facilities f ON f.id = b.facility_id
+        WHERE ($1::text IS NULL OR b.booking_id = $1) AND ($2::text IS NULL OR b.person_id = $2) AND ($3::text IS NULL OR b.facility_id = $3)
+        ORDER BY b.booked_at NULLS LAST, b.facility_id, b.booking_id LIMIT 500`,
+      [where.bookingId ?? null, where.personId ?? null, where.facilityId ?? null],
+    );
+  }
+
+  holdsOfBooking(facilityId: string, bookingId: string): Promise<Array<Record<string, any>>> {
+    return this.ds.query(
+      `SELECT h.*, d.cancelled_at FROM holds h LEFT JOIN detainers d USING (facility_id, booking_id, detainer_id)
+        WHERE h.facility_id = $1 AND h.booking_id = $2 ORDER BY h.lodged_at, h.detainer_id`,
+      [facilityId, bookingId],
+    );
+  }
+
+  eventsOfBooking(facilityId: string, bookingId: string): Promise<Array<Record<string, any>>> {
+    return this.ds.query(
+      `SELECT seq, event_id, type, occurred_at, received_at, body, content_hash, prev_hash, chain_hash, retracts_event_id
+         FROM events WHERE facility_id = $1 AND booking_id = $2 ORDER BY occurred_at, seq`,
+      [facilityId, bookingId],
+    );
+  }
+
+  // --- compliance --------------------------------------------------------------------------
+
+  /** Every headline figure in one pass over the holds touching the period. */
+  async totals(p: Period): Promise<Record<string, any>> {
+    const [row] = await this.ds.query(
+      `WITH h AS (
+         SELECT h.*, b.to_agency, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran
+           FROM holds h LEFT JOIN bookings b USING (facility_id, booking_id)
+          WHERE ($1::text IS NULL OR h.facility_id = $1)
+            AND ((h.lodged_at >= $2 AND h.lodged_at < $3) OR (h.clock_started_at >= $2 AND h.clock_started_at < $3)
+                 OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
+       )
+       SELECT
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3) AS detainers_received,
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'transferred' AND to_agency IS NOT DISTINCT FROM agency) AS honoured,
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'cancelled') AS cancelled,
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND phase = 'closed' AND outcome <> 'cancelled'
+                          AND NOT (outcome = 'transferred' AND to_agency IS NOT DISTINCT FROM agency)) AS not_honoured,
+         count(*) FILTER (WHERE closed_in AND outcome = 'released' AND ran AND ended_at >= deadline_at - interval '1 hour') AS released_at_limit,
+         count(*) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS holds_started,
+         count(*) FILTER (WHERE closed_in AND ran AND compliant) AS closed_compliant,
+         count(*) FILTER (WHERE closed_in AND ran AND NOT compliant) AS past_deadline,
+         count(*) FILTER (WHERE closed_in AND NOT ran) AS never_held,
+         count(*) FILTER (WHERE clock_started_at < $3 AND (ended_at IS NULL OR ended_at >= $3)) AS running_at_end,
+         COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant), 0) AS overage_total,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_p90,
+         max(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_max,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_p90,
+         max(extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_max,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_p90,
+         max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_median,
+         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_p90,
+         max(extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
+       FROM h`,
+      [p.facilityId, p.from, p.to],
+    );
+    return row;
+  }
+
+  /** Detainers received in the period by form, warrant and what became of them. */
+  byFormAndWarrant(p: Period): Promise<Array<{ form: string; warrant: string; n: number }>> {
+    return this.ds.query(
+      `SELECT form, COALESCE(warrant, 'none') AS warrant, count(*)::int AS n FROM holds
+        WHERE ($1::text IS NULL OR facility_id = $1) AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [p.facilityId, p.from, p.to],
+    );
+  }
+
+  /** Outcomes of the detainers received in the period, by most serious charge level and by conviction. */
+  byCharges(p: Period): Promise<Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>> {
+    return this.ds.query(
+      `SELECT ${LEVEL_SQL} AS level, ${CONVICTED_SQL} AS convicted, count(*)::int AS received,
+              count(*) FILTER (WHERE h.clock_started_at IS NOT NULL)::int AS started,
+              count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND h.compliant)::int AS compliant,
+              count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND NOT h.compliant)::int AS past_deadline,
+              count(*) FILTER (WHERE ${HONOURED_SQL})::int AS honoured
+         FROM holds h JOIN bookings b USING (facility_id, booking_id)
+        WHERE ($1::text IS NULL OR h.facility_id = $1) AND h.lodged_at >= $2 AND h.lodged_at < $3
+        GROUP BY 1, 2`,
+      [p.facilityId, p.from, p.to],
+    );
+  }
+
+  /** Month by month, in each facility's local calendar. */
+  monthly(p: Period): Promise<Array<{ month: string; received: number; started: number; compliant: number; past_deadline: number }>> {
+    return this.ds.query(
+      `WITH h AS (SELECT h.*, f.time_zone FROM holds h JOIN facilities f ON f.id = h.facility_id WHERE ($1::text IS NULL OR h.facility_id = $1)),
+       e AS (
+         SELECT to_char(lodged_at AT TIME ZONE time_zone, 'YYYY-MM') AS month, 'received' AS k FROM h WHERE lodged_at >= $2 AND lodged_at < $3
+         UNION ALL SELECT to_char(clock_started_at AT TIME ZONE time_zone, 'YYYY-MM'), 'started' FROM h WHERE clock_started_at >= $2 AND clock_started_at < $3
+         UNION ALL SELECT to_char(ended_at AT TIME ZONE time_zone, 'YYYY-MM'), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END
+           FROM h WHERE ended_at >= $2 AND ended_at < $3 AND clock_started_at IS NOT NULL
+       )
+       SELECT month, count(*) FILTER (WHERE k = 'received')::int AS received, count(*) FILTER (WHERE k = 'started')::int AS started,
+              count(*) FILTER (WHERE k = 'compliant')::int AS compliant, count(*) FILTER (WHERE k = 'past_deadline')::int AS past_deadline
+         FROM e GROUP BY month ORDER BY month`,
+      [p.facilityId, p.from, p.to],
+    );
+  }
+
+  /** Data that contradicts itself, counted rather than hidden. */
+  async anomalies(p: Period): Promise<{ released_before_eligible: number; events_out_of_order: number }> {
+    const [a] = await this.ds.query(
+      `SELECT count(*)::int AS released_before_eligible FROM bookings
+        WHERE ($1::text IS NULL OR facility_id = $1) AND custody_ended_at >= $2 AND custody_ended_at < $3 AND custody_ended_at < release_eligible_at`,
+      [p.facilityId, p.from, p.to],
+    );
+    const [b] = await this.ds.query(
+      `SELECT count(*)::int AS events_out_of_order FROM (
+         SELECT occurred_at < max(occurred_at) OVER (PARTITION BY facility_id, booking_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
+           FROM events WHERE ($1::text IS NULL OR facility_id = $1) AND received_at >= $2 AND received_at < $3) x WHERE late`,
+      [p.facilityId, p.from, p.to],
+    );
+    return { ...a, ...b };
+  }
+
+  policies(facilityId: string | null): Promise<Array<Record<string, any>>> {
+    return this.ds.query(
+      `SELECT f.id, f.name, f.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant
+         FROM facilities f JOIN facility_policies p ON p.facility_id = f.id
+        WHERE ($1::text IS NULL OR f.id = $1) ORDER BY f.id, p.effective_from NULLS FIRST`,
+      [facilityId],
+    );
+  }
+
+  /** One row per detainer received in the local year (5 ILCS 805/25), with no personal identifiers. */
+  illinois(facilityId: string, year: number): Promise<Array<Record<string, any>>> {
+    return this.ds.query(
+      `SELECT h.lodged_at, h.form, h.warrant, h.agency, h.outcome, h.ended_at, h.phase, b.release_eligible_at, b.release_reason, b.to_agency, f.time_zone
+         FROM holds h JOIN facilities f ON f.id = h.facility_id LEFT JOIN bookings b USING (facility_id, booking_id)
+        WHERE h.facility_id = $1 AND extract(year FROM h.lodged_at AT TIME ZONE f.time_zone) = $2
+        ORDER BY h.lodged_at, h.id`,
+      [facilityId, year],
+    );
+  }
+}

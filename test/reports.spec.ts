@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let t: TestApp;
+let sheriff: string;
+const F = 'cook';
+
+/** Four bookings in November 2026 (Chicago, federal rule) with known verdicts. */
+const EVENTS = [
+  // b1: felony, convicted; eligible Thu 5 Nov 15:00, deadline Mon 9 Nov 15:00; transferred to ICE Mon 14:00: compliant, honoured.
+  ev.opened({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-01T10:00:00-06:00', eventId: 'b1-o', personId: 'p1', person: { name: 'Ana Example', aNumber: 'A123456789' }, charges: [{ code: 'X', level: 'felony', disposition: 'convicted' }] }),
+  ev.lodged({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-02T09:00:00-06:00', eventId: 'b1-l', form: 'I-247A', warrant: 'administrative' }),
+  ev.eligible({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-05T15:00:00-06:00', eventId: 'b1-e', reason: 'bail_posted' }),
+  ev.transferred({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-09T14:00:00-06:00', eventId: 'b1-t' }),
+  // b2: misdemeanor, pending; eligible Wed 25 Nov 10:00, deadline Mon 30 Nov 10:00; released Mon 12:30: 2.5 h past.
+  ev.opened({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-20T10:00:00-06:00', eventId: 'b2-o', personId: 'p2', charges: [{ code: 'Y', level: 'misdemeanor', disposition: 'pending' }] }),
+  ev.lodged({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-21T09:00:00-06:00', eventId: 'b2-l', form: 'I-247D' }),
+  ev.eligible({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-25T10:00:00-06:00', eventId: 'b2-e', reason: 'charges_dismissed' }),
+  ev.released({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-30T12:30:00-06:00', eventId: 'b2-r' }),
+  // b3: no charges; detainer cancelled before eligibility: never held.
+  ev.opened({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-03T10:00:00-06:00', eventId: 'b3-o', personId: 'p3' }),
+  ev.lodged({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-03T12:00:00-06:00', eventId: 'b3-l', form: 'I-247A' }),
+  ev.cancelled({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-04T12:00:00-06:00', eventId: 'b3-c' }),
+  ev.eligible({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-06T12:00:00-06:00', eventId: 'b3-e' }),
+  ev.released({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-06T13:00:00-06:00', eventId: 'b3-r' }),
+  // b4: traffic; eligible Fri 27 Nov, still held at the end of the period; the release-eligible event sent twice, once corrected.
+  ev.opened({ facilityId: F, bookingId: 'b4', occurredAt: '2026-11-26T10:00:00-06:00', eventId: 'b4-o', personId: 'p2', charges: [{ code: 'Z', level: 'traffic' }] }),
+  ev.lodged({ facilityId: F, bookingId: 'b4', occurredAt: '2026-11-26T11:00:00-06:00', eventId: 'b4-l', form: 'I-247N' }),
+  ev.eligible({ facilityId: F, bookingId: 'b4', occurredAt: '2026-11-27T08:00:00-06:00', eventId: 'b4-e1' }),
+  ev.retracted({ facilityId: F, bookingId: 'b4', occurredAt: '2026-11-27T09:00:00-06:00', eventId: 'b4-r', retractsEventId: 'b4-e1', reason: 'wrong booking' }),
+  ev.eligible({ facilityId: F, bookingId: 'b4', occurredAt: '2026-11-27T10:00:00-06:00', eventId: 'b4-e2' }),
+];
+
+beforeAll(async () => {
+  t = await startTestApp({ now: '2026-12-02T12:00:00.000Z' });
+  sheriff = await t.keyFor('sheriff');
+  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'Cook County Jail', timeZone: 'America/Chicago' })).expect(200);
+  await t.http.put('/api/facilities/quiet').set('Authorization', t.admin).send(facilityBody({ name: 'Quiet County Jail' })).expect(200);
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: EVENTS }).expect(200, { accepted: EVENTS.length, duplicates: 0, rejected: [] });
+});
+afterAll(() => t.close());
+
+describe('GET /api/reports/compliance', () => {
+  it('counts exactly, in SQL, with the policy rules that applied', async () => {
+    const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01T00:00:00-06:00&to=2026-12-01T00:00:00-06:00`).set('Authorization', sheriff).expect(200);
+    const r = res.body;
+    expect(r).toMatchObject({
+      detainersReceived: 4, detainersByForm: { 'I-247A': 2, 'I-247D': 1, 'I-247N': 1 }, detainersByWarrant: { administrative: 1, none: 3 },
+      honoured: 1, notHonoured: 1, cancelled: 1, releasedAtLimit: 1,
+      holdsStarted: 3, holdsClosedCompliant: 1, holdsPastDeadline: 1, detainersThatNeverHeld: 1, holdsRunningAtEnd: 1,
+      overageSeconds: { total: 9000, median: 9000, p90: 9000, max: 9000 },
+      anomalies: { releasedBeforeReleaseEligible: 0, eventsOutOfOrderInTime: 0 },
+    });
+    // b1: 9 h Thu + 24 h Fri + 14 h Mon = 47 counted, 95 real hours; b2: 50.5 counted, 122.5 real.
+    expect(r.holdLengthHours.counted).toEqual({ median: 48.75, p90: 50.15, max: 50.5 });
+    expect(r.holdLengthHours.real.max).toBe(122.5);
+    expect(r.byChargeLevel.felony).toEqual({ detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 1, holdsPastDeadline: 0, honoured: 1 });
+    expect(r.byChargeLevel.none).toEqual({ detainersReceived: 1, holdsStarted: 0, holdsClosedCompliant: 0, holdsPastDeadline: 0, honoured: 0 });
+    expect(r.byConviction.anyConviction.detainersReceived).toBe(1);
+    expect(r.byConviction.noConviction.detainersReceived).toBe(3);
+    expect(r.monthly).toEqual([{ month: '2026-11', detainersReceived: 4, holdsStarted: 3, holdsClosedCompliant: 1, holdsPastDeadline: 1 }]);
+    expect(r.policies).toEqual([expect.objectContaining({ facilityId: F, policy: 'federal-48-business-hours', timeZone: 'America/Chicago', effectiveFrom: null })]);
+  });
+
+  it('as CSV with a header row', async () => {
+    const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01T00:00:00Z&to=2026-12-01T06:00:00Z&format=csv`).set('Authorization', sheriff).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = res.text.trim().split('\n');
+    expect(lines[0]).toBe('metric,group,value');
+    expect(lines).toContain('holdsPastDeadline,all,1');
+    expect(lines).toContain('detainersByForm,I-247A,2');
+  });
+
+  it('400 naming the field; 403 for counsel', async () => {
+    expect((await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
+    expect((await t.http.get('/api/reports/compliance?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
+    await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z').set('Authorization', await t.keyFor('counsel')).expect(403);
+  });
+});
+
+describe('GET /api/reports/illinois-trust-act', () => {
+  it('one row per detainer, no personal identifiers', async () => {
+    const res = await t.http.get(`/api/reports/illinois-trust-act?facilityId=${F}&year=2026`).set('Authorization', sheriff).expect(200);
+    expect(res.body.rows).toHaveLength(4);
+    expect(res.body.rows[0]).toEqual({ row: 1, detainerReceivedDate: '2026-11-02', detainerForm: 'I-247A', warrant: 'administrative', bailPostedAt: '2026-11-05T15:00-06:00', outcome: 'transferred', outcomeAt: '2026-11-09T14:00-06:00', receivingAgency: 'ICE' });
+    const text = JSON.stringify(res.body);
+    for (const secret of ['Ana Example', 'A123456789', 'p1', 'b1']) expect(text).not.toContain(`"${secret}"`);
+    expect(res.body.certification).toBeNull();
+  });
+
+  it('certifies none were received', async () => {
+    const res = await t.http.get('/api/reports/illinois-trust-act?facilityId=quiet&year=2026&format=csv').set('Authorization', sheriff).expect(200);
+    expect(res.text.trim().split('\n')).toEqual([
+      'row,detainer_received_date,detainer_form,warrant,bail_posted_at,outcome,outcome_at,receiving_agency,certification',
+      ',,,,,,,,Quiet County Jail certifies that it received no immigration detainers in 2026.',
+    ]);
+  });
+});
+
+describe('hold histories and who may read them', () => {
+  let counsel: string;
+  let counselId: string;
+  beforeAll(async () => {
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'Public Defender', role: 'counsel' }).expect(201);
+    counsel = `Bearer ${made.body.key}`;
+    counselId = made.body.id;
+  });
+
+  it('counsel sees nothing until granted, then exactly what was granted', async () => {
+    await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(403);
+    const grant = await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, bookingId: 'b2' }).expect(201);
+    const res = await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(200);
+    expect(res.body.booking).toMatchObject({ bookingId: 'b2', personId: 'p2', releaseReason: 'charges_dismissed' });
+    await t.http.get('/api/bookings/b1/history').set('Authorization', counsel).expect(403);
+    await t.http.get('/api/people/p2/history').set('Authorization', counsel).expect(403);
+    await t.http.get('/api/holds').set('Authorization', counsel).expect(403);
+    await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, personId: 'p2' }).expect(201);
+    const person = await t.http.get('/api/people/p2/history').set('Authorization', counsel).expect(200);
+    expect(person.body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId).sort()).toEqual(['b2', 'b4']);
+    await t.http.delete(`/api/grants/${grant.body.id}`).set('Authorization', t.admin).expect(200);
+    // The person grant still covers b2.
+    await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(200);
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId }).expect(400)).body.errors[0].field).toBe('bookingId');
+  });
+
+  it('explains the clock in words and shows every event as received, retractions included, with hashes', async () => {
+    const b2 = (await t.http.get('/api/bookings/b2/history').set('Authorization', t.admin).expect(200)).body;
+    expect(b2.holds[0].explanation.excludedDays).toEqual([
+      { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
+    ]);
+    expect(b2.holds[0].explanation.sentences).toContain('The hold ended 2 hours 30 minutes after its deadline.');
+    expect(b2.events.map((e: { eventId: string }) => e.eventId)).toEqual(['b2-o', 'b2-l', 'b2-e', 'b2-r']);
+    for (const e of b2.events) expect(e.chainHash).toMatch(/^[0-9a-f]{64}$/);
+    const b4 = (await t.http.get('/api/bookings/b4/history').set('Authorization', t.admin).expect(200)).body;
+    expect(b4.events.map((e: { eventId: string; retractedBy: string | null }) => [e.eventId, e.retractedBy])).toEqual([
+      ['b4-o', null], ['b4-l', null], ['b4-e1', 'b4-r'], ['b4-r', null], ['b4-e2', null],
+    ]);
+    const csv = (await t.http.get('/api/bookings/b4/history?format=csv').set('Authorization', t.admin).expect(200)).text.trim().split('\n');
+    expect(csv[0]).toBe('facility_id,booking_id,seq,event_id,type,occurred_at_utc,occurred_local,received_at_utc,retracted_by,content_hash,prev_hash,chain_hash,event_json');
+    expect(csv).toHaveLength(6);
+  });
+
+  it('renders a printable PDF whose first page is not blank', async () => {
+    const res = await t.http.get('/api/bookings/b2/history?format=pdf').set('Authorization', t.admin).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    const pdf = res.body as Buffer;
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const dir = join(process.cwd(), 'test-artifacts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'history-b2.pdf'), pdf);
+    if (!existsSync('/usr/bin/pdftoppm')) {
+      console.warn('SKIPPED in part: pdftoppm (poppler-utils) is not installed, so the PDF page was not rendered to an image.');
+      return;
+    }
+    const out = mkdtempSync(join(tmpdir(), 'dm-pdf-'));
+    execFileSync('pdftoppm', ['-r', '40', '-gray', '-singlefile', join(dir, 'history-b2.pdf'), join(out, 'page')]);
+    const pgm = readFileSync(join(out, 'page.pgm'));
+    // Kept as a test artifact, to look at.
+    execFileSync('pdftoppm', ['-r', '60', '-png', '-singlefile', join(dir, 'history-b2.pdf'), join(dir, 'history-b2-page1')]);
+    // P5 header: "P5\n<w> <h>\n255\n", then one byte per pixel.
+    const header = pgm.subarray(0, 40).toString('latin1').split(/\s+/);
+    const [w, h] = [Number(header[1]), Number(header[2])];
+    const pixels = pgm.subarray(pgm.length - w * h);
+    const dark = pixels.filter((p) => p < 128).length;
+    expect(dark / (w * h)).toBeGreaterThan(0.01);
+  });
+
+  it('every read of a history or report is in the access log, refusals too', async () => {
+    const log = (await t.http.get('/api/audit/access-log?limit=1000').set('Authorization', t.admin).expect(200)).body.items;
+    const counselReads = log.filter((e: { keyName: string }) => e.keyName === 'Public Defender').map((e: { action: string; outcome: string; resource: string }) => `${e.action} ${e.outcome} ${e.resource}`);
+    expect(counselReads).toContain('history.booking forbidden /api/bookings/b1/history');
+    expect(counselReads).toContain('history.booking ok /api/bookings/b2/history');
+    expect(log.some((e: { action: string; role: string }) => e.action === 'report.compliance' && e.role === 'sheriff')).toBe(true);
+    expect(log[0]).toHaveProperty('ip');
+    await expect(t.ds.query('DELETE FROM access_log')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('tamper evidence', () => {
+  it('verifies the chain, then names the first event edited behind the app\'s back', async () => {
+    const ok = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body;
+    expect(ok).toMatchObject({ facilityId: F, eventsChecked: EVENTS.length, ok: true, firstBroken: null });
+    await t.ds.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+    const [{ body }] = await t.ds.query(`SELECT body FROM events WHERE event_id = 'b1-t'`);
+    try {
+      await t.ds.query(`UPDATE events SET body = jsonb_set(body, '{occurredAt}', '"2026-11-09T10:00:00-06:00"') WHERE event_id = 'b1-t'`);
+      const bad = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body;
+      expect(bad).toMatchObject({ ok: false, firstBroken: { eventId: 'b1-t', problem: expect.stringContaining('content hash') } });
+      // Put it back: the chain holds again.
+      await t.ds.query(`UPDATE events SET body = $1 WHERE event_id = 'b1-t'`, [body]);
+      expect((await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body.ok).toBe(true);
+    } finally {
+      await t.ds.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+    }
+  });
+
+  it('a removed event breaks the next link', async () => {
+    const rows: Array<{ event_id: string }> = await t.ds.query(`SELECT event_id FROM events WHERE facility_id = $1 ORDER BY seq`, [F]);
+    const next = rows[rows.findIndex((r) => r.event_id === 'b3-c') + 1].event_id;
+    await t.ds.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
+    try {
+      await t.ds.query(`DELETE FROM events WHERE event_id = 'b3-c'`);
+    } finally {
+      await t.ds.query('ALTER TABLE events ENABLE TRIGGER events_append_only');
+    }
+    const res = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body;
+    expect(res).toMatchObject({ ok: false, firstBroken: { eventId: next, problem: expect.stringContaining('link to the previous event') } });
+    expect((await t.http.get('/api/audit/verify?facilityId=quiet').set('Authorization', sheriff).expect(200)).body).toMatchObject({ ok: true, eventsChecked: 0 });
+  });
+});
