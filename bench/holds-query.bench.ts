@@ -8,21 +8,20 @@ export async function fillHolds(url: string, total: number, openShare: number): 
   await c.connect();
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
   await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'calendar-48-hours', 48, now()) ON CONFLICT DO NOTHING`);
-  const rules = JSON.stringify({ timeZone: 'America/Chicago', policy: 'calendar-48-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false });
   // Deadlines spread over the 30 days around now; `openShare` of the holds still in custody.
   for (let from = 0; from < total; from += 200_000) {
     await c.query(
-      `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, agency, policy, hold_hours, rules, phase, lodged_at,
+      `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, agency, policy, hold_hours, policy_version_id, phase, lodged_at,
                           clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at)
-       SELECT md5('h' || g)::uuid, 'bench', 'b' || g, 'd1', 'p' || g, 'I-247A', 'ICE', 'calendar-48-hours', 48, $3::jsonb,
-              CASE WHEN (g % 1000) < $4 THEN 'open' ELSE 'closed' END,
+       SELECT md5('h' || g)::uuid, 'bench', 'b' || g, 'd1', 'p' || g, 'I-247A', 'ICE', 'calendar-48-hours', 48, (SELECT max(id) FROM facility_policies WHERE facility_id = 'bench'),
+              CASE WHEN (g % 1000) < $3 THEN 'open' ELSE 'closed' END,
               now() - interval '20 days', d - interval '48 hours', d,
-              CASE WHEN (g % 1000) < $4 THEN NULL ELSE d END,
-              CASE WHEN (g % 1000) < $4 THEN NULL ELSE 'transferred' END,
-              CASE WHEN (g % 1000) < $4 THEN NULL ELSE true END,
-              CASE WHEN (g % 1000) < $4 THEN NULL ELSE 0 END, now()
+              CASE WHEN (g % 1000) < $3 THEN NULL ELSE d END,
+              CASE WHEN (g % 1000) < $3 THEN NULL ELSE 'transferred' END,
+              CASE WHEN (g % 1000) < $3 THEN NULL ELSE true END,
+              CASE WHEN (g % 1000) < $3 THEN NULL ELSE 0 END, now()
          FROM generate_series($1::int, $2::int) g, LATERAL (SELECT now() + ((g::bigint * 7919) % 2592000 - 1296000) * interval '1 second' AS d) x`,
-      [from, Math.min(total, from + 200_000) - 1, rules, Math.round(openShare * 1000)],
+      [from, Math.min(total, from + 200_000) - 1, Math.round(openShare * 1000)],
     );
   }
   await c.query('ANALYZE holds');

@@ -15,20 +15,19 @@ export async function fill(url: string, total: number): Promise<void> {
   await c.connect();
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench', 'America/Chicago', now(), now())`);
   await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'calendar-48-hours', 48, now())`);
-  const rules = JSON.stringify({ timeZone: 'America/Chicago', policy: 'calendar-48-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false });
   for (let from = 0; from < total; from += 200_000) {
     const to = Math.min(total, from + 200_000) - 1;
     // Every hold running; 1 in 100 has its deadline 59 minutes away (its 1-hour warning is due, the 12- and 4-hour ones
     // fired earlier), the rest 2 to 30 days away.
     await c.query(
-      `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, agency, policy, hold_hours, rules, phase, lodged_at,
+      `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, agency, policy, hold_hours, policy_version_id, phase, lodged_at,
                           clock_started_at, deadline_at, updated_at)
-       SELECT md5('h' || g)::uuid, 'bench', 'b' || g, 'd1', 'p' || g, 'I-247A', 'ICE', 'calendar-48-hours', 48, $3::jsonb, 'open',
-              $4::timestamptz - interval '3 days', d - interval '48 hours', d, $4
+       SELECT md5('h' || g)::uuid, 'bench', 'b' || g, 'd1', 'p' || g, 'I-247A', 'ICE', 'calendar-48-hours', 48, (SELECT max(id) FROM facility_policies WHERE facility_id = 'bench'), 'open',
+              $3::timestamptz - interval '3 days', d - interval '48 hours', d, $3
          FROM generate_series($1::int, $2::int) g,
-              LATERAL (SELECT CASE WHEN g % 100 = 0 THEN $4::timestamptz + interval '59 minutes'
-                                   ELSE $4::timestamptz + interval '2 days' + ((g::bigint * 7919) % 2419200) * interval '1 second' END AS d) x`,
-      [from, to, rules, new Date(NOW)],
+              LATERAL (SELECT CASE WHEN g % 100 = 0 THEN $3::timestamptz + interval '59 minutes'
+                                   ELSE $3::timestamptz + interval '2 days' + ((g::bigint * 7919) % 2419200) * interval '1 second' END AS d) x`,
+      [from, to, new Date(NOW)],
     );
     await c.query(
       `INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)

@@ -126,8 +126,8 @@ export class Initial1764000000000 implements MigrationInterface {
         agency            text NOT NULL,
         policy            text NOT NULL,
         hold_hours        integer NOT NULL,
-        -- the facility rules that judge this hold (those in force at clock_started_at)
-        rules             jsonb NOT NULL,
+        -- the facility's policy version that judges this hold (in force at clock_started_at)
+        policy_version_id bigint,
         phase             text NOT NULL CHECK (phase IN ('pending', 'open', 'closed')),
         lodged_at         timestamptz NOT NULL,
         clock_started_at  timestamptz,

@@ -13,10 +13,12 @@ export class Audit1764200000000 implements MigrationInterface {
     // Nullable only so the migration applies to a log that has rows; every new event gets both.
     await q.query(`ALTER TABLE events ADD COLUMN prev_hash text, ADD COLUMN chain_hash text`);
     await q.query(`CREATE INDEX events_facility_seq ON events (facility_id, seq)`);
-    await q.query(`ALTER TABLE holds ADD COLUMN counted_ms bigint`);
-    await q.query(`CREATE INDEX holds_ended ON holds (ended_at) WHERE phase = 'closed'`);
-    await q.query(`CREATE INDEX holds_started ON holds (clock_started_at)`);
-    await q.query(`CREATE INDEX holds_lodged ON holds (lodged_at)`);
+    // What reports group by, kept with the hold (re-derived with it whenever its booking changes).
+    await q.query(`ALTER TABLE holds ADD COLUMN counted_ms bigint, ADD COLUMN charge_level text, ADD COLUMN convicted boolean, ADD COLUMN to_agency text`);
+    // Report passes by period; facility first, and what the monthly series needs included, for index-only scans.
+    await q.query(`CREATE INDEX holds_ended ON holds (facility_id, ended_at) INCLUDE (compliant, clock_started_at) WHERE phase = 'closed'`);
+    await q.query(`CREATE INDEX holds_started ON holds (facility_id, clock_started_at)`);
+    await q.query(`CREATE INDEX holds_lodged ON holds (facility_id, lodged_at)`);
     await q.query(`
       CREATE TABLE grants (
         id           uuid PRIMARY KEY,
@@ -50,7 +52,7 @@ export class Audit1764200000000 implements MigrationInterface {
     await q.query(`DROP INDEX IF EXISTS holds_lodged`);
     await q.query(`DROP INDEX IF EXISTS holds_started`);
     await q.query(`DROP INDEX IF EXISTS holds_ended`);
-    await q.query(`ALTER TABLE holds DROP COLUMN IF EXISTS counted_ms`);
+    await q.query(`ALTER TABLE holds DROP COLUMN IF EXISTS counted_ms, DROP COLUMN IF EXISTS charge_level, DROP COLUMN IF EXISTS convicted, DROP COLUMN IF EXISTS to_agency`);
     await q.query(`DROP INDEX IF EXISTS events_facility_seq`);
     await q.query(`ALTER TABLE events DROP COLUMN IF EXISTS prev_hash, DROP COLUMN IF EXISTS chain_hash`);
   }

@@ -6,7 +6,7 @@ import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 
 export interface FacilityRules {
   timeZone: string;
-  versions: Array<{ effectiveFrom: number | null; rules: HoldRules; warnBeforeHours: number[] }>;
+  versions: Array<{ id: number; effectiveFrom: number | null; rules: HoldRules; warnBeforeHours: number[] }>;
 }
 
 /** The rules in force at an instant (the first version covers all time before it). */
@@ -45,10 +45,10 @@ export class FacilitiesRepository {
     const out = new Map<string, FacilityRules>();
     if (facilityIds.length === 0) return out;
     const rows: Array<{
-      id: string; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
+      id: string; version_id: number; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
       extra_holidays: string[]; require_judicial_warrant: boolean; warn_before_hours: number[];
     }> = await m.query(
-      `SELECT f.id, f.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours
+      `SELECT f.id, p.id AS version_id, f.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours
          FROM facilities f JOIN facility_policies p ON p.facility_id = f.id
         WHERE f.id = ANY($1::text[])
         ORDER BY f.id, p.effective_from ASC NULLS FIRST`,
@@ -58,6 +58,7 @@ export class FacilitiesRepository {
       let f = out.get(r.id);
       if (!f) out.set(r.id, (f = { timeZone: r.time_zone, versions: [] }));
       f.versions.push({
+        id: r.version_id,
         effectiveFrom: r.effective_from ? r.effective_from.getTime() : null,
         warnBeforeHours: r.warn_before_hours,
         rules: {

@@ -38,6 +38,20 @@ export interface FoldEvent {
   body: JmsEvent;
 }
 
+const SERIOUSNESS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'];
+
+/** The most serious level among a booking's charges ('none' without charges), as reports group them. */
+export function mostSeriousLevel(charges: unknown[]): string {
+  let best = SERIOUSNESS.length - 1;
+  for (const c of charges as Array<{ level?: string }>) {
+    const i = SERIOUSNESS.indexOf(c.level ?? 'none');
+    if (i >= 0 && i < best) best = i;
+  }
+  return SERIOUSNESS[best];
+}
+
+export const anyConviction = (charges: unknown[]) => (charges as Array<{ disposition?: string }>).some((c) => c.disposition === 'convicted');
+
 export function emptyBooking(): BookingState {
   return {
     personId: null, person: null, bookedAt: null, charges: [], chargesAt: null,

@@ -4,7 +4,7 @@ import { deriveHold } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, rulesAt } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
-import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
+import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
 import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldChange, type HoldRow } from './holds.repository.js';
 
@@ -91,12 +91,18 @@ export class HoldProjector implements OnModuleInit {
     const holds: HoldRow[] = [];
     for (const { key, state } of entries) {
       const facility = rules.get(key.facilityId)!;
+      const chargeLevel = mostSeriousLevel(state.charges);
+      const convicted = anyConviction(state.charges);
       for (const [detainerId, d] of state.detainers) {
         if (d.lodgedAt === null || d.form === null) continue; // a cancellation that arrived before its detainer
+        const derived = deriveHold(state, { lodgedAt: d.lodgedAt, cancelledAt: d.cancelledAt, form: d.form, warrant: d.warrant }, (t) => rulesAt(facility, t));
         holds.push({
           id: holdId(key.facilityId, key.bookingId, detainerId),
           key, detainerId, personId: state.personId, form: d.form, warrant: d.warrant, agency: d.agency ?? 'ICE', lodgedAt: d.lodgedAt,
-          derived: deriveHold(state, { lodgedAt: d.lodgedAt, cancelledAt: d.cancelledAt, form: d.form, warrant: d.warrant }, (t) => rulesAt(facility, t)),
+          chargeLevel, convicted, toAgency: state.toAgency,
+          derived,
+          // The version whose rules judged it (rulesAt hands out the version's own rules object).
+          policyVersionId: facility.versions.find((v) => v.rules === derived.rules)!.id,
         });
       }
     }

@@ -43,7 +43,9 @@ export class HoldEntity {
   @Column({ type: 'text' }) agency!: string;
   @Column({ type: 'text' }) policy!: string;
   @Column({ type: 'integer', name: 'hold_hours' }) holdHours!: number;
-  @Column({ type: 'jsonb' }) rules!: HoldRules;
+  @Column({ type: 'bigint', name: 'policy_version_id', nullable: true }) policyVersionId!: number | null;
+  /** The rules of that version (with the facility's time zone), joined in when read; not a column. */
+  rules!: HoldRules;
   @Column({ type: 'text' }) phase!: HoldPhase;
   @Column({ type: 'timestamptz', name: 'lodged_at' }) lodgedAt!: Date;
   @Column({ type: 'timestamptz', name: 'clock_started_at', nullable: true }) clockStartedAt!: Date | null;

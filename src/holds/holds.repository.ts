@@ -10,6 +10,11 @@ export interface HoldRow {
   key: BookingKey;
   detainerId: string;
   personId: string | null;
+  /** The booking's most serious charge level, whether any charge ended in conviction, where custody went. */
+  chargeLevel: string;
+  convicted: boolean;
+  toAgency: string | null;
+  policyVersionId: number;
   form: string;
   warrant: string | null;
   agency: string;
@@ -38,13 +43,20 @@ export interface HoldSearch {
   nowMs: number;
 }
 
-const HOLD_COLUMNS = `id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
-  lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, updated_at`;
+/**
+ * Holds with the rules that judge them, rebuilt from their policy version and the facility's
+ * zone (kept out of the hold row, which reports scan by the million).
+ */
+export const HOLD_SELECT = `SELECT h.id, h.facility_id, h.booking_id, h.detainer_id, h.person_id, h.form, h.warrant, h.agency, h.policy, h.hold_hours,
+    h.policy_version_id, h.phase, h.lodged_at, h.clock_started_at, h.deadline_at, h.ended_at, h.outcome, h.compliant, h.overage_ms, h.updated_at,
+    jsonb_build_object('timeZone', f.time_zone, 'policy', h.policy, 'holdHours', h.hold_hours,
+                       'extraHolidays', COALESCE(p.extra_holidays, '[]'::jsonb), 'requireJudicialWarrant', COALESCE(p.require_judicial_warrant, false)) AS rules
+  FROM holds h JOIN facilities f ON f.id = h.facility_id LEFT JOIN facility_policies p ON p.id = h.policy_version_id`;
 
-function toHold(r: Record<string, any>): HoldEntity {
+export function toHold(r: Record<string, any>): HoldEntity {
   return Object.assign(new HoldEntity(), {
     id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.detainer_id, personId: r.person_id, form: r.form,
-    warrant: r.warrant, agency: r.agency, policy: r.policy, holdHours: r.hold_hours, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at,
+    warrant: r.warrant, agency: r.agency, policy: r.policy, holdHours: r.hold_hours, policyVersionId: r.policy_version_id, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at,
     clockStartedAt: r.clock_started_at, deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant,
     overageMs: r.overage_ms, updatedAt: r.updated_at,
   });
@@ -63,24 +75,24 @@ export class HoldsRepository {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
-    if (f.facilityId) where.push(`facility_id = ${p(f.facilityId)}`);
-    if (f.bookingId) where.push(`booking_id = ${p(f.bookingId)}`);
-    if (f.personId) where.push(`person_id = ${p(f.personId)}`);
+    if (f.facilityId) where.push(`h.facility_id = ${p(f.facilityId)}`);
+    if (f.bookingId) where.push(`h.booking_id = ${p(f.bookingId)}`);
+    if (f.personId) where.push(`h.person_id = ${p(f.personId)}`);
     // due_at is deadline_at, or infinity while there is none: the indexed column.
     const now = new Date(f.nowMs);
-    if (f.status === 'pending') where.push(`phase = 'pending'`);
-    if (f.status === 'closed') where.push(`phase = 'closed'`);
-    if (f.status === 'running') where.push(`phase = 'open'`, `due_at >= ${p(now)}`);
-    if (f.status === 'overdue') where.push(`phase = 'open'`, `due_at < ${p(now)}`);
-    if (f.status === 'active') where.push(`phase IN ('pending', 'open')`);
-    if (f.deadlineBefore !== undefined) where.push(`due_at < ${p(new Date(f.deadlineBefore))}`);
-    if (f.after) where.push(`(due_at, id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
-    const sql = `SELECT ${HOLD_COLUMNS} FROM holds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_at, id LIMIT ${p(f.limit)}`;
+    if (f.status === 'pending') where.push(`h.phase = 'pending'`);
+    if (f.status === 'closed') where.push(`h.phase = 'closed'`);
+    if (f.status === 'running') where.push(`h.phase = 'open'`, `h.due_at >= ${p(now)}`);
+    if (f.status === 'overdue') where.push(`h.phase = 'open'`, `h.due_at < ${p(now)}`);
+    if (f.status === 'active') where.push(`h.phase IN ('pending', 'open')`);
+    if (f.deadlineBefore !== undefined) where.push(`h.due_at < ${p(new Date(f.deadlineBefore))}`);
+    if (f.after) where.push(`(h.due_at, h.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    const sql = `${HOLD_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.due_at, h.id LIMIT ${p(f.limit)}`;
     return (await this.ds.query(sql, params)).map(toHold);
   }
 
   async findHold(id: string): Promise<HoldEntity | null> {
-    const rows = await this.ds.query(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1`, [id]);
+    const rows = await this.ds.query(`${HOLD_SELECT} WHERE h.id = $1`, [id]);
     return rows.length ? toHold(rows[0]) : null;
   }
 
@@ -215,28 +227,32 @@ export class HoldsRepository {
       const rows = holds.map((h) => ({
         id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
         form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
-        rules: h.derived.rules, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
+        policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
         deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
         overage_ms: h.derived.overageMs,
         // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
         counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
+        charge_level: h.chargeLevel, convicted: h.convicted, to_agency: h.toAgency,
       }));
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
-        `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, rules, phase,
-                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, updated_at)
+        `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
+                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, charge_level, convicted, to_agency,
+                            updated_at)
          SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
-                form text, warrant text, agency text, policy text, hold_hours integer, rules jsonb, phase text, lodged_at timestamptz,
+                form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
-                counted_ms bigint)
+                counted_ms bigint, charge_level text, convicted boolean, to_agency text)
          ON CONFLICT (id) DO UPDATE SET
            person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
-           hold_hours = EXCLUDED.hold_hours, rules = EXCLUDED.rules, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
+           hold_hours = EXCLUDED.hold_hours, policy_version_id = EXCLUDED.policy_version_id, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
            clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
            outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
-           updated_at = EXCLUDED.updated_at
-         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.rules, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at)
+           charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency, updated_at = EXCLUDED.updated_at
+         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.policy_version_id, holds.person_id,
+                holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency)
                IS DISTINCT FROM
-               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.rules, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at)
+               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.policy_version_id, EXCLUDED.person_id,
+                EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency)
          RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
         [JSON.stringify(rows), now],
       );

@@ -6,7 +6,7 @@ import { countedSoFar } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
-import type { HoldEntity } from '../holds/hold.entity.js';
+import { toHold } from '../holds/holds.repository.js';
 import { toView } from '../holds/holds.service.js';
 import { explainHold } from './explain.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -60,7 +60,7 @@ export class HistoryService {
         toAgency: b.to_agency as string | null,
       },
       holds: holds.map((raw) => {
-        const h = toHoldEntity(raw);
+        const h = toHold(raw);
         const view = toView(h, now);
         const explanation = explainHold({
           rules: h.rules, form: h.form, warrant: h.warrant, status: view.status, lodgedAt: h.lodgedAt.getTime(),
@@ -91,12 +91,4 @@ export class HistoryService {
     );
     return stringify([header, ...rows]);
   }
-}
-
-function toHoldEntity(r: Record<string, any>): HoldEntity {
-  return {
-    id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.detainer_id, personId: r.person_id, form: r.form, warrant: r.warrant,
-    agency: r.agency, policy: r.policy, holdHours: r.hold_hours, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at, clockStartedAt: r.clock_started_at,
-    deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant, overageMs: r.overage_ms, updatedAt: r.updated_at,
-  };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { HOLD_SELECT } from '../holds/holds.repository.js';
 
 export interface Period {
   facilityId: string | null;
@@ -7,13 +8,8 @@ export interface Period {
   to: Date;
 }
 
-/** Most serious charge level of a booking, as SQL over its charges (no charges: 'none'). */
-const LEVEL_SQL = `COALESCE((SELECT (ARRAY['felony','misdemeanor','traffic','infraction','none'])[min(
-    CASE c->>'level' WHEN 'felony' THEN 1 WHEN 'misdemeanor' THEN 2 WHEN 'traffic' THEN 3 WHEN 'infraction' THEN 4 ELSE 5 END)]
-  FROM jsonb_array_elements(b.charges) c), 'none')`;
-const CONVICTED_SQL = `EXISTS (SELECT 1 FROM jsonb_array_elements(b.charges) c WHERE c->>'disposition' = 'convicted')`;
 /** A hold counts as honoured when custody went to the agency that lodged the detainer. */
-const HONOURED_SQL = `(h.outcome = 'transferred' AND b.to_agency IS NOT DISTINCT FROM h.agency)`;
+const HONOURED_SQL = `(h.outcome = 'transferred' AND h.to_agency IS NOT DISTINCT FROM h.agency)`;
 
 /** Data access of the reports module: histories and compliance reports, aggregated in SQL. */
 @Injectable()
@@ -33,8 +29,9 @@ export class ReportsRepository {
 
   holdsOfBooking(facilityId: string, bookingId: string): Promise<Array<Record<string, any>>> {
     return this.ds.query(
-      `SELECT h.*, d.cancelled_at FROM holds h LEFT JOIN detainers d USING (facility_id, booking_id, detainer_id)
-        WHERE h.facility_id = $1 AND h.booking_id = $2 ORDER BY h.lodged_at, h.detainer_id`,
+      `SELECT x.*, d.cancelled_at FROM (${HOLD_SELECT} WHERE h.facility_id = $1 AND h.booking_id = $2) x
+         LEFT JOIN detainers d USING (facility_id, booking_id, detainer_id)
+        ORDER BY x.lodged_at, x.detainer_id`,
       [facilityId, bookingId],
     );
   }
@@ -53,8 +50,11 @@ export class ReportsRepository {
   async totals(p: Period): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `WITH h AS (
-         SELECT h.*, b.to_agency, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran
-           FROM holds h LEFT JOIN bookings b USING (facility_id, booking_id)
+         SELECT h.lodged_at, h.clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome, h.compliant, h.agency, h.to_agency,
+                h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran,
+                date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
+                date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
+           FROM holds h
           WHERE ($1::text IS NULL OR h.facility_id = $1)
             AND ((h.lodged_at >= $2 AND h.lodged_at < $3) OR (h.clock_started_at >= $2 AND h.clock_started_at < $3)
                  OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
@@ -72,63 +72,62 @@ export class ReportsRepository {
          count(*) FILTER (WHERE closed_in AND NOT ran) AS never_held,
          count(*) FILTER (WHERE clock_started_at < $3 AND (ended_at IS NULL OR ended_at >= $3)) AS running_at_end,
          COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant), 0) AS overage_total,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_p90,
+         -- One sort per measure (both fractions at once), over floats: date_part, not extract, which is numeric.
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_q,
          max(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_max,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_p90,
-         max(extract(epoch FROM ended_at - clock_started_at)) FILTER (WHERE closed_in AND ran) AS real_max,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_p90,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY real_s) FILTER (WHERE closed_in AND ran) AS real_q,
+         max(real_s) FILTER (WHERE closed_in AND ran) AS real_max,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_q,
          max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_p90,
-         max(extract(epoch FROM clock_started_at - lodged_at)) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
+         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
        FROM h`,
       [p.facilityId, p.from, p.to],
     );
     return row;
   }
 
-  /** Detainers received in the period by form, warrant and what became of them. */
-  byFormAndWarrant(p: Period): Promise<Array<{ form: string; warrant: string; n: number }>> {
+  /**
+   * Detainers received in the period, in one pass grouped two ways: by form and warrant, and
+   * by the booking's most serious charge level and conviction, with what became of them.
+   */
+  breakdowns(p: Period): Promise<Array<{ form: string | null; warrant: string | null; level: string | null; convicted: boolean | null; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>> {
     return this.ds.query(
-      `SELECT form, COALESCE(warrant, 'none') AS warrant, count(*)::int AS n FROM holds
-        WHERE ($1::text IS NULL OR facility_id = $1) AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
-      [p.facilityId, p.from, p.to],
-    );
-  }
-
-  /** Outcomes of the detainers received in the period, by most serious charge level and by conviction. */
-  byCharges(p: Period): Promise<Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>> {
-    return this.ds.query(
-      `SELECT ${LEVEL_SQL} AS level, ${CONVICTED_SQL} AS convicted, count(*)::int AS received,
+      `SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
+              count(*)::int AS received,
               count(*) FILTER (WHERE h.clock_started_at IS NOT NULL)::int AS started,
               count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND h.compliant)::int AS compliant,
               count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND NOT h.compliant)::int AS past_deadline,
               count(*) FILTER (WHERE ${HONOURED_SQL})::int AS honoured
-         FROM holds h JOIN bookings b USING (facility_id, booking_id)
+         FROM holds h
         WHERE ($1::text IS NULL OR h.facility_id = $1) AND h.lodged_at >= $2 AND h.lodged_at < $3
-        GROUP BY 1, 2`,
+        GROUP BY GROUPING SETS ((h.form, 2), (3, 4))`,
       [p.facilityId, p.from, p.to],
     );
   }
 
-  /** Month by month, in each facility's local calendar. */
-  monthly(p: Period): Promise<Array<{ month: string; received: number; started: number; compliant: number; past_deadline: number }>> {
+  /**
+   * Month by month in the facilities' local calendar: `bounds` are the local month starts
+   * (computed once for the zone), and rows are put in months by width_bucket, not by
+   * converting every instant.
+   */
+  async monthly(p: Period, zone: string, bounds: Date[]): Promise<Array<{ bucket: number; kind: string; n: number }>> {
+    const facilities = `(SELECT id FROM facilities WHERE time_zone = $4 AND ($1::text IS NULL OR id = $1))`;
     return this.ds.query(
-      `WITH h AS (SELECT h.*, f.time_zone FROM holds h JOIN facilities f ON f.id = h.facility_id WHERE ($1::text IS NULL OR h.facility_id = $1)),
-       e AS (
-         SELECT to_char(lodged_at AT TIME ZONE time_zone, 'YYYY-MM') AS month, 'received' AS k FROM h WHERE lodged_at >= $2 AND lodged_at < $3
-         UNION ALL SELECT to_char(clock_started_at AT TIME ZONE time_zone, 'YYYY-MM'), 'started' FROM h WHERE clock_started_at >= $2 AND clock_started_at < $3
-         UNION ALL SELECT to_char(ended_at AT TIME ZONE time_zone, 'YYYY-MM'), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END
-           FROM h WHERE ended_at >= $2 AND ended_at < $3 AND clock_started_at IS NOT NULL
-       )
-       SELECT month, count(*) FILTER (WHERE k = 'received')::int AS received, count(*) FILTER (WHERE k = 'started')::int AS started,
-              count(*) FILTER (WHERE k = 'compliant')::int AS compliant, count(*) FILTER (WHERE k = 'past_deadline')::int AS past_deadline
-         FROM e GROUP BY month ORDER BY month`,
-      [p.facilityId, p.from, p.to],
+      `SELECT width_bucket(lodged_at, $5::timestamptz[]) AS bucket, 'received' AS kind, count(*)::int AS n FROM holds
+        WHERE facility_id IN ${facilities} AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1
+       UNION ALL
+       SELECT width_bucket(clock_started_at, $5::timestamptz[]), 'started', count(*)::int FROM holds
+        WHERE facility_id IN ${facilities} AND clock_started_at >= $2 AND clock_started_at < $3 GROUP BY 1
+       UNION ALL
+       SELECT width_bucket(ended_at, $5::timestamptz[]), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END, count(*)::int FROM holds
+        WHERE facility_id IN ${facilities} AND ended_at >= $2 AND ended_at < $3 AND phase = 'closed' AND clock_started_at IS NOT NULL GROUP BY 1, 2`,
+      [p.facilityId, p.from, p.to, zone, bounds],
     );
+  }
+
+  zones(facilityId: string | null): Promise<Array<{ time_zone: string }>> {
+    return this.ds.query('SELECT DISTINCT time_zone FROM facilities WHERE ($1::text IS NULL OR id = $1)', [facilityId]);
   }
 
   /** Data that contradicts itself, counted rather than hidden. */

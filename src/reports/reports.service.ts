@@ -6,7 +6,6 @@ import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { ReportsRepository, type Period } from './reports.repository.js';
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const seconds = (ms: unknown) => (ms === null || ms === undefined ? null : Number(ms) / 1000);
 const hours = (s: number | null) => (s === null ? null : s / 3600);
 const LEVELS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'] as const;
@@ -21,10 +20,15 @@ export class ReportsService {
   ) {}
 
   async compliance(p: Period) {
-    const [t, forms, charges, monthly, anomalies, policies] = [
-      await this.repo.totals(p), await this.repo.byFormAndWarrant(p), await this.repo.byCharges(p),
-      await this.repo.monthly(p), await this.repo.anomalies(p), await this.repo.policies(p.facilityId),
-    ];
+    // Independent queries, run side by side on the pool.
+    const [t, breakdowns, monthly, anomalies, policies] = await Promise.all([
+      this.repo.totals(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p), this.repo.policies(p.facilityId),
+    ]);
+    // Rows of the (form, warrant) grouping set have no level; rows of (level, convicted) have no form.
+    const forms = breakdowns.filter((r) => r.form !== null).map((r) => ({ form: r.form!, warrant: r.warrant!, n: r.received }));
+    const charges = breakdowns.filter((r) => r.form === null) as Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>;
+    const dist = (q: number[] | null, max: unknown) => ({ median: q ? Number(q[0]) : null, p90: q ? Number(q[1]) : null, max: max === null ? null : Number(max) });
+    const [overage, real, counted, lag] = [dist(t.overage_q, t.overage_max), dist(t.real_q, t.real_max), dist(t.counted_q, t.counted_max), dist(t.lag_q, t.lag_max)];
     if (p.facilityId && policies.length === 0) throw DomainError.notFound(`facility "${p.facilityId}"`);
     const tally = (rows: Array<{ n: number }>, key: (r: any) => string) => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + r.n }), {});
     const group = (pick: (r: (typeof charges)[number]) => boolean) => {
@@ -49,15 +53,15 @@ export class ReportsService {
       holdsPastDeadline: Number(t.past_deadline),
       detainersThatNeverHeld: Number(t.never_held),
       holdsRunningAtEnd: Number(t.running_at_end),
-      overageSeconds: { total: seconds(t.overage_total) ?? 0, median: seconds(t.overage_median), p90: seconds(t.overage_p90), max: seconds(t.overage_max) },
+      overageSeconds: { total: seconds(t.overage_total) ?? 0, median: seconds(overage.median), p90: seconds(overage.p90), max: seconds(overage.max) },
       holdLengthHours: {
-        real: { median: hours(num(t.real_median)), p90: hours(num(t.real_p90)), max: hours(num(t.real_max)) },
-        counted: { median: hours(seconds(t.counted_median)), p90: hours(seconds(t.counted_p90)), max: hours(seconds(t.counted_max)) },
+        real: { median: hours(real.median), p90: hours(real.p90), max: hours(real.max) },
+        counted: { median: hours(seconds(counted.median)), p90: hours(seconds(counted.p90)), max: hours(seconds(counted.max)) },
       },
-      detainerToHoldStartSeconds: { median: num(t.lag_median), p90: num(t.lag_p90), max: num(t.lag_max) },
+      detainerToHoldStartSeconds: lag,
       byChargeLevel: Object.fromEntries(LEVELS.map((level) => [level, group((r) => r.level === level)])),
       byConviction: { anyConviction: group((r) => r.convicted), noConviction: group((r) => !r.convicted) },
-      monthly: monthly.map((m) => ({ month: m.month, detainersReceived: m.received, holdsStarted: m.started, holdsClosedCompliant: m.compliant, holdsPastDeadline: m.past_deadline })),
+      monthly,
       anomalies: { releasedBeforeReleaseEligible: anomalies.released_before_eligible, eventsOutOfOrderInTime: anomalies.events_out_of_order },
       policies: policies.map((r) => ({
         facilityId: r.id, facilityName: r.name, timeZone: r.time_zone, effectiveFrom: isoUtc(r.effective_from), policy: r.policy, holdHours: r.hold_hours,
@@ -71,6 +75,25 @@ export class ReportsService {
         byChargeLevel: "detainers received in the period, by the booking's most serious charge level",
       },
     };
+  }
+
+  /** Counts per local calendar month, merged over the time zones of the facilities in scope. */
+  private async monthly(p: Period) {
+    const months = new Map<string, { month: string; detainersReceived: number; holdsStarted: number; holdsClosedCompliant: number; holdsPastDeadline: number }>();
+    for (const { time_zone: zone } of await this.repo.zones(p.facilityId)) {
+      const starts: DateTime[] = [];
+      for (let m = DateTime.fromJSDate(p.from, { zone }).startOf('month'); m.toMillis() < p.to.getTime(); m = m.plus({ months: 1 })) starts.push(m);
+      const rows = await this.repo.monthly(p, zone, [...starts.map((m) => m.toJSDate()), starts[starts.length - 1].plus({ months: 1 }).toJSDate()]);
+      for (const r of rows) {
+        const label = starts[r.bucket - 1]?.toFormat('yyyy-MM');
+        if (!label) continue;
+        const m = months.get(label) ?? { month: label, detainersReceived: 0, holdsStarted: 0, holdsClosedCompliant: 0, holdsPastDeadline: 0 };
+        const field = ({ received: 'detainersReceived', started: 'holdsStarted', compliant: 'holdsClosedCompliant', past_deadline: 'holdsPastDeadline' } as const)[r.kind as 'received'];
+        m[field] += r.n;
+        months.set(label, m);
+      }
+    }
+    return [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
   }
 
   /** The compliance report as rows of metric, group, value (a header row first). */
