@@ -9,16 +9,17 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { fmt, freshDatabase, headers, startServer } from './support.js';
 
-const FACILITIES = ['bench-ny', 'bench-chi', 'bench-la'];
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
 
-/** ~6 events a booking: opened with charges, detainer, charges update, eligible, end; some cancellations and retractions. */
-export function makeEvents(bookings: number): object[][] {
+/**
+ * ~5 events a booking: opened with charges, detainer, charges update, eligible, end; some
+ * cancellations and retractions. Each sender is one jail's JMS: its own facility.
+ */
+export function makeEvents(bookings: number, facilityId = 'bench-0', prefix = 'bk'): object[][] {
   const byBooking: object[][] = [];
   const t0 = Date.parse('2026-06-01T00:00:00Z');
   for (let i = 0; i < bookings; i++) {
-    const facilityId = FACILITIES[i % 3];
-    const bookingId = `bk-${i}`;
+    const bookingId = `${prefix}-${i}`;
     const at = (h: number) => new Date(t0 + i * 60_000 + h * 3_600_000).toISOString();
     const e = (n: string, type: string, h: number, extra: object = {}) => ({ eventId: `${bookingId}-${n}`, type, occurredAt: at(h), facilityId, bookingId, ...extra });
     const list: object[] = [
@@ -45,19 +46,17 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1): Prom
   const db = await freshDatabase('dm_bench_ingest');
   const server = await startServer(db.url, 3901);
   try {
-    for (const [i, id] of FACILITIES.entries()) {
-      await fetch(`${server.url}/api/facilities/${id}`, { method: 'PUT', headers, body: JSON.stringify({ name: id, timeZone: ZONES[i], policy: 'federal-48-business-hours' }) });
+    for (let s = 0; s < concurrency; s++) {
+      await fetch(`${server.url}/api/facilities/bench-${s}`, { method: 'PUT', headers, body: JSON.stringify({ name: `bench ${s}`, timeZone: ZONES[s % 3], policy: 'federal-48-business-hours' }) });
     }
-    const byBooking = makeEvents(totalBookings);
-    const all = byBooking.flat();
-    // Warm up on other bookings, then measure.
-    const warm = makeEvents(2_000).flat().map((e) => ({ ...e, bookingId: `w-${(e as { bookingId: string }).bookingId}`, eventId: `w-${(e as { eventId: string }).eventId}` }));
-    for (const body of batches(warm, 5000)) await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
-
-    // Senders: each posts its share of the bookings in order (a JMS feed per sender).
+    // Senders: each posts its share of the bookings, in order, for its own facility.
     const perSender = Math.ceil(totalBookings / concurrency);
-    const bodiesOf = (s: number) => batches(byBooking.slice(s * perSender, (s + 1) * perSender).flat(), 5000);
-    const senders = Array.from({ length: concurrency }, (_, s) => bodiesOf(s));
+    const perSenderEvents = Array.from({ length: concurrency }, (_, s) => makeEvents(perSender, `bench-${s}`, `bk${s}`).flat());
+    const all = perSenderEvents.flat();
+    // Warm up on other bookings, then measure.
+    const warm = makeEvents(2_000, 'bench-0', 'warm').flat();
+    for (const body of batches(warm, 5000)) await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
+    const senders = perSenderEvents.map((events) => batches(events, 5000));
     let accepted = 0;
     const started = performance.now();
     await Promise.all(
@@ -94,7 +93,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1): Prom
     await client.end();
     const copyRate = all.length / copySeconds;
 
-    console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(totalBookings)} bookings, all 8 types; ${concurrency} sender${concurrency > 1 ? 's' : ''} at once)`);
+    console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(perSender * concurrency)} bookings, all 8 types; ${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each)`);
     console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (${fmt(seconds, 2)} s; validation, idempotency, log, bookings, detainers, holds)`);
     console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
     console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);

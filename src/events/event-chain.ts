@@ -4,7 +4,7 @@
  * previous event's hash. Changing, removing or reordering any stored event breaks every
  * link after it. Pure.
  */
-import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { sha256Hex } from '../common/canonical-json.js';
 
 /** The hash a facility's first event chains to. */
 export const GENESIS = '0'.repeat(64);
@@ -20,10 +20,15 @@ export interface ChainedFields {
   contentHash: string;
 }
 
+/** The canonical JSON of the chained fields (keys in sorted order), written out directly: it runs for every event. */
+export function chainedForm(e: ChainedFields): string {
+  const q = JSON.stringify;
+  return (
+    `{"bookingId":${q(e.bookingId)},"contentHash":${q(e.contentHash)},"eventId":${q(e.eventId)},"facilityId":${q(e.facilityId)},` +
+    `"occurredAt":"${new Date(e.occurredAtMs).toISOString()}","receivedAt":"${new Date(e.receivedAtMs).toISOString()}","type":${q(e.type)}}`
+  );
+}
+
 export function chainHash(prevHash: string, e: ChainedFields): string {
-  const canonical = canonicalJson({
-    eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type,
-    occurredAt: new Date(e.occurredAtMs).toISOString(), receivedAt: new Date(e.receivedAtMs).toISOString(), contentHash: e.contentHash,
-  });
-  return sha256Hex(`${prevHash}\n${canonical}`);
+  return sha256Hex(`${prevHash}\n${chainedForm(e)}`);
 }
