@@ -9,6 +9,8 @@ export class AppConfig {
   bootstrapAdminKey: string | null = null;
   /** Largest JSON request body accepted. */
   bodyLimit = '16mb';
+  /** Requests a minute each API key may make; 0 turns the limit off (tests). */
+  rateLimitPerMinute = 1200;
   /** How often the alert sweep runs; 0 disables the timer (tests run sweeps by hand). */
   sweepIntervalMs = 60_000;
   /** How often due webhook deliveries are attempted; 0 disables the timer. */
@@ -27,6 +29,7 @@ export class AppConfig {
       dataDir: env.DATA_DIR?.trim() || './data',
       bootstrapAdminKey: env.BOOTSTRAP_ADMIN_KEY?.trim() || null,
       bodyLimit: env.BODY_LIMIT?.trim() || '16mb',
+      rateLimitPerMinute: msFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200),
       sweepIntervalMs: msFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
       deliveryIntervalMs: msFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
     });

@@ -2,6 +2,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AppConfig } from './app-config.js';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock.js';
@@ -20,6 +21,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     logger: opts.logger === false ? false : undefined,
   });
   app.disable('x-powered-by');
+  // Security headers everywhere; the Swagger UI pages need inline scripts, so no CSP there.
+  const strict = helmet();
+  const docs = helmet({ contentSecurityPolicy: false });
+  app.use((req: { path: string }, res: unknown, next: () => void) => (req.path.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

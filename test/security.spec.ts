@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ config: { rateLimitPerMinute: 5 } });
+});
+afterAll(() => t.close());
+
+describe('security at the edge', () => {
+  it('sends security headers and no framework banner', async () => {
+    const res = await t.http.get('/api/health').expect(200);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('limits each API key, and only that key', async () => {
+    const a = await t.keyFor('supervisor');
+    const b = await t.keyFor('supervisor');
+    for (let i = 0; i < 5; i++) await t.http.get('/api/holds').set('Authorization', a).expect(200);
+    const limited = await t.http.get('/api/holds').set('Authorization', a).expect(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'rate_limited' });
+    await t.http.get('/api/holds').set('Authorization', b).expect(200);
+  });
+
+  it('answers errors without stack traces', async () => {
+    const res = await t.http.get('/api/holds?limit=nope').set('Authorization', await t.keyFor('sheriff')).expect(400);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
+    const big = await t.http.post('/api/events').set('Authorization', t.admin).set('Content-Type', 'application/json').send(`{"events":[${'"x",'.repeat(6_000_000)}"x"]}`);
+    expect(big.status).toBe(413);
+    expect(big.body.errors[0].field).toBe('body');
+  });
+});
