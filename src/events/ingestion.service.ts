@@ -34,10 +34,17 @@ interface Candidate {
 
 const CONFLICT = 'an event with this eventId was already received with different content';
 
-/** Postgres text cannot hold NUL; say so instead of failing the batch. */
-const hasNul = (raw: unknown) => JSON.stringify(raw)?.includes('\\u0000') ?? false;
-/** Keep what was sent even when it has NULs, by replacing them for storage only. */
-const storable = (raw: unknown): unknown => (hasNul(raw) ? JSON.parse(JSON.stringify(raw).replaceAll('\\u0000', '\\ufffd')) : raw);
+/**
+ * Postgres text and jsonb cannot hold NUL or a lone UTF-16 surrogate. JSON.stringify writes
+ * exactly those as \\u escapes (after an even run of backslashes), so the JSON text finds them.
+ */
+const UNSTORABLE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
+const hasUnstorable = (json: string) => json.search(UNSTORABLE) >= 0;
+/** Keep what was sent even so, with those characters replaced by U+FFFD for storage only. */
+const storable = (raw: unknown): unknown => {
+  const json = JSON.stringify(raw);
+  return json !== undefined && hasUnstorable(json) ? JSON.parse(json.replace(UNSTORABLE, '$1\\ufffd')) : raw;
+};
 
 @Injectable()
 export class IngestionService {
@@ -106,8 +113,8 @@ export class IngestionService {
         continue;
       }
       const canonical = canonicalJson(raw);
-      if (canonical.includes('\\u0000')) {
-        reject(index, [{ field: '(event)', message: 'must not contain NUL (\\u0000) characters' }]);
+      if (hasUnstorable(canonical)) {
+        reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
         continue;
       }
       const c: Candidate = { index, raw, event: v.event, occurredAtMs: v.occurredAtMs, canonical, hash: sha256Hex(canonical) };
