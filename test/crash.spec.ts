@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
-import { deriveHold, rulesInForce } from '../src/clock/derive-hold.js';
 import type { HoldRules } from '../src/clock/hold-clock.js';
-import type { JmsEvent } from '../src/events/event.schema.js';
-import { foldBooking } from '../src/holds/booking-projection.js';
 import { ev, facilityBody } from './support/factories.js';
+import { holdsNotMatchingLog } from './support/refold-check.js';
 import { serverBuilt, startServerProcess } from './support/server-process.js';
 
 const server = process.env.TEST_DATABASE_URL;
@@ -86,23 +84,8 @@ function batches(): object[][] {
 
       // Every stored hold is exactly what a full refold of its booking's log gives.
       const rules: HoldRules = { timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false };
-      const events = (await c.query('SELECT seq, booking_id, occurred_at, body FROM events ORDER BY seq')).rows as Array<{ seq: number; booking_id: string; occurred_at: Date; body: JmsEvent }>;
-      const holds = new Map((await c.query('SELECT booking_id, phase, deadline_at, ended_at, compliant FROM holds')).rows.map((h: { booking_id: string }) => [h.booking_id, h]));
-      const byBooking = new Map<string, Array<{ seq: number; occurredAtMs: number; body: JmsEvent }>>();
-      for (const e of events) {
-        if (!byBooking.has(e.booking_id)) byBooking.set(e.booking_id, []);
-        byBooking.get(e.booking_id)!.push({ seq: Number(e.seq), occurredAtMs: e.occurred_at.getTime(), body: e.body });
-      }
-      const wrong: string[] = [];
-      for (const [bookingId, log] of byBooking) {
-        const state = foldBooking(log);
-        const d = state.detainers.get('d1')!;
-        const expected = deriveHold(state, { lodgedAt: d.lodgedAt!, cancelledAt: d.cancelledAt, form: d.form!, warrant: d.warrant }, (t) => rulesInForce([{ effectiveFrom: null, rules }], t).rules);
-        const got = holds.get(bookingId) as { phase: string; deadline_at: Date | null; ended_at: Date | null; compliant: boolean | null } | undefined;
-        if (!got || got.phase !== expected.phase || (got.deadline_at?.getTime() ?? null) !== expected.deadlineAt || (got.ended_at?.getTime() ?? null) !== expected.endedAt || got.compliant !== expected.compliant) wrong.push(bookingId);
-      }
-      expect(byBooking.size).toBe(6000);
-      expect(wrong).toEqual([]);
+      const check = await holdsNotMatchingLog(async (sql) => (await c.query(sql)).rows, 'crash', rules);
+      expect(check).toEqual({ bookings: 6000, wrong: [] });
     } finally {
       await c.end();
     }
