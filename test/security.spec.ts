@@ -25,6 +25,14 @@ describe('security at the edge', () => {
     await t.http.get('/api/holds').set('Authorization', b).expect(200);
   });
 
+  it('answers 400, not 500, for text the database cannot take in a path', async () => {
+    for (const path of ['/api/bookings/a%00b/history', '/api/facilities/a%00b', '/api/people/%ED%A0%80/history']) {
+      const res = await t.http.get(path).set('Authorization', t.admin);
+      expect([path, res.status]).toEqual([path, expect.any(Number)]);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
   it('answers errors without stack traces', async () => {
     const res = await t.http.get('/api/holds?limit=nope').set('Authorization', await t.keyFor('sheriff')).expect(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);

@@ -56,6 +56,13 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(bp.status).json({ statusCode: bp.status, error: codeForStatus(bp.status), message, errors: [{ field: 'body', message }] });
       return;
     }
+    // Text Postgres cannot hold (NUL, bad encoding) that reached it through a path parameter.
+    const pgCode = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+    if (pgCode === '22021' || pgCode === '22P05' || pgCode === '22P02') {
+      const message = 'the request carries text or a value the database cannot take (e.g. a NUL character or a malformed id)';
+      res.status(400).json({ statusCode: 400, error: 'validation_failed', message, errors: [{ field: '(request)', message }] });
+      return;
+    }
     if (isDatabaseDown(err)) {
       this.log.error(`database unavailable: ${(err as Error).message}`);
       res.status(503).json({ statusCode: 503, error: 'database_unavailable', message: 'The database is unavailable; nothing was stored. Retry later.' });

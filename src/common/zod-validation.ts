@@ -1,8 +1,26 @@
 import type { z } from 'zod';
 import { DomainError } from './domain-error.js';
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string Postgres could not store (a NUL, or an unpaired UTF-16 surrogate). */
+export function unstorableTextAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value) ? path : null;
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = unstorableTextAt(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Parse a request part with a zod schema, or throw a validation error naming each field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
+  const bad = unstorableTextAt(value);
+  if (bad) {
+    throw DomainError.validation([{ field: prefix + (bad.length ? bad.join('.') : '(body)'), message: 'must be valid Unicode text: no NUL and no unpaired surrogate' }]);
+  }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw DomainError.validation(
