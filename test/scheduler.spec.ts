@@ -60,6 +60,9 @@ describe('the scheduled sweep and deliveries, several instances on one database'
     const alerts = async () => (await a.http.get('/api/alerts?facilityId=sched').set('Authorization', a.admin)).body.items as Array<{ id: string; level: string }>;
 
     await until('the approaching alert', async () => ((await alerts()).length === 1 ? true : undefined));
+    // Move the clock only once that delivery is recorded: jumping it past the one-minute lease while
+    // the delivery is in flight would let another instance take it over (at-least-once, by design).
+    await until('the first delivery recorded', async () => ((await a.ds.query(`SELECT 1 FROM webhook_deliveries WHERE state = 'delivered'`)).length === 1 ? true : undefined));
     for (const app of apps) app.clock.set('2026-11-24T12:02:00.001Z');
     await until('the overdue alert', async () => ((await alerts()).length === 2 ? true : undefined));
     await until('both deliveries', async () => (received.length >= 2 ? true : undefined));
