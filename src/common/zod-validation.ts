@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { DomainError } from './domain-error.js';
 
+/** A zod error message: "is required" when the value is absent, `otherwise` when present but wrong. */
+export const required = (otherwise: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : otherwise);
+
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string Postgres could not store (a NUL, or an unpaired UTF-16 surrogate). */

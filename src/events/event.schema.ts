@@ -5,11 +5,10 @@
 import { z } from 'zod';
 import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { required } from '../common/zod-validation.js';
 
 export const MAX_BATCH = 5000;
 
-/** "is required" when absent, `otherwise` when present but wrong. */
-const required = (otherwise: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : otherwise);
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: required(`must be one of ${values.join(', ')}`) });
 
 const id = z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(128, 'must be at most 128 characters');

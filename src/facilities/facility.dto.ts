@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { canonicalTimeZone, POLICIES } from '../clock/hold-clock.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { required } from '../common/zod-validation.js';
 
-const required = (otherwise: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : otherwise);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
