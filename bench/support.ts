@@ -11,7 +11,8 @@ export const freshDatabase = (prefix: string) => createScratchDatabase(BENCH_SER
 /** The built server as a child process, as in production. */
 export async function startServer(databaseUrl: string, port: number): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BOOTSTRAP_ADMIN_KEY: ADMIN },
+    // No rate limit: the benches measure the server, not the limiter.
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BOOTSTRAP_ADMIN_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', process.env.DM_PROFILE ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
