@@ -7,6 +7,7 @@ import { AppConfig } from './app-config.js';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './common/json-depth.js';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -25,7 +26,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const strict = helmet();
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: { path: string }, res: unknown, next: () => void) => (req.path.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('json', {
+    limit: config.bodyLimit,
+    // Refuse absurd nesting before parsing: deep bodies would otherwise exhaust the stack downstream.
+    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+      if (jsonDepth(buf) > MAX_JSON_DEPTH) throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
+    },
+    // Nest's option type omits body-parser's `verify`, which it passes through (security.spec.ts tests it).
+  } as never);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -6,6 +6,8 @@ beforeAll(async () => {
   t = await startTestApp({ config: { rateLimitPerMinute: 5 } });
 });
 afterAll(() => t.close());
+// The limit is 5 a minute here; each test starts a fresh minute on the injected clock.
+beforeEach(() => t.clock.advance(61_000));
 
 describe('security at the edge', () => {
   it('sends security headers and no framework banner', async () => {
@@ -31,6 +33,15 @@ describe('security at the edge', () => {
       expect([path, res.status]).toEqual([path, expect.any(Number)]);
       expect(res.status).toBeLessThan(500);
     }
+  });
+
+  it('refuses bodies nested deeper than 64 levels with 400, not a crash', async () => {
+    const deep = (n: number) => `{"eventId":"deep","type":"booking.released","occurredAt":"2026-11-05T15:00:00Z","facilityId":"x","bookingId":"b","x":${'{"v":'.repeat(n)}1${'}'.repeat(n)}}`;
+    const sheriff = await t.keyFor('sheriff');
+    const res = await t.http.post('/api/events').set('Authorization', t.admin).set('Content-Type', 'application/json').send(deep(300_000));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toEqual({ field: 'body', message: expect.stringContaining('nested deeper than 64') });
+    expect((await t.http.post('/api/events').set('Authorization', sheriff).set('Content-Type', 'application/json').send(deep(10))).status).toBe(403);
   });
 
   it('answers errors without stack traces', async () => {
