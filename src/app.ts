@@ -36,7 +36,13 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   } as never);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  const doc = SwaggerModule.createDocument(
+  SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+/** The OpenAPI document, generated from the controllers and their zod schemas. */
+export function buildOpenApi(app: INestApplication) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Detainer Monitor')
@@ -45,8 +51,6 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
 }
 
 export async function startServer(config: AppConfig): Promise<INestApplication> {
