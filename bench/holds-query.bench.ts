@@ -1,13 +1,12 @@
 /** GET /api/holds?status=running&deadlineBefore=... over 1,000,000 stored holds. */
 import pg from 'pg';
-import { fmt, freshDatabase, headers, quantile, startServer } from './support.js';
+import { fmt, freshDatabase, headers, quantile, startServer, insertBenchFacility } from './support.js';
 
 export async function fillHolds(url: string, total: number, openShare: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined); // the database is dropped under it at the end
   await c.connect();
-  await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
-  await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'calendar-48-hours', 48, now()) ON CONFLICT DO NOTHING`);
+  await insertBenchFacility(c, 'calendar-48-hours');
   // Deadlines spread over the 30 days around now; `openShare` of the holds still in custody.
   for (let from = 0; from < total; from += 200_000) {
     await c.query(

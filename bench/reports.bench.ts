@@ -1,13 +1,12 @@
 /** Compliance report for one year over 1,000,000 closed holds; a booking's history. Over HTTP, real Postgres. */
 import pg from 'pg';
-import { fmt, freshDatabase, headers, quantile, startServer } from './support.js';
+import { fmt, freshDatabase, headers, quantile, startServer, insertBenchFacility } from './support.js';
 
 export async function fill(url: string, total: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
-  await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench County Jail', 'America/Chicago', now(), now())`);
-  await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'federal-48-business-hours', 48, now())`);
+  await insertBenchFacility(c, 'federal-48-business-hours');
   for (let from = 0; from < total; from += 200_000) {
     const to = Math.min(total, from + 200_000) - 1;
     // Bookings with a charge each (levels and dispositions varied); holds closed across 2025, 5% past the deadline.

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
 
 export const BENCH_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,3 +41,9 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The facility 'bench' (America/Chicago) with one policy, written straight into a fresh database for bulk fills. */
+export async function insertBenchFacility(c: pg.Client, policy: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<void> {
+  await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench County Jail', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
+  await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, $1, 48, now()) ON CONFLICT DO NOTHING`, [policy]);
+}

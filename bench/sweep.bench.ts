@@ -5,7 +5,7 @@ import { SweepService } from '../src/alerts/sweep.service.js';
 import { AppConfig } from '../src/app-config.js';
 import { createApp } from '../src/app.js';
 import { FixedClock } from '../src/common/clock.js';
-import { fmt, freshDatabase } from './support.js';
+import { fmt, freshDatabase, insertBenchFacility } from './support.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
 
@@ -13,8 +13,7 @@ export async function fill(url: string, total: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
-  await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench', 'America/Chicago', now(), now())`);
-  await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, 'calendar-48-hours', 48, now())`);
+  await insertBenchFacility(c, 'calendar-48-hours');
   for (let from = 0; from < total; from += 200_000) {
     const to = Math.min(total, from + 200_000) - 1;
     // Every hold running; 1 in 100 has its deadline 59 minutes away (its 1-hour warning is due, the 12- and 4-hour ones

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rulesInForce } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
-import { FacilitiesRepository } from '../facilities/facilities.repository.js';
+import type { FacilityRules } from '../facilities/facilities.repository.js';
 import { HoldProjector } from '../holds/hold-projector.service.js';
 import type { HoldChange } from '../holds/holds.repository.js';
 import { AlertsRepository, type ScheduleRow } from './alerts.repository.js';
@@ -29,20 +29,18 @@ export function planFor(change: HoldChange, warnBeforeHours: readonly number[]):
 export class AlertPlanner implements OnModuleInit {
   constructor(
     private readonly projector: HoldProjector,
-    private readonly facilities: FacilitiesRepository,
     private readonly alerts: AlertsRepository,
     private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.projector.onHoldsChanged((m, changes) => this.replan(m, changes));
+    this.projector.onHoldsChanged((m, changes, facilities) => this.replan(m, changes, facilities));
   }
 
-  async replan(m: EntityManager, changes: HoldChange[]): Promise<void> {
+  async replan(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): Promise<void> {
     const now = this.clock.now();
-    const rules = await this.facilities.rulesFor([...new Set(changes.map((c) => c.facilityId))], m);
     // Warning thresholds are an operating setting: the facility's current ones apply.
-    const warn = new Map([...rules].map(([id, f]) => [id, rulesInForce(f.versions, now).warnBeforeHours]));
+    const warn = new Map([...facilities].map(([id, f]) => [id, rulesInForce(f.versions, now).warnBeforeHours]));
     const planned = changes.flatMap((c) => planFor(c, warn.get(c.facilityId) ?? []));
     await this.alerts.replan(m, changes, planned, new Date(now));
   }

@@ -2,14 +2,22 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { deriveHold } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
-import { FacilitiesRepository, rulesAt } from '../facilities/facilities.repository.js';
+import { FacilitiesRepository, rulesAt, type FacilityRules } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
 import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldChange, type HoldRow } from './holds.repository.js';
 
-/** Told, inside the projecting transaction, of holds that were written or removed. */
-export type HoldsChangedListener = (m: EntityManager, changes: HoldChange[]) => Promise<void>;
+/**
+ * Told, inside the projecting transaction, of holds that were written or removed, with the
+ * rules of their facilities (already loaded: listeners need not read them again).
+ */
+export type HoldsChangedListener = (m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>) => Promise<void>;
+
+interface Saved {
+  changes: HoldChange[];
+  facilities: ReadonlyMap<string, FacilityRules>;
+}
 
 export type SeqEvent = FoldEvent & { seq: number };
 
@@ -37,9 +45,9 @@ export class HoldProjector implements OnModuleInit {
     this.listeners.push(listener);
   }
 
-  private async tell(m: EntityManager, changes: HoldChange[]): Promise<void> {
+  private async tell(m: EntityManager, { changes, facilities }: Saved): Promise<void> {
     if (changes.length === 0) return;
-    for (const l of this.listeners) await l(m, changes);
+    for (const l of this.listeners) await l(m, changes, facilities);
   }
 
   lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
@@ -81,12 +89,12 @@ export class HoldProjector implements OnModuleInit {
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const states = await this.repo.loadStates(m, keys);
-    await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()), []);
-    await this.tell(m, await this.repo.holdsOfFacility(m, facilityId));
+    const saved = await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()), []);
+    await this.tell(m, { changes: await this.repo.holdsOfFacility(m, facilityId), facilities: saved.facilities });
   }
 
   /** Derive and store the holds of these bookings; `pruned` bookings also lose holds whose detainer is gone. */
-  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<HoldChange[]> {
+  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<Saved> {
     const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
     const holds: HoldRow[] = [];
     for (const { key, state } of entries) {
@@ -106,6 +114,6 @@ export class HoldProjector implements OnModuleInit {
         });
       }
     }
-    return this.repo.replaceHolds(m, pruned, holds, now);
+    return { changes: await this.repo.replaceHolds(m, pruned, holds, now), facilities: rules };
   }
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
-import { BookingEntity, HoldEntity } from './hold.entity.js';
+import { HoldEntity } from './hold.entity.js';
 
 export interface HoldRow {
   id: string;
@@ -96,9 +96,6 @@ export class HoldsRepository {
     return rows.length ? toHold(rows[0]) : null;
   }
 
-  findBooking(facilityId: string, bookingId: string): Promise<BookingEntity | null> {
-    return this.ds.getRepository(BookingEntity).findOneBy({ facilityId, bookingId });
-  }
   /** Serialise work on these bookings until the transaction ends (sorted, so two writers never deadlock). */
   async lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
     if (keys.length === 0) return;
