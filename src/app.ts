@@ -3,6 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppConfig } from './app-config.js';
 import { AppModule } from './app.module.js';
 import { Clock } from './common/clock.js';
@@ -23,7 +27,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   });
   app.disable('x-powered-by');
   // Security headers everywhere; the Swagger UI pages need inline scripts, so no CSP there.
-  const strict = helmet();
+  // No upgrade-insecure-requests: a jail LAN may serve the board over plain http by IP, where it would break every asset.
+  const strict = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: { path: string }, res: unknown, next: () => void) => (req.path.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
   app.useBodyParser('json', {
@@ -35,9 +40,20 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     // Nest's option type omits body-parser's `verify`, which it passes through (security.spec.ts tests it).
   } as never);
   app.useGlobalFilters(new HttpErrorFilter());
+  // The live board: static files of web/, and the browser build of Luxon the board's modules import.
+  app.useStaticAssets(webRoot(), { index: 'index.html', maxAge: 0 });
+  app.useStaticAssets(join(dirname(createRequire(import.meta.url).resolve('luxon/package.json')), 'build', 'es6'), { prefix: '/vendor/luxon/', maxAge: '1d' });
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/** web/ at the project root, found from here whether running from src/ (tests) or dist/src/ (npm start). */
+function webRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'web', 'index.html'))) return join(dir, 'web');
+  }
+  throw new Error('web/index.html not found above ' + fileURLToPath(import.meta.url));
 }
 
 /** The OpenAPI document, generated from the controllers and their zod schemas. */

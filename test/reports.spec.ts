@@ -54,6 +54,11 @@ describe('GET /api/reports/compliance', () => {
       honoured: 1, notHonoured: 1, cancelled: 1, releasedAtLimit: 1,
       holdsStarted: 3, holdsClosedCompliant: 1, holdsPastDeadline: 1, detainersThatNeverHeld: 1, holdsRunningAtEnd: 1,
       overageSeconds: { total: 9000, median: 9000, p90: 9000, max: 9000 },
+      // 9,000 s = 2.5 h past the deadline: the 1-4 h band.
+      overageDistribution: [
+        { fromHours: 0, toHours: 1, holds: 0 }, { fromHours: 1, toHours: 4, holds: 1 }, { fromHours: 4, toHours: 12, holds: 0 },
+        { fromHours: 12, toHours: 24, holds: 0 }, { fromHours: 24, toHours: 48, holds: 0 }, { fromHours: 48, toHours: null, holds: 0 },
+      ],
       anomalies: { releasedBeforeReleaseEligible: 0, eventsOutOfOrderInTime: 0 },
     });
     // b1: 9 h Thu + 24 h Fri + 14 h Mon = 47 counted, 95 real hours; b2: 50.5 counted, 122.5 real.
@@ -73,6 +78,8 @@ describe('GET /api/reports/compliance', () => {
     const lines = res.text.trim().split('\n');
     expect(lines[0]).toBe('metric,group,value');
     expect(lines).toContain('holdsPastDeadline,all,1');
+    expect(lines).toContain('overageDistribution.holds,1-4h,1');
+    expect(lines).toContain('overageDistribution.holds,48h+,0');
     expect(lines).toContain('detainersByForm,I-247A,2');
   });
 

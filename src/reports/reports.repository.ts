@@ -8,6 +8,9 @@ export interface Period {
   to: Date;
 }
 
+/** Lower bounds, in hours, of the overage bands counted by the compliance report. */
+export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
+
 /** A hold counts as honoured when custody went to the agency that lodged the detainer. */
 const HONOURED_SQL = `(h.outcome = 'transferred' AND h.to_agency IS NOT DISTINCT FROM h.agency)`;
 
@@ -80,7 +83,12 @@ export class ReportsRepository {
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_q,
          max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
-         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
+         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max,
+         -- How far past the deadline, in bands of hours (lower bound inclusive): the board's overage chart.
+         ARRAY[${OVERAGE_BANDS_H.map((lo, i) => {
+           const hi = OVERAGE_BANDS_H[i + 1];
+           return `count(*) FILTER (WHERE closed_in AND ran AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
+         }).join(', ')}] AS overage_bands
        FROM h`,
       [p.facilityId, p.from, p.to],
     );

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
-import { ReportsRepository, type Period } from './reports.repository.js';
+import { OVERAGE_BANDS_H, ReportsRepository, type Period } from './reports.repository.js';
 
 const seconds = (ms: unknown) => (ms === null || ms === undefined ? null : Number(ms) / 1000);
 const hours = (s: number | null) => (s === null ? null : s / 3600);
@@ -54,6 +54,7 @@ export class ReportsService {
       detainersThatNeverHeld: Number(t.never_held),
       holdsRunningAtEnd: Number(t.running_at_end),
       overageSeconds: { total: seconds(t.overage_total) ?? 0, median: seconds(overage.median), p90: seconds(overage.p90), max: seconds(overage.max) },
+      overageDistribution: OVERAGE_BANDS_H.map((fromHours, i) => ({ fromHours, toHours: OVERAGE_BANDS_H[i + 1] ?? null, holds: Number(t.overage_bands[i]) })),
       holdLengthHours: {
         real: { median: hours(real.median), p90: hours(real.p90), max: hours(real.max) },
         counted: { median: hours(seconds(counted.median)), p90: hours(seconds(counted.p90)), max: hours(seconds(counted.max)) },
@@ -72,6 +73,7 @@ export class ReportsService {
         honoured: 'custody was transferred to the agency that lodged the detainer',
         releasedAtLimit: 'released (not transferred) within the last hour before the deadline or after it',
         overageSeconds: 'over holds closed in the period past their deadline',
+        overageDistribution: 'holds closed in the period past their deadline, by hours past it: fromHours inclusive, toHours exclusive (null: no upper bound)',
         byChargeLevel: "detainers received in the period, by the booking's most serious charge level",
       },
     };
@@ -104,6 +106,7 @@ export class ReportsService {
     for (const [f, n] of Object.entries(r.detainersByForm)) add('detainersByForm', f, n);
     for (const [w, n] of Object.entries(r.detainersByWarrant)) add('detainersByWarrant', w, n);
     for (const [k, v] of Object.entries(r.overageSeconds)) add(`overageSeconds.${k}`, 'all', v);
+    for (const b of r.overageDistribution) add('overageDistribution.holds', b.toHours === null ? `${b.fromHours}h+` : `${b.fromHours}-${b.toHours}h`, b.holds);
     for (const kind of ['real', 'counted'] as const) for (const [k, v] of Object.entries(r.holdLengthHours[kind])) add(`holdLengthHours.${kind}.${k}`, 'all', v);
     for (const [k, v] of Object.entries(r.detainerToHoldStartSeconds)) add(`detainerToHoldStartSeconds.${k}`, 'all', v);
     for (const [level, g] of Object.entries(r.byChargeLevel)) for (const [k, v] of Object.entries(g)) add(`byChargeLevel.${k}`, level, v);

@@ -1,0 +1,140 @@
+// Sign-in, the role's sections, and the stale-data banner. The key lives in this tab's sessionStorage only.
+import { api, session, whenUnauthorized } from './api.js';
+import { $ } from './dom.js';
+import { createAlerts } from './alerts.js';
+import { STALE_AFTER_MS, createBoard } from './board.js';
+import { createHistory } from './history.js';
+import { createReports } from './reports.js';
+
+const SECTIONS = ['signin', 'board', 'alerts', 'reports', 'history', 'none'];
+let me = null; // { name, role } of the signed-in key
+
+/** Facilities, loaded once per sign-in and shared by the sections. */
+const facilities = {
+  list: null,
+  async load() {
+    if (!this.list) this.list = (await api.get('/api/facilities')).items;
+    return this.list;
+  },
+  byId(id) {
+    return this.list?.find((f) => f.id === id);
+  },
+};
+
+/** The banner that says the numbers on screen may be old: any poll failing, or none succeeding for a while. */
+const stale = {
+  lastOk: Date.now(),
+  failures: new Map(),
+  ok(what) {
+    this.lastOk = Date.now();
+    this.failures.delete(what);
+    this.show();
+  },
+  failed(what, err) {
+    if (err.status === 401) return; // sign-in takes over
+    this.failures.set(what, err);
+    this.show();
+  },
+  show() {
+    const banner = $('#stale');
+    const old = Date.now() - this.lastOk > STALE_AFTER_MS;
+    if (!me || (this.failures.size === 0 && !old)) {
+      banner.hidden = true;
+      return;
+    }
+    const err = [...this.failures.values()][0];
+    const since = new Date(this.lastOk).toLocaleTimeString();
+    banner.textContent = `Data may be out of date: last updated at ${since}. ${err ? err.message : 'The server has not answered since.'} Countdowns keep running from the last figures.`;
+    banner.hidden = false;
+  },
+};
+
+const views = {
+  board: createBoard({ facilities, stale }),
+  alerts: createAlerts({ facilities, stale, onCount: showAlertCount }),
+  reports: createReports({ facilities }),
+  history: createHistory(),
+};
+let current = null;
+let alertPoll = null;
+
+function showAlertCount(n) {
+  const el = $('#alert-count');
+  el.textContent = String(n);
+  el.setAttribute('aria-label', `${n} open`);
+  el.hidden = n === 0;
+}
+
+function allowed(view) {
+  const link = document.querySelector(`#nav [data-view="${view}"]`);
+  return !!me && !!link && link.dataset.roles.split(' ').includes(me.role);
+}
+
+function route() {
+  const wanted = location.hash.slice(1);
+  const first = ['board', 'alerts', 'reports', 'history'].find(allowed);
+  const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
+  if (view === current) return;
+  if (current && views[current]) views[current].hide();
+  current = view;
+  for (const s of SECTIONS) $(`#view-${s}`).hidden = s !== view;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (views[view]) views[view].show();
+  document.title = `${$(`#view-${view} h1`).textContent} · Detainer Monitor`;
+}
+
+function signedIn(who) {
+  me = who;
+  facilities.list = null;
+  $('#who-name').textContent = `${who.name} (${who.role})`;
+  $('#none-role').textContent = who.role;
+  $('#who').hidden = false;
+  $('#nav').hidden = false;
+  for (const a of document.querySelectorAll('#nav a')) a.hidden = !allowed(a.dataset.view);
+  if (allowed('alerts')) {
+    views.alerts.refresh();
+    alertPoll = setInterval(() => current !== 'alerts' && views.alerts.refresh(), 30_000);
+  }
+  current = null;
+  route();
+  $('#main').focus();
+}
+
+function signOut() {
+  session.clear();
+  me = null;
+  clearInterval(alertPoll);
+  $('#who').hidden = true;
+  $('#nav').hidden = true;
+  $('#stale').hidden = true;
+  route();
+  $('#signin-key').focus();
+}
+
+$('#signin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const key = $('#signin-key').value.trim();
+  $('#signin-error').textContent = '';
+  try {
+    const who = await api.get('/api/session', { key });
+    session.set(key);
+    $('#signin-key').value = '';
+    signedIn(who);
+  } catch (err) {
+    $('#signin-error').textContent = err.status === 401 ? 'That key is unknown, revoked or expired.' : err.message;
+  }
+});
+$('#sign-out').addEventListener('click', signOut);
+whenUnauthorized(() => me && signOut());
+window.addEventListener('hashchange', route);
+setInterval(() => stale.show(), 5_000);
+
+// A reload in the same tab keeps the session.
+if (session.key()) {
+  api.get('/api/session').then(signedIn, () => signOut());
+} else {
+  route();
+}

@@ -1,0 +1,75 @@
+// Pure formatting and classification for the board: no DOM, no imports, unit-tested in test/web-format.spec.ts.
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** "3 h 05 min" left, or "0 h 12 min over": whole minutes, rounded to the side of caution. */
+export function countdown(secondsLeft) {
+  if (secondsLeft === null || secondsLeft === undefined) return 'clock not started';
+  const over = secondsLeft < 0;
+  // Left: floor (never show more time than there is). Over: ceil (never show less overage than there is).
+  const minutes = over ? Math.ceil(-secondsLeft / 60) : Math.floor(secondsLeft / 60);
+  const text = `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+  return over ? `${text} over` : text;
+}
+
+/** Spoken form for screen readers: "3 hours 5 minutes left". */
+export function countdownSpoken(secondsLeft) {
+  if (secondsLeft === null || secondsLeft === undefined) return 'clock not started';
+  const over = secondsLeft < 0;
+  const minutes = over ? Math.ceil(-secondsLeft / 60) : Math.floor(secondsLeft / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const text = `${h} hour${h === 1 ? '' : 's'} ${m} minute${m === 1 ? '' : 's'}`;
+  return over ? `overdue by ${text}` : `${text} left`;
+}
+
+/**
+ * safe | approaching | overdue | pending. Approaching starts at the facility's earliest alert
+ * (its largest warnBeforeHours), so the board and the alerts agree.
+ */
+export function holdState(secondsLeft, warnBeforeHours) {
+  if (secondsLeft === null || secondsLeft === undefined) return 'pending';
+  if (secondsLeft <= 0) return 'overdue';
+  const warn = Math.max(0, ...(warnBeforeHours ?? [12, 4, 1]));
+  return secondsLeft <= warn * 3600 ? 'approaching' : 'safe';
+}
+
+export const STATE_LABELS = { overdue: 'Overdue', approaching: 'Approaching', safe: 'Safe', pending: 'Not started' };
+export const STATE_ICONS = { overdue: '■', approaching: '▲', safe: '●', pending: '○' };
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A local ISO instant as the API gives it ("2026-11-09T15:00:00.000-06:00") shown as the jail's
+ * wall clock: "Mon 9 Nov 2026, 15:00 (UTC-06:00)". The wall time is the string's own; nothing is converted.
+ */
+export function wallClock(isoLocal) {
+  if (!isoLocal) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(isoLocal);
+  if (!m) return isoLocal;
+  const [, y, mo, d, hh, mi, off] = m;
+  const day = DAYS[new Date(Date.UTC(+y, +mo - 1, +d)).getUTCDay()];
+  return `${day} ${+d} ${MONTHS[+mo - 1]} ${y}, ${hh}:${mi} (UTC${off === 'Z' ? '' : off})`;
+}
+
+/** Policies and forms in words. */
+export const POLICY_LABELS = {
+  'federal-48-business-hours': '48 business hours (8 CFR 287.7)',
+  'calendar-48-hours': 'calendar hours',
+  'no-hold': 'no holds',
+};
+export function policyLabel(policy, holdHours) {
+  if (policy === 'federal-48-business-hours') return holdHours === 48 ? POLICY_LABELS[policy] : `${holdHours} business hours`;
+  if (policy === 'calendar-48-hours') return `${holdHours} calendar hours`;
+  return POLICY_LABELS[policy] ?? policy;
+}
+
+/** The default report period: the last twelve whole months before `today` ("YYYY-MM-DD"), plus the current month. */
+export function defaultPeriod(today) {
+  const [y, m] = today.split('-').map(Number);
+  const from = `${y - 1}-${pad(m)}-01`;
+  const toY = m === 12 ? y + 1 : y;
+  const toM = m === 12 ? 1 : m + 1;
+  return { from, to: `${toY}-${pad(toM)}-01` };
+}

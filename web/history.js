@@ -1,0 +1,86 @@
+// A booking's hold history: facts, each hold explained in sentences, every event as received, the PDF.
+import { api, qs } from './api.js';
+import { $, h, replace } from './dom.js';
+import { countdown, policyLabel, wallClock } from './format.js';
+
+export function createHistory() {
+  const form = $('#history-form');
+  const out = $('#history-out');
+  const error = $('#history-error');
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const bookingId = $('#history-booking').value.trim();
+    const facilityId = $('#history-facility').value.trim();
+    const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
+    try {
+      replace(out, h('p', { class: 'sub' }, 'Loading…'));
+      render(await api.get(`${path}?${qs({ facilityId })}`), path, facilityId);
+    } catch (err) {
+      replace(out);
+      error.textContent = err.status === 403 ? `This key may not read booking ${bookingId}: ${err.message}` : err.message;
+    }
+  });
+
+  function render(x, path, facilityId) {
+    const b = x.booking;
+    replace(
+      out,
+      h('h2', {}, `Booking ${b.bookingId} at ${x.facility.name}`),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('Person', b.personId ?? '—'),
+        fact('Booked', wallClock(b.bookedLocal)),
+        fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
+        fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
+        fact('Time zone', x.facility.timeZone),
+      ),
+      h(
+        'button',
+        { type: 'button', id: 'history-pdf', onclick: () => api.download(`${path}?${qs({ facilityId, format: 'pdf' })}`, `history-${b.bookingId}.pdf`).catch((e) => (error.textContent = e.message)) },
+        'Download PDF',
+      ),
+      x.holds.map((hold) =>
+        h(
+          'article',
+          { class: 'hold' },
+          h('h3', {}, `Detainer ${hold.detainerId} (${hold.form}): ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the deadline' : ''}`),
+          h('p', { class: 'sub' }, `${policyLabel(hold.policy, hold.holdHours)}; deadline ${wallClock(hold.deadlineLocal)}${hold.secondsLeft !== null ? `; ${countdown(hold.secondsLeft)}` : ''}`),
+          h('ul', { class: 'explain' }, hold.explanation.sentences.map((t) => h('li', {}, t))),
+        ),
+      ),
+      h('h3', {}, 'Timeline: every event as received'),
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { class: 'grid compact', id: 'history-timeline' },
+          h('caption', { class: 'sr-only' }, 'Events of this booking in the order they happened'),
+          h('thead', {}, h('tr', {}, ['#', 'Happened (jail time)', 'Event', 'Received', 'Chain hash'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            {},
+            x.events.map((e) =>
+              h(
+                'tr',
+                { class: e.retractedBy ? 'retracted' : '' },
+                h('td', {}, e.seq),
+                h('td', {}, wallClock(e.occurredLocal)),
+                h('td', {}, e.type, e.retractedBy ? h('span', { class: 'sub' }, ` retracted by ${e.retractedBy}`) : null),
+                h('td', {}, new Date(e.receivedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
+                h('td', { class: 'hash' }, e.chainHash ? `${e.chainHash.slice(0, 12)}…` : '—'),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const fact = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
+
+  return { show() {}, hide() {} };
+}
