@@ -21,7 +21,8 @@ export class ApiError extends Error {
 const onUnauthorized = new Set();
 export const whenUnauthorized = (fn) => onUnauthorized.add(fn);
 
-async function call(path, { method = 'GET', body, as = 'json', key = session.key() } = {}) {
+/** @param {string} path @param {{ method?: string, body?: unknown, as?: 'json' | 'blob', key?: string }} [opts] */
+async function call(path, { method = 'GET', body = undefined, as = 'json', key = session.key() } = {}) {
   let res;
   try {
     res = await fetch(path, {

@@ -65,8 +65,11 @@ function showAlertCount(n) {
   el.hidden = n === 0;
 }
 
+/** The section links, typed for the checker. */
+const navLinks = () => /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'));
+
 function allowed(view) {
-  const link = document.querySelector(`#nav [data-view="${view}"]`);
+  const link = [...navLinks()].find((a) => a.dataset.view === view);
   return !!me && !!link && link.dataset.roles.split(' ').includes(me.role);
 }
 
@@ -78,7 +81,7 @@ function route() {
   if (current && views[current]) views[current].hide();
   current = view;
   for (const s of SECTIONS) $(`#view-${s}`).hidden = s !== view;
-  for (const a of document.querySelectorAll('#nav a')) {
+  for (const a of navLinks()) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -93,7 +96,7 @@ function signedIn(who) {
   $('#none-role').textContent = who.role;
   $('#who').hidden = false;
   $('#nav').hidden = false;
-  for (const a of document.querySelectorAll('#nav a')) a.hidden = !allowed(a.dataset.view);
+  for (const a of navLinks()) a.hidden = !allowed(a.dataset.view);
   if (allowed('alerts')) {
     views.alerts.refresh();
     alertPoll = setInterval(() => current !== 'alerts' && views.alerts.refresh(), 30_000);

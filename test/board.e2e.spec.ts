@@ -1,0 +1,241 @@
+/**
+ * The live board in a real browser: Debian's Chromium driven by playwright-core (no browser download).
+ * Where no Chromium can be had, these tests are skipped and say so; CI installs it.
+ * Screenshots go to test-artifacts/board/ (ARTIFACTS_DIR to change).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SweepService } from '../src/alerts/sweep.service.js';
+import { demoPicture } from '../scripts/demo-data.js';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'board');
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser) console.warn(`SKIPPED: the board's browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH).`);
+
+const NOW = Date.parse('2026-11-24T18:00:00.000Z'); // a Tuesday
+const HOUR = 3_600_000;
+const at = (ms: number) => new Date(ms).toISOString();
+const F = 'e2e';
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+const keys = {} as Record<'supervisor' | 'sheriff' | 'counsel', string>;
+
+/** One booking: opened, detainer lodged, release-eligible at `eligibleAt` (or not yet), maybe ended. */
+function booking(bookingId: string, eligibleAt: number | null, end?: { at: number; kind: 'released' | 'transferred' }) {
+  const b = { facilityId: F, bookingId };
+  return [
+    ev.opened({ ...b, occurredAt: at(NOW - 100 * HOUR), charges: [{ code: 'X', description: 'Theft', level: 'felony', disposition: 'pending' }] }),
+    ev.lodged({ ...b, occurredAt: at(NOW - 90 * HOUR) }),
+    ...(eligibleAt === null ? [] : [ev.eligible({ ...b, occurredAt: at(eligibleAt), reason: 'bail_posted' })]),
+    ...(end ? [end.kind === 'released' ? ev.released({ ...b, occurredAt: at(end.at) }) : ev.transferred({ ...b, occurredAt: at(end.at) })] : []),
+  ];
+}
+
+beforeAll(async () => {
+  if (!haveBrowser) return;
+  t = await startTestApp({ now: at(NOW) });
+  await t.app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  for (const role of ['supervisor', 'sheriff', 'counsel'] as const) keys[role] = (await t.keyFor(role)).replace('Bearer ', '');
+  // Calendar hours keep the arithmetic plain: the deadline is 48 h after release eligibility.
+  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'E2E County Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  const events = [
+    ...booking('due-soon', NOW - 45 * HOUR + 30_000), // 3 h 00 min 30 s left
+    ...booking('overdue', NOW - 49 * HOUR + 30_000), // 59 min 30 s over
+    ...booking('ignored', NOW - 50 * HOUR), // 2 h over, and nobody will acknowledge it
+    ...booking('safe', NOW - 2 * HOUR), // 46 h left
+    ...booking('waiting', null), // not started
+    ...booking('closed-ok', NOW - 60 * HOUR, { at: NOW - 20 * HOUR, kind: 'transferred' }),
+    ...booking('closed-late', NOW - 80 * HOUR, { at: NOW - 30 * HOUR, kind: 'released' }), // 2 h past
+  ];
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
+  // The demo's picture too: its events must all be accepted, and the screenshots show a full board.
+  const demo = demoPicture(NOW, { perFacility: 15 });
+  for (const f of demo.facilities) await t.http.put(`/api/facilities/${f.id}`).set('Authorization', t.admin).send(f.body).expect(200);
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: demo.events }).expect(200, { accepted: demo.events.length, duplicates: 0, rejected: [] });
+  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: (await t.http.get('/api/keys').set('Authorization', t.admin)).body.items.find((k: { role: string }) => k.role === 'counsel').id, bookingId: 'closed-late' }).expect(201);
+  await t.app.get(SweepService).sweep();
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A fresh tab whose clock stands still at the server's NOW until a test moves both. */
+async function open(role: keyof typeof keys, opts: { width?: number } = {}): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.clock.install({ time: NOW });
+  await page.clock.pauseAt(NOW);
+  await page.goto(base + '/');
+  await page.getByLabel('API key').fill(keys[role]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#who-name').filter({ hasText: role }).waitFor();
+  expect(errors).toEqual([]);
+  return { page, context };
+}
+
+const row = (page: Page, bookingId: string) => page.locator('#board-table tbody tr', { has: page.locator('td.booking strong', { hasText: new RegExp(`^${bookingId}$`) }) });
+
+(haveBrowser ? describe : describe.skip)('the live board in Chromium', () => {
+  it('signs in with a key kept out of the URL, shows holds by time left, and counts down', async () => {
+    const { page, context } = await open('supervisor');
+    expect(page.url()).not.toContain(keys.supervisor);
+    expect(await page.evaluate(() => sessionStorage.getItem('detainer-monitor.key'))).toBe(keys.supervisor);
+    // A supervisor sees the board and alerts, not reports or histories.
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/)]);
+
+    await page.locator('#board-facility').selectOption(F);
+    await row(page, 'safe').waitFor();
+    const texts = await page.locator('#board-table tbody tr td.booking strong').allTextContents();
+    expect(texts).toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'waiting']); // least time left first; not started last
+    await expect(row(page, 'due-soon').locator('.countdown').textContent()).resolves.toBe('3 h 00 min');
+    await expect(row(page, 'due-soon').locator('.state').textContent()).resolves.toBe('▲ Approaching');
+    await expect(row(page, 'overdue').locator('.countdown').textContent()).resolves.toBe('1 h 00 min over');
+    await expect(row(page, 'overdue').locator('.state').textContent()).resolves.toBe('■ Overdue');
+    await expect(row(page, 'safe').locator('.state').textContent()).resolves.toBe('● Safe');
+    await expect(row(page, 'waiting').locator('.countdown').textContent()).resolves.toBe('clock not started');
+    await expect(row(page, 'due-soon').locator('td').nth(3).textContent()).resolves.toBe('Tue 24 Nov 2026, 15:00 (UTC-06:00)');
+    await expect(page.locator('#board-summary').textContent()).resolves.toBe('5 holds: 2 overdue, 1 approaching, 1 safe, 1 not started.');
+    await expect(row(page, 'due-soon').locator('.countdown').getAttribute('aria-label')).resolves.toBe('3 hours 0 minutes left');
+
+    // One minute later, on both clocks: the countdown moves without a reload, between polls and after one.
+    t.clock.advance(60_000);
+    await page.clock.runFor(60_000);
+    await expect(row(page, 'due-soon').locator('.countdown').textContent()).resolves.toBe('2 h 59 min');
+    await expect(row(page, 'overdue').locator('.countdown').textContent()).resolves.toBe('1 h 01 min over');
+    await page.locator('#board-facility').selectOption('');
+    await row(page, 'demo-cook-0001').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'board.png') });
+    t.clock.set(NOW);
+    await context.close();
+  });
+
+  it('says the data is stale when the server stops answering, and recovers by itself', async () => {
+    const { page, context } = await open('supervisor');
+    await page.locator('#board-facility').selectOption(F);
+    await row(page, 'safe').waitFor();
+    await expect(page.locator('#stale').isHidden()).resolves.toBe(true);
+    await page.route('**/api/holds**', (route) => route.abort('connectionrefused'));
+    await page.clock.runFor(16_000);
+    await expect(page.locator('#stale').textContent()).resolves.toMatch(/^Data may be out of date: last updated at .+\. The server is not answering\. Countdowns keep running/);
+    await expect(page.locator('#stale').getAttribute('role')).resolves.toBe('alert');
+    await page.screenshot({ path: join(ARTIFACTS, 'stale.png') });
+    await page.unroute('**/api/holds**');
+    await page.clock.runFor(15_000);
+    await page.locator('#stale').waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
+  it('acknowledges an alert with a note; escalations stand out', async () => {
+    const { page, context } = await open('supervisor');
+    await page.getByRole('link', { name: /^Alerts/ }).click();
+    await page.locator('#alerts-facility').selectOption(F);
+    const card = page.locator('#alerts-list li', { hasText: 'Booking overdue at' });
+    await card.waitFor();
+    await expect(card.locator('h2').textContent()).resolves.toBe('■ Overdue');
+    await page.screenshot({ path: join(ARTIFACTS, 'alerts.png') });
+    await card.getByRole('button', { name: 'Acknowledge' }).click();
+    await card.getByLabel('Note (optional): what was done').fill('Called ICE duty officer; releasing.');
+    await card.getByRole('button', { name: 'Confirm acknowledge' }).click();
+    await page.locator('#alerts-list li', { hasText: 'Booking overdue at' }).waitFor({ state: 'detached' });
+    const acked = (await t.http.get(`/api/alerts?facilityId=${F}&state=acknowledged`).set('Authorization', t.admin)).body.items;
+    expect(acked.map((a: { bookingId: string; level: string; note: string; acknowledgedBy: string }) => [a.bookingId, a.level, a.note, a.acknowledgedBy])).toEqual([
+      ['overdue', 'overdue', 'Called ICE duty officer; releasing.', 'test supervisor'],
+    ]);
+
+    // Unacknowledged past the escalation time: a second, escalated alert, highlighted.
+    t.clock.advance(2 * HOUR);
+    await t.app.get(SweepService).sweep();
+    await page.clock.runFor(15_000); // the next poll
+    const escalated = page.locator('#alerts-list li.level-escalated');
+    await escalated.waitFor();
+    await expect(escalated.locator('h2').textContent()).resolves.toBe('⚠ Escalated: overdue and not acknowledged');
+    await expect(escalated.locator('p strong').textContent()).resolves.toBe('ignored');
+    // Escalations come first.
+    await expect(page.locator('#alerts-list li').first().getAttribute('class')).resolves.toBe('card level-escalated');
+    t.clock.set(NOW);
+    await context.close();
+  });
+
+  it('shows the compliance report with charts, and downloads its CSV', async () => {
+    const { page, context } = await open('sheriff');
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['Board', 'Reports']);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.locator('#reports-facility').selectOption(F);
+    await page.locator('#reports-from').fill('2026-11-01');
+    await page.locator('#reports-to').fill('2026-12-01');
+    await page.getByRole('button', { name: 'Show report' }).click();
+    await page.locator('#chart-monthly').waitFor();
+    const figures = Object.fromEntries(
+      await page.locator('.figures > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])),
+    );
+    expect(figures).toMatchObject({ 'Detainers received': '7', 'Closed within the deadline': '1', 'Closed past the deadline': '1', 'Honoured (transferred)': '1', 'Total time past deadlines': '2 h' });
+    await expect(page.locator('#chart-overage').getAttribute('aria-label')).resolves.toBe(
+      'How far past the deadline (holds closed late). 0–1 h: 0 holds; 1–4 h: 1 holds; 4–12 h: 0 holds; 12–24 h: 0 holds; 24–48 h: 0 holds; 48 h +: 0 holds.',
+    );
+    await expect(page.locator('#chart-charges rect.bar').count()).resolves.toBe(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`compliance-${F}-2026-11-01.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('metric,group,value');
+    expect(csv).toContain('holdsPastDeadline,all,1');
+    await context.close();
+  });
+
+  it("shows a booking's history with its timeline to counsel with a grant, and downloads the PDF", async () => {
+    const { page, context } = await open('counsel');
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['History']);
+    await page.getByLabel('Booking id', { exact: true }).fill('safe');
+    await page.getByRole('button', { name: 'Show history' }).click();
+    await expect(page.locator('#history-error').filter({ hasText: /may not read booking safe/ }).textContent()).resolves.toMatch(/^This key may not read booking safe: /);
+
+    await page.getByLabel('Booking id', { exact: true }).fill('closed-late');
+    await page.getByRole('button', { name: 'Show history' }).click();
+    await page.locator('#history-timeline').waitFor();
+    await expect(page.locator('#history-timeline tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual([
+      'booking.opened', 'detainer.lodged', 'booking.release_eligible', 'booking.released',
+    ]);
+    await expect(page.locator('.hold h3').textContent()).resolves.toBe('Detainer d1 (I-247A): closed, past the deadline');
+    await page.screenshot({ path: join(ARTIFACTS, 'history.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe('history-closed-late.pdf');
+    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
+  });
+
+  it('works on a tablet, keeps the state in words, and a wrong key gets a plain answer', async () => {
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const page = await context.newPage();
+    await page.goto(base + '/');
+    await page.getByLabel('API key').fill('dm_wrong');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#signin-error').filter({ hasText: /./ }).textContent()).resolves.toBe('That key is unknown, revoked or expired.');
+    await page.getByLabel('API key').fill(keys.supervisor);
+    await page.keyboard.press('Enter');
+    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
+    // The narrow layout drops the facility and policy columns, not the time left or the deadline.
+    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Deadline (jail time)', 'Form']);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
+    // Signing out forgets the key.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await page.evaluate(() => sessionStorage.getItem('detainer-monitor.key'))).toBeNull();
+    await context.close();
+  });
+});

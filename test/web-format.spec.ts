@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+// The board's pure helpers are plain browser modules; Jest loads them as ES modules.
+import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, wallClock } from '../web/format.js';
+
+describe('board countdown', () => {
+  it.each([
+    [10_800, '3 h 00 min'],
+    [10_799, '2 h 59 min'], // never more time than there is
+    [59, '0 h 00 min'],
+    [0, '0 h 00 min'],
+    [-1, '0 h 01 min over'], // never less overage than there is
+    [-3_600, '1 h 00 min over'],
+    [-3_601, '1 h 01 min over'],
+    [200_000, '55 h 33 min'],
+    [null, 'clock not started'],
+  ])('%p s -> %p', (s, text) => expect(countdown(s)).toBe(text));
+
+  it('speaks in words', () => {
+    expect(countdownSpoken(3_660)).toBe('1 hour 1 minute left');
+    expect(countdownSpoken(-7_200)).toBe('overdue by 2 hours 0 minutes');
+  });
+});
+
+describe('board state', () => {
+  it.each([
+    [null, [12, 4, 1], 'pending'],
+    [0, [12, 4, 1], 'overdue'],
+    [-5, [12, 4, 1], 'overdue'],
+    [12 * 3600, [12, 4, 1], 'approaching'],
+    [12 * 3600 + 1, [12, 4, 1], 'safe'],
+    [5 * 3600, [4, 1], 'safe'],
+    [5 * 3600, [6], 'approaching'],
+    [5 * 3600, [], 'safe'],
+  ])('%p s left, warnings %p -> %p', (s, warn, state) => expect(holdState(s, warn)).toBe(state));
+});
+
+describe('wall clock', () => {
+  it("shows the jail's own local time, unconverted", () => {
+    expect(wallClock('2026-11-09T15:00:00.000-06:00')).toBe('Mon 9 Nov 2026, 15:00 (UTC-06:00)');
+    expect(wallClock('2027-01-01T00:05:00.000+10:00')).toBe('Fri 1 Jan 2027, 00:05 (UTC+10:00)');
+    expect(wallClock('2026-07-04T09:30:00.000Z')).toBe('Sat 4 Jul 2026, 09:30 (UTC)');
+    expect(wallClock(null)).toBe('—');
+  });
+});
+
+describe('labels and defaults', () => {
+  it('names policies', () => {
+    expect(policyLabel('federal-48-business-hours', 48)).toBe('48 business hours (8 CFR 287.7)');
+    expect(policyLabel('federal-48-business-hours', 24)).toBe('24 business hours');
+    expect(policyLabel('calendar-48-hours', 24)).toBe('24 calendar hours');
+    expect(policyLabel('no-hold', 48)).toBe('no holds');
+  });
+
+  it('defaults the report to the last twelve months and this one', () => {
+    expect(defaultPeriod('2026-11-24')).toEqual({ from: '2025-11-01', to: '2026-12-01' });
+    expect(defaultPeriod('2026-12-31')).toEqual({ from: '2025-12-01', to: '2027-01-01' });
+  });
+});
