@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { parseInstant } from './instant.js';
+import { isoLocal, parseInstant } from './instant.js';
 
 describe('parseInstant', () => {
   it.each([
@@ -28,5 +28,32 @@ describe('parseInstant', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('isoLocal', () => {
+  const zones = Intl.supportedValuesOf('timeZone');
+
+  it("writes exactly what Luxon's toISO writes, in every zone, across DST changes and odd historic offsets", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2199, 11, 31) }), fc.constantFrom(...zones, 'UTC'), (ms, zone) => {
+        expect(isoLocal(ms, zone)).toBe(DateTime.fromMillis(ms, { zone }).toISO());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('at the minutes around DST changes', () => {
+    // US 2026: spring forward 8 March 07:00/08:00 UTC (Chicago/New York), fall back 1 November.
+    for (const zone of ['America/Chicago', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Europe/Dublin']) {
+      for (const day of [Date.UTC(2026, 2, 8), Date.UTC(2026, 10, 1), Date.UTC(2026, 3, 5), Date.UTC(2026, 9, 4), Date.UTC(2026, 2, 29), Date.UTC(2026, 9, 25)]) {
+        for (let ms = day; ms < day + 24 * 3_600_000; ms += 60_000 - 1) expect([zone, ms, isoLocal(ms, zone)]).toEqual([zone, ms, DateTime.fromMillis(ms, { zone }).toISO()]);
+      }
+    }
+  });
+
+  it('keeps null and takes Dates', () => {
+    expect(isoLocal(null, 'America/Chicago')).toBeNull();
+    expect(isoLocal(new Date('2026-11-09T21:00:00Z'), 'America/Chicago')).toBe('2026-11-09T15:00:00.000-06:00');
   });
 });
