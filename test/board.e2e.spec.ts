@@ -96,7 +96,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it('signs in with a key kept out of the URL, shows holds by time left, and counts down', async () => {
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
-    expect(await page.evaluate(() => sessionStorage.getItem('detainer-monitor.key'))).toBe(keys.supervisor);
+    expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
     // A supervisor sees the board and alerts, not reports or histories.
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/)]);
 
@@ -235,7 +235,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
     // Signing out forgets the key.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    expect(await page.evaluate(() => sessionStorage.getItem('detainer-monitor.key'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();
     await context.close();
   });
 });
