@@ -2,6 +2,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +32,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const strict = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   const docs = helmet({ contentSecurityPolicy: false });
   app.use((req: { path: string }, res: unknown, next: () => void) => (req.path.startsWith('/api/docs') ? docs : strict)(req as never, res as never, next));
+  // POST /api/events takes its body as bytes: ingestion parses it after the key is checked, so
+  // a body that is not JSON is kept with the refusals too (nothing a jail sent is lost).
+  const rawEvents = express.raw({ type: () => true, limit: config.bodyLimit });
+  app.use('/api/events', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.method === 'POST' ? rawEvents(req, res, next) : next()));
   app.useBodyParser('json', {
     limit: config.bodyLimit,
     // Refuse absurd nesting before parsing: deep bodies would otherwise exhaust the stack downstream.

@@ -220,8 +220,25 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
     const bad = await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').send('{"eventId": ').expect(400);
     expect(bad.body.errors[0].field).toBe('body');
     await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'text/plain').send('hello').expect(415);
+    // Both kept as sent, with the reason: nothing a jail sent is lost.
+    const kept = (await t.http.get('/api/events/rejected?limit=2').set('Authorization', t.admin).expect(200)).body.items;
+    expect(kept.map((r: { body: unknown; errors: Array<{ field: string }> }) => [r.body, r.errors[0].field])).toEqual([
+      [{ contentType: 'text/plain', unparsedText: 'hello' }, 'Content-Type'],
+      [{ contentType: 'application/json', unparsedText: '{"eventId": ' }, 'body'],
+    ]);
     expect((await post({ events: 'many' }).expect(400)).body.errors[0].field).toBe('events');
     expect((await post([good()]).expect(400)).body.errors[0].field).toBe('body');
+  });
+
+  it('keeps bytes that are not UTF-8 as base64, and does not store what an unknown key sent', async () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0x22]);
+    // As bytes, not serialised: supertest would otherwise write the Buffer as JSON.
+    await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bytes as never).expect(400);
+    const [kept] = (await t.http.get('/api/events/rejected?limit=1').set('Authorization', t.admin).expect(200)).body.items;
+    expect(kept.body).toEqual({ contentType: 'application/json', unparsedBase64: bytes.toString('base64') });
+    const before = await count('rejected_events');
+    await t.http.post('/api/events').set('Authorization', 'Bearer dm_nobody').set('Content-Type', 'application/json').send('{').expect(401);
+    expect(await count('rejected_events')).toBe(before);
   });
 
   it('NUL characters are refused, not a 500', async () => {

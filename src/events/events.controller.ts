@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { EventLogRepository } from './event-log.repository.js';
@@ -34,10 +33,8 @@ export class EventsController {
   @ApiOperation({ summary: `Send one event, or { "events": [...] } with up to ${MAX_BATCH}, applied in order. Idempotent by eventId.` })
   @ApiBody({ schema: { oneOf: [oneEvent, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: oneEvent } }, required: ['events'] }] } as object })
   ingest(@Req() req: AuthedRequest, @Body() body: unknown) {
-    if (!req.is('application/json')) {
-      throw new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors: [{ field: 'Content-Type', message: 'must be application/json' }] });
-    }
-    return this.ingestion.receive(body, req.principal?.keyId ?? null);
+    const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    return this.ingestion.receiveRaw(raw, { json: typeof req.is('application/json') === 'string', contentType: req.headers['content-type'] ?? null }, req.principal?.keyId ?? null);
   }
 
   @Get('rejected')

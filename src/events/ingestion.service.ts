@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
 import { HoldProjector, type SeqEvent } from '../holds/hold-projector.service.js';
@@ -57,6 +58,41 @@ export class IngestionService {
     private readonly projector: HoldProjector,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * POST /api/events as bytes: refuses (and keeps) what is not JSON, then `receive`. A body
+   * that is not UTF-8 is kept as base64, so the jail's exact bytes can be recovered.
+   */
+  async receiveRaw(raw: Buffer, how: { json: boolean; contentType: string | null }, apiKeyId: string | null): Promise<IngestResult> {
+    const keep = async (errors: FieldError[]) => {
+      let kept: Record<string, unknown>;
+      try {
+        kept = { contentType: how.contentType, unparsedText: new TextDecoder('utf-8', { fatal: true }).decode(raw) };
+      } catch {
+        kept = { contentType: how.contentType, unparsedBase64: raw.toString('base64') };
+      }
+      await this.events.insertRejected(this.ds.manager, [{ batchIndex: null, eventId: null, body: storable(kept), errors }], new Date(this.clock.now()), apiKeyId);
+    };
+    if (!how.json) {
+      const errors = [{ field: 'Content-Type', message: 'must be application/json' }];
+      await keep(errors);
+      throw new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors });
+    }
+    if (jsonDepth(raw) > MAX_JSON_DEPTH) {
+      const errors = [{ field: 'body', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }];
+      await keep(errors);
+      throw DomainError.validation(errors);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      const errors = [{ field: 'body', message: `not valid JSON (${(err as Error).message})` }];
+      await keep(errors);
+      throw DomainError.validation(errors);
+    }
+    return this.receive(body, apiKeyId);
+  }
 
   /**
    * POST /api/events: one event object, or { events: [...] }. A single event that is
