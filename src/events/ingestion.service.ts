@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
 import { HoldProjector, type SeqEvent } from '../holds/hold-projector.service.js';
@@ -142,6 +143,7 @@ export class IngestionService {
     // 1. Shape of each event, and repeats inside the batch.
     const byId = new Map<string, Candidate>();
     for (let index = 0; index < raws.length; index++) {
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const raw = raws[index];
       const v = validateEvent(raw);
       if (!v.ok) {

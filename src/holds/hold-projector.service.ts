@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
 import { deriveHold } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
@@ -97,7 +98,9 @@ export class HoldProjector implements OnModuleInit {
   private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<Saved> {
     const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
     const holds: HoldRow[] = [];
+    let n = 0;
     for (const { key, state } of entries) {
+      if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const facility = rules.get(key.facilityId)!;
       const chargeLevel = mostSeriousLevel(state.charges);
       const convicted = anyConviction(state.charges);
