@@ -190,6 +190,9 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       'How far past the deadline (holds closed late). 0–1 h: 0 holds; 1–4 h: 1 holds; 4–12 h: 0 holds; 12–24 h: 0 holds; 24–48 h: 0 holds; 48 h +: 0 holds.',
     );
     await expect(page.locator('#chart-charges rect.bar').count()).resolves.toBe(20);
+    // Nothing polls on this page, so a quiet minute is not called stale.
+    await page.clock.runFor(60_000);
+    await expect(page.locator('#stale').isHidden()).resolves.toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe(`compliance-${F}-2026-11-01.csv`);

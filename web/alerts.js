@@ -90,10 +90,12 @@ export function createAlerts({ facilities, stale, onCount }) {
   return {
     refresh,
     show() {
+      stale.watch('alerts', true);
       refresh();
       pollTimer = setInterval(refresh, POLL_MS);
     },
     hide() {
+      stale.watch('alerts', false);
       clearInterval(pollTimer);
       open = [];
     },

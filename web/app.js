@@ -25,6 +25,17 @@ const facilities = {
 const stale = {
   lastOk: Date.now(),
   failures: new Map(),
+  /** Sections on screen that poll: only they make silence suspicious. */
+  watching: new Set(),
+  watch(what, on) {
+    if (on) {
+      this.watching.add(what);
+    } else {
+      this.watching.delete(what);
+      this.failures.delete(what);
+    }
+    this.show();
+  },
   ok(what) {
     this.lastOk = Date.now();
     this.failures.delete(what);
@@ -37,7 +48,7 @@ const stale = {
   },
   show() {
     const banner = $('#stale');
-    const old = Date.now() - this.lastOk > STALE_AFTER_MS;
+    const old = this.watching.size > 0 && Date.now() - this.lastOk > STALE_AFTER_MS;
     if (!me || (this.failures.size === 0 && !old)) {
       banner.hidden = true;
       return;

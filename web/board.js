@@ -81,11 +81,13 @@ export function createBoard({ facilities, stale }) {
 
   return {
     show() {
+      stale.watch('holds', true);
       refresh();
       pollTimer = setInterval(refresh, POLL_MS);
       tickTimer = setInterval(tick, 1000);
     },
     hide() {
+      stale.watch('holds', false);
       clearInterval(pollTimer);
       clearInterval(tickTimer);
     },
