@@ -12,8 +12,13 @@ let me = null; // { name, role } of the signed-in key
 /** Facilities, loaded once per sign-in and shared by the sections. */
 const facilities = {
   list: null,
+  loadedAt: 0,
+  /** At most once a minute, so a facility configured meanwhile appears without signing in again. */
   async load() {
-    if (!this.list) this.list = (await api.get('/api/facilities')).items;
+    if (!this.list || Date.now() - this.loadedAt > 60_000) {
+      this.list = (await api.get('/api/facilities')).items;
+      this.loadedAt = Date.now();
+    }
     return this.list;
   },
   byId(id) {

@@ -11,6 +11,7 @@ export function createBoard({ facilities, stale }) {
   const select = $('#board-facility');
   const tbody = $('#board-table tbody');
   let holds = [];
+  let byId = new Map();
   let fetchedAt = 0; // performance.now() when `holds` arrived: secondsLeft counts down from there
   let pollTimer = null;
   let tickTimer = null;
@@ -24,6 +25,7 @@ export function createBoard({ facilities, stale }) {
       const list = await facilities.load();
       fillFacilities(select, list);
       holds = await api.all(`/api/holds?${qs({ status: 'active', facilityId: select.value })}`);
+      byId = new Map(holds.map((x) => [x.id, x]));
       fetchedAt = performance.now();
       stale.ok('holds');
       render();
@@ -58,7 +60,7 @@ export function createBoard({ facilities, stale }) {
   function tick() {
     const counts = { overdue: 0, approaching: 0, safe: 0, pending: 0 };
     for (const tr of tbody.querySelectorAll('tr[data-hold]')) {
-      const hold = holds.find((x) => x.id === tr.dataset.hold);
+      const hold = byId.get(tr.dataset.hold);
       if (!hold) continue;
       const left = leftNow(hold);
       const state = holdState(left, facilities.byId(hold.facilityId)?.warnBeforeHours);
