@@ -233,9 +233,16 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
   it('keeps bytes that are not UTF-8 as base64, and does not store what an unknown key sent', async () => {
     const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0x22]);
     // As bytes, not serialised: supertest would otherwise write the Buffer as JSON.
-    await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bytes as never).expect(400);
+    const res = await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bytes as never).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'body', message: 'not valid UTF-8' }]);
     const [kept] = (await t.http.get('/api/events/rejected?limit=1').set('Authorization', t.admin).expect(200)).body.items;
     expect(kept.body).toEqual({ contentType: 'application/json', unparsedBase64: bytes.toString('base64') });
+    // Valid JSON in bytes that are not UTF-8 is refused, not read with replacement characters.
+    const latin1 = Buffer.from(JSON.stringify({ events: [] }).replace('[]', '[{"eventId":"x\u00e9"}]'), 'latin1');
+    expect((await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(latin1 as never).expect(400)).body.errors[0].message).toBe('not valid UTF-8');
+    // A UTF-8 byte order mark is allowed.
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ events: [] }))]);
+    expect((await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bom as never).expect(200)).body).toEqual({ accepted: 0, duplicates: 0, rejected: [] });
     const before = await count('rejected_events');
     await t.http.post('/api/events').set('Authorization', 'Bearer dm_nobody').set('Content-Type', 'application/json').send('{').expect(401);
     expect(await count('rejected_events')).toBe(before);

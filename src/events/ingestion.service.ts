@@ -61,36 +61,34 @@ export class IngestionService {
   ) {}
 
   /**
-   * POST /api/events as bytes: refuses (and keeps) what is not JSON, then `receive`. A body
-   * that is not UTF-8 is kept as base64, so the jail's exact bytes can be recovered.
+   * POST /api/events as bytes: refuses (and keeps) what is not UTF-8 JSON, then `receive`. A
+   * body that is not UTF-8 is kept as base64, so the jail's exact bytes can be recovered; it is
+   * refused rather than read with replacement characters, which would alter what was sent.
    */
   async receiveRaw(raw: Buffer, how: { json: boolean; contentType: string | null }, apiKeyId: string | null): Promise<IngestResult> {
-    const keep = async (errors: FieldError[]) => {
-      let kept: Record<string, unknown>;
-      try {
-        kept = { contentType: how.contentType, unparsedText: new TextDecoder('utf-8', { fatal: true }).decode(raw) };
-      } catch {
-        kept = { contentType: how.contentType, unparsedBase64: raw.toString('base64') };
-      }
+    let text: string | null = null;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(raw); // drops a leading BOM
+    } catch {
+      /* not UTF-8: kept as base64 below */
+    }
+    const refuse = async (errors: FieldError[], error: DomainError): Promise<never> => {
+      const kept = text === null ? { contentType: how.contentType, unparsedBase64: raw.toString('base64') } : { contentType: how.contentType, unparsedText: text };
       await this.events.insertRejected(this.ds.manager, [{ batchIndex: null, eventId: null, body: storable(kept), errors }], new Date(this.clock.now()), apiKeyId);
+      throw error;
     };
+    const bodyError = (message: string) => refuse([{ field: 'body', message }], DomainError.validation([{ field: 'body', message }]));
     if (!how.json) {
       const errors = [{ field: 'Content-Type', message: 'must be application/json' }];
-      await keep(errors);
-      throw new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors });
+      return refuse(errors, new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors }));
     }
-    if (jsonDepth(raw) > MAX_JSON_DEPTH) {
-      const errors = [{ field: 'body', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }];
-      await keep(errors);
-      throw DomainError.validation(errors);
-    }
+    if (text === null) return bodyError('not valid UTF-8');
+    if (jsonDepth(raw) > MAX_JSON_DEPTH) return bodyError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch (err) {
-      const errors = [{ field: 'body', message: `not valid JSON (${(err as Error).message})` }];
-      await keep(errors);
-      throw DomainError.validation(errors);
+      return bodyError(`not valid JSON (${(err as Error).message})`);
     }
     return this.receive(body, apiKeyId);
   }
