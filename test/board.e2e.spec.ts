@@ -75,9 +75,10 @@ afterAll(async () => {
 });
 
 /** A fresh tab whose clock stands still at the server's NOW until a test moves both. */
-async function open(role: keyof typeof keys, opts: { width?: number } = {}): Promise<{ page: Page; context: BrowserContext }> {
+async function open(role: keyof typeof keys, opts: { width?: number; before?: (page: Page) => Promise<void> } = {}): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  await opts.before?.(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.clock.install({ time: NOW });
@@ -101,7 +102,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/)]);
 
     await page.locator('#board-facility').selectOption(F);
-    await row(page, 'safe').waitFor();
+    await page.locator('#board-summary', { hasText: /^5 holds/ }).waitFor(); // F's answer drawn, not the first one's
     const texts = await page.locator('#board-table tbody tr td.booking strong').allTextContents();
     expect(texts).toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'waiting']); // least time left first; not started last
     await expect(row(page, 'due-soon').locator('.countdown').textContent()).resolves.toBe('3 h 00 min');
@@ -126,6 +127,26 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
+  it("drops a late answer for the facility chosen before, so the board shows the one chosen now", async () => {
+    // Hold back the first, all-facilities answer until the answer for F has been drawn.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { page, context } = await open('supervisor', {
+      before: async (p) => {
+        await p.route((url) => url.pathname === '/api/holds' && !url.searchParams.has('facilityId'), async (route) => {
+          await gate;
+          await route.continue();
+        });
+      },
+    });
+    await page.locator('#board-facility').selectOption(F);
+    await page.locator('#board-table tbody[data-answers="1"]').waitFor({ state: 'attached' });
+    release();
+    await page.locator('#board-table tbody[data-answers="2"]').waitFor({ state: 'attached' });
+    await expect(page.locator('#board-table tbody tr td.booking strong').allTextContents()).resolves.toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'waiting']);
+    await context.close();
+  });
+
   it('says the data is stale when the server stops answering, and recovers by itself', async () => {
     const { page, context } = await open('supervisor');
     await page.locator('#board-facility').selectOption(F);
@@ -146,8 +167,9 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     await page.getByRole('link', { name: /^Alerts/ }).click();
     await page.locator('#alerts-facility').selectOption(F);
+    // F's answer drawn: overdue and ignored are overdue, due-soon is past its 12- and 4-hour warnings.
+    await page.locator('#alerts-summary', { hasText: '4 open alerts, 0 escalated.' }).waitFor();
     const card = page.locator('#alerts-list li', { hasText: 'Booking overdue at' });
-    await card.waitFor();
     await expect(card.locator('h2').textContent()).resolves.toBe('■ Overdue');
     await page.screenshot({ path: join(ARTIFACTS, 'alerts.png') });
     await card.getByRole('button', { name: 'Acknowledge' }).click();

@@ -16,16 +16,20 @@ export function createAlerts({ facilities, stale, onCount }) {
 
   select.addEventListener('change', () => refresh());
 
+  let generation = 0; // answers to an older refresh (another facility chosen since) are dropped
+
   async function refresh() {
+    const mine = ++generation;
     try {
       fillFacilities(select, await facilities.load());
       const alerts = await api.all(`/api/alerts?${qs({ state: 'open', facilityId: select.value })}`, 1000);
+      if (mine !== generation) return;
       alerts.sort((a, b) => ORDER[a.level] - ORDER[b.level] || a.deadlineAt.localeCompare(b.deadlineAt));
       stale.ok('alerts');
       onCount(alerts.length);
       render(alerts);
     } catch (err) {
-      stale.failed('alerts', err);
+      if (mine === generation) stale.failed('alerts', err);
     }
   }
 

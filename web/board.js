@@ -20,17 +20,24 @@ export function createBoard({ facilities, stale }) {
 
   const leftNow = (hold) => (hold.secondsLeft === null ? null : hold.secondsLeft - (performance.now() - fetchedAt) / 1000);
 
+  let generation = 0; // answers to an older refresh (another facility chosen since) are dropped
+  let answers = 0; // answers handled, drawn or dropped: on the table as data-answers, for tests and debugging
+
   async function refresh() {
+    const mine = ++generation;
     try {
       const list = await facilities.load();
       fillFacilities(select, list);
-      holds = await api.all(`/api/holds?${qs({ status: 'active', facilityId: select.value })}`);
+      const answer = await api.all(`/api/holds?${qs({ status: 'active', facilityId: select.value })}`);
+      tbody.dataset.answers = String(++answers);
+      if (mine !== generation) return;
+      holds = answer;
       byId = new Map(holds.map((x) => [x.id, x]));
       fetchedAt = performance.now();
       stale.ok('holds');
       render();
     } catch (err) {
-      stale.failed('holds', err);
+      if (mine === generation) stale.failed('holds', err);
     }
   }
 
