@@ -11,6 +11,18 @@ export interface Period {
 /** Lower bounds, in hours, of the overage bands counted by the compliance report. */
 export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
 
+/** The holds touching the period [$2, $3) of facility $1 (all when null), as CTE `h`. */
+const PERIOD_HOLDS = `WITH h AS (
+  SELECT h.lodged_at, h.clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome, h.compliant, h.agency, h.to_agency,
+         h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran,
+         date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
+         date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
+    FROM holds h
+   WHERE ($1::text IS NULL OR h.facility_id = $1)
+     AND ((h.lodged_at >= $2 AND h.lodged_at < $3) OR (h.clock_started_at >= $2 AND h.clock_started_at < $3)
+          OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
+)`;
+
 /** A hold counts as honoured when custody went to the agency that lodged the detainer. */
 const HONOURED_SQL = `(h.outcome = 'transferred' AND h.to_agency IS NOT DISTINCT FROM h.agency)`;
 
@@ -49,19 +61,10 @@ export class ReportsRepository {
 
   // --- compliance --------------------------------------------------------------------------
 
-  /** Every headline figure in one pass over the holds touching the period. */
+  /** Every headline count in one pass over the holds touching the period. */
   async totals(p: Period): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
-      `WITH h AS (
-         SELECT h.lodged_at, h.clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome, h.compliant, h.agency, h.to_agency,
-                h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran,
-                date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
-                date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
-           FROM holds h
-          WHERE ($1::text IS NULL OR h.facility_id = $1)
-            AND ((h.lodged_at >= $2 AND h.lodged_at < $3) OR (h.clock_started_at >= $2 AND h.clock_started_at < $3)
-                 OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
-       )
+      `${PERIOD_HOLDS}
        SELECT
          count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3) AS detainers_received,
          count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'transferred' AND to_agency IS NOT DISTINCT FROM agency) AS honoured,
@@ -78,17 +81,31 @@ export class ReportsRepository {
          -- One sort per measure (both fractions at once), over floats: date_part, not extract, which is numeric.
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_q,
          max(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_max,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY real_s) FILTER (WHERE closed_in AND ran) AS real_q,
-         max(real_s) FILTER (WHERE closed_in AND ran) AS real_max,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_q,
-         max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
-         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max,
          -- How far past the deadline, in bands of hours (lower bound inclusive): the board's overage chart.
          ARRAY[${OVERAGE_BANDS_H.map((lo, i) => {
            const hi = OVERAGE_BANDS_H[i + 1];
            return `count(*) FILTER (WHERE closed_in AND ran AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
          }).join(', ')}] AS overage_bands
+       FROM h`,
+      [p.facilityId, p.from, p.to],
+    );
+    return row;
+  }
+
+  /**
+   * Hold lengths: exact percentiles, a sort of up to every hold per measure. A statement of its
+   * own so that it runs beside the counts on another connection (and core), not after them.
+   */
+  async lengths(p: Period): Promise<Record<string, any>> {
+    const [row] = await this.ds.query(
+      `${PERIOD_HOLDS}
+       SELECT
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY real_s) FILTER (WHERE closed_in AND ran) AS real_q,
+         max(real_s) FILTER (WHERE closed_in AND ran) AS real_max,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_q,
+         max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
+         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
        FROM h`,
       [p.facilityId, p.from, p.to],
     );

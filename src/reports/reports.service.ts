@@ -21,9 +21,10 @@ export class ReportsService {
 
   async compliance(p: Period) {
     // Independent queries, run side by side on the pool.
-    const [t, breakdowns, monthly, anomalies, policies] = await Promise.all([
-      this.repo.totals(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p), this.repo.policies(p.facilityId),
+    const [counts, lengths, breakdowns, monthly, anomalies, policies] = await Promise.all([
+      this.repo.totals(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p), this.repo.policies(p.facilityId),
     ]);
+    const t = { ...counts, ...lengths };
     // Rows of the (form, warrant) grouping set have no level; rows of (level, convicted) have no form.
     const forms = breakdowns.filter((r) => r.form !== null).map((r) => ({ form: r.form!, warrant: r.warrant!, n: r.received }));
     const charges = breakdowns.filter((r) => r.form === null) as Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>;
