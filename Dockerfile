@@ -16,7 +16,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
-# The live board's page and modules, served at / (the server finds web/ above dist/).
+# The live board's page and modules, served at / (the server looks for web/ above dist/).
 COPY web web
 USER node
 EXPOSE 3000
