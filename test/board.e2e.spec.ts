@@ -245,7 +245,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
-  it('works on a tablet, keeps the state in words, and a wrong key gets a plain answer', async () => {
+  it('works on a tablet; a wrong key gets a plain answer, and a key revoked meanwhile signs the page out, saying why', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
     await page.goto(base + '/');
@@ -258,6 +258,19 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     // The narrow layout drops the facility and policy columns, not the time left or the deadline.
     await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Deadline (jail time)', 'Form']);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
+    // A key revoked while the board is open: the next answer signs the page out, and says why.
+    const tabletKey = (await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'tablet', role: 'supervisor' }).expect(201)).body;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(tabletKey.key);
+    await page.keyboard.press('Enter');
+    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
+    await t.http.delete(`/api/keys/${tabletKey.id}`).set('Authorization', t.admin).expect(200);
+    await page.locator('#board-facility').selectOption(F);
+    await expect(page.locator('#signin-error').filter({ hasText: /./ }).textContent()).resolves.toBe('Signed out: this key stopped working (revoked or expired). Sign in with a valid key.');
+    expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();
+    await page.getByLabel('API key').fill(keys.supervisor);
+    await page.keyboard.press('Enter');
+    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
     // Signing out forgets the key.
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();

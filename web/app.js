@@ -147,7 +147,11 @@ $('#signin-form').addEventListener('submit', async (e) => {
   }
 });
 $('#sign-out').addEventListener('click', signOut);
-whenUnauthorized(() => me && signOut());
+whenUnauthorized(() => {
+  if (!me) return;
+  signOut();
+  $('#signin-error').textContent = 'Signed out: this key stopped working (revoked or expired). Sign in with a valid key.';
+});
 window.addEventListener('hashchange', route);
 setInterval(() => stale.show(), 5_000);
 
