@@ -248,6 +248,8 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it('works on a tablet; a wrong key gets a plain answer, and a key revoked meanwhile signs the page out, saying why', async () => {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
+    await page.clock.install({ time: NOW });
+    await page.clock.pauseAt(NOW);
     await page.goto(base + '/');
     await page.getByLabel('API key').fill('dm_wrong');
     await page.keyboard.press('Enter');
@@ -265,7 +267,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.keyboard.press('Enter');
     await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
     await t.http.delete(`/api/keys/${tabletKey.id}`).set('Authorization', t.admin).expect(200);
-    await page.locator('#board-facility').selectOption(F);
+    await page.clock.runFor(15_000); // the next poll (or an answer already on its way) meets the revoked key
     await expect(page.locator('#signin-error').filter({ hasText: /./ }).textContent()).resolves.toBe('Signed out: this key stopped working (revoked or expired). Sign in with a valid key.');
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();
     await page.getByLabel('API key').fill(keys.supervisor);
