@@ -1,12 +1,8 @@
 /** GET /api/holds?status=running&deadlineBefore=... over 1,000,000 stored holds. */
-import pg from 'pg';
-import { fmt, freshDatabase, headers, quantile, startServer, insertBenchFacility } from './support.js';
+import { fmt, freshDatabase, headers, quantile, startServer, benchClient } from './support.js';
 
 export async function fillHolds(url: string, total: number, openShare: number): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  c.on('error', () => undefined); // the database is dropped under it at the end
-  await c.connect();
-  await insertBenchFacility(c, 'calendar-48-hours');
+  const c = await benchClient(url, 'calendar-48-hours');
   // Deadlines spread over the 30 days around now; `openShare` of the holds still in custody.
   for (let from = 0; from < total; from += 200_000) {
     await c.query(
@@ -46,9 +42,7 @@ export async function benchHoldsQuery(total = 1_000_000): Promise<Record<string,
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    const c = new pg.Client({ connectionString: db.url });
-    c.on('error', () => undefined);
-    await c.connect();
+    const c = await benchClient(db.url);
     const plan = (await c.query(
       `EXPLAIN SELECT * FROM holds WHERE phase = 'open' AND due_at >= now() AND due_at < $1 ORDER BY due_at, id LIMIT 101`,
       [before],

@@ -1,12 +1,8 @@
 /** Compliance report for one year over 1,000,000 closed holds; a booking's history. Over HTTP, real Postgres. */
-import pg from 'pg';
-import { fmt, freshDatabase, headers, quantile, startServer, insertBenchFacility } from './support.js';
+import { fmt, freshDatabase, headers, quantile, startServer, benchClient } from './support.js';
 
 export async function fill(url: string, total: number): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  c.on('error', () => undefined);
-  await c.connect();
-  await insertBenchFacility(c, 'federal-48-business-hours');
+  const c = await benchClient(url, 'federal-48-business-hours');
   for (let from = 0; from < total; from += 200_000) {
     const to = Math.min(total, from + 200_000) - 1;
     // Bookings with a charge each (levels and dispositions varied); holds closed across 2025, 5% past the deadline.

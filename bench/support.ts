@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
 
 export const BENCH_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,8 +42,20 @@ export function quantile(sorted: number[], q: number): number {
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/**
+ * A client on a bench database for bulk fills, with the facility 'bench' made when a policy is
+ * given. Its errors are ignored: the database is dropped under it at the end.
+ */
+export async function benchClient(url: string, policy?: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  if (policy) await insertBenchFacility(c, policy);
+  return c;
+}
+
 /** The facility 'bench' (America/Chicago) with one policy, written straight into a fresh database for bulk fills. */
-export async function insertBenchFacility(c: pg.Client, policy: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<void> {
+async function insertBenchFacility(c: pg.Client, policy: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<void> {
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench County Jail', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
   await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, $1, 48, now()) ON CONFLICT DO NOTHING`, [policy]);
 }

@@ -1,11 +1,10 @@
 /** Sweep time with 10k, 100k and 1M running holds of which 1% are due: it should stay flat. */
 import 'reflect-metadata';
-import pg from 'pg';
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { AppConfig } from '../src/app-config.js';
 import { createApp } from '../src/app.js';
 import { FixedClock } from '../src/common/clock.js';
-import { fmt, freshDatabase, insertBenchFacility } from './support.js';
+import { fmt, freshDatabase, benchClient } from './support.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
 
@@ -15,10 +14,7 @@ const NOW = Date.parse('2026-11-24T12:00:00.000Z');
  * does (a hold's alert rows are planned when its clock starts), so rows due together sit together.
  */
 export async function fill(url: string, total: number, layout: 'scattered' | 'by-start' = 'scattered'): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  c.on('error', () => undefined);
-  await c.connect();
-  await insertBenchFacility(c, 'calendar-48-hours');
+  const c = await benchClient(url, 'calendar-48-hours');
   for (let from = 0; from < total; from += 200_000) {
     const to = Math.min(total, from + 200_000) - 1;
     // Every hold running; 1 in 100 has its deadline 59 minutes away (its 1-hour warning is due, the 12- and 4-hour ones

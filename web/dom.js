@@ -39,3 +39,23 @@ export function fillFacilities(select, facilities, { all = true } = {}) {
   );
   if ([...select.options].some((o) => o.value === current)) select.value = current;
 }
+
+/**
+ * A form that loads something into `out`: shows `waiting` meanwhile, puts failures in `error`.
+ * `load` returns the content to show, or null to leave the form as it is (its own check failed).
+ */
+export function loadOnSubmit(form, { out, error, waiting, load }) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    try {
+      replace(out, h('p', { class: 'sub' }, waiting));
+      const content = await load();
+      if (content === null) replace(out);
+      else replace(out, content);
+    } catch (err) {
+      replace(out);
+      error.textContent = err.message;
+    }
+  });
+}

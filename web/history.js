@@ -1,6 +1,6 @@
 // A booking's hold history: facts, each hold explained in sentences, every event as received, the PDF.
 import { api, qs } from './api.js';
-import { $, h, replace } from './dom.js';
+import { $, h, loadOnSubmit } from './dom.js';
 import { countdown, policyLabel, wallClock } from './format.js';
 
 export function createHistory() {
@@ -8,25 +8,25 @@ export function createHistory() {
   const out = $('#history-out');
   const error = $('#history-error');
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    error.textContent = '';
-    const bookingId = $('#history-booking').value.trim();
-    const facilityId = $('#history-facility').value.trim();
-    const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
-    try {
-      replace(out, h('p', { class: 'sub' }, 'Loading…'));
-      render(await api.get(`${path}?${qs({ facilityId })}`), path, facilityId);
-    } catch (err) {
-      replace(out);
-      error.textContent = err.status === 403 ? `This key may not read booking ${bookingId}: ${err.message}` : err.message;
-    }
+  loadOnSubmit(form, {
+    out,
+    error,
+    waiting: 'Loading…',
+    async load() {
+      const bookingId = $('#history-booking').value.trim();
+      const facilityId = $('#history-facility').value.trim();
+      const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
+      const history = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
+        throw err.status === 403 ? new Error(`This key may not read booking ${bookingId}: ${err.message}`) : err;
+      });
+      return render(history, path, facilityId);
+    },
   });
 
+  /** The history as page content. */
   function render(x, path, facilityId) {
     const b = x.booking;
-    replace(
-      out,
+    return [
       h('h2', {}, `Booking ${b.bookingId} at ${x.facility.name}`),
       h(
         'dl',
@@ -77,7 +77,7 @@ export function createHistory() {
           ),
         ),
       ),
-    );
+    ];
   }
 
   const fact = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));

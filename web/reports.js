@@ -1,29 +1,23 @@
 // The compliance report of a facility and period: key figures, three charts, the CSV.
 import { DateTime } from '/vendor/luxon/luxon.mjs';
 import { api, qs } from './api.js';
-import { $, fillFacilities, h, replace } from './dom.js';
+import { $, fillFacilities, h, loadOnSubmit } from './dom.js';
 import { barChart } from './charts.js';
 import { defaultPeriod } from './format.js';
-
-const LEVELS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'];
 
 export function createReports({ facilities }) {
   const form = $('#reports-form');
   const out = $('#reports-out');
   const error = $('#reports-error');
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    error.textContent = '';
-    const params = period();
-    if (!params) return;
-    try {
-      replace(out, h('p', { class: 'sub' }, 'Computing…'));
-      render(await api.get(`/api/reports/compliance?${qs(params)}`), params);
-    } catch (err) {
-      replace(out);
-      error.textContent = err.message;
-    }
+  loadOnSubmit(form, {
+    out,
+    error,
+    waiting: 'Computing…',
+    async load() {
+      const params = period();
+      return params && render(await api.get(`/api/reports/compliance?${qs(params)}`), params);
+    },
   });
 
   /** The period as instants: local midnights in the facility's zone (UTC for all facilities). */
@@ -39,6 +33,7 @@ export function createReports({ facilities }) {
     return { facilityId, from: from.toISO(), to: to.toISO() };
   }
 
+  /** The report as page content. */
   function render(r, params) {
     const name = r.facilityId ? (facilities.byId(r.facilityId)?.name ?? r.facilityId) : 'All facilities';
     const figures = [
@@ -51,9 +46,9 @@ export function createReports({ facilities }) {
       ['Detainers cancelled', r.cancelled],
       ['Total time past deadlines', `${Math.round((r.overageSeconds.total / 3600) * 10) / 10} h`],
     ];
+    const levels = Object.keys(r.byChargeLevel); // most serious first, as the API lists them
     const bandLabel = (b) => (b.toHours === null ? `${b.fromHours} h +` : `${b.fromHours}–${b.toHours} h`);
-    replace(
-      out,
+    return [
       h('h2', {}, `${name}: ${params.from.slice(0, 10)} to ${params.to.slice(0, 10)}`),
       h('dl', { class: 'figures' }, figures.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
       h(
@@ -78,12 +73,12 @@ export function createReports({ facilities }) {
         barChart({
           id: 'chart-charges',
           title: 'Outcomes by most serious charge',
-          categories: LEVELS,
+          categories: levels,
           series: [
-            { name: 'detainers', values: LEVELS.map((l) => r.byChargeLevel[l].detainersReceived), cls: 's1' },
-            { name: 'closed in time', values: LEVELS.map((l) => r.byChargeLevel[l].holdsClosedCompliant), cls: 's2' },
-            { name: 'past deadline', values: LEVELS.map((l) => r.byChargeLevel[l].holdsPastDeadline), cls: 's3' },
-            { name: 'honoured', values: LEVELS.map((l) => r.byChargeLevel[l].honoured), cls: 's4' },
+            { name: 'detainers', values: levels.map((l) => r.byChargeLevel[l].detainersReceived), cls: 's1' },
+            { name: 'closed in time', values: levels.map((l) => r.byChargeLevel[l].holdsClosedCompliant), cls: 's2' },
+            { name: 'past deadline', values: levels.map((l) => r.byChargeLevel[l].holdsPastDeadline), cls: 's3' },
+            { name: 'honoured', values: levels.map((l) => r.byChargeLevel[l].honoured), cls: 's4' },
           ],
         }),
       ),
@@ -96,7 +91,7 @@ export function createReports({ facilities }) {
         },
         'Download CSV',
       ),
-    );
+    ];
   }
 
   return {

@@ -72,15 +72,11 @@ export class IngestionService {
     } catch {
       /* not UTF-8: kept as base64 below */
     }
-    const refuse = async (errors: FieldError[], error: DomainError): Promise<never> => {
-      const kept = text === null ? { contentType: how.contentType, unparsedBase64: raw.toString('base64') } : { contentType: how.contentType, unparsedText: text };
-      await this.events.insertRejected(this.ds.manager, [{ batchIndex: null, eventId: null, body: storable(kept), errors }], new Date(this.clock.now()), apiKeyId);
-      throw error;
-    };
-    const bodyError = (message: string) => refuse([{ field: 'body', message }], DomainError.validation([{ field: 'body', message }]));
+    const kept = text === null ? { contentType: how.contentType, unparsedBase64: raw.toString('base64') } : { contentType: how.contentType, unparsedText: text };
+    const bodyError = (message: string) => this.refuseWhole(kept, [{ field: 'body', message }], apiKeyId);
     if (!how.json) {
       const errors = [{ field: 'Content-Type', message: 'must be application/json' }];
-      return refuse(errors, new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors }));
+      return this.refuseWhole(kept, errors, apiKeyId, new DomainError('unsupported_media_type', 'Content-Type must be application/json', { errors }));
     }
     if (text === null) return bodyError('not valid UTF-8');
     if (jsonDepth(raw) > MAX_JSON_DEPTH) return bodyError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
@@ -123,10 +119,10 @@ export class IngestionService {
     return this.ingest(events as unknown[], apiKeyId);
   }
 
-  /** Keep a refused request whole, then answer 400. */
-  private async refuseWhole(body: unknown, errors: FieldError[], apiKeyId: string | null): Promise<never> {
+  /** Keep a refused request whole, then answer with `error` (400 naming the fields unless told otherwise). */
+  private async refuseWhole(body: unknown, errors: FieldError[], apiKeyId: string | null, error = DomainError.validation(errors)): Promise<never> {
     await this.events.insertRejected(this.ds.manager, [{ batchIndex: null, eventId: null, body: storable(body ?? null), errors }], new Date(this.clock.now()), apiKeyId);
-    throw DomainError.validation(errors);
+    throw error;
   }
 
   async ingest(raws: unknown[], apiKeyId: string | null): Promise<IngestResult> {

@@ -38,7 +38,9 @@ export interface FoldEvent {
   body: JmsEvent;
 }
 
-const SERIOUSNESS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'];
+/** Charge levels, most serious first: how holds record a booking's charges and reports group them. */
+export const CHARGE_LEVELS_BY_SERIOUSNESS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'] as const;
+const SERIOUSNESS: readonly string[] = CHARGE_LEVELS_BY_SERIOUSNESS;
 
 /** The most serious level among a booking's charges ('none' without charges), as reports group them. */
 export function mostSeriousLevel(charges: unknown[]): string {

@@ -4,11 +4,11 @@ import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
+import { CHARGE_LEVELS_BY_SERIOUSNESS as LEVELS } from '../holds/booking-projection.js';
 import { OVERAGE_BANDS_H, ReportsRepository, type Period } from './reports.repository.js';
 
 const seconds = (ms: unknown) => (ms === null || ms === undefined ? null : Number(ms) / 1000);
 const hours = (s: number | null) => (s === null ? null : s / 3600);
-const LEVELS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'] as const;
 
 export type ComplianceReport = Awaited<ReturnType<ReportsService['compliance']>>;
 
