@@ -86,7 +86,7 @@ async function burst(total: number, layout: 'scattered' | 'by-start'): Promise<{
   return out;
 }
 
-export async function benchSweep(sizes = [10_000, 100_000, 1_000_000]): Promise<void> {
+export async function benchSweep(sizes = (process.env.SWEEP_SIZES ?? '10000,100000,1000000').split(',').map(Number)): Promise<void> {
   console.log('\nAlert sweep (SweepService.sweep, in-process, real Postgres): running holds of which 1% reach an alert threshold at once');
   const layouts = [
     ['by-start', 'schedule in start order, as a running system writes it'],
