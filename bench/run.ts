@@ -1,7 +1,8 @@
 /**
  * npm run bench: speed figures against the real Postgres (BENCH_DATABASE_URL, default the
  * machine's 127.0.0.1:5432/test; each bench makes and drops its own database).
- * BENCH=ingest,query,sweep,reports,load picks benches; BENCH_BOOKINGS sizes the ingestion run.
+ * BENCH=ingest,query,sweep,reports,load picks benches; BENCH_BOOKINGS sizes the ingestion run, BENCH_HOLDS the
+ * query, report and load runs, SWEEP_SIZES (comma-separated) the sweep runs.
  */
 import { benchHoldsQuery } from './holds-query.bench.js';
 import { benchIngest } from './ingest.bench.js';
