@@ -49,7 +49,7 @@ export async function fill(url: string, total: number, layout: 'scattered' | 'by
 }
 
 /** A fresh database with `total` holds, filled in `layout`, and an app on it with a fixed clock. */
-async function withSweepApp(total: number, layout: 'scattered' | 'by-start', run: (sweep: SweepService, clock: FixedClock, fillS: number) => Promise<void>): Promise<void> {
+async function withSweepApp<T>(total: number, layout: 'scattered' | 'by-start', run: (sweep: SweepService, clock: FixedClock, fillS: number) => Promise<T>): Promise<T> {
   const db = await freshDatabase('dm_bench_sweep');
   const clock = new FixedClock(NOW);
   const app = await createApp(new AppConfig({ databaseUrl: db.url, sweepIntervalMs: 0, deliveryIntervalMs: 0, bootstrapAdminKey: 'dm_bench_sweep_key_0000000000000000' }), { clock, logger: false });
@@ -57,7 +57,7 @@ async function withSweepApp(total: number, layout: 'scattered' | 'by-start', run
   try {
     const fillStart = performance.now();
     await fill(db.url, total, layout);
-    await run(app.get(SweepService), clock, (performance.now() - fillStart) / 1000);
+    return await run(app.get(SweepService), clock, (performance.now() - fillStart) / 1000);
   } finally {
     await app.close();
     await db.drop();
@@ -70,8 +70,7 @@ async function withSweepApp(total: number, layout: 'scattered' | 'by-start', run
  * once. Measured: the sweep that raises that burst, and the idle sweep a minute later.
  */
 async function burst(total: number, layout: 'scattered' | 'by-start'): Promise<{ due: SweepResult; idle: SweepResult; fillS: number }> {
-  let out!: { due: SweepResult; idle: SweepResult; fillS: number };
-  await withSweepApp(total, layout, async (sweep, clock, fillS) => {
+  return withSweepApp(total, layout, async (sweep, clock, fillS) => {
     for (const minutesBefore of [4, 3, 2]) {
       clock.set(NOW - minutesBefore * 60_000); // the due rows fire at NOW - 1 minute
       const quiet = await sweep.sweep();
@@ -81,9 +80,8 @@ async function burst(total: number, layout: 'scattered' | 'by-start'): Promise<{
     const due = await sweep.sweep();
     if (due.raised !== total / 100) throw new Error(`the burst raised ${due.raised} alerts, not ${total / 100}`);
     clock.advance(60_000);
-    out = { due, idle: await sweep.sweep(), fillS };
+    return { due, idle: await sweep.sweep(), fillS };
   });
-  return out;
 }
 
 export async function benchSweep(sizes = (process.env.SWEEP_SIZES ?? '10000,100000,1000000').split(',').map(Number)): Promise<void> {

@@ -42,7 +42,7 @@ export function fillFacilities(select, facilities, { all = true } = {}) {
 
 /**
  * A form that loads something into `out`: shows `waiting` meanwhile, puts failures in `error`.
- * `load` returns the content to show, or null to leave the form as it is (its own check failed).
+ * `load` returns the content to show, or null to show nothing (the form's own check failed).
  */
 export function loadOnSubmit(form, { out, error, waiting, load }) {
   form.addEventListener('submit', async (e) => {
@@ -50,9 +50,7 @@ export function loadOnSubmit(form, { out, error, waiting, load }) {
     error.textContent = '';
     try {
       replace(out, h('p', { class: 'sub' }, waiting));
-      const content = await load();
-      if (content === null) replace(out);
-      else replace(out, content);
+      replace(out, await load()); // null: nothing (append skips it)
     } catch (err) {
       replace(out);
       error.textContent = err.message;
