@@ -43,6 +43,23 @@ export interface DeliveryClaim {
   alert: AlertRow;
 }
 
+/** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
+export const UNPLAN_SQL = `DELETE FROM alert_schedule s
+        WHERE s.ctid = ANY (ARRAY(SELECT p.ctid FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at) CROSS JOIN LATERAL (
+                SELECT ctid FROM alert_schedule WHERE hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR deadline_at IS DISTINCT FROM x.deadline_at) OFFSET 0) p))`;
+
+/** Resolve the open alerts of holds ($1) that no longer run ($2) or whose deadline moved ($3), at $4, probed by hold (see STORED_EVENTS_SQL in the event log). */
+export const RESOLVE_ALERTS_SQL = `UPDATE alerts a SET state = 'resolved', resolved_at = $4,
+              resolution = CASE WHEN x.phase IS NULL THEN 'hold removed by a retraction'
+                                WHEN x.phase = 'closed' THEN 'hold closed'
+                                WHEN x.phase = 'pending' THEN 'hold no longer running'
+                                ELSE 'deadline changed' END
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
+        WHERE a.ctid = ANY (ARRAY(SELECT o.ctid FROM unnest($1::uuid[]) AS i(id) CROSS JOIN LATERAL (
+                SELECT ctid FROM alerts WHERE hold_id = i.id AND state <> 'resolved' OFFSET 0) o))
+          AND a.hold_id = x.id AND a.state <> 'resolved'
+          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)`;
+
 /** Data access of the alerts module: the schedule, alerts, webhooks and their deliveries. */
 @Injectable()
 export class AlertsRepository {
@@ -58,8 +75,7 @@ export class AlertsRepository {
     const phases = changes.map((c) => c.phase);
     const deadlines = changes.map((c) => c.deadlineAt);
     await m.query(
-      `DELETE FROM alert_schedule s USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
-        WHERE s.hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR s.deadline_at IS DISTINCT FROM x.deadline_at)`,
+      UNPLAN_SQL,
       [ids, phases, deadlines],
     );
     if (planned.length > 0) {
@@ -74,14 +90,7 @@ export class AlertsRepository {
       );
     }
     await m.query(
-      `UPDATE alerts a SET state = 'resolved', resolved_at = $4,
-              resolution = CASE WHEN x.phase IS NULL THEN 'hold removed by a retraction'
-                                WHEN x.phase = 'closed' THEN 'hold closed'
-                                WHEN x.phase = 'pending' THEN 'hold no longer running'
-                                ELSE 'deadline changed' END
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
-        WHERE a.hold_id = x.id AND a.state <> 'resolved'
-          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)`,
+      RESOLVE_ALERTS_SQL,
       [ids, phases, deadlines, now],
     );
   }

@@ -65,6 +65,25 @@ export function toHold(r: Record<string, any>): HoldEntity {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
+/** Booking rows by key, one index probe each (see STORED_EVENTS_SQL in the event log). */
+export const LOAD_BOOKINGS_SQL = `SELECT b.* FROM unnest($1::text[], $2::text[]) AS k(f, b) CROSS JOIN LATERAL (SELECT * FROM bookings WHERE facility_id = k.f AND booking_id = k.b OFFSET 0) b`;
+
+/** Detainer rows of some bookings, probed by booking (as above). */
+export const LOAD_DETAINERS_SQL = `SELECT d.* FROM unnest($1::text[], $2::text[]) AS k(f, b) CROSS JOIN LATERAL (SELECT * FROM detainers WHERE facility_id = k.f AND booking_id = k.b OFFSET 0) d`;
+
+/** Delete the detainers of some bookings that are not among those kept ($3–$5), probed by booking (as above). */
+export const DROP_DETAINERS_SQL = `DELETE FROM detainers d
+        WHERE d.ctid = ANY (ARRAY(SELECT x.ctid FROM unnest($1::text[], $2::text[]) AS k(f, b) CROSS JOIN LATERAL (
+                SELECT ctid FROM detainers WHERE facility_id = k.f AND booking_id = k.b OFFSET 0) x))
+          AND (d.facility_id, d.booking_id, d.detainer_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`;
+
+/** Delete the holds of some bookings other than those given ($3), probed by booking (as above). */
+export const DROP_HOLDS_SQL = `DELETE FROM holds h
+        WHERE h.ctid = ANY (ARRAY(SELECT x.ctid FROM unnest($1::text[], $2::text[]) AS k(f, b) CROSS JOIN LATERAL (
+                SELECT ctid FROM holds WHERE facility_id = k.f AND booking_id = k.b OFFSET 0) x))
+          AND NOT (h.id = ANY($3::uuid[]))
+        RETURNING h.id, h.facility_id, h.booking_id, h.detainer_id`;
+
 /** Data access of the holds module: the projections derived from the log (bookings, detainers, holds) and their queries. */
 @Injectable()
 export class HoldsRepository {
@@ -114,7 +133,7 @@ export class HoldsRepository {
       charges: unknown[]; charges_at: Date | null; release_eligible_at: Date | null; release_reason: string | null;
       custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null;
     }> = await m.query(
-      `SELECT b.* FROM bookings b JOIN unnest($1::text[], $2::text[]) AS k(f, b) ON b.facility_id = k.f AND b.booking_id = k.b`,
+      LOAD_BOOKINGS_SQL,
       params,
     );
     for (const b of bookings) {
@@ -128,7 +147,7 @@ export class HoldsRepository {
     const detainers: Array<{
       facility_id: string; booking_id: string; detainer_id: string; form: never; agency: string | null; warrant: never; lodged_at: Date | null; cancelled_at: Date | null;
     }> = await m.query(
-      `SELECT d.* FROM detainers d JOIN unnest($1::text[], $2::text[]) AS k(f, b) ON d.facility_id = k.f AND d.booking_id = k.b`,
+      LOAD_DETAINERS_SQL,
       params,
     );
     for (const d of detainers) {
@@ -204,9 +223,7 @@ export class HoldsRepository {
     if (dropped.length === 0) return;
     const kept = detainers.filter((d) => refolded.has(keyOf(d.facility_id, d.booking_id)));
     await m.query(
-      `DELETE FROM detainers d USING unnest($1::text[], $2::text[]) AS k(f, b)
-        WHERE d.facility_id = k.f AND d.booking_id = k.b
-          AND (d.facility_id, d.booking_id, d.detainer_id) NOT IN (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]))`,
+      DROP_DETAINERS_SQL,
       [
         dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
         kept.map((d) => d.facility_id), kept.map((d) => d.booking_id), kept.map((d) => d.detainer_id),
@@ -260,9 +277,7 @@ export class HoldsRepository {
     if (pruned.length === 0) return changes;
     // TypeORM answers a DELETE with [rows, rowCount].
     const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(
-      `DELETE FROM holds h USING unnest($1::text[], $2::text[]) AS k(f, b)
-        WHERE h.facility_id = k.f AND h.booking_id = k.b AND NOT (h.id = ANY($3::uuid[]))
-        RETURNING h.id, h.facility_id, h.booking_id, h.detainer_id`,
+      DROP_HOLDS_SQL,
       [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.map((h) => h.id)],
     );
     for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: d.detainer_id, phase: null, deadlineAt: null });
