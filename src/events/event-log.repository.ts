@@ -78,6 +78,11 @@ export class EventLogRepository {
   /** COPY is several times faster than INSERT for the log, but the embedded server's socket cannot carry it. */
   private readonly useCopy: boolean;
 
+  /** Whether `insert` stores every row or fails (COPY), rather than skipping ids stored meanwhile (INSERT). */
+  get storesAllOrFails(): boolean {
+    return this.useCopy;
+  }
+
   constructor(
     private readonly ds: DataSource,
     db: DatabaseHandle,

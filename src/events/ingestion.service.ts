@@ -7,7 +7,7 @@ import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
-import { HoldProjector, type SeqEvent } from '../holds/hold-projector.service.js';
+import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type RejectedRow } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
@@ -33,6 +33,9 @@ interface Candidate {
   canonical: string;
   hash: string;
 }
+
+/** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
+const AFTER_STORED = 2 ** 52;
 
 const CONFLICT = 'an event with this eventId was already received with different content';
 
@@ -205,6 +208,7 @@ export class IngestionService {
     const targets = candidates.flatMap((c) => (c.event.type === 'event.retracted' ? [c.event.retractsEventId] : []));
     const { events: stored, retracted } = await this.events.findByIds(m, [...byId.keys(), ...targets]);
 
+    const receivedAtMs = receivedAt.getTime();
     const fresh: Candidate[] = [];
     for (const c of candidates) {
       const prior = stored.get(c.event.eventId);
@@ -218,23 +222,34 @@ export class IngestionService {
       else fresh.push(c);
     }
 
-    const insertedIds = await this.events.insert(
+    // Bookings touched by a retraction, or receiving an event that a stored retraction names, are
+    // refolded from their whole log. Read what projecting needs before the log write takes the connection.
+    const refold = new Set(fresh.filter((c) => c.event.type === 'event.retracted' || retracted.has(c.event.eventId)).map((c) => keyOf(c.event.facilityId, c.event.bookingId)));
+    const incremental = [...new Set(fresh.map((c) => keyOf(c.event.facilityId, c.event.bookingId)))].filter((k) => !refold.has(k));
+    const loaded = await this.projector.load(m, incremental.map(parseKey), fresh.map((c) => c.event.facilityId));
+    const storedLogs = new Map<string, SeqEvent[]>([...refold].map((k) => [k, []]));
+    for (const e of await this.events.forBookings(m, [...refold].map(parseKey))) {
+      storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
+    }
+
+    const writing = this.events.insert(
       m,
-      fresh.map((c) => {
-        const row = {
-          eventId: c.event.eventId, facilityId: c.event.facilityId, bookingId: c.event.bookingId, type: c.event.type,
-          occurredAtMs: c.occurredAtMs, retractsEventId: c.event.type === 'event.retracted' ? c.event.retractsEventId : null,
-          bodyJson: c.canonical, contentHash: c.hash,
+      fresh.map(({ event: e, occurredAtMs, canonical, hash: contentHash }) => {
+        const prevHash = heads.get(e.facilityId) ?? GENESIS;
+        const chained = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs, receivedAtMs, contentHash });
+        heads.set(e.facilityId, chained);
+        return {
+          eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs,
+          retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: chained,
         };
-        const prevHash = heads.get(row.facilityId) ?? GENESIS;
-        const hash = chainHash(prevHash, { ...row, receivedAtMs: receivedAt.getTime() });
-        heads.set(row.facilityId, hash);
-        return { ...row, prevHash, chainHash: hash };
       }),
       receivedAt,
       apiKeyId,
     );
-    // The INSERT path skips an id another request stored meanwhile: judge against what it stored.
+    // A COPY stores every row or fails: the projection is computed while Postgres writes the log.
+    // The INSERT path can skip an id another request stored meanwhile, so it waits for the answer.
+    const [insertedIds, early] = await Promise.all([writing, this.events.storesAllOrFails ? this.projection(loaded, fresh, storedLogs) : null]);
+    // Judge what the INSERT path skipped against what the other request stored.
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
     if (raced.length > 0) {
       const now = (await this.events.findByIds(m, raced.map((c) => c.event.eventId))).events;
@@ -245,7 +260,7 @@ export class IngestionService {
     }
     const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
     out.accepted = inserted.length;
-    if (inserted.length > 0) await this.project(m, inserted, retracted);
+    if (inserted.length > 0) await this.projector.save(m, early ?? (await this.projection(loaded, inserted, storedLogs)));
     const refusals = new Map(refusedBefore);
     for (const [index, errors] of out.rejected) refusals.set(index, { eventId: (raws[index] as { eventId?: string }).eventId ?? null, errors });
     await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
@@ -268,28 +283,22 @@ export class IngestionService {
   }
 
   /**
-   * Hand the stored events to the projector. Bookings touched by a retraction, or receiving an
-   * event that a stored retraction names, are refolded from their whole log.
+   * The projection of the stored events: bookings in `storedLogs` are refolded from their stored
+   * log and their new events (which the log write puts after every stored one), the others
+   * advanced from their loaded state. Inside the batch, the order sent is the order received.
    */
-  private async project(m: EntityManager, inserted: Candidate[], retractedAlready: ReadonlySet<string>): Promise<void> {
+  private projection(loaded: Loaded, inserted: Candidate[], storedLogs: ReadonlyMap<string, SeqEvent[]>): Promise<Projection> {
     const newEvents = new Map<string, SeqEvent[]>();
-    const refold = new Set<string>();
+    const fullLogs = new Map<string, SeqEvent[]>();
     for (const c of inserted) {
       const k = keyOf(c.event.facilityId, c.event.bookingId);
-      let list = newEvents.get(k);
-      if (!list) newEvents.set(k, (list = []));
-      // Stored events all came before this batch; inside it, the order sent is the order received.
-      list.push({ seq: c.index, occurredAtMs: c.occurredAtMs, body: c.event });
-      if (c.event.type === 'event.retracted' || retractedAlready.has(c.event.eventId)) refold.add(k);
+      const stored = storedLogs.get(k);
+      const into = stored ? fullLogs : newEvents;
+      let list = into.get(k);
+      if (!list) into.set(k, (list = stored ? [...stored] : []));
+      list.push({ seq: (stored ? AFTER_STORED : 0) + c.index, occurredAtMs: c.occurredAtMs, body: c.event });
     }
-    const fullLogs = new Map<string, SeqEvent[]>();
-    if (refold.size > 0) {
-      for (const k of refold) fullLogs.set(k, []);
-      for (const e of await this.events.forBookings(m, [...refold].map(parseKey))) {
-        fullLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
-      }
-    }
-    await this.projector.project(m, newEvents, fullLogs);
+    return this.projector.compute(loaded, newEvents, fullLogs);
   }
 
   private rejectedRows(raws: unknown[], rejected: Map<number, { eventId: string | null; errors: FieldError[] }>): RejectedRow[] {

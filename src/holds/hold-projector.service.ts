@@ -7,7 +7,7 @@ import { FacilitiesRepository, rulesAt, type FacilityRules } from '../facilities
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
 import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
-import { HoldsRepository, type HoldChange, type HoldRow } from './holds.repository.js';
+import { HoldsRepository, type HoldChange, type HoldRow, type HoldRows, type StateRows } from './holds.repository.js';
 
 /**
  * Told, inside the projecting transaction, of holds that were written or removed, with the
@@ -18,6 +18,21 @@ export type HoldsChangedListener = (m: EntityManager, changes: HoldChange[], fac
 interface Saved {
   changes: HoldChange[];
   facilities: ReadonlyMap<string, FacilityRules>;
+}
+
+/** What a batch's projection reads from the database (see `load`). */
+export interface Loaded {
+  states: Map<string, BookingState>;
+  rules: Map<string, FacilityRules>;
+}
+
+/** A batch's projection, computed and serialised, not yet stored. */
+export interface Projection {
+  states: StateRows;
+  holds: HoldRows;
+  /** Refolded bookings: their holds not in `holds` are deleted. */
+  pruned: BookingKey[];
+  rules: ReadonlyMap<string, FacilityRules>;
 }
 
 export type SeqEvent = FoldEvent & { seq: number };
@@ -56,19 +71,27 @@ export class HoldProjector implements OnModuleInit {
   }
 
   /**
-   * Apply new events to the bookings they concern. Bookings in `fullLogs` are refolded from
-   * their whole log instead (a retraction changed what counts).
+   * What projecting events of some bookings needs from the database: the stored states of the
+   * `incremental` bookings (the others are refolded from their logs) and their facilities' rules.
+   * Read before the batch's log write, which then has the connection while `compute` runs.
    */
-  async project(m: EntityManager, newEvents: Map<string, SeqEvent[]>, fullLogs: Map<string, SeqEvent[]>): Promise<void> {
-    const keys = [...new Set([...newEvents.keys(), ...fullLogs.keys()])];
-    const incremental = keys.filter((k) => !fullLogs.has(k));
-    const stored = await this.repo.loadStates(m, incremental.map(parseKey));
+  async load(m: EntityManager, incremental: BookingKey[], facilityIds: string[]): Promise<Loaded> {
+    const states = await this.repo.loadStates(m, incremental);
+    return { states, rules: await this.facilities.rulesFor([...new Set(facilityIds)], m) };
+  }
+
+  /**
+   * Apply new events to the bookings they concern, and derive their holds: no database work.
+   * Bookings in `fullLogs` are refolded from their whole log instead (a retraction changed what counts).
+   */
+  async compute(loaded: Loaded, newEvents: Map<string, SeqEvent[]>, fullLogs: Map<string, SeqEvent[]>): Promise<Projection> {
     const states = new Map<string, BookingState>();
     // Detainer rows to write: those new events touched, and all of a refolded booking.
     const touched = new Set<string>();
-    for (const k of incremental) {
-      const state = stored.get(k) ?? emptyBooking();
-      const events = [...newEvents.get(k)!].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
+    for (const [k, list] of newEvents) {
+      if (fullLogs.has(k)) continue;
+      const state = loaded.states.get(k) ?? emptyBooking();
+      const events = [...list].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
       for (const e of events) {
         applyEvent(state, e);
         if (e.body.type === 'detainer.lodged' || e.body.type === 'detainer.cancelled') touched.add(detainerKey(k, e.body.detainerId));
@@ -80,23 +103,35 @@ export class HoldProjector implements OnModuleInit {
       for (const d of state.detainers.keys()) touched.add(detainerKey(k, d));
       states.set(k, state);
     }
-    const now = new Date(this.clock.now());
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
-    await this.repo.saveStates(m, entries, now, { refolded: new Set(fullLogs.keys()), touched });
-    await this.tell(m, await this.saveHolds(m, entries, now, [...fullLogs.keys()].map(parseKey)));
+    const refolded = new Set(fullLogs.keys());
+    return {
+      states: this.repo.stateRows(entries, { refolded, touched }),
+      holds: this.repo.holdRows(await this.derive(entries, loaded.rules)),
+      pruned: [...refolded].map(parseKey),
+      rules: loaded.rules,
+    };
+  }
+
+  /** Store a computed projection and tell the listeners which holds changed. */
+  async save(m: EntityManager, p: Projection): Promise<void> {
+    const now = new Date(this.clock.now());
+    await this.repo.saveStates(m, p.states, now);
+    const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, now);
+    await this.tell(m, { changes, facilities: p.rules });
   }
 
   /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
-    const states = await this.repo.loadStates(m, keys);
-    const saved = await this.saveHolds(m, [...states].map(([k, state]) => ({ key: parseKey(k), state })), new Date(this.clock.now()), []);
-    await this.tell(m, { changes: await this.repo.holdsOfFacility(m, facilityId), facilities: saved.facilities });
+    const { states, rules } = await this.load(m, keys, [facilityId]);
+    const holds = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
+    await this.repo.replaceHolds(m, [], this.repo.holdRows(holds), new Date(this.clock.now()));
+    await this.tell(m, { changes: await this.repo.holdsOfFacility(m, facilityId), facilities: rules });
   }
 
-  /** Derive and store the holds of these bookings; `pruned` bookings also lose holds whose detainer is gone. */
-  private async saveHolds(m: EntityManager, entries: Array<{ key: BookingKey; state: BookingState }>, now: Date, pruned: BookingKey[]): Promise<Saved> {
-    const rules = await this.facilities.rulesFor([...new Set(entries.map((e) => e.key.facilityId))], m);
+  /** The holds of these bookings under their facilities' rules. */
+  private async derive(entries: Array<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>): Promise<HoldRow[]> {
     const holds: HoldRow[] = [];
     let n = 0;
     for (const { key, state } of entries) {
@@ -117,6 +152,6 @@ export class HoldProjector implements OnModuleInit {
         });
       }
     }
-    return { changes: await this.repo.replaceHolds(m, pruned, holds, now), facilities: rules };
+    return holds;
   }
 }

@@ -22,6 +22,19 @@ export interface HoldRow {
   derived: DerivedHold;
 }
 
+/** Booking and detainer rows as JSON, and the arguments of DROP_DETAINERS_SQL for refolded bookings (see `stateRows`). */
+export interface StateRows {
+  bookings: string | null;
+  detainers: string | null;
+  refolded: string[][] | null;
+}
+
+/** Hold rows as JSON, and their ids (see `holdRows`). */
+export interface HoldRows {
+  json: string | null;
+  ids: string[];
+}
+
 /** A hold whose phase or deadline may have changed; phase null: the hold is gone (a retraction removed its detainer). */
 export interface HoldChange {
   holdId: string;
@@ -172,27 +185,43 @@ export class HoldsRepository {
   }
 
   /**
-   * Upsert booking states and the `touched` detainers (by detainerKey); for `refolded` bookings
-   * also delete detainers the refold no longer has.
+   * The rows `saveStates` writes, serialised ahead of the write (no database work): the booking
+   * states, the `touched` detainers (by detainerKey), and for `refolded` bookings the detainers
+   * to keep (the others are deleted: a retraction can take a detainer away).
    */
-  async saveStates(
-    m: EntityManager,
-    states: Array<{ key: BookingKey; state: BookingState }>,
-    now: Date,
-    { refolded, touched }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string> },
-  ): Promise<void> {
-    if (states.length === 0) return;
+  stateRows(states: Array<{ key: BookingKey; state: BookingState }>, { refolded, touched }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string> }): StateRows {
     const bookings = states.map(({ key, state: s }) => ({
       facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: iso(s.bookedAt),
       charges: s.charges, charges_at: iso(s.chargesAt), release_eligible_at: iso(s.releaseEligibleAt), release_reason: s.releaseReason,
       custody_ended_at: iso(s.custodyEndedAt), custody_end_kind: s.custodyEndKind, to_agency: s.toAgency,
     }));
+    const detainers = states.flatMap(({ key, state }) =>
+      [...state.detainers].filter(([detainerId]) => touched.has(detainerKey(keyOf(key.facilityId, key.bookingId), detainerId))).map(([detainerId, d]) => ({
+        facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
+        lodged_at: iso(d.lodgedAt), cancelled_at: iso(d.cancelledAt),
+      })),
+    );
+    const dropped = states.filter((s) => refolded.has(keyOf(s.key.facilityId, s.key.bookingId)));
+    const kept = detainers.filter((d) => refolded.has(keyOf(d.facility_id, d.booking_id)));
+    return {
+      bookings: states.length > 0 ? JSON.stringify(bookings) : null,
+      detainers: detainers.length > 0 ? JSON.stringify(detainers) : null,
+      refolded: dropped.length === 0 ? null : [
+        dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
+        kept.map((d) => d.facility_id), kept.map((d) => d.booking_id), kept.map((d) => d.detainer_id),
+      ],
+    };
+  }
+
+  /** Upsert booking states and detainers, and delete the detainers refolded bookings no longer have (see `stateRows`). */
+  async saveStates(m: EntityManager, rows: StateRows, now: Date): Promise<void> {
+    if (rows.bookings === null) return;
     await m.query(
       `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
                              custody_ended_at, custody_end_kind, to_agency, updated_at)
        SELECT x.facility_id, x.booking_id, x.person_id, x.person, x.booked_at, COALESCE(x.charges, '[]'), x.charges_at, x.release_eligible_at,
               x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
-         FROM jsonb_to_recordset($1::jsonb) AS x(facility_id text, booking_id text, person_id text, person jsonb, booked_at timestamptz,
+         FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person jsonb, booked_at timestamptz,
               charges jsonb, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
               custody_end_kind text, to_agency text)
        ON CONFLICT (facility_id, booking_id) DO UPDATE SET
@@ -200,59 +229,49 @@ export class HoldsRepository {
          charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
          custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
          updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(bookings), now],
+      [rows.bookings, now],
     );
-    const detainers = states.flatMap(({ key, state }) =>
-      [...state.detainers].filter(([detainerId]) => touched.has(detainerKey(keyOf(key.facilityId, key.bookingId), detainerId))).map(([detainerId, d]) => ({
-        facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
-        lodged_at: iso(d.lodgedAt), cancelled_at: iso(d.cancelledAt),
-      })),
-    );
-    if (detainers.length > 0) {
+    if (rows.detainers !== null) {
       await m.query(
         `INSERT INTO detainers (facility_id, booking_id, detainer_id, form, agency, warrant, lodged_at, cancelled_at)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(facility_id text, booking_id text, detainer_id text, form text, agency text,
+         SELECT * FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, detainer_id text, form text, agency text,
                 warrant text, lodged_at timestamptz, cancelled_at timestamptz)
          ON CONFLICT (facility_id, booking_id, detainer_id) DO UPDATE SET
            form = EXCLUDED.form, agency = EXCLUDED.agency, warrant = EXCLUDED.warrant, lodged_at = EXCLUDED.lodged_at, cancelled_at = EXCLUDED.cancelled_at`,
-        [JSON.stringify(detainers)],
+        [rows.detainers],
       );
     }
     // A refold may have dropped a detainer whose lodging was retracted; nothing else removes one.
-    const dropped = states.filter((s) => refolded.has(keyOf(s.key.facilityId, s.key.bookingId)));
-    if (dropped.length === 0) return;
-    const kept = detainers.filter((d) => refolded.has(keyOf(d.facility_id, d.booking_id)));
-    await m.query(
-      DROP_DETAINERS_SQL,
-      [
-        dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
-        kept.map((d) => d.facility_id), kept.map((d) => d.booking_id), kept.map((d) => d.detainer_id),
-      ],
-    );
+    if (rows.refolded !== null) await m.query(DROP_DETAINERS_SQL, rows.refolded);
+  }
+
+  /** The rows `replaceHolds` writes, serialised ahead of the write (no database work). */
+  holdRows(holds: HoldRow[]): HoldRows {
+    const rows = holds.map((h) => ({
+      id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
+      form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
+      policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
+      deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
+      overage_ms: h.derived.overageMs,
+      // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
+      counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
+      charge_level: h.chargeLevel, convicted: h.convicted, to_agency: h.toAgency,
+    }));
+    return { json: rows.length > 0 ? JSON.stringify(rows) : null, ids: holds.map((h) => h.id) };
   }
 
   /**
    * Store the holds of these bookings: upsert the given ones and, for the `pruned` bookings
    * (refolded: a retraction can take a detainer away), delete their other holds.
    */
-  async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRow[], now: Date): Promise<HoldChange[]> {
+  async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRows, now: Date): Promise<HoldChange[]> {
     const changes: HoldChange[] = [];
-    if (holds.length > 0) {
-      const rows = holds.map((h) => ({
-        id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
-        form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
-        policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
-        deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
-        overage_ms: h.derived.overageMs,
-        // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
-        counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
-        charge_level: h.chargeLevel, convicted: h.convicted, to_agency: h.toAgency,
-      }));
+    if (holds.json !== null) {
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
                             lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, charge_level, convicted, to_agency,
                             updated_at)
-         SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
+         SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
                 counted_ms bigint, charge_level text, convicted boolean, to_agency text)
@@ -268,7 +287,7 @@ export class HoldsRepository {
                (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.policy_version_id, EXCLUDED.person_id,
                 EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency)
          RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
-        [JSON.stringify(rows), now],
+        [holds.json, now],
       );
       for (const c of changed) {
         changes.push({ holdId: c.id, facilityId: c.facility_id, bookingId: c.booking_id, detainerId: c.detainer_id, phase: c.phase, deadlineAt: c.deadline_at });
@@ -278,7 +297,7 @@ export class HoldsRepository {
     // TypeORM answers a DELETE with [rows, rowCount].
     const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(
       DROP_HOLDS_SQL,
-      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.map((h) => h.id)],
+      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.ids],
     );
     for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: d.detainer_id, phase: null, deadlineAt: null });
     return changes;
