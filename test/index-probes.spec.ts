@@ -9,6 +9,7 @@ import { RESOLVE_ALERTS_SQL, UNPLAN_SQL } from '../src/alerts/alerts.repository.
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { BOOKING_LOGS_SQL, STORED_EVENTS_SQL } from '../src/events/event-log.repository.js';
 import { DROP_DETAINERS_SQL, DROP_HOLDS_SQL, LOAD_BOOKINGS_SQL, LOAD_DETAINERS_SQL } from '../src/holds/holds.repository.js';
+import { multiplyRows } from '../scripts/multiply-rows.js';
 import { facilityBody, story } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -17,17 +18,6 @@ const KEYS = 1_000;
 const BIG = ['events', 'bookings', 'detainers', 'holds', 'alert_schedule', 'alerts'];
 
 let t: TestApp;
-
-/** Copies of the table's rows, `COPIES` per row, with `changes` (SQL over the row `r` and the copy number `g`) making them distinct. */
-async function multiply(table: string, changes: string): Promise<void> {
-  const columns = (
-    await t.ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`, [table])
-  ).map((c: { column_name: string }) => c.column_name).join(', ');
-  await t.ds.query(
-    `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM (
-       SELECT (jsonb_populate_record(NULL::${table}, to_jsonb(r) || jsonb_build_object(${changes}))).* FROM ${table} r, generate_series(1, ${COPIES}) g) c`,
-  );
-}
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-10-05T12:00:00.000Z' });
@@ -38,12 +28,13 @@ beforeAll(async () => {
   await t.app.get(SweepService).sweep();
   expect(Number((await t.ds.query('SELECT count(*) AS n FROM alerts'))[0].n)).toBeGreaterThan(0);
   // Many more of each, written straight into the tables and never analysed.
-  await multiply('events', `'seq', r.seq + g * 100, 'event_id', r.event_id || '-' || g, 'booking_id', 'b-' || g, 'retracts_event_id', CASE WHEN g % 50 = 0 THEN 'gone-' || g END`);
-  await multiply('bookings', `'booking_id', 'b-' || g`);
-  await multiply('detainers', `'booking_id', 'b-' || g`);
-  await multiply('holds', `'id', gen_random_uuid(), 'booking_id', 'b-' || g`);
-  await multiply('alert_schedule', `'hold_id', gen_random_uuid()`);
-  await multiply('alerts', `'id', gen_random_uuid(), 'hold_id', gen_random_uuid()`);
+  const multiply = (table: string, changed: Record<string, string>) => multiplyRows((sql, params) => t.ds.query(sql, params), table, COPIES, changed);
+  await multiply('events', { seq: 'r.seq + g * 100', event_id: `r.event_id || '-' || g`, booking_id: `'b-' || g`, retracts_event_id: `CASE WHEN g % 50 = 0 THEN 'gone-' || g END` });
+  await multiply('bookings', { booking_id: `'b-' || g` });
+  await multiply('detainers', { booking_id: `'b-' || g` });
+  await multiply('holds', { id: 'gen_random_uuid()', booking_id: `'b-' || g` });
+  await multiply('alert_schedule', { hold_id: 'gen_random_uuid()' });
+  await multiply('alerts', { id: 'gen_random_uuid()', hold_id: 'gen_random_uuid()' });
 });
 afterAll(() => t.close());
 
