@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
+import { yieldToEventLoop } from '../common/yield.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
@@ -46,7 +47,9 @@ export interface RejectedRow {
   errors: FieldError[];
 }
 
-/** Data access for the append-only event log and the rejected-event store. */
+/** Rows per slice of the log's COPY. */
+const COPY_SLICE = 500;
+
 /** A value for COPY's text format: backslash, tab and line breaks escaped, null as \N. */
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const copyText = (v: string | null) =>
@@ -73,6 +76,7 @@ export const BOOKING_LOGS_SQL = `SELECT e.seq, e.event_id, e.facility_id, e.book
                 SELECT * FROM events WHERE facility_id = k.facility_id AND booking_id = k.booking_id OFFSET 0) e
           ORDER BY e.occurred_at, e.seq`;
 
+/** Data access for the append-only event log and the rejected-event store. */
 @Injectable()
 export class EventLogRepository {
   /** COPY is several times faster than INSERT for the log, but the embedded server's socket cannot carry it. */
@@ -115,9 +119,10 @@ export class EventLogRepository {
    * COPY path a concurrent insert of the same id fails the transaction with a unique
    * violation (the caller retries); on the INSERT path it is skipped and left out of the map.
    */
-  async insert(m: EntityManager, rows: NewEventRow[], receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
+  async insert(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
+    if (this.useCopy) return this.copy(m, source, receivedAt, apiKeyId);
+    const rows = [...source];
     if (rows.length === 0) return new Set();
-    if (this.useCopy) return this.copy(m, rows, receivedAt, apiKeyId);
     const payload = JSON.stringify(
       rows.map((r) => ({
         event_id: r.eventId, facility_id: r.facilityId, booking_id: r.bookingId, type: r.type,
@@ -140,23 +145,40 @@ export class EventLogRepository {
     return new Set(result.map((r) => r.event_id));
   }
 
-  private async copy(m: EntityManager, rows: NewEventRow[], receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
+  /**
+   * The rows are drawn from `source` as the COPY goes, in slices with a turn of the event loop
+   * between them: Postgres parses one slice while the next is built (the source may compute
+   * each row, as the hash chain does). Slices of a few hundred rows: pg-copy-streams handles a
+   * few large writes far faster than thousands of small ones.
+   */
+  private async copy(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
     const received = receivedAt.toISOString();
-    const lines = rows.map(
-      (r) =>
-        [
-          copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), new Date(r.occurredAtMs).toISOString(),
-          received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, copyText(apiKeyId), r.prevHash, r.chainHash,
-        ].join('\t') + '\n',
-    );
+    const key = copyText(apiKeyId);
+    const ids = new Set<string>();
+    async function* slices(): AsyncGenerator<string> {
+      let slice = '';
+      for (const r of source) {
+        ids.add(r.eventId);
+        slice +=
+          [
+            copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), new Date(r.occurredAtMs).toISOString(),
+            received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, key, r.prevHash, r.chainHash,
+          ].join('\t') + '\n';
+        if (ids.size % COPY_SLICE === 0) {
+          yield slice;
+          slice = '';
+          await yieldToEventLoop();
+        }
+      }
+      if (slice !== '') yield slice;
+    }
     const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient }).databaseConnection;
     // seq comes from the identity default, row by row in the order sent.
-    // One chunk: pg-copy-streams handles a few large writes far faster than thousands of small ones.
     await pipeline(
-      Readable.from([lines.join('')]),
+      Readable.from(slices()),
       client.query(copyFrom('COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN')),
     );
-    return new Set(rows.map((r) => r.eventId));
+    return ids;
   }
 
   /**

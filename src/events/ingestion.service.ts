@@ -9,7 +9,7 @@ import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { chainHash, GENESIS } from './event-chain.js';
-import { EventLogRepository, type RejectedRow } from './event-log.repository.js';
+import { EventLogRepository, type NewEventRow, type RejectedRow } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {
@@ -232,20 +232,19 @@ export class IngestionService {
       storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
     }
 
-    const writing = this.events.insert(
-      m,
-      fresh.map(({ event: e, occurredAtMs, canonical, hash: contentHash }) => {
+    // Each row's chain link is computed as the log write draws it.
+    function* chained(): Generator<NewEventRow> {
+      for (const { event: e, occurredAtMs, canonical, hash: contentHash } of fresh) {
         const prevHash = heads.get(e.facilityId) ?? GENESIS;
-        const chained = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs, receivedAtMs, contentHash });
-        heads.set(e.facilityId, chained);
-        return {
+        const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs, receivedAtMs, contentHash });
+        heads.set(e.facilityId, link);
+        yield {
           eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs,
-          retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: chained,
+          retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
         };
-      }),
-      receivedAt,
-      apiKeyId,
-    );
+      }
+    }
+    const writing = fresh.length > 0 ? this.events.insert(m, chained(), receivedAt, apiKeyId) : Promise.resolve(new Set<string>());
     // A COPY stores every row or fails: the projection is computed while Postgres writes the log.
     // The INSERT path can skip an id another request stored meanwhile, so it waits for the answer.
     const [insertedIds, early] = await Promise.all([writing, this.events.storesAllOrFails ? this.projection(loaded, fresh, storedLogs) : null]);
