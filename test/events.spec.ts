@@ -251,6 +251,14 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
   it('NUL characters are refused, not a 500', async () => {
     const res = await post({ ...good(), personId: 'a\u0000b' }).expect(400);
     expect(res.body.errors[0].field).toBe('(event)');
+    // Also in the keys that a batch's transaction reads before validation has run; each refusal is kept.
+    const before = await count('rejected_events');
+    for (const key of ['eventId', 'facilityId', 'bookingId', 'retractsEventId']) {
+      const body = { ...ev.retracted({ facilityId: F, bookingId: 'b-nul', occurredAt: '2026-11-05T15:00:00Z', retractsEventId: 'x' }), [key]: 'a\u0000b' };
+      const answer = await post(body).expect(400);
+      expect({ key, errors: answer.body.errors }).toEqual({ key, errors: [expect.objectContaining({ field: '(event)' })] });
+    }
+    expect(await count('rejected_events')).toBe(before + 4);
   });
 
   it('every refusal is kept with its reasons and listed for admins', async () => {

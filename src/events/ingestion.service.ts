@@ -9,7 +9,7 @@ import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { chainHash, GENESIS } from './event-chain.js';
-import { EventLogRepository, type NewEventRow, type RejectedRow } from './event-log.repository.js';
+import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {
@@ -32,6 +32,37 @@ interface Candidate {
   occurredAtMs: number;
   canonical: string;
   hash: string;
+}
+
+/** Keys as sent, before validation: what a batch's transaction locks and reads first. */
+interface SentKeys {
+  eventIds: string[];
+  facilityIds: string[];
+  bookings: Array<{ facilityId: string; bookingId: string }>;
+}
+
+interface SentRead {
+  heads: Map<string, string | null>;
+  events: Map<string, StoredSummary>;
+  retracted: Set<string>;
+}
+
+/** A string that may be a valid id (validation decides): Postgres text cannot hold NUL. */
+const mayBeId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 128 && !v.includes('\u0000');
+
+/** The event ids, retraction targets, facilities and bookings named in a batch, read without validating it. */
+function sentKeys(raws: unknown[]): SentKeys {
+  const out: SentKeys = { eventIds: [], facilityIds: [], bookings: [] };
+  for (const raw of raws) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const { eventId, retractsEventId, facilityId, bookingId } = raw as Record<string, unknown>;
+    if (mayBeId(eventId)) out.eventIds.push(eventId);
+    if (mayBeId(retractsEventId)) out.eventIds.push(retractsEventId);
+    if (!mayBeId(facilityId)) continue;
+    out.facilityIds.push(facilityId);
+    if (mayBeId(bookingId)) out.bookings.push({ facilityId, bookingId });
+  }
+  return out;
 }
 
 /** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
@@ -135,10 +166,51 @@ export class IngestionService {
       const raw = raws[index] as { eventId?: unknown } | null;
       rejected.set(index, { eventId: typeof raw?.eventId === 'string' ? raw.eventId : null, errors });
     };
-    let duplicates = 0;
+    // The transaction takes its locks and reads what is stored for the keys as sent while the
+    // events are validated and hashed (the keys of events then refused are read for nothing).
+    const checking = this.check(raws, reject);
+    void checking.catch(() => undefined); // awaited in the transaction; if that fails first, its error is the one reported
+    const sent = sentKeys(raws);
 
-    // 1. Shape of each event, and repeats inside the batch.
+    // Two attempts: a request racing this one with the same new eventId makes the COPY fail
+    // once; the second attempt finds that event stored and judges it a duplicate or a conflict.
+    let stored: Stored;
+    let duplicates = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stored = await this.ds.transaction(async (m) => {
+          const [read, checked] = await Promise.all([this.readSent(m, sent), checking]);
+          duplicates = checked.duplicates;
+          // Facilities must be configured before their events are accepted.
+          const known = await this.facilities.existing([...new Set([...checked.byId.values()].map((c) => c.event.facilityId))], m);
+          const candidates = [...checked.byId.values()].filter((c) => {
+            if (known.has(c.event.facilityId)) return true;
+            reject(c.index, [{ field: 'facilityId', message: `unknown facility "${c.event.facilityId}"; configure it first with PUT /api/facilities/${c.event.facilityId}` }]);
+            return false;
+          });
+          return this.store(m, candidates, read, raws, rejected, receivedAt, apiKeyId);
+        });
+        break;
+      } catch (err) {
+        if (attempt >= 2 || (err as { driverError?: { code?: string } }).driverError?.code !== '23505') throw err;
+      }
+    }
+    for (const [index, errors] of stored.rejected) reject(index, errors);
+    const accepted = stored.accepted;
+    duplicates += stored.duplicates;
+
+    if (rejected.size > 0) this.log.warn(`rejected ${rejected.size} of ${raws.length} events`);
+    return {
+      accepted,
+      duplicates,
+      rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, r]) => ({ index, eventId: r.eventId, errors: r.errors })),
+    };
+  }
+
+  /** The shape of each event, its canonical form and hash, and repeats inside the batch: no database work. */
+  private async check(raws: unknown[], reject: (index: number, errors: FieldError[]) => void): Promise<{ byId: Map<string, Candidate>; duplicates: number }> {
     const byId = new Map<string, Candidate>();
+    let duplicates = 0;
     for (let index = 0; index < raws.length; index++) {
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       const raw = raws[index];
@@ -158,43 +230,24 @@ export class IngestionService {
       else if (first.hash === c.hash) duplicates++;
       else reject(index, [{ field: 'eventId', message: CONFLICT }]);
     }
-
-    // 2. Facilities must be configured before their events are accepted.
-    const known = await this.facilities.existing([...new Set([...byId.values()].map((c) => c.event.facilityId))]);
-    for (const [id, c] of byId) {
-      if (!known.has(c.event.facilityId)) {
-        reject(c.index, [{ field: 'facilityId', message: `unknown facility "${c.event.facilityId}"; configure it first with PUT /api/facilities/${c.event.facilityId}` }]);
-        byId.delete(id);
-      }
-    }
-
-    // Two attempts: a request racing this one with the same new eventId makes the COPY fail
-    // once; the second attempt finds that event stored and judges it a duplicate or a conflict.
-    let stored: Stored;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        stored = await this.ds.transaction((m) => this.store(m, [...byId.values()], raws, rejected, receivedAt, apiKeyId));
-        break;
-      } catch (err) {
-        if (attempt >= 2 || (err as { driverError?: { code?: string } }).driverError?.code !== '23505') throw err;
-      }
-    }
-    for (const [index, errors] of stored.rejected) reject(index, errors);
-    const accepted = stored.accepted;
-    duplicates += stored.duplicates;
-
-    if (rejected.size > 0) this.log.warn(`rejected ${rejected.size} of ${raws.length} events`);
-    return {
-      accepted,
-      duplicates,
-      rejected: [...rejected].sort(([a], [b]) => a - b).map(([index, r]) => ({ index, eventId: r.eventId, errors: r.errors })),
-    };
+    return { byId, duplicates };
   }
 
-  /** Inside one transaction: lock the bookings, tell new events from repeats, store, project, keep the refusals. */
+  /**
+   * Lock the facility chains and then the bookings named (every writer takes locks in this
+   * order), and read the stored events with the ids named and the retractions naming them.
+   */
+  private async readSent(m: EntityManager, sent: SentKeys): Promise<SentRead> {
+    const heads = await this.events.lockChainHeads(m, sent.facilityIds);
+    await this.projector.lock(m, sent.bookings);
+    return { heads, ...(await this.events.findByIds(m, sent.eventIds)) };
+  }
+
+  /** Inside the transaction, with the bookings locked: tell new events from repeats, store, project, keep the refusals. */
   private async store(
     m: EntityManager,
     candidates: Candidate[],
+    { heads, events: stored, retracted }: SentRead,
     raws: unknown[],
     refusedBefore: ReadonlyMap<number, { eventId: string | null; errors: FieldError[] }>,
     receivedAt: Date,
@@ -202,12 +255,6 @@ export class IngestionService {
   ): Promise<Stored> {
     const out: Stored = { accepted: 0, duplicates: 0, rejected: new Map() };
     const byId = new Map(candidates.map((c) => [c.event.eventId, c]));
-    // Facility chains first, then bookings: every writer takes locks in this order.
-    const heads = await this.events.lockChainHeads(m, candidates.map((c) => c.event.facilityId));
-    await this.projector.lock(m, candidates.map((c) => c.event));
-    const targets = candidates.flatMap((c) => (c.event.type === 'event.retracted' ? [c.event.retractsEventId] : []));
-    const { events: stored, retracted } = await this.events.findByIds(m, [...byId.keys(), ...targets]);
-
     const receivedAtMs = receivedAt.getTime();
     const fresh: Candidate[] = [];
     for (const c of candidates) {
@@ -301,6 +348,7 @@ export class IngestionService {
   }
 
   private rejectedRows(raws: unknown[], rejected: Map<number, { eventId: string | null; errors: FieldError[] }>): RejectedRow[] {
-    return [...rejected].map(([index, r]) => ({ batchIndex: index, eventId: r.eventId, body: storable(raws[index] ?? null), errors: r.errors }));
+    // An eventId with NUL in it is kept as U+FFFD there too (the body keeps what was sent, escaped the same way).
+    return [...rejected].map(([index, r]) => ({ batchIndex: index, eventId: r.eventId?.replaceAll('\u0000', '\ufffd') ?? null, body: storable(raws[index] ?? null), errors: r.errors }));
   }
 }

@@ -133,7 +133,7 @@ export class HoldsRepository {
     if (keys.length === 0) return;
     await m.query(
       `SELECT count(pg_advisory_xact_lock(1, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`,
-      [keys.map((k) => keyOf(k.facilityId, k.bookingId))],
+      [[...new Set(keys.map((k) => keyOf(k.facilityId, k.bookingId)))]],
     );
   }
 
