@@ -157,6 +157,7 @@ export class EventLogRepository {
     const ids = new Set<string>();
     async function* slices(): AsyncGenerator<string> {
       let slice = '';
+      let rows = 0;
       for (const r of source) {
         ids.add(r.eventId);
         slice +=
@@ -164,7 +165,7 @@ export class EventLogRepository {
             copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), new Date(r.occurredAtMs).toISOString(),
             received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, key, r.prevHash, r.chainHash,
           ].join('\t') + '\n';
-        if (ids.size % COPY_SLICE === 0) {
+        if (++rows % COPY_SLICE === 0) {
           yield slice;
           slice = '';
           await yieldToEventLoop();
