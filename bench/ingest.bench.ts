@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { multiplyRows } from '../scripts/multiply-rows.js';
-import { fmt, freshDatabase, headers, startServer } from './support.js';
+import { cpuSnapshot, fmt, freshDatabase, headers, startServer } from './support.js';
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
 
@@ -64,6 +64,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     if (history > 0) await fillHistory(db.url, Math.round(history / warm.length));
     const senders = perSenderEvents.map((events) => batches(events, 5000));
     let accepted = 0;
+    const cpuBefore = cpuSnapshot(server.child.pid!);
     const started = performance.now();
     await Promise.all(
       senders.map(async (bodies) => {
@@ -76,6 +77,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSnapshot(server.child.pid!);
     const apiRate = accepted / seconds;
 
     // Baseline: COPY the same rows (as stored: ids, instants, body, hash) into a copy of the table.
@@ -102,6 +104,13 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     const into = history > 0 ? `; into a log already holding ${fmt(history)} events` : '';
     console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(perSender * concurrency)} bookings, all 8 types; ${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each${into})`);
     console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (${fmt(seconds, 2)} s; validation, idempotency, log, bookings, detainers, holds)`);
+    if (cpuBefore && cpuAfter) {
+      const perBatch = (s: number) => fmt((s * 1000) / Math.ceil(all.length / 5000));
+      console.log(
+        `  CPU per batch         server ${perBatch(cpuAfter.server - cpuBefore.server)} ms, Postgres ${perBatch(cpuAfter.postgres - cpuBefore.postgres)} ms, ` +
+          `elapsed ${perBatch(seconds)} ms   (from /proc; Postgres counts all its processes)`,
+      );
+    }
     console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
     console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);
     return { apiRate, copyRate, ratio: apiRate / copyRate };

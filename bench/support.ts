@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
 
@@ -58,4 +59,29 @@ export async function benchClient(url: string, policy?: 'calendar-48-hours' | 'f
 async function insertBenchFacility(c: pg.Client, policy: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<void> {
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench County Jail', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
   await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at) VALUES ('bench', NULL, $1, 48, now()) ON CONFLICT DO NOTHING`, [policy]);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 a second on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds used so far by the server process and by every process of the Postgres cluster on this machine. */
+export function cpuSnapshot(serverPid: number): { server: number; postgres: number } | null {
+  const server = cpuSeconds(serverPid);
+  if (server === null) return null;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) postgres += cpuSeconds(Number(pid)) ?? 0;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return { server, postgres };
 }
