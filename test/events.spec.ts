@@ -107,6 +107,24 @@ describe('idempotency', () => {
     const res = await post({ events: [a, b, a] }).expect(200);
     expect(res.body).toMatchObject({ accepted: 1, duplicates: 1, rejected: [{ index: 1, eventId: 'dup-2' }] });
   });
+
+  it('two requests at once with the same new eventId for other facilities: one stored, the other a conflict', async () => {
+    // Other facilities take other locks, so both may find the id absent; the second log write
+    // then fails on the unique id and its transaction runs again, judging it a conflict.
+    await t.http.put('/api/facilities/race-other').set('Authorization', t.admin).send(facilityBody()).expect(200);
+    for (let round = 0; round < 5; round++) {
+      const eventId = `race-${round}`;
+      const bodies = [[F, 'x'], ['race-other', 'y']].map(([facilityId, b]) => ({ events: [ev.opened({ facilityId, bookingId: `b-race-${round}-${b}`, occurredAt: '2026-11-01T11:00:00Z', eventId })] }));
+      const answers = (await Promise.all(bodies.map((body) => post(body).expect(200)))).map((r) => r.body);
+      expect(answers.map((a) => a.accepted).sort()).toEqual([0, 1]);
+      expect(answers.find((a) => a.accepted === 0).rejected).toEqual([{ index: 0, eventId, errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }]);
+      const stored = await t.ds.query('SELECT booking_id FROM events WHERE event_id = $1', [eventId]);
+      expect(stored).toHaveLength(1);
+      // The booking of the refused one was not opened.
+      const bookings = await t.ds.query('SELECT booking_id FROM bookings WHERE booking_id = ANY($1)', [[`b-race-${round}-x`, `b-race-${round}-y`]]);
+      expect(bookings).toEqual(stored);
+    }
+  });
 });
 
 describe('out-of-order arrival and retraction', () => {

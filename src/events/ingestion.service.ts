@@ -65,6 +65,15 @@ function sentKeys(raws: unknown[]): SentKeys {
   return out;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+/** The SQLSTATE of a database error: TypeORM wraps the driver's error; the COPY, sent on the driver's client, does not. */
+const sqlState = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 /** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
 const AFTER_STORED = 2 ** 52;
 
@@ -192,7 +201,8 @@ export class IngestionService {
         });
         break;
       } catch (err) {
-        if (attempt >= 2 || (err as { driverError?: { code?: string } }).driverError?.code !== '23505') throw err;
+        if (attempt >= 2 || sqlState(err) !== UNIQUE_VIOLATION) throw err;
+
       }
     }
     for (const [index, errors] of stored.rejected) reject(index, errors);
