@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type ErrorCode } from './domain-error.js';
+import { sqlState } from './sql-state.js';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -57,7 +58,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     // Text Postgres cannot hold (NUL, bad encoding) that reached it through a path parameter.
-    const pgCode = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+    const pgCode = sqlState(err);
     if (pgCode === '22021' || pgCode === '22P05' || pgCode === '22P02') {
       const message = 'the request carries text or a value the database cannot take (e.g. a NUL character or a malformed id)';
       res.status(400).json({ statusCode: 400, error: 'validation_failed', message, errors: [{ field: '(request)', message }] });

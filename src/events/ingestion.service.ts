@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey } from '../holds/booking-key.js';
@@ -64,15 +65,6 @@ function sentKeys(raws: unknown[]): SentKeys {
   }
   return out;
 }
-
-const UNIQUE_VIOLATION = '23505';
-
-/** The SQLSTATE of a database error: TypeORM wraps the driver's error; the COPY, sent on the driver's client, does not. */
-const sqlState = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
-};
 
 /** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
 const AFTER_STORED = 2 ** 52;
