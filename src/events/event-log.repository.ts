@@ -79,19 +79,17 @@ export const BOOKING_LOGS_SQL = `SELECT e.seq, e.event_id, e.facility_id, e.book
 /** Data access for the append-only event log and the rejected-event store. */
 @Injectable()
 export class EventLogRepository {
-  /** COPY is several times faster than INSERT for the log, but the embedded server's socket cannot carry it. */
-  private readonly useCopy: boolean;
-
-  /** Whether `insert` stores every row or fails (COPY), rather than skipping ids stored meanwhile (INSERT). */
-  get storesAllOrFails(): boolean {
-    return this.useCopy;
-  }
+  /**
+   * Whether `insert` COPYs, storing every row or failing, rather than INSERTing and skipping ids
+   * stored meanwhile. COPY is several times faster, but the embedded server's socket cannot carry it.
+   */
+  readonly storesAllOrFails: boolean;
 
   constructor(
     private readonly ds: DataSource,
     db: DatabaseHandle,
   ) {
-    this.useCopy = db.embedded === null;
+    this.storesAllOrFails = db.embedded === null;
   }
 
   /**
@@ -120,7 +118,7 @@ export class EventLogRepository {
    * violation (the caller retries); on the INSERT path it is skipped and left out of the map.
    */
   async insert(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
-    if (this.useCopy) return this.copy(m, source, receivedAt, apiKeyId);
+    if (this.storesAllOrFails) return this.copy(m, source, receivedAt, apiKeyId);
     const rows = [...source];
     if (rows.length === 0) return new Set();
     const payload = JSON.stringify(

@@ -28,7 +28,6 @@ interface Stored {
 
 interface Candidate {
   index: number;
-  raw: unknown;
   event: JmsEvent;
   occurredAtMs: number;
   canonical: string;
@@ -65,6 +64,12 @@ function sentKeys(raws: unknown[]): SentKeys {
   }
   return out;
 }
+
+/** The eventId an event was sent with, if it is a string (the answer and the kept refusal name it). */
+const sentEventId = (raw: unknown): string | null => {
+  const id = (raw as { eventId?: unknown } | null)?.eventId;
+  return typeof id === 'string' ? id : null;
+};
 
 /** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
 const AFTER_STORED = 2 ** 52;
@@ -163,10 +168,7 @@ export class IngestionService {
   async ingest(raws: unknown[], apiKeyId: string | null): Promise<IngestResult> {
     const receivedAt = new Date(this.clock.now());
     const rejected = new Map<number, { eventId: string | null; errors: FieldError[] }>();
-    const reject = (index: number, errors: FieldError[]) => {
-      const raw = raws[index] as { eventId?: unknown } | null;
-      rejected.set(index, { eventId: typeof raw?.eventId === 'string' ? raw.eventId : null, errors });
-    };
+    const reject = (index: number, errors: FieldError[]) => rejected.set(index, { eventId: sentEventId(raws[index]), errors });
     // The transaction takes its locks and reads what is stored for the keys as sent while the
     // events are validated and hashed (the keys of events then refused are read for nothing).
     const checking = this.check(raws, reject);
@@ -194,7 +196,6 @@ export class IngestionService {
         break;
       } catch (err) {
         if (attempt >= 2 || sqlState(err) !== UNIQUE_VIOLATION) throw err;
-
       }
     }
     for (const [index, errors] of stored.rejected) reject(index, errors);
@@ -226,7 +227,7 @@ export class IngestionService {
         reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
         continue;
       }
-      const c: Candidate = { index, raw, event: v.event, occurredAtMs: v.occurredAtMs, canonical, hash: sha256Hex(canonical) };
+      const c: Candidate = { index, event: v.event, occurredAtMs: v.occurredAtMs, canonical, hash: sha256Hex(canonical) };
       const first = byId.get(c.event.eventId);
       if (!first) byId.set(c.event.eventId, c);
       else if (first.hash === c.hash) duplicates++;
@@ -310,7 +311,7 @@ export class IngestionService {
     out.accepted = inserted.length;
     if (inserted.length > 0) await this.projector.save(m, early ?? (await this.projection(loaded, inserted, storedLogs)));
     const refusals = new Map(refusedBefore);
-    for (const [index, errors] of out.rejected) refusals.set(index, { eventId: (raws[index] as { eventId?: string }).eventId ?? null, errors });
+    for (const [index, errors] of out.rejected) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
     await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
     return out;
   }
@@ -350,7 +351,6 @@ export class IngestionService {
   }
 
   private rejectedRows(raws: unknown[], rejected: Map<number, { eventId: string | null; errors: FieldError[] }>): RejectedRow[] {
-    // An eventId with NUL in it is kept as U+FFFD there too (the body keeps what was sent, escaped the same way).
-    return [...rejected].map(([index, r]) => ({ batchIndex: index, eventId: r.eventId?.replaceAll('\u0000', '\ufffd') ?? null, body: storable(raws[index] ?? null), errors: r.errors }));
+    return [...rejected].map(([index, r]) => ({ batchIndex: index, eventId: storable(r.eventId) as string | null, body: storable(raws[index] ?? null), errors: r.errors }));
   }
 }
