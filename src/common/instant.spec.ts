@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { isoLocal, parseInstant } from './instant.js';
+import { canonicalUtc, isoLocal, parseInstant } from './instant.js';
 
 describe('parseInstant', () => {
   it.each([
@@ -25,6 +25,28 @@ describe('parseInstant', () => {
       fc.property(fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2150, 0, 1) }), fc.integer({ min: -14 * 4, max: 14 * 4 }), (ms, quarterHours) => {
         const text = DateTime.fromMillis(ms, { zone: `UTC${quarterHours >= 0 ? '+' : '-'}${Math.floor(Math.abs(quarterHours) / 4)}:${String((Math.abs(quarterHours) % 4) * 15).padStart(2, '0')}` }).toISO()!;
         expect(parseInstant(text)).toBe(ms);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('canonicalUtc', () => {
+  it.each([
+    ['2026-11-05T20:00:00.000Z', '2026-11-05T20:00:00.000Z'],
+    ['2026-11-05T15:00:00-05:00', '2026-11-05T20:00:00.000Z'],
+    ['2026-11-05t20:00:00.000z', '2026-11-05T20:00:00.000Z'],
+    ['2026-11-05T20:00:00.0001Z', '2026-11-05T20:00:00.000Z'],
+    ['2026-11-05T20:00:00Z', '2026-11-05T20:00:00.000Z'],
+    ['2026-11-05T20:00Z', '2026-11-05T20:00:00.000Z'],
+  ])('%s -> %s', (sent, expected) => expect(canonicalUtc(sent, parseInstant(sent)!)).toBe(expected));
+
+  it('is what Date writes, for instants sent in every form', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2150, 0, 1) }), fc.constantFrom('UTC', 'UTC+5:30', 'UTC-8'), fc.boolean(), (ms, zone, fraction) => {
+        const text = DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: !fraction })!.replace('+00:00', 'Z');
+        const parsed = parseInstant(text)!;
+        expect(canonicalUtc(text, parsed)).toBe(new Date(parsed).toISOString());
       }),
       { numRuns: 2000 },
     );

@@ -28,6 +28,16 @@ export function parseInstant(value: string): number | null {
   return utc >= MIN_MS && utc < MAX_MS ? utc : null;
 }
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The instant `sent` (parsed as `ms`) as `Date.toISOString` writes it: `sent` itself when it is
+ * already written so, as senders mostly write it (formatting a Date costs more than the check).
+ */
+export function canonicalUtc(sent: string, ms: number): string {
+  return CANONICAL_UTC.test(sent) ? sent : new Date(ms).toISOString();
+}
+
 export const INSTANT_HINT = 'an ISO 8601 instant with an offset or Z, e.g. 2026-11-05T15:00:00-05:00';
 
 /** ISO 8601 UTC with milliseconds, or null. */

@@ -14,8 +14,9 @@ export interface ChainedFields {
   facilityId: string;
   bookingId: string;
   type: string;
-  occurredAtMs: number;
-  receivedAtMs: number;
+  /** ISO 8601 in UTC with milliseconds, as `Date.toISOString` writes it. */
+  occurredAt: string;
+  receivedAt: string;
   /** SHA-256 of the canonical JSON of the event as sent. */
   contentHash: string;
 }
@@ -25,7 +26,7 @@ export function chainedForm(e: ChainedFields): string {
   const q = JSON.stringify;
   return (
     `{"bookingId":${q(e.bookingId)},"contentHash":${q(e.contentHash)},"eventId":${q(e.eventId)},"facilityId":${q(e.facilityId)},` +
-    `"occurredAt":"${new Date(e.occurredAtMs).toISOString()}","receivedAt":"${new Date(e.receivedAtMs).toISOString()}","type":${q(e.type)}}`
+    `"occurredAt":"${e.occurredAt}","receivedAt":"${e.receivedAt}","type":${q(e.type)}}`
   );
 }
 

@@ -13,7 +13,8 @@ export interface NewEventRow {
   facilityId: string;
   bookingId: string;
   type: string;
-  occurredAtMs: number;
+  /** ISO 8601 in UTC with milliseconds. */
+  occurredAt: string;
   retractsEventId: string | null;
   /** The event as sent, as JSON (canonical key order; jsonb keeps no key order anyway). */
   bodyJson: string;
@@ -124,7 +125,7 @@ export class EventLogRepository {
     const payload = JSON.stringify(
       rows.map((r) => ({
         event_id: r.eventId, facility_id: r.facilityId, booking_id: r.bookingId, type: r.type,
-        occurred_at: new Date(r.occurredAtMs).toISOString(), retracts_event_id: r.retractsEventId, body: r.bodyJson, content_hash: r.contentHash,
+        occurred_at: r.occurredAt, retracts_event_id: r.retractsEventId, body: r.bodyJson, content_hash: r.contentHash,
         prev_hash: r.prevHash, chain_hash: r.chainHash,
       })),
     );
@@ -160,7 +161,7 @@ export class EventLogRepository {
         ids.add(r.eventId);
         slice +=
           [
-            copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), new Date(r.occurredAtMs).toISOString(),
+            copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), r.occurredAt,
             received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, key, r.prevHash, r.chainHash,
           ].join('\t') + '\n';
         if (++rows % COPY_SLICE === 0) {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
-import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { canonicalUtc, INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
 
 export const MAX_BATCH = 5000;
@@ -71,7 +71,8 @@ export interface FieldError {
   message: string;
 }
 
-export type Validated = { ok: true; event: JmsEvent; occurredAtMs: number } | { ok: false; errors: FieldError[] };
+/** `occurredAtIso`: the instant in UTC, as `Date.toISOString` writes it. */
+export type Validated = { ok: true; event: JmsEvent; occurredAtMs: number; occurredAtIso: string } | { ok: false; errors: FieldError[] };
 
 function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(event)', message: i.message }));
@@ -90,5 +91,6 @@ export function validateEvent(raw: unknown): Validated {
   }
   const parsed = EVENT_SCHEMAS[type as EventType].safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  return { ok: true, event: parsed.data as JmsEvent, occurredAtMs: parseInstant(parsed.data.occurredAt)! };
+  const occurredAtMs = parseInstant(parsed.data.occurredAt)!;
+  return { ok: true, event: parsed.data as JmsEvent, occurredAtMs, occurredAtIso: canonicalUtc(parsed.data.occurredAt, occurredAtMs) };
 }

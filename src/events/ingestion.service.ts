@@ -30,6 +30,7 @@ interface Candidate {
   index: number;
   event: JmsEvent;
   occurredAtMs: number;
+  occurredAtIso: string;
   canonical: string;
   hash: string;
 }
@@ -227,7 +228,7 @@ export class IngestionService {
         reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
         continue;
       }
-      const c: Candidate = { index, event: v.event, occurredAtMs: v.occurredAtMs, canonical, hash: sha256Hex(canonical) };
+      const c: Candidate = { index, event: v.event, occurredAtMs: v.occurredAtMs, occurredAtIso: v.occurredAtIso, canonical, hash: sha256Hex(canonical) };
       const first = byId.get(c.event.eventId);
       if (!first) byId.set(c.event.eventId, c);
       else if (first.hash === c.hash) duplicates++;
@@ -258,7 +259,7 @@ export class IngestionService {
   ): Promise<Stored> {
     const out: Stored = { accepted: 0, duplicates: 0, rejected: new Map() };
     const byId = new Map(candidates.map((c) => [c.event.eventId, c]));
-    const receivedAtMs = receivedAt.getTime();
+    const receivedAtIso = receivedAt.toISOString();
     const fresh: Candidate[] = [];
     for (const c of candidates) {
       const prior = stored.get(c.event.eventId);
@@ -284,12 +285,12 @@ export class IngestionService {
 
     // Each row's chain link is computed as the log write draws it.
     function* chained(): Generator<NewEventRow> {
-      for (const { event: e, occurredAtMs, canonical, hash: contentHash } of fresh) {
+      for (const { event: e, occurredAtIso: occurredAt, canonical, hash: contentHash } of fresh) {
         const prevHash = heads.get(e.facilityId) ?? GENESIS;
-        const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs, receivedAtMs, contentHash });
+        const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt, receivedAt: receivedAtIso, contentHash });
         heads.set(e.facilityId, link);
         yield {
-          eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAtMs,
+          eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt,
           retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
         };
       }
