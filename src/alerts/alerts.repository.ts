@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { HoldChange } from '../holds/holds.repository.js';
+import { isoUtc } from '../common/instant.js';
 
 export interface ScheduleRow {
   holdId: string;
@@ -74,7 +75,7 @@ export class AlertsRepository {
     const ids = changes.map((c) => c.holdId);
     const phases = changes.map((c) => c.phase);
     // Instants as ISO text: pg's own formatting of Dates in arrays costs more than the statements' parse.
-    const deadlines = changes.map((c) => c.deadlineAt?.toISOString() ?? null);
+    const deadlines = changes.map((c) => isoUtc(c.deadlineAt));
     await m.query(UNPLAN_SQL, [ids, phases, deadlines]);
     if (planned.length > 0) {
       await m.query(
@@ -85,7 +86,7 @@ export class AlertsRepository {
         [
           JSON.stringify(planned.map((p) => ({
             hold_id: p.holdId, facility_id: p.facilityId, booking_id: p.bookingId, detainer_id: p.detainerId, level: p.level,
-            threshold_hours: p.thresholdHours, deadline_at: p.deadlineAt, fire_at: p.fireAt,
+            threshold_hours: p.thresholdHours, deadline_at: isoUtc(p.deadlineAt), fire_at: isoUtc(p.fireAt),
           }))),
           now,
         ],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { canonicalUtc, isoLocal, parseInstant } from './instant.js';
+import { canonicalUtc, isoLocal, isoUtcMs, parseInstant } from './instant.js';
 
 describe('parseInstant', () => {
   it.each([
@@ -27,6 +27,41 @@ describe('parseInstant', () => {
         expect(parseInstant(text)).toBe(ms);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('isoUtcMs', () => {
+  it('writes exactly what Date.toISOString writes, from year -9999 to 99999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(-9999, 0, 1), max: Date.UTC(99999, 0, 1) }), (ms) => expect(isoUtcMs(ms)).toBe(new Date(ms).toISOString())),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => expect(isoUtcMs(ms)).toBe(new Date(ms).toISOString())),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each([
+    [0, '1970-01-01T00:00:00.000Z'], [-1, '1969-12-31T23:59:59.999Z'], [Date.UTC(2000, 1, 29, 23, 59, 59, 5), '2000-02-29T23:59:59.005Z'],
+    [Date.UTC(1000, 0, 1), '1000-01-01T00:00:00.000Z'], [Date.UTC(999, 11, 31, 23, 59, 59, 999), '0999-12-31T23:59:59.999Z'],
+    [Date.UTC(9999, 11, 31, 23, 59, 59, 999), '9999-12-31T23:59:59.999Z'], [Date.UTC(10000, 0, 1), '+010000-01-01T00:00:00.000Z'],
+  ])('%p -> %s', (ms, text) => expect(isoUtcMs(ms)).toBe(text));
+
+  it('throws on an invalid time, as Date does', () => expect(() => isoUtcMs(NaN)).toThrow(RangeError));
+});
+
+describe('parseInstant, asked twice', () => {
+  it('answers the same for the same text, after any other text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('2026-11-05T15:00:00-05:00', '2026-11-05T15:00:00Z', 'nonsense', '2026-02-29T00:00:00Z', '2024-02-29T00:00:00Z')), (texts) => {
+        const expected: Record<string, number | null> = {
+          '2026-11-05T15:00:00-05:00': Date.UTC(2026, 10, 5, 20), '2026-11-05T15:00:00Z': Date.UTC(2026, 10, 5, 15), '2024-02-29T00:00:00Z': Date.UTC(2024, 1, 29),
+          nonsense: null, '2026-02-29T00:00:00Z': null,
+        };
+        for (const t of texts) expect(parseInstant(t)).toBe(expected[t]);
+      }),
     );
   });
 });

@@ -4,6 +4,7 @@ import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { HoldEntity } from './hold.entity.js';
+import { isoUtc } from '../common/instant.js';
 
 export interface HoldRow {
   id: string;
@@ -75,7 +76,6 @@ export function toHold(r: Record<string, any>): HoldEntity {
   });
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
 /** Booking rows by key, one index probe each (see STORED_EVENTS_SQL in the event log). */
@@ -191,14 +191,14 @@ export class HoldsRepository {
    */
   stateRows(states: Array<{ key: BookingKey; state: BookingState }>, { refolded, touched }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string> }): StateRows {
     const bookings = states.map(({ key, state: s }) => ({
-      facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: iso(s.bookedAt),
-      charges: s.charges, charges_at: iso(s.chargesAt), release_eligible_at: iso(s.releaseEligibleAt), release_reason: s.releaseReason,
-      custody_ended_at: iso(s.custodyEndedAt), custody_end_kind: s.custodyEndKind, to_agency: s.toAgency,
+      facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: isoUtc(s.bookedAt),
+      charges: s.charges, charges_at: isoUtc(s.chargesAt), release_eligible_at: isoUtc(s.releaseEligibleAt), release_reason: s.releaseReason,
+      custody_ended_at: isoUtc(s.custodyEndedAt), custody_end_kind: s.custodyEndKind, to_agency: s.toAgency,
     }));
     const detainers = states.flatMap(({ key, state }) =>
       [...state.detainers].filter(([detainerId]) => touched.has(detainerKey(keyOf(key.facilityId, key.bookingId), detainerId))).map(([detainerId, d]) => ({
         facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
-        lodged_at: iso(d.lodgedAt), cancelled_at: iso(d.cancelledAt),
+        lodged_at: isoUtc(d.lodgedAt), cancelled_at: isoUtc(d.cancelledAt),
       })),
     );
     const dropped = states.filter((s) => refolded.has(keyOf(s.key.facilityId, s.key.bookingId)));
@@ -250,8 +250,8 @@ export class HoldsRepository {
     const rows = holds.map((h) => ({
       id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
       form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
-      policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: iso(h.lodgedAt), clock_started_at: iso(h.derived.clockStartedAt),
-      deadline_at: iso(h.derived.deadlineAt), ended_at: iso(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
+      policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: isoUtc(h.lodgedAt), clock_started_at: isoUtc(h.derived.clockStartedAt),
+      deadline_at: isoUtc(h.derived.deadlineAt), ended_at: isoUtc(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
       overage_ms: h.derived.overageMs,
       // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
       counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
