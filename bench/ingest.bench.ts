@@ -98,8 +98,19 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
       client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
     );
     const copySeconds = (performance.now() - copyStart) / 1000;
-    await client.end();
     const copyRate = all.length / copySeconds;
+    // For reference only (the target is judged against the COPY above): the same rows COPYed 5,000
+    // at a time, each its own transaction, as ingestion commits them.
+    await client.query('TRUNCATE copy_events');
+    const batchedStart = performance.now();
+    for (let i = 0; i < lines.length; i += 5000) {
+      await pipeline(
+        Readable.from([lines.slice(i, i + 5000).join('')]),
+        client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
+      );
+    }
+    const batchedRate = all.length / ((performance.now() - batchedStart) / 1000);
+    await client.end();
 
     const into = history > 0 ? `; into a log already holding ${fmt(history)} events` : '';
     console.log(`\nIngestion, end to end over HTTP (batches of 5,000; ${fmt(all.length)} events of ${fmt(perSender * concurrency)} bookings, all 8 types; ${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each${into})`);
@@ -113,7 +124,8 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     }
     console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
     console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);
-    return { apiRate, copyRate, ratio: apiRate / copyRate };
+    console.log(`  COPY by batch         ${fmt(batchedRate).padStart(10)} rows/s     (reference: 5,000 rows a COPY and a commit; ratio API / this ${fmt(apiRate / batchedRate, 2)})`);
+    return { apiRate, copyRate, ratio: apiRate / copyRate, batchedRate };
   } finally {
     await server.stop();
     await db.drop();
