@@ -49,6 +49,10 @@ describe('isoUtcMs', () => {
     [Date.UTC(9999, 11, 31, 23, 59, 59, 999), '9999-12-31T23:59:59.999Z'], [Date.UTC(10000, 0, 1), '+010000-01-01T00:00:00.000Z'],
   ])('%p -> %s', (ms, text) => expect(isoUtcMs(ms)).toBe(text));
 
+  it('drops a fraction of a millisecond, as Date does', () => {
+    for (const ms of [1.7, -1.7, 1_780_000_000_000.5, -0.5]) expect(isoUtcMs(ms)).toBe(new Date(ms).toISOString());
+  });
+
   it('throws on an invalid time, as Date does', () => expect(() => isoUtcMs(NaN)).toThrow(RangeError));
 });
 

@@ -9,7 +9,6 @@ const last: { value: string | null; ms: number | null } = { value: null, ms: nul
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysInMonth = (y: number, mo: number) => (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS_IN_MONTH[mo]);
 
-
 /**
  * Epoch ms of an ISO 8601 instant that carries its offset; null if malformed, impossible
  * (30 February, 24:00) or local-only. Digits past the millisecond are dropped. Parsed by
@@ -69,6 +68,7 @@ const DAY_MS = 86_400_000;
  * several instants for every event and hold.
  */
 export function isoUtcMs(ms: number): string {
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString(); // a Date drops the fraction (and throws on NaN)
   const days = Math.floor(ms / DAY_MS);
   let rest = ms - days * DAY_MS;
   const z = days + 719_468; // days from 0000-03-01
@@ -80,7 +80,7 @@ export function isoUtcMs(ms: number): string {
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  if (!(year >= 1000 && year <= 9999)) return new Date(ms).toISOString(); // and throws as it does on NaN
+  if (year < 1000 || year > 9999) return new Date(ms).toISOString();
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const mi = Math.floor(rest / 60_000);
