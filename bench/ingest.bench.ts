@@ -37,6 +37,8 @@ export function makeEvents(bookings: number, facilityId = 'bench-0', prefix = 'b
   return byBooking;
 }
 
+const COPY_SQL = 'COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN';
+
 function batches(events: object[], size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < events.length; i += size) out.push(JSON.stringify({ events: events.slice(i, i + size) }));
@@ -95,7 +97,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     // One chunk, as the app sends it: the fastest way to feed pg-copy-streams.
     await pipeline(
       Readable.from([lines.join('')]),
-      client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
+      client.query(copyFrom(COPY_SQL)),
     );
     const copySeconds = (performance.now() - copyStart) / 1000;
     const copyRate = all.length / copySeconds;
@@ -106,7 +108,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     for (let i = 0; i < lines.length; i += 5000) {
       await pipeline(
         Readable.from([lines.slice(i, i + 5000).join('')]),
-        client.query(copyFrom('COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN')),
+        client.query(copyFrom(COPY_SQL)),
       );
     }
     const batchedRate = all.length / ((performance.now() - batchedStart) / 1000);

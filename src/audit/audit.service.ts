@@ -49,7 +49,7 @@ export class AuditService {
         if (e.prev_hash !== prev) return broken('the link to the previous event is broken (an event before it was removed, added or reordered)');
         const expected = chainHash(prev, {
           eventId: e.event_id, facilityId: e.facility_id, bookingId: e.booking_id, type: e.type,
-          occurredAt: e.occurred_at.toISOString(), receivedAt: e.received_at.toISOString(), contentHash: e.content_hash,
+          occurredAt: isoUtc(e.occurred_at)!, receivedAt: isoUtc(e.received_at)!, contentHash: e.content_hash,
         });
         if (expected !== e.chain_hash) return broken('the stored fields of the event were changed (chain hash mismatch)');
         prev = e.chain_hash;
