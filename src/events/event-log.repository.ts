@@ -154,23 +154,25 @@ export class EventLogRepository {
     const received = receivedAt.toISOString();
     const key = copyText(apiKeyId);
     const ids = new Set<string>();
+    // Each slice is joined from an array of lines: a string grown line by line is a deep rope,
+    // which the stream's conversion to bytes flattens two to three times slower.
     async function* slices(): AsyncGenerator<string> {
-      let slice = '';
-      let rows = 0;
+      let lines: string[] = [];
       for (const r of source) {
         ids.add(r.eventId);
-        slice +=
+        lines.push(
           [
             copyText(r.eventId), copyText(r.facilityId), copyText(r.bookingId), copyText(r.type), r.occurredAt,
             received, copyText(r.retractsEventId), copyText(r.bodyJson), r.contentHash, key, r.prevHash, r.chainHash,
-          ].join('\t') + '\n';
-        if (++rows % COPY_SLICE === 0) {
-          yield slice;
-          slice = '';
+          ].join('\t') + '\n',
+        );
+        if (lines.length === COPY_SLICE) {
+          yield lines.join('');
+          lines = [];
           await yieldToEventLoop();
         }
       }
-      if (slice !== '') yield slice;
+      if (lines.length > 0) yield lines.join('');
     }
     const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient }).databaseConnection;
     // seq comes from the identity default, row by row in the order sent.

@@ -219,10 +219,10 @@ export class HoldsRepository {
     await m.query(
       `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
                              custody_ended_at, custody_end_kind, to_agency, updated_at)
-       SELECT x.facility_id, x.booking_id, x.person_id, x.person, x.booked_at, COALESCE(x.charges, '[]'), x.charges_at, x.release_eligible_at,
+       SELECT x.facility_id, x.booking_id, x.person_id, x.person::jsonb, x.booked_at, COALESCE(x.charges::jsonb, '[]'), x.charges_at, x.release_eligible_at,
               x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
-         FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person jsonb, booked_at timestamptz,
-              charges jsonb, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
+         FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person text, booked_at timestamptz,
+              charges text, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
               custody_end_kind text, to_agency text)
        ON CONFLICT (facility_id, booking_id) DO UPDATE SET
          person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
