@@ -6,10 +6,15 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 
 /** Owns the connection (and the embedded server when there is one) for the app's lifetime. */
 export class DatabaseHandle implements OnApplicationShutdown {
+  /** Whether the server carries COPY (see copy.ts): a real Postgres does, the embedded one does not. */
+  readonly copies: boolean;
+
   constructor(
     readonly dataSource: DataSource,
     readonly embedded: EmbeddedPostgres | null,
-  ) {}
+  ) {
+    this.copies = embedded === null;
+  }
 
   static async open(config: AppConfig): Promise<DatabaseHandle> {
     const log = new Logger('database');

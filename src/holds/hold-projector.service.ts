@@ -28,6 +28,8 @@ export interface Loaded {
 
 /** A batch's projection, computed and serialised, not yet stored. */
 export interface Projection {
+  /** When it was computed: the rows' updated_at. */
+  now: Date;
   states: StateRows;
   holds: HoldRows;
   /** Refolded bookings: their holds not in `holds` are deleted. */
@@ -85,12 +87,19 @@ export class HoldProjector implements OnModuleInit {
    * Bookings in `fullLogs` are refolded from their whole log instead (a retraction changed what counts).
    */
   async compute(loaded: Loaded, newEvents: Map<string, SeqEvent[]>, fullLogs: Map<string, SeqEvent[]>): Promise<Projection> {
+    const now = new Date(this.clock.now());
     const states = new Map<string, BookingState>();
     // Detainer rows to write: those new events touched, and all of a refolded booking.
     const touched = new Set<string>();
+    // Bookings with no row yet (none was loaded, and the caller holds their locks): their rows are all new.
+    const created = new Set<string>();
     for (const [k, list] of newEvents) {
       if (fullLogs.has(k)) continue;
-      const state = loaded.states.get(k) ?? emptyBooking();
+      let state = loaded.states.get(k);
+      if (!state) {
+        state = emptyBooking();
+        created.add(k);
+      }
       const events = [...list].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
       for (const e of events) {
         applyEvent(state, e);
@@ -106,8 +115,9 @@ export class HoldProjector implements OnModuleInit {
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
     return {
-      states: this.repo.stateRows(entries, { refolded, touched }),
-      holds: this.repo.holdRows(await this.derive(entries, loaded.rules)),
+      now,
+      states: this.repo.stateRows(entries, { refolded, touched, created, now }),
+      holds: this.repo.holdRows(await this.derive(entries, loaded.rules), { created, now }),
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
     };
@@ -115,9 +125,8 @@ export class HoldProjector implements OnModuleInit {
 
   /** Store a computed projection and tell the listeners which holds changed. */
   async save(m: EntityManager, p: Projection): Promise<void> {
-    const now = new Date(this.clock.now());
-    await this.repo.saveStates(m, p.states, now);
-    const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, now);
+    await this.repo.saveStates(m, p.states, p.now);
+    const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
     await this.tell(m, { changes, facilities: p.rules });
   }
 
@@ -126,7 +135,8 @@ export class HoldProjector implements OnModuleInit {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const { states, rules } = await this.load(m, keys, [facilityId]);
     const holds = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
-    await this.repo.replaceHolds(m, [], this.repo.holdRows(holds), new Date(this.clock.now()));
+    const now = new Date(this.clock.now());
+    await this.repo.replaceHolds(m, [], this.repo.holdRows(holds, { now }), now);
     await this.tell(m, { changes: await this.repo.holdsOfFacility(m, facilityId), facilities: rules });
   }
 

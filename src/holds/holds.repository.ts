@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
+import { isoUtc } from '../common/instant.js';
+import { copyInto, copyLine } from '../database/copy.js';
+import { DatabaseHandle } from '../database/database.module.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { HoldEntity } from './hold.entity.js';
-import { isoUtc } from '../common/instant.js';
 
 export interface HoldRow {
   id: string;
@@ -23,17 +25,24 @@ export interface HoldRow {
   derived: DerivedHold;
 }
 
-/** Booking and detainer rows as JSON, and the arguments of DROP_DETAINERS_SQL for refolded bookings (see `stateRows`). */
+/**
+ * Booking and detainer rows to upsert, as JSON; those of bookings that have no row yet, as COPY
+ * text (null: none); and the arguments of DROP_DETAINERS_SQL for refolded bookings (see `stateRows`).
+ */
 export interface StateRows {
   bookings: string | null;
   detainers: string | null;
+  newBookings: string | null;
+  newDetainers: string | null;
   refolded: string[][] | null;
 }
 
-/** Hold rows as JSON, and their ids (see `holdRows`). */
+/** Hold rows to upsert, as JSON, and the ids of all; the holds of new bookings as COPY text, and their changes (see `holdRows`). */
 export interface HoldRows {
   json: string | null;
   ids: string[];
+  copy: string | null;
+  created: HoldChange[];
 }
 
 /** A hold whose phase or deadline may have changed; phase null: the hold is gone (a retraction removed its detainer). */
@@ -44,7 +53,31 @@ export interface HoldChange {
   detainerId: string;
   phase: 'pending' | 'open' | 'closed' | null;
   deadlineAt: Date | null;
+  /** The hold had no row before this write: nothing was planned or raised for it yet. */
+  created?: boolean;
 }
+
+/** Columns of a booking row as `stateRows` writes them (then updated_at). */
+const BOOKING_COLUMNS = [
+  'facility_id', 'booking_id', 'person_id', 'person', 'booked_at', 'charges', 'charges_at', 'release_eligible_at', 'release_reason',
+  'custody_ended_at', 'custody_end_kind', 'to_agency',
+] as const;
+/** Columns of a detainer row. */
+const DETAINER_COLUMNS = ['facility_id', 'booking_id', 'detainer_id', 'form', 'agency', 'warrant', 'lodged_at', 'cancelled_at'] as const;
+/** Columns of a hold row as `holdRows` writes them (then updated_at). */
+const HOLD_COLUMNS = [
+  'id', 'facility_id', 'booking_id', 'detainer_id', 'person_id', 'form', 'warrant', 'agency', 'policy', 'hold_hours', 'policy_version_id', 'phase',
+  'lodged_at', 'clock_started_at', 'deadline_at', 'ended_at', 'outcome', 'compliant', 'overage_ms', 'counted_ms', 'charge_level', 'convicted', 'to_agency',
+] as const;
+
+type Value = string | number | boolean | null;
+/** A row as an object for json_to_recordset, from values in column order. */
+function record(columns: readonly string[], values: readonly Value[]): Record<string, Value> {
+  const o: Record<string, Value> = {};
+  for (let i = 0; i < columns.length; i++) o[columns[i]] = values[i];
+  return o;
+}
+const copyStatement = (table: string, columns: readonly string[]) => `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
 
 export interface HoldSearch {
   facilityId?: string;
@@ -100,7 +133,10 @@ export const DROP_HOLDS_SQL = `DELETE FROM holds h
 /** Data access of the holds module: the projections derived from the log (bookings, detainers, holds) and their queries. */
 @Injectable()
 export class HoldsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly db: DatabaseHandle,
+  ) {}
 
   /** Holds matching the filters, in order of time left (no deadline last), keyset-paginated. */
   async search(f: HoldSearch): Promise<HoldEntity[]> {
@@ -187,50 +223,73 @@ export class HoldsRepository {
   /**
    * The rows `saveStates` writes, serialised ahead of the write (no database work): the booking
    * states, the `touched` detainers (by detainerKey), and for `refolded` bookings the detainers
-   * to keep (the others are deleted: a retraction can take a detainer away).
+   * to keep (the others are deleted: a retraction can take a detainer away). The rows of bookings
+   * in `created` (known to have no row: the caller holds their lock) are COPY text where the
+   * server carries COPY, written without the upsert's conflict check and JSON parsing.
    */
-  stateRows(states: Array<{ key: BookingKey; state: BookingState }>, { refolded, touched }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string> }): StateRows {
-    const bookings = states.map(({ key, state: s }) => ({
-      facility_id: key.facilityId, booking_id: key.bookingId, person_id: s.personId, person: s.person, booked_at: isoUtc(s.bookedAt),
-      charges: s.charges, charges_at: isoUtc(s.chargesAt), release_eligible_at: isoUtc(s.releaseEligibleAt), release_reason: s.releaseReason,
-      custody_ended_at: isoUtc(s.custodyEndedAt), custody_end_kind: s.custodyEndKind, to_agency: s.toAgency,
-    }));
-    const detainers = states.flatMap(({ key, state }) =>
-      [...state.detainers].filter(([detainerId]) => touched.has(detainerKey(keyOf(key.facilityId, key.bookingId), detainerId))).map(([detainerId, d]) => ({
-        facility_id: key.facilityId, booking_id: key.bookingId, detainer_id: detainerId, form: d.form, agency: d.agency, warrant: d.warrant,
-        lodged_at: isoUtc(d.lodgedAt), cancelled_at: isoUtc(d.cancelledAt),
-      })),
-    );
+  stateRows(
+    states: Array<{ key: BookingKey; state: BookingState }>,
+    { refolded, touched, created = new Set(), now }: { refolded: ReadonlySet<string>; touched: ReadonlySet<string>; created?: ReadonlySet<string>; now: Date },
+  ): StateRows {
+    const updatedAt = isoUtc(now.getTime());
+    const bookings: object[] = [];
+    const detainers: object[] = [];
+    const newBookings: string[] = [];
+    const newDetainers: string[] = [];
+    const kept: Array<{ facilityId: string; bookingId: string; detainerId: string }> = [];
+    for (const { key, state: s } of states) {
+      const k = keyOf(key.facilityId, key.bookingId);
+      const copied = this.db.copies && created.has(k);
+      const booking: Value[] = [
+        key.facilityId, key.bookingId, s.personId, s.person === null ? null : JSON.stringify(s.person), isoUtc(s.bookedAt),
+        JSON.stringify(s.charges), isoUtc(s.chargesAt), isoUtc(s.releaseEligibleAt), s.releaseReason,
+        isoUtc(s.custodyEndedAt), s.custodyEndKind, s.toAgency,
+      ];
+      if (copied) newBookings.push(copyLine([...booking, updatedAt]));
+      else bookings.push(record(BOOKING_COLUMNS, booking));
+      for (const [detainerId, d] of s.detainers) {
+        if (!touched.has(detainerKey(k, detainerId))) continue;
+        const detainer: Value[] = [key.facilityId, key.bookingId, detainerId, d.form, d.agency, d.warrant, isoUtc(d.lodgedAt), isoUtc(d.cancelledAt)];
+        if (copied) newDetainers.push(copyLine(detainer));
+        else detainers.push(record(DETAINER_COLUMNS, detainer));
+        if (refolded.has(k)) kept.push({ facilityId: key.facilityId, bookingId: key.bookingId, detainerId });
+      }
+    }
     const dropped = states.filter((s) => refolded.has(keyOf(s.key.facilityId, s.key.bookingId)));
-    const kept = detainers.filter((d) => refolded.has(keyOf(d.facility_id, d.booking_id)));
     return {
-      bookings: states.length > 0 ? JSON.stringify(bookings) : null,
+      bookings: bookings.length > 0 ? JSON.stringify(bookings) : null,
       detainers: detainers.length > 0 ? JSON.stringify(detainers) : null,
+      newBookings: newBookings.length > 0 ? newBookings.join('') : null,
+      newDetainers: newDetainers.length > 0 ? newDetainers.join('') : null,
       refolded: dropped.length === 0 ? null : [
         dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
-        kept.map((d) => d.facility_id), kept.map((d) => d.booking_id), kept.map((d) => d.detainer_id),
+        kept.map((d) => d.facilityId), kept.map((d) => d.bookingId), kept.map((d) => d.detainerId),
       ],
     };
   }
 
-  /** Upsert booking states and detainers, and delete the detainers refolded bookings no longer have (see `stateRows`). */
+  /** Write booking states and detainers, and delete the detainers refolded bookings no longer have (see `stateRows`). */
   async saveStates(m: EntityManager, rows: StateRows, now: Date): Promise<void> {
-    if (rows.bookings === null) return;
-    await m.query(
-      `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
-                             custody_ended_at, custody_end_kind, to_agency, updated_at)
-       SELECT x.facility_id, x.booking_id, x.person_id, x.person::jsonb, x.booked_at, COALESCE(x.charges::jsonb, '[]'), x.charges_at, x.release_eligible_at,
-              x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
-         FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person text, booked_at timestamptz,
-              charges text, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
-              custody_end_kind text, to_agency text)
-       ON CONFLICT (facility_id, booking_id) DO UPDATE SET
-         person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
-         charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
-         custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
-         updated_at = EXCLUDED.updated_at`,
-      [rows.bookings, now],
-    );
+    // New bookings first: their detainers refer to them.
+    if (rows.newBookings !== null) await copyInto(m, copyStatement('bookings', [...BOOKING_COLUMNS, 'updated_at']), [rows.newBookings]);
+    if (rows.newDetainers !== null) await copyInto(m, copyStatement('detainers', DETAINER_COLUMNS), [rows.newDetainers]);
+    if (rows.bookings !== null) {
+      await m.query(
+        `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
+                               custody_ended_at, custody_end_kind, to_agency, updated_at)
+         SELECT x.facility_id, x.booking_id, x.person_id, x.person::jsonb, x.booked_at, COALESCE(x.charges::jsonb, '[]'), x.charges_at, x.release_eligible_at,
+                x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
+           FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person text, booked_at timestamptz,
+                charges text, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
+                custody_end_kind text, to_agency text)
+         ON CONFLICT (facility_id, booking_id) DO UPDATE SET
+           person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
+           charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
+           custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
+           updated_at = EXCLUDED.updated_at`,
+        [rows.bookings, now],
+      );
+    }
     if (rows.detainers !== null) {
       await m.query(
         `INSERT INTO detainers (facility_id, booking_id, detainer_id, form, agency, warrant, lodged_at, cancelled_at)
@@ -245,19 +304,42 @@ export class HoldsRepository {
     if (rows.refolded !== null) await m.query(DROP_DETAINERS_SQL, rows.refolded);
   }
 
-  /** The rows `replaceHolds` writes, serialised ahead of the write (no database work). */
-  holdRows(holds: HoldRow[]): HoldRows {
-    const rows = holds.map((h) => ({
-      id: h.id, facility_id: h.key.facilityId, booking_id: h.key.bookingId, detainer_id: h.detainerId, person_id: h.personId,
-      form: h.form, warrant: h.warrant, agency: h.agency, policy: h.derived.rules.policy, hold_hours: h.derived.rules.holdHours,
-      policy_version_id: h.policyVersionId, phase: h.derived.phase, lodged_at: isoUtc(h.lodgedAt), clock_started_at: isoUtc(h.derived.clockStartedAt),
-      deadline_at: isoUtc(h.derived.deadlineAt), ended_at: isoUtc(h.derived.endedAt), outcome: h.derived.outcome, compliant: h.derived.compliant,
-      overage_ms: h.derived.overageMs,
-      // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
-      counted_ms: h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
-      charge_level: h.chargeLevel, convicted: h.convicted, to_agency: h.toAgency,
-    }));
-    return { json: rows.length > 0 ? JSON.stringify(rows) : null, ids: holds.map((h) => h.id) };
+  /**
+   * The rows `replaceHolds` writes, serialised ahead of the write (no database work). The holds
+   * of bookings in `created` are new, and COPY text where the server carries COPY (see `stateRows`).
+   */
+  holdRows(holds: HoldRow[], { created = new Set(), now }: { created?: ReadonlySet<string>; now: Date }): HoldRows {
+    const updatedAt = isoUtc(now.getTime());
+    const upserted: object[] = [];
+    const copied: string[] = [];
+    const changes: HoldChange[] = [];
+    for (const h of holds) {
+      const values: Value[] = [
+        h.id, h.key.facilityId, h.key.bookingId, h.detainerId, h.personId,
+        h.form, h.warrant, h.agency, h.derived.rules.policy, h.derived.rules.holdHours,
+        h.policyVersionId, h.derived.phase, isoUtc(h.lodgedAt), isoUtc(h.derived.clockStartedAt),
+        isoUtc(h.derived.deadlineAt), isoUtc(h.derived.endedAt), h.derived.outcome, h.derived.compliant,
+        h.derived.overageMs,
+        // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
+        h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
+        h.chargeLevel, h.convicted, h.toAgency,
+      ];
+      if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
+        copied.push(copyLine([...values, updatedAt]));
+        changes.push({
+          holdId: h.id, facilityId: h.key.facilityId, bookingId: h.key.bookingId, detainerId: h.detainerId, phase: h.derived.phase,
+          deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt), created: true,
+        });
+      } else {
+        upserted.push(record(HOLD_COLUMNS, values));
+      }
+    }
+    return {
+      json: upserted.length > 0 ? JSON.stringify(upserted) : null,
+      ids: holds.map((h) => h.id),
+      copy: copied.length > 0 ? copied.join('') : null,
+      created: changes,
+    };
   }
 
   /**
@@ -265,7 +347,8 @@ export class HoldsRepository {
    * (refolded: a retraction can take a detainer away), delete their other holds.
    */
   async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRows, now: Date): Promise<HoldChange[]> {
-    const changes: HoldChange[] = [];
+    const changes: HoldChange[] = [...holds.created];
+    if (holds.copy !== null) await copyInto(m, copyStatement('holds', [...HOLD_COLUMNS, 'updated_at']), [holds.copy]);
     if (holds.json !== null) {
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
