@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
-import { copyInto, copyLine } from '../database/copy.js';
+import { copyData, copyInto } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { HoldChange } from '../holds/holds.repository.js';
 
@@ -90,9 +90,11 @@ export class AlertsRepository {
     const inserted = created.size > 0 ? planned.filter((p) => !created.has(p.holdId)) : planned;
     if (copied.length > 0) {
       const at = now.toISOString();
-      await copyInto(m, 'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN', [
-        copied.map((p) => copyLine([p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, isoUtc(p.deadlineAt), isoUtc(p.fireAt), at])).join(''),
-      ]);
+      await copyInto(
+        m,
+        'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN',
+        copyData(copied.map((p) => [p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, isoUtc(p.deadlineAt), isoUtc(p.fireAt), at]))!,
+      );
     }
     if (inserted.length > 0) {
       await m.query(

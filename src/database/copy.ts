@@ -14,24 +14,91 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 export const copyText = (v: string | null) =>
   v === null ? '\\N' : !NEEDS_ESCAPE.test(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
+const copyValue = (v: CopyValue) => (v === null || v === undefined ? '\\N' : typeof v === 'string' ? copyText(v) : String(v));
+
+export type CopyValue = string | number | boolean | null | undefined;
+
 /** One line of COPY text: strings escaped, numbers and booleans as Postgres reads them, null (or undefined) as \N. */
-export function copyLine(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) line += '\t';
-    line += v === null || v === undefined ? '\\N' : typeof v === 'string' ? copyText(v) : String(v);
+const copyLine = (values: readonly CopyValue[]): string => values.map(copyValue).join('\t') + '\n';
+
+/** Bytes per chunk of COPY data: a few large writes, which pg-copy-streams handles far faster than many small ones. */
+const CHUNK_BYTES = 512 * 1024;
+
+/**
+ * Chunks whose COPY has completed, to be filled again. Fresh memory costs the kernel a page
+ * fault per 4 KB on first touch, and on these virtual machines a fault is dear: writing 3.5 MB
+ * of rows into fresh chunks took 10–17 ms, into reused ones 0.5 ms. At most 32 are kept (16 MB).
+ */
+const spare: Buffer[] = [];
+const SPARE_MAX = 32;
+const chunkOf = (bytes: number) => (bytes === CHUNK_BYTES && spare.length > 0 ? spare.pop()! : Buffer.allocUnsafe(bytes));
+function recycle(chunks: readonly Buffer[]): void {
+  for (const c of chunks) {
+    if (spare.length >= SPARE_MAX) return;
+    if (c.buffer.byteLength === CHUNK_BYTES && c.byteOffset === 0) spare.push(Buffer.from(c.buffer, 0, CHUNK_BYTES));
   }
-  return line + '\n';
+}
+
+/**
+ * Lines of COPY text written straight into chunks of bytes as UTF-8. Measured here on 5,000
+ * event rows: ~2 ms, against ~20 ms to join the lines into strings and let the stream convert
+ * those (a fresh string of hundreds of kilobytes is slow to build and slow to encode).
+ */
+export class CopyChunks {
+  private readonly done: Buffer[] = [];
+  private chunk = chunkOf(CHUNK_BYTES);
+  private used = 0;
+  rows = 0;
+
+  /** Add a row; true when a chunk has just been completed (see `take`). */
+  add(values: readonly CopyValue[]): boolean {
+    const line = copyLine(values);
+    let completed = false;
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.chunk.length - this.used < line.length * 3) {
+      completed = this.close(Math.max(CHUNK_BYTES, line.length * 3));
+    }
+    this.used += this.chunk.write(line, this.used, 'utf8');
+    this.rows++;
+    return completed;
+  }
+
+  /** The completed chunks, and with `all` the one being filled; they are handed over and forgotten here. */
+  take(all = false): Buffer[] {
+    if (all) this.close(0);
+    return this.done.splice(0);
+  }
+
+  private close(next: number): boolean {
+    const closed = this.used > 0;
+    if (closed) this.done.push(this.chunk.subarray(0, this.used));
+    this.chunk = chunkOf(next);
+    this.used = 0;
+    return closed;
+  }
+}
+
+/** Rows as COPY data, or null for no rows. */
+export function copyData(rows: Iterable<readonly CopyValue[]>): Buffer[] | null {
+  const chunks = new CopyChunks();
+  for (const r of rows) chunks.add(r);
+  return chunks.rows > 0 ? chunks.take(true) : null;
 }
 
 /**
  * Run `statement` (a COPY ... FROM STDIN) on the transaction's connection, fed from `source`:
- * chunks of whole lines. A few large chunks: pg-copy-streams handles them far faster than
- * many small ones; a chunk joined from an array of lines, not grown line by line (a deep rope
- * of a string is two to three times slower to turn into bytes).
+ * chunks of whole lines. Once the server has taken them all (the COPY completed), the chunks
+ * are kept to be filled again; after a failure they are left to the garbage collector.
  */
-export async function copyInto(m: EntityManager, statement: string, source: Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function copyInto(m: EntityManager, statement: string, source: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<void> {
   const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient }).databaseConnection;
-  await pipeline(Readable.from(source), client.query(copyFrom(statement)));
+  const sent: Buffer[] = [];
+  async function* tracked(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      sent.push(chunk);
+      yield chunk;
+    }
+  }
+  await pipeline(Readable.from(tracked()), client.query(copyFrom(statement)));
+  recycle(sent);
 }

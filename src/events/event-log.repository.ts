@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
-import { copyInto, copyLine } from '../database/copy.js';
+import { CopyChunks, copyInto } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
@@ -44,9 +44,6 @@ export interface RejectedRow {
   body: unknown;
   errors: FieldError[];
 }
-
-/** Rows per slice of the log's COPY. */
-const COPY_SLICE = 500;
 
 /**
  * Stored events with these ids, and stored retractions naming them: two index probes per id.
@@ -137,36 +134,32 @@ export class EventLogRepository {
   }
 
   /**
-   * The rows are drawn from `source` as the COPY goes, in slices with a turn of the event loop
-   * between them: Postgres parses one slice while the next is built (the source may compute
-   * each row, as the hash chain does). Slices of a few hundred rows: pg-copy-streams handles a
-   * few large writes far faster than thousands of small ones.
+   * The rows are drawn from `source` as the COPY goes, in chunks of bytes with a turn of the
+   * event loop between them: Postgres parses one chunk while the next is built (the source may
+   * compute each row, as the hash chain does).
    */
   private async copy(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
     const received = receivedAt.toISOString();
     const ids = new Set<string>();
-    async function* slices(): AsyncGenerator<string> {
-      let lines: string[] = [];
+    async function* chunks(): AsyncGenerator<Buffer> {
+      const data = new CopyChunks();
       for (const r of source) {
         ids.add(r.eventId);
-        lines.push(
-          copyLine([
-            r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, r.bodyJson, r.contentHash, apiKeyId, r.prevHash, r.chainHash,
-          ]),
-        );
-        if (lines.length === COPY_SLICE) {
-          yield lines.join('');
-          lines = [];
+        const full = data.add([
+          r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, r.bodyJson, r.contentHash, apiKeyId, r.prevHash, r.chainHash,
+        ]);
+        if (full) {
+          yield* data.take();
           await yieldToEventLoop();
         }
       }
-      if (lines.length > 0) yield lines.join('');
+      yield* data.take(true);
     }
     // seq comes from the identity default, row by row in the order sent.
     await copyInto(
       m,
       'COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN',
-      slices(),
+      chunks(),
     );
     return ids;
   }

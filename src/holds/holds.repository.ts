@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
-import { copyInto, copyLine } from '../database/copy.js';
+import { CopyChunks, copyInto } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
@@ -32,8 +32,8 @@ export interface HoldRow {
 export interface StateRows {
   bookings: string | null;
   detainers: string | null;
-  newBookings: string | null;
-  newDetainers: string | null;
+  newBookings: Buffer[] | null;
+  newDetainers: Buffer[] | null;
   refolded: string[][] | null;
 }
 
@@ -41,7 +41,7 @@ export interface StateRows {
 export interface HoldRows {
   json: string | null;
   ids: string[];
-  copy: string | null;
+  copy: Buffer[] | null;
   created: HoldChange[];
 }
 
@@ -234,8 +234,8 @@ export class HoldsRepository {
     const updatedAt = isoUtc(now.getTime());
     const bookings: object[] = [];
     const detainers: object[] = [];
-    const newBookings: string[] = [];
-    const newDetainers: string[] = [];
+    const newBookings = new CopyChunks();
+    const newDetainers = new CopyChunks();
     const kept: Array<{ facilityId: string; bookingId: string; detainerId: string }> = [];
     for (const { key, state: s } of states) {
       const k = keyOf(key.facilityId, key.bookingId);
@@ -245,12 +245,12 @@ export class HoldsRepository {
         JSON.stringify(s.charges), isoUtc(s.chargesAt), isoUtc(s.releaseEligibleAt), s.releaseReason,
         isoUtc(s.custodyEndedAt), s.custodyEndKind, s.toAgency,
       ];
-      if (copied) newBookings.push(copyLine([...booking, updatedAt]));
+      if (copied) newBookings.add([...booking, updatedAt]);
       else bookings.push(record(BOOKING_COLUMNS, booking));
       for (const [detainerId, d] of s.detainers) {
         if (!touched.has(detainerKey(k, detainerId))) continue;
         const detainer: Value[] = [key.facilityId, key.bookingId, detainerId, d.form, d.agency, d.warrant, isoUtc(d.lodgedAt), isoUtc(d.cancelledAt)];
-        if (copied) newDetainers.push(copyLine(detainer));
+        if (copied) newDetainers.add(detainer);
         else detainers.push(record(DETAINER_COLUMNS, detainer));
         if (refolded.has(k)) kept.push({ facilityId: key.facilityId, bookingId: key.bookingId, detainerId });
       }
@@ -259,8 +259,8 @@ export class HoldsRepository {
     return {
       bookings: bookings.length > 0 ? JSON.stringify(bookings) : null,
       detainers: detainers.length > 0 ? JSON.stringify(detainers) : null,
-      newBookings: newBookings.length > 0 ? newBookings.join('') : null,
-      newDetainers: newDetainers.length > 0 ? newDetainers.join('') : null,
+      newBookings: newBookings.rows > 0 ? newBookings.take(true) : null,
+      newDetainers: newDetainers.rows > 0 ? newDetainers.take(true) : null,
       refolded: dropped.length === 0 ? null : [
         dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
         kept.map((d) => d.facilityId), kept.map((d) => d.bookingId), kept.map((d) => d.detainerId),
@@ -271,8 +271,8 @@ export class HoldsRepository {
   /** Write booking states and detainers, and delete the detainers refolded bookings no longer have (see `stateRows`). */
   async saveStates(m: EntityManager, rows: StateRows, now: Date): Promise<void> {
     // New bookings first: their detainers refer to them.
-    if (rows.newBookings !== null) await copyInto(m, copyStatement('bookings', [...BOOKING_COLUMNS, 'updated_at']), [rows.newBookings]);
-    if (rows.newDetainers !== null) await copyInto(m, copyStatement('detainers', DETAINER_COLUMNS), [rows.newDetainers]);
+    if (rows.newBookings !== null) await copyInto(m, copyStatement('bookings', [...BOOKING_COLUMNS, 'updated_at']), rows.newBookings);
+    if (rows.newDetainers !== null) await copyInto(m, copyStatement('detainers', DETAINER_COLUMNS), rows.newDetainers);
     if (rows.bookings !== null) {
       await m.query(
         `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
@@ -311,7 +311,7 @@ export class HoldsRepository {
   holdRows(holds: HoldRow[], { created = new Set(), now }: { created?: ReadonlySet<string>; now: Date }): HoldRows {
     const updatedAt = isoUtc(now.getTime());
     const upserted: object[] = [];
-    const copied: string[] = [];
+    const copied = new CopyChunks();
     const changes: HoldChange[] = [];
     for (const h of holds) {
       const values: Value[] = [
@@ -325,7 +325,7 @@ export class HoldsRepository {
         h.chargeLevel, h.convicted, h.toAgency,
       ];
       if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
-        copied.push(copyLine([...values, updatedAt]));
+        copied.add([...values, updatedAt]);
         changes.push({
           holdId: h.id, facilityId: h.key.facilityId, bookingId: h.key.bookingId, detainerId: h.detainerId, phase: h.derived.phase,
           deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt), created: true,
@@ -337,7 +337,7 @@ export class HoldsRepository {
     return {
       json: upserted.length > 0 ? JSON.stringify(upserted) : null,
       ids: holds.map((h) => h.id),
-      copy: copied.length > 0 ? copied.join('') : null,
+      copy: copied.rows > 0 ? copied.take(true) : null,
       created: changes,
     };
   }
@@ -348,7 +348,7 @@ export class HoldsRepository {
    */
   async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRows, now: Date): Promise<HoldChange[]> {
     const changes: HoldChange[] = [...holds.created];
-    if (holds.copy !== null) await copyInto(m, copyStatement('holds', [...HOLD_COLUMNS, 'updated_at']), [holds.copy]);
+    if (holds.copy !== null) await copyInto(m, copyStatement('holds', [...HOLD_COLUMNS, 'updated_at']), holds.copy);
     if (holds.json !== null) {
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
