@@ -42,10 +42,17 @@ interface SentKeys {
   bookings: Array<{ facilityId: string; bookingId: string }>;
 }
 
+/** What the transaction reads for the keys as sent, while the batch is validated. */
 interface SentRead {
   heads: Map<string, string | null>;
   events: Map<string, StoredSummary>;
   retracted: Set<string>;
+  /** The facilities named that are configured. */
+  known: Set<string>;
+  /** The stored states of the bookings named (but those refolded) and their facilities' rules. */
+  loaded: Loaded;
+  /** The stored logs of the bookings that may need refolding (see `mayRefold`), by booking key. */
+  storedLogs: Map<string, SeqEvent[]>;
 }
 
 /** A string that may be a valid id (validation decides): Postgres text cannot hold NUL. */
@@ -64,6 +71,23 @@ function sentKeys(raws: unknown[]): SentKeys {
     if (mayBeId(bookingId)) out.bookings.push({ facilityId, bookingId });
   }
   return out;
+}
+
+/**
+ * The bookings that may have to be refolded from their whole log: those a retraction sent
+ * names, and those of events a stored retraction names (they may arrive after it). Read as
+ * sent, before validation: a superset of the bookings that will need it (refolding any other
+ * gives the same state, only slower).
+ */
+function mayRefold(raws: unknown[], retracted: ReadonlySet<string>): string[] {
+  const keys = new Set<string>();
+  for (const raw of raws) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const { eventId, type, facilityId, bookingId } = raw as Record<string, unknown>;
+    if (!mayBeId(facilityId) || !mayBeId(bookingId)) continue;
+    if (type === 'event.retracted' || (mayBeId(eventId) && retracted.has(eventId))) keys.add(keyOf(facilityId, bookingId));
+  }
+  return [...keys];
 }
 
 /** The eventId an event was sent with, if it is a string (the answer and the kept refusal name it). */
@@ -183,12 +207,11 @@ export class IngestionService {
     for (let attempt = 1; ; attempt++) {
       try {
         stored = await this.ds.transaction(async (m) => {
-          const [read, checked] = await Promise.all([this.readSent(m, sent), checking]);
+          const [read, checked] = await Promise.all([this.readSent(m, sent, raws), checking]);
           duplicates = checked.duplicates;
           // Facilities must be configured before their events are accepted.
-          const known = await this.facilities.existing([...new Set([...checked.byId.values()].map((c) => c.event.facilityId))], m);
           const candidates = [...checked.byId.values()].filter((c) => {
-            if (known.has(c.event.facilityId)) return true;
+            if (read.known.has(c.event.facilityId)) return true;
             reject(c.index, [{ field: 'facilityId', message: `unknown facility "${c.event.facilityId}"; configure it first with PUT /api/facilities/${c.event.facilityId}` }]);
             return false;
           });
@@ -239,19 +262,31 @@ export class IngestionService {
 
   /**
    * Lock the facility chains and then the bookings named (every writer takes locks in this
-   * order), and read the stored events with the ids named and the retractions naming them.
+   * order); read the stored events with the ids named and the retractions naming them, which
+   * facilities are configured, and what projecting the batch needs: the stored states of the
+   * bookings named, and the logs of those that may be refolded.
    */
-  private async readSent(m: EntityManager, sent: SentKeys): Promise<SentRead> {
+  private async readSent(m: EntityManager, sent: SentKeys, raws: unknown[]): Promise<SentRead> {
     const heads = await this.events.lockChainHeads(m, sent.facilityIds);
     await this.projector.lock(m, sent.bookings);
-    return { heads, ...(await this.events.findByIds(m, sent.eventIds)) };
+    const { events, retracted } = await this.events.findByIds(m, sent.eventIds);
+    const known = await this.facilities.existing([...new Set(sent.facilityIds)], m);
+    const refold = mayRefold(raws, retracted);
+    const skip = new Set(refold);
+    const incremental = [...new Map(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b])).entries()].filter(([k]) => !skip.has(k)).map(([, b]) => b);
+    const loaded = await this.projector.load(m, incremental, [...known]);
+    const storedLogs = new Map<string, SeqEvent[]>(refold.map((k) => [k, []]));
+    for (const e of await this.events.forBookings(m, refold.map(parseKey))) {
+      storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
+    }
+    return { heads, events, retracted, known, loaded, storedLogs };
   }
 
   /** Inside the transaction, with the bookings locked: tell new events from repeats, store, project, keep the refusals. */
   private async store(
     m: EntityManager,
     candidates: Candidate[],
-    { heads, events: stored, retracted }: SentRead,
+    { heads, events: stored, loaded, storedLogs }: SentRead,
     raws: unknown[],
     refusedBefore: ReadonlyMap<number, { eventId: string | null; errors: FieldError[] }>,
     receivedAt: Date,
@@ -274,15 +309,8 @@ export class IngestionService {
     }
 
     // Bookings touched by a retraction, or receiving an event that a stored retraction names, are
-    // refolded from their whole log. Read what projecting needs before the log write takes the connection.
-    const refold = new Set(fresh.filter((c) => c.event.type === 'event.retracted' || retracted.has(c.event.eventId)).map((c) => keyOf(c.event.facilityId, c.event.bookingId)));
-    const incremental = [...new Set(fresh.map((c) => keyOf(c.event.facilityId, c.event.bookingId)))].filter((k) => !refold.has(k));
-    const loaded = await this.projector.load(m, incremental.map(parseKey), fresh.map((c) => c.event.facilityId));
-    const storedLogs = new Map<string, SeqEvent[]>([...refold].map((k) => [k, []]));
-    for (const e of await this.events.forBookings(m, [...refold].map(parseKey))) {
-      storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
-    }
-
+    // refolded from their whole log (readSent read the logs of all that might be); the others
+    // are advanced from their stored states.
     // Each row's chain link is computed as the log write draws it.
     function* chained(): Generator<NewEventRow> {
       for (const { event: e, occurredAtIso: occurredAt, canonical, hash: contentHash } of fresh) {
