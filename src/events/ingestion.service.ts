@@ -312,6 +312,8 @@ export class IngestionService {
     // refolded from their whole log (readSent read the logs of all that might be); the others
     // are advanced from their stored states.
     // Each row's chain link is computed as the log write draws it.
+    let drawnAll = () => {};
+    const drawn = new Promise<void>((resolve) => (drawnAll = resolve));
     function* chained(): Generator<NewEventRow> {
       for (const { event: e, occurredAtIso: occurredAt, canonical, hash: contentHash } of fresh) {
         const prevHash = heads.get(e.facilityId) ?? GENESIS;
@@ -322,11 +324,15 @@ export class IngestionService {
           retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
         };
       }
+      drawnAll();
     }
     const writing = fresh.length > 0 ? this.events.insert(m, chained(), receivedAt, apiKeyId) : Promise.resolve(new Set<string>());
-    // A COPY stores every row or fails: the projection is computed while Postgres writes the log.
-    // The INSERT path can skip an id another request stored meanwhile, so it waits for the answer.
-    const [insertedIds, early] = await Promise.all([writing, this.events.storesAllOrFails ? this.projection(loaded, fresh, storedLogs) : null]);
+    // A COPY stores every row or fails: the projection is computed while Postgres writes the log,
+    // once every row has been handed to it (computed sooner, it held the rows back: Postgres
+    // waited for them, then worked on after the projection was done). The INSERT path can skip
+    // an id another request stored meanwhile, so it waits for the answer.
+    const early = this.events.storesAllOrFails && fresh.length > 0 ? drawn.then(() => this.projection(loaded, fresh, storedLogs)) : null;
+    const [insertedIds] = await Promise.all([writing, early]);
     // Judge what the INSERT path skipped against what the other request stored.
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
     if (raced.length > 0) {
@@ -338,7 +344,7 @@ export class IngestionService {
     }
     const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
     out.accepted = inserted.length;
-    if (inserted.length > 0) await this.projector.save(m, early ?? (await this.projection(loaded, inserted, storedLogs)));
+    if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs)));
     const refusals = new Map(refusedBefore);
     for (const [index, errors] of out.rejected) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
     await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
