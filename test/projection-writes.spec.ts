@@ -112,3 +112,25 @@ describe(`rows of new bookings (COPY${process.env.TEST_DATABASE_URL ? '' : ': no
     ]);
   });
 });
+
+describe('fields the contract does not name', () => {
+  it('are kept in the booking as sent, the same when it is advanced by new events as when it is refolded from its log', async () => {
+    await t.http.put('/api/facilities/extra').set('Authorization', t.admin).send(facilityBody()).expect(200);
+    const at = '2026-11-20T12:00:00Z';
+    const b = { facilityId: 'extra', bookingId: 'x' };
+    const person = { name: 'A', nickname: 'B', tags: ['t'] };
+    const charges = [{ level: 'felony', statute: 'RCW 9A.56.030', counts: 2 }];
+    const update = ev.charges({ ...b, occurredAt: '2026-11-21T12:00:00Z', charges: [{ level: 'misdemeanor' }] });
+    const booked = () => t.ds.query(`SELECT person, charges FROM bookings WHERE facility_id = 'extra' AND booking_id = 'x'`);
+    await t.http
+      .post('/api/events').set('Authorization', t.admin)
+      .send({ events: [{ ...ev.opened({ ...b, occurredAt: at, person, charges }), source: 'jms-7' }, ev.lodged({ ...b, occurredAt: at })] })
+      .expect(200);
+    expect(await booked()).toEqual([{ person, charges }]);
+    // Advanced by a new event, then refolded from the stored log when that event is retracted.
+    await t.http.post('/api/events').set('Authorization', t.admin).send(update).expect(200);
+    expect(await booked()).toEqual([{ person, charges: [{ level: 'misdemeanor' }] }]);
+    await t.http.post('/api/events').set('Authorization', t.admin).send(ev.retracted({ ...b, occurredAt: '2026-11-22T12:00:00Z', retractsEventId: update.eventId })).expect(200);
+    expect(await booked()).toEqual([{ person, charges }]);
+  });
+});

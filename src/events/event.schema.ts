@@ -71,7 +71,12 @@ export interface FieldError {
   message: string;
 }
 
-/** `occurredAtIso`: the instant in UTC, as `Date.toISOString` writes it. */
+/**
+ * `event`: the object as sent, once valid: zod's copy (which leaves out fields the contract does
+ * not name) is not kept, so the projection reads what the log holds whether a booking is advanced
+ * by new events or refolded from its stored log, and a batch keeps one copy of its events, not two.
+ * `occurredAtIso`: the instant in UTC, as `Date.toISOString` writes it.
+ */
 export type Validated = { ok: true; event: JmsEvent; occurredAtMs: number; occurredAtIso: string } | { ok: false; errors: FieldError[] };
 
 function fieldErrors(error: z.ZodError): FieldError[] {
@@ -92,5 +97,5 @@ export function validateEvent(raw: unknown): Validated {
   const parsed = EVENT_SCHEMAS[type as EventType].safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const occurredAtMs = parseInstant(parsed.data.occurredAt)!;
-  return { ok: true, event: parsed.data as JmsEvent, occurredAtMs, occurredAtIso: canonicalUtc(parsed.data.occurredAt, occurredAtMs) };
+  return { ok: true, event: raw as JmsEvent, occurredAtMs, occurredAtIso: canonicalUtc(parsed.data.occurredAt, occurredAtMs) };
 }
