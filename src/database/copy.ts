@@ -46,7 +46,8 @@ function recycle(chunks: readonly Buffer[]): void {
  */
 export class CopyChunks {
   private readonly done: Buffer[] = [];
-  private chunk = chunkOf(CHUNK_BYTES);
+  /** The chunk being filled (none until the first row). */
+  private chunk: Buffer | null = null;
   private used = 0;
   rows = 0;
 
@@ -55,8 +56,9 @@ export class CopyChunks {
     const line = copyLine(values);
     let completed = false;
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (this.chunk.length - this.used < line.length * 3) {
-      completed = this.close(Math.max(CHUNK_BYTES, line.length * 3));
+    if (this.chunk === null || this.chunk.length - this.used < line.length * 3) {
+      completed = this.close();
+      this.chunk = chunkOf(Math.max(CHUNK_BYTES, line.length * 3));
     }
     this.used += this.chunk.write(line, this.used, 'utf8');
     this.rows++;
@@ -65,14 +67,15 @@ export class CopyChunks {
 
   /** The completed chunks, and with `all` the one being filled; they are handed over and forgotten here. */
   take(all = false): Buffer[] {
-    if (all) this.close(0);
+    if (all) this.close();
     return this.done.splice(0);
   }
 
-  private close(next: number): boolean {
-    const closed = this.used > 0;
-    if (closed) this.done.push(this.chunk.subarray(0, this.used));
-    this.chunk = chunkOf(next);
+  /** Complete the chunk being filled, if it holds anything; true if it did. */
+  private close(): boolean {
+    const closed = this.chunk !== null && this.used > 0;
+    if (closed) this.done.push(this.chunk!.subarray(0, this.used));
+    this.chunk = null;
     this.used = 0;
     return closed;
   }
