@@ -34,14 +34,33 @@ export class AlertPlanner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.projector.onHoldsChanged((m, changes, facilities) => this.replan(m, changes, facilities));
+    this.projector.onHoldsChanged<PlannedAhead>({
+      prepare: (created, facilities) => this.planAhead(created, facilities),
+      changed: (m, changes, facilities, ahead) => this.replan(m, changes, facilities, ahead),
+    });
   }
 
-  async replan(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): Promise<void> {
+  /** The schedule of holds a batch creates, as COPY data, worked out while the batch's log is written (no database work). */
+  planAhead(created: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): PlannedAhead {
     const now = this.clock.now();
-    // Warning thresholds are an operating setting: the facility's current ones apply.
-    const warn = new Map([...facilities].map(([id, f]) => [id, rulesInForce(f.versions, now).warnBeforeHours]));
-    const planned = changes.flatMap((c) => planFor(c, warn.get(c.facilityId) ?? []));
-    await this.alerts.replan(m, changes, planned, new Date(now));
+    return { holdIds: new Set(created.map((c) => c.holdId)), data: this.alerts.scheduleData(plan(created, facilities, now), new Date(now)) };
   }
+
+  async replan(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, ahead?: PlannedAhead): Promise<void> {
+    const now = this.clock.now();
+    const rest = ahead ? changes.filter((c) => !ahead.holdIds.has(c.holdId)) : changes;
+    await this.alerts.replan(m, rest, plan(rest, facilities, now), new Date(now), ahead?.data ?? null);
+  }
+}
+
+/** The schedule of holds planned ahead (see `AlertPlanner.planAhead`). */
+interface PlannedAhead {
+  holdIds: ReadonlySet<string>;
+  data: Buffer[] | null;
+}
+
+/** What is ahead for these holds. Warning thresholds are an operating setting: the facility's current ones apply. */
+function plan(changes: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, now: number): ScheduleRow[] {
+  const warn = new Map([...facilities].map(([id, f]) => [id, rulesInForce(f.versions, now).warnBeforeHours]));
+  return changes.flatMap((c) => planFor(c, warn.get(c.facilityId) ?? []));
 }

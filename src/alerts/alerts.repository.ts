@@ -71,12 +71,19 @@ export class AlertsRepository {
     private readonly db: DatabaseHandle,
   ) {}
 
+  /** Schedule rows as COPY data (null for none): for holds just created, whose rows nothing stored can collide with. */
+  scheduleData(planned: readonly ScheduleRow[], now: Date): Buffer[] | null {
+    const at = now.toISOString();
+    return copyData(planned.map((p) => [p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, isoUtc(p.deadlineAt), isoUtc(p.fireAt), at]));
+  }
+
   /**
    * Bring the schedule of these holds up to date: drop what is ahead for a deadline they no
    * longer have, add what is missing (a row for an alert already raised is swept harmlessly:
    * alerts are unique), and resolve the alerts of holds that closed, went away or changed deadline.
+   * `ahead`: the schedule of other holds, just created, as COPY data (see `scheduleData`).
    */
-  async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date): Promise<void> {
+  async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date, ahead: Buffer[] | null = null): Promise<void> {
     // A hold just created has nothing planned or raised yet: only the others are looked up.
     const existing = changes.filter((c) => !c.created);
     const ids = existing.map((c) => c.holdId);
@@ -86,15 +93,10 @@ export class AlertsRepository {
     if (existing.length > 0) await m.query(UNPLAN_SQL, [ids, phases, deadlines]);
     // The rows of new holds cannot collide with any stored row: COPY them where the server carries it.
     const created = new Set(this.db.copies ? changes.filter((c) => c.created).map((c) => c.holdId) : []);
-    const copied = created.size > 0 ? planned.filter((p) => created.has(p.holdId)) : [];
+    const copied = [...(ahead ?? []), ...(this.scheduleData(planned.filter((p) => created.has(p.holdId)), now) ?? [])];
     const inserted = created.size > 0 ? planned.filter((p) => !created.has(p.holdId)) : planned;
     if (copied.length > 0) {
-      const at = now.toISOString();
-      await copyInto(
-        m,
-        'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN',
-        copyData(copied.map((p) => [p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, isoUtc(p.deadlineAt), isoUtc(p.fireAt), at]))!,
-      );
+      await copyInto(m, 'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN', copied);
     }
     if (inserted.length > 0) {
       await m.query(

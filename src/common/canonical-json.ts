@@ -1,5 +1,16 @@
 import { hash } from 'node:crypto';
 
+/** Object keys as JSON strings, remembered: the same few recur in every event (at most 1,000 kept). */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 1000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** JSON with object keys sorted at every depth: the same content always gives the same text. */
 export function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
@@ -11,7 +22,7 @@ export function canonicalJson(value: unknown): string {
   }
   const keys = Object.keys(value).sort();
   let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalJson((value as Record<string, unknown>)[keys[i]])}`;
+  for (let i = 0; i < keys.length; i++) out += `${i === 0 ? '' : ','}${quotedKey(keys[i])}:${canonicalJson((value as Record<string, unknown>)[keys[i]])}`;
   return `${out}}`;
 }
 

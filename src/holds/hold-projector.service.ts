@@ -13,11 +13,20 @@ import { HoldsRepository, type HoldChange, type HoldRow, type HoldRows, type Sta
  * Told, inside the projecting transaction, of holds that were written or removed, with the
  * rules of their facilities (already loaded: listeners need not read them again).
  */
-export type HoldsChangedListener = (m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>) => Promise<void>;
+export interface HoldsChangedListener<P = unknown> {
+  /**
+   * Optional, and no database work: what can be worked out ahead for the holds a batch creates,
+   * while the batch's log is written; handed back to `changed` with the same holds among `changes`.
+   */
+  prepare?(created: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): P;
+  changed(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, prepared: P | undefined): Promise<void>;
+}
 
 interface Saved {
   changes: HoldChange[];
   facilities: ReadonlyMap<string, FacilityRules>;
+  /** What each listener prepared, by its position (see `HoldsChangedListener.prepare`). */
+  prepared?: unknown[];
 }
 
 /** What a batch's projection reads from the database (see `load`). */
@@ -35,6 +44,8 @@ export interface Projection {
   /** Refolded bookings: their holds not in `holds` are deleted. */
   pruned: BookingKey[];
   rules: ReadonlyMap<string, FacilityRules>;
+  /** What the listeners prepared for the holds created (see `HoldsChangedListener.prepare`). */
+  prepared: unknown[];
 }
 
 export type SeqEvent = FoldEvent & { seq: number };
@@ -59,13 +70,13 @@ export class HoldProjector implements OnModuleInit {
     this.facilitiesService.onRulesChanged((m, facilityId) => this.recomputeFacility(m, facilityId));
   }
 
-  onHoldsChanged(listener: HoldsChangedListener): void {
-    this.listeners.push(listener);
+  onHoldsChanged<P>(listener: HoldsChangedListener<P>): void {
+    this.listeners.push(listener as HoldsChangedListener);
   }
 
-  private async tell(m: EntityManager, { changes, facilities }: Saved): Promise<void> {
+  private async tell(m: EntityManager, { changes, facilities, prepared }: Saved): Promise<void> {
     if (changes.length === 0) return;
-    for (const l of this.listeners) await l(m, changes, facilities);
+    for (const [i, l] of this.listeners.entries()) await l.changed(m, changes, facilities, prepared?.[i]);
   }
 
   lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
@@ -114,12 +125,14 @@ export class HoldProjector implements OnModuleInit {
     }
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
+    const holds = this.repo.holdRows(await this.derive(entries, loaded.rules), { created, now });
     return {
       now,
       states: this.repo.stateRows(entries, { refolded, touched, created, now }),
-      holds: this.repo.holdRows(await this.derive(entries, loaded.rules), { created, now }),
+      holds,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
+      prepared: this.listeners.map((l) => (l.prepare && holds.created.length > 0 ? l.prepare(holds.created, loaded.rules) : undefined)),
     };
   }
 
@@ -127,7 +140,7 @@ export class HoldProjector implements OnModuleInit {
   async save(m: EntityManager, p: Projection): Promise<void> {
     await this.repo.saveStates(m, p.states, p.now);
     const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
-    await this.tell(m, { changes, facilities: p.rules });
+    await this.tell(m, { changes, facilities: p.rules, prepared: p.prepared });
   }
 
   /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */
