@@ -7,7 +7,7 @@ import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
-import { keyOf, parseKey } from '../holds/booking-key.js';
+import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
@@ -272,9 +272,9 @@ export class IngestionService {
     const { events, retracted } = await this.events.findByIds(m, sent.eventIds);
     const known = await this.facilities.existing([...new Set(sent.facilityIds)], m);
     const refold = mayRefold(raws, retracted);
-    const skip = new Set(refold);
-    const incremental = [...new Map(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b])).entries()].filter(([k]) => !skip.has(k)).map(([, b]) => b);
-    const loaded = await this.projector.load(m, incremental, [...known]);
+    const incremental = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
+    for (const k of refold) incremental.delete(k);
+    const loaded = await this.projector.load(m, [...incremental.values()], [...known]);
     const storedLogs = new Map<string, SeqEvent[]>(refold.map((k) => [k, []]));
     for (const e of await this.events.forBookings(m, refold.map(parseKey))) {
       storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
@@ -308,9 +308,6 @@ export class IngestionService {
       else fresh.push(c);
     }
 
-    // Bookings touched by a retraction, or receiving an event that a stored retraction names, are
-    // refolded from their whole log (readSent read the logs of all that might be); the others
-    // are advanced from their stored states.
     // Each row's chain link is computed as the log write draws it.
     let drawnAll = () => {};
     const drawn = new Promise<void>((resolve) => (drawnAll = resolve));
@@ -367,8 +364,9 @@ export class IngestionService {
   }
 
   /**
-   * The projection of the stored events: bookings in `storedLogs` are refolded from their stored
-   * log and their new events (which the log write puts after every stored one), the others
+   * The projection of the stored events: bookings in `storedLogs` (touched by a retraction, or
+   * receiving an event a stored retraction names, or possibly so: see `mayRefold`) are refolded
+   * from their stored log and their new events (which the log write puts after every stored one), the others
    * advanced from their loaded state. Inside the batch, the order sent is the order received.
    */
   private projection(loaded: Loaded, inserted: Candidate[], storedLogs: ReadonlyMap<string, SeqEvent[]>): Promise<Projection> {
