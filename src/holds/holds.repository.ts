@@ -27,7 +27,7 @@ export interface HoldRow {
 
 /**
  * Booking and detainer rows to upsert, as JSON; those of bookings that have no row yet, as COPY
- * text (null: none); and the arguments of DROP_DETAINERS_SQL for refolded bookings (see `stateRows`).
+ * data (null: none); and the arguments of DROP_DETAINERS_SQL for refolded bookings (see `stateRows`).
  */
 export interface StateRows {
   bookings: string | null;
@@ -37,7 +37,7 @@ export interface StateRows {
   refolded: string[][] | null;
 }
 
-/** Hold rows to upsert, as JSON, and the ids of all; the holds of new bookings as COPY text, and their changes (see `holdRows`). */
+/** Hold rows to upsert, as JSON, and the ids of all; the holds of new bookings as COPY data, and their changes (see `holdRows`). */
 export interface HoldRows {
   json: string | null;
   ids: string[];
@@ -224,7 +224,7 @@ export class HoldsRepository {
    * The rows `saveStates` writes, serialised ahead of the write (no database work): the booking
    * states, the `touched` detainers (by detainerKey), and for `refolded` bookings the detainers
    * to keep (the others are deleted: a retraction can take a detainer away). The rows of bookings
-   * in `created` (known to have no row: the caller holds their lock) are COPY text where the
+   * in `created` (known to have no row: the caller holds their lock) are COPY data where the
    * server carries COPY, written without the upsert's conflict check and JSON parsing.
    */
   stateRows(
@@ -306,7 +306,7 @@ export class HoldsRepository {
 
   /**
    * The rows `replaceHolds` writes, serialised ahead of the write (no database work). The holds
-   * of bookings in `created` are new, and COPY text where the server carries COPY (see `stateRows`).
+   * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`).
    */
   holdRows(holds: HoldRow[], { created = new Set(), now }: { created?: ReadonlySet<string>; now: Date }): HoldRows {
     const updatedAt = isoUtc(now.getTime());
