@@ -8,6 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { multiplyRows } from '../scripts/multiply-rows.js';
+import { copyText } from '../src/database/copy.js';
 import { cpuSnapshot, fmt, freshDatabase, headers, startServer } from './support.js';
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
@@ -86,12 +87,11 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await client.query('CREATE TABLE copy_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING IDENTITY)');
-    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
     const lines = all.map((e) => {
       const ev = e as { eventId: string; facilityId: string; bookingId: string; type: string; occurredAt: string; retractsEventId?: string };
       const body = JSON.stringify(e);
       const hash = createHash('sha256').update(body).digest('hex');
-      return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), ev.retractsEventId ?? '\\N', esc(body), hash, '\\N'].join('\t') + '\n';
+      return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), copyText(ev.retractsEventId ?? null), copyText(body), hash, '\\N'].join('\t') + '\n';
     });
     const copyStart = performance.now();
     // One chunk, as the app sends it: the fastest way to feed pg-copy-streams.

@@ -34,29 +34,26 @@ export class AlertPlanner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.projector.onHoldsChanged<PlannedAhead>({
+    this.projector.onHoldsChanged<Buffer[] | null>({
       prepare: (created, facilities) => this.planAhead(created, facilities),
       changed: (m, changes, facilities, ahead) => this.replan(m, changes, facilities, ahead),
     });
   }
 
   /** The schedule of holds a batch creates, as COPY data, worked out while the batch's log is written (no database work). */
-  planAhead(created: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): PlannedAhead {
+  planAhead(created: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>): Buffer[] | null {
     const now = this.clock.now();
-    return { holdIds: new Set(created.map((c) => c.holdId)), data: this.alerts.scheduleData(plan(created, facilities, now), new Date(now)) };
+    return this.alerts.scheduleData(plan(created, facilities, now), new Date(now));
   }
 
-  async replan(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, ahead?: PlannedAhead): Promise<void> {
+  /** `ahead`: the schedule of the holds just created among `changes`, when it was planned ahead. */
+  async replan(m: EntityManager, changes: HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, ahead?: Buffer[] | null): Promise<void> {
     const now = this.clock.now();
-    const rest = ahead ? changes.filter((c) => !ahead.holdIds.has(c.holdId)) : changes;
-    await this.alerts.replan(m, rest, plan(rest, facilities, now), new Date(now), ahead?.data ?? null);
+    // A hold just created has nothing planned or raised yet: only the others are looked up.
+    const existing = changes.filter((c) => !c.created);
+    const created = ahead === undefined ? this.planAhead(changes.filter((c) => c.created), facilities) : ahead;
+    await this.alerts.replan(m, existing, plan(existing, facilities, now), new Date(now), created);
   }
-}
-
-/** The schedule of holds planned ahead (see `AlertPlanner.planAhead`). */
-interface PlannedAhead {
-  holdIds: ReadonlySet<string>;
-  data: Buffer[] | null;
 }
 
 /** What is ahead for these holds. Warning thresholds are an operating setting: the facility's current ones apply. */

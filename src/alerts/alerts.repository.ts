@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { copyData, copyInto } from '../database/copy.js';
-import { DatabaseHandle } from '../database/database.module.js';
 import type { HoldChange } from '../holds/holds.repository.js';
 
 export interface ScheduleRow {
@@ -66,10 +65,7 @@ export const RESOLVE_ALERTS_SQL = `UPDATE alerts a SET state = 'resolved', resol
 /** Data access of the alerts module: the schedule, alerts, webhooks and their deliveries. */
 @Injectable()
 export class AlertsRepository {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly db: DatabaseHandle,
-  ) {}
+  constructor(private readonly ds: DataSource) {}
 
   /** Schedule rows as COPY data (null for none): for holds just created, whose rows nothing stored can collide with. */
   scheduleData(planned: readonly ScheduleRow[], now: Date): Buffer[] | null {
@@ -81,31 +77,25 @@ export class AlertsRepository {
    * Bring the schedule of these holds up to date: drop what is ahead for a deadline they no
    * longer have, add what is missing (a row for an alert already raised is swept harmlessly:
    * alerts are unique), and resolve the alerts of holds that closed, went away or changed deadline.
-   * `ahead`: the schedule of other holds, just created, as COPY data (see `scheduleData`).
+   * `created`: the schedule of holds just created, as COPY data (see `scheduleData`).
    */
-  async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date, ahead: Buffer[] | null = null): Promise<void> {
-    // A hold just created has nothing planned or raised yet: only the others are looked up.
-    const existing = changes.filter((c) => !c.created);
-    const ids = existing.map((c) => c.holdId);
-    const phases = existing.map((c) => c.phase);
+  async replan(m: EntityManager, changes: HoldChange[], planned: ScheduleRow[], now: Date, created: Buffer[] | null = null): Promise<void> {
+    const ids = changes.map((c) => c.holdId);
+    const phases = changes.map((c) => c.phase);
     // Instants as ISO text: pg's own formatting of Dates in arrays costs more than the statements' parse.
-    const deadlines = existing.map((c) => isoUtc(c.deadlineAt));
-    if (existing.length > 0) await m.query(UNPLAN_SQL, [ids, phases, deadlines]);
-    // The rows of new holds cannot collide with any stored row: COPY them where the server carries it.
-    const created = new Set(this.db.copies ? changes.filter((c) => c.created).map((c) => c.holdId) : []);
-    const copied = [...(ahead ?? []), ...(this.scheduleData(planned.filter((p) => created.has(p.holdId)), now) ?? [])];
-    const inserted = created.size > 0 ? planned.filter((p) => !created.has(p.holdId)) : planned;
-    if (copied.length > 0) {
-      await copyInto(m, 'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN', copied);
+    const deadlines = changes.map((c) => isoUtc(c.deadlineAt));
+    if (changes.length > 0) await m.query(UNPLAN_SQL, [ids, phases, deadlines]);
+    if (created !== null) {
+      await copyInto(m, 'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN', created);
     }
-    if (inserted.length > 0) {
+    if (planned.length > 0) {
       await m.query(
         `INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(hold_id uuid, facility_id text, booking_id text, detainer_id text, level text,
                 threshold_hours numeric, deadline_at timestamptz, fire_at timestamptz)
          ON CONFLICT DO NOTHING`,
         [
-          JSON.stringify(inserted.map((p) => ({
+          JSON.stringify(planned.map((p) => ({
             hold_id: p.holdId, facility_id: p.facilityId, booking_id: p.bookingId, detainer_id: p.detainerId, level: p.level,
             threshold_hours: p.thresholdHours, deadline_at: isoUtc(p.deadlineAt), fire_at: isoUtc(p.fireAt),
           }))),
@@ -113,7 +103,7 @@ export class AlertsRepository {
         ],
       );
     }
-    if (existing.length > 0) await m.query(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, now]);
+    if (changes.length > 0) await m.query(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, now]);
   }
 
   /**

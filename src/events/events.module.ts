@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { FacilitiesModule } from '../facilities/facilities.module.js';
 import { HoldsModule } from '../holds/holds.module.js';
 import { EventLogModule } from './event-log.module.js';
 import { EventsController } from './events.controller.js';
 import { IngestionService } from './ingestion.service.js';
 
 @Module({
-  imports: [EventLogModule, FacilitiesModule, HoldsModule],
+  imports: [EventLogModule, HoldsModule],
   controllers: [EventsController],
   providers: [IngestionService],
 })

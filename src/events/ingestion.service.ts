@@ -6,7 +6,6 @@ import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
-import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { chainHash, GENESIS } from './event-chain.js';
@@ -47,9 +46,10 @@ interface SentRead {
   heads: Map<string, string | null>;
   events: Map<string, StoredSummary>;
   retracted: Set<string>;
-  /** The facilities named that are configured. */
-  known: Set<string>;
-  /** The stored states of the bookings named (but those refolded) and their facilities' rules. */
+  /**
+   * The stored states of the bookings named (but those refolded), and the rules of the facilities
+   * named that are configured (a facility is configured with its first policy, in one transaction).
+   */
   loaded: Loaded;
   /** The stored logs of the bookings that may need refolding (see `mayRefold`), by booking key. */
   storedLogs: Map<string, SeqEvent[]>;
@@ -120,7 +120,6 @@ export class IngestionService {
   constructor(
     private readonly ds: DataSource,
     private readonly events: EventLogRepository,
-    private readonly facilities: FacilitiesRepository,
     private readonly projector: HoldProjector,
     private readonly clock: Clock,
   ) {}
@@ -211,7 +210,7 @@ export class IngestionService {
           duplicates = checked.duplicates;
           // Facilities must be configured before their events are accepted.
           const candidates = [...checked.byId.values()].filter((c) => {
-            if (read.known.has(c.event.facilityId)) return true;
+            if (read.loaded.rules.has(c.event.facilityId)) return true;
             reject(c.index, [{ field: 'facilityId', message: `unknown facility "${c.event.facilityId}"; configure it first with PUT /api/facilities/${c.event.facilityId}` }]);
             return false;
           });
@@ -270,16 +269,15 @@ export class IngestionService {
     const heads = await this.events.lockChainHeads(m, sent.facilityIds);
     await this.projector.lock(m, sent.bookings);
     const { events, retracted } = await this.events.findByIds(m, sent.eventIds);
-    const known = await this.facilities.existing([...new Set(sent.facilityIds)], m);
     const refold = mayRefold(raws, retracted);
     const incremental = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
     for (const k of refold) incremental.delete(k);
-    const loaded = await this.projector.load(m, [...incremental.values()], [...known]);
+    const loaded = await this.projector.load(m, [...incremental.values()], sent.facilityIds);
     const storedLogs = new Map<string, SeqEvent[]>(refold.map((k) => [k, []]));
     for (const e of await this.events.forBookings(m, refold.map(parseKey))) {
       storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
     }
-    return { heads, events, retracted, known, loaded, storedLogs };
+    return { heads, events, retracted, loaded, storedLogs };
   }
 
   /** Inside the transaction, with the bookings locked: tell new events from repeats, store, project, keep the refusals. */

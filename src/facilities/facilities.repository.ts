@@ -26,12 +26,6 @@ export class FacilitiesRepository {
     return this.ds.manager.find(FacilityEntity, { order: { id: 'ASC' } });
   }
 
-  async existing(ids: string[], m: EntityManager = this.ds.manager): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: Array<{ id: string }> = await m.query('SELECT id FROM facilities WHERE id = ANY($1::text[])', [ids]);
-    return new Set(rows.map((r) => r.id));
-  }
-
   /** Policy versions, oldest first (the since-always version leads). */
   versions(facilityId: string, m: EntityManager = this.ds.manager): Promise<FacilityPolicyEntity[]> {
     return m
