@@ -93,14 +93,20 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
       const hash = createHash('sha256').update(body).digest('hex');
       return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), copyText(ev.retractsEventId ?? null), copyText(body), hash, '\\N'].join('\t') + '\n';
     });
-    const copyStart = performance.now();
-    // One chunk, as the app sends it: the fastest way to feed pg-copy-streams.
-    await pipeline(
-      Readable.from([lines.join('')]),
-      client.query(copyFrom(COPY_SQL)),
-    );
-    const copySeconds = (performance.now() - copyStart) / 1000;
-    const copyRate = all.length / copySeconds;
+    // The machine is shared: one COPY moved by half from run to run. Three, each into the emptied
+    // table, and the median is the baseline (the range is printed too).
+    const copyRates: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      if (run > 0) await client.query('TRUNCATE copy_events');
+      const copyStart = performance.now();
+      // One chunk, as the app sends it: the fastest way to feed pg-copy-streams.
+      await pipeline(
+        Readable.from([lines.join('')]),
+        client.query(copyFrom(COPY_SQL)),
+      );
+      copyRates.push(all.length / ((performance.now() - copyStart) / 1000));
+    }
+    const copyRate = [...copyRates].sort((a, b) => a - b)[1];
     // For reference only (the target is judged against the COPY above): the same rows COPYed 5,000
     // at a time, each its own transaction, as ingestion commits them.
     await client.query('TRUNCATE copy_events');
@@ -124,7 +130,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
           `elapsed ${perBatch(seconds)} ms   (from /proc; Postgres counts all its processes)`,
       );
     }
-    console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (${fmt(copySeconds, 2)} s; the same rows into a copy of the events table)`);
+    console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (median of 3, in run order ${copyRates.map((r) => fmt(r)).join(', ')}; the same rows into a copy of the events table)`);
     console.log(`  ratio API / COPY      ${fmt(apiRate / copyRate, 2).padStart(10)}          (target >= 0.33; and >= 20,000 events/s)`);
     console.log(`  COPY by batch         ${fmt(batchedRate).padStart(10)} rows/s     (reference: 5,000 rows a COPY and a commit; ratio API / this ${fmt(apiRate / batchedRate, 2)})`);
     return { apiRate, copyRate, ratio: apiRate / copyRate, batchedRate };

@@ -10,6 +10,13 @@ describe('COPY text', () => {
     expect(copyText(null)).toBe('\\N');
   });
 
+  it.each([
+    ['x\\y', 'x\\\\y'],
+    ['x\ty', 'x\\ty'],
+    ['x\ny', 'x\\ny'],
+    ['x\ry', 'x\\ry'],
+  ])('escapes %j alone as %j', (value, escaped) => expect(copyText(value)).toBe(escaped));
+
   it('writes rows as tab-separated lines: numbers and booleans as Postgres reads them, null and undefined as \\N', () => {
     expect(text(copyData([['a\tb', 12, 1.5, true, false, null, undefined, '']]))).toBe('a\\tb\t12\t1.5\ttrue\tfalse\t\\N\t\\N\t\n');
     expect(copyData([])).toBeNull();

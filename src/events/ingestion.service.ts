@@ -106,7 +106,7 @@ const CONFLICT = 'an event with this eventId was already received with different
  * exactly those as \\u escapes (after an even run of backslashes), so the JSON text finds them.
  */
 const UNSTORABLE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
-const hasUnstorable = (json: string) => json.search(UNSTORABLE) >= 0;
+const hasUnstorable = (json: string) => json.includes('\\u') && json.search(UNSTORABLE) >= 0; // most events have no \u escape at all
 /** Keep what was sent even so, with those characters replaced by U+FFFD for storage only. */
 const storable = (raw: unknown): unknown => {
   const json = JSON.stringify(raw);
