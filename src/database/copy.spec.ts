@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyData, CopyChunks, copyText } from './copy.js';
+import { copyData, CopyChunks, copyText, JsonText } from './copy.js';
 
 const text = (chunks: Buffer[] | null) => Buffer.concat(chunks ?? []).toString('utf8');
 
@@ -16,6 +16,12 @@ describe('COPY text', () => {
     ['x\ny', 'x\\ny'],
     ['x\ry', 'x\\ry'],
   ])('escapes %j alone as %j', (value, escaped) => expect(copyText(value)).toBe(escaped));
+
+  it('escapes only the backslashes of JSON text, which holds tabs and line breaks as escapes', () => {
+    const json = JSON.stringify({ note: 'tab\there\nline "quoted" back\\slash', ok: 'plain' });
+    expect(text(copyData([[new JsonText(json), new JsonText('{"a":1}')]]))).toBe(`${json.replace(/\\/g, '\\\\')}\t{"a":1}\n`);
+    expect(text(copyData([[new JsonText(json)]]))).toBe(`${copyText(json)}\n`);
+  });
 
   it('writes rows as tab-separated lines: numbers and booleans as Postgres reads them, null and undefined as \\N', () => {
     expect(text(copyData([['a\tb', 12, 1.5, true, false, null, undefined, '']]))).toBe('a\\tb\t12\t1.5\ttrue\tfalse\t\\N\t\\N\t\n');

@@ -17,18 +17,30 @@ const needsEscape = (v: string) => v.indexOf('\\') >= 0 || v.indexOf('\t') >= 0 
 export const copyText = (v: string | null) =>
   v === null ? '\\N' : !needsEscape(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
-export type CopyValue = string | number | boolean | null | undefined;
+/**
+ * A value known to be JSON text (from JSON.stringify or canonicalJson): JSON writes tabs and line
+ * breaks inside strings as escapes, so only its backslashes need escaping, and one scan finds them.
+ */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
+export type CopyValue = string | number | boolean | null | undefined | JsonText;
 
 /**
  * One line of COPY text: strings escaped, numbers and booleans as Postgres reads them, null (or
- * undefined) as \N. A loop of concatenations: a third faster than map and join, with no arrays.
+ * undefined) as \N, JSON text with its backslashes escaped. A loop of concatenations: a third
+ * faster than map and join, with no arrays.
  */
 function copyLine(values: readonly CopyValue[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) line += '\t';
-    line += v === null || v === undefined ? '\\N' : typeof v === 'string' ? copyText(v) : String(v);
+    if (v === null || v === undefined) line += '\\N';
+    else if (typeof v === 'string') line += copyText(v);
+    else if (v instanceof JsonText) line += v.json.indexOf('\\') < 0 ? v.json : v.json.replace(/\\/g, '\\\\');
+    else line += String(v);
   }
   return `${line}\n`;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
-import { CopyChunks, copyInto } from '../database/copy.js';
+import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
@@ -146,7 +146,7 @@ export class EventLogRepository {
       for (const r of source) {
         ids.add(r.eventId);
         const full = data.add([
-          r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, r.bodyJson, r.contentHash, apiKeyId, r.prevHash, r.chainHash,
+          r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, new JsonText(r.bodyJson), r.contentHash, apiKeyId, r.prevHash, r.chainHash,
         ]);
         if (full) {
           yield* data.take();

@@ -125,7 +125,7 @@ export class HoldProjector implements OnModuleInit {
     }
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
-    const holds = this.repo.holdRows(await this.derive(entries, loaded.rules), { created, now });
+    const holds = this.repo.holdRows(await this.derive(entries, loaded.rules), { created, pruned: refolded, now });
     return {
       now,
       states: this.repo.stateRows(entries, { refolded, touched, created, now }),

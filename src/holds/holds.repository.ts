@@ -37,10 +37,13 @@ export interface StateRows {
   refolded: string[][] | null;
 }
 
-/** Hold rows to upsert, as JSON, and the ids of all; the holds of new bookings as COPY data, and their changes (see `holdRows`). */
+/**
+ * Hold rows to upsert, as JSON; the ids of those of `pruned` bookings (their other holds are
+ * deleted); the holds of new bookings as COPY data, and their changes (see `holdRows`).
+ */
 export interface HoldRows {
   json: string | null;
-  ids: string[];
+  kept: string[];
   copy: Buffer[] | null;
   created: HoldChange[];
 }
@@ -306,9 +309,13 @@ export class HoldsRepository {
 
   /**
    * The rows `replaceHolds` writes, serialised ahead of the write (no database work). The holds
-   * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`).
+   * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`);
+   * those of bookings in `pruned` (refolded) are all the holds those bookings keep.
    */
-  holdRows(holds: HoldRow[], { created = new Set(), now }: { created?: ReadonlySet<string>; now: Date }): HoldRows {
+  holdRows(
+    holds: HoldRow[],
+    { created = new Set(), pruned = new Set(), now }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string>; now: Date },
+  ): HoldRows {
     const updatedAt = isoUtc(now.getTime());
     const upserted: object[] = [];
     const copied = new CopyChunks();
@@ -336,7 +343,7 @@ export class HoldsRepository {
     }
     return {
       json: upserted.length > 0 ? JSON.stringify(upserted) : null,
-      ids: holds.map((h) => h.id),
+      kept: holds.filter((h) => pruned.has(keyOf(h.key.facilityId, h.key.bookingId))).map((h) => h.id),
       copy: copied.rows > 0 ? copied.take(true) : null,
       created: changes,
     };
@@ -380,7 +387,7 @@ export class HoldsRepository {
     // TypeORM answers a DELETE with [rows, rowCount].
     const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(
       DROP_HOLDS_SQL,
-      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.ids],
+      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.kept],
     );
     for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: d.detainer_id, phase: null, deadlineAt: null });
     return changes;
