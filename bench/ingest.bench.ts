@@ -2,13 +2,14 @@
  * Ingestion end to end over HTTP (batches of 5,000, a realistic mix of event types) against
  * the raw COPY of the same rows into a copy of the events table, on the same Postgres.
  */
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { multiplyRows } from '../scripts/multiply-rows.js';
+import { canonicalJson, sha256Hex } from '../src/common/canonical-json.js';
 import { copyText } from '../src/database/copy.js';
+import { chainHash, GENESIS } from '../src/events/event-chain.js';
 import { cpuSnapshot, fmt, freshDatabase, headers, startServer } from './support.js';
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
@@ -38,7 +39,7 @@ export function makeEvents(bookings: number, facilityId = 'bench-0', prefix = 'b
   return byBooking;
 }
 
-const COPY_SQL = 'COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id) FROM STDIN';
+const COPY_SQL = 'COPY copy_events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN';
 
 function batches(events: object[], size: number): string[] {
   const out: string[] = [];
@@ -83,15 +84,21 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     const cpuAfter = cpuSnapshot(server.child.pid!);
     const apiRate = accepted / seconds;
 
-    // Baseline: COPY the same rows (as stored: ids, instants, body, hash) into a copy of the table.
+    // Baseline: COPY the same rows, every column the log stores (ids, instants, body, content hash,
+    // chain links), into a copy of the table.
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await client.query('CREATE TABLE copy_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING IDENTITY)');
+    const receivedAt = new Date().toISOString();
+    const heads = new Map<string, string>();
     const lines = all.map((e) => {
       const ev = e as { eventId: string; facilityId: string; bookingId: string; type: string; occurredAt: string; retractsEventId?: string };
-      const body = JSON.stringify(e);
-      const hash = createHash('sha256').update(body).digest('hex');
-      return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, new Date().toISOString(), copyText(ev.retractsEventId ?? null), copyText(body), hash, '\\N'].join('\t') + '\n';
+      const body = canonicalJson(e);
+      const contentHash = sha256Hex(body);
+      const prevHash = heads.get(ev.facilityId) ?? GENESIS;
+      const link = chainHash(prevHash, { ...ev, receivedAt, contentHash });
+      heads.set(ev.facilityId, link);
+      return [ev.eventId, ev.facilityId, ev.bookingId, ev.type, ev.occurredAt, receivedAt, copyText(ev.retractsEventId ?? null), copyText(body), contentHash, '\\N', prevHash, link].join('\t') + '\n';
     });
     // The machine is shared: one COPY moved by half from run to run. Three, each into the emptied
     // table, and the median is the baseline (the range is printed too).
