@@ -3,12 +3,8 @@
  * statement that writes events, and facilities are never removed or renamed.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { sqlState } from '../src/common/sql-state.js';
 import { facilityBody } from './support/factories.js';
+import { copyLines, sqlOutcome } from './support/sql.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -21,15 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The SQLSTATE a statement fails with, or 'ok'. */
-async function outcome(sql: string, params: unknown[] = []): Promise<string> {
-  try {
-    await t.ds.query(sql, params);
-    return 'ok';
-  } catch (err) {
-    return sqlState(err) ?? String(err);
-  }
-}
+const outcome = (sql: string) => sqlOutcome(t.ds, sql);
 
 const row = (eventId: string, facilityId: string) =>
   `('${eventId}', '${facilityId}', 'b1', 'booking.released', now(), now(), '{}', 'h')`;
@@ -49,19 +37,12 @@ describe('events name a facility that exists', () => {
   });
 
   (realServer ? it : it.skip)('a COPY naming an unknown facility fails too (the path ingestion takes on a real server)', async () => {
-    const client = new pg.Client({ connectionString: t.db.url! });
-    await client.connect();
-    try {
-      const copy = (facility: string) =>
-        pipeline(
-          Readable.from([`c1\t${facility}\tb1\tbooking.released\t2026-11-01T00:00:00Z\t2026-11-01T00:00:00Z\t{}\th\n`]),
-          client.query(copyFrom('COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, body, content_hash) FROM STDIN')),
-        );
-      await expect(copy('nowhere')).rejects.toMatchObject({ code: '23503' });
-      await copy('kept');
-    } finally {
-      await client.end();
-    }
+    const copy = (facility: string) =>
+      copyLines(t.db.url!, 'COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, body, content_hash) FROM STDIN', [
+        `c1\t${facility}\tb1\tbooking.released\t2026-11-01T00:00:00Z\t2026-11-01T00:00:00Z\t{}\th`,
+      ]);
+    await expect(copy('nowhere')).rejects.toMatchObject({ code: '23503' });
+    await copy('kept');
     expect(await events()).toEqual(['i4', 'i5', 'c1']);
   });
 });

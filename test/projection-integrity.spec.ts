@@ -4,12 +4,8 @@
  * replace did row by row, with the same SQLSTATE (23503).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { sqlState } from '../src/common/sql-state.js';
 import { facilityBody } from './support/factories.js';
+import { copyLines, sqlOutcome } from './support/sql.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -23,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The SQLSTATE a statement fails with, or 'ok'. */
-async function outcome(sql: string, params: unknown[] = []): Promise<string> {
-  try {
-    await t.ds.query(sql, params);
-    return 'ok';
-  } catch (err) {
-    return sqlState(err) ?? String(err);
-  }
-}
+const outcome = (sql: string) => sqlOutcome(t.ds, sql);
 
 const bookingRow = (facilityId: string, bookingId: string) => `('${facilityId}', '${bookingId}', now())`;
 const insertBookings = (...rows: string[]) => `INSERT INTO bookings (facility_id, booking_id, updated_at) VALUES ${rows.join(', ')}`;
@@ -42,16 +30,7 @@ const bookings = async () =>
 const detainers = async () =>
   (await t.ds.query(`SELECT facility_id || '/' || booking_id || '/' || detainer_id AS k FROM detainers ORDER BY 1`)).map((r: { k: string }) => r.k);
 
-/** COPY rows (tab-separated lines) on a connection of its own. */
-async function copy(statement: string, lines: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: t.db.url! });
-  await client.connect();
-  try {
-    await pipeline(Readable.from([lines.map((l) => `${l}\n`).join('')]), client.query(copyFrom(statement)));
-  } finally {
-    await client.end();
-  }
-}
+const copy = (statement: string, lines: string[]) => copyLines(t.db.url!, statement, lines);
 
 describe('bookings name a facility that exists', () => {
   it('an insert naming an unknown facility fails as a foreign key would (23503), and stores none of its rows', async () => {
