@@ -108,6 +108,32 @@ describe('idempotency', () => {
     expect(res.body).toMatchObject({ accepted: 1, duplicates: 1, rejected: [{ index: 1, eventId: 'dup-2' }] });
   });
 
+  it('a batch mixing events already stored (the same, and changed) with new ones stores the new ones once and keeps each refusal once', async () => {
+    const opened = ev.opened({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-01T10:00:00Z', eventId: 'mix-o' });
+    const lodged = ev.lodged({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-02T10:00:00Z', eventId: 'mix-l' });
+    await post({ events: [opened, lodged] }).expect(200, { accepted: 2, duplicates: 0, rejected: [] });
+    const eventsBefore = await count('events');
+    const refusedBefore = await count('rejected_events');
+    // On a real server the first attempt writes without looking the ids up, fails on mix-o, and
+    // the transaction runs again with the lookup: the answer and the rows must be as if once.
+    const res = await post({ events: [
+      opened,
+      { ...lodged, form: 'I-247D' },
+      ev.eligible({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T15:00:00Z', eventId: 'mix-e' }),
+      ev.retracted({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T16:00:00Z', eventId: 'mix-r', retractsEventId: 'mix-l' }),
+    ] }).expect(200);
+    expect(res.body).toEqual({
+      accepted: 2, duplicates: 1,
+      rejected: [{ index: 1, eventId: 'mix-l', errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }],
+    });
+    expect(await count('events')).toBe(eventsBefore + 2);
+    expect(await count('rejected_events')).toBe(refusedBefore + 1);
+    // The lodging is retracted: the booking has no hold left, and the facility's chain holds.
+    expect(await holdsOf('b-mix')).toEqual([]);
+    const verified = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', t.admin).expect(200)).body;
+    expect(verified).toMatchObject({ ok: true });
+  });
+
   it('two requests at once with the same new eventId for other facilities: one stored, the other a conflict', async () => {
     // Other facilities take other locks, so both may find the id absent; the second log write
     // then fails on the unique id and its transaction runs again, judging it a conflict.

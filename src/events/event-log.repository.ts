@@ -46,7 +46,7 @@ export interface RejectedRow {
 }
 
 /**
- * Stored events with these ids, and stored retractions naming them: two index probes per id.
+ * Stored events with the ids $1, and stored retractions naming the ids $2: one index probe per id.
  *
  * Lookups by a list of keys on the ingestion path are written this way: a LATERAL subquery
  * with OFFSET 0 cannot be flattened into a join, so each key is one index probe whatever the
@@ -57,7 +57,7 @@ export interface RejectedRow {
 export const STORED_EVENTS_SQL = `SELECT e.* FROM unnest($1::text[]) AS i(id) CROSS JOIN LATERAL (
          SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events WHERE event_id = i.id OFFSET 0) e
        UNION ALL
-       SELECT e.* FROM unnest($1::text[]) AS i(id) CROSS JOIN LATERAL (
+       SELECT e.* FROM unnest($2::text[]) AS i(id) CROSS JOIN LATERAL (
          SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events WHERE retracts_event_id = i.id OFFSET 0) e`;
 
 /** The whole log of some bookings, probed by booking (see STORED_EVENTS_SQL), in (occurredAt, seq) order. */
@@ -83,21 +83,22 @@ export class EventLogRepository {
   }
 
   /**
-   * Stored events with these ids (to tell duplicates, conflicts and retraction targets apart),
-   * and which of the ids a stored retraction names (an event may arrive after its retraction).
+   * Stored events with the ids `ids` (to tell duplicates, conflicts and retraction targets apart),
+   * and which of `named` a stored retraction names (an event may arrive after its retraction).
    */
-  async findByIds(m: EntityManager, ids: string[]): Promise<{ events: Map<string, StoredSummary>; retracted: Set<string> }> {
+  async findByIds(m: EntityManager, ids: string[], named: string[] = ids): Promise<{ events: Map<string, StoredSummary>; retracted: Set<string> }> {
     const events = new Map<string, StoredSummary>();
     const retracted = new Set<string>();
-    if (ids.length === 0) return { events, retracted };
+    if (ids.length === 0 && named.length === 0) return { events, retracted };
     const rows: Array<{ event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string; retracts_event_id: string | null }> = await m.query(
       STORED_EVENTS_SQL,
-      [ids],
+      [ids, named],
     );
     const wanted = new Set(ids);
+    const names = new Set(named);
     for (const r of rows) {
       if (wanted.has(r.event_id)) events.set(r.event_id, { contentHash: r.content_hash, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type });
-      if (r.retracts_event_id !== null && wanted.has(r.retracts_event_id)) retracted.add(r.retracts_event_id);
+      if (r.retracts_event_id !== null && names.has(r.retracts_event_id)) retracted.add(r.retracts_event_id);
     }
     return { events, retracted };
   }
