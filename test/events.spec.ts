@@ -209,6 +209,29 @@ describe('out-of-order arrival and retraction', () => {
     expect(await holdsOf('b-retract-lodged')).toEqual([]);
   });
 
+  it('in one batch, a retraction is judged against the events sent after it too, however far (the log write starts before the batch is checked)', async () => {
+    // Enough events between them that the retraction is reached before its target is checked.
+    const filler = (tag: string) => Array.from({ length: 600 }, (_, i) => ev.opened({ facilityId: F, bookingId: `b-far-${tag}-${i}`, occurredAt: '2026-11-01T09:00:00Z' }));
+    const story = storyOf('b-far');
+    const res = await post({ events: [
+      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-l', eventId: 'far-r1' }),
+      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-away', eventId: 'far-r2' }),
+      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'far-r4', eventId: 'far-r3' }),
+      ...filler('a'),
+      ...story.slice(0, 3),
+      ...filler('b'),
+      ev.opened({ facilityId: F, bookingId: 'b-far-other', occurredAt: '2026-11-01T10:00:00Z', eventId: 'b-far-away' }),
+      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T11:00:00Z', retractsEventId: 'b-far-e', eventId: 'far-r4' }),
+    ] }).expect(200);
+    expect(res.body.accepted).toBe(1206);
+    expect(res.body.rejected).toEqual([
+      { index: 1, eventId: 'far-r2', errors: [{ field: 'retractsEventId', message: 'event "b-far-away" is about booking "b-far-other" of facility "ny"; a retraction must name the same facility and booking' }] },
+      { index: 2, eventId: 'far-r3', errors: [{ field: 'retractsEventId', message: 'a retraction cannot be retracted; send the corrected event again under a new eventId' }] },
+    ]);
+    // The lodging is retracted, so is the eligibility: no hold.
+    expect(await holdsOf('b-far')).toEqual([]);
+  });
+
   it('refuses retractions across bookings and of retractions', async () => {
     const across = await post(ev.retracted({ facilityId: F, bookingId: 'b-other', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-retract-o' })).expect(400);
     expect(across.body.errors[0].field).toBe('retractsEventId');

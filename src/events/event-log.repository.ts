@@ -104,13 +104,14 @@ export class EventLogRepository {
   }
 
   /**
-   * Insert events whose ids the caller found absent; returns the ids inserted. On the
-   * COPY path a concurrent insert of the same id fails the transaction with a unique
-   * violation (the caller retries); on the INSERT path it is skipped and left out of the map.
+   * Insert events, drawn from `source` in runs; returns the ids inserted. On the COPY path an id
+   * already stored fails the transaction with a unique violation (the caller retries); on the
+   * INSERT path it is skipped and left out of the set.
    */
-  async insert(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
+  async insert(m: EntityManager, source: AsyncIterable<NewEventRow[]>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
     if (this.storesAllOrFails) return this.copy(m, source, receivedAt, apiKeyId);
-    const rows = [...source];
+    const rows: NewEventRow[] = [];
+    for await (const run of source) rows.push(...run);
     if (rows.length === 0) return new Set();
     const payload = JSON.stringify(
       rows.map((r) => ({
@@ -137,21 +138,23 @@ export class EventLogRepository {
   /**
    * The rows are drawn from `source` as the COPY goes, in chunks of bytes with a turn of the
    * event loop between them: Postgres parses one chunk while the next is built (the source may
-   * compute each row, as the hash chain does).
+   * compute each row, as the hash chain does, and wait for more, as the batch's check does).
    */
-  private async copy(m: EntityManager, source: Iterable<NewEventRow>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
+  private async copy(m: EntityManager, source: AsyncIterable<NewEventRow[]>, receivedAt: Date, apiKeyId: string | null): Promise<Set<string>> {
     const received = receivedAt.toISOString();
     const ids = new Set<string>();
     async function* chunks(): AsyncGenerator<Buffer> {
       const data = new CopyChunks();
-      for (const r of source) {
-        ids.add(r.eventId);
-        const full = data.add([
-          r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, new JsonText(r.bodyJson), r.contentHash, apiKeyId, r.prevHash, r.chainHash,
-        ]);
-        if (full) {
-          yield* data.take();
-          await yieldToEventLoop();
+      for await (const run of source) {
+        for (const r of run) {
+          ids.add(r.eventId);
+          const full = data.add([
+            r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, new JsonText(r.bodyJson), r.contentHash, apiKeyId, r.prevHash, r.chainHash,
+          ]);
+          if (full) {
+            yield* data.take();
+            await yieldToEventLoop();
+          }
         }
       }
       yield* data.take(true);

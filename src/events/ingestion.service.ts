@@ -5,9 +5,9 @@ import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
-import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
+import { BatchCheck } from './batch-check.js';
 import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
@@ -198,9 +198,9 @@ export class IngestionService {
     const rejected = new Map<number, { eventId: string | null; errors: FieldError[] }>();
     const reject = (index: number, errors: FieldError[]) => rejected.set(index, { eventId: sentEventId(raws[index]), errors });
     // The transaction takes its locks and reads what is stored for the keys as sent while the
-    // events are validated and hashed (the keys of events then refused are read for nothing).
-    const checking = this.check(raws, reject);
-    void checking.catch(() => undefined); // awaited in the transaction; if that fails first, its error is the one reported
+    // events are validated and hashed (the keys of events then refused are read for nothing);
+    // the log write then takes the events as they are validated.
+    const check = this.check(raws, reject);
     const sent = sentKeys(raws);
 
     // Where the log is written by COPY, which stores every row or fails, the first attempt does
@@ -211,21 +211,10 @@ export class IngestionService {
     // one with the same new eventId fails an attempt the same way.
     const optimistic = this.events.storesAllOrFails;
     let stored: Stored;
-    let duplicates = 0;
     for (let attempt = 1; ; attempt++) {
       const lookUp = !optimistic || attempt > 1;
       try {
-        stored = await this.ds.transaction(async (m) => {
-          const [read, checked] = await Promise.all([this.readSent(m, sent, raws, lookUp), checking]);
-          duplicates = checked.duplicates;
-          // Facilities must be configured before their events are accepted.
-          const candidates = [...checked.byId.values()].filter((c) => {
-            if (read.loaded.rules.has(c.event.facilityId)) return true;
-            reject(c.index, [{ field: 'facilityId', message: `unknown facility "${c.event.facilityId}"; configure it first with PUT /api/facilities/${c.event.facilityId}` }]);
-            return false;
-          });
-          return this.store(m, candidates, read, raws, rejected, receivedAt, apiKeyId);
-        });
+        stored = await this.ds.transaction(async (m) => this.store(m, check, await this.readSent(m, sent, raws, lookUp), raws, rejected, receivedAt, apiKeyId));
         break;
       } catch (err) {
         if (attempt >= (optimistic ? 3 : 2) || sqlState(err) !== UNIQUE_VIOLATION) throw err;
@@ -233,7 +222,7 @@ export class IngestionService {
     }
     for (const [index, errors] of stored.rejected) reject(index, errors);
     const accepted = stored.accepted;
-    duplicates += stored.duplicates;
+    const duplicates = check.duplicates + stored.duplicates;
 
     if (rejected.size > 0) this.log.warn(`rejected ${rejected.size} of ${raws.length} events`);
     return {
@@ -243,30 +232,27 @@ export class IngestionService {
     };
   }
 
-  /** The shape of each event, its canonical form and hash, and repeats inside the batch: no database work. */
-  private async check(raws: unknown[], reject: (index: number, errors: FieldError[]) => void): Promise<{ byId: Map<string, Candidate>; duplicates: number }> {
-    const byId = new Map<string, Candidate>();
-    let duplicates = 0;
-    for (let index = 0; index < raws.length; index++) {
-      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-      const raw = raws[index];
-      const v = validateEvent(raw);
-      if (!v.ok) {
-        reject(index, v.errors);
-        continue;
-      }
-      const canonical = canonicalJson(raw);
-      if (hasUnstorable(canonical)) {
-        reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
-        continue;
-      }
-      const c: Candidate = { index, event: v.event, occurredAtMs: v.occurredAtMs, occurredAtIso: v.occurredAtIso, canonical, hash: sha256Hex(canonical) };
-      const first = byId.get(c.event.eventId);
-      if (!first) byId.set(c.event.eventId, c);
-      else if (first.hash === c.hash) duplicates++;
-      else reject(index, [{ field: 'eventId', message: CONFLICT }]);
-    }
-    return { byId, duplicates };
+  /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
+  private check(raws: unknown[], reject: (index: number, errors: FieldError[]) => void): BatchCheck<Candidate> {
+    return new BatchCheck<Candidate>(raws.length, {
+      check: (index) => {
+        const raw = raws[index];
+        const v = validateEvent(raw);
+        if (!v.ok) {
+          reject(index, v.errors);
+          return null;
+        }
+        const canonical = canonicalJson(raw);
+        if (hasUnstorable(canonical)) {
+          reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
+          return null;
+        }
+        return { index, event: v.event, occurredAtMs: v.occurredAtMs, occurredAtIso: v.occurredAtIso, canonical, hash: sha256Hex(canonical) };
+      },
+      idOf: (c) => c.event.eventId,
+      same: (first, later) => first.hash === later.hash,
+      conflict: (index) => reject(index, [{ field: 'eventId', message: CONFLICT }]),
+    });
   }
 
   /**
@@ -291,10 +277,13 @@ export class IngestionService {
     return { heads, events, retracted, loaded, storedLogs };
   }
 
-  /** Inside the transaction, with the bookings locked: tell new events from repeats, store, project, keep the refusals. */
+  /**
+   * Inside the transaction, with the bookings locked: tell new events from repeats, store,
+   * project, keep the refusals. The log write takes each event as soon as it is checked.
+   */
   private async store(
     m: EntityManager,
-    candidates: Candidate[],
+    check: BatchCheck<Candidate>,
     { heads, events: stored, loaded, storedLogs }: SentRead,
     raws: unknown[],
     refusedBefore: ReadonlyMap<number, { eventId: string | null; errors: FieldError[] }>,
@@ -302,42 +291,62 @@ export class IngestionService {
     apiKeyId: string | null,
   ): Promise<Stored> {
     const out: Stored = { accepted: 0, duplicates: 0, rejected: new Map() };
-    const byId = new Map(candidates.map((c) => [c.event.eventId, c]));
     const receivedAtIso = receivedAt.toISOString();
     const fresh: Candidate[] = [];
-    for (const c of candidates) {
-      const prior = stored.get(c.event.eventId);
+    // A retraction may name an event sent after it in the batch: where the id is sent last, so
+    // the judgement waits until the check has passed it (retractions are rare; targets mostly come first).
+    let lastSent: Map<string, number> | null = null;
+    const lastIndexOf = (id: string) => {
+      lastSent ??= new Map(raws.map((raw, i) => [sentEventId(raw) ?? '', i]));
+      return lastSent.get(id) ?? -1;
+    };
+    // In the batch, a retraction's target counts only if its facility is configured.
+    const inBatch = (id: string) => {
+      const c = check.byId.get(id);
+      return c && loaded.rules.has(c.event.facilityId) ? c.event : undefined;
+    };
+    /** The candidate, if it is new and may be stored; else its refusal or repeat is counted. */
+    const judge = (c: Candidate): boolean => {
+      const e = c.event;
+      // Facilities must be configured before their events are accepted.
+      if (!loaded.rules.has(e.facilityId)) {
+        out.rejected.set(c.index, [{ field: 'facilityId', message: `unknown facility "${e.facilityId}"; configure it first with PUT /api/facilities/${e.facilityId}` }]);
+        return false;
+      }
+      const prior = stored.get(e.eventId);
       if (prior) {
         if (prior.contentHash === c.hash) out.duplicates++;
         else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
-        continue;
+        return false;
       }
-      const problem = c.event.type === 'event.retracted' ? this.retractionProblem(c.event, byId, stored) : null;
+      const problem = e.type === 'event.retracted' ? this.retractionProblem(e, inBatch, stored) : null;
       if (problem) out.rejected.set(c.index, [problem]);
-      else fresh.push(c);
-    }
+      return problem === null;
+    };
+    const row = ({ event: e, occurredAtIso: occurredAt, canonical, hash: contentHash }: Candidate): NewEventRow => {
+      const prevHash = heads.get(e.facilityId) ?? GENESIS;
+      const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt, receivedAt: receivedAtIso, contentHash });
+      heads.set(e.facilityId, link);
+      return {
+        eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt,
+        retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
+      };
+    };
 
-    // Each row's chain link is computed as the log write draws it.
+    // The rows, in runs, as the check goes; each row's chain link is computed as it is drawn.
     let drawnAll = () => {};
     const drawn = new Promise<void>((resolve) => (drawnAll = resolve));
-    function* chained(): Generator<NewEventRow> {
-      for (const { event: e, occurredAtIso: occurredAt, canonical, hash: contentHash } of fresh) {
-        const prevHash = heads.get(e.facilityId) ?? GENESIS;
-        const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt, receivedAt: receivedAtIso, contentHash });
-        heads.set(e.facilityId, link);
-        yield {
-          eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt,
-          retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
-        };
-      }
+    const waitFor = (c: Candidate) => (c.event.type === 'event.retracted' ? lastIndexOf(c.event.retractsEventId) + 1 : 0);
+    async function* chained(): AsyncGenerator<NewEventRow[]> {
+      yield* check.runs(waitFor, (c) => (judge(c) ? (fresh.push(c), row(c)) : null));
       drawnAll();
     }
-    const writing = fresh.length > 0 ? this.events.insert(m, chained(), receivedAt, apiKeyId) : Promise.resolve(new Set<string>());
+    const writing = this.events.insert(m, chained(), receivedAt, apiKeyId);
     // A COPY stores every row or fails: the projection is computed while Postgres writes the log,
     // once every row has been handed to it (computed sooner, it held the rows back: Postgres
     // waited for them, then worked on after the projection was done). The INSERT path can skip
     // an id another request stored meanwhile, so it waits for the answer.
-    const early = this.events.storesAllOrFails && fresh.length > 0 ? drawn.then(() => this.projection(loaded, fresh, storedLogs)) : null;
+    const early = this.events.storesAllOrFails ? drawn.then(() => (fresh.length > 0 ? this.projection(loaded, fresh, storedLogs) : null)) : null;
     const [insertedIds] = await Promise.all([writing, early]);
     // Judge what the INSERT path skipped against what the other request stored.
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
@@ -351,6 +360,7 @@ export class IngestionService {
     const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
     out.accepted = inserted.length;
     if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs)));
+    await check.done; // every refusal of the check is in refusedBefore
     const refusals = new Map(refusedBefore);
     for (const [index, errors] of out.rejected) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
     await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
@@ -359,11 +369,11 @@ export class IngestionService {
 
   private retractionProblem(
     e: Extract<JmsEvent, { type: 'event.retracted' }>,
-    batch: Map<string, Candidate>,
+    inBatch: (id: string) => JmsEvent | undefined,
     stored: Map<string, { facilityId: string; bookingId: string; type: string }>,
   ): FieldError | null {
     if (e.retractsEventId === e.eventId) return { field: 'retractsEventId', message: 'an event cannot retract itself' };
-    const target = stored.get(e.retractsEventId) ?? batch.get(e.retractsEventId)?.event;
+    const target = stored.get(e.retractsEventId) ?? inBatch(e.retractsEventId);
     if (!target) return null; // may arrive later: events can come in any order
     if (target.type === 'event.retracted') return { field: 'retractsEventId', message: 'a retraction cannot be retracted; send the corrected event again under a new eventId' };
     if (target.facilityId !== e.facilityId || target.bookingId !== e.bookingId) {
