@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import { keyOf, type BookingKey } from '../holds/booking-key.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
 export interface NewEventRow {
@@ -46,7 +47,8 @@ export interface RejectedRow {
 }
 
 /**
- * Stored events with the ids $1, and stored retractions naming the ids $2: one index probe per id.
+ * Stored events with the ids $1 (half 1), and the stored retractions of the bookings $2/$3 (half
+ * 2): one index probe per id and per booking.
  *
  * Lookups by a list of keys on the ingestion path are written this way: a LATERAL subquery
  * with OFFSET 0 cannot be flattened into a join, so each key is one index probe whatever the
@@ -54,11 +56,15 @@ export interface RejectedRow {
  * sorts or scans of the whole table when the statistics were stale, as they are while a jail
  * loads its history: 30–60 ms a batch at 40,000 bookings, growing with the table.
  */
-export const STORED_EVENTS_SQL = `SELECT e.* FROM unnest($1::text[]) AS i(id) CROSS JOIN LATERAL (
+export const STORED_EVENTS_SQL = `SELECT 1 AS half, e.* FROM unnest($1::text[]) AS i(id) CROSS JOIN LATERAL (
          SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events WHERE event_id = i.id OFFSET 0) e
        UNION ALL
-       SELECT e.* FROM unnest($2::text[]) AS i(id) CROSS JOIN LATERAL (
-         SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events WHERE retracts_event_id = i.id OFFSET 0) e`;
+       SELECT 2, e.* FROM unnest($2::text[], $3::text[]) AS k(f, b) CROSS JOIN LATERAL (
+         SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events
+          WHERE facility_id = k.f AND booking_id = k.b AND retracts_event_id IS NOT NULL OFFSET 0) e`;
+
+/** A stored retraction, as `findByIds` names it: its booking and the id it names. */
+export const retractionKey = (facilityId: string, bookingId: string, eventId: string) => `${keyOf(facilityId, bookingId)}\u001f${eventId}`;
 
 /** The whole log of some bookings, probed by booking (see STORED_EVENTS_SQL), in (occurredAt, seq) order. */
 export const BOOKING_LOGS_SQL = `SELECT e.seq, e.event_id, e.facility_id, e.booking_id, e.type, e.occurred_at, e.received_at, e.body
@@ -84,21 +90,18 @@ export class EventLogRepository {
 
   /**
    * Stored events with the ids `ids` (to tell duplicates, conflicts and retraction targets apart),
-   * and which of `named` a stored retraction names (an event may arrive after its retraction).
+   * and the stored retractions of the bookings `bookings`, by `retractionKey` (an event may arrive
+   * after its retraction; a retraction counts only in its own booking).
    */
-  async findByIds(m: EntityManager, ids: string[], named: string[] = ids): Promise<{ events: Map<string, StoredSummary>; retracted: Set<string> }> {
+  async findByIds(m: EntityManager, ids: string[], bookings: BookingKey[] = []): Promise<{ events: Map<string, StoredSummary>; retracted: Set<string> }> {
     const events = new Map<string, StoredSummary>();
     const retracted = new Set<string>();
-    if (ids.length === 0 && named.length === 0) return { events, retracted };
-    const rows: Array<{ event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string; retracts_event_id: string | null }> = await m.query(
-      STORED_EVENTS_SQL,
-      [ids, named],
-    );
-    const wanted = new Set(ids);
-    const names = new Set(named);
+    if (ids.length === 0 && bookings.length === 0) return { events, retracted };
+    const rows: Array<{ half: number; event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string; retracts_event_id: string | null }> =
+      await m.query(STORED_EVENTS_SQL, [ids, bookings.map((b) => b.facilityId), bookings.map((b) => b.bookingId)]);
     for (const r of rows) {
-      if (wanted.has(r.event_id)) events.set(r.event_id, { contentHash: r.content_hash, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type });
-      if (r.retracts_event_id !== null && names.has(r.retracts_event_id)) retracted.add(r.retracts_event_id);
+      if (r.half === 1) events.set(r.event_id, { contentHash: r.content_hash, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type });
+      else retracted.add(retractionKey(r.facility_id, r.booking_id, r.retracts_event_id!));
     }
     return { events, retracted };
   }

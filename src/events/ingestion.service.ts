@@ -9,7 +9,7 @@ import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { BatchCheck } from './batch-check.js';
 import { chainHash, GENESIS } from './event-chain.js';
-import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
+import { EventLogRepository, retractionKey, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {
@@ -48,7 +48,7 @@ interface SentRead {
   heads: Map<string, string | null>;
   /** Stored events the batch names by id: the targets of its retractions, and its own ids when looked up (see `ingest`). */
   events: Map<string, StoredSummary>;
-  /** The batch's event ids a stored retraction names. */
+  /** The stored retractions of the bookings named, by `retractionKey`. */
   retracted: Set<string>;
   /**
    * The stored states of the bookings named (but those refolded), and the rules of the facilities
@@ -79,9 +79,9 @@ function sentKeys(raws: unknown[]): SentKeys {
 
 /**
  * The bookings that may have to be refolded from their whole log: those a retraction sent
- * names, and those of events a stored retraction names (they may arrive after it). Read as
- * sent, before validation: a superset of the bookings that will need it (refolding any other
- * gives the same state, only slower).
+ * names, and those of events a stored retraction of their booking names (they may arrive after
+ * it; see `retractionKey`). Read as sent, before validation: a superset of the bookings that
+ * will need it (refolding any other gives the same state, only slower).
  */
 function mayRefold(raws: unknown[], retracted: ReadonlySet<string>): string[] {
   const keys = new Set<string>();
@@ -89,7 +89,7 @@ function mayRefold(raws: unknown[], retracted: ReadonlySet<string>): string[] {
     if (typeof raw !== 'object' || raw === null) continue;
     const { eventId, type, facilityId, bookingId } = raw as Record<string, unknown>;
     if (!mayBeId(facilityId) || !mayBeId(bookingId)) continue;
-    if (type === 'event.retracted' || (mayBeId(eventId) && retracted.has(eventId))) keys.add(keyOf(facilityId, bookingId));
+    if (type === 'event.retracted' || (mayBeId(eventId) && retracted.has(retractionKey(facilityId, bookingId, eventId)))) keys.add(keyOf(facilityId, bookingId));
   }
   return [...keys];
 }
@@ -265,9 +265,10 @@ export class IngestionService {
   private async readSent(m: EntityManager, sent: SentKeys, raws: unknown[], lookUp: boolean): Promise<SentRead> {
     const heads = await this.events.lockChainHeads(m, sent.facilityIds);
     await this.projector.lock(m, sent.bookings);
-    const { events, retracted } = await this.events.findByIds(m, lookUp ? [...sent.eventIds, ...sent.targetIds] : sent.targetIds, sent.eventIds);
+    const named = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
+    const { events, retracted } = await this.events.findByIds(m, lookUp ? [...sent.eventIds, ...sent.targetIds] : sent.targetIds, [...named.values()]);
     const refold = mayRefold(raws, retracted);
-    const incremental = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
+    const incremental = new Map(named);
     for (const k of refold) incremental.delete(k);
     const loaded = await this.projector.load(m, [...incremental.values()], sent.facilityIds);
     const storedLogs = new Map<string, SeqEvent[]>(refold.map((k) => [k, []]));
