@@ -16,7 +16,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   index probe per booking named); a booking that detainers name cannot be deleted or given
  *   another key, and bookings cannot be truncated while any detainer exists (the keys refused
  *   those too). Nothing in the product deletes a booking: it is derived from the log.
- * Each failure is SQLSTATE 23503, as the keys answered.
+ * Each failure is SQLSTATE 23503, as the keys answered (a truncation, which a key refused with
+ * 0A000, gets 23503 too).
  */
 export class ProjectionChecks1764400000000 implements MigrationInterface {
   name = 'ProjectionChecks1764400000000';

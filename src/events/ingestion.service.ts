@@ -258,7 +258,7 @@ export class IngestionService {
   /**
    * Lock the facility chains and then the bookings named (every writer takes locks in this
    * order); read the stored events the batch names (with `lookUp`, those with its ids too; the
-   * targets of its retractions always) and the stored retractions naming its ids, which
+   * targets of its retractions always) and the stored retractions of its bookings, which
    * facilities are configured, and what projecting the batch needs: the stored states of the
    * bookings named, and the logs of those that may be refolded.
    */
