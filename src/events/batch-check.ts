@@ -77,11 +77,6 @@ export class BatchCheck<C> {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Resolves once the events before `index` are checked. */
-  async until(index: number): Promise<void> {
-    while (this.checkedUpTo < Math.min(index, this.count)) await this.more();
-  }
-
   /**
    * The candidates in order, in runs, as the check goes. Each is handed to `take` (a row, or
    * null to leave it out) once the events before `waitFor(c)` are checked (0: at once), so that
@@ -90,18 +85,17 @@ export class BatchCheck<C> {
   async *runs<R>(waitFor: (c: C) => number, take: (c: C) => R | null): AsyncGenerator<R[]> {
     const ready = (c: C) => Math.min(waitFor(c), this.count) <= this.checkedUpTo;
     let next = 0;
-    while (next < this.order.length || !this.finished) {
-      if (next === this.order.length) {
-        await this.more();
-        continue;
-      }
+    for (;;) {
       const run: R[] = [];
       while (next < this.order.length && ready(this.order[next])) {
         const r = take(this.order[next++]);
         if (r !== null) run.push(r);
       }
       if (run.length > 0) yield run;
-      if (next < this.order.length && !ready(this.order[next])) await this.until(waitFor(this.order[next]));
+      // Done once every event is checked and taken; else wait for the check to go on (once it
+      // has ended, every candidate is ready), or for its failure.
+      if (this.checkedUpTo >= this.count && next === this.order.length) return;
+      await this.more();
     }
   }
 

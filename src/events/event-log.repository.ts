@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
-import { keyOf, type BookingKey } from '../holds/booking-key.js';
+import { retractionKey, type BookingKey } from '../holds/booking-key.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
 export interface NewEventRow {
@@ -62,9 +62,6 @@ export const STORED_EVENTS_SQL = `SELECT 1 AS half, e.* FROM unnest($1::text[]) 
        SELECT 2, e.* FROM unnest($2::text[], $3::text[]) AS k(f, b) CROSS JOIN LATERAL (
          SELECT event_id, content_hash, facility_id, booking_id, type, retracts_event_id FROM events
           WHERE facility_id = k.f AND booking_id = k.b AND retracts_event_id IS NOT NULL OFFSET 0) e`;
-
-/** A stored retraction, as `findByIds` names it: its booking and the id it names. */
-export const retractionKey = (facilityId: string, bookingId: string, eventId: string) => `${keyOf(facilityId, bookingId)}\u001f${eventId}`;
 
 /** The whole log of some bookings, probed by booking (see STORED_EVENTS_SQL), in (occurredAt, seq) order. */
 export const BOOKING_LOGS_SQL = `SELECT e.seq, e.event_id, e.facility_id, e.booking_id, e.type, e.occurred_at, e.received_at, e.body

@@ -5,11 +5,11 @@ import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
-import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
+import { keyOf, parseKey, retractionKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { BatchCheck } from './batch-check.js';
 import { chainHash, GENESIS } from './event-chain.js';
-import { EventLogRepository, retractionKey, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
+import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
 import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {

@@ -9,6 +9,8 @@ export interface BookingKey {
 const SEP = '\u001f';
 export const keyOf = (facilityId: string, bookingId: string) => `${facilityId}${SEP}${bookingId}`;
 export const detainerKey = (bookingKey: string, detainerId: string) => `${bookingKey}${SEP}${detainerId}`;
+/** A stored retraction of a booking, by the id it names (see EventLogRepository.findByIds). */
+export const retractionKey = (facilityId: string, bookingId: string, eventId: string) => `${keyOf(facilityId, bookingId)}${SEP}${eventId}`;
 export const parseKey = (key: string): BookingKey => {
   const at = key.indexOf(SEP);
   return { facilityId: key.slice(0, at), bookingId: key.slice(at + 1) };
