@@ -18,10 +18,14 @@ export async function freePort(): Promise<number> {
 /** The built server as its own process (npm test builds it first), ready when health answers. */
 export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; kill: (signal?: NodeJS.Signals) => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, [SERVER_ENTRY], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The end of what the server wrote to stderr, read as it comes (so the pipe never fills): a
+  // server that exits at start says why in the test's failure.
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} (port ${port}); its stderr ended:\n${stderr}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
     } catch {
