@@ -47,6 +47,19 @@ function batches(events: object[], size: number): string[] {
   return out;
 }
 
+/** One round of ingestion and its baseline. */
+interface Round {
+  events: number;
+  /** Requests posted. */
+  batches: number;
+  seconds: number;
+  apiRate: number;
+  copyRate: number;
+  ratio: number;
+  /** CPU seconds of the server and of Postgres during the round's ingestion (null where /proc cannot tell). */
+  cpu: { server: number; postgres: number } | null;
+}
+
 /**
  * `history`: events already in the log when the measured rounds start, with their bookings, holds
  * and alert schedule (copies of the warm-up's rows, written straight in and not analysed).
@@ -74,16 +87,16 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     await client.query('CREATE TABLE copy_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING IDENTITY)');
 
     const perSender = Math.ceil(totalBookings / concurrency);
-    const measured: Array<{ events: number; batches: number; seconds: number; apiRate: number; copyRate: number; ratio: number; cpu: { server: number; postgres: number } | null }> = [];
+    const measured: Round[] = [];
     let lastRows: string[] = [];
     for (let round = 0; round < rounds; round++) {
       // Senders: each posts its share of the round's bookings, in order, for its own facility.
       const perSenderEvents = Array.from({ length: concurrency }, (_, s) => makeEvents(perSender, `bench-${s}`, `bk${s}r${round}`).flat());
       const all = perSenderEvents.flat();
       const bodies = perSenderEvents.map((events) => batches(events, 5000));
-      const api = await ingestOverHttp(db.url, server, bodies);
+      const api = await ingestOverHttp(client, server, bodies);
       lastRows = copyLines(all);
-      const copySeconds = await timedCopy(db.url, client, [Buffer.from(lastRows.join(''))]);
+      const copySeconds = await timedCopy(client, [Buffer.from(lastRows.join(''))]);
       const apiRate = api.accepted / api.seconds;
       const copyRate = all.length / copySeconds;
       measured.push({ events: all.length, batches: bodies.flat().length, seconds: api.seconds, apiRate, copyRate, ratio: apiRate / copyRate, cpu: api.cpu });
@@ -91,14 +104,14 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     // For reference only (the target is judged against the single COPY): the last round's rows
     // COPYed 5,000 at a time, each its own transaction, as ingestion commits them.
     const byBatch = Array.from({ length: Math.ceil(lastRows.length / 5000) }, (_, k) => Buffer.from(lastRows.slice(k * 5000, k * 5000 + 5000).join('')));
-    const batchedRate = lastRows.length / (await timedCopy(db.url, client, byBatch));
+    const batchedRate = lastRows.length / (await timedCopy(client, byBatch));
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const apiRate = median(measured.map((m) => m.apiRate));
     const copyRate = median(measured.map((m) => m.copyRate));
     const ratio = median(measured.map((m) => m.ratio));
     const meets = (m: { apiRate: number; ratio: number }) => m.ratio >= 1 / 3 && m.apiRate >= 20_000;
-    const list = (f: (m: (typeof measured)[number]) => string) => measured.map(f).join(', ');
+    const list = (f: (m: Round) => string) => measured.map(f).join(', ');
     const perBatch = (s: number) => fmt((s * 1000) / measured[0].batches);
 
     const into = history > 0 ? `; into a log already holding ${fmt(history)} events` : '';
@@ -108,7 +121,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     );
     console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (median round; rounds in order ${list((m) => fmt(m.apiRate))}; validation, idempotency, log, bookings, detainers, holds)`);
     if (measured.every((m) => m.cpu !== null)) {
-      const each = (f: (m: (typeof measured)[number]) => number) => measured.map((m) => perBatch(f(m))).join(' / ');
+      const each = (f: (m: Round) => number) => measured.map((m) => perBatch(f(m))).join(' / ');
       console.log(
         `  CPU per batch         server ${each((m) => m.cpu!.server)} ms, Postgres ${each((m) => m.cpu!.postgres)} ms, elapsed ${each((m) => m.seconds)} ms   ` +
           '(by round, from /proc; Postgres counts all its processes)',
@@ -129,9 +142,9 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
 }
 
 /** One measured run of the senders, each posting its batches in order; from a checkpoint, with the server's and Postgres's CPU. */
-async function ingestOverHttp(dbUrl: string, server: { url: string; child: { pid?: number } }, senders: string[][]): Promise<{ accepted: number; seconds: number; cpu: { server: number; postgres: number } | null }> {
+async function ingestOverHttp(client: pg.Client, server: Awaited<ReturnType<typeof startServer>>, senders: string[][]): Promise<{ accepted: number; seconds: number; cpu: Round['cpu'] }> {
   let accepted = 0;
-  await checkpoint(dbUrl);
+  await checkpoint(client);
   const cpuBefore = cpuSnapshot(server.child.pid!);
   const started = performance.now();
   await Promise.all(
@@ -171,9 +184,9 @@ function copyLines(events: object[]): string[] {
  * Seconds to COPY `chunks` (bytes of whole lines, each chunk its own COPY and transaction) into
  * the emptied copy of the log, from a checkpoint. One chunk is the fastest way to feed pg-copy-streams.
  */
-async function timedCopy(dbUrl: string, client: pg.Client, chunks: Buffer[]): Promise<number> {
+async function timedCopy(client: pg.Client, chunks: Buffer[]): Promise<number> {
   await client.query('TRUNCATE copy_events');
-  await checkpoint(dbUrl);
+  await checkpoint(client);
   const started = performance.now();
   for (const chunk of chunks) await pipeline(Readable.from([chunk]), client.query(copyFrom(COPY_SQL)));
   return (performance.now() - started) / 1000;
@@ -185,15 +198,11 @@ async function timedCopy(dbUrl: string, client: pg.Client, chunks: Buffer[]): Pr
  * measured just after ingestion, by up to a third). Needs a superuser or pg_checkpoint; skipped
  * with a note otherwise.
  */
-async function checkpoint(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+async function checkpoint(client: pg.Client): Promise<void> {
   try {
     await client.query('CHECKPOINT');
   } catch (err) {
     console.log(`  (no CHECKPOINT before the run: ${(err as Error).message})`);
-  } finally {
-    await client.end();
   }
 }
 
