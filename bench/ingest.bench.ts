@@ -164,9 +164,9 @@ function post(agent: http.Agent, base: string, body: Buffer): Promise<{ status: 
 /** One measured run of the senders, each posting its batches in order; from a checkpoint, with the server's and Postgres's CPU. */
 async function ingestOverHttp(client: pg.Client, server: Awaited<ReturnType<typeof startServer>>, senders: Buffer[][]): Promise<{ accepted: number; seconds: number; cpu: Round['cpu'] }> {
   let accepted = 0;
-  const agent = new http.Agent({ keepAlive: true });
   await checkpoint(client);
   const cpuBefore = cpuSnapshot(server.child.pid!);
+  const agent = new http.Agent({ keepAlive: true });
   const started = performance.now();
   let seconds: number;
   try {
