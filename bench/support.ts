@@ -7,8 +7,16 @@ import { createScratchDatabase } from '../scripts/scratch-database.js';
 export const BENCH_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const ADMIN = `dm_bench_${randomBytes(16).toString('hex')}`;
 
+/**
+ * Where set, the benches' databases compare text by this ICU locale (`en-US`, say), as a server
+ * set up with a linguistic default collation does; by default they take the server's own.
+ */
+const ICU_LOCALE = process.env.BENCH_ICU_LOCALE;
+if (ICU_LOCALE !== undefined && !/^[A-Za-z0-9-]+$/.test(ICU_LOCALE)) throw new Error(`BENCH_ICU_LOCALE must be a locale name like en-US, got "${ICU_LOCALE}"`);
+
 /** A fresh database on the bench server, dropped by the returned function. */
-export const freshDatabase = (prefix: string) => createScratchDatabase(BENCH_SERVER, prefix);
+export const freshDatabase = (prefix: string) =>
+  createScratchDatabase(BENCH_SERVER, prefix, ICU_LOCALE ? `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU_LOCALE}'` : '');
 
 /** The built server as a child process, as in production. */
 export async function startServer(databaseUrl: string, port: number): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {

@@ -6,12 +6,13 @@ import { Audit1764200000000 } from '../../migrations/1764200000000-Audit.js';
 import { StatementChecks1764300000000 } from '../../migrations/1764300000000-StatementChecks.js';
 import { ProjectionChecks1764400000000 } from '../../migrations/1764400000000-ProjectionChecks.js';
 import { RetractionsByBooking1764500000000 } from '../../migrations/1764500000000-RetractionsByBooking.js';
+import { IdsInByteOrder1764600000000 } from '../../migrations/1764600000000-IdsInByteOrder.js';
 import { ENTITIES } from './entities.js';
 
 // bigint counts and durations fit in a double; return them as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export const MIGRATIONS = [Initial1764000000000, Alerts1764100000000, Audit1764200000000, StatementChecks1764300000000, ProjectionChecks1764400000000, RetractionsByBooking1764500000000];
+export const MIGRATIONS = [Initial1764000000000, Alerts1764100000000, Audit1764200000000, StatementChecks1764300000000, ProjectionChecks1764400000000, RetractionsByBooking1764500000000, IdsInByteOrder1764600000000];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {
   return new DataSource({
