@@ -79,6 +79,29 @@ describe('POST /api/events: each event type shapes the hold', () => {
     const [row] = await t.ds.query(`SELECT charges FROM bookings WHERE booking_id = 'b-charges'`);
     expect(row.charges).toEqual([{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }]);
   });
+
+  it('a batch naming stored bookings and new ones advances each stored booking from its own detainers', async () => {
+    const at = (day: number) => `2026-11-0${day}T10:00:00-05:00`;
+    await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(2) }),
+      ev.opened({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(2), detainerId: 'd1' }),
+      ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(3), detainerId: 'd2' }),
+    ] }).expect(200);
+    // Stored bookings between new ones, so that those found are not the first keys read.
+    await post({ events: [
+      ev.opened({ facilityId: F, bookingId: 'b-mix0', occurredAt: at(1) }),
+      ev.eligible({ facilityId: F, bookingId: 'b-mix1', occurredAt: '2026-11-05T15:00:00-05:00' }),
+      ev.opened({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(2) }),
+      ev.eligible({ facilityId: F, bookingId: 'b-mix2', occurredAt: '2026-11-05T15:00:00-05:00' }),
+    ] }).expect(200);
+    const running = { status: 'running', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z' };
+    expect(await holdsOf('b-mix1')).toEqual([expect.objectContaining({ detainerId: 'd1', ...running })]);
+    // Both due at once: the list orders them by hold id, so by detainer here.
+    const mix2 = (await holdsOf('b-mix2')).sort((a: { detainerId: string }, b: { detainerId: string }) => a.detainerId.localeCompare(b.detainerId));
+    expect(mix2).toEqual([expect.objectContaining({ detainerId: 'd1', ...running }), expect.objectContaining({ detainerId: 'd2', ...running })]);
+    expect(await holdsOf('b-mix3')).toEqual([expect.objectContaining({ detainerId: 'd1', status: 'pending', clockStartedAt: null })]);
+    expect(await holdsOf('b-mix0')).toEqual([]);
+  });
 });
 
 describe('idempotency', () => {
