@@ -39,6 +39,15 @@ describe('identifier columns', () => {
     expect(Object.entries(columns).filter(([, collation]) => collation !== 'C')).toEqual([]);
   });
 
+  it('are declared so in the entities too, as the schema has them', async () => {
+    const columns = await idColumns();
+    const declared = t.ds.entityMetadatas.flatMap((e) =>
+      e.columns.filter((c) => c.type === 'text' && `${e.tableName}.${c.databaseName}` in columns).map((c) => [`${e.tableName}.${c.databaseName}`, c.collation ?? 'default']),
+    );
+    expect(declared).toHaveLength(17); // the id columns of the tables with entities
+    expect(Object.fromEntries(declared)).toEqual(Object.fromEntries(declared.map(([col]) => [col, columns[col]])));
+  });
+
   it('go back to the default collation and forth again, the triggers that keep keys made again as they were', async () => {
     const triggers = await keptKeys();
     expect(triggers).toHaveLength(2);

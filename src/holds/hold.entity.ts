@@ -5,9 +5,9 @@ import type { HoldRules } from '../clock/hold-clock.js';
 /** Projection of a booking, folded from its events (see booking-projection.ts). */
 @Entity('bookings')
 export class BookingEntity {
-  @PrimaryColumn({ type: 'text', name: 'facility_id' }) facilityId!: string;
-  @PrimaryColumn({ type: 'text', name: 'booking_id' }) bookingId!: string;
-  @Column({ type: 'text', name: 'person_id', nullable: true }) personId!: string | null;
+  @PrimaryColumn({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
+  @PrimaryColumn({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
+  @Column({ type: 'text', collation: 'C', name: 'person_id', nullable: true }) personId!: string | null;
   @Column({ type: 'jsonb', nullable: true }) person!: Record<string, unknown> | null;
   @Column({ type: 'timestamptz', name: 'booked_at', nullable: true }) bookedAt!: Date | null;
   @Column({ type: 'jsonb' }) charges!: unknown[];
@@ -20,9 +20,9 @@ export class BookingEntity {
 
 @Entity('detainers')
 export class DetainerEntity {
-  @PrimaryColumn({ type: 'text', name: 'facility_id' }) facilityId!: string;
-  @PrimaryColumn({ type: 'text', name: 'booking_id' }) bookingId!: string;
-  @PrimaryColumn({ type: 'text', name: 'detainer_id' }) detainerId!: string;
+  @PrimaryColumn({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
+  @PrimaryColumn({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
+  @PrimaryColumn({ type: 'text', collation: 'C', name: 'detainer_id' }) detainerId!: string;
   @Column({ type: 'text', nullable: true }) form!: string | null;
   @Column({ type: 'text', nullable: true }) agency!: string | null;
   @Column({ type: 'text', nullable: true }) warrant!: string | null;
@@ -34,10 +34,10 @@ export class DetainerEntity {
 @Entity('holds')
 export class HoldEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Column({ type: 'text', name: 'facility_id' }) facilityId!: string;
-  @Column({ type: 'text', name: 'booking_id' }) bookingId!: string;
-  @Column({ type: 'text', name: 'detainer_id' }) detainerId!: string;
-  @Column({ type: 'text', name: 'person_id', nullable: true }) personId!: string | null;
+  @Column({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
+  @Column({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
+  @Column({ type: 'text', collation: 'C', name: 'detainer_id' }) detainerId!: string;
+  @Column({ type: 'text', collation: 'C', name: 'person_id', nullable: true }) personId!: string | null;
   @Column({ type: 'text' }) form!: string;
   @Column({ type: 'text', nullable: true }) warrant!: string | null;
   @Column({ type: 'text' }) agency!: string;
