@@ -96,7 +96,7 @@ describe('POST /api/events: each event type shapes the hold', () => {
     ] }).expect(200);
     const running = { status: 'running', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z' };
     expect(await holdsOf('b-mix1')).toEqual([expect.objectContaining({ detainerId: 'd1', ...running })]);
-    // Both due at once: the list orders them by hold id, so by detainer here.
+    // Both are due at once, and the list breaks the tie by hold id: sorted by detainer here.
     const mix2 = (await holdsOf('b-mix2')).sort((a: { detainerId: string }, b: { detainerId: string }) => a.detainerId.localeCompare(b.detainerId));
     expect(mix2).toEqual([expect.objectContaining({ detainerId: 'd1', ...running }), expect.objectContaining({ detainerId: 'd2', ...running })]);
     expect(await holdsOf('b-mix3')).toEqual([expect.objectContaining({ detainerId: 'd1', status: 'pending', clockStartedAt: null })]);
