@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { ID_TEXT } from '../database/id-column.js';
 import type { PolicyName } from '../clock/hold-clock.js';
 
 @Entity('facilities')
 export class FacilityEntity {
-  @PrimaryColumn({ type: 'text', collation: 'C' }) id!: string;
+  @PrimaryColumn({ ...ID_TEXT }) id!: string;
   @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text', name: 'time_zone' }) timeZone!: string;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
@@ -14,7 +15,7 @@ export class FacilityEntity {
 @Entity('facility_policies')
 export class FacilityPolicyEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: number;
-  @Column({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
+  @Column({ ...ID_TEXT, name: 'facility_id' }) facilityId!: string;
   /** null: the first version, in force since always. */
   @Column({ type: 'timestamptz', name: 'effective_from', nullable: true }) effectiveFrom!: Date | null;
   @Column({ type: 'text' }) policy!: PolicyName;

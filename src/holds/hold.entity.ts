@@ -1,13 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ID_TEXT } from '../database/id-column.js';
 import type { HoldOutcome, HoldPhase } from '../clock/derive-hold.js';
 import type { HoldRules } from '../clock/hold-clock.js';
 
 /** Projection of a booking, folded from its events (see booking-projection.ts). */
 @Entity('bookings')
 export class BookingEntity {
-  @PrimaryColumn({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
-  @PrimaryColumn({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
-  @Column({ type: 'text', collation: 'C', name: 'person_id', nullable: true }) personId!: string | null;
+  @PrimaryColumn({ ...ID_TEXT, name: 'facility_id' }) facilityId!: string;
+  @PrimaryColumn({ ...ID_TEXT, name: 'booking_id' }) bookingId!: string;
+  @Column({ ...ID_TEXT, name: 'person_id', nullable: true }) personId!: string | null;
   @Column({ type: 'jsonb', nullable: true }) person!: Record<string, unknown> | null;
   @Column({ type: 'timestamptz', name: 'booked_at', nullable: true }) bookedAt!: Date | null;
   @Column({ type: 'jsonb' }) charges!: unknown[];
@@ -20,9 +21,9 @@ export class BookingEntity {
 
 @Entity('detainers')
 export class DetainerEntity {
-  @PrimaryColumn({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
-  @PrimaryColumn({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
-  @PrimaryColumn({ type: 'text', collation: 'C', name: 'detainer_id' }) detainerId!: string;
+  @PrimaryColumn({ ...ID_TEXT, name: 'facility_id' }) facilityId!: string;
+  @PrimaryColumn({ ...ID_TEXT, name: 'booking_id' }) bookingId!: string;
+  @PrimaryColumn({ ...ID_TEXT, name: 'detainer_id' }) detainerId!: string;
   @Column({ type: 'text', nullable: true }) form!: string | null;
   @Column({ type: 'text', nullable: true }) agency!: string | null;
   @Column({ type: 'text', nullable: true }) warrant!: string | null;
@@ -34,10 +35,10 @@ export class DetainerEntity {
 @Entity('holds')
 export class HoldEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Column({ type: 'text', collation: 'C', name: 'facility_id' }) facilityId!: string;
-  @Column({ type: 'text', collation: 'C', name: 'booking_id' }) bookingId!: string;
-  @Column({ type: 'text', collation: 'C', name: 'detainer_id' }) detainerId!: string;
-  @Column({ type: 'text', collation: 'C', name: 'person_id', nullable: true }) personId!: string | null;
+  @Column({ ...ID_TEXT, name: 'facility_id' }) facilityId!: string;
+  @Column({ ...ID_TEXT, name: 'booking_id' }) bookingId!: string;
+  @Column({ ...ID_TEXT, name: 'detainer_id' }) detainerId!: string;
+  @Column({ ...ID_TEXT, name: 'person_id', nullable: true }) personId!: string | null;
   @Column({ type: 'text' }) form!: string;
   @Column({ type: 'text', nullable: true }) warrant!: string | null;
   @Column({ type: 'text' }) agency!: string;

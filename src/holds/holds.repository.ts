@@ -199,10 +199,9 @@ export class HoldsRepository {
     // A detainer row exists only under its booking's (ProjectionChecks): those of bookings not
     // found are not looked for. A batch that opens new bookings reads no detainers at all.
     if (bookings.length === 0) return out;
-    const found = bookings.length === keys.length ? params : [bookings.map((b) => b.facility_id), bookings.map((b) => b.booking_id)];
     const detainers: Array<{
       facility_id: string; booking_id: string; detainer_id: string; form: never; agency: string | null; warrant: never; lodged_at: Date | null; cancelled_at: Date | null;
-    }> = await m.query(LOAD_DETAINERS_SQL, found);
+    }> = await m.query(LOAD_DETAINERS_SQL, [bookings.map((b) => b.facility_id), bookings.map((b) => b.booking_id)]);
     for (const d of detainers) {
       out.get(keyOf(d.facility_id, d.booking_id))?.detainers.set(d.detainer_id, {
         form: d.form, agency: d.agency, warrant: d.warrant, lodgedAt: ms(d.lodged_at), cancelledAt: ms(d.cancelled_at),
