@@ -1,4 +1,5 @@
 import { Logger, type INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -80,6 +81,8 @@ export function buildOpenApi(app: INestApplication) {
 export async function startServer(config: AppConfig): Promise<INestApplication> {
   const app = await createApp(config);
   await app.listen(config.port);
-  new Logger('http').log(`Detainer Monitor listening on http://localhost:${config.port} (API docs at /api/docs)`);
+  // The port bound, which PORT=0 leaves to the system (the tests start servers that way).
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('http').log(`Detainer Monitor listening on http://localhost:${port} (API docs at /api/docs)`);
   return app;
 }

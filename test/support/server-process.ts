@@ -15,26 +15,41 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The built server as its own process (npm test builds it first), ready when health answers. */
+/** The line the server logs once it listens, with the port it bound. */
+const LISTENING = /listening on http:\/\/localhost:(\d+)/;
+
+/**
+ * The built server as its own process (npm test builds it first), ready when health answers.
+ * It is started with PORT=0 and binds a port the system chooses, read from its own log: a port
+ * picked free here could be taken by Jest's other workers in the second or more the server
+ * takes to start (it was, once: EADDRINUSE).
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; kill: (signal?: NodeJS.Signals) => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
-  // The end of what the server wrote to stderr, read as it comes (so the pipe never fills): a
-  // server that exits at start says why in the test's failure.
+  const child = spawn(process.execPath, [SERVER_ENTRY], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The ends of what the server wrote, read as it comes (so the pipes never fill): a server
+  // that exits at start says why in the test's failure.
   let stderr = '';
+  let stdout = '';
+  let port: number | null = null;
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} (port ${port}); its stderr ended:\n${stderr}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout = (stdout + chunk).slice(-4000);
+    port ??= Number(LISTENING.exec(stdout)?.[1] ?? '') || null;
+  });
+  // A server that exits, or does not answer within 30 s, is a failure that says why; one still
+  // running is killed first, so that Jest is not left waiting on it.
+  const fail = (why: string): never => {
+    child.kill('SIGKILL');
+    throw new Error(`${why}; its stderr ended:\n${stderr}\nits stdout ended:\n${stdout}`);
+  };
+  for (let ready = false, i = 0; !ready; i++) {
+    if (child.exitCode !== null) fail(`server exited with ${child.exitCode}`);
+    if (i >= 600) fail(port === null ? 'server did not say which port it listens on' : `server on port ${port} did not answer /api/health`);
+    if (port !== null) ready = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     child,
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((resolve) => {
