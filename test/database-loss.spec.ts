@@ -9,7 +9,6 @@ import { AppConfig } from '../src/app-config.js';
 import { createApp } from '../src/app.js';
 import { FixedClock } from '../src/common/clock.js';
 import { ev, facilityBody } from './support/factories.js';
-import { freePort } from './support/server-process.js';
 
 /** A Postgres cluster of this test's own (never the machine's shared server), run as the postgres user. */
 const BIN = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(`${b}/initdb`)) : undefined;
@@ -24,11 +23,12 @@ const run = (cmd: string, args: string[]) => {
 
 (available ? describe : describe.skip)('the database goes away and comes back', () => {
   let dir: string;
-  let port: number;
   let app: INestApplication;
   const KEY = 'dm_loss_test_admin_key_000000000000000000';
   const auth = `Bearer ${KEY}`;
-  const start = () => run('pg_ctl', ['-D', dir, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+  // Only a Unix socket in the cluster's own directory, no TCP port: nothing another test or
+  // process binds meanwhile can keep it from starting again on the same address.
+  const start = () => run('pg_ctl', ['-D', dir, '-w', '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses=''`, 'start']);
   const stop = () => run('pg_ctl', ['-D', dir, '-w', '-m', 'immediate', 'stop']);
 
   beforeAll(async () => {
@@ -36,9 +36,8 @@ const run = (cmd: string, args: string[]) => {
     chmodSync(dir, 0o777);
     if (asPostgres.length) execFileSync('chown', ['postgres', dir]);
     run('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    port = await freePort();
     start();
-    const config = new AppConfig({ databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, dataDir: null, bootstrapAdminKey: KEY, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0 });
+    const config = new AppConfig({ databaseUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`, dataDir: null, bootstrapAdminKey: KEY, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0 });
     app = await createApp(config, { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')), logger: false });
     await app.init();
   }, 120_000);

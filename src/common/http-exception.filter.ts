@@ -15,11 +15,17 @@ const STATUS: Record<ErrorCode, number> = {
   database_unavailable: 503,
 };
 
-/** Postgres and driver failures that mean "the database cannot be reached right now". */
-function isDatabaseDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
+/**
+ * Postgres and driver failures that mean "the database cannot be reached right now". Over a
+ * Unix socket (DATABASE_URL with ?host=/var/run/postgresql), a stopped server has removed its
+ * socket file, and connecting fails with ENOENT: that one counts only from `connect`, since a
+ * missing file anywhere else is no database outage.
+ */
+export function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; syscall?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e.code)) return true;
+  if (e.code === 'ENOENT' && e.syscall === 'connect') return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message ?? '');
 }
 

@@ -1,19 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 export const SERVER_ENTRY = 'dist/src/main.js';
 export const serverBuilt = () => existsSync(SERVER_ENTRY);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The line the server logs once it listens, with the port it bound. */
 const LISTENING = /listening on http:\/\/localhost:(\d+)/;
