@@ -25,7 +25,7 @@ export async function fillHolds(url: string, total: number, openShare: number): 
 
 export async function benchHoldsQuery(total = 1_000_000): Promise<Record<string, number>> {
   const db = await freshDatabase('dm_bench_query');
-  const server = await startServer(db.url, 3902);
+  const server = await startServer(db.url);
   try {
     const fillStart = performance.now();
     await fillHolds(db.url, total, 0.1);

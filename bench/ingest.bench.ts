@@ -75,7 +75,7 @@ interface Round {
 export async function benchIngest(totalBookings = 40_000, concurrency = 1, history = 0, rounds = 3): Promise<Record<string, number>> {
   if (!(rounds >= 1)) throw new Error(`rounds must be at least 1, got ${rounds}`);
   const db = await freshDatabase('dm_bench_ingest');
-  const server = await startServer(db.url, 3901);
+  const server = await startServer(db.url);
   const client = new pg.Client({ connectionString: db.url });
   try {
     for (let s = 0; s < concurrency; s++) {

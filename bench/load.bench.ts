@@ -14,7 +14,7 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 
 export async function benchLoad(total = 1_000_000, seconds = 60): Promise<void> {
   const db = await freshDatabase('dm_bench_load');
-  const server = await startServer(db.url, 3904);
+  const server = await startServer(db.url);
   try {
     await fillHolds(db.url, total, 0.1);
     let batch = 0;

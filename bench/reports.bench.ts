@@ -52,7 +52,7 @@ async function time(url: string, path: string, runs: number): Promise<{ median: 
 
 export async function benchReports(total = 1_000_000): Promise<void> {
   const db = await freshDatabase('dm_bench_reports');
-  const server = await startServer(db.url, 3903);
+  const server = await startServer(db.url);
   try {
     const fillStart = performance.now();
     await fill(db.url, total);

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createScratchDatabase } from '../scripts/scratch-database.js';
+import { startServerProcess } from '../scripts/server-process.js';
 
 export const BENCH_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const ADMIN = `dm_bench_${randomBytes(16).toString('hex')}`;
@@ -18,29 +19,17 @@ if (ICU_LOCALE !== undefined && !/^[A-Za-z0-9-]+$/.test(ICU_LOCALE)) throw new E
 export const freshDatabase = (prefix: string) =>
   createScratchDatabase(BENCH_SERVER, prefix, ICU_LOCALE ? `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU_LOCALE}'` : '');
 
-/** The built server as a child process, as in production. */
-export async function startServer(databaseUrl: string, port: number): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
-    // No rate limit: the benches measure the server, not the limiter.
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BOOTSTRAP_ADMIN_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '0' },
-    stdio: ['ignore', process.env.DM_PROFILE ? 'inherit' : 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url, child,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
+/**
+ * The built server as a child process, as in production (no rate limit: the benches measure the
+ * server, not the limiter). BENCH_NODE_ARGS are Node's flags for it; with DM_PROFILE its output
+ * is passed on too, its errors always.
+ */
+export async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const server = await startServerProcess(
+    { DATABASE_URL: databaseUrl, BOOTSTRAP_ADMIN_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '0' },
+    { nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), echoStdout: Boolean(process.env.DM_PROFILE), echoStderr: true },
+  );
+  return { url: server.url, child: server.child, stop: () => server.kill('SIGTERM') };
 }
 
 export const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };

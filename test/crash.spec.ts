@@ -4,7 +4,7 @@ import { createScratchDatabase } from '../scripts/scratch-database.js';
 import type { HoldRules } from '../src/clock/hold-clock.js';
 import { ev, facilityBody } from './support/factories.js';
 import { holdsNotMatchingLog } from './support/refold-check.js';
-import { serverBuilt, startServerProcess } from './support/server-process.js';
+import { serverBuilt, startServerProcess } from '../scripts/server-process.js';
 
 const server = process.env.TEST_DATABASE_URL;
 const ready = Boolean(server) && serverBuilt();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { demoPicture } from '../scripts/demo-data.js';
-import { serverBuilt, startServerProcess } from './support/server-process.js';
+import { serverBuilt, startServerProcess } from '../scripts/server-process.js';
 
 const run = promisify(execFile);
 const NOW = Date.parse('2026-11-24T18:00:00.000Z');

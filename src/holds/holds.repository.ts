@@ -179,15 +179,11 @@ export class HoldsRepository {
   async loadStates(m: EntityManager, keys: BookingKey[]): Promise<Map<string, BookingState>> {
     const out = new Map<string, BookingState>();
     if (keys.length === 0) return out;
-    const params = [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)];
     const bookings: Array<{
       facility_id: string; booking_id: string; person_id: string | null; person: Record<string, unknown> | null; booked_at: Date | null;
       charges: unknown[]; charges_at: Date | null; release_eligible_at: Date | null; release_reason: string | null;
       custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null;
-    }> = await m.query(
-      LOAD_BOOKINGS_SQL,
-      params,
-    );
+    }> = await m.query(LOAD_BOOKINGS_SQL, [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)]);
     for (const b of bookings) {
       out.set(keyOf(b.facility_id, b.booking_id), {
         ...emptyBooking(),
