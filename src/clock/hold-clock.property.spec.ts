@@ -8,6 +8,15 @@ const ZONES = [
   'America/Anchorage', 'America/Adak', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam',
   'America/Indiana/Indianapolis', 'America/Boise', 'Pacific/Pago_Pago', 'America/St_Thomas',
 ];
+/**
+ * Zones whose clocks change on weekdays, at local midnight (so a day starts at 01:00 or has
+ * two midnights), by half an hour, or by a whole day (Apia skipped 30 December 2011): "any
+ * IANA zone" is claimed, and these are where day arithmetic goes wrong.
+ */
+const ODD_ZONES = [
+  'America/Havana', 'America/Santiago', 'America/Asuncion', 'Asia/Gaza', 'Asia/Beirut', 'Africa/Cairo', 'Asia/Tehran',
+  'Australia/Lord_Howe', 'Pacific/Apia', 'Pacific/Chatham', 'America/St_Johns', 'America/Scoresbysund',
+];
 const MINUTE = 60_000;
 const FROM = Date.UTC(2014, 0, 1) / MINUTE;
 const TO = Date.UTC(2032, 0, 1) / MINUTE;
@@ -64,6 +73,17 @@ describe('hold clock against a naive minute-by-minute implementation', () => {
         expect(addBusinessTime(a + delta, 48 * 3_600_000, tz, [])).toBeGreaterThanOrEqual(addBusinessTime(a, 48 * 3_600_000, tz, []));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('deadlines and counted time agree in zones with weekday, midnight and half-hour clock changes', () => {
+    const since2008 = fc.integer({ min: Date.UTC(2008, 0, 1) / MINUTE, max: TO }).map((m) => m * MINUTE);
+    fc.assert(
+      fc.property(since2008, fc.constantFrom(...ODD_ZONES), fc.integer({ min: 0, max: 96 }), fc.integer({ min: 0, max: 14 * 24 * 60 }), (start, tz, hours, minutes) => {
+        expect(addBusinessTime(start, hours * 3_600_000, tz, [])).toBe(naiveBusinessDeadline(start, hours, tz));
+        expect(businessTimeBetween(start, start + minutes * MINUTE, tz, [])).toBe(naiveBusinessMinutes(start, start + minutes * MINUTE, tz) * MINUTE);
+      }),
+      { numRuns: 1500 },
     );
   });
 });

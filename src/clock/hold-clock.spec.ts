@@ -30,6 +30,10 @@ describe('policyDeadline: the examples of hold-clock.md and more', () => {
     ['holdHours 24', '2026-11-05T15:00', { holdHours: 24 }, '2026-11-06T20:00:00.000Z'],
     ['a clock at exactly local midnight counts the whole day', '2026-11-05T00:00', {}, '2026-11-07T05:00:00.000Z'],
     ['milliseconds are kept', '2026-11-05T15:00:01.250', {}, '2026-11-09T20:00:01.250Z'],
+    // Tehran's clocks went forward at Monday 22 March 2021 00:00: that day began at 01:00 and counted 23 hours.
+    ['a weekday starting at 01:00 (Tehran): Fri 12 + Mon 23 + Tue 13', '2021-03-19T12:00', { timeZone: 'Asia/Tehran' }, '2021-03-23T08:30:00.000Z'],
+    // Samoa skipped Friday 30 December 2011; Monday 2 January 2012 was New Year observed.
+    ['a day that never happened (Apia): Thu 12 + Tue 24 + Wed 12', '2011-12-29T12:00', { timeZone: 'Pacific/Apia' }, '2012-01-03T22:00:00.000Z'],
     ['no-hold: deadline is the clock start', '2026-11-05T15:00', { policy: 'no-hold' }, '2026-11-05T20:00:00.000Z'],
   ];
   it.each(cases)('%s', (_what, local, over, expected) => {
