@@ -67,7 +67,7 @@ describe('a hold walked through its whole life', () => {
     expect(await at(deadline + 10 * H)).toBe(0);
     expect((await alertsOf('life')).map(brief)).toEqual(['approaching:12 open', 'approaching:4 open', 'approaching:1 open', 'overdue open', 'escalated open']);
     const overdue = (await alertsOf('life')).find((a: { level: string }) => a.level === 'overdue');
-    expect(overdue).toMatchObject({ deadlineAt: '2026-11-26T12:00:00.000Z', deadlineLocal: '2026-11-26T07:00:00.000-05:00', dueAt: '2026-11-26T12:00:00.001Z', raisedAt: '2026-11-26T12:00:00.001Z', holdUrl: `/api/holds/${overdue.holdId}` });
+    expect(overdue).toMatchObject({ deadlineAt: '2026-11-26T12:00:00.000Z', deadlineLocal: '2026-11-26T07:00:00.000-05:00', dueAt: '2026-11-26T12:00:00.001Z', raisedAt: '2026-11-26T12:00:00.001Z', raisedLocal: '2026-11-26T07:00:00.001-05:00', acknowledgedLocal: null, holdUrl: `/api/holds/${overdue.holdId}` });
 
     await post(ev.transferred({ facilityId: 'ny', bookingId: 'life', occurredAt: new Date(deadline + 10 * H).toISOString() }));
     expect((await alertsOf('life')).map((a: { state: string; resolution: string }) => `${a.state} (${a.resolution})`)).toEqual(Array(5).fill('resolved (hold closed)'));
@@ -152,6 +152,8 @@ describe('acknowledging', () => {
     const [overdue] = await alertsOf('ack');
     const res = await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'ICE pickup at 14:00' }).expect(200);
     expect(res.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'test supervisor', note: 'ICE pickup at 14:00', acknowledgedAt: new Date(deadline + 1).toISOString() });
+    // Calendar 48 hours from Sunday 22 November 11:00 UTC, acknowledged a millisecond past: on New York's clock.
+    expect(res.body).toMatchObject({ acknowledgedAt: '2026-11-24T11:00:00.001Z', acknowledgedLocal: '2026-11-24T06:00:00.001-05:00' });
     await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', supervisor).send({}).expect(409);
     await t.http.post('/api/alerts/00000000-0000-4000-8000-000000000000/acknowledge').set('Authorization', supervisor).send({}).expect(404);
     await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', await t.keyFor('sheriff')).send({}).expect(403);

@@ -190,6 +190,8 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.locator('#alerts-summary', { hasText: '4 open alerts, 0 escalated.' }).waitFor();
     const card = page.locator('#alerts-list li', { hasText: 'Booking overdue at' });
     await seeText(card.locator('h2'), '■ Overdue');
+    // Raised by the sweep at NOW, shown on the jail's clock as the deadline is, not the desk's.
+    await seeText(card.locator('p.sub'), 'Raised Tue 24 Nov 2026, 12:00 (UTC-06:00)');
     await page.screenshot({ path: join(ARTIFACTS, 'alerts.png') });
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     await card.getByLabel('Note (optional): what was done').fill('Called ICE duty officer; releasing.');

@@ -49,7 +49,7 @@ export function createAlerts({ facilities, stale, onCount }) {
       h('h2', {}, a.level === 'escalated' ? '⚠ ' : a.level === 'overdue' ? '■ ' : '▲ ', title),
       h('p', {}, 'Booking ', h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}, detainer ${a.detainerId}`),
       h('p', {}, 'Deadline ', wallClock(a.deadlineLocal)),
-      h('p', { class: 'sub' }, `Raised ${new Date(a.raisedAt).toLocaleString()}`, a.late ? ' (late: the sweep was behind)' : ''),
+      h('p', { class: 'sub' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
       h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge'),
     );
     return li;

@@ -39,10 +39,13 @@ export interface AlertView {
   deadlineLocal: string;
   dueAt: string;
   raisedAt: string;
+  /** `raisedAt` on the facility's clock, with its offset (as `deadlineLocal`). */
+  raisedLocal: string;
   /** Raised well after it was due (the sweep was down or behind). */
   late: boolean;
   state: (typeof ALERT_STATES)[number];
   acknowledgedAt: string | null;
+  acknowledgedLocal: string | null;
   acknowledgedBy: string | null;
   note: string | null;
   resolvedAt: string | null;
