@@ -13,6 +13,6 @@ import { WebhooksService } from './webhooks.service.js';
   imports: [HoldsModule, FacilitiesModule],
   controllers: [AlertsController],
   providers: [AlertsRepository, AlertPlanner, SweepService, WebhooksService, AlertsService, AlertScheduler],
-  exports: [SweepService, WebhooksService],
+  exports: [SweepService, WebhooksService, AlertScheduler],
 })
 export class AlertsModule {}
