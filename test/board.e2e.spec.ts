@@ -182,6 +182,19 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
+  it("warns that alerts may be missing while the server's alert sweep is late, and stops when it runs again", async () => {
+    // The server's side of this (health turning "degraded") is test/health.spec.ts; here its answer is given.
+    const late = { status: 'degraded', database: 'up', migrations: 'applied', alertSweep: { state: 'late', intervalMs: 60_000, lastSucceededAt: at(NOW - 3 * HOUR), lastFailedAt: at(NOW) } };
+    let health: object = late;
+    const { page, context } = await open('supervisor', { before: async (p) => void (await p.route('**/api/health', (route) => route.fulfill({ json: health }))) });
+    await seeText(page.locator('#sweep-late'), /^Alerts may be missing: the server's alert sweep has not run since .+\. Deadlines on the board are still right/);
+    await expect(page.locator('#sweep-late').getAttribute('role')).resolves.toBe('alert');
+    health = { ...late, status: 'ok', alertSweep: { ...late.alertSweep, state: 'ok', lastSucceededAt: at(NOW) } };
+    await page.clock.runFor(30_000);
+    await page.locator('#sweep-late').waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
   it('acknowledges an alert with a note; escalations stand out', async () => {
     const { page, context } = await open('supervisor');
     await page.getByRole('link', { name: /^Alerts/ }).click();

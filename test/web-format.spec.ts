@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
-import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, wallClock } from '../web/format.js';
+import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, sweepWarning, wallClock } from '../web/format.js';
 
 describe('board countdown', () => {
   it.each([
@@ -54,5 +54,21 @@ describe('labels and defaults', () => {
   it('defaults the report to the last twelve months and this one', () => {
     expect(defaultPeriod('2026-11-24')).toEqual({ from: '2025-11-01', to: '2026-12-01' });
     expect(defaultPeriod('2026-12-31')).toEqual({ from: '2025-12-01', to: '2027-01-01' });
+  });
+});
+
+describe('sweep warning', () => {
+  const at = (iso: string) => iso.slice(11, 19); // the page passes the desk's own rendering
+  it('says nothing while the sweep is on time or off here', () => {
+    expect(sweepWarning({ status: 'ok', alertSweep: { state: 'ok', lastSucceededAt: '2026-11-24T12:00:00.000Z' } }, at)).toBeNull();
+    expect(sweepWarning({ status: 'ok', alertSweep: { state: 'off', lastSucceededAt: null } }, at)).toBeNull();
+    expect(sweepWarning({ status: 'unavailable', database: 'down' }, at)).toBeNull();
+    expect(sweepWarning(null, at)).toBeNull();
+  });
+  it('says since when alerts may be missing once it is late', () => {
+    expect(sweepWarning({ status: 'degraded', alertSweep: { state: 'late', lastSucceededAt: '2026-11-24T12:00:00.000Z' } }, at)).toBe(
+      "Alerts may be missing: the server's alert sweep has not run since 12:00:00. Deadlines on the board are still right; watch them here and tell whoever runs the server.",
+    );
+    expect(sweepWarning({ status: 'degraded', alertSweep: { state: 'late', lastSucceededAt: null } }, at)).toMatch(/has not run since the server started\./);
   });
 });

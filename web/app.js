@@ -5,6 +5,7 @@ import { createAlerts } from './alerts.js';
 import { STALE_AFTER_MS, createBoard } from './board.js';
 import { createHistory } from './history.js';
 import { createReports } from './reports.js';
+import { sweepWarning } from './format.js';
 
 const SECTIONS = ['signin', 'board', 'alerts', 'reports', 'history', 'none'];
 let me = null; // { name, role } of the signed-in key
@@ -73,6 +74,20 @@ const views = {
 };
 let current = null;
 let alertPoll = null;
+let sweepPoll = null;
+
+/** Whether the server's alert sweep is late (GET /api/health, no key): a banner while it is. */
+async function checkSweep() {
+  const banner = $('#sweep-late');
+  try {
+    const res = await fetch('/api/health', { cache: 'no-store' });
+    const text = me ? sweepWarning(await res.json()) : null;
+    if (banner.textContent !== (text ?? '')) banner.textContent = text ?? '';
+    banner.hidden = text === null;
+  } catch {
+    /* the stale banner already says when the server does not answer */
+  }
+}
 
 function showAlertCount(n) {
   const el = $('#alert-count');
@@ -117,6 +132,8 @@ function signedIn(who) {
     views.alerts.refresh();
     alertPoll = setInterval(() => current !== 'alerts' && views.alerts.refresh(), 30_000);
   }
+  checkSweep();
+  sweepPoll = setInterval(checkSweep, 30_000);
   current = null;
   route();
   $('#main').focus();
@@ -126,9 +143,11 @@ function signOut() {
   session.clear();
   me = null;
   clearInterval(alertPoll);
+  clearInterval(sweepPoll);
   $('#who').hidden = true;
   $('#nav').hidden = true;
   $('#stale').hidden = true;
+  $('#sweep-late').hidden = true;
   route();
   $('#signin-key').focus();
 }

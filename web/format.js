@@ -73,3 +73,15 @@ export function defaultPeriod(today) {
   const toM = m === 12 ? 1 : m + 1;
   return { from, to: `${toY}-${pad(toM)}-01` };
 }
+
+/**
+ * What to tell staff when the server says its alert sweep is late (GET /api/health), or null when
+ * it is not: alerts and webhooks are then not going out, though the board still counts down.
+ * `since`: the desk's rendering of an instant (the banner is about the server, not a jail).
+ */
+export function sweepWarning(health, since = (iso) => new Date(iso).toLocaleTimeString()) {
+  const sweep = health?.alertSweep;
+  if (!sweep || sweep.state !== 'late') return null;
+  const last = sweep.lastSucceededAt ? `has not run since ${since(sweep.lastSucceededAt)}` : 'has not run since the server started';
+  return `Alerts may be missing: the server's alert sweep ${last}. Deadlines on the board are still right; watch them here and tell whoever runs the server.`;
+}
