@@ -1,8 +1,11 @@
 /**
- * GET /api/health says when this process's alert sweep last succeeded, and turns "degraded" (still
- * 200) once it is late: alerts are then not being raised, though the board still shows holds.
+ * GET /api/health says when this process's alert sweep last succeeded, and whether due alerts wait
+ * unraised in the database (whichever instance should sweep them), and turns "degraded" (still 200)
+ * once either is late: alerts are then not being raised, though the board still shows holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SweepService } from '../src/alerts/sweep.service.js';
+import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const T0 = '2026-11-24T12:00:00.000Z';
@@ -29,6 +32,7 @@ describe('health reports the alert sweep', () => {
       status: 'ok', database: 'up', migrations: 'applied',
       alertSweep: { state: 'ok', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
+      alertsDue: { state: 'ok', oldestDueAt: null },
     });
     t.clock.advance(2 * HOUR);
     expect(await health()).toMatchObject({ status: 'ok', alertSweep: { state: 'ok' } });
@@ -37,6 +41,34 @@ describe('health reports the alert sweep', () => {
       status: 'degraded', database: 'up', migrations: 'applied',
       alertSweep: { state: 'late', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
+      alertsDue: { state: 'ok', oldestDueAt: null },
     });
+  });
+});
+
+describe('health reports due alerts nobody raised', () => {
+  let t: TestApp;
+  // No sweep in this process (as with SWEEP_INTERVAL_MS=0 on every instance): the schedule's due rows wait.
+  beforeAll(async () => {
+    t = await startTestApp({ now: T0 });
+  });
+  afterAll(() => t.close());
+
+  const health = async () => (await t.http.get('/api/health').expect(200)).body;
+
+  it('late two minutes after an alert fell due unraised; ok again once a sweep raises it', async () => {
+    await t.http.put('/api/facilities/due').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] })).expect(200);
+    // Release-eligible 46 hours before T0: the deadline is T0 + 2 h, the 1-hour warning falls due at T0 + 1 h.
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+      ev.lodged({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-20T12:00:00Z' }),
+      ev.eligible({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-22T14:00:00Z' }),
+    ] }).expect(200);
+    expect((await health()).alertsDue).toEqual({ state: 'ok', oldestDueAt: null });
+    t.clock.set('2026-11-24T13:02:00.000Z');
+    expect(await health()).toMatchObject({ status: 'ok', alertsDue: { state: 'ok', oldestDueAt: '2026-11-24T13:00:00.000Z' } });
+    t.clock.advance(1);
+    expect(await health()).toMatchObject({ status: 'degraded', alertSweep: { state: 'off' }, alertsDue: { state: 'late', oldestDueAt: '2026-11-24T13:00:00.000Z' } });
+    expect((await t.app.get(SweepService).sweep()).raised).toBe(1);
+    expect(await health()).toMatchObject({ status: 'ok', alertsDue: { state: 'ok', oldestDueAt: null } });
   });
 });

@@ -71,4 +71,11 @@ describe('sweep warning', () => {
     );
     expect(sweepWarning({ status: 'degraded', alertSweep: { state: 'late', lastSucceededAt: null } }, at)).toMatch(/has not run since the server started\./);
   });
+  it('says since when a due alert waits unraised, whichever instance should have raised it', () => {
+    const health = { status: 'degraded', alertSweep: { state: 'ok' }, alertsDue: { state: 'late', oldestDueAt: '2026-11-24T13:00:00.000Z' } };
+    expect(sweepWarning(health, at)).toBe(
+      'Alerts may be missing: an alert due since 13:00:00 has not been raised. Deadlines on the board are still right; watch them here and tell whoever runs the server.',
+    );
+    expect(sweepWarning({ ...health, alertsDue: { state: 'ok', oldestDueAt: '2026-11-24T13:00:00.000Z' } }, at)).toBeNull();
+  });
 });

@@ -75,13 +75,17 @@ export function defaultPeriod(today) {
 }
 
 /**
- * What to tell staff when the server says its alert sweep is late (GET /api/health), or null when
- * it is not: alerts and webhooks are then not going out, though the board still counts down.
+ * What to tell staff when the server says due alerts wait unraised or its alert sweep is late
+ * (GET /api/health), or null when neither: alerts and webhooks are then not going out, though the
+ * board still counts down.
  * `since`: the desk's rendering of an instant (the banner is about the server, not a jail).
  */
 export function sweepWarning(health, since = (iso) => new Date(iso).toLocaleTimeString()) {
+  const tail = 'Deadlines on the board are still right; watch them here and tell whoever runs the server.';
+  const due = health?.alertsDue;
+  if (due?.state === 'late') return `Alerts may be missing: an alert due since ${since(due.oldestDueAt)} has not been raised. ${tail}`;
   const sweep = health?.alertSweep;
   if (!sweep || sweep.state !== 'late') return null;
   const last = sweep.lastSucceededAt ? `has not run since ${since(sweep.lastSucceededAt)}` : 'has not run since the server started';
-  return `Alerts may be missing: the server's alert sweep ${last}. Deadlines on the board are still right; watch them here and tell whoever runs the server.`;
+  return `Alerts may be missing: the server's alert sweep ${last}. ${tail}`;
 }

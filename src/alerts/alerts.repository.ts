@@ -107,6 +107,21 @@ export class AlertsRepository {
   }
 
   /**
+   * Since when the oldest alert that is due at `now` has been waiting to be raised (its due time,
+   * or when it was planned if that was later, as the sweep counts lateness), or null when nothing is
+   * due: a sweep removes every row it raises, whichever instance runs it. Bounded work: the 1,000
+   * rows due first (an index range), however large a backlog has grown.
+   */
+  async oldestDue(now: Date): Promise<Date | null> {
+    const [row]: Array<{ since: Date | null }> = await this.ds.query(
+      `SELECT min(GREATEST(fire_at, planned_at)) AS since
+         FROM (SELECT fire_at, planned_at FROM alert_schedule WHERE fire_at <= $1 ORDER BY fire_at LIMIT 1000) d`,
+      [now],
+    );
+    return row?.since ? new Date(row.since) : null;
+  }
+
+  /**
    * One sweep step, in one statement: claim due schedule rows (SKIP LOCKED, so instances
    * sweeping at once take different rows), delete them, raise the alerts that still
    * apply (unique per hold, level, threshold and deadline), plan the escalation of each

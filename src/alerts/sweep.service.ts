@@ -31,6 +31,17 @@ export class SweepService {
     return Math.max(2 * this.config.sweepIntervalMs, 120_000);
   }
 
+  /**
+   * Whether due alerts wait unraised, by the database (so across every instance): `late` when the
+   * oldest has waited longer than `lateAfterMs`, as when every instance's sweep is stuck, failing
+   * or switched off.
+   */
+  async backlog(): Promise<{ state: 'ok' | 'late'; oldestDueAt: string | null }> {
+    const now = this.clock.now();
+    const since = await this.alerts.oldestDue(new Date(now));
+    return { state: since !== null && now - since.getTime() > this.lateAfterMs ? 'late' : 'ok', oldestDueAt: since?.toISOString() ?? null };
+  }
+
   async sweep(): Promise<SweepResult> {
     const started = performance.now();
     const now = new Date(this.clock.now());

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AlertScheduler } from '../alerts/alert-scheduler.service.js';
+import { SweepService } from '../alerts/sweep.service.js';
 import { Public } from '../auth/roles.decorator.js';
 
 @ApiTags('health')
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(
     private readonly ds: DataSource,
     private readonly scheduler: AlertScheduler,
+    private readonly sweep: SweepService,
   ) {}
 
   /**
@@ -22,7 +24,7 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      '200 once the database is reachable and migrated (503 otherwise), with when the alert sweep and webhook deliveries of this process last ran: "degraded" when one is late. No key needed.',
+      '200 once the database is reachable and migrated (503 otherwise), with when the alert sweep and webhook deliveries of this process last ran, and whether due alerts wait unraised: "degraded" when any is late. No key needed.',
   })
   async health(@Res({ passthrough: true }) res: Response) {
     try {
@@ -33,8 +35,9 @@ export class HealthController {
       }
       const alertSweep = this.scheduler.health('alertSweep');
       const webhookDelivery = this.scheduler.health('webhookDelivery');
-      const late = alertSweep.state === 'late' || webhookDelivery.state === 'late';
-      return { status: late ? 'degraded' : 'ok', database: 'up', migrations: 'applied', alertSweep, webhookDelivery };
+      const alertsDue = await this.sweep.backlog();
+      const late = [alertSweep, webhookDelivery, alertsDue].some((j) => j.state === 'late');
+      return { status: late ? 'degraded' : 'ok', database: 'up', migrations: 'applied', alertSweep, webhookDelivery, alertsDue };
     } catch {
       res.status(503);
       return { status: 'unavailable', database: 'down', message: 'The database cannot be reached.' };
