@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { jobState } from './alert-scheduler.service.js';
+import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '../app-config.js';
+import { FixedClock } from '../common/clock.js';
+import { AlertScheduler, jobState } from './alert-scheduler.service.js';
+import type { SweepService } from './sweep.service.js';
+import type { WebhooksService } from './webhooks.service.js';
 
 describe('jobState: when a timed job counts as late', () => {
   const MIN = 60_000;
@@ -14,5 +20,28 @@ describe('jobState: when a timed job counts as late', () => {
   ] as const)('%s', (_what, interval, elapsed, expected) => {
     const since = Date.parse('2026-11-24T12:00:00Z');
     expect(jobState(since + elapsed, interval, since)).toBe(expected);
+  });
+});
+
+describe('AlertScheduler remembers when each job last succeeded and failed', () => {
+  it('a sweep that fails is recorded, and is late two intervals after the start; so is a delivery that succeeded once', async () => {
+    const clock = new FixedClock(Date.parse('2026-11-24T12:00:00.000Z'));
+    const registry = new SchedulerRegistry();
+    const config = new AppConfig({ sweepIntervalMs: 3_600_000, deliveryIntervalMs: 3_600_000 });
+    const sweep = { sweep: () => Promise.reject(new Error('relation "alert_schedule" does not exist')) } as unknown as SweepService;
+    const webhooks = { deliverDue: () => Promise.resolve(0) } as unknown as WebhooksService;
+    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks);
+    Logger.overrideLogger(false); // the failure's warning is expected here
+    try {
+      scheduler.onApplicationBootstrap(); // each job runs once at once, then hourly
+      await new Promise((r) => setImmediate(r));
+      expect(scheduler.health('alertSweep')).toEqual({ state: 'ok', intervalMs: 3_600_000, lastSucceededAt: null, lastFailedAt: '2026-11-24T12:00:00.000Z' });
+      expect(scheduler.health('webhookDelivery')).toEqual({ state: 'ok', intervalMs: 3_600_000, lastSucceededAt: '2026-11-24T12:00:00.000Z', lastFailedAt: null });
+      clock.advance(2 * 3_600_000 + 1);
+      expect(scheduler.health('alertSweep').state).toBe('late');
+      expect(scheduler.health('webhookDelivery').state).toBe('late');
+    } finally {
+      for (const name of registry.getIntervals()) clearInterval(registry.getInterval(name));
+    }
   });
 });
