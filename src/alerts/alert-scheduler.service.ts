@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
 import { isoUtc } from '../common/instant.js';
-import { SweepService } from './sweep.service.js';
+import { lateMargin, SweepService } from './sweep.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 export type JobName = 'alertSweep' | 'webhookDelivery';
@@ -19,12 +19,18 @@ export interface JobHealth {
 
 /**
  * Whether a job every `intervalMs` is late at `nowMs`: nothing has succeeded since `sinceMs` (its
- * last success, or the process's start) for two intervals and at least two minutes, the margin
- * after which the sweep marks an alert late. Pure.
+ * last success, or the process's start) for longer than the margin after which the sweep marks
+ * an alert late (`lateMargin`). Pure.
  */
 export function jobState(nowMs: number, intervalMs: number, sinceMs: number): JobHealth['state'] {
   if (intervalMs <= 0) return 'off';
-  return nowMs - sinceMs > Math.max(2 * intervalMs, 120_000) ? 'late' : 'ok';
+  return nowMs - sinceMs > lateMargin(intervalMs) ? 'late' : 'ok';
+}
+
+interface JobRuns {
+  intervalMs: number;
+  succeeded: number | null;
+  failed: number | null;
 }
 
 /**
@@ -37,7 +43,7 @@ export class AlertScheduler implements OnApplicationBootstrap {
   private readonly log = new Logger('scheduler');
   private readonly busy = new Set<string>();
   private readonly startedAt: number;
-  private readonly runs = new Map<JobName, { succeeded: number | null; failed: number | null }>();
+  private readonly runs = new Map<JobName, JobRuns>();
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -54,21 +60,21 @@ export class AlertScheduler implements OnApplicationBootstrap {
     this.every('webhookDelivery', this.config.deliveryIntervalMs, () => this.webhooks.deliverDue());
   }
 
+  /** A job not started (before bootstrap) reports as off. */
   health(name: JobName): JobHealth {
-    const intervalMs = name === 'alertSweep' ? this.config.sweepIntervalMs : this.config.deliveryIntervalMs;
-    const run = this.runs.get(name) ?? { succeeded: null, failed: null };
+    const run = this.runs.get(name) ?? { intervalMs: 0, succeeded: null, failed: null };
     return {
-      state: jobState(this.clock.now(), intervalMs, run.succeeded ?? this.startedAt),
-      intervalMs: Math.max(0, intervalMs),
+      state: jobState(this.clock.now(), run.intervalMs, run.succeeded ?? this.startedAt),
+      intervalMs: run.intervalMs,
       lastSucceededAt: isoUtc(run.succeeded),
       lastFailedAt: isoUtc(run.failed),
     };
   }
 
   private every(name: JobName, ms: number, job: () => Promise<unknown>): void {
-    if (ms <= 0) return;
-    const record = { succeeded: null as number | null, failed: null as number | null };
+    const record: JobRuns = { intervalMs: Math.max(0, ms), succeeded: null, failed: null };
     this.runs.set(name, record);
+    if (ms <= 0) return;
     const run = async () => {
       if (this.busy.has(name)) return;
       this.busy.add(name);

@@ -10,6 +10,9 @@ export interface SweepResult {
   ms: number;
 }
 
+/** How long past due a job every `intervalMs` counts as late: two intervals, at least two minutes. */
+export const lateMargin = (intervalMs: number) => Math.max(2 * intervalMs, 120_000);
+
 /**
  * Raises the alerts that are due. Safe to run on several instances at once: each claims
  * different due rows (FOR UPDATE SKIP LOCKED) and alerts are unique per hold, level,
@@ -26,9 +29,9 @@ export class SweepService {
     private readonly config: AppConfig,
   ) {}
 
-  /** An alert raised more than this after it was due is marked late: two sweep intervals, at least two minutes. */
+  /** An alert raised more than this after it was due is marked late (see `lateMargin`). */
   get lateAfterMs(): number {
-    return Math.max(2 * this.config.sweepIntervalMs, 120_000);
+    return lateMargin(this.config.sweepIntervalMs);
   }
 
   /**
