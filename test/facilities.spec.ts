@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -82,5 +83,43 @@ describe('dated policy changes', () => {
     expect(res.body.policyHistory).toHaveLength(1);
     expect(res.body.name).toBe('Renamed');
     t.clock.advance(-3_600_000);
+  });
+});
+
+const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
+if (!realPostgres) console.warn('SKIPPED: a rule change waiting for a batch under way needs a real Postgres (set TEST_DATABASE_URL); PGlite serves one connection, so nothing runs beside it.');
+
+(realPostgres ? describe : describe.skip)('a rule change and the batches of its facility', () => {
+  it('waits for a batch under way (its facility lock), so no hold is written under rules no longer in force', async () => {
+    await put('serial', facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+    const ingest = await t.keyFor('ingest');
+    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
+      ev.opened({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-16T10:00:00Z' }),
+      ev.lodged({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-17T10:00:00Z' }),
+      ev.eligible({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-20T15:00:00Z' }),
+    ] }).expect(200);
+
+    // A batch of this facility under way: it holds the facility's lock until it commits.
+    const batch = new pg.Client({ connectionString: t.db.url! });
+    await batch.connect();
+    try {
+      await batch.query('BEGIN');
+      await batch.query(`SELECT pg_advisory_xact_lock(2, hashtext('serial'))`);
+      const change = put('serial', facilityBody({ timeZone: 'America/Chicago', policy: 'calendar-48-hours', effectiveFrom: '2026-11-01T00:00:00Z' })).then((r) => r);
+      const waiting = async (): Promise<'waiting' | 'done'> => {
+        for (let i = 0; i < 10_000; i++) {
+          const { rows } = await batch.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          if (rows[0].n > 0) return 'waiting';
+        }
+        return 'done';
+      };
+      expect(await Promise.race([change.then(() => 'done' as const), waiting()])).toBe('waiting');
+      await batch.query('COMMIT');
+      expect((await change).status).toBe(200);
+    } finally {
+      await batch.end();
+    }
+    const hold = (await t.http.get('/api/holds?bookingId=s1').set('Authorization', t.admin)).body.items[0];
+    expect(hold).toMatchObject({ policy: 'calendar-48-hours', deadlineAt: '2026-11-22T15:00:00.000Z' });
   });
 });

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import { lockFacilities } from '../database/locks.js';
 import { retractionKey, type BookingKey } from '../holds/booking-key.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
@@ -175,7 +176,7 @@ export class EventLogRepository {
   async lockChainHeads(m: EntityManager, facilityIds: string[]): Promise<Map<string, string | null>> {
     const ids = [...new Set(facilityIds)].sort();
     if (ids.length === 0) return new Map();
-    await m.query(`SELECT count(pg_advisory_xact_lock(2, hashtext(f))) FROM (SELECT f FROM unnest($1::text[]) AS f ORDER BY f) s`, [ids]);
+    await lockFacilities(m, ids);
     const rows: Array<{ id: string; head: string | null }> = await m.query(
       `SELECT f.id, (SELECT chain_hash FROM events e WHERE e.facility_id = f.id ORDER BY e.seq DESC LIMIT 1) AS head FROM unnest($1::text[]) AS f(id)`,
       [ids],

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
+import { lockFacilities } from '../database/locks.js';
 import { FACILITY_ID, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository } from './facilities.repository.js';
@@ -43,8 +44,8 @@ export class FacilitiesService {
     FacilitiesService.checkId(id);
     const now = new Date(this.clock.now());
     await this.ds.transaction(async (m) => {
-      // Serialise configuration changes of one facility.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`facility:${id}`]);
+      // Serialise configuration changes of one facility, and with its batches (see locks.ts).
+      await lockFacilities(m, [id]);
       const existing = await this.repo.find(id, m);
       const rules = {
         policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,

@@ -4,6 +4,7 @@ import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
 import { CopyChunks, copyInto } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import { lockBookings } from '../database/locks.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { HoldEntity } from './hold.entity.js';
@@ -169,11 +170,7 @@ export class HoldsRepository {
 
   /** Serialise work on these bookings until the transaction ends (sorted, so two writers never deadlock). */
   async lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
-    if (keys.length === 0) return;
-    await m.query(
-      `SELECT count(pg_advisory_xact_lock(1, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`,
-      [[...new Set(keys.map((k) => keyOf(k.facilityId, k.bookingId)))]],
-    );
+    await lockBookings(m, keys.map((k) => keyOf(k.facilityId, k.bookingId)));
   }
 
   async loadStates(m: EntityManager, keys: BookingKey[]): Promise<Map<string, BookingState>> {
