@@ -4,6 +4,7 @@
  * Pure and seeded: the same `now` and seed give the same events. Nobody in it is real.
  */
 import { policyDeadline, type DetainerForm, type HoldRules } from '../src/clock/hold-clock.js';
+import { seededRandom } from '../src/common/seeded-random.js';
 
 const HOUR = 3_600_000;
 
@@ -25,18 +26,6 @@ export function demoFacilities(year: number): DemoFacility[] {
     },
     { id: 'king', body: { name: 'King County Correctional Facility', timeZone: 'America/Los_Angeles', policy: 'calendar-48-hours', holdHours: 24, warnBeforeHours: [6, 2, 1] } },
   ];
-}
-
-/** mulberry32: a small seeded generator, so the demo is the same picture every time for the same clock. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = ['Alex', 'Maria', 'José', 'Wei', 'Fatima', 'Juan', 'Ana', 'Luis', 'Nguyen', 'Olga', 'Samuel', 'Rosa', 'Ivan', 'Carmen', 'Diego', 'Leila'];
@@ -66,7 +55,7 @@ export interface DemoPicture {
  */
 export function demoPicture(nowMs: number, opts: { perFacility?: number; seed?: number; tag?: string } = {}): DemoPicture {
   const perFacility = opts.perFacility ?? 80;
-  const rand = rng(opts.seed ?? 20261124);
+  const rand = seededRandom(opts.seed ?? 20261124); // the same picture every time for the same clock
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const tag = opts.tag ?? 'demo';
   const year = new Date(nowMs).getUTCFullYear();

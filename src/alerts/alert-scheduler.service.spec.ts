@@ -6,6 +6,9 @@ import { FixedClock } from '../common/clock.js';
 import { AlertScheduler, jobState } from './alert-scheduler.service.js';
 import type { SweepService } from './sweep.service.js';
 import type { WebhooksService } from './webhooks.service.js';
+import type { Rederivation } from '../holds/rederivation.service.js';
+
+const derived = { ensure: () => Promise.resolve(null) } as unknown as Rederivation;
 
 describe('jobState: when a timed job counts as late', () => {
   const MIN = 60_000;
@@ -30,16 +33,41 @@ describe('AlertScheduler remembers when each job last succeeded and failed', () 
     const config = new AppConfig({ sweepIntervalMs: 3_600_000, deliveryIntervalMs: 3_600_000 });
     const sweep = { sweep: () => Promise.reject(new Error('relation "alert_schedule" does not exist')) } as unknown as SweepService;
     const webhooks = { deliverDue: () => Promise.resolve(0) } as unknown as WebhooksService;
-    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks);
+    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks, derived);
     Logger.overrideLogger(false); // the failure's warning is expected here
     try {
-      scheduler.onApplicationBootstrap(); // each job runs once at once, then hourly
+      await scheduler.onApplicationBootstrap(); // each job runs once at once, then hourly
       await new Promise((r) => setImmediate(r));
       expect(scheduler.health('alertSweep')).toEqual({ state: 'ok', intervalMs: 3_600_000, lastSucceededAt: null, lastFailedAt: '2026-11-24T12:00:00.000Z' });
       expect(scheduler.health('webhookDelivery')).toEqual({ state: 'ok', intervalMs: 3_600_000, lastSucceededAt: '2026-11-24T12:00:00.000Z', lastFailedAt: null });
       clock.advance(2 * 3_600_000 + 1);
       expect(scheduler.health('alertSweep').state).toBe('late');
       expect(scheduler.health('webhookDelivery').state).toBe('late');
+    } finally {
+      for (const name of registry.getIntervals()) clearInterval(registry.getInterval(name));
+    }
+  });
+});
+
+describe('AlertScheduler starts sweeping only once stored holds are derived by this code', () => {
+  it('waits for the derivation, then sweeps at once', async () => {
+    const registry = new SchedulerRegistry();
+    const config = new AppConfig({ sweepIntervalMs: 3_600_000, deliveryIntervalMs: 0 });
+    const swept: string[] = [];
+    const sweep = { sweep: () => Promise.resolve(swept.push('swept')) } as unknown as SweepService;
+    let finish!: () => void;
+    const derivation = new Promise<null>((resolve) => (finish = () => resolve(null)));
+    const rederivation = { ensure: () => derivation } as unknown as Rederivation;
+    const scheduler = new AlertScheduler(registry, config, new FixedClock(0), sweep, {} as WebhooksService, rederivation);
+    try {
+      const started = scheduler.onApplicationBootstrap();
+      await new Promise((r) => setImmediate(r));
+      expect(swept).toEqual([]);
+      expect(registry.getIntervals()).toEqual([]);
+      finish();
+      await started;
+      expect(swept).toEqual(['swept']);
+      expect(registry.getIntervals()).toEqual(['alertSweep']);
     } finally {
       for (const name of registry.getIntervals()) clearInterval(registry.getInterval(name));
     }

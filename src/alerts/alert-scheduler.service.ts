@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
 import { isoUtc } from '../common/instant.js';
+import { Rederivation } from '../holds/rederivation.service.js';
 import { lateMargin, SweepService } from './sweep.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -51,11 +52,14 @@ export class AlertScheduler implements OnApplicationBootstrap {
     private readonly clock: Clock,
     private readonly sweep: SweepService,
     private readonly webhooks: WebhooksService,
+    private readonly rederivation: Rederivation,
   ) {
     this.startedAt = clock.now();
   }
 
-  onApplicationBootstrap(): void {
+  /** Sweeps start once stored holds are derived by this process's code (see Rederivation). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rederivation.ensure();
     this.every('alertSweep', this.config.sweepIntervalMs, () => this.sweep.sweep());
     this.every('webhookDelivery', this.config.deliveryIntervalMs, () => this.webhooks.deliverDue());
   }

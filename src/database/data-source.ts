@@ -7,12 +7,14 @@ import { StatementChecks1764300000000 } from '../../migrations/1764300000000-Sta
 import { ProjectionChecks1764400000000 } from '../../migrations/1764400000000-ProjectionChecks.js';
 import { RetractionsByBooking1764500000000 } from '../../migrations/1764500000000-RetractionsByBooking.js';
 import { IdsInByteOrder1764600000000 } from '../../migrations/1764600000000-IdsInByteOrder.js';
+import { Derivations1764700000000 } from '../../migrations/1764700000000-Derivations.js';
 import { ENTITIES } from './entities.js';
+import { oneInstanceAtATime } from './locks.js';
 
 // bigint counts and durations fit in a double; return them as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export const MIGRATIONS = [Initial1764000000000, Alerts1764100000000, Audit1764200000000, StatementChecks1764300000000, ProjectionChecks1764400000000, RetractionsByBooking1764500000000, IdsInByteOrder1764600000000];
+export const MIGRATIONS = [Initial1764000000000, Alerts1764100000000, Audit1764200000000, StatementChecks1764300000000, ProjectionChecks1764400000000, RetractionsByBooking1764500000000, IdsInByteOrder1764600000000, Derivations1764700000000];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {
   return new DataSource({
@@ -40,15 +42,5 @@ const MIGRATION_LOCK = 7_270_114_231;
  * The embedded database has one connection and one process: no lock there.
  */
 export async function runMigrations(ds: DataSource, opts: { embedded: boolean }): Promise<number> {
-  if (opts.embedded) return (await ds.runMigrations({ transaction: 'each' })).length;
-  const runner = ds.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const done = await ds.runMigrations({ transaction: 'each' });
-    return done.length;
-  } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
-  }
+  return oneInstanceAtATime(ds, MIGRATION_LOCK, opts, async () => (await ds.runMigrations({ transaction: 'each' })).length);
 }

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * The transaction-scoped advisory locks writers take, in this order: a facility's lock, then
@@ -24,4 +24,21 @@ export async function lockFacilities(m: EntityManager, facilityIds: readonly str
 /** Lock these bookings (by `keyOf`) until the transaction ends; after their facilities' locks. */
 export async function lockBookings(m: EntityManager, bookingKeys: readonly string[]): Promise<void> {
   if (bookingKeys.length > 0) await m.query(LOCK_SORTED(BOOKING), [[...new Set(bookingKeys)]]);
+}
+
+/**
+ * Run `fn` holding a session-level advisory lock, so that instances starting at once take turns
+ * (migrations, derivations). None on the embedded database: one process owns it.
+ */
+export async function oneInstanceAtATime<T>(ds: DataSource, key: number, opts: { embedded: boolean }, fn: () => Promise<T>): Promise<T> {
+  if (opts.embedded) return fn();
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await runner.release();
+  }
 }

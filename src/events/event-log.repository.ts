@@ -4,7 +4,7 @@ import { yieldToEventLoop } from '../common/yield.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import { lockFacilities } from '../database/locks.js';
-import { retractionKey, type BookingKey } from '../holds/booking-key.js';
+import { keyOf, retractionKey, type BookingKey } from '../holds/booking-key.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
 export interface NewEventRow {
@@ -184,6 +184,15 @@ export class EventLogRepository {
     return new Map(rows.map((r) => [r.id, r.head]));
   }
 
+  /** The next `limit` booking ids of a facility's log after `after` (byte order; '' for the first), for walking every booking. */
+  async bookingIdsAfter(m: EntityManager, facilityId: string, after: string, limit: number): Promise<string[]> {
+    const rows: Array<{ booking_id: string }> = await m.query(
+      'SELECT DISTINCT booking_id FROM events WHERE facility_id = $1 AND booking_id > $2 ORDER BY booking_id LIMIT $3',
+      [facilityId, after, limit],
+    );
+    return rows.map((r) => r.booking_id);
+  }
+
   /** The whole log of some bookings, in (occurredAt, seq) order. */
   async forBookings(m: EntityManager | undefined, keys: Array<{ facilityId: string; bookingId: string }>): Promise<StoredEventRow[]> {
     if (keys.length === 0) return [];
@@ -196,6 +205,13 @@ export class EventLogRepository {
       seq: r.seq, eventId: r.event_id, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type,
       occurredAtMs: r.occurred_at.getTime(), receivedAt: r.received_at, body: r.body,
     }));
+  }
+
+  /** The logs of some bookings by `keyOf`, each in (occurredAt, seq) order, every key present: what a refold folds. */
+  async logsOf(m: EntityManager, keys: BookingKey[]): Promise<Map<string, Array<{ seq: number; occurredAtMs: number; body: JmsEvent }>>> {
+    const logs = new Map<string, Array<{ seq: number; occurredAtMs: number; body: JmsEvent }>>(keys.map((k) => [keyOf(k.facilityId, k.bookingId), []]));
+    for (const e of await this.forBookings(m, keys)) logs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
+    return logs;
   }
 
   async insertRejected(m: EntityManager, rows: RejectedRow[], receivedAt: Date, apiKeyId: string | null): Promise<void> {

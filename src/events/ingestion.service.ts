@@ -271,10 +271,7 @@ export class IngestionService {
     const incremental = new Map(named);
     for (const k of refold) incremental.delete(k);
     const loaded = await this.projector.load(m, [...incremental.values()], sent.facilityIds);
-    const storedLogs = new Map<string, SeqEvent[]>(refold.map((k) => [k, []]));
-    for (const e of await this.events.forBookings(m, refold.map(parseKey))) {
-      storedLogs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
-    }
+    const storedLogs: Map<string, SeqEvent[]> = await this.events.logsOf(m, refold.map(parseKey));
     return { heads, events, retracted, loaded, storedLogs };
   }
 

@@ -136,11 +136,21 @@ export class HoldProjector implements OnModuleInit {
     };
   }
 
-  /** Store a computed projection and tell the listeners which holds changed. */
-  async save(m: EntityManager, p: Projection): Promise<void> {
+  /** Store a computed projection and tell the listeners which holds changed; how many did. */
+  async save(m: EntityManager, p: Projection): Promise<number> {
     await this.repo.saveStates(m, p.states, p.now);
     const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
     await this.tell(m, { changes, facilities: p.rules, prepared: p.prepared });
+    return changes.length;
+  }
+
+  /**
+   * Derive some bookings of one facility again from their whole logs, as when the code that
+   * derives them changed (see derivation.ts); the caller holds the facility's lock. Only the holds
+   * whose values change are written and told to the listeners; how many did.
+   */
+  async rederive(m: EntityManager, facilityId: string, logs: Map<string, SeqEvent[]>): Promise<number> {
+    return this.save(m, await this.compute(await this.load(m, [], [facilityId]), new Map(), logs));
   }
 
   /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */

@@ -5,11 +5,12 @@ import { HoldProjector } from './hold-projector.service.js';
 import { HoldsController } from './holds.controller.js';
 import { HoldsRepository } from './holds.repository.js';
 import { HoldsService } from './holds.service.js';
+import { Rederivation } from './rederivation.service.js';
 
 @Module({
   imports: [FacilitiesModule, EventLogModule],
   controllers: [HoldsController],
-  providers: [HoldsRepository, HoldProjector, HoldsService],
-  exports: [HoldProjector, HoldsRepository],
+  providers: [HoldsRepository, HoldProjector, HoldsService, Rederivation],
+  exports: [HoldProjector, HoldsRepository, Rederivation],
 })
 export class HoldsModule {}

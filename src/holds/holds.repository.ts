@@ -203,6 +203,20 @@ export class HoldsRepository {
     return out;
   }
 
+  /** The fingerprint of the code that derived the stored bookings and holds (see derivation.ts); null before any was recorded. */
+  async derivedBy(m: EntityManager): Promise<string | null> {
+    const rows: Array<{ fingerprint: string }> = await m.query(`SELECT fingerprint FROM derivations WHERE what = 'holds'`);
+    return rows[0]?.fingerprint ?? null;
+  }
+
+  async recordDerivation(m: EntityManager, fingerprint: string, at: Date): Promise<void> {
+    await m.query(
+      `INSERT INTO derivations (what, fingerprint, derived_at) VALUES ('holds', $1, $2)
+       ON CONFLICT (what) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, derived_at = EXCLUDED.derived_at`,
+      [fingerprint, at],
+    );
+  }
+
   async holdsOfFacility(m: EntityManager, facilityId: string): Promise<HoldChange[]> {
     const rows: Array<{ id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
       'SELECT id, booking_id, detainer_id, phase, deadline_at FROM holds WHERE facility_id = $1',
@@ -282,7 +296,12 @@ export class HoldsRepository {
            person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
            charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
            custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
-           updated_at = EXCLUDED.updated_at`,
+           updated_at = EXCLUDED.updated_at
+         WHERE (bookings.person_id, bookings.person, bookings.booked_at, bookings.charges, bookings.charges_at, bookings.release_eligible_at,
+                bookings.release_reason, bookings.custody_ended_at, bookings.custody_end_kind, bookings.to_agency)
+               IS DISTINCT FROM
+               (EXCLUDED.person_id, EXCLUDED.person, EXCLUDED.booked_at, EXCLUDED.charges, EXCLUDED.charges_at, EXCLUDED.release_eligible_at,
+                EXCLUDED.release_reason, EXCLUDED.custody_ended_at, EXCLUDED.custody_end_kind, EXCLUDED.to_agency)`,
         [rows.bookings, now],
       );
     }
@@ -292,7 +311,9 @@ export class HoldsRepository {
          SELECT * FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, detainer_id text, form text, agency text,
                 warrant text, lodged_at timestamptz, cancelled_at timestamptz)
          ON CONFLICT (facility_id, booking_id, detainer_id) DO UPDATE SET
-           form = EXCLUDED.form, agency = EXCLUDED.agency, warrant = EXCLUDED.warrant, lodged_at = EXCLUDED.lodged_at, cancelled_at = EXCLUDED.cancelled_at`,
+           form = EXCLUDED.form, agency = EXCLUDED.agency, warrant = EXCLUDED.warrant, lodged_at = EXCLUDED.lodged_at, cancelled_at = EXCLUDED.cancelled_at
+         WHERE (detainers.form, detainers.agency, detainers.warrant, detainers.lodged_at, detainers.cancelled_at)
+               IS DISTINCT FROM (EXCLUDED.form, EXCLUDED.agency, EXCLUDED.warrant, EXCLUDED.lodged_at, EXCLUDED.cancelled_at)`,
         [rows.detainers],
       );
     }
@@ -364,11 +385,11 @@ export class HoldsRepository {
            clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
            outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
            charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency, updated_at = EXCLUDED.updated_at
-         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.clock_started_at, holds.policy_version_id, holds.person_id,
-                holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency)
+         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.overage_ms, holds.counted_ms, holds.clock_started_at,
+                holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency)
                IS DISTINCT FROM
-               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.clock_started_at, EXCLUDED.policy_version_id, EXCLUDED.person_id,
-                EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency)
+               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.overage_ms, EXCLUDED.counted_ms, EXCLUDED.clock_started_at,
+                EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency)
          RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
         [holds.json, now],
       );

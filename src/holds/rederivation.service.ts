@@ -1,0 +1,91 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { DatabaseHandle } from '../database/database.module.js';
+import { lockFacilities, oneInstanceAtATime } from '../database/locks.js';
+import { EventLogRepository } from '../events/event-log.repository.js';
+import { FacilitiesRepository } from '../facilities/facilities.repository.js';
+import { derivationFingerprint } from './derivation.js';
+import { HoldProjector } from './hold-projector.service.js';
+import { HoldsRepository } from './holds.repository.js';
+
+/** Bookings derived again per transaction (each holds its facility's lock, so batches of that facility wait that long). */
+const CHUNK = 1_000;
+/** A line in the log every so many bookings (~20 s of work on a 2-core machine). */
+const PROGRESS_EVERY = 100 * CHUNK;
+/** Key of the advisory lock that makes instances starting at once derive one at a time. */
+const DERIVATION_LOCK = 7_270_114_232;
+
+export interface Rederived {
+  from: string | null;
+  to: string;
+  facilities: number;
+  bookings: number;
+  holdsChanged: number;
+}
+
+/**
+ * At start, before the alert sweep and before the server listens: when the stored bookings and
+ * holds were derived by other code or other time zone data (see derivation.ts), derive every
+ * booking again from its log, writing only the holds whose values change, re-planning their
+ * alerts, and then record this process's fingerprint.
+ */
+@Injectable()
+export class Rederivation implements OnApplicationBootstrap {
+  private readonly log = new Logger('derivation');
+  private started?: Promise<Rederived | null>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly db: DatabaseHandle,
+    private readonly holds: HoldsRepository,
+    private readonly events: EventLogRepository,
+    private readonly facilities: FacilitiesRepository,
+    private readonly projector: HoldProjector,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensure();
+  }
+
+  /** Once per process; whoever needs derived values current (the alert sweep) waits for it. */
+  ensure(): Promise<Rederived | null> {
+    return (this.started ??= this.run(derivationFingerprint()));
+  }
+
+  /** Derive everything again unless it was derived by `fingerprint`: what was done, or null. */
+  async run(fingerprint: string): Promise<Rederived | null> {
+    return oneInstanceAtATime(this.ds, DERIVATION_LOCK, { embedded: this.db.embedded !== null }, async () => {
+      const from = await this.holds.derivedBy(this.ds.manager);
+      if (from === fingerprint) return null;
+      const began = this.clock.now();
+      const facilities = await this.facilities.list();
+      if (facilities.length > 0) {
+        this.log.log(`bookings and holds were derived by ${from ?? 'an earlier release'}; deriving them again from the event log (${fingerprint})`);
+      }
+      const done: Rederived = { from, to: fingerprint, facilities: facilities.length, bookings: 0, holdsChanged: 0 };
+      for (const { id } of facilities) {
+        for (let after = ''; ; ) {
+          const ids = await this.ds.transaction(async (m) => {
+            await lockFacilities(m, [id]);
+            const ids = await this.events.bookingIdsAfter(m, id, after, CHUNK);
+            if (ids.length === 0) return ids;
+            const logs = await this.events.logsOf(m, ids.map((bookingId) => ({ facilityId: id, bookingId })));
+            done.holdsChanged += await this.projector.rederive(m, id, logs);
+            return ids;
+          });
+          if (ids.length === 0) break;
+          done.bookings += ids.length;
+          after = ids[ids.length - 1];
+          if (done.bookings % PROGRESS_EVERY === 0) this.log.log(`… ${done.bookings} bookings derived again so far`);
+        }
+      }
+      await this.holds.recordDerivation(this.ds.manager, fingerprint, new Date(this.clock.now()));
+      if (facilities.length > 0) {
+        this.log.log(`derived ${done.bookings} bookings of ${done.facilities} facilities again in ${((this.clock.now() - began) / 1000).toFixed(1)} s: ${done.holdsChanged} holds changed`);
+      }
+      return done;
+    });
+  }
+}
