@@ -78,8 +78,8 @@ afterAll(async () => {
  * A fresh tab whose clock stands still at the server's NOW until a test moves both. The fake clock
  * starts a little before NOW and runs, so pausing at NOW is never "in the past" on a slow machine.
  */
-async function newTab(width: number, before?: (page: Page) => Promise<void>): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width, height: width < 1000 ? 1024 : 900 }, acceptDownloads: true });
+async function newTab(width: number, before?: (page: Page) => Promise<void>, timezoneId?: string): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width, height: width < 1000 ? 1024 : 900 }, acceptDownloads: true, timezoneId });
   const page = await context.newPage();
   await before?.(page);
   await page.clock.install({ time: NOW - 10 * 60_000 });
@@ -88,8 +88,8 @@ async function newTab(width: number, before?: (page: Page) => Promise<void>): Pr
 }
 
 /** A fresh tab, signed in with the role's key. */
-async function open(role: keyof typeof keys, opts: { width?: number; before?: (page: Page) => Promise<void> } = {}): Promise<{ page: Page; context: BrowserContext }> {
-  const { page, context } = await newTab(opts.width ?? 1280, opts.before);
+async function open(role: keyof typeof keys, opts: { width?: number; before?: (page: Page) => Promise<void>; timezoneId?: string } = {}): Promise<{ page: Page; context: BrowserContext }> {
+  const { page, context } = await newTab(opts.width ?? 1280, opts.before, opts.timezoneId);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(base + '/');
@@ -117,8 +117,8 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
-    // A supervisor sees the board and alerts, not reports or histories.
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/)]);
+    // A supervisor sees the board, alerts and the deadline calculator, not reports or histories.
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
 
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^5 holds/ }).waitFor(); // F's answer drawn, not the first one's
@@ -231,7 +231,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 
   it('shows the compliance report with charts, and downloads its CSV', async () => {
     const { page, context } = await open('sheriff');
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['Board', 'Reports']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['Board', 'Deadline', 'Reports']);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.locator('#reports-facility').selectOption(F);
     await page.locator('#reports-from').fill('2026-11-01');
@@ -255,6 +255,38 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('metric,group,value');
     expect(csv).toContain('holdsPastDeadline,all,1');
+    await context.close();
+  });
+
+  it("works out a deadline ahead on the jail's clock, whatever the desk PC's zone", async () => {
+    await t.http.put('/api/facilities/e2e-ny').set('Authorization', t.admin).send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' })).expect(200);
+    const { page, context } = await open('supervisor', { timezoneId: 'Asia/Tokyo' });
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
+    await page.getByRole('link', { name: 'Deadline' }).click();
+    await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
+    await page.locator('#deadline-facility').selectOption('e2e-ny');
+    const facts = () => page.locator('#deadline-out .facts > div').evaluateAll((divs) => Object.fromEntries(divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])));
+
+    // Empty: now, on the server's clock (Tuesday 13:00 in New York): 11 h + 24 h, Thanksgiving, Friday 13 h.
+    await page.getByRole('button', { name: 'Work it out' }).click();
+    await seeText(page.locator('#deadline-out h2'), 'Release by Fri 27 Nov 2026, 13:00 (UTC-05:00)');
+
+    // Typed on the jail's clock, though this PC keeps Tokyo time: the design note's example.
+    await page.getByLabel('Eligible for release (jail time; empty: now)').fill('2026-11-25T10:00');
+    await page.getByRole('button', { name: 'Work it out' }).click();
+    await seeText(page.locator('#deadline-out h2'), 'Release by Mon 30 Nov 2026, 10:00 (UTC-05:00)');
+    await expect(facts()).resolves.toEqual({
+      Facility: 'E2E New York Jail (America/New_York)',
+      'Clock starts': 'Wed 25 Nov 2026, 10:00 (UTC-05:00)',
+      Rule: '48 business hours (8 CFR 287.7)',
+      'Days not counted': '2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday)',
+    });
+    await expect(page.locator('#deadline-explanation li').count()).resolves.toBe(4);
+    await page.screenshot({ path: join(ARTIFACTS, 'deadline.png'), fullPage: true });
+
+    await page.getByLabel('Detainer form').selectOption('I-247N');
+    await page.getByRole('button', { name: 'Work it out' }).click();
+    await seeText(page.locator('#deadline-out h2'), 'No hold: release at Wed 25 Nov 2026, 10:00 (UTC-05:00)');
     await context.close();
   });
 

@@ -32,7 +32,7 @@ describe('PUT/GET /api/facilities/:id', () => {
     ['holdHours zero', { holdHours: 0 }, 'holdHours'],
     ['bad extra holiday', { extraHolidays: ['2026-02-30'] }, 'extraHolidays.0'],
     ['requireJudicialWarrant not boolean', { requireJudicialWarrant: 'yes' }, 'requireJudicialWarrant'],
-    ['unknown field', { color: 'blue' }, '(body)'],
+    ['unknown field', { color: 'blue' }, 'color'],
   ])('400 naming the field: %s', async (_what, patch, field) => {
     const res = await put('bad', facilityBody(patch)).expect(400);
     expect(res.body.error).toBe('validation_failed');
@@ -83,6 +83,96 @@ describe('dated policy changes', () => {
     expect(res.body.policyHistory).toHaveLength(1);
     expect(res.body.name).toBe('Renamed');
     t.clock.advance(-3_600_000);
+  });
+});
+
+describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => {
+  const deadline = (id: string, query: string, key = t.admin) => t.http.get(`/api/facilities/${id}/deadline${query}`).set('Authorization', key);
+
+  it('the design note\'s Thanksgiving example, explained', async () => {
+    await put('dl-ny', facilityBody({ name: 'New York County Jail', timeZone: 'America/New_York' })).expect(200);
+    const res = await deadline('dl-ny', '?releaseEligibleAt=2026-11-25T10:00:00-05:00').expect(200);
+    expect(res.body).toEqual({
+      facilityId: 'dl-ny', timeZone: 'America/New_York',
+      releaseEligibleAt: '2026-11-25T15:00:00.000Z', releaseEligibleLocal: '2026-11-25T10:00:00.000-05:00',
+      form: 'I-247A', warrant: null,
+      policy: 'federal-48-business-hours', holdHours: 48, requireJudicialWarrant: false, extraHolidays: [], policyEffectiveFrom: null,
+      authorisesHold: true,
+      deadlineAt: '2026-11-30T15:00:00.000Z', deadlineLocal: '2026-11-30T10:00:00.000-05:00', holdSeconds: 432_000,
+      excludedDays: [
+        { date: '2026-11-26', reason: 'Thanksgiving Day' },
+        { date: '2026-11-28', reason: 'Saturday' },
+        { date: '2026-11-29', reason: 'Sunday' },
+      ],
+      explanation: [
+        'If the person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the clock starts then.',
+        'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+        'Days that do not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
+        'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z), 5 days of real time after the clock starts.',
+      ],
+    });
+  });
+
+  it('starts now by default, with the facility\'s own holidays', async () => {
+    await put('dl-chi', facilityBody({ timeZone: 'America/Chicago', extraHolidays: ['2026-11-27'] })).expect(200);
+    // Now is Tuesday 24 November 06:00 in Chicago: Tuesday 18 h, Wednesday 24 (42), Thanksgiving, the facility's Friday, the weekend, Monday 6 h.
+    const res = await deadline('dl-chi', '').expect(200);
+    expect(res.body).toMatchObject({
+      releaseEligibleAt: '2026-11-24T12:00:00.000Z', deadlineLocal: '2026-11-30T06:00:00.000-06:00',
+      excludedDays: [
+        { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-27', reason: 'facility holiday' },
+        { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
+      ],
+    });
+  });
+
+  it('gives exactly the deadline a hold starting then gets', async () => {
+    await put('dl-same', facilityBody({ timeZone: 'America/Phoenix', holdHours: 36 })).expect(200);
+    const ingest = await t.keyFor('ingest');
+    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
+      ev.opened({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-20T10:00:00Z' }),
+      ev.lodged({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-21T10:00:00Z', form: 'I-247D' }),
+      ev.eligible({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-23T20:17:00-07:00' }),
+    ] }).expect(200);
+    const hold = (await t.http.get('/api/holds?bookingId=x&facilityId=dl-same').set('Authorization', t.admin)).body.items[0];
+    const res = await deadline('dl-same', '?releaseEligibleAt=2026-12-23T20:17:00-07:00&form=I-247D').expect(200);
+    expect(res.body.deadlineAt).toBe(hold.deadlineAt);
+    expect(res.body.deadlineAt).toBe('2026-12-28T15:17:00.000Z'); // Wednesday 3 h 43, Thursday 24, Christmas and the weekend, Monday 8 h 17
+  });
+
+  it('judges by the rules in force at that instant, and says when no hold is authorised', async () => {
+    await put('dl-wa', facilityBody({ timeZone: 'America/Los_Angeles', requireJudicialWarrant: true })).expect(200);
+    await put('dl-wa', facilityBody({ timeZone: 'America/Los_Angeles', policy: 'no-hold', effectiveFrom: '2027-01-01T00:00:00-08:00' })).expect(200);
+    const before = (await deadline('dl-wa', '?releaseEligibleAt=2026-12-01T09:00:00-08:00&warrant=judicial').expect(200)).body;
+    expect(before).toMatchObject({ policy: 'federal-48-business-hours', requireJudicialWarrant: true, warrant: 'judicial', authorisesHold: true, deadlineAt: '2026-12-03T17:00:00.000Z', policyEffectiveFrom: null });
+    const noWarrant = (await deadline('dl-wa', '?releaseEligibleAt=2026-12-01T09:00:00-08:00&warrant=administrative').expect(200)).body;
+    expect(noWarrant).toMatchObject({ authorisesHold: false, deadlineAt: '2026-12-01T17:00:00.000Z', holdSeconds: 0, excludedDays: [] });
+    expect(noWarrant.explanation[1]).toBe('The facility honours only detainers with a judicial warrant, and this one had none: the deadline is the moment the clock started.');
+    const after = (await deadline('dl-wa', '?releaseEligibleAt=2027-01-04T09:00:00-08:00&warrant=judicial').expect(200)).body;
+    expect(after).toMatchObject({ policy: 'no-hold', authorisesHold: false, deadlineAt: '2027-01-04T17:00:00.000Z', policyEffectiveFrom: '2027-01-01T08:00:00.000Z' });
+    const notification = (await deadline('dl-wa', '?releaseEligibleAt=2026-12-01T09:00:00-08:00&form=I-247N&warrant=judicial').expect(200)).body;
+    expect(notification).toMatchObject({ form: 'I-247N', authorisesHold: false, holdSeconds: 0 });
+  });
+
+  it.each([
+    ['an instant without offset', '?releaseEligibleAt=2026-11-25T10:00:00', 'releaseEligibleAt'],
+    ['a form that does not exist', '?form=I-999', 'form'],
+    ['a warrant kind that does not exist', '?warrant=verbal', 'warrant'],
+    ['an unknown parameter', '?start=2026-11-25T10:00:00Z', 'start'],
+  ])('400 naming the field: %s', async (_what, query, field) => {
+    await put('dl-bad', facilityBody()).expect(200);
+    const res = await deadline('dl-bad', query).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('404 for an unknown facility; supervisors and sheriffs may ask, ingest and counsel keys may not', async () => {
+    await deadline('nowhere', '').expect(404);
+    await put('dl-roles', facilityBody()).expect(200);
+    await deadline('dl-roles', '', await t.keyFor('supervisor')).expect(200);
+    await deadline('dl-roles', '', await t.keyFor('sheriff')).expect(200);
+    await deadline('dl-roles', '', await t.keyFor('ingest')).expect(403);
+    await deadline('dl-roles', '', await t.keyFor('counsel')).expect(403);
+    await t.http.get('/api/facilities/dl-roles/deadline').expect(401);
   });
 });
 

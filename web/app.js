@@ -3,11 +3,12 @@ import { api, session, whenUnauthorized } from './api.js';
 import { $ } from './dom.js';
 import { createAlerts } from './alerts.js';
 import { STALE_AFTER_MS, createBoard } from './board.js';
+import { createDeadline } from './deadline.js';
 import { createHistory } from './history.js';
 import { createReports } from './reports.js';
 import { sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'reports', 'history', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -69,6 +70,7 @@ const stale = {
 const views = {
   board: createBoard({ facilities, stale }),
   alerts: createAlerts({ facilities, stale, onCount: showAlertCount }),
+  deadline: createDeadline({ facilities }),
   reports: createReports({ facilities }),
   history: createHistory(),
 };
@@ -106,7 +108,7 @@ function allowed(view) {
 
 function route() {
   const wanted = location.hash.slice(1);
-  const first = ['board', 'alerts', 'reports', 'history'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) return;
   if (current && views[current]) views[current].hide();

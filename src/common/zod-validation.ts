@@ -26,7 +26,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
+  const at = (path: PropertyKey[]) => prefix + (path.length ? path.join('.') : '(body)');
   throw DomainError.validation(
-    r.error.issues.map((i) => ({ field: prefix + (i.path.length ? i.path.join('.') : '(body)'), message: i.message })),
+    r.error.issues.flatMap((i) =>
+      // An unknown field is named itself, not the object around it.
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ field: at([...i.path, k]), message: 'is not a known field' })) : [{ field: at(i.path), message: i.message }],
+    ),
   );
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
-import { facilityBody } from './facility.dto.js';
+import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
+import { deadlineQuery, facilityBody } from './facility.dto.js';
 import { FacilitiesService } from './facilities.service.js';
 
 @ApiTags('facilities')
@@ -24,6 +25,16 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'A facility, its policy in force now and its policy history.' })
   get(@Param('facilityId') id: string) {
     return this.facilities.get(id);
+  }
+
+  @Get(':facilityId/deadline')
+  @Roles('supervisor', 'sheriff')
+  @ApiOperation({ summary: 'The deadline if the person becomes eligible for release at a given instant (default now): the rules in force then, the days that do not count, the deadline, explained.' })
+  @ApiQuery({ name: 'releaseEligibleAt', required: false, description: 'ISO 8601 instant with offset; default now' })
+  @ApiQuery({ name: 'form', required: false, enum: DETAINER_FORMS, description: 'default I-247A' })
+  @ApiQuery({ name: 'warrant', required: false, enum: WARRANT_KINDS, description: 'default none given' })
+  deadline(@Param('facilityId') id: string, @Query() query: unknown) {
+    return this.facilities.deadline(id, parseOrThrow(deadlineQuery, query));
   }
 
   @Get()

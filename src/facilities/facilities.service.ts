@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { isoUtc } from '../common/instant.js';
+import { isoLocal, isoUtc } from '../common/instant.js';
 import { lockFacilities } from '../database/locks.js';
-import { FACILITY_ID, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
+import { FACILITY_ID, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository } from './facilities.repository.js';
+import { deriveHold, rulesInForce } from '../clock/derive-hold.js';
+import { explainDeadline } from '../clock/explain.js';
+import { authorisesHold } from '../clock/hold-clock.js';
 
 /** Called inside the transaction that changed a facility's time zone or policy. */
 export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
@@ -75,6 +78,37 @@ export class FacilitiesService {
     const f = await this.repo.find(id);
     if (!f) throw DomainError.notFound(`facility "${id}"`);
     return this.view(f, await this.repo.versions(id));
+  }
+
+  /**
+   * The deadline of a hold whose clock would start at `releaseEligibleAt` (default now), under the
+   * rules in force then: worked out as a hold's is, by deriveHold, and explained.
+   */
+  async deadline(id: string, q: DeadlineQuery): Promise<DeadlineView> {
+    const facility = (await this.repo.rulesFor([id])).get(id);
+    if (!facility) throw DomainError.notFound(`facility "${id}"`);
+    const start = q.releaseEligibleAt ?? this.clock.now();
+    const version = rulesInForce(facility.versions, start);
+    const { rules } = version;
+    const warrant = q.warrant ?? null;
+    const hold = deriveHold(
+      { releaseEligibleAt: start, custodyEndedAt: null, custodyEndKind: null },
+      { lodgedAt: start, cancelledAt: null, form: q.form, warrant },
+      () => rules,
+    );
+    const deadline = hold.deadlineAt!;
+    const { sentences, excludedDays } = explainDeadline({ rules, form: q.form, warrant, startMs: start, deadlineMs: deadline });
+    return {
+      facilityId: id, timeZone: rules.timeZone,
+      releaseEligibleAt: isoUtc(start)!, releaseEligibleLocal: isoLocal(start, rules.timeZone)!,
+      form: q.form, warrant,
+      policy: rules.policy, holdHours: rules.holdHours, requireJudicialWarrant: rules.requireJudicialWarrant, extraHolidays: [...rules.extraHolidays],
+      policyEffectiveFrom: isoUtc(version.effectiveFrom),
+      authorisesHold: authorisesHold(rules, q.form, warrant),
+      deadlineAt: isoUtc(deadline)!, deadlineLocal: isoLocal(deadline, rules.timeZone)!,
+      holdSeconds: (deadline - start) / 1000,
+      excludedDays, explanation: sentences,
+    };
   }
 
   async list(): Promise<FacilityView[]> {

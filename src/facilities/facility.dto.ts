@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalTimeZone, POLICIES } from '../clock/hold-clock.js';
+import { canonicalTimeZone, DETAINER_FORMS, POLICIES, WARRANT_KINDS } from '../clock/hold-clock.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
 
@@ -64,4 +64,42 @@ export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom'> {
   policyHistory: PolicyVersionView[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** `GET /api/facilities/:id/deadline`: a deadline worked out ahead. */
+export const deadlineQuery = z
+  .object({
+    /** When the person would become eligible for release; default now. */
+    releaseEligibleAt: z
+      .string()
+      .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
+      .transform((v) => parseInstant(v)!)
+      .optional(),
+    form: z.enum(DETAINER_FORMS, { error: `must be one of ${DETAINER_FORMS.join(', ')}` }).default('I-247A'),
+    warrant: z.enum(WARRANT_KINDS, { error: `must be one of ${WARRANT_KINDS.join(', ')}` }).optional(),
+  })
+  .strict();
+
+export type DeadlineQuery = z.infer<typeof deadlineQuery>;
+
+export interface DeadlineView {
+  facilityId: string;
+  timeZone: string;
+  releaseEligibleAt: string;
+  releaseEligibleLocal: string;
+  form: string;
+  warrant: string | null;
+  /** The rules in force at releaseEligibleAt, as a hold starting then is judged. */
+  policy: string;
+  holdHours: number;
+  requireJudicialWarrant: boolean;
+  extraHolidays: string[];
+  policyEffectiveFrom: string | null;
+  authorisesHold: boolean;
+  deadlineAt: string;
+  deadlineLocal: string;
+  /** Real time from the clock's start to the deadline. */
+  holdSeconds: number;
+  excludedDays: Array<{ date: string; reason: string }>;
+  explanation: string[];
 }

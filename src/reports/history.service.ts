@@ -8,7 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { toHold } from '../holds/holds.repository.js';
 import { toView } from '../holds/holds.service.js';
-import { explainHold } from './explain.js';
+import { explainHold } from '../clock/explain.js';
 import { ReportsRepository } from './reports.repository.js';
 
 export type BookingHistory = Awaited<ReturnType<HistoryService['build']>>;

@@ -4,7 +4,7 @@
  * Pure: plain data in, sentences out.
  */
 import { DateTime } from 'luxon';
-import { excludedDaysBetween, type HoldRules } from '../clock/hold-clock.js';
+import { excludedDaysBetween, type HoldRules } from './hold-clock.js';
 
 export interface ExplainInput {
   rules: HoldRules;
@@ -91,5 +91,22 @@ export function explainHold(h: ExplainInput): Explanation {
   const how = h.outcome === 'transferred' ? `custody was transferred${h.toAgency ? ` to ${h.toAgency}` : ''}` : h.outcome === 'cancelled' ? 'the person left custody after the detainer was cancelled' : 'the person was released';
   s.push(`Custody ended ${when(h.endedAt, zone)}: ${how}. Time counted under the policy: ${duration(h.countedMs)}.`);
   s.push(h.compliant ? 'The hold ended at or before its deadline.' : `The hold ended ${duration(h.overageMs ?? 0)} after its deadline.`);
+  return { sentences: s, excludedDays };
+}
+
+/**
+ * A deadline worked out ahead ("if the person becomes eligible for release then, when must they
+ * be released?"), in the present tense; the same counting as a hold's.
+ */
+export function explainDeadline(p: { rules: HoldRules; form: string; warrant: string | null; startMs: number; deadlineMs: number }): Explanation {
+  const zone = p.rules.timeZone;
+  const s = [`If the person becomes eligible for release ${when(p.startMs, zone)}, the clock starts then.`, policySentence(p.rules, p.form, p.warrant)];
+  const excludedDays = p.rules.policy === 'federal-48-business-hours' && p.deadlineMs > p.startMs ? excludedDaysBetween(p.startMs, p.deadlineMs, zone, p.rules.extraHolidays) : [];
+  if (excludedDays.length > 0) s.push(`Days that do not count: ${excludedDays.map((d) => `${d.date} (${d.reason})`).join(', ')}.`);
+  s.push(
+    p.deadlineMs === p.startMs
+      ? `Deadline: ${when(p.deadlineMs, zone)}, the moment the clock starts: the person may not be held at all.`
+      : `Deadline: ${when(p.deadlineMs, zone)}, ${duration(p.deadlineMs - p.startMs)} of real time after the clock starts.`,
+  );
   return { sentences: s, excludedDays };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { duration, explainHold } from './explain.js';
+import { duration, explainDeadline, explainHold } from './explain.js';
 
 const ny = (s: string) => DateTime.fromISO(s, { zone: 'America/New_York' }).toMillis();
 const rules = { timeZone: 'America/New_York', policy: 'federal-48-business-hours' as const, holdHours: 48, extraHolidays: [], requireJudicialWarrant: false };
@@ -37,5 +37,34 @@ describe('explainHold', () => {
   it('formats durations', () => {
     expect(duration(0)).toBe('0 seconds');
     expect(duration(90_061_000)).toBe('1 day 1 hour 1 minute 1 second');
+  });
+});
+
+describe('explainDeadline: a deadline worked out ahead', () => {
+  const ny = { timeZone: 'America/New_York', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false } as const;
+  const at = (iso: string) => Date.parse(iso);
+
+  it('says when the clock starts, the rule, the days that do not count and the deadline (the design note\'s Thanksgiving example)', () => {
+    expect(explainDeadline({ rules: ny, form: 'I-247A', warrant: null, startMs: at('2026-11-25T15:00:00Z'), deadlineMs: at('2026-11-30T15:00:00Z') })).toEqual({
+      sentences: [
+        'If the person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the clock starts then.',
+        'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+        'Days that do not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
+        'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z), 5 days of real time after the clock starts.',
+      ],
+      excludedDays: [
+        { date: '2026-11-26', reason: 'Thanksgiving Day' },
+        { date: '2026-11-28', reason: 'Saturday' },
+        { date: '2026-11-29', reason: 'Sunday' },
+      ],
+    });
+  });
+
+  it('says plainly when no hold is authorised', () => {
+    const start = at('2026-11-25T15:00:00Z');
+    expect(explainDeadline({ rules: ny, form: 'I-247N', warrant: null, startMs: start, deadlineMs: start }).sentences.slice(1)).toEqual([
+      'The detainer is a request for notification (I-247N), which never authorises a hold: the deadline is the moment the clock started.',
+      'Deadline: Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the moment the clock starts: the person may not be held at all.',
+    ]);
   });
 });

@@ -1,0 +1,60 @@
+// A deadline worked out ahead: "if bail is posted at this time, when must the person be released?"
+import { DateTime } from '/vendor/luxon/luxon.mjs';
+import { api, qs } from './api.js';
+import { $, fillFacilities, h, loadOnSubmit } from './dom.js';
+import { policyLabel, wallClock } from './format.js';
+
+export function createDeadline({ facilities }) {
+  const form = $('#deadline-form');
+  const out = $('#deadline-out');
+  const error = $('#deadline-error');
+
+  loadOnSubmit(form, {
+    out,
+    error,
+    waiting: 'Working it out…',
+    async load() {
+      const facilityId = $('#deadline-facility').value;
+      const at = $('#deadline-at').value;
+      // The time typed is the jail's clock, whatever the desk PC's zone is.
+      const zone = facilities.byId(facilityId)?.timeZone;
+      const start = at ? DateTime.fromISO(at, { zone }) : null;
+      if (start && !start.isValid) {
+        error.textContent = 'Eligible for release: must be a date and time';
+        return null;
+      }
+      const warrant = $('#deadline-warrant').value;
+      const params = { releaseEligibleAt: start?.toISO() ?? undefined, form: $('#deadline-form-kind').value, warrant: warrant || undefined };
+      return render(await api.get(`/api/facilities/${encodeURIComponent(facilityId)}/deadline?${qs(params)}`));
+    },
+  });
+
+  function render(d) {
+    const name = facilities.byId(d.facilityId)?.name ?? d.facilityId;
+    return [
+      h('h2', {}, d.authorisesHold ? `Release by ${wallClock(d.deadlineLocal)}` : `No hold: release at ${wallClock(d.deadlineLocal)}`),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('Facility', `${name} (${d.timeZone})`),
+        fact('Clock starts', wallClock(d.releaseEligibleLocal)),
+        fact('Rule', `${policyLabel(d.policy, d.holdHours)}${d.requireJudicialWarrant ? ', judicial warrant required' : ''}`),
+        fact('Days not counted', d.excludedDays.length ? d.excludedDays.map((x) => `${x.date} (${x.reason})`).join(', ') : 'none'),
+      ),
+      h('ul', { class: 'explain', id: 'deadline-explanation' }, d.explanation.map((t) => h('li', {}, t))),
+    ];
+  }
+
+  const fact = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
+
+  return {
+    async show() {
+      try {
+        fillFacilities($('#deadline-facility'), await facilities.load(), { all: false });
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    },
+    hide() {},
+  };
+}
