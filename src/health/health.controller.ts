@@ -27,20 +27,32 @@ export class HealthController {
       '200 once the database is reachable and migrated (503 otherwise), with when the alert sweep and webhook deliveries of this process last ran, and whether due alerts wait unraised: "degraded" when any is late. No key needed.',
   })
   async health(@Res({ passthrough: true }) res: Response) {
+    const { code, body } = await this.probeOnce();
+    res.status(code);
+    return body;
+  }
+
+  /**
+   * Requests that arrive while a probe runs share its answer: the route needs no key, and a flood
+   * of it must not take the pool's connections from ingestion and the board (one at a time here).
+   */
+  private inFlight: Promise<{ code: number; body: object }> | null = null;
+  private probeOnce(): Promise<{ code: number; body: object }> {
+    this.inFlight ??= this.probe().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async probe(): Promise<{ code: number; body: object }> {
     try {
       const pending = await this.ds.showMigrations();
-      if (pending) {
-        res.status(503);
-        return { status: 'unavailable', database: 'up', migrations: 'pending' };
-      }
+      if (pending) return { code: 503, body: { status: 'unavailable', database: 'up', migrations: 'pending' } };
       const alertSweep = this.scheduler.health('alertSweep');
       const webhookDelivery = this.scheduler.health('webhookDelivery');
       const alertsDue = await this.sweep.backlog();
       const late = [alertSweep, webhookDelivery, alertsDue].some((j) => j.state === 'late');
-      return { status: late ? 'degraded' : 'ok', database: 'up', migrations: 'applied', alertSweep, webhookDelivery, alertsDue };
+      return { code: 200, body: { status: late ? 'degraded' : 'ok', database: 'up', migrations: 'applied', alertSweep, webhookDelivery, alertsDue } };
     } catch {
-      res.status(503);
-      return { status: 'unavailable', database: 'down', message: 'The database cannot be reached.' };
+      return { code: 503, body: { status: 'unavailable', database: 'down', message: 'The database cannot be reached.' } };
     }
   }
 }
