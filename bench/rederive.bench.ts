@@ -10,7 +10,8 @@ import { benchClient, fmt, freshDatabase, headers, startServer } from './support
 
 export async function benchRederive(bookings = 100_000): Promise<Record<string, number>> {
   const db = await freshDatabase('dm_bench_rederive');
-  let server = await startServer(db.url);
+  // Null while stopped: stopping a stopped server would wait for an exit that never comes.
+  let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(db.url);
   const client = await benchClient(db.url);
   try {
     await fetch(`${server.url}/api/facilities/bench-0`, { method: 'PUT', headers, body: JSON.stringify({ name: 'bench', timeZone: 'America/Chicago', policy: 'federal-48-business-hours' }) });
@@ -20,6 +21,7 @@ export async function benchRederive(bookings = 100_000): Promise<Record<string, 
       if (!res.ok) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
     }
     await server.stop();
+    server = null;
     await client.query('VACUUM ANALYZE');
 
     const timedStart = async () => {
@@ -27,6 +29,7 @@ export async function benchRederive(bookings = 100_000): Promise<Record<string, 
       server = await startServer(db.url);
       const seconds = (performance.now() - t0) / 1000;
       await server.stop();
+      server = null;
       return seconds;
     };
     const plain = await timedStart();
@@ -42,7 +45,7 @@ export async function benchRederive(bookings = 100_000): Promise<Record<string, 
     return { bookings, events: events.length, plain, rederiving };
   } finally {
     await client.end();
-    await server.stop().catch(() => undefined);
+    await server?.stop();
     await db.drop();
   }
 }
