@@ -15,6 +15,8 @@ export class AppConfig {
   sweepIntervalMs = 60_000;
   /** How often due webhook deliveries are attempted; 0 disables the timer. */
   deliveryIntervalMs = 5_000;
+  /** Log lines as coloured text for a console, or one JSON object a line for a log collector. */
+  logFormat: 'text' | 'json' = 'text';
 
   constructor(values: Partial<AppConfig> = {}) {
     Object.assign(this, values);
@@ -29,17 +31,24 @@ export class AppConfig {
       dataDir: env.DATA_DIR?.trim() || './data',
       bootstrapAdminKey: env.BOOTSTRAP_ADMIN_KEY?.trim() || null,
       bodyLimit: env.BODY_LIMIT?.trim() || '16mb',
-      rateLimitPerMinute: msFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200),
-      sweepIntervalMs: msFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
-      deliveryIntervalMs: msFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
+      rateLimitPerMinute: wholeFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 'a whole number of requests a minute (0: no limit)'),
+      sweepIntervalMs: wholeFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
+      deliveryIntervalMs: wholeFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
+      logFormat: logFormatFrom(env.LOG_FORMAT),
     });
   }
 }
 
-function msFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function wholeFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, what = 'a whole number of milliseconds (0 disables)'): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (0 disables), got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be ${what}, got "${raw}"`);
   return n;
+}
+
+function logFormatFrom(raw: string | undefined): AppConfig['logFormat'] {
+  const v = raw?.trim() || 'text';
+  if (v !== 'text' && v !== 'json') throw new Error(`LOG_FORMAT must be text or json, got "${v}"`);
+  return v;
 }

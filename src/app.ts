@@ -1,4 +1,4 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -25,7 +25,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts.clock), {
     bodyParser: false,
-    logger: opts.logger === false ? false : undefined,
+    logger: opts.logger === false ? false : config.logFormat === 'json' ? new ConsoleLogger({ json: true }) : undefined,
   });
   app.disable('x-powered-by');
   // Security headers everywhere; the Swagger UI pages need inline scripts, so no CSP there.

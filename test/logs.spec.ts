@@ -54,3 +54,27 @@ describe('personal data never appears in logs', () => {
     for (const secret of [NAME, A_NUMBER, DOB]) expect(log).not.toContain(secret);
   });
 });
+
+describe('LOG_FORMAT=json', () => {
+  it('writes one JSON object a line, with level, context and message, for a log collector', async () => {
+    const db = await createTestDatabase();
+    const written: string[] = [];
+    const out = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: unknown) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    let app: INestApplication | undefined;
+    try {
+      app = await createApp(new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: 'dm_logs_test_key_00000000000000000001', sweepIntervalMs: 0, deliveryIntervalMs: 0, logFormat: 'json' }), { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')) });
+      await app.init();
+      Logger.flush();
+    } finally {
+      process.stdout.write = out;
+      await app?.close();
+      await db.drop();
+    }
+    const lines = written.join('').split('\n').filter((l) => l.trim() !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    const entries = lines.map((l) => JSON.parse(l) as { level: string; context: string; message: string });
+    for (const e of entries) expect(e).toMatchObject({ level: expect.any(String), context: expect.any(String), message: expect.any(String) });
+    expect(entries).toContainEqual(expect.objectContaining({ level: 'log', context: 'NestApplication', message: 'Nest application successfully started' }));
+  });
+});
