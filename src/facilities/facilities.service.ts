@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { deriveHold, rulesInForce } from '../clock/derive-hold.js';
+import { explainDeadline } from '../clock/explain.js';
+import { authorisesHold } from '../clock/hold-clock.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
@@ -7,9 +10,6 @@ import { lockFacilities } from '../database/locks.js';
 import { FACILITY_ID, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository } from './facilities.repository.js';
-import { deriveHold, rulesInForce } from '../clock/derive-hold.js';
-import { explainDeadline } from '../clock/explain.js';
-import { authorisesHold } from '../clock/hold-clock.js';
 
 /** Called inside the transaction that changed a facility's time zone or policy. */
 export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
