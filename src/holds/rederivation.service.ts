@@ -68,18 +68,15 @@ export class Rederivation implements OnApplicationBootstrap {
       const done: Rederived = { from, to: fingerprint, facilities: facilities.length, bookings: 0, holdsChanged: 0 };
       let reportAt = PROGRESS_EVERY;
       for (const { id } of facilities) {
-        for (let after = ''; ; ) {
-          const ids = await this.ds.transaction(async (m) => {
+        const all = await this.events.bookingIdsOf(this.ds.manager, id);
+        for (let i = 0; i < all.length; i += CHUNK) {
+          const ids = all.slice(i, i + CHUNK);
+          await this.ds.transaction(async (m) => {
             await lockFacilities(m, [id]);
-            const ids = await this.events.bookingIdsAfter(m, id, after, CHUNK);
-            if (ids.length === 0) return ids;
             const logs = await this.events.logsOf(m, ids.map((bookingId) => ({ facilityId: id, bookingId })));
             done.holdsChanged += await this.projector.rederive(m, id, logs);
-            return ids;
           });
-          if (ids.length === 0) break;
           done.bookings += ids.length;
-          after = ids[ids.length - 1];
           if (done.bookings >= reportAt) {
             this.log.log(`… ${done.bookings} bookings derived again so far`);
             reportAt += PROGRESS_EVERY;
