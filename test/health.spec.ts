@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SweepService } from '../src/alerts/sweep.service.js';
+import { derivationFingerprint } from '../src/holds/derivation.js';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -28,11 +29,13 @@ describe('health reports the alert sweep', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const off = { state: 'off', intervalMs: 0, lastSucceededAt: null, lastFailedAt: null };
+    const derivation = { state: 'ok', thisProcess: derivationFingerprint(), database: derivationFingerprint() };
     expect(await health()).toEqual({
       status: 'ok', database: 'up', migrations: 'applied',
       alertSweep: { state: 'ok', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
       alertsDue: { state: 'ok', oldestDueAt: null },
+      derivation,
     });
     t.clock.advance(2 * HOUR);
     expect(await health()).toMatchObject({ status: 'ok', alertSweep: { state: 'ok' } });
@@ -42,6 +45,24 @@ describe('health reports the alert sweep', () => {
       alertSweep: { state: 'late', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
       alertsDue: { state: 'ok', oldestDueAt: null },
+      derivation,
+    });
+  });
+});
+
+describe('health reports holds derived by another build', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ now: T0 });
+  });
+  afterAll(() => t.close());
+
+  it('degraded (still 200) while the database was last derived by another build, as when instances of two builds share it', async () => {
+    expect((await t.http.get('/api/health').expect(200)).body).toMatchObject({ status: 'ok', derivation: { state: 'ok' } });
+    await t.ds.query(`UPDATE derivations SET fingerprint = 'derivation 2, tzdata 2031a'`);
+    expect((await t.http.get('/api/health').expect(200)).body).toMatchObject({
+      status: 'degraded',
+      derivation: { state: 'other', thisProcess: derivationFingerprint(), database: 'derivation 2, tzdata 2031a' },
     });
   });
 });

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { AlertScheduler } from '../alerts/alert-scheduler.service.js';
 import type { SweepService } from '../alerts/sweep.service.js';
+import type { Rederivation } from '../holds/rederivation.service.js';
 import { HealthController } from './health.controller.js';
 
 describe('HealthController: requests that arrive while a probe runs share it', () => {
@@ -18,7 +19,9 @@ describe('HealthController: requests that arrive while a probe runs share it', (
         return new Promise((resolve) => (answer = () => resolve({ state: 'ok', oldestDueAt: null })));
       },
     } as unknown as SweepService;
-    const controller = new HealthController(ds, scheduler, sweep);
+    const derivation = { state: 'ok', thisProcess: 'derivation 1, tzdata 2025c', database: 'derivation 1, tzdata 2025c' };
+    const rederivation = { state: () => Promise.resolve(derivation) } as unknown as Rederivation;
+    const controller = new HealthController(ds, scheduler, sweep, rederivation);
     const codes: number[] = [];
     const res = { status: (c: number) => codes.push(c) } as unknown as Response;
 
@@ -28,7 +31,7 @@ describe('HealthController: requests that arrive while a probe runs share it', (
     answer();
     const bodies = await Promise.all(answers);
     expect(new Set(bodies).size).toBe(1);
-    expect(bodies[0]).toEqual({ status: 'ok', database: 'up', migrations: 'applied', alertSweep: off, webhookDelivery: off, alertsDue: { state: 'ok', oldestDueAt: null } });
+    expect(bodies[0]).toEqual({ status: 'ok', database: 'up', migrations: 'applied', alertSweep: off, webhookDelivery: off, alertsDue: { state: 'ok', oldestDueAt: null }, derivation });
     expect(codes).toEqual(Array(20).fill(200));
 
     const again = controller.health(res);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AlertScheduler } from '../alerts/alert-scheduler.service.js';
 import { SweepService } from '../alerts/sweep.service.js';
 import { Public } from '../auth/roles.decorator.js';
+import { Rederivation } from '../holds/rederivation.service.js';
 
 @ApiTags('health')
 @Controller('api/health')
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly ds: DataSource,
     private readonly scheduler: AlertScheduler,
     private readonly sweep: SweepService,
+    private readonly rederivation: Rederivation,
   ) {}
 
   /**
@@ -24,7 +26,7 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      '200 once the database is reachable and migrated (503 otherwise), with when the alert sweep and webhook deliveries of this process last ran, and whether due alerts wait unraised: "degraded" when any is late. No key needed.',
+      '200 once the database is reachable and migrated (503 otherwise), with when the alert sweep and webhook deliveries of this process last ran, whether due alerts wait unraised, and whether the stored holds were derived by this build: "degraded" when any is late or they were not. No key needed.',
   })
   async health(@Res({ passthrough: true }) res: Response) {
     const { code, body } = await this.probeOnce();
@@ -49,8 +51,10 @@ export class HealthController {
       const alertSweep = this.scheduler.health('alertSweep');
       const webhookDelivery = this.scheduler.health('webhookDelivery');
       const alertsDue = await this.sweep.backlog();
+      const derivation = await this.rederivation.state();
       const late = [alertSweep, webhookDelivery, alertsDue].some((j) => j.state === 'late');
-      return { code: 200, body: { status: late ? 'degraded' : 'ok', database: 'up', migrations: 'applied', alertSweep, webhookDelivery, alertsDue } };
+      const status = late || derivation.state !== 'ok' ? 'degraded' : 'ok';
+      return { code: 200, body: { status, database: 'up', migrations: 'applied', alertSweep, webhookDelivery, alertsDue, derivation } };
     } catch {
       return { code: 503, body: { status: 'unavailable', database: 'down', message: 'The database cannot be reached.' } };
     }

@@ -17,6 +17,12 @@ const PROGRESS_EVERY = 100 * CHUNK;
 /** Key of the advisory lock that makes instances starting at once derive one at a time. */
 const DERIVATION_LOCK = 7_270_114_232;
 
+export interface DerivationState {
+  state: 'ok' | 'other';
+  thisProcess: string;
+  database: string | null;
+}
+
 export interface Rederived {
   from: string | null;
   to: string;
@@ -53,6 +59,17 @@ export class Rederivation implements OnApplicationBootstrap {
   /** Once per process; whoever needs derived values current (the alert sweep) waits for it. */
   ensure(): Promise<Rederived | null> {
     return (this.started ??= this.run(derivationFingerprint()));
+  }
+
+  /**
+   * Whether the stored bookings and holds were derived by this process's code: `other` when
+   * another build started on the database since (instances of different builds), or before
+   * this process has derived them.
+   */
+  async state(): Promise<DerivationState> {
+    const thisProcess = derivationFingerprint();
+    const database = await this.holds.derivedBy(this.ds.manager);
+    return { state: database === thisProcess ? 'ok' : 'other', thisProcess, database };
   }
 
   /** Derive everything again unless it was derived by `fingerprint`: what was done, or null. */
