@@ -48,6 +48,13 @@ const fingerprint = async () => (await t.ds.query(`SELECT fingerprint FROM deriv
 /** Leave the rows as code that counted differently (and folded differently) would have. */
 async function derivedByOldCode(): Promise<void> {
   await t.ds.query(`UPDATE holds SET deadline_at = deadline_at + interval '1 day' WHERE facility_id = 'rd' AND booking_id = 'run'`);
+  // ... and raised a warning about that deadline.
+  await t.ds.query(`DELETE FROM alerts WHERE facility_id = 'rd'`);
+  await t.ds.query(
+    `INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
+     SELECT gen_random_uuid(), id, facility_id, booking_id, detainer_id, 'approaching', 12, deadline_at, deadline_at - interval '12 hours', now(), false, 'open'
+       FROM holds WHERE facility_id = 'rd' AND booking_id = 'run'`,
+  );
   await t.ds.query(`UPDATE holds SET compliant = true, overage_ms = 0 WHERE facility_id = 'rd' AND booking_id = 'closed'`);
   await t.ds.query(`DELETE FROM holds WHERE facility_id = 'rd' AND booking_id = 'pend'`);
   await t.ds.query(`UPDATE bookings SET custody_ended_at = now(), custody_end_kind = 'released' WHERE facility_id = 'rd' AND booking_id = 'retr'`);
@@ -81,6 +88,10 @@ describe('deriving stored bookings and holds again when the code that derived th
     expect(await schedule()).toEqual(before.schedule);
     expect(await bookings()).toEqual(before.bookings);
     expect(await fingerprint()).toBe(derivationFingerprint());
+    // The warning about the deadline the old code gave is resolved, not left open.
+    expect(await t.ds.query(`SELECT booking_id, deadline_at, state, resolution FROM alerts WHERE facility_id = 'rd'`)).toEqual([
+      { booking_id: 'run', deadline_at: new Date('2026-11-26T20:00:00.000Z'), state: 'resolved', resolution: 'deadline changed' },
+    ]);
 
     // Derived by this code already: nothing to do.
     expect(await t.app.get(Rederivation).run(derivationFingerprint())).toBeNull();
