@@ -113,4 +113,17 @@ if (!realPostgres) console.warn('SKIPPED: restarting on the same database needs 
       await restarted.close();
     }
   });
+
+  it('two instances starting at once derive it once: the second waits, then finds it done', async () => {
+    const before = await holds();
+    await derivedByOldCode();
+    const both = await Promise.all([0, 1].map(() => startTestApp({ db: t.db, now: '2026-11-24T12:00:00.000Z' })));
+    try {
+      const results = await Promise.all(both.map((a) => a.app.get(Rederivation).ensure()));
+      expect(results.filter((r) => r !== null)).toEqual([{ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4 }]);
+      expect(await holds()).toEqual(before);
+    } finally {
+      for (const a of both) await a.close();
+    }
+  });
 });
