@@ -176,6 +176,45 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
   });
 });
 
+describe('GET /api/facilities/:id/calendar: the weekdays a business-hours count skips', () => {
+  const calendar = (id: string, query = '', key = t.admin) => t.http.get(`/api/facilities/${id}/calendar${query}`).set('Authorization', key);
+
+  it("this year on the jail's calendar by default, with the facility's own holidays", async () => {
+    await put('cal', facilityBody({ timeZone: 'Pacific/Guam', extraHolidays: ['2026-12-24', '2027-03-01'] })).expect(200);
+    // Now is 24 November 2026 22:00 in Guam.
+    const res = await calendar('cal').expect(200);
+    expect(res.body).toMatchObject({ facilityId: 'cal', timeZone: 'Pacific/Guam', year: 2026, policy: 'federal-48-business-hours', skipsThem: true });
+    expect(res.body.days).toHaveLength(12);
+    expect(res.body.days.slice(-2)).toEqual([
+      { date: '2026-12-24', weekday: 'Thursday', reason: 'facility holiday' },
+      { date: '2026-12-25', weekday: 'Friday', reason: 'Christmas Day' },
+    ]);
+    // New Year's Eve 15:00 UTC is already 2027 in Guam.
+    t.clock.set('2026-12-31T15:00:00.000Z');
+    expect((await calendar('cal').expect(200)).body.year).toBe(2027);
+    t.clock.set('2026-11-24T12:00:00.000Z');
+    const next = (await calendar('cal', '?year=2027').expect(200)).body;
+    expect(next.days.slice(0, 4)).toEqual([
+      { date: '2027-01-01', weekday: 'Friday', reason: "New Year's Day" },
+      { date: '2027-01-18', weekday: 'Monday', reason: 'Birthday of Martin Luther King, Jr.' },
+      { date: '2027-02-15', weekday: 'Monday', reason: "Washington's Birthday" },
+      { date: '2027-03-01', weekday: 'Monday', reason: 'facility holiday' },
+    ]);
+  });
+
+  it('says when the policy in force counts every hour, so the days do not matter', async () => {
+    await put('cal-cal', facilityBody({ policy: 'calendar-48-hours' })).expect(200);
+    expect((await calendar('cal-cal').expect(200)).body).toMatchObject({ policy: 'calendar-48-hours', skipsThem: false });
+  });
+
+  it('400 for a year that is not one, 404 for an unknown facility, 403 for an ingest key', async () => {
+    await put('cal-bad', facilityBody()).expect(200);
+    for (const q of ['?year=26.5', '?year=abc', '?year=1800']) expect((await calendar('cal-bad', q).expect(400)).body.errors[0].field).toBe('year');
+    await calendar('nowhere').expect(404);
+    await calendar('cal-bad', '', await t.keyFor('ingest')).expect(403);
+  });
+});
+
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 if (!realPostgres) console.warn('SKIPPED: a rule change waiting for a batch under way needs a real Postgres (set TEST_DATABASE_URL); PGlite serves one connection, so nothing runs beside it.');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { addBusinessTime, businessTimeBetween, canonicalTimeZone, excludedDaysBetween, isValidTimeZone, localIsoDate, policyDeadline, type HoldRules } from './hold-clock.js';
+import { addBusinessTime, businessTimeBetween, canonicalTimeZone, excludedDaysBetween, holidaysOfYear, isValidTimeZone, localIsoDate, policyDeadline, type HoldRules } from './hold-clock.js';
 
 const at = (local: string, zone: string) => DateTime.fromISO(local, { zone }).toMillis();
 const utc = (ms: number) => new Date(ms).toISOString();
@@ -122,5 +122,30 @@ describe('localIsoDate', () => {
         if (localIsoDate(ms, zone) !== expected) throw new Error(`${zone} ${new Date(ms).toISOString()}: ${localIsoDate(ms, zone)} != ${expected}`);
       }
     }
+  });
+});
+
+describe('holidaysOfYear: the weekdays of a year that do not count', () => {
+  it('2026: the observed federal holidays (Independence Day on Friday 3 July) and the facility\'s own', () => {
+    expect(holidaysOfYear(2026, ['2026-12-24', '2026-12-26'])).toEqual([
+      { date: '2026-01-01', weekday: 'Thursday', reason: "New Year's Day" },
+      { date: '2026-01-19', weekday: 'Monday', reason: 'Birthday of Martin Luther King, Jr.' },
+      { date: '2026-02-16', weekday: 'Monday', reason: "Washington's Birthday" },
+      { date: '2026-05-25', weekday: 'Monday', reason: 'Memorial Day' },
+      { date: '2026-06-19', weekday: 'Friday', reason: 'Juneteenth National Independence Day' },
+      { date: '2026-07-03', weekday: 'Friday', reason: 'Independence Day (observed)' },
+      { date: '2026-09-07', weekday: 'Monday', reason: 'Labor Day' },
+      { date: '2026-10-12', weekday: 'Monday', reason: 'Columbus Day' },
+      { date: '2026-11-11', weekday: 'Wednesday', reason: 'Veterans Day' },
+      { date: '2026-11-26', weekday: 'Thursday', reason: 'Thanksgiving Day' },
+      { date: '2026-12-24', weekday: 'Thursday', reason: 'facility holiday' },
+      { date: '2026-12-25', weekday: 'Friday', reason: 'Christmas Day' },
+    ]); // 26 December 2026 is a Saturday: not listed
+  });
+
+  it('2021: New Year 2022 observed on Friday 31 December 2021 belongs to 2021\'s list', () => {
+    const days = holidaysOfYear(2021, []);
+    expect(days.at(-1)).toEqual({ date: '2021-12-31', weekday: 'Friday', reason: "New Year's Day (observed)" });
+    expect(holidaysOfYear(2022, []).map((d) => d.date)).not.toContain('2022-01-01');
   });
 });

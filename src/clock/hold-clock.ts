@@ -206,3 +206,23 @@ export function countedTime(clockStartedAtMs: number, untilMs: number, rules: Ho
   }
   return Math.max(0, untilMs - clockStartedAtMs);
 }
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * The weekdays of a calendar year that do not count under the business-hours policy (observed
+ * federal holidays and the facility's own), with the reason for each; weekends go without saying.
+ */
+export function holidaysOfYear(year: number, extraHolidays: readonly string[]): Array<{ date: string; weekday: string; reason: string }> {
+  const extra = new Set(extraHolidays);
+  const out: Array<{ date: string; weekday: string; reason: string }> = [];
+  for (let t = Date.UTC(year, 0, 1); new Date(t).getUTCFullYear() === year; t += 86_400_000) {
+    const day = new Date(t);
+    const dow = day.getUTCDay();
+    if (dow === 0 || dow === 6) continue;
+    const date = day.toISOString().slice(0, 10);
+    const reason = excludedDayReason(date, extra);
+    if (reason !== null) out.push({ date, weekday: WEEKDAYS[dow], reason });
+  }
+  return out;
+}

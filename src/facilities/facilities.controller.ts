@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
-import { deadlineQuery, facilityBody } from './facility.dto.js';
+import { calendarQuery, deadlineQuery, facilityBody } from './facility.dto.js';
 import { FacilitiesService } from './facilities.service.js';
 
 @ApiTags('facilities')
@@ -35,6 +35,14 @@ export class FacilitiesController {
   @ApiQuery({ name: 'warrant', required: false, enum: WARRANT_KINDS, description: 'default none given' })
   deadline(@Param('facilityId') id: string, @Query() query: unknown) {
     return this.facilities.deadline(id, parseOrThrow(deadlineQuery, query));
+  }
+
+  @Get(':facilityId/calendar')
+  @Roles('supervisor', 'sheriff')
+  @ApiOperation({ summary: "The weekdays of a year that a business-hours count skips under the rules in force now: observed federal holidays and the facility's own, with the reason for each." })
+  @ApiQuery({ name: 'year', required: false, description: "default this year on the jail's calendar" })
+  calendar(@Param('facilityId') id: string, @Query() query: unknown) {
+    return this.facilities.calendar(id, parseOrThrow(calendarQuery, query));
   }
 
   @Get()

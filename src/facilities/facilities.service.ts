@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { deriveHold, rulesInForce } from '../clock/derive-hold.js';
 import { explainDeadline } from '../clock/explain.js';
-import { authorisesHold } from '../clock/hold-clock.js';
+import { authorisesHold, holidaysOfYear, localIsoDate } from '../clock/hold-clock.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { lockFacilities } from '../database/locks.js';
-import { FACILITY_ID, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
+import { FACILITY_ID, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
-import { FacilitiesRepository } from './facilities.repository.js';
+import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
 
 /** Called inside the transaction that changed a facility's time zone or policy. */
 export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
@@ -85,8 +85,7 @@ export class FacilitiesService {
    * rules in force then: worked out as a hold's is, by deriveHold, and explained.
    */
   async deadline(id: string, q: DeadlineQuery): Promise<DeadlineView> {
-    const facility = (await this.repo.rulesFor([id])).get(id);
-    if (!facility) throw DomainError.notFound(`facility "${id}"`);
+    const facility = await this.rulesOf(id);
     const start = q.releaseEligibleAt ?? this.clock.now();
     const version = rulesInForce(facility.versions, start);
     const { rules } = version;
@@ -109,6 +108,28 @@ export class FacilitiesService {
       holdSeconds: (deadline - start) / 1000,
       excludedDays, explanation: sentences,
     };
+  }
+
+  /**
+   * The weekdays of a year (default this year on the jail's calendar) that a business-hours count
+   * skips under the rules in force now: observed federal holidays and the facility's own.
+   */
+  async calendar(id: string, q: CalendarQuery): Promise<CalendarView> {
+    const facility = await this.rulesOf(id);
+    const now = this.clock.now();
+    const { rules } = rulesInForce(facility.versions, now);
+    const year = q.year ?? Number(localIsoDate(now, rules.timeZone).slice(0, 4));
+    return {
+      facilityId: id, timeZone: rules.timeZone, year, policy: rules.policy,
+      skipsThem: rules.policy === 'federal-48-business-hours',
+      days: holidaysOfYear(year, rules.extraHolidays),
+    };
+  }
+
+  private async rulesOf(id: string): Promise<FacilityRules> {
+    const facility = (await this.repo.rulesFor([id])).get(id);
+    if (!facility) throw DomainError.notFound(`facility "${id}"`);
+    return facility;
   }
 
   async list(): Promise<FacilityView[]> {

@@ -103,3 +103,28 @@ export interface DeadlineView {
   excludedDays: Array<{ date: string; reason: string }>;
   explanation: string[];
 }
+
+/** `GET /api/facilities/:id/calendar`: the days a hold's business-hours count skips in a year. */
+export const calendarQuery = z
+  .object({
+    year: z.coerce
+      .number({ error: 'must be a year from 1900 to 2200' })
+      .int('must be a year from 1900 to 2200')
+      .min(1900, 'must be a year from 1900 to 2200')
+      .max(2200, 'must be a year from 1900 to 2200')
+      .optional(),
+  })
+  .strict();
+
+export type CalendarQuery = z.infer<typeof calendarQuery>;
+
+export interface CalendarView {
+  facilityId: string;
+  timeZone: string;
+  year: number;
+  /** The rules in force now, which a hold starting now is judged by. */
+  policy: string;
+  /** Whether these days stop the count (only under federal-48-business-hours; other policies count every hour). */
+  skipsThem: boolean;
+  days: Array<{ date: string; weekday: string; reason: string }>;
+}
