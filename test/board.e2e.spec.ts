@@ -284,6 +284,10 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await expect(page.locator('#deadline-explanation li').count()).resolves.toBe(4);
     await page.screenshot({ path: join(ARTIFACTS, 'deadline.png'), fullPage: true });
 
+    // The facility's skipped weekdays this year are listed under the form.
+    await expect(page.locator('#deadline-calendar tbody tr').filter({ hasText: '2026-11-26' }).textContent()).resolves.toBe('2026-11-26ThursdayThanksgiving Day');
+    await expect(page.locator('#deadline-calendar tbody tr').count()).resolves.toBe(11);
+
     await page.getByLabel('Detainer form').selectOption('I-247N');
     await page.getByRole('button', { name: 'Work it out' }).click();
     await seeText(page.locator('#deadline-out h2'), 'No hold: release at Wed 25 Nov 2026, 10:00 (UTC-05:00)');

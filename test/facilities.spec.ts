@@ -204,7 +204,7 @@ describe('GET /api/facilities/:id/calendar: the weekdays a business-hours count 
 
   it('says when the policy in force counts every hour, so the days do not matter', async () => {
     await put('cal-cal', facilityBody({ policy: 'calendar-48-hours' })).expect(200);
-    expect((await calendar('cal-cal').expect(200)).body).toMatchObject({ policy: 'calendar-48-hours', skipsThem: false });
+    expect((await calendar('cal-cal').expect(200)).body).toMatchObject({ policy: 'calendar-48-hours', holdHours: 48, skipsThem: false });
   });
 
   it('400 for a year that is not one, 404 for an unknown facility, 403 for an ingest key', async () => {

@@ -1,7 +1,7 @@
 // A deadline worked out ahead: "if bail is posted at this time, when must the person be released?"
 import { DateTime } from '/vendor/luxon/luxon.mjs';
 import { api, qs } from './api.js';
-import { $, fillFacilities, h, loadOnSubmit } from './dom.js';
+import { $, fillFacilities, h, loadOnSubmit, replace } from './dom.js';
 import { policyLabel, wallClock } from './format.js';
 
 export function createDeadline({ facilities }) {
@@ -47,10 +47,36 @@ export function createDeadline({ facilities }) {
 
   const fact = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
 
+  /** The facility's skipped weekdays this year (its own calendar), under the rules in force now. */
+  async function showCalendar() {
+    const out = $('#deadline-calendar');
+    const facilityId = $('#deadline-facility').value;
+    if (!facilityId) return replace(out);
+    try {
+      const c = await api.get(`/api/facilities/${encodeURIComponent(facilityId)}/calendar`);
+      replace(
+        out,
+        h('h2', {}, `Weekdays not counted in ${c.year}`),
+        c.skipsThem ? null : h('p', { class: 'sub' }, `This facility's rule (${policyLabel(c.policy, c.holdHours)}) counts every hour: these days do not stop the clock.`),
+        h(
+          'table',
+          { class: 'grid compact' },
+          h('caption', { class: 'sr-only' }, `Weekdays of ${c.year} that a business-hours count skips`),
+          h('thead', {}, h('tr', {}, ['Date', 'Day', 'Why'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, c.days.map((d) => h('tr', {}, h('td', {}, d.date), h('td', {}, d.weekday), h('td', {}, d.reason)))),
+        ),
+      );
+    } catch (err) {
+      replace(out, h('p', { class: 'error' }, err.message));
+    }
+  }
+  $('#deadline-facility').addEventListener('change', showCalendar);
+
   return {
     async show() {
       try {
         fillFacilities($('#deadline-facility'), await facilities.load(), { all: false });
+        await showCalendar();
       } catch (err) {
         error.textContent = err.message;
       }

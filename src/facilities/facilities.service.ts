@@ -120,7 +120,7 @@ export class FacilitiesService {
     const { rules } = rulesInForce(facility.versions, now);
     const year = q.year ?? Number(localIsoDate(now, rules.timeZone).slice(0, 4));
     return {
-      facilityId: id, timeZone: rules.timeZone, year, policy: rules.policy,
+      facilityId: id, timeZone: rules.timeZone, year, policy: rules.policy, holdHours: rules.holdHours,
       skipsThem: rules.policy === 'federal-48-business-hours',
       days: holidaysOfYear(year, rules.extraHolidays),
     };

@@ -124,6 +124,7 @@ export interface CalendarView {
   year: number;
   /** The rules in force now, which a hold starting now is judged by. */
   policy: string;
+  holdHours: number;
   /** Whether these days stop the count (only under federal-48-business-hours; other policies count every hour). */
   skipsThem: boolean;
   days: Array<{ date: string; weekday: string; reason: string }>;
