@@ -48,6 +48,8 @@ describe('identifier columns', () => {
     expect(Object.fromEntries(declared)).toEqual(Object.fromEntries(declared.map(([col]) => [col, columns[col]])));
   });
 
+  const LATER_TABLES = ['facility_changes'];
+
   it('go back to the default collation and forth again, the triggers that keep keys made again as they were', async () => {
     const triggers = await keptKeys();
     expect(triggers).toHaveLength(2);
@@ -58,7 +60,9 @@ describe('identifier columns', () => {
       await migration.down(q);
       // Inside the migration's transaction, on its connection (the embedded database has only that one).
       const inside: Query = (sql) => q.query(sql);
-      expect(new Set(Object.values(await idColumns(inside)))).toEqual(new Set(['default']));
+      // Tables made after this migration declare "C" themselves, and keep it.
+      const managed = Object.entries(await idColumns(inside)).filter(([col]) => !LATER_TABLES.some((t) => col.startsWith(`${t}.`)));
+      expect(new Set(managed.map(([, collation]) => collation))).toEqual(new Set(['default']));
       expect(await keptKeys(inside)).toEqual(triggers);
       await migration.up(q);
       await q.commitTransaction();

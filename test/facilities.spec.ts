@@ -215,6 +215,55 @@ describe('GET /api/facilities/:id/calendar: the weekdays a business-hours count 
   });
 });
 
+describe('GET /api/facilities/:id/changes: who changed the configuration, from what to what', () => {
+  const changes = async (id: string, key = t.admin) => (await t.http.get(`/api/facilities/${id}/changes`).set('Authorization', key).expect(200)).body.items;
+
+  it('records each change with its key and the whole configuration before and after, keeping a version a later PUT replaced', async () => {
+    await put('chg', facilityBody({ name: 'Change County Jail' })).expect(200);
+    t.clock.advance(60_000);
+    await put('chg', facilityBody({ name: 'Change County Jail' })).expect(200); // nothing changed: nothing recorded
+    const adminKey = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'records supervisor Diaz', role: 'admin' }).expect(201);
+    const diaz = `Bearer ${adminKey.body.key}`;
+    const put2 = (body: object) => t.http.put('/api/facilities/chg').set('Authorization', diaz).send(body);
+    await put2(facilityBody({ name: 'Change County Jail', holdHours: 24, effectiveFrom: '2027-01-01T00:00:00-05:00' })).expect(200);
+    t.clock.advance(60_000);
+    // The same instant again, other rules: the version is replaced, the change log keeps both.
+    await put2(facilityBody({ name: 'Change County Jail', holdHours: 36, effectiveFrom: '2027-01-01T00:00:00-05:00' })).expect(200);
+    t.clock.set('2026-11-24T12:00:00.000Z');
+
+    const items = await changes('chg');
+    expect(items.map((c: { changedAt: string; by: { name: string } }) => [c.changedAt, c.by.name])).toEqual([
+      ['2026-11-24T12:02:00.000Z', 'records supervisor Diaz'],
+      ['2026-11-24T12:01:00.000Z', 'records supervisor Diaz'],
+      ['2026-11-24T12:00:00.000Z', 'bootstrap admin'],
+    ]);
+    expect(items[0].by.keyId).toBe(adminKey.body.id);
+    expect(items[2].before).toBeNull();
+    expect(items[2].after).toMatchObject({ id: 'chg', name: 'Change County Jail', holdHours: 48, policyHistory: [{ effectiveFrom: null, holdHours: 48 }] });
+    const hours = (view: { policyHistory: Array<{ effectiveFrom: string | null; holdHours: number }> }) => view.policyHistory.map((v) => [v.effectiveFrom, v.holdHours]);
+    expect(hours(items[1].before)).toEqual([[null, 48]]);
+    expect(hours(items[1].after)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 24]]);
+    expect(hours(items[0].before)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 24]]);
+    expect(hours(items[0].after)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 36]]);
+    // The facility itself shows only the version in force for that instant now.
+    expect(hours((await t.http.get('/api/facilities/chg').set('Authorization', t.admin)).body)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 36]]);
+  });
+
+  it('cannot be rewritten: the database refuses to update, delete or truncate it', async () => {
+    await put('chg-ro', facilityBody()).expect(200);
+    for (const sql of [`UPDATE facility_changes SET key_name = 'someone else'`, `DELETE FROM facility_changes`, `TRUNCATE facility_changes`]) {
+      await expect(t.ds.query(sql)).rejects.toThrow('facility_changes is append-only');
+    }
+  });
+
+  it('sheriffs and admins may read it; supervisors may not; 404 for an unknown facility', async () => {
+    await put('chg-roles', facilityBody()).expect(200);
+    expect(await changes('chg-roles', await t.keyFor('sheriff'))).toHaveLength(1);
+    await t.http.get('/api/facilities/chg-roles/changes').set('Authorization', await t.keyFor('supervisor')).expect(403);
+    await t.http.get('/api/facilities/nowhere/changes').set('Authorization', t.admin).expect(404);
+  });
+});
+
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 if (!realPostgres) console.warn('SKIPPED: a rule change waiting for a batch under way needs a real Postgres (set TEST_DATABASE_URL); PGlite serves one connection, so nothing runs beside it.');
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
@@ -16,8 +17,15 @@ export class FacilitiesController {
   @Put(':facilityId')
   @ApiOperation({ summary: 'Create or reconfigure a facility (admin). A changed policy becomes a dated version; holds are judged again.' })
   @ApiBody({ schema: z.toJSONSchema(facilityBody, { io: 'input', unrepresentable: 'any' }) as object })
-  put(@Param('facilityId') id: string, @Body() body: unknown) {
-    return this.facilities.put(id, parseOrThrow(facilityBody, body));
+  put(@Req() req: AuthedRequest, @Param('facilityId') id: string, @Body() body: unknown) {
+    return this.facilities.put(id, parseOrThrow(facilityBody, body), req.principal!);
+  }
+
+  @Get(':facilityId/changes')
+  @Roles('sheriff')
+  @ApiOperation({ summary: "Who changed the facility's configuration, when, and from what to what (the whole configuration before and after each change), newest first. Append-only." })
+  changes(@Param('facilityId') id: string) {
+    return this.facilities.changes(id);
   }
 
   @Get(':facilityId')

@@ -67,6 +67,19 @@ export class FacilitiesRepository {
     await m.save(FacilityEntity, f);
   }
 
+  /** One facility change, who made it, and the configuration before and after (append-only). */
+  async recordChange(m: EntityManager, c: { facilityId: string; at: Date; keyId: string; keyName: string; before: object | null; after: object }): Promise<void> {
+    await m.query(
+      'INSERT INTO facility_changes (facility_id, changed_at, api_key_id, key_name, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
+      [c.facilityId, c.at, c.keyId, c.keyName, c.before === null ? null : JSON.stringify(c.before), JSON.stringify(c.after)],
+    );
+  }
+
+  /** A facility's changes, newest first. */
+  async changes(facilityId: string): Promise<Array<{ id: number; changed_at: Date; api_key_id: string; key_name: string; before: object | null; after: object }>> {
+    return this.ds.query('SELECT id, changed_at, api_key_id, key_name, before, after FROM facility_changes WHERE facility_id = $1 ORDER BY id DESC', [facilityId]);
+  }
+
   /** Insert a policy version, replacing one that takes effect at the same instant. */
   async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {
     await m.query(

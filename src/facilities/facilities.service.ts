@@ -6,8 +6,9 @@ import { authorisesHold, holidaysOfYear, localIsoDate } from '../clock/hold-cloc
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
+import type { Principal } from '../auth/roles.decorator.js';
 import { lockFacilities } from '../database/locks.js';
-import { FACILITY_ID, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
+import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
 
@@ -42,8 +43,12 @@ export class FacilitiesService {
     }
   }
 
-  /** Create or reconfigure a facility. A changed policy becomes a new dated version; holds are recomputed. */
-  async put(id: string, body: FacilityBody): Promise<FacilityView> {
+  /**
+   * Create or reconfigure a facility. A changed policy becomes a new dated version; holds are
+   * recomputed. Every change is recorded with the key that made it and the configuration before
+   * and after (`changes`).
+   */
+  async put(id: string, body: FacilityBody, by: Principal): Promise<FacilityView> {
     FacilitiesService.checkId(id);
     const now = new Date(this.clock.now());
     await this.ds.transaction(async (m) => {
@@ -55,23 +60,37 @@ export class FacilitiesService {
         requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
       };
+      const record = async (before: FacilityView | null) =>
+        this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });
       if (!existing) {
         await this.repo.saveFacility(m, Object.assign(new FacilityEntity(), { id, name: body.name, timeZone: body.timeZone, createdAt: now, updatedAt: now }));
         await this.repo.putVersion(m, { facilityId: id, effectiveFrom: body.effectiveFrom !== undefined ? new Date(body.effectiveFrom) : null, ...rules, recordedAt: now });
+        await record(null);
         return;
       }
       const effectiveFrom = new Date(body.effectiveFrom ?? now.getTime());
       const versions = await this.repo.versions(id, m);
+      const before = this.view(existing, versions);
       const inForce = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom <= effectiveFrom) ?? versions[0];
       const rulesChanged = !sameRules(inForce, rules);
       const zoneChanged = existing.timeZone !== body.timeZone;
       if (rulesChanged) await this.repo.putVersion(m, { facilityId: id, effectiveFrom, ...rules, recordedAt: now });
       if (rulesChanged || zoneChanged || existing.name !== body.name) {
         await this.repo.saveFacility(m, Object.assign(existing, { name: body.name, timeZone: body.timeZone, updatedAt: now }));
+        await record(before);
       }
       if (rulesChanged || zoneChanged) for (const l of this.listeners) await l(m, id);
     });
     return this.get(id);
+  }
+
+  /** Who changed the facility's configuration, when, and from what to what; newest first. */
+  async changes(id: string): Promise<{ items: FacilityChangeView[] }> {
+    if (!(await this.repo.find(id))) throw DomainError.notFound(`facility "${id}"`);
+    const rows = await this.repo.changes(id);
+    return {
+      items: rows.map((r) => ({ id: String(r.id), changedAt: isoUtc(r.changed_at)!, by: { keyId: r.api_key_id, name: r.key_name }, before: r.before, after: r.after })),
+    };
   }
 
   async get(id: string): Promise<FacilityView> {

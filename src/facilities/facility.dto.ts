@@ -129,3 +129,13 @@ export interface CalendarView {
   skipsThem: boolean;
   days: Array<{ date: string; weekday: string; reason: string }>;
 }
+
+export interface FacilityChangeView {
+  id: string;
+  changedAt: string;
+  /** The API key that made the change, by its id and its name at the time. */
+  by: { keyId: string; name: string };
+  /** The facility as GET answered before the change (null: it was created), and after. */
+  before: object | null;
+  after: object;
+}
