@@ -141,6 +141,11 @@ describe('hold histories and who may read them', () => {
       { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
     ]);
     expect(b2.holds[0].explanation.sentences).toContain('The hold ended 2 hours 30 minutes after its deadline.');
+    // Which of the facility's rule versions judged it, to match against the facility's change log.
+    expect(b2.holds[0].policyVersion).toEqual({ effectiveFrom: null, recordedAt: '2026-12-02T12:00:00.000Z' });
+    expect(b2.holds[0].explanation.sentences[3]).toBe(
+      "These rules, in force when the clock started, are the facility's first (they cover all time before any later version), and were recorded Wednesday, December 2, 2026 at 6:00 AM CST (2026-12-02T12:00:00.000Z).",
+    );
     expect(b2.events.map((e: { eventId: string }) => e.eventId)).toEqual(['b2-o', 'b2-l', 'b2-e', 'b2-r']);
     for (const e of b2.events) expect(e.chainHash).toMatch(/^[0-9a-f]{64}$/);
     const b4 = (await t.http.get('/api/bookings/b4/history').set('Authorization', t.admin).expect(200)).body;

@@ -26,6 +26,17 @@ describe('explainHold', () => {
     ]);
   });
 
+  it('names the rule version that judges the hold, when it took effect and when it was recorded', () => {
+    const base = {
+      rules, form: 'I-247A', warrant: null, status: 'running', lodgedAt: ny('2027-01-04T09:00'), clockStartedAt: ny('2027-01-05T10:00'),
+      deadlineAt: ny('2027-01-07T10:00'), endedAt: null, outcome: null, compliant: null, overageMs: null, countedMs: 0, releaseReason: null, toAgency: null, cancelledAt: null,
+    };
+    expect(explainHold({ ...base, policyVersion: { effectiveFrom: ny('2027-01-01T00:00'), recordedAt: ny('2026-12-15T16:20') } }).sentences[3]).toBe(
+      'These rules, in force when the clock started, took effect Friday, January 1, 2027 at 12:00 AM EST (2027-01-01T05:00:00.000Z), and were recorded Tuesday, December 15, 2026 at 4:20 PM EST (2026-12-15T21:20:00.000Z).',
+    );
+    expect(explainHold({ ...base, policyVersion: null }).sentences[3]).toBe('Deadline: Thursday, January 7, 2027 at 10:00 AM EST (2027-01-07T15:00:00.000Z).');
+  });
+
   it('says when a detainer never held anyone', () => {
     const e = explainHold({
       rules, form: 'I-247A', warrant: null, status: 'closed', lodgedAt: ny('2026-11-02T09:00'), clockStartedAt: null, deadlineAt: null,

@@ -22,6 +22,8 @@ export interface ExplainInput {
   releaseReason: string | null;
   toAgency: string | null;
   cancelledAt: number | null;
+  /** The facility's policy version that judges the hold: when it took effect (null: its first) and when it was recorded. */
+  policyVersion?: { effectiveFrom: number | null; recordedAt: number } | null;
 }
 
 export interface Explanation {
@@ -66,6 +68,12 @@ function policySentence(r: HoldRules, form: string, warrant: string | null): str
   return `Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is ${r.holdHours} hours, counted only on days in ${r.timeZone} that are not a Saturday, a Sunday, a federal holiday or a facility holiday.`;
 }
 
+/** Which of the facility's dated rule versions applies, so a reader can match it to the facility's change log. */
+function versionSentence(v: { effectiveFrom: number | null; recordedAt: number }, zone: string): string {
+  const which = v.effectiveFrom === null ? "are the facility's first (they cover all time before any later version)" : `took effect ${when(v.effectiveFrom, zone)}`;
+  return `These rules, in force when the clock started, ${which}, and were recorded ${when(v.recordedAt, zone)}.`;
+}
+
 export function explainHold(h: ExplainInput): Explanation {
   const zone = h.rules.timeZone;
   const s: string[] = [`Detainer (form ${h.form}) received ${when(h.lodgedAt, zone)}.`];
@@ -77,6 +85,7 @@ export function explainHold(h: ExplainInput): Explanation {
   }
   s.push(`The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${REASONS[h.releaseReason ?? 'other'] ?? h.releaseReason}).`);
   s.push(policySentence(h.rules, h.form, h.warrant));
+  if (h.policyVersion) s.push(versionSentence(h.policyVersion, zone));
   const excludedDays =
     h.rules.policy === 'federal-48-business-hours' && h.deadlineAt !== null
       ? excludedDaysBetween(h.clockStartedAt, Math.max(h.deadlineAt, h.endedAt ?? 0), zone, h.rules.extraHolidays)

@@ -67,8 +67,10 @@ export class HistoryService {
           clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome, compliant: h.compliant,
           overageMs: h.overageMs, countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
           releaseReason: b.release_reason, toAgency: b.to_agency, cancelledAt: ms(raw.cancelled_at),
+          policyVersion: raw.policy_recorded_at ? { effectiveFrom: ms(raw.policy_effective_from), recordedAt: ms(raw.policy_recorded_at)! } : null,
         });
-        return { ...view, explanation };
+        const policyVersion = raw.policy_recorded_at ? { effectiveFrom: isoUtc(raw.policy_effective_from), recordedAt: isoUtc(raw.policy_recorded_at)! } : null;
+        return { ...view, policyVersion, explanation };
       }),
       events: events.map((e) => ({
         seq: Number(e.seq), eventId: e.event_id as string, type: e.type as string,

@@ -44,8 +44,10 @@ export class ReportsRepository {
 
   holdsOfBooking(facilityId: string, bookingId: string): Promise<Array<Record<string, any>>> {
     return this.ds.query(
-      `SELECT x.*, d.cancelled_at FROM (${HOLD_SELECT} WHERE h.facility_id = $1 AND h.booking_id = $2) x
+      `SELECT x.*, d.cancelled_at, pv.effective_from AS policy_effective_from, pv.recorded_at AS policy_recorded_at
+         FROM (${HOLD_SELECT} WHERE h.facility_id = $1 AND h.booking_id = $2) x
          LEFT JOIN detainers d USING (facility_id, booking_id, detainer_id)
+         LEFT JOIN facility_policies pv ON pv.id = x.policy_version_id
         ORDER BY x.lodged_at, x.detainer_id`,
       [facilityId, bookingId],
     );
