@@ -5,6 +5,7 @@ import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import { lockFacilities } from '../database/locks.js';
 import { keyOf, retractionKey, type BookingKey } from '../holds/booking-key.js';
+import type { SeqEvent } from '../holds/hold-projector.service.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
 
 export interface NewEventRow {
@@ -210,8 +211,8 @@ export class EventLogRepository {
   }
 
   /** The logs of some bookings by `keyOf`, each in (occurredAt, seq) order, every key present: what a refold folds. */
-  async logsOf(m: EntityManager, keys: BookingKey[]): Promise<Map<string, Array<{ seq: number; occurredAtMs: number; body: JmsEvent }>>> {
-    const logs = new Map<string, Array<{ seq: number; occurredAtMs: number; body: JmsEvent }>>(keys.map((k) => [keyOf(k.facilityId, k.bookingId), []]));
+  async logsOf(m: EntityManager, keys: BookingKey[]): Promise<Map<string, SeqEvent[]>> {
+    const logs = new Map<string, SeqEvent[]>(keys.map((k) => [keyOf(k.facilityId, k.bookingId), []]));
     for (const e of await this.forBookings(m, keys)) logs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
     return logs;
   }

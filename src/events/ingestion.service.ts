@@ -271,7 +271,7 @@ export class IngestionService {
     const incremental = new Map(named);
     for (const k of refold) incremental.delete(k);
     const loaded = await this.projector.load(m, [...incremental.values()], sent.facilityIds);
-    const storedLogs: Map<string, SeqEvent[]> = await this.events.logsOf(m, refold.map(parseKey));
+    const storedLogs = await this.events.logsOf(m, refold.map(parseKey));
     return { heads, events, retracted, loaded, storedLogs };
   }
 

@@ -41,6 +41,8 @@ export interface Rederived {
 export class Rederivation implements OnApplicationBootstrap {
   private readonly log = new Logger('derivation');
   private started?: Promise<Rederived | null>;
+  /** This process's code and time zone data: fixed for its life. */
+  private readonly fingerprint = derivationFingerprint();
 
   constructor(
     private readonly ds: DataSource,
@@ -58,7 +60,7 @@ export class Rederivation implements OnApplicationBootstrap {
 
   /** Once per process; whoever needs derived values current (the alert sweep) waits for it. */
   ensure(): Promise<Rederived | null> {
-    return (this.started ??= this.run(derivationFingerprint()));
+    return (this.started ??= this.run(this.fingerprint));
   }
 
   /**
@@ -67,9 +69,8 @@ export class Rederivation implements OnApplicationBootstrap {
    * this process has derived them.
    */
   async state(): Promise<DerivationState> {
-    const thisProcess = derivationFingerprint();
     const database = await this.holds.derivedBy(this.ds.manager);
-    return { state: database === thisProcess ? 'ok' : 'other', thisProcess, database };
+    return { state: database === this.fingerprint ? 'ok' : 'other', thisProcess: this.fingerprint, database };
   }
 
   /** Derive everything again unless it was derived by `fingerprint`: what was done, or null. */

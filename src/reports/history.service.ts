@@ -62,14 +62,16 @@ export class HistoryService {
       holds: holds.map((raw) => {
         const h = toHold(raw);
         const view = toView(h, now);
+        // The facility's rule version that judges the hold (null for one judged before versions were recorded).
+        const version = raw.policy_recorded_at ? { effectiveFrom: ms(raw.policy_effective_from), recordedAt: ms(raw.policy_recorded_at)! } : null;
         const explanation = explainHold({
           rules: h.rules, form: h.form, warrant: h.warrant, status: view.status, lodgedAt: h.lodgedAt.getTime(),
           clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome, compliant: h.compliant,
           overageMs: h.overageMs, countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
           releaseReason: b.release_reason, toAgency: b.to_agency, cancelledAt: ms(raw.cancelled_at),
-          policyVersion: raw.policy_recorded_at ? { effectiveFrom: ms(raw.policy_effective_from), recordedAt: ms(raw.policy_recorded_at)! } : null,
+          policyVersion: version,
         });
-        const policyVersion = raw.policy_recorded_at ? { effectiveFrom: isoUtc(raw.policy_effective_from), recordedAt: isoUtc(raw.policy_recorded_at)! } : null;
+        const policyVersion = version && { effectiveFrom: isoUtc(version.effectiveFrom), recordedAt: isoUtc(version.recordedAt)! };
         return { ...view, policyVersion, explanation };
       }),
       events: events.map((e) => ({
