@@ -225,6 +225,25 @@ describe('out-of-order arrival and retraction', () => {
     expect((await holdsOf('b-retract-first'))[0]).toMatchObject({ status: 'pending', clockStartedAt: null });
   });
 
+  it('a retraction of a retraction, stored because it arrived first, does not undo that retraction, and the timeline and history say why', async () => {
+    const [opened, lodged, eligible] = storyOf('b-rr');
+    // Sent before its target: not known yet, so kept (events arrive in any order).
+    await post(ev.retracted({ facilityId: F, bookingId: 'b-rr', occurredAt: '2026-11-10T12:00:00Z', retractsEventId: 'rr-1', eventId: 'rr-2' })).expect(200);
+    await post({ events: [opened, lodged, eligible, ev.retracted({ facilityId: F, bookingId: 'b-rr', occurredAt: '2026-11-10T11:00:00Z', retractsEventId: 'b-rr-e', eventId: 'rr-1' })] }).expect(200);
+    // Sent in time order instead, rr-2 would have been refused; either way the eligibility is retracted.
+    const [h] = await holdsOf('b-rr');
+    expect(h).toMatchObject({ status: 'pending', clockStartedAt: null });
+    const { timeline } = (await t.http.get(`/api/holds/${h.id}`).set('Authorization', t.admin).expect(200)).body;
+    const noEffect = '"rr-1" is itself a retraction, and a retraction cannot be retracted: it still counts';
+    expect(timeline.map((e: { eventId: string; retractedBy: string | null; noEffect: string | null }) => [e.eventId, e.retractedBy, e.noEffect])).toEqual([
+      ['b-rr-o', null, null], ['b-rr-l', null, null], ['b-rr-e', 'rr-1', null], ['rr-1', null, null], ['rr-2', null, noEffect],
+    ]);
+    const history = (await t.http.get(`/api/bookings/b-rr/history?facilityId=${F}`).set('Authorization', t.admin).expect(200)).body;
+    expect(history.events.map((e: { eventId: string; retractedBy: string | null; noEffect: string | null }) => [e.eventId, e.retractedBy, e.noEffect])).toEqual([
+      ['b-rr-o', null, null], ['b-rr-l', null, null], ['b-rr-e', 'rr-1', null], ['rr-1', null, null], ['rr-2', null, noEffect],
+    ]);
+  });
+
   it('retracting the lodging removes the hold', async () => {
     await post({ events: storyOf('b-retract-lodged').slice(0, 3) }).expect(200);
     expect(await holdsOf('b-retract-lodged')).toHaveLength(1);

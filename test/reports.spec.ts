@@ -153,7 +153,7 @@ describe('hold histories and who may read them', () => {
       ['b4-o', null], ['b4-l', null], ['b4-e1', 'b4-r'], ['b4-r', null], ['b4-e2', null],
     ]);
     const csv = (await t.http.get('/api/bookings/b4/history?format=csv').set('Authorization', t.admin).expect(200)).text.trim().split('\n');
-    expect(csv[0]).toBe('facility_id,booking_id,seq,event_id,type,occurred_at_utc,occurred_local,received_at_utc,retracted_by,content_hash,prev_hash,chain_hash,event_json');
+    expect(csv[0]).toBe('facility_id,booking_id,seq,event_id,type,occurred_at_utc,occurred_local,received_at_utc,retracted_by,no_effect,content_hash,prev_hash,chain_hash,event_json');
     expect(csv).toHaveLength(6);
   });
 

@@ -69,7 +69,7 @@ export function createHistory() {
                 { class: e.retractedBy ? 'retracted' : '' },
                 h('td', {}, e.seq),
                 h('td', {}, wallClock(e.occurredLocal)),
-                h('td', {}, e.type, e.retractedBy ? h('span', { class: 'sub' }, ` retracted by ${e.retractedBy}`) : null),
+                h('td', {}, e.type, e.retractedBy ? h('span', { class: 'sub' }, ` retracted by ${e.retractedBy}`) : null, e.noEffect ? h('span', { class: 'sub' }, ` no effect: ${e.noEffect}`) : null),
                 h('td', {}, new Date(e.receivedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
                 h('td', { class: 'hash' }, e.chainHash ? `${e.chainHash.slice(0, 12)}…` : '—'),
               ),

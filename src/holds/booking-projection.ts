@@ -127,11 +127,42 @@ export function applyEvent(state: BookingState, { occurredAtMs: at, body }: Fold
   }
 }
 
+/** What the retractions of one booking's log do: which retraction takes each event out, and why others take nothing out. */
+export interface Retractions {
+  /** The retracted event's id → the retraction that took it out (the first in the log's order that names it). */
+  retractedBy: Map<string, string>;
+  /** A retraction's id → why it takes nothing out of the count. */
+  noEffect: Map<string, string>;
+}
+
+/**
+ * Read the retractions of one booking's log, given in (occurredAt, seq) order. A retraction
+ * counts only for an event of its own booking that is not itself a retraction: one naming a
+ * retraction is refused when its target is already known, but when it arrives first it is
+ * stored, and it must not then be shown as having cancelled that retraction, which still counts.
+ * So what a log says does not depend on the order its events arrived in.
+ */
+export function readRetractions(events: ReadonlyArray<{ body: JmsEvent }>): Retractions {
+  const types = new Map(events.map((e) => [e.body.eventId, e.body.type]));
+  const out: Retractions = { retractedBy: new Map(), noEffect: new Map() };
+  for (const { body } of events) {
+    if (body.type !== 'event.retracted') continue;
+    const target = body.retractsEventId;
+    const type = types.get(target);
+    const earlier = out.retractedBy.get(target);
+    if (type === undefined) out.noEffect.set(body.eventId, `no event "${target}" of this booking has been received`);
+    else if (type === 'event.retracted') out.noEffect.set(body.eventId, `"${target}" is itself a retraction, and a retraction cannot be retracted: it still counts`);
+    else if (earlier !== undefined) out.noEffect.set(body.eventId, `"${target}" was already retracted by "${earlier}"`);
+    else out.retractedBy.set(target, body.eventId);
+  }
+  return out;
+}
+
 /** Fold a whole log (any order), leaving out retracted events. */
 export function foldBooking(events: ReadonlyArray<FoldEvent & { seq: number }>): BookingState {
-  const retracted = new Set(events.filter((e) => e.body.type === 'event.retracted').map((e) => (e.body as { retractsEventId: string }).retractsEventId));
   const ordered = [...events].sort((a, b) => a.occurredAtMs - b.occurredAtMs || a.seq - b.seq);
+  const { retractedBy } = readRetractions(ordered);
   const state = emptyBooking();
-  for (const e of ordered) if (!retracted.has(e.body.eventId)) applyEvent(state, e);
+  for (const e of ordered) if (!retractedBy.has(e.body.eventId)) applyEvent(state, e);
   return state;
 }

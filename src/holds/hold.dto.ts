@@ -57,5 +57,7 @@ export interface TimelineEntry {
   receivedAt: string;
   /** The retraction that took this event out of the count, if any. */
   retractedBy: string | null;
+  /** For a retraction that takes nothing out of the count, why (it names a retraction, an event not received, one already retracted). */
+  noEffect: string | null;
   event: unknown;
 }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { EventLogRepository } from '../events/event-log.repository.js';
+import { readRetractions } from './booking-projection.js';
 import type { HoldQuery, HoldView, TimelineEntry } from './hold.dto.js';
 import type { HoldEntity } from './hold.entity.js';
 import { HoldsRepository } from './holds.repository.js';
@@ -40,8 +41,7 @@ export class HoldsService {
   /** Every event that shaped the hold, in occurredAt order: the booking's own and this detainer's, retracted ones marked. */
   private async timeline(hold: HoldEntity): Promise<TimelineEntry[]> {
     const events = await this.log.forBookings(undefined, [{ facilityId: hold.facilityId, bookingId: hold.bookingId }]);
-    const retractedBy = new Map<string, string>();
-    for (const e of events) if (e.body.type === 'event.retracted') retractedBy.set(e.body.retractsEventId, e.eventId);
+    const { retractedBy, noEffect } = readRetractions(events);
     const concerns = (body: { type: string; detainerId?: string; retractsEventId?: string }): boolean => {
       if (body.type === 'detainer.lodged' || body.type === 'detainer.cancelled') return body.detainerId === hold.detainerId;
       if (body.type === 'event.retracted') {
@@ -54,7 +54,7 @@ export class HoldsService {
       .filter((e) => concerns(e.body as never))
       .map((e) => ({
         eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, hold.rules.timeZone)!,
-        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, event: e.body,
+        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: e.body,
       }));
   }
 }

@@ -28,7 +28,7 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     }
     heading('Events as received');
     for (const e of h.events) {
-      line(`${e.occurredLocal}  ${e.type}  (${e.eventId})${e.retractedBy ? `  — retracted by ${e.retractedBy}` : ''}`, { font: 'Helvetica-Bold', size: 9 });
+      line(`${e.occurredLocal}  ${e.type}  (${e.eventId})${e.retractedBy ? `  — retracted by ${e.retractedBy}` : ''}${e.noEffect ? `  — no effect: ${e.noEffect}` : ''}`, { font: 'Helvetica-Bold', size: 9 });
       line(`received ${e.receivedAt}; sent as: ${JSON.stringify(e.event)}`, { size: 8, color: '#333' });
       line(`content SHA-256 ${e.contentHash}; chain ${e.chainHash ?? 'none'} (previous ${e.prevHash ?? 'none'})`, { size: 7, color: '#555', font: 'Courier' });
     }

@@ -6,6 +6,8 @@ import { countedSoFar } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
+import type { JmsEvent } from '../events/event.schema.js';
+import { readRetractions } from '../holds/booking-projection.js';
 import { toHold } from '../holds/holds.repository.js';
 import { toView } from '../holds/holds.service.js';
 import { explainHold } from '../clock/explain.js';
@@ -48,7 +50,7 @@ export class HistoryService {
     const zone: string = b.time_zone;
     const holds = await this.repo.holdsOfBooking(b.facility_id, b.booking_id);
     const events = await this.repo.eventsOfBooking(b.facility_id, b.booking_id);
-    const retractedBy = new Map<string, string>(events.filter((e) => e.retracts_event_id).map((e) => [e.retracts_event_id, e.event_id]));
+    const { retractedBy, noEffect } = readRetractions(events as Array<{ body: JmsEvent }>);
     return {
       generatedAt: isoUtc(now)!,
       facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
@@ -77,7 +79,7 @@ export class HistoryService {
       events: events.map((e) => ({
         seq: Number(e.seq), eventId: e.event_id as string, type: e.type as string,
         occurredAt: isoUtc(e.occurred_at)!, occurredLocal: isoLocal(e.occurred_at, zone)!, receivedAt: isoUtc(e.received_at)!,
-        retractedBy: retractedBy.get(e.event_id) ?? null,
+        retractedBy: retractedBy.get(e.event_id) ?? null, noEffect: noEffect.get(e.event_id) ?? null,
         contentHash: e.content_hash as string, prevHash: e.prev_hash as string | null, chainHash: e.chain_hash as string | null,
         event: e.body as unknown,
       })),
@@ -89,9 +91,9 @@ export class HistoryService {
 
   /** The timeline as CSV, one row per event as received, with its hashes. */
   csv(histories: BookingHistory[]): string {
-    const header = ['facility_id', 'booking_id', 'seq', 'event_id', 'type', 'occurred_at_utc', 'occurred_local', 'received_at_utc', 'retracted_by', 'content_hash', 'prev_hash', 'chain_hash', 'event_json'];
+    const header = ['facility_id', 'booking_id', 'seq', 'event_id', 'type', 'occurred_at_utc', 'occurred_local', 'received_at_utc', 'retracted_by', 'no_effect', 'content_hash', 'prev_hash', 'chain_hash', 'event_json'];
     const rows = histories.flatMap((h) =>
-      h.events.map((e) => [h.facility.id, h.booking.bookingId, e.seq, e.eventId, e.type, e.occurredAt, e.occurredLocal, e.receivedAt, e.retractedBy ?? '', e.contentHash, e.prevHash ?? '', e.chainHash ?? '', JSON.stringify(e.event)]),
+      h.events.map((e) => [h.facility.id, h.booking.bookingId, e.seq, e.eventId, e.type, e.occurredAt, e.occurredLocal, e.receivedAt, e.retractedBy ?? '', e.noEffect ?? '', e.contentHash, e.prevHash ?? '', e.chainHash ?? '', JSON.stringify(e.event)]),
     );
     return stringify([header, ...rows]);
   }
