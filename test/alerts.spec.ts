@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REPLAN_RESOLVED_SQL } from '../migrations/1764900000000-AlertsRaisedAgain.js';
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { backoffMs, signature, WebhooksService } from '../src/alerts/webhooks.service.js';
 import { ev, facilityBody } from './support/factories.js';
@@ -126,6 +127,49 @@ describe('sweeps', () => {
     await post(ev.retracted({ facilityId: 'ny', bookingId: 'gone', occurredAt: '2026-11-24T12:00:00Z', retractsEventId: 'gone-l' }));
     expect((await alertsOf('gone')).map((a: { state: string; resolution: string }) => `${a.state} ${a.resolution}`)).toEqual(['resolved hold removed by a retraction']);
     expect(Number((await t.ds.query(`SELECT count(*) AS n FROM alert_schedule WHERE booking_id = 'gone'`))[0].n)).toBe(0);
+  });
+
+  it('a release retracted as entered in error: the hold is overdue again and alerted again; the resolved alert stays', async () => {
+    t.clock.set('2026-11-24T12:00:00.000Z');
+    await runningHold('reopened', '2026-11-22T11:00:00Z'); // deadline 2026-11-24T11:00Z
+    await sweep();
+    await post(ev.released({ facilityId: 'ny', bookingId: 'reopened', occurredAt: '2026-11-24T12:30:00Z', eventId: 'reopened-r' }));
+    t.clock.set('2026-11-24T13:00:00.000Z');
+    await post(ev.retracted({ facilityId: 'ny', bookingId: 'reopened', occurredAt: '2026-11-24T13:00:00Z', retractsEventId: 'reopened-r' }));
+    expect((await alertsOf('reopened')).map(brief)).toEqual(['overdue resolved']);
+    await sweep();
+    // The same hold, level and deadline: a new alert, raised at once and not late (it was planned just now).
+    const alerts = await alertsOf('reopened');
+    expect(alerts.map((a: { state: string; resolution: string | null; raisedAt: string }) => [a.state, a.resolution, a.raisedAt])).toEqual([
+      ['resolved', 'hold closed', '2026-11-24T12:00:00.000Z'], ['open', null, '2026-11-24T13:00:00.000Z'],
+    ]);
+    expect(alerts.map(brief)).toEqual(['overdue resolved', 'overdue open']);
+    // Its escalation follows (30 minutes later, unacknowledged); nothing is raised twice.
+    t.clock.set('2026-11-24T13:30:00.000Z');
+    await sweep();
+    await sweep();
+    expect((await alertsOf('reopened')).map(brief)).toEqual(['overdue resolved', 'overdue open', 'escalated open']);
+  });
+
+  it('the upgrade repairs a hold that an earlier release left open again with its alerts resolved', async () => {
+    t.clock.set('2026-11-24T12:00:00.000Z');
+    await runningHold('repair', '2026-11-22T11:00:00Z'); // overdue since 2026-11-24T11:00Z
+    await runningHold('repair-live', '2026-11-22T11:30:00Z');
+    await sweep();
+    await post(ev.released({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:10:00Z', eventId: 'repair-r' }));
+    await post(ev.retracted({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:20:00Z', retractsEventId: 'repair-r' }));
+    // What the earlier release left: its sweep consumed the plan and raised nothing, the resolved alert holding the key.
+    await t.ds.query(`DELETE FROM alert_schedule WHERE booking_id = 'repair'`);
+    await t.ds.query(REPLAN_RESOLVED_SQL);
+    expect(await t.ds.query(`SELECT booking_id, level, threshold_hours::int, fire_at FROM alert_schedule WHERE booking_id IN ('repair', 'repair-live') AND level <> 'escalated'`)).toEqual([
+      { booking_id: 'repair', level: 'overdue', threshold_hours: 0, fire_at: new Date('2026-11-24T11:00:00.001Z') },
+    ]);
+    t.clock.set('2026-11-24T12:30:00.000Z');
+    await sweep();
+    expect((await alertsOf('repair')).map(brief)).toEqual(['overdue resolved', 'overdue open']);
+    // Run again, it plans nothing: the alert is live.
+    await t.ds.query(REPLAN_RESOLVED_SQL);
+    expect(await t.ds.query(`SELECT level FROM alert_schedule WHERE booking_id = 'repair' AND level = 'overdue'`)).toEqual([]);
   });
 
   it('changing the warning thresholds re-plans running holds', async () => {

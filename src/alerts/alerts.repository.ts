@@ -148,7 +148,8 @@ export class AlertsRepository {
             -- escalate only an overdue alert nobody has acknowledged
             AND (f.level <> 'escalated' OR EXISTS (
                   SELECT 1 FROM alerts o WHERE o.hold_id = f.hold_id AND o.level = 'overdue' AND o.deadline_at = f.deadline_at AND o.state = 'open'))
-         ON CONFLICT (hold_id, level, threshold_hours, deadline_at) DO NOTHING
+         -- once while it applies: a hold open again after its alerts were resolved is alerted again
+         ON CONFLICT (hold_id, level, threshold_hours, deadline_at) WHERE state <> 'resolved' DO NOTHING
          RETURNING *
        ), escalations AS (
          INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)

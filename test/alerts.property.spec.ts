@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { SweepService } from '../src/alerts/sweep.service.js';
+import { ev } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * "Nobody is held past the deadline unnoticed", as a simulation. Random bookings live their
+ * days while the clock moves on in random steps; each event reaches the monitor at its instant
+ * or hours late, and some are corrected: a release or a cancellation retracted as entered in
+ * error. After every sweep, whatever happened before:
+ * - every hold past its deadline has an overdue alert about that deadline that is not resolved;
+ * - every running hold has each warning whose time has come;
+ * - an overdue alert left unacknowledged past the escalation delay is escalated, and an
+ *   acknowledged one is not;
+ * - no alert was raised before it was due, no warning after its deadline, and no alert is
+ *   left unresolved about a hold that closed or a deadline the hold no longer has.
+ */
+
+const WARN = [12, 4, 1];
+const ESCALATE_MIN = 60;
+const START = Date.parse('2026-11-16T00:00:00Z'); // Thanksgiving inside: business hours stretch over it
+const H = 3_600_000;
+
+type Kind = 'eligible' | 'released' | 'transferred' | 'cancelled';
+const storySample = fc.record({
+  lodgedH: fc.integer({ min: 0, max: 120 }),
+  eligibleH: fc.integer({ min: -24, max: 100 }),
+  form: fc.constantFrom('I-247A', 'I-247A', 'I-247A', 'I-247N'),
+  // How custody ends, this long after release-eligibility (past 48 business hours often), or never.
+  end: fc.option(fc.record({ kind: fc.constantFrom<Kind>('released', 'transferred'), afterH: fc.integer({ min: 1, max: 150 }) }), { nil: null, freq: 4 }),
+  cancelAfterH: fc.option(fc.integer({ min: -10, max: 80 }), { nil: null, freq: 4 }),
+  // Which event, if any, is retracted later as entered in error, and how long after it.
+  retract: fc.option(fc.record({ which: fc.constantFrom<Kind>('released', 'transferred', 'cancelled', 'eligible'), afterH: fc.integer({ min: 1, max: 30 }) }), { nil: null, freq: 3 }),
+  // Hours each event takes to reach the monitor (mostly at once).
+  delays: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 8 }) }), { minLength: 6, maxLength: 6 }),
+  minutes: fc.integer({ min: 0, max: 59 }),
+});
+
+interface Pending { sendAt: number; event: Record<string, unknown> }
+
+function stories(F: string, seed: number): Pending[] {
+  return fc.sample(storySample, { numRuns: 50, seed }).flatMap((s, i) => {
+    const b = { facilityId: F, bookingId: `as-${seed}-${i}` };
+    const at = (h: number) => START + h * H + s.minutes * 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const out: Pending[] = [];
+    const push = (ms: number, event: Record<string, unknown>, delay: number) => out.push({ sendAt: ms + delay * H, event });
+    push(at(s.lodgedH - 30), ev.opened({ ...b, occurredAt: iso(at(s.lodgedH - 30)) }), 0);
+    push(at(s.lodgedH), ev.lodged({ ...b, occurredAt: iso(at(s.lodgedH)), form: s.form }), s.delays[0]);
+    const eligibleMs = at(s.lodgedH + s.eligibleH);
+    const ids: Partial<Record<Kind, { id: string; at: number }>> = {};
+    const add = (kind: Kind, ms: number, delay: number) => {
+      const e = kind === 'eligible' ? ev.eligible({ ...b, occurredAt: iso(ms) }) : kind === 'cancelled' ? ev.cancelled({ ...b, occurredAt: iso(ms) })
+        : kind === 'released' ? ev.released({ ...b, occurredAt: iso(ms) }) : ev.transferred({ ...b, occurredAt: iso(ms) });
+      ids[kind] = { id: e.eventId as string, at: ms };
+      push(ms, e, delay);
+    };
+    add('eligible', eligibleMs, s.delays[1]);
+    if (s.end) add(s.end.kind, eligibleMs + s.end.afterH * H, s.delays[2]);
+    if (s.cancelAfterH !== null) add('cancelled', eligibleMs + s.cancelAfterH * H, s.delays[3]);
+    const target = s.retract && ids[s.retract.which];
+    if (s.retract && target) {
+      const ms = target.at + (s.retract.afterH + s.delays[2]) * H;
+      push(ms, ev.retracted({ ...b, occurredAt: iso(ms), retractsEventId: target.id }), s.delays[4]);
+    }
+    return out;
+  });
+}
+
+let t: TestApp;
+let supervisor: string;
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date(START - 40 * H).toISOString() });
+  supervisor = await t.keyFor('supervisor');
+});
+afterAll(() => t.close());
+
+interface HoldRow { id: string; booking_id: string; phase: string; deadline_at: Date | null }
+interface AlertRow { id: string; hold_id: string; level: string; threshold_hours: string; deadline_at: Date; due_at: Date; raised_at: Date; state: string; acknowledged_at: Date | null }
+
+/** What is wrong at `now`, in words (empty when every promise holds). */
+async function broken(F: string, now: number): Promise<string[]> {
+  const holds: HoldRow[] = await t.ds.query(`SELECT id, booking_id, phase, deadline_at FROM holds WHERE facility_id = $1`, [F]);
+  const alerts: AlertRow[] = await t.ds.query(`SELECT id, hold_id, level, threshold_hours::text, deadline_at, due_at, raised_at, state, acknowledged_at FROM alerts WHERE facility_id = $1`, [F]);
+  const byHold = new Map<string, AlertRow[]>();
+  for (const a of alerts) byHold.set(a.hold_id, [...(byHold.get(a.hold_id) ?? []), a]);
+  const out: string[] = [];
+  const live = (a: AlertRow) => a.state !== 'resolved';
+  for (const h of holds) {
+    const mine = byHold.get(h.id) ?? [];
+    const deadline = h.deadline_at?.getTime() ?? null;
+    const about = (a: AlertRow) => a.deadline_at.getTime() === deadline;
+    if (h.phase === 'open' && deadline !== null && now > deadline) {
+      const overdue = mine.find((a) => a.level === 'overdue' && about(a) && live(a));
+      if (!overdue) out.push(`${h.booking_id}: past its deadline ${new Date(deadline).toISOString()} with no live overdue alert (${mine.map((a) => `${a.level} ${a.state}`).join(', ') || 'none'})`);
+      else if (overdue.state === 'open' && overdue.raised_at.getTime() + ESCALATE_MIN * 60_000 <= now && !mine.some((a) => a.level === 'escalated' && about(a) && live(a))) {
+        out.push(`${h.booking_id}: overdue alert unacknowledged since ${overdue.raised_at.toISOString()}, not escalated`);
+      }
+    }
+    if (h.phase === 'open' && deadline !== null && now <= deadline) {
+      for (const w of WARN) {
+        if (deadline - w * H <= now && !mine.some((a) => a.level === 'approaching' && Number(a.threshold_hours) === w && about(a) && live(a))) out.push(`${h.booking_id}: running, no ${w} h warning`);
+      }
+    }
+    for (const a of mine) {
+      if (a.raised_at.getTime() < a.due_at.getTime()) out.push(`${h.booking_id}: ${a.level} raised before it was due`);
+      if (a.level === 'approaching' && a.raised_at.getTime() > a.deadline_at.getTime()) out.push(`${h.booking_id}: warning raised after its deadline`);
+      if (live(a) && (h.phase !== 'open' || !about(a))) out.push(`${h.booking_id}: ${a.level} alert left ${a.state} though the hold is ${h.phase} with deadline ${h.deadline_at?.toISOString()}`);
+      if (a.level === 'escalated') {
+        // The overdue alert it escalates: the last one about that deadline raised before it.
+        const overdue = mine.filter((o) => o.level === 'overdue' && o.deadline_at.getTime() === a.deadline_at.getTime() && o.raised_at <= a.raised_at)
+          .sort((x, y) => y.raised_at.getTime() - x.raised_at.getTime())[0];
+        if (overdue?.acknowledged_at && overdue.acknowledged_at < a.raised_at) out.push(`${h.booking_id}: escalated though acknowledged`);
+      }
+    }
+  }
+  return out;
+}
+
+describe('alerts in a simulated fortnight', () => {
+  for (const seed of [11, 29]) {
+    it(`after every sweep, every overdue hold has a live overdue alert, every warning due is raised, none early, none stale (seed ${seed})`, async () => {
+      // A facility of its own for each round: the clock starts over.
+      const F = `al-sim-${seed}`;
+      await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin)
+        .send({ name: 'Simulated County Jail', timeZone: 'America/New_York', policy: 'federal-48-business-hours', warnBeforeHours: WARN, escalateAfterMinutes: ESCALATE_MIN }).expect(200);
+      const pending = stories(F, seed).sort((a, b) => a.sendAt - b.sendAt);
+      const steps = fc.sample(fc.record({ minutes: fc.integer({ min: 5, max: 240 }), ackOne: fc.nat(3) }), { numRuns: 400, seed });
+      const sweep = t.app.get(SweepService);
+      let now = START - 36 * H;
+      let sent = 0;
+      let checks = 0;
+      const seen = new Set<string>();
+      for (const s of steps) {
+        now += s.minutes * 60_000;
+        t.clock.set(now);
+        const batch: Array<Record<string, unknown>> = [];
+        while (sent < pending.length && pending[sent].sendAt <= now) batch.push(pending[sent++].event);
+        if (batch.length > 0) await t.http.post('/api/events').set('Authorization', t.admin).send({ events: batch }).expect(200);
+        await sweep.sweep();
+        // A supervisor acknowledges one open overdue alert now and then: that one must not escalate.
+        if (s.ackOne === 0) {
+          const [open] = (await t.http.get(`/api/alerts?facilityId=${F}&level=overdue&state=open&limit=1`).set('Authorization', supervisor).expect(200)).body.items;
+          if (open) await t.http.post(`/api/alerts/${open.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'on it' }).expect(200);
+        }
+        expect({ at: new Date(now).toISOString(), broken: await broken(F, now) }).toEqual({ at: new Date(now).toISOString(), broken: [] });
+        checks++;
+        for (const r of await t.ds.query(`SELECT DISTINCT level || ' ' || state AS k FROM alerts WHERE facility_id = $1`, [F])) seen.add(r.k);
+      }
+      expect(sent).toBe(pending.length);
+      expect(checks).toBe(400);
+      // The simulation reached every level and state.
+      expect([...seen].sort()).toEqual(expect.arrayContaining(['approaching open', 'approaching resolved', 'escalated open', 'overdue acknowledged', 'overdue open', 'overdue resolved']));
+    });
+  }
+});
