@@ -8,7 +8,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  * "Nobody is held past the deadline unnoticed", as a simulation. Random bookings live their
  * days while the clock moves on in random steps; each event reaches the monitor at its instant
  * or hours late, and some are corrected: a release or a cancellation retracted as entered in
- * error. After every sweep, whatever happened before:
+ * error; some bookings get a second detainer; some days in, the facility's rules and warning
+ * thresholds change. After every sweep, whatever happened before:
  * - every hold past its deadline has an overdue alert about that deadline that is not resolved;
  * - every running hold has each warning whose time has come;
  * - an overdue alert left unacknowledged past the escalation delay is escalated, and an
@@ -18,6 +19,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  */
 
 const WARN = [12, 4, 1];
+// Some days in, while many holds run, the facility's rules change: other warnings, and 36 hours for holds whose clock starts from then on.
+const WARN_LATER = [24, 6];
 const ESCALATE_MIN = 60;
 const START = Date.parse('2026-11-16T00:00:00Z'); // Thanksgiving inside: business hours stretch over it
 const H = 3_600_000;
@@ -35,6 +38,8 @@ const storySample = fc.record({
   // Hours each event takes to reach the monitor (mostly at once).
   delays: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 8 }) }), { minLength: 6, maxLength: 6 }),
   minutes: fc.integer({ min: 0, max: 59 }),
+  // A second detainer, lodged this long after the first, sometimes.
+  secondH: fc.option(fc.integer({ min: -20, max: 60 }), { nil: null, freq: 4 }),
 });
 
 interface Pending { sendAt: number; event: Record<string, unknown> }
@@ -48,6 +53,7 @@ function stories(F: string, seed: number): Pending[] {
     const push = (ms: number, event: Record<string, unknown>, delay: number) => out.push({ sendAt: ms + delay * H, event });
     push(at(s.lodgedH - 30), ev.opened({ ...b, occurredAt: iso(at(s.lodgedH - 30)) }), 0);
     push(at(s.lodgedH), ev.lodged({ ...b, occurredAt: iso(at(s.lodgedH)), form: s.form }), s.delays[0]);
+    if (s.secondH !== null) push(at(s.lodgedH + s.secondH), ev.lodged({ ...b, detainerId: 'd2', occurredAt: iso(at(s.lodgedH + s.secondH)), form: 'I-247D' }), s.delays[5]);
     const eligibleMs = at(s.lodgedH + s.eligibleH);
     const ids: Partial<Record<Kind, { id: string; at: number }>> = {};
     const add = (kind: Kind, ms: number, delay: number) => {
@@ -80,7 +86,7 @@ interface HoldRow { id: string; booking_id: string; phase: string; deadline_at: 
 interface AlertRow { id: string; hold_id: string; level: string; threshold_hours: string; deadline_at: Date; due_at: Date; raised_at: Date; state: string; acknowledged_at: Date | null }
 
 /** What is wrong at `now`, in words (empty when every promise holds). */
-async function broken(F: string, now: number): Promise<string[]> {
+async function broken(F: string, now: number, warn: number[]): Promise<string[]> {
   const holds: HoldRow[] = await t.ds.query(`SELECT id, booking_id, phase, deadline_at FROM holds WHERE facility_id = $1`, [F]);
   const alerts: AlertRow[] = await t.ds.query(`SELECT id, hold_id, level, threshold_hours::text, deadline_at, due_at, raised_at, state, acknowledged_at FROM alerts WHERE facility_id = $1`, [F]);
   const byHold = new Map<string, AlertRow[]>();
@@ -99,7 +105,7 @@ async function broken(F: string, now: number): Promise<string[]> {
       }
     }
     if (h.phase === 'open' && deadline !== null && now <= deadline) {
-      for (const w of WARN) {
+      for (const w of warn) {
         if (deadline - w * H <= now && !mine.some((a) => a.level === 'approaching' && Number(a.threshold_hours) === w && about(a) && live(a))) out.push(`${h.booking_id}: running, no ${w} h warning`);
       }
     }
@@ -123,8 +129,8 @@ describe('alerts in a simulated fortnight', () => {
     it(`after every sweep, every overdue hold has a live overdue alert, every warning due is raised, none early, none stale (seed ${seed})`, async () => {
       // A facility of its own for each round: the clock starts over.
       const F = `al-sim-${seed}`;
-      await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin)
-        .send({ name: 'Simulated County Jail', timeZone: 'America/New_York', policy: 'federal-48-business-hours', warnBeforeHours: WARN, escalateAfterMinutes: ESCALATE_MIN }).expect(200);
+      const facility = { name: 'Simulated County Jail', timeZone: 'America/New_York', policy: 'federal-48-business-hours', warnBeforeHours: WARN, escalateAfterMinutes: ESCALATE_MIN };
+      await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facility).expect(200);
       const pending = stories(F, seed).sort((a, b) => a.sendAt - b.sendAt);
       const steps = fc.sample(fc.record({ minutes: fc.integer({ min: 5, max: 240 }), ackOne: fc.nat(3) }), { numRuns: 400, seed });
       const sweep = t.app.get(SweepService);
@@ -132,8 +138,14 @@ describe('alerts in a simulated fortnight', () => {
       let sent = 0;
       let checks = 0;
       const seen = new Set<string>();
-      for (const s of steps) {
+      let warn = WARN;
+      for (const [n, s] of steps.entries()) {
         now += s.minutes * 60_000;
+        if (n === 60) {
+          t.clock.set(now);
+          await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send({ ...facility, holdHours: 36, warnBeforeHours: WARN_LATER, effectiveFrom: new Date(now).toISOString() }).expect(200);
+          warn = WARN_LATER;
+        }
         t.clock.set(now);
         const batch: Array<Record<string, unknown>> = [];
         while (sent < pending.length && pending[sent].sendAt <= now) batch.push(pending[sent++].event);
@@ -144,11 +156,13 @@ describe('alerts in a simulated fortnight', () => {
           const [open] = (await t.http.get(`/api/alerts?facilityId=${F}&level=overdue&state=open&limit=1`).set('Authorization', supervisor).expect(200)).body.items;
           if (open) await t.http.post(`/api/alerts/${open.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'on it' }).expect(200);
         }
-        expect({ at: new Date(now).toISOString(), broken: await broken(F, now) }).toEqual({ at: new Date(now).toISOString(), broken: [] });
+        expect({ at: new Date(now).toISOString(), broken: await broken(F, now, warn) }).toEqual({ at: new Date(now).toISOString(), broken: [] });
         checks++;
         for (const r of await t.ds.query(`SELECT DISTINCT level || ' ' || state AS k FROM alerts WHERE facility_id = $1`, [F])) seen.add(r.k);
       }
       expect(sent).toBe(pending.length);
+      // Both versions of the rules judged some of the holds.
+      expect((await t.ds.query(`SELECT DISTINCT hold_hours FROM holds WHERE facility_id = $1 AND clock_started_at IS NOT NULL ORDER BY 1`, [F])).map((r: { hold_hours: number }) => r.hold_hours)).toEqual([36, 48]);
       expect(checks).toBe(400);
       // The simulation reached every level and state.
       expect([...seen].sort()).toEqual(expect.arrayContaining(['approaching open', 'approaching resolved', 'escalated open', 'overdue acknowledged', 'overdue open', 'overdue resolved']));
