@@ -9,6 +9,7 @@ export interface ChainRow {
   type: string;
   occurred_at: Date;
   received_at: Date;
+  retracts_event_id: string | null;
   body: unknown;
   content_hash: string;
   prev_hash: string | null;
@@ -33,7 +34,7 @@ export class AuditRepository {
 
   chainPage(facilityId: string, afterSeq: number, limit: number): Promise<ChainRow[]> {
     return this.ds.query(
-      `SELECT seq, event_id, facility_id, booking_id, type, occurred_at, received_at, body, content_hash, prev_hash, chain_hash
+      `SELECT seq, event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, prev_hash, chain_hash
          FROM events WHERE facility_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [facilityId, afterSeq, limit],
     );

@@ -5,9 +5,9 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { Clock } from '../common/clock.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
-import { isoUtc } from '../common/instant.js';
+import { isoUtc, parseInstant } from '../common/instant.js';
 import { chainHash, GENESIS } from '../events/event-chain.js';
-import { AuditRepository, type AccessEntry } from './audit.repository.js';
+import { AuditRepository, type AccessEntry, type ChainRow } from './audit.repository.js';
 
 export interface VerifyResult {
   facilityId: string;
@@ -26,6 +26,22 @@ export const grantBody = z
   })
   .strict()
   .refine((g) => (g.bookingId === undefined) !== (g.personId === undefined), { message: 'name exactly one of bookingId or personId', path: ['bookingId'] });
+
+/**
+ * The first column stored beside the event, for queries, that says other than the event as
+ * received (whose hash is checked), or null. Most are in the chain's hash as well; the
+ * retraction's target is not, and lookups of stored retractions read it.
+ */
+function columnNotAsReceived(e: ChainRow): string | null {
+  const b = e.body as Record<string, unknown>;
+  if (b.eventId !== e.event_id) return 'event_id';
+  if (b.facilityId !== e.facility_id) return 'facility_id';
+  if (b.bookingId !== e.booking_id) return 'booking_id';
+  if (b.type !== e.type) return 'type';
+  if (typeof b.occurredAt !== 'string' || parseInstant(b.occurredAt) !== new Date(e.occurred_at).getTime()) return 'occurred_at';
+  if ((b.type === 'event.retracted' ? b.retractsEventId : null) !== e.retracts_event_id) return 'retracts_event_id';
+  return null;
+}
 
 @Injectable()
 export class AuditService {
@@ -46,6 +62,8 @@ export class AuditService {
         const broken = (problem: string): VerifyResult => ({ facilityId, eventsChecked: checked, ok: false, headHash: prev, firstBroken: { seq: e.seq, eventId: e.event_id, problem } });
         if (e.chain_hash === null || e.prev_hash === null) return broken('the event carries no hash (stored before the chain existed, or altered)');
         if (sha256Hex(canonicalJson(e.body)) !== e.content_hash) return broken('the event as stored differs from what was received (content hash mismatch)');
+        const column = columnNotAsReceived(e);
+        if (column) return broken(`the stored ${column} differs from the event as received`);
         if (e.prev_hash !== prev) return broken('the link to the previous event is broken (an event before it was removed, added or reordered)');
         const expected = chainHash(prev, {
           eventId: e.event_id, facilityId: e.facility_id, bookingId: e.booking_id, type: e.type,
