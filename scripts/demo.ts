@@ -48,7 +48,7 @@ try {
     for (const role of ['supervisor', 'sheriff', 'counsel'] as const) keys[role] = (await call('POST', '/api/keys', { name: `demo ${role}`, role })).key;
     const counselKey = (await call('GET', '/api/keys')).items.find((k: { name: string }) => k.name === 'demo counsel');
     const granted = picture.bookings.filter((b) => b.state !== 'pending').slice(0, 3);
-    for (const b of granted) await call('POST', '/api/grants', { apiKeyId: counselKey.id, bookingId: b.bookingId });
+    for (const b of granted) await call('POST', '/api/grants', { apiKeyId: counselKey.id, facilityId: b.facilityId, bookingId: b.bookingId });
 
     const tally = (s: string) => picture.bookings.filter((b) => b.state === s).length;
     console.log(`Demo data written to ${config.dataDir}:`);

@@ -61,7 +61,7 @@ beforeAll(async () => {
   const demo = demoPicture(NOW, { perFacility: 15 });
   for (const f of demo.facilities) await t.http.put(`/api/facilities/${f.id}`).set('Authorization', t.admin).send(f.body).expect(200);
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events: demo.events }).expect(200, { accepted: demo.events.length, duplicates: 0, rejected: [] });
-  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: (await t.http.get('/api/keys').set('Authorization', t.admin)).body.items.find((k: { role: string }) => k.role === 'counsel').id, bookingId: 'closed-late' }).expect(201);
+  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: (await t.http.get('/api/keys').set('Authorization', t.admin)).body.items.find((k: { role: string }) => k.role === 'counsel').id, facilityId: F, bookingId: 'closed-late' }).expect(201);
   await t.app.get(SweepService).sweep();
 
   mkdirSync(ARTIFACTS, { recursive: true });

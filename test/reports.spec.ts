@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LEGACY_GRANTS_SQL } from '../migrations/1765000000000-GrantsByFacility.js';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -120,20 +121,27 @@ describe('hold histories and who may read them', () => {
 
   it('counsel sees nothing until granted, then exactly what was granted', async () => {
     await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(403);
-    const grant = await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, bookingId: 'b2' }).expect(201);
+    const grant = await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F, bookingId: 'b2' }).expect(201);
     const res = await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(200);
     expect(res.body.booking).toMatchObject({ bookingId: 'b2', personId: 'p2', releaseReason: 'charges_dismissed' });
     await t.http.get('/api/bookings/b1/history').set('Authorization', counsel).expect(403);
-    await t.http.get('/api/people/p2/history').set('Authorization', counsel).expect(403);
+    // The person's history shows only what is granted: b2, not the person's other booking b4.
+    expect((await t.http.get('/api/people/p2/history').set('Authorization', counsel).expect(200)).body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId)).toEqual(['b2']);
+    await t.http.get('/api/people/p1/history').set('Authorization', counsel).expect(403);
     await t.http.get('/api/holds').set('Authorization', counsel).expect(403);
-    await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, personId: 'p2' }).expect(201);
+    await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F, personId: 'p2' }).expect(201);
     const person = await t.http.get('/api/people/p2/history').set('Authorization', counsel).expect(200);
     expect(person.body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId).sort()).toEqual(['b2', 'b4']);
     await t.http.delete(`/api/grants/${grant.body.id}`).set('Authorization', t.admin).expect(200);
     // The person grant still covers b2.
     await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(200);
-    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId }).expect(400)).body.errors[0].field).toBe('bookingId');
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F }).expect(400)).body.errors[0].field).toBe('bookingId');
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, bookingId: 'b2' }).expect(400)).body.errors)
+      .toEqual([{ field: 'facilityId', message: 'is required: the facility whose booking or person this grant opens' }]);
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: 'nowhere', bookingId: 'b2' }).expect(400)).body.errors)
+      .toEqual([{ field: 'facilityId', message: 'unknown facility "nowhere"' }]);
   });
+
 
   it('explains the clock in words and shows every event as received, retractions included, with hashes', async () => {
     const b2 = (await t.http.get('/api/bookings/b2/history').set('Authorization', t.admin).expect(200)).body;
@@ -227,5 +235,58 @@ describe('tamper evidence', () => {
     const res = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body;
     expect(res).toMatchObject({ ok: false, firstBroken: { eventId: next, problem: expect.stringContaining('link to the previous event') } });
     expect((await t.http.get('/api/audit/verify?facilityId=quiet').set('Authorization', sheriff).expect(200)).body).toMatchObject({ ok: true, eventsChecked: 0 });
+  });
+});
+
+// Last: it adds a booking "b2" at another facility, so that "b2" alone no longer names one.
+describe('grants and facilities', () => {
+  it('a grant opens its facility only: the same booking and person ids at another jail stay closed', async () => {
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'Defender B', role: 'counsel' }).expect(201);
+    const other = `Bearer ${made.body.key}`;
+    await t.http.put('/api/facilities/elsewhere').set('Authorization', t.admin).send(facilityBody({ name: 'Elsewhere County Jail' })).expect(200);
+    // At another jail, another person's booking "b2", and a person "p2" of that jail's own system.
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+      ev.opened({ facilityId: 'elsewhere', bookingId: 'b2', personId: 'p-other', occurredAt: '2026-11-01T10:00:00Z' }),
+      ev.opened({ facilityId: 'elsewhere', bookingId: 'q9', personId: 'p2', occurredAt: '2026-11-01T10:00:00Z' }),
+    ] }).expect(200);
+    await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: made.body.id, facilityId: F, bookingId: 'b2' }).expect(201);
+    await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: made.body.id, facilityId: F, personId: 'p2' }).expect(201);
+    await t.http.get('/api/bookings/b2/history?facilityId=elsewhere').set('Authorization', other).expect(403);
+    await t.http.get('/api/bookings/q9/history').set('Authorization', other).expect(403);
+    // Without naming the facility: the one granted, as if the other did not exist (it is not even named).
+    const mine = (await t.http.get('/api/bookings/b2/history').set('Authorization', other).expect(200)).body;
+    expect([mine.facility.id, mine.booking.personId]).toEqual([F, 'p2']);
+    const person = (await t.http.get('/api/people/p2/history').set('Authorization', other).expect(200)).body;
+    expect(person.bookings.map((b: { facility: { id: string }; booking: { bookingId: string } }) => `${b.facility.id}/${b.booking.bookingId}`).sort()).toEqual([`${F}/b2`, `${F}/b4`]);
+    // An admin is asked to name the facility, and may read either.
+    expect((await t.http.get('/api/bookings/b2/history').set('Authorization', t.admin).expect(400)).body.errors[0].field).toBe('facilityId');
+    expect((await t.http.get('/api/people/p2/history?facilityId=elsewhere').set('Authorization', t.admin).expect(200)).body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId)).toEqual(['q9']);
+    // The grants list says which facility each opens.
+    const grants = (await t.http.get(`/api/grants?apiKeyId=${made.body.id}`).set('Authorization', t.admin).expect(200)).body.items;
+    expect(grants.map((g: { facilityId: string; bookingId: string | null; personId: string | null }) => `${g.facilityId} ${g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`}`).sort()).toEqual([`${F} booking b2`, `${F} person p2`]);
+  });
+
+  it('grants made before they named a facility get the facilities where what they name is known; a grant of nothing known is revoked', async () => {
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'Defender C', role: 'counsel' }).expect(201);
+    const legacy = (id: string, booking: string | null, person: string | null) =>
+      t.ds.query(`INSERT INTO grants (id, api_key_id, booking_id, person_id, created_at) VALUES ($1, $2, $3, $4, '2026-11-01T00:00:00Z')`, [id, made.body.id, booking, person]);
+    await t.ds.query(`ALTER TABLE grants DROP CONSTRAINT grants_facility`);
+    try {
+      await legacy('00000000-0000-4000-8000-00000000000a', 'b1', null); // known in one facility
+      await legacy('00000000-0000-4000-8000-00000000000b', 'b2', null); // known in two
+      await legacy('00000000-0000-4000-8000-00000000000c', null, 'p2'); // a person known in two
+      await legacy('00000000-0000-4000-8000-00000000000d', 'not-yet', null); // known nowhere
+      for (const sql of LEGACY_GRANTS_SQL) await t.ds.query(sql);
+    } finally {
+      await t.ds.query(`ALTER TABLE grants ADD CONSTRAINT grants_facility CHECK (facility_id IS NOT NULL OR revoked_at IS NOT NULL)`);
+    }
+    const rows: Array<{ id: string; facility_id: string | null; booking_id: string | null; person_id: string | null; revoked: boolean }> = await t.ds.query(
+      `SELECT id, facility_id, booking_id, person_id, revoked_at IS NOT NULL AS revoked FROM grants WHERE api_key_id = $1 ORDER BY booking_id NULLS LAST, person_id, facility_id`, [made.body.id]);
+    expect(rows.map((r) => [r.id.endsWith('0a') || r.id.endsWith('0b') || r.id.endsWith('0c') || r.id.endsWith('0d') ? r.id.slice(-2) : 'new', r.facility_id, r.booking_id ?? r.person_id, r.revoked])).toEqual([
+      ['0a', F, 'b1', false],
+      ['0b', F, 'b2', false], ['new', 'elsewhere', 'b2', false],
+      ['0d', null, 'not-yet', true],
+      ['0c', F, 'p2', false], ['new', 'elsewhere', 'p2', false],
+    ]);
   });
 });

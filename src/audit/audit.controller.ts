@@ -30,8 +30,8 @@ export class AuditController {
   }
 
   @Post('grants')
-  @ApiOperation({ summary: 'Grant a counsel key the history of a booking or of a person (admin).' })
-  @ApiBody({ schema: { type: 'object', properties: { apiKeyId: { type: 'string', format: 'uuid' }, bookingId: { type: 'string' }, personId: { type: 'string' } }, required: ['apiKeyId'] } })
+  @ApiOperation({ summary: 'Grant a counsel key the history of a booking or of a person, in one facility (admin). Name exactly one of bookingId or personId.' })
+  @ApiBody({ schema: { type: 'object', properties: { apiKeyId: { type: 'string', format: 'uuid' }, facilityId: { type: 'string' }, bookingId: { type: 'string' }, personId: { type: 'string' } }, required: ['apiKeyId', 'facilityId'] } })
   grant(@Body() body: unknown) {
     return this.audit.grant(parseOrThrow(grantBody, body));
   }

@@ -55,8 +55,11 @@ export class AuditRepository {
     );
   }
 
-  async createGrant(g: { id: string; apiKeyId: string; bookingId: string | null; personId: string | null; createdAt: Date }): Promise<void> {
-    await this.ds.query('INSERT INTO grants (id, api_key_id, booking_id, person_id, created_at) VALUES ($1, $2, $3, $4, $5)', [g.id, g.apiKeyId, g.bookingId, g.personId, g.createdAt]);
+  async createGrant(g: { id: string; apiKeyId: string; facilityId: string; bookingId: string | null; personId: string | null; createdAt: Date }): Promise<void> {
+    await this.ds.query(
+      'INSERT INTO grants (id, api_key_id, facility_id, booking_id, person_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [g.id, g.apiKeyId, g.facilityId, g.bookingId, g.personId, g.createdAt],
+    );
   }
 
   async revokeGrant(id: string, now: Date): Promise<boolean> {
@@ -65,18 +68,25 @@ export class AuditRepository {
     return n === 1;
   }
 
-  grants(apiKeyId: string | null): Promise<Array<{ id: string; api_key_id: string; booking_id: string | null; person_id: string | null; created_at: Date; revoked_at: Date | null }>> {
-    return this.ds.query('SELECT * FROM grants WHERE ($1::uuid IS NULL OR api_key_id = $1) ORDER BY created_at', [apiKeyId]);
+  grants(apiKeyId: string | null): Promise<Array<{ id: string; api_key_id: string; facility_id: string | null; booking_id: string | null; person_id: string | null; created_at: Date; revoked_at: Date | null }>> {
+    return this.ds.query('SELECT * FROM grants WHERE ($1::uuid IS NULL OR api_key_id = $1) ORDER BY created_at, id', [apiKeyId]);
   }
 
-  /** Does this key hold a live grant for the booking, or for its person? */
-  async mayRead(apiKeyId: string, target: { bookingId?: string; personId?: string | null }): Promise<boolean> {
-    const rows = await this.ds.query(
-      `SELECT 1 FROM grants WHERE api_key_id = $1 AND revoked_at IS NULL
-          AND ((booking_id IS NOT NULL AND booking_id = $2) OR (person_id IS NOT NULL AND person_id = $3)) LIMIT 1`,
-      [apiKeyId, target.bookingId ?? null, target.personId ?? null],
+  /** Which of these bookings this key holds a live grant for, in the booking's facility: for the booking, or for its person there. */
+  async granted(apiKeyId: string, bookings: ReadonlyArray<{ facilityId: string; bookingId: string; personId: string | null }>): Promise<boolean[]> {
+    if (bookings.length === 0) return [];
+    const rows: Array<{ n: number }> = await this.ds.query(
+      `SELECT b.n FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS b(facility_id, booking_id, person_id, n)
+        WHERE EXISTS (SELECT 1 FROM grants g WHERE g.api_key_id = $1 AND g.revoked_at IS NULL AND g.facility_id = b.facility_id
+                         AND (g.booking_id = b.booking_id OR g.person_id = b.person_id))`,
+      [apiKeyId, bookings.map((b) => b.facilityId), bookings.map((b) => b.bookingId), bookings.map((b) => b.personId)],
     );
-    return rows.length > 0;
+    const yes = new Set(rows.map((r) => Number(r.n)));
+    return bookings.map((_, i) => yes.has(i + 1));
+  }
+
+  async facilityExists(id: string): Promise<boolean> {
+    return (await this.ds.query('SELECT 1 FROM facilities WHERE id = $1', [id])).length > 0;
   }
 
   keyRole(id: string): Promise<Array<{ role: string }>> {

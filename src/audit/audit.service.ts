@@ -21,6 +21,8 @@ export interface VerifyResult {
 export const grantBody = z
   .object({
     apiKeyId: z.uuid('must be the id of a counsel API key'),
+    // Booking and person ids are each jail system's own: the same id can name others elsewhere.
+    facilityId: z.string({ error: 'is required: the facility whose booking or person this grant opens' }).min(1).max(128),
     bookingId: z.string().min(1).max(128).optional(),
     personId: z.string().min(1).max(128).optional(),
   })
@@ -97,7 +99,8 @@ export class AuditService {
     const [key] = await this.repo.keyRole(body.apiKeyId);
     if (!key) throw DomainError.notFound(`API key "${body.apiKeyId}"`);
     if (key.role !== 'counsel') throw DomainError.validation([{ field: 'apiKeyId', message: `grants are for counsel keys; this key's role is ${key.role}` }]);
-    const g = { id: randomUUID(), apiKeyId: body.apiKeyId, bookingId: body.bookingId ?? null, personId: body.personId ?? null, createdAt: new Date(this.clock.now()) };
+    if (!(await this.repo.facilityExists(body.facilityId))) throw DomainError.validation([{ field: 'facilityId', message: `unknown facility "${body.facilityId}"` }]);
+    const g = { id: randomUUID(), apiKeyId: body.apiKeyId, facilityId: body.facilityId, bookingId: body.bookingId ?? null, personId: body.personId ?? null, createdAt: new Date(this.clock.now()) };
     await this.repo.createGrant(g);
     return { ...g, createdAt: isoUtc(g.createdAt), revokedAt: null };
   }
@@ -109,14 +112,19 @@ export class AuditService {
 
   async grants(apiKeyId: string | null) {
     const rows = await this.repo.grants(apiKeyId);
-    return { items: rows.map((g) => ({ id: g.id, apiKeyId: g.api_key_id, bookingId: g.booking_id, personId: g.person_id, createdAt: isoUtc(g.created_at), revokedAt: isoUtc(g.revoked_at) })) };
+    return { items: rows.map((g) => ({ id: g.id, apiKeyId: g.api_key_id, facilityId: g.facility_id, bookingId: g.booking_id, personId: g.person_id, createdAt: isoUtc(g.created_at), revokedAt: isoUtc(g.revoked_at) })) };
   }
 
-  /** Counsel reads only what was granted; other roles that reach here may read everything. */
-  async assertMayRead(p: Principal, target: { bookingId?: string; personId?: string | null }): Promise<void> {
-    if (p.role !== 'counsel') return;
-    if (!(await this.repo.mayRead(p.keyId, target))) {
-      throw new DomainError('forbidden', 'this counsel key has no grant for this booking or person');
-    }
+  /**
+   * The bookings this reader may read: all of them, but for counsel only those granted (by
+   * booking or by person, in the booking's facility). Counsel learns nothing of the others,
+   * not even whether they exist: none readable is 403, whatever was found.
+   */
+  async readable<B extends { facility_id: string; booking_id: string; person_id: string | null }>(p: Principal, bookings: B[]): Promise<B[]> {
+    if (p.role !== 'counsel') return bookings;
+    const granted = await this.repo.granted(p.keyId, bookings.map((b) => ({ facilityId: b.facility_id, bookingId: b.booking_id, personId: b.person_id })));
+    const out = bookings.filter((_, i) => granted[i]);
+    if (out.length === 0) throw new DomainError('forbidden', 'this counsel key has no grant for this booking or person');
+    return out;
   }
 }

@@ -26,18 +26,17 @@ export class HistoryService {
   ) {}
 
   async forBooking(bookingId: string, facilityId: string | undefined, reader: Principal): Promise<BookingHistory> {
-    const bookings = await this.repo.bookings({ bookingId, facilityId });
+    const bookings = await this.audit.readable(reader, await this.repo.bookings({ bookingId, facilityId }));
     if (bookings.length === 0) throw DomainError.notFound(`booking "${bookingId}"`);
     if (bookings.length > 1) {
       throw DomainError.validation([{ field: 'facilityId', message: `booking "${bookingId}" exists in ${bookings.map((b) => b.facility_id).join(', ')}: name the facility` }]);
     }
-    await this.audit.assertMayRead(reader, { bookingId, personId: bookings[0].person_id });
     return this.build(bookings[0]);
   }
 
-  async forPerson(personId: string, reader: Principal): Promise<{ personId: string; generatedAt: string; bookings: BookingHistory[] }> {
-    await this.audit.assertMayRead(reader, { personId });
-    const bookings = await this.repo.bookings({ personId });
+  /** A person's bookings (in one facility, or in every one: each jail system's person ids are its own). */
+  async forPerson(personId: string, facilityId: string | undefined, reader: Principal): Promise<{ personId: string; generatedAt: string; bookings: BookingHistory[] }> {
+    const bookings = await this.audit.readable(reader, await this.repo.bookings({ personId, facilityId }));
     if (bookings.length === 0) throw DomainError.notFound(`person "${personId}"`);
     const out: BookingHistory[] = [];
     for (const b of bookings) out.push(await this.build(b));

@@ -69,10 +69,11 @@ export class ReportsController {
   @Roles('counsel')
   @LogAccess('history.person')
   @ApiOperation({ summary: "A person's hold histories across bookings. JSON, CSV or PDF." })
+  @ApiQuery({ name: 'facilityId', required: false, description: "only the person's bookings in this facility (person ids are each jail system's own)" })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })
   async personHistory(@Req() req: AuthedRequest, @Param('personId') personId: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
-    const q = parseOrThrow(historyQuery.omit({ facilityId: true }), query);
-    const h = await this.histories.forPerson(personId, req.principal!);
+    const q = parseOrThrow(historyQuery, query);
+    const h = await this.histories.forPerson(personId, q.facilityId, req.principal!);
     const body = q.format === 'csv' ? this.histories.csv(h.bookings) : q.format === 'pdf' ? await historyPdf(h.bookings, `Hold history — person ${personId}`) : h;
     return send(res, q.format, `history-person-${personId}`, body);
   }

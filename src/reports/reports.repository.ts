@@ -33,7 +33,7 @@ export class ReportsRepository {
 
   // --- histories ---------------------------------------------------------------------------
 
-  bookings(where: { bookingId?: string; personId?: string; facilityId?: string }): Promise<Array<Record<string, any>>> {
+  bookings(where: { bookingId?: string; personId?: string; facilityId?: string }): Promise<Array<Record<string, any> & { facility_id: string; booking_id: string; person_id: string | null }>> {
     return this.ds.query(
       `SELECT b.*, f.name AS facility_name, f.time_zone FROM bookings b JOIN facilities f ON f.id = b.facility_id
         WHERE ($1::text IS NULL OR b.booking_id = $1) AND ($2::text IS NULL OR b.person_id = $2) AND ($3::text IS NULL OR b.facility_id = $3)
