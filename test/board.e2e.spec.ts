@@ -53,6 +53,7 @@ beforeAll(async () => {
     ...booking('ignored', NOW - 50 * HOUR), // 2 h over, and nobody will acknowledge it
     ...booking('safe', NOW - 2 * HOUR), // 46 h left
     ...booking('waiting', null), // not started
+    ...booking('scheduled', NOW + 5 * HOUR), // release set for later today: not started, its deadline known
     ...booking('closed-ok', NOW - 60 * HOUR, { at: NOW - 20 * HOUR, kind: 'transferred' }),
     ...booking('closed-late', NOW - 80 * HOUR, { at: NOW - 30 * HOUR, kind: 'released' }), // 2 h past
   ];
@@ -121,9 +122,9 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
 
     await page.locator('#board-facility').selectOption(F);
-    await page.locator('#board-summary', { hasText: /^5 holds/ }).waitFor(); // F's answer drawn, not the first one's
+    await page.locator('#board-summary', { hasText: /^6 holds/ }).waitFor(); // F's answer drawn, not the first one's
     const texts = await page.locator('#board-table tbody tr td.booking strong').allTextContents();
-    expect(texts).toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'waiting']); // least time left first; not started last
+    expect(texts).toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'scheduled', 'waiting']); // least time left first; not started last
     await seeText(row(page, 'due-soon').locator('.countdown'), '3 h 00 min');
     await seeText(row(page, 'due-soon').locator('.state'), '▲ Approaching');
     await seeText(row(page, 'overdue').locator('.countdown'), '1 h 00 min over');
@@ -131,7 +132,9 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(row(page, 'safe').locator('.state'), '● Safe');
     await seeText(row(page, 'waiting').locator('.countdown'), 'clock not started');
     await seeText(row(page, 'due-soon').locator('td').nth(3), 'Tue 24 Nov 2026, 15:00 (UTC-06:00)');
-    await seeText(page.locator('#board-summary'), '5 holds: 2 overdue, 1 approaching, 1 safe, 1 not started.');
+    await seeText(row(page, 'scheduled').locator('.countdown'), 'clock not started');
+    await seeText(row(page, 'scheduled').locator('td').nth(3), 'Thu 26 Nov 2026, 17:00 (UTC-06:00)clock starts Tue 24 Nov 2026, 17:00 (UTC-06:00)');
+    await seeText(page.locator('#board-summary'), '6 holds: 2 overdue, 1 approaching, 1 safe, 2 not started.');
     await expect(row(page, 'due-soon').locator('.countdown').getAttribute('aria-label')).resolves.toBe('3 hours 0 minutes left');
 
     // One minute later, on both clocks: the countdown moves without a reload, between polls and after one.
@@ -162,7 +165,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.locator('#board-table tbody[data-answers="1"]').waitFor({ state: 'attached' });
     release();
     await page.locator('#board-table tbody[data-answers="2"]').waitFor({ state: 'attached' });
-    await expect(page.locator('#board-table tbody tr td.booking strong').allTextContents()).resolves.toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'waiting']);
+    await expect(page.locator('#board-table tbody tr td.booking strong').allTextContents()).resolves.toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'scheduled', 'waiting']);
     await context.close();
   });
 
@@ -241,7 +244,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const figures = Object.fromEntries(
       await page.locator('.figures > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])),
     );
-    expect(figures).toMatchObject({ 'Detainers received': '7', 'Closed within the deadline': '1', 'Closed past the deadline': '1', 'Honoured (transferred)': '1', 'Total time past deadlines': '2 h' });
+    expect(figures).toMatchObject({ 'Detainers received': '8', 'Closed within the deadline': '1', 'Closed past the deadline': '1', 'Honoured (transferred)': '1', 'Total time past deadlines': '2 h' });
     await expect(page.locator('#chart-overage').getAttribute('aria-label')).resolves.toBe(
       'How far past the deadline (holds closed late). 0–1 h: 0 holds; 1–4 h: 1 holds; 4–12 h: 0 holds; 12–24 h: 0 holds; 24–48 h: 0 holds; 48 h +: 0 holds.',
     );

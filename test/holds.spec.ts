@@ -84,6 +84,27 @@ describe('GET /api/holds', () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
   });
 
+  it('a release-eligible instant sent ahead: pending, with when the clock starts and the deadline it will have, until that instant', async () => {
+    const ingest = await t.keyFor('ingest');
+    // Sentence completed Wednesday 25 November 10:00 in Chicago, sent the day before (Thanksgiving does not count).
+    await t.http.put('/api/facilities/c').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
+      ...story('c', 'ahead', null), ev.eligible({ facilityId: 'c', bookingId: 'ahead', occurredAt: '2026-11-25T10:00:00-06:00', reason: 'sentence_completed' }),
+    ] }).expect(200);
+    const scheduled = { clockStartsAt: '2026-11-25T16:00:00.000Z', clockStartsLocal: '2026-11-25T10:00:00.000-06:00', deadlineAt: '2026-11-30T16:00:00.000Z', deadlineLocal: '2026-11-30T10:00:00.000-06:00' };
+    const hold = async () => (await get('?facilityId=c&bookingId=ahead').expect(200)).body.items[0];
+    const withStatus = async (status: string) => ids((await get(`?facilityId=c&status=${status}`).expect(200)).body.items);
+    // The contract's pending hold: no start, no deadline yet; `scheduled` says what is known.
+    expect(await hold()).toMatchObject({ status: 'pending', clockStartedAt: null, deadlineAt: null, deadlineLocal: null, countedSeconds: 0, secondsLeft: null, scheduled });
+    expect([await withStatus('pending'), await withStatus('running'), await withStatus('active')]).toEqual([['ahead'], [], ['ahead']]);
+    t.clock.set('2026-11-25T15:59:59.999Z');
+    expect((await hold()).status).toBe('pending');
+    t.clock.set('2026-11-25T16:00:00.000Z');
+    expect(await hold()).toMatchObject({ status: 'running', clockStartedAt: scheduled.clockStartsAt, deadlineAt: scheduled.deadlineAt, countedSeconds: 0, secondsLeft: 432_000, scheduled: null });
+    expect([await withStatus('pending'), await withStatus('running')]).toEqual([[], ['ahead']]);
+    t.clock.set('2026-11-24T12:00:00.000Z');
+  });
+
   it.each([
     ['status=soon', 'status'],
     ['limit=0', 'limit'],

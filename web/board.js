@@ -49,6 +49,13 @@ export function createBoard({ facilities, stale }) {
     tick();
   }
 
+  /** The deadline; for a clock that starts later, the one it will have and when it starts. */
+  function deadlineCell(hold) {
+    if (hold.deadlineLocal) return [wallClock(hold.deadlineLocal)];
+    if (hold.scheduled) return [wallClock(hold.scheduled.deadlineLocal), h('span', { class: 'sub' }, `clock starts ${wallClock(hold.scheduled.clockStartsLocal)}`)];
+    return [h('span', { class: 'sub' }, 'starts when release-eligible')];
+  }
+
   function row(hold) {
     const f = facilities.byId(hold.facilityId);
     return h(
@@ -57,7 +64,7 @@ export function createBoard({ facilities, stale }) {
       h('td', { class: 'left' }, h('span', { class: 'state' }), ' ', h('span', { class: 'countdown' })),
       h('td', { class: 'booking' }, h('strong', {}, hold.bookingId), hold.personId ? h('span', { class: 'sub' }, `person ${hold.personId}`) : null),
       h('td', { class: 'wide' }, f ? f.name : hold.facilityId, h('span', { class: 'sub' }, hold.timeZone)),
-      h('td', {}, hold.deadlineLocal ? wallClock(hold.deadlineLocal) : h('span', { class: 'sub' }, 'starts when release-eligible')),
+      h('td', {}, ...deadlineCell(hold)),
       h('td', { class: 'wide' }, policyLabel(hold.policy, hold.holdHours)),
       h('td', {}, hold.form, hold.warrant && hold.warrant !== 'none' ? h('span', { class: 'sub' }, `${hold.warrant} warrant`) : null),
     );

@@ -94,10 +94,20 @@ describe('deriveHold', () => {
 describe('statusAt and countedSoFar', () => {
   it('turns running into overdue one millisecond after the deadline', () => {
     const d = t('2026-11-09T15:00');
-    expect(statusAt('open', d, d)).toBe('running');
-    expect(statusAt('open', d, d + 1)).toBe('overdue');
-    expect(statusAt('pending', null, d)).toBe('pending');
-    expect(statusAt('closed', d, d + 1)).toBe('closed');
+    const start = d - 48 * 3_600_000;
+    expect(statusAt('open', start, d, d)).toBe('running');
+    expect(statusAt('open', start, d, d + 1)).toBe('overdue');
+    expect(statusAt('pending', null, null, d)).toBe('pending');
+    expect(statusAt('closed', start, d, d + 1)).toBe('closed');
+  });
+
+  it('is pending, with its deadline known, while the release-eligible instant is still ahead', () => {
+    const start = t('2026-11-26T10:00');
+    const deadline = t('2026-12-01T00:00');
+    expect(statusAt('open', start, deadline, start - 1)).toBe('pending');
+    expect(statusAt('open', start, deadline, start)).toBe('running');
+    // No-hold: the deadline is the start itself, so it goes from pending to running to overdue in a millisecond.
+    expect([start - 1, start, start + 1].map((now) => statusAt('open', start, start, now))).toEqual(['pending', 'running', 'overdue']);
   });
 
   it('counts business time up to now, or up to the end of a closed hold', () => {

@@ -81,16 +81,22 @@ export function deriveHold(booking: BookingFacts, detainer: DetainerFacts, rules
   };
 }
 
-/** What a stored hold is at the instant `nowMs`. */
-export function statusAt(phase: HoldPhase, deadlineAt: number | null, nowMs: number): HoldStatus {
-  if (phase === 'open') return deadlineAt !== null && nowMs > deadlineAt ? 'overdue' : 'running';
-  return phase;
+/**
+ * What a stored hold is at the instant `nowMs`. A release-eligible instant can be known ahead
+ * (a sentence's end, a release the court set for tomorrow): until it comes, the clock has not
+ * started, and the hold is pending with its deadline already known.
+ */
+export function statusAt(phase: HoldPhase, clockStartedAt: number | null, deadlineAt: number | null, nowMs: number): HoldStatus {
+  if (phase !== 'open') return phase;
+  if (clockStartedAt !== null && nowMs < clockStartedAt) return 'pending';
+  return deadlineAt !== null && nowMs > deadlineAt ? 'overdue' : 'running';
 }
 
 /** Counted time of a hold up to its end, or up to `nowMs` while it runs, under the rules that judge it. */
 export function countedSoFar(hold: Pick<DerivedHold, 'clockStartedAt' | 'endedAt' | 'rules'>, nowMs: number): number {
-  if (hold.clockStartedAt === null) return 0;
-  return countedTime(hold.clockStartedAt, hold.endedAt ?? nowMs, hold.rules);
+  const until = hold.endedAt ?? nowMs;
+  if (hold.clockStartedAt === null || until <= hold.clockStartedAt) return 0;
+  return countedTime(hold.clockStartedAt, until, hold.rules);
 }
 
 /** The rule version in force at an instant; the first version covers everything before it. */

@@ -37,6 +37,22 @@ describe('explainHold', () => {
     expect(explainHold({ ...base, policyVersion: null }).sentences[3]).toBe('Deadline: Thursday, January 7, 2027 at 10:00 AM EST (2027-01-07T15:00:00.000Z).');
   });
 
+  it('says in the future tense what a clock that starts later will do', () => {
+    const e = explainHold({
+      rules, form: 'I-247A', warrant: null, status: 'pending', lodgedAt: ny('2026-11-20T09:00'), clockStartedAt: ny('2026-11-25T10:00'),
+      deadlineAt: ny('2026-11-30T10:00'), endedAt: null, outcome: null, compliant: null, overageMs: null, countedMs: 0,
+      releaseReason: 'sentence_completed', toAgency: null, cancelledAt: null, policyVersion: { effectiveFrom: null, recordedAt: ny('2026-11-01T08:00') },
+    });
+    expect(e.sentences.slice(1)).toEqual([
+      'The person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z) (the sentence was completed): the clock starts then.',
+      'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+      "These rules, in force when the clock starts, are the facility's first (they cover all time before any later version), and were recorded Sunday, November 1, 2026 at 8:00 AM EST (2026-11-01T13:00:00.000Z).",
+      'Days that will not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
+      'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z).',
+      'The clock has not started yet.',
+    ]);
+  });
+
   it('says when a detainer never held anyone', () => {
     const e = explainHold({
       rules, form: 'I-247A', warrant: null, status: 'closed', lodgedAt: ny('2026-11-02T09:00'), clockStartedAt: null, deadlineAt: null,

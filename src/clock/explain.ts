@@ -69,9 +69,9 @@ function policySentence(r: HoldRules, form: string, warrant: string | null): str
 }
 
 /** Which of the facility's dated rule versions applies, so a reader can match it to the facility's change log. */
-function versionSentence(v: { effectiveFrom: number | null; recordedAt: number }, zone: string): string {
+function versionSentence(v: { effectiveFrom: number | null; recordedAt: number }, zone: string, ahead = false): string {
   const which = v.effectiveFrom === null ? "are the facility's first (they cover all time before any later version)" : `took effect ${when(v.effectiveFrom, zone)}`;
-  return `These rules, in force when the clock started, ${which}, and were recorded ${when(v.recordedAt, zone)}.`;
+  return `These rules, in force when the clock ${ahead ? 'starts' : 'started'}, ${which}, and were recorded ${when(v.recordedAt, zone)}.`;
 }
 
 export function explainHold(h: ExplainInput): Explanation {
@@ -83,18 +83,23 @@ export function explainHold(h: ExplainInput): Explanation {
     else s.push(`The person left custody ${when(h.endedAt!, zone)}, before becoming eligible for release: the detainer never held anyone.`);
     return { sentences: s, excludedDays: [] };
   }
-  s.push(`The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${REASONS[h.releaseReason ?? 'other'] ?? h.releaseReason}).`);
+  const reason = REASONS[h.releaseReason ?? 'other'] ?? h.releaseReason;
+  // A release-eligible instant sent ahead: the clock has not started yet.
+  const ahead = h.status === 'pending';
+  s.push(ahead
+    ? `The person becomes eligible for release ${when(h.clockStartedAt, zone)} (${reason}): the clock starts then.`
+    : `The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${reason}).`);
   s.push(policySentence(h.rules, h.form, h.warrant));
-  if (h.policyVersion) s.push(versionSentence(h.policyVersion, zone));
+  if (h.policyVersion) s.push(versionSentence(h.policyVersion, zone, ahead));
   const excludedDays =
     h.rules.policy === 'federal-48-business-hours' && h.deadlineAt !== null
       ? excludedDaysBetween(h.clockStartedAt, Math.max(h.deadlineAt, h.endedAt ?? 0), zone, h.rules.extraHolidays)
       : [];
-  if (excludedDays.length > 0) s.push(`Days that did not count: ${excludedDays.map((d) => `${d.date} (${d.reason})`).join(', ')}.`);
+  if (excludedDays.length > 0) s.push(`Days that ${ahead ? 'will not count' : 'did not count'}: ${excludedDays.map((d) => `${d.date} (${d.reason})`).join(', ')}.`);
   if (h.cancelledAt !== null && h.deadlineAt === h.cancelledAt) s.push(`The detainer was cancelled ${when(h.cancelledAt, zone)}, which ended its authority: that is the deadline.`);
   s.push(`Deadline: ${when(h.deadlineAt!, zone)}.`);
   if (h.endedAt === null) {
-    s.push(`The person is still in custody; ${duration(h.countedMs)} counted so far.`);
+    s.push(ahead ? 'The clock has not started yet.' : `The person is still in custody; ${duration(h.countedMs)} counted so far.`);
     return { sentences: s, excludedDays };
   }
   const how = h.outcome === 'transferred' ? `custody was transferred${h.toAgency ? ` to ${h.toAgency}` : ''}` : h.outcome === 'cancelled' ? 'the person left custody after the detainer was cancelled' : 'the person was released';

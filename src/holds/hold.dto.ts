@@ -47,6 +47,12 @@ export interface HoldView {
   outcome: string | null;
   compliant: boolean | null;
   overageSeconds: number | null;
+  /**
+   * A clock that starts later: the release-eligible instant was sent ahead (a sentence's end, a
+   * release set for tomorrow). The hold is pending, `clockStartedAt` and `deadlineAt` stay null
+   * until then, and this says when the clock starts and what the deadline will be. Null otherwise.
+   */
+  scheduled: { clockStartsAt: string; clockStartsLocal: string; deadlineAt: string; deadlineLocal: string } | null;
 }
 
 export interface TimelineEntry {

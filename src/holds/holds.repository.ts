@@ -152,9 +152,10 @@ export class HoldsRepository {
     if (f.personId) where.push(`h.person_id = ${p(f.personId)}`);
     // due_at is deadline_at, or infinity while there is none: the indexed column.
     const now = new Date(f.nowMs);
-    if (f.status === 'pending') where.push(`h.phase = 'pending'`);
+    // As statusAt: an open hold whose clock starts later (a release-eligible instant known ahead) is pending.
+    if (f.status === 'pending') where.push(`(h.phase = 'pending' OR (h.phase = 'open' AND h.clock_started_at > ${p(now)}))`);
     if (f.status === 'closed') where.push(`h.phase = 'closed'`);
-    if (f.status === 'running') where.push(`h.phase = 'open'`, `h.due_at >= ${p(now)}`);
+    if (f.status === 'running') where.push(`h.phase = 'open'`, `h.due_at >= ${p(now)}`, `h.clock_started_at <= ${p(now)}`);
     if (f.status === 'overdue') where.push(`h.phase = 'open'`, `h.due_at < ${p(now)}`);
     if (f.status === 'active') where.push(`h.phase IN ('pending', 'open')`);
     if (f.deadlineBefore !== undefined) where.push(`h.due_at < ${p(new Date(f.deadlineBefore))}`);

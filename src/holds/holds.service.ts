@@ -63,17 +63,24 @@ export class HoldsService {
 export function toView(h: HoldEntity, now: number): HoldView {
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   const deadline = ms(h.deadlineAt);
-  const status = statusAt(h.phase, deadline, now);
+  const status = statusAt(h.phase, ms(h.clockStartedAt), deadline, now);
   const zone = h.rules.timeZone;
+  // Pending with a clock start known ahead: the contract's pending hold has no start or deadline yet.
+  const ahead = status === 'pending' && h.clockStartedAt !== null;
+  const started = ahead ? null : h.clockStartedAt;
+  const due = ahead ? null : h.deadlineAt;
   return {
     id: h.id, bookingId: h.bookingId, detainerId: h.detainerId, facilityId: h.facilityId, personId: h.personId,
     form: h.form, warrant: h.warrant, agency: h.agency, policy: h.policy, holdHours: h.holdHours, status,
     lodgedAt: isoUtc(h.lodgedAt)!,
-    clockStartedAt: isoUtc(h.clockStartedAt), deadlineAt: isoUtc(h.deadlineAt), deadlineLocal: isoLocal(h.deadlineAt, zone),
-    clockStartedLocal: isoLocal(h.clockStartedAt, zone), endedAt: isoUtc(h.endedAt), endedLocal: isoLocal(h.endedAt, zone), timeZone: zone,
-    countedSeconds: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now) / 1000,
+    clockStartedAt: isoUtc(started), deadlineAt: isoUtc(due), deadlineLocal: isoLocal(due, zone),
+    clockStartedLocal: isoLocal(started, zone), endedAt: isoUtc(h.endedAt), endedLocal: isoLocal(h.endedAt, zone), timeZone: zone,
+    countedSeconds: countedSoFar({ clockStartedAt: ms(started), endedAt: ms(h.endedAt), rules: h.rules }, now) / 1000,
     secondsLeft: (status === 'running' || status === 'overdue') && deadline !== null ? (deadline - now) / 1000 : null,
     outcome: h.outcome, compliant: h.compliant, overageSeconds: h.overageMs === null ? null : h.overageMs / 1000,
+    scheduled: ahead
+      ? { clockStartsAt: isoUtc(h.clockStartedAt)!, clockStartsLocal: isoLocal(h.clockStartedAt, zone)!, deadlineAt: isoUtc(h.deadlineAt)!, deadlineLocal: isoLocal(h.deadlineAt, zone)! }
+      : null,
   };
 }
 
