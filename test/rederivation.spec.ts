@@ -13,7 +13,7 @@ const OLD = 'derivation 0, tzdata 2019c';
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
+  t = await startTestApp({ now: '2026-11-24T14:00:00.000Z' }); // after every clock start below
   await t.http.put('/api/facilities/rd').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/New_York' })).expect(200);
   const ingest = await t.keyFor('ingest');
   const events = [

@@ -73,6 +73,23 @@ describe('GET /api/reports/compliance', () => {
     expect(r.policies).toEqual([expect.objectContaining({ facilityId: F, policy: 'federal-48-business-hours', timeZone: 'America/Chicago', effectiveFrom: null })]);
   });
 
+  it('counts a clock start sent ahead only once it has come (as of generatedAt)', async () => {
+    await t.http.put('/api/facilities/ahead').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+      ev.opened({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-20T10:00:00-06:00' }),
+      ev.lodged({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-21T10:00:00-06:00' }),
+      ev.eligible({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-12-10T10:00:00-06:00', reason: 'sentence_completed' }),
+    ] }).expect(200);
+    const report = async () => (await t.http.get('/api/reports/compliance?facilityId=ahead&from=2026-12-01T00:00:00-06:00&to=2027-01-01T00:00:00-06:00').set('Authorization', sheriff).expect(200)).body;
+    expect(await report()).toMatchObject({ generatedAt: '2026-12-02T12:00:00.000Z', holdsStarted: 0, holdsRunningAtEnd: 0, monthly: [] });
+    t.clock.set('2026-12-10T16:00:00.000Z');
+    try {
+      expect(await report()).toMatchObject({ holdsStarted: 1, holdsRunningAtEnd: 1, monthly: [{ month: '2026-12', detainersReceived: 0, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 0 }] });
+    } finally {
+      t.clock.set('2026-12-02T12:00:00.000Z');
+    }
+  });
+
   it('as CSV with a header row', async () => {
     const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01T00:00:00Z&to=2026-12-01T06:00:00Z&format=csv`).set('Authorization', sheriff).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);

@@ -6,15 +6,20 @@ export interface Period {
   facilityId: string | null;
   from: Date;
   to: Date;
+  /**
+   * The report's own time (its generatedAt): a clock start known ahead (a release-eligible
+   * instant sent before it came) counts as a start only once it has come.
+   */
+  asOf: Date;
 }
 
 /** Lower bounds, in hours, of the overage bands counted by the compliance report. */
 export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
 
-/** The holds touching the period [$2, $3) of facility $1 (all when null), as CTE `h`. */
+/** The holds touching the period [$2, $3) of facility $1 (all when null), as CTE `h`, as of $4 (a clock start still ahead is none yet). */
 const PERIOD_HOLDS = `WITH h AS (
-  SELECT h.lodged_at, h.clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome, h.compliant, h.agency, h.to_agency,
-         h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at IS NOT NULL) AS ran,
+  SELECT h.lodged_at, CASE WHEN h.clock_started_at <= $4 THEN h.clock_started_at END AS clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome,
+         h.compliant, h.agency, h.to_agency, h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at <= $4) IS TRUE AS ran,
          date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
          date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
     FROM holds h
@@ -89,7 +94,7 @@ export class ReportsRepository {
            return `count(*) FILTER (WHERE closed_in AND ran AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
          }).join(', ')}] AS overage_bands
        FROM h`,
-      [p.facilityId, p.from, p.to],
+      [p.facilityId, p.from, p.to, p.asOf],
     );
     return row;
   }
@@ -109,7 +114,7 @@ export class ReportsRepository {
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
          max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
        FROM h`,
-      [p.facilityId, p.from, p.to],
+      [p.facilityId, p.from, p.to, p.asOf],
     );
     return row;
   }
@@ -122,14 +127,14 @@ export class ReportsRepository {
     return this.ds.query(
       `SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
               count(*)::int AS received,
-              count(*) FILTER (WHERE h.clock_started_at IS NOT NULL)::int AS started,
+              count(*) FILTER (WHERE h.clock_started_at <= $4)::int AS started,
               count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND h.compliant)::int AS compliant,
               count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND NOT h.compliant)::int AS past_deadline,
               count(*) FILTER (WHERE ${HONOURED_SQL})::int AS honoured
          FROM holds h
         WHERE ($1::text IS NULL OR h.facility_id = $1) AND h.lodged_at >= $2 AND h.lodged_at < $3
         GROUP BY GROUPING SETS ((h.form, 2), (3, 4))`,
-      [p.facilityId, p.from, p.to],
+      [p.facilityId, p.from, p.to, p.asOf],
     );
   }
 
@@ -145,11 +150,11 @@ export class ReportsRepository {
         WHERE facility_id IN ${facilities} AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1
        UNION ALL
        SELECT width_bucket(clock_started_at, $5::timestamptz[]), 'started', count(*)::int FROM holds
-        WHERE facility_id IN ${facilities} AND clock_started_at >= $2 AND clock_started_at < $3 GROUP BY 1
+        WHERE facility_id IN ${facilities} AND clock_started_at >= $2 AND clock_started_at < $3 AND clock_started_at <= $6 GROUP BY 1
        UNION ALL
        SELECT width_bucket(ended_at, $5::timestamptz[]), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END, count(*)::int FROM holds
         WHERE facility_id IN ${facilities} AND ended_at >= $2 AND ended_at < $3 AND phase = 'closed' AND clock_started_at IS NOT NULL GROUP BY 1, 2`,
-      [p.facilityId, p.from, p.to, zone, bounds],
+      [p.facilityId, p.from, p.to, zone, bounds, p.asOf],
     );
   }
 

@@ -19,7 +19,8 @@ export class ReportsService {
     private readonly clock: Clock,
   ) {}
 
-  async compliance(p: Period) {
+  async compliance(period: Omit<Period, 'asOf'>) {
+    const p: Period = { ...period, asOf: new Date(this.clock.now()) };
     // Independent queries, run side by side on the pool.
     const [counts, lengths, breakdowns, monthly, anomalies, policies] = await Promise.all([
       this.repo.totals(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p), this.repo.policies(p.facilityId),
@@ -41,7 +42,7 @@ export class ReportsService {
       facilityId: p.facilityId,
       from: isoUtc(p.from),
       to: isoUtc(p.to),
-      generatedAt: isoUtc(this.clock.now()),
+      generatedAt: isoUtc(p.asOf),
       detainersReceived: Number(t.detainers_received),
       detainersByForm: tally(forms, (r) => r.form),
       detainersByWarrant: tally(forms, (r) => r.warrant),
@@ -70,7 +71,7 @@ export class ReportsService {
         extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
       })),
       definitions: {
-        period: 'detainers by when they were received, holds started by clockStartedAt, closed holds by endedAt, all in [from, to)',
+        period: 'detainers by when they were received, holds started by clockStartedAt, closed holds by endedAt, all in [from, to); as of generatedAt (a clock start sent ahead counts once it has come)',
         honoured: 'custody was transferred to the agency that lodged the detainer',
         releasedAtLimit: 'released (not transferred) within the last hour before the deadline or after it',
         overageSeconds: 'over holds closed in the period past their deadline',
