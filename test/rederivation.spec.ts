@@ -105,7 +105,7 @@ if (!realPostgres) console.warn('SKIPPED: restarting on the same database needs 
   it('derives it again before it serves', async () => {
     const before = await holds();
     await derivedByOldCode();
-    const restarted = await startTestApp({ db: t.db, now: '2026-11-24T12:00:00.000Z' });
+    const restarted = await startTestApp({ db: t.db, now: '2026-11-24T14:00:00.000Z' });
     try {
       expect((await restarted.http.get('/api/holds?facilityId=rd&limit=100').set('Authorization', restarted.admin).expect(200)).body.items).toEqual(before);
       expect(await fingerprint()).toBe(derivationFingerprint());
@@ -117,7 +117,7 @@ if (!realPostgres) console.warn('SKIPPED: restarting on the same database needs 
   it('two instances starting at once derive it once: the second waits, then finds it done', async () => {
     const before = await holds();
     await derivedByOldCode();
-    const both = await Promise.all([0, 1].map(() => startTestApp({ db: t.db, now: '2026-11-24T12:00:00.000Z' })));
+    const both = await Promise.all([0, 1].map(() => startTestApp({ db: t.db, now: '2026-11-24T14:00:00.000Z' })));
     try {
       const results = await Promise.all(both.map((a) => a.app.get(Rederivation).ensure()));
       expect(results.filter((r) => r !== null)).toEqual([{ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4 }]);
