@@ -19,7 +19,8 @@ export const REPLAN_RESOLVED_SQL = `
   INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
   SELECT p.hold_id, p.facility_id, p.booking_id, p.detainer_id, p.level, p.threshold_hours, p.deadline_at, p.fire_at, now()
     FROM planned p
-   WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.hold_id = p.hold_id AND a.level = p.level AND a.threshold_hours = p.threshold_hours AND a.deadline_at = p.deadline_at)
+   WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.hold_id = p.hold_id AND a.level = p.level AND a.threshold_hours = p.threshold_hours
+                    AND a.deadline_at = p.deadline_at AND a.state = 'resolved')
      AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.hold_id = p.hold_id AND a.level = p.level AND a.threshold_hours = p.threshold_hours
                         AND a.deadline_at = p.deadline_at AND a.state <> 'resolved')
   ON CONFLICT DO NOTHING`;
@@ -44,13 +45,15 @@ export class AlertsRaisedAgain1764900000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE alerts DROP CONSTRAINT alerts_hold_id_level_threshold_hours_deadline_at_key`);
     await q.query(`CREATE UNIQUE INDEX alerts_live ON alerts (hold_id, level, threshold_hours, deadline_at) WHERE state <> 'resolved'`);
-    // A hold's alerts, resolved ones too, for the alert list filtered by hold (newest first).
-    await q.query(`CREATE INDEX alerts_hold ON alerts (hold_id, raised_at DESC, id DESC)`);
+    // A hold's resolved alerts, for the alert list filtered by hold (its live ones are in alerts_live).
+    // Partial, so the sweep, which raises alerts by the thousand, does not write it: an alert
+    // enters it when it is resolved, one hold at a time.
+    await q.query(`CREATE INDEX alerts_hold_resolved ON alerts (hold_id) WHERE state = 'resolved'`);
     await q.query(REPLAN_RESOLVED_SQL);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX alerts_hold`);
+    await q.query(`DROP INDEX alerts_hold_resolved`);
     await q.query(`DROP INDEX alerts_live`);
     await q.query(`ALTER TABLE alerts ADD CONSTRAINT alerts_hold_id_level_threshold_hours_deadline_at_key UNIQUE (hold_id, level, threshold_hours, deadline_at)`);
   }

@@ -144,6 +144,9 @@ describe('sweeps', () => {
       ['resolved', 'hold closed', '2026-11-24T12:00:00.000Z'], ['open', null, '2026-11-24T13:00:00.000Z'],
     ]);
     expect(alerts.map(brief)).toEqual(['overdue resolved', 'overdue open']);
+    // Listed by hold, the resolved one too.
+    const byHold = (await t.http.get(`/api/alerts?holdId=${alerts[0].holdId}`).set('Authorization', supervisor).expect(200)).body.items;
+    expect(byHold.map(brief)).toEqual(['overdue open', 'overdue resolved']);
     // Its escalation follows (30 minutes later, unacknowledged); nothing is raised twice.
     t.clock.set('2026-11-24T13:30:00.000Z');
     await sweep();

@@ -175,7 +175,8 @@ export class AlertsRepository {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     if (f.facilityId) where.push(`a.facility_id = ${p(f.facilityId)}`);
-    if (f.holdId) where.push(`a.hold_id = ${p(f.holdId)}`);
+    // Written as the two partial indexes that hold a hold's alerts, live and resolved, so the planner can use both.
+    if (f.holdId) where.push(`((a.hold_id = ${p(f.holdId)} AND a.state <> 'resolved') OR (a.hold_id = ${p(f.holdId)} AND a.state = 'resolved'))`);
     if (f.level) where.push(`a.level = ${p(f.level)}`);
     if (f.state) where.push(`a.state = ${p(f.state)}`);
     if (f.after) where.push(`(a.raised_at, a.id) < (${p(f.after.raisedAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
