@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { naiveBusinessDeadline } from '../src/clock/naive-clock.testing.js';
 import { bookingEvents, groupBookings, pacific, parsePierceCsv, PIERCE_FACILITY, releaseEligibleAt, type PierceBooking } from '../scripts/pierce-county.js';
+import { seededRandom } from '../src/common/seeded-random.js';
 import { Rederivation } from '../src/holds/rederivation.service.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -91,6 +92,31 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
     console.log(`Pierce County compliance: ${JSON.stringify({ started: hand.started, compliant: hand.compliant, past: hand.past, cancelled: hand.cancelled, honoured: hand.honoured, anomalies: r.anomalies })}`);
   });
 
+  it('the same rows arriving shuffled, in batches of random sizes, give the same holds', async () => {
+    const other = 'pierce-shuffled';
+    await t.http.put(`/api/facilities/${other}`).set('Authorization', t.admin).send(PIERCE_FACILITY.body).expect(200);
+    // Other event ids (a facility's events are its own), the same rows; a seeded shuffle.
+    const events = bookings.flatMap((b) => bookingEvents(b, other)).map((e) => ({ ...e, eventId: `shuffled-${(e as { eventId: string }).eventId}` }));
+    const random = seededRandom(2016);
+    for (let i = events.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [events[i], events[j]] = [events[j], events[i]];
+    }
+    for (let from = 0; from < events.length;) {
+      const size = 1 + Math.floor(random() * 40);
+      const res = await t.http.post('/api/events').set('Authorization', t.admin).send({ events: events.slice(from, from + size) }).expect(200);
+      expect(res.body.rejected).toEqual([]);
+      from += size;
+    }
+    const view = async (facilityId: string) => {
+      const items = (await t.http.get(`/api/holds?facilityId=${facilityId}&limit=1000`).set('Authorization', t.admin).expect(200)).body.items as Array<Record<string, unknown>>;
+      return items.map((h): Record<string, unknown> => ({ ...h, id: undefined, facilityId: undefined })).sort((a, b) => String(a.bookingId).localeCompare(String(b.bookingId)));
+    };
+    const inOrder = await view(PIERCE_FACILITY.id);
+    expect(inOrder).toHaveLength(204);
+    expect(await view(other)).toEqual(inOrder);
+  });
+
   it('replaying the same data again changes nothing', async () => {
     const events = bookings.flatMap((b) => bookingEvents(b));
     const before = await t.ds.query('SELECT id, deadline_at, compliant, overage_ms FROM holds ORDER BY id');
@@ -105,7 +131,8 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
     const before = { holds: await holds(), states: await states() };
     t.clock.advance(86_400_000); // a row written again would carry the new updated_at
     const done = await t.app.get(Rederivation).run('derivation 0, tzdata 2015a');
-    expect(done).toMatchObject({ facilities: 1, bookings: 204, holdsChanged: 0 });
+    // Both facilities: the rows sent in order and the same rows sent shuffled (the test before).
+    expect(done).toMatchObject({ facilities: 2, bookings: 408, holdsChanged: 0 });
     expect({ holds: await holds(), states: await states() }).toEqual(before);
   });
 });
