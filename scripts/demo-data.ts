@@ -107,11 +107,12 @@ export function demoPicture(nowMs: number, opts: { perFacility?: number; seed?: 
       if (state === 'closed') {
         const r = rand();
         const late = rand() < 0.08;
-        const endAt = late ? deadline + (0.2 + rand() * 20) * HOUR : eligibleAt! + rand() * (deadline - eligibleAt!) * 0.95;
+        // A custody end is never after now (one dated ahead is refused).
+        const endAt = late ? Math.min(deadline + (0.2 + rand() * 20) * HOUR, nowMs - 60_000) : eligibleAt! + rand() * (deadline - eligibleAt!) * 0.95;
         if (r < 0.1) add('detainer.cancelled', endAt, { detainerId: 'd1' });
         else if (r < 0.65) add('booking.custody_transferred', endAt, { toAgency: 'ICE' });
         else add('booking.released', endAt);
-        if (r < 0.1) add('booking.released', endAt + HOUR);
+        if (r < 0.1) add('booking.released', Math.min(endAt + HOUR, nowMs));
       }
       bookings.push({ facilityId: f.id, bookingId, state });
     }

@@ -133,6 +133,7 @@ describe('sweeps', () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
     await runningHold('reopened', '2026-11-22T11:00:00Z'); // deadline 2026-11-24T11:00Z
     await sweep();
+    t.clock.set('2026-11-24T12:30:00.000Z'); // a custody end is sent once it has happened
     await post(ev.released({ facilityId: 'ny', bookingId: 'reopened', occurredAt: '2026-11-24T12:30:00Z', eventId: 'reopened-r' }));
     t.clock.set('2026-11-24T13:00:00.000Z');
     await post(ev.retracted({ facilityId: 'ny', bookingId: 'reopened', occurredAt: '2026-11-24T13:00:00Z', retractsEventId: 'reopened-r' }));
@@ -159,6 +160,7 @@ describe('sweeps', () => {
     await runningHold('repair', '2026-11-22T11:00:00Z'); // overdue since 2026-11-24T11:00Z
     await runningHold('repair-live', '2026-11-22T11:30:00Z');
     await sweep();
+    t.clock.set('2026-11-24T12:20:00.000Z'); // a custody end is sent once it has happened
     await post(ev.released({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:10:00Z', eventId: 'repair-r' }));
     await post(ev.retracted({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:20:00Z', retractsEventId: 'repair-r' }));
     // What the earlier release left: its sweep consumed the plan and raised nothing, the resolved alert holding the key.

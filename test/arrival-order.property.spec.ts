@@ -78,8 +78,9 @@ function eventsOf(shape: { facility: string; steps: Step[]; minutes: number[]; m
       case 'lodged': out.push(ev.lodged({ ...b, detainerId, form: FORMS[s.variant % FORMS.length], warrant: WARRANTS[s.pick % 3] }) as Sent); break;
       case 'cancelled': out.push(ev.cancelled({ ...b, detainerId }) as Sent); break;
       case 'eligible': out.push(ev.eligible({ ...b, reason: 'bail_posted' }) as Sent); break;
-      case 'released': out.push(ev.released(b) as Sent); break;
-      case 'transferred': out.push(ev.transferred({ ...b, toAgency: s.variant % 2 ? 'ICE' : 'USMS' }) as Sent); break;
+      // A custody end after NOW has not happened yet: a JMS does not send it (the API refuses one dated ahead).
+      case 'released': if (Date.parse(b.occurredAt) <= Date.parse(NOW)) out.push(ev.released(b) as Sent); break;
+      case 'transferred': if (Date.parse(b.occurredAt) <= Date.parse(NOW)) out.push(ev.transferred({ ...b, toAgency: s.variant % 2 ? 'ICE' : 'USMS' }) as Sent); break;
       case 'retracts-event': {
         const targets = earlierOfKind((e) => e.type !== 'event.retracted');
         out.push(ev.retracted({ ...b, retractsEventId: targets[s.pick % targets.length].eventId }) as Sent);

@@ -14,6 +14,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const post = (body: unknown) => t.http.post('/api/events').set('Authorization', ingest).send(body as object);
+/**
+ * Post as if received at `receivedAt`, then back to the suite's clock: a custody end is refused if
+ * dated after its receipt, so a story that ends after the suite's "now" is sent once it has ended.
+ */
+const postAt = async (receivedAt: string, body: unknown, status = 200) => {
+  const suiteNow = t.clock.now();
+  t.clock.set(receivedAt);
+  try {
+    return await post(body).expect(status);
+  } finally {
+    t.clock.set(suiteNow);
+  }
+};
 const holdsOf = async (bookingId: string) => (await t.http.get(`/api/holds?bookingId=${bookingId}`).set('Authorization', t.admin).expect(200)).body.items;
 const count = async (table: string) => Number((await t.ds.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
@@ -43,18 +56,18 @@ describe('POST /api/events: each event type shapes the hold', () => {
   });
 
   it('booking.custody_transferred closes it compliant, with outcome transferred', async () => {
-    await post(ev.transferred({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-09T14:00:00-05:00' })).expect(200);
+    await postAt('2026-11-09T19:00:00.000Z', ev.transferred({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-09T14:00:00-05:00' }));
     const [h] = await holdsOf('b-types');
     expect(h).toMatchObject({ status: 'closed', endedAt: '2026-11-09T19:00:00.000Z', outcome: 'transferred', compliant: true, overageSeconds: 0, countedSeconds: 47 * 3600 });
   });
 
   it('booking.released past the deadline is non-compliant with the exact overage', async () => {
-    await post({ events: [
+    await postAt('2026-11-10T00:00:00.000Z', { events: [
       ev.opened({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-01T10:00:00Z' }),
       ev.lodged({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-02T10:00:00Z' }),
       ev.eligible({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-05T15:00:00-05:00' }),
       ev.released({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-09T17:30:00.250-05:00' }),
-    ] }).expect(200);
+    ] });
     const [h] = await holdsOf('b-late');
     expect(h).toMatchObject({ status: 'closed', outcome: 'released', compliant: false, overageSeconds: 2.5 * 3600 + 0.25 });
   });
@@ -184,24 +197,26 @@ describe('out-of-order arrival and retraction', () => {
     ev.transferred({ facilityId: F, bookingId, occurredAt: '2026-11-10T09:00:00-05:00', eventId: `${bookingId}-t` }),
   ];
   const strip = (h: Record<string, unknown>) => ({ ...h, id: undefined, bookingId: undefined, personId: undefined });
+  /** After the stories' transfer (2026-11-10 14:00Z); holds are still read at the suite's "now". */
+  const ENDED = '2026-11-11T00:00:00.000Z';
 
   it('every arrival order gives the same hold (one event per request)', async () => {
     const inOrder = storyOf('b-order-0');
-    await post({ events: inOrder }).expect(200);
+    await postAt(ENDED, { events: inOrder });
     const expected = strip((await holdsOf('b-order-0'))[0]);
     expect(expected).toMatchObject({ status: 'closed', compliant: false, overageSeconds: 18 * 3600 });
     const orders = [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]];
     for (const [n, order] of orders.entries()) {
       const bookingId = `b-order-${n + 1}`;
       const events = storyOf(bookingId);
-      for (const i of order) await post(events[i]).expect(200);
+      for (const i of order) await postAt(ENDED, events[i]);
       expect(strip((await holdsOf(bookingId))[0])).toEqual(expected);
     }
   });
 
   it('a release that arrives before the detainer it ends still closes the hold', async () => {
     const [opened, lodged, eligible, transferred] = storyOf('b-early-release');
-    await post({ events: [transferred, opened] }).expect(200);
+    await postAt(ENDED, { events: [transferred, opened] });
     expect(await holdsOf('b-early-release')).toEqual([]);
     await post({ events: [eligible, lodged] }).expect(200);
     expect((await holdsOf('b-early-release'))[0]).toMatchObject({ status: 'closed', outcome: 'transferred' });
@@ -209,7 +224,7 @@ describe('out-of-order arrival and retraction', () => {
 
   it('event.retracted takes an event out of the count; the log keeps both', async () => {
     const events = storyOf('b-retract');
-    await post({ events }).expect(200);
+    await postAt(ENDED, { events });
     await post(ev.retracted({ facilityId: F, bookingId: 'b-retract', occurredAt: '2026-11-10T15:00:00Z', retractsEventId: 'b-retract-t', eventId: 'r-1' })).expect(200);
     const [h] = await holdsOf('b-retract');
     expect(h).toMatchObject({ status: 'running', deadlineAt: '2026-11-09T20:00:00.000Z', endedAt: null, outcome: null });
@@ -368,6 +383,34 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
       expect({ key, errors: answer.body.errors }).toEqual({ key, errors: [expect.objectContaining({ field: '(event)' })] });
     }
     expect(await count('rejected_events')).toBe(before + 4);
+  });
+
+  it('a custody end dated after its receipt is refused naming occurredAt and kept; the hold keeps running until a real one comes', async () => {
+    // now = 2026-11-06T12:00:00.000Z (Friday 07:00 in New York)
+    const b = { facilityId: F, bookingId: 'b-ahead' };
+    await post({ events: [
+      ev.opened({ ...b, occurredAt: '2026-11-01T10:00:00Z' }),
+      ev.lodged({ ...b, occurredAt: '2026-11-02T10:00:00Z' }),
+      ev.eligible({ ...b, occurredAt: '2026-11-05T15:00:00-05:00' }),
+    ] }).expect(200);
+    const message = 'is after the time received (2026-11-06T12:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)';
+    const alone = await post(ev.released({ ...b, eventId: 'ahead-released', occurredAt: '2026-11-06T07:05:00.001-05:00' })).expect(400);
+    expect(alone.body.errors).toEqual([{ field: 'occurredAt', message }]);
+    // A mistyped year in a batch: that event refused by index, the others stored.
+    const batch = await post({ events: [
+      ev.charges({ ...b, eventId: 'ahead-charges', occurredAt: '2026-11-06T11:00:00Z', charges: [] }),
+      ev.transferred({ ...b, eventId: 'ahead-transferred', occurredAt: '2027-11-06T10:00:00-05:00' }),
+    ] }).expect(200);
+    expect(batch.body).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 1, eventId: 'ahead-transferred', errors: [{ field: 'occurredAt', message }] }] });
+    expect((await holdsOf('b-ahead'))[0]).toMatchObject({ status: 'running', endedAt: null, deadlineAt: '2026-11-09T20:00:00.000Z' });
+    const kept = (await t.http.get('/api/events/rejected?limit=2').set('Authorization', t.admin).expect(200)).body.items;
+    expect(kept.map((r: { eventId: string; body: { occurredAt: string } }) => [r.eventId, r.body.occurredAt])).toEqual([
+      ['ahead-transferred', '2027-11-06T10:00:00-05:00'],
+      ['ahead-released', '2026-11-06T07:05:00.001-05:00'],
+    ]);
+    // Within five minutes of clock difference it is the release it says.
+    await post(ev.released({ ...b, occurredAt: '2026-11-06T12:05:00.000Z' })).expect(200);
+    expect((await holdsOf('b-ahead'))[0]).toMatchObject({ status: 'closed', outcome: 'released', endedAt: '2026-11-06T12:05:00.000Z', compliant: true });
   });
 
   it('every refusal is kept with its reasons and listed for admins', async () => {

@@ -83,6 +83,25 @@ function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(event)', message: i.message }));
 }
 
+/** How far a custody end may be dated after its receipt: the sender's and the server's clocks may differ this much. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A custody end (`booking.released`, `booking.custody_transferred`) says the person has left.
+ * Dated ahead of its receipt (a release planned for later, a mistyped year), it would close the
+ * hold, and silence its alerts, while the person is still held: refused, naming occurredAt.
+ * Other events may be dated ahead: a release-eligible instant known in advance keeps the hold
+ * pending until it comes, and a cancellation can only bring the deadline forward.
+ */
+export function custodyEndAhead(event: JmsEvent, occurredAtMs: number, receivedAtMs: number): FieldError | null {
+  if (event.type !== 'booking.released' && event.type !== 'booking.custody_transferred') return null;
+  if (occurredAtMs <= receivedAtMs + CLOCK_SKEW_MS) return null;
+  return {
+    field: 'occurredAt',
+    message: `is after the time received (${new Date(receivedAtMs).toISOString()}): a custody end is sent once the person has left (up to ${CLOCK_SKEW_MS / 60_000} minutes of clock difference allowed)`,
+  };
+}
+
 export function validateEvent(raw: unknown): Validated {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: '(event)', message: 'must be a JSON object' }] };

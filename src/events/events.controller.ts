@@ -6,7 +6,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { isoUtc } from '../common/instant.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { EventLogRepository } from './event-log.repository.js';
-import { EVENT_SCHEMAS, MAX_BATCH } from './event.schema.js';
+import { CLOCK_SKEW_MS, EVENT_SCHEMAS, MAX_BATCH } from './event.schema.js';
 import { IngestionService } from './ingestion.service.js';
 
 const rejectedQuery = z
@@ -30,7 +30,10 @@ export class EventsController {
   @Post()
   @HttpCode(200)
   @Roles('ingest')
-  @ApiOperation({ summary: `Send one event, or { "events": [...] } with up to ${MAX_BATCH}, applied in order. Idempotent by eventId.` })
+  @ApiOperation({
+    summary: `Send one event, or { "events": [...] } with up to ${MAX_BATCH}, applied in order. Idempotent by eventId.`,
+    description: `A custody end (booking.released, booking.custody_transferred) dated more than ${CLOCK_SKEW_MS / 60_000} minutes after its receipt is refused (occurredAt): it would close a hold while the person is still held.`,
+  })
   @ApiBody({ schema: { oneOf: [oneEvent, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: oneEvent } }, required: ['events'] }] } as object })
   ingest(@Req() req: AuthedRequest, @Body() body: unknown) {
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);

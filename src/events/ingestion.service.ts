@@ -10,7 +10,7 @@ import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../h
 import { BatchCheck } from './batch-check.js';
 import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
-import { MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
+import { custodyEndAhead, MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {
   accepted: number;
@@ -200,7 +200,7 @@ export class IngestionService {
     // The transaction takes its locks and reads what is stored for the keys as sent while the
     // events are validated and hashed (the keys of events then refused are read for nothing);
     // the log write then takes the events as they are validated.
-    const check = this.check(raws, reject);
+    const check = this.check(raws, receivedAt.getTime(), reject);
     const sent = sentKeys(raws);
 
     // Where the log is written by COPY, which stores every row or fails, the first attempt does
@@ -233,13 +233,18 @@ export class IngestionService {
   }
 
   /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
-  private check(raws: unknown[], reject: (index: number, errors: FieldError[]) => void): BatchCheck<Candidate> {
+  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void): BatchCheck<Candidate> {
     return new BatchCheck<Candidate>(raws.length, {
       check: (index) => {
         const raw = raws[index];
         const v = validateEvent(raw);
         if (!v.ok) {
           reject(index, v.errors);
+          return null;
+        }
+        const ahead = custodyEndAhead(v.event, v.occurredAtMs, receivedAtMs);
+        if (ahead) {
+          reject(index, [ahead]);
           return null;
         }
         const canonical = canonicalJson(raw);
