@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { demoPicture } from '../scripts/demo-data.js';
 import { ev, facilityBody } from './support/factories.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'board');
@@ -26,7 +26,7 @@ const F = 'e2e';
 let t: TestApp;
 let base: string;
 let browser: Browser;
-const keys = {} as Record<'supervisor' | 'sheriff' | 'counsel', string>;
+const keys = { admin: ADMIN_KEY } as Record<'admin' | 'supervisor' | 'sheriff' | 'counsel', string>;
 
 /** One booking: opened, detainer lodged, release-eligible at `eligibleAt` (or not yet), maybe ended. */
 function booking(bookingId: string, eligibleAt: number | null, end?: { at: number; kind: 'released' | 'transferred' }) {
@@ -315,6 +315,30 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
     expect(download.suggestedFilename()).toBe('history-closed-late.pdf');
     expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
+  });
+
+  it('shows an admin what was refused and why, newest first: a release dated ahead of its receipt among them', async () => {
+    const refused = await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+      ev.released({ facilityId: F, bookingId: 'safe', occurredAt: at(NOW + 24 * HOUR), eventId: 'release-tomorrow' }),
+      { eventId: 'no-type', facilityId: F, bookingId: 'safe', occurredAt: at(NOW) },
+    ] }).expect(200);
+    expect(refused.body.rejected.map((r: { eventId: string }) => r.eventId)).toEqual(['release-tomorrow', 'no-type']);
+    const { page, context } = await open('admin');
+    // (the alert count beside Alerts comes when its first poll answers)
+    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Refused']);
+    await page.getByRole('link', { name: 'Refused' }).click();
+    await page.locator('#refused-table tbody tr').nth(1).waitFor();
+    const cells = async (n: number) => (await page.locator('#refused-table tbody tr').nth(n).locator('td').allTextContents()).slice(1);
+    // Both came in one request: the later row (the one kept last) shows first.
+    expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.cancelled, booking.release_eligible, booking.custody_transferred, booking.released, event.retracted']);
+    expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
+      'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)']);
+    await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
+    // The hold that release would have closed still counts down on the board.
+    await page.getByRole('link', { name: 'Board' }).click();
+    await row(page, 'safe').waitFor();
     await context.close();
   });
 
