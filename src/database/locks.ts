@@ -1,17 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * The transaction-scoped advisory locks writers take, in this order: a facility's lock, then
- * its bookings' locks, each set sorted, so two writers never deadlock.
+ * The transaction-scoped advisory lock of a facility, taken by whoever appends to its event chain
+ * (an ingesting batch), writes its bookings, detainers and holds, changes its rules or time zone,
+ * or derives its holds again; several facilities' locks are taken sorted, so two writers never
+ * deadlock. A rule change therefore waits for batches already under way and the next batch reads
+ * the new rules: no hold is written under rules that are no longer in force.
  *
- * - A facility's lock: whoever appends to its event chain (an ingesting batch), changes its
- *   rules or time zone, or derives its holds again. A rule change therefore waits for batches
- *   already under way and the next batch reads the new rules: no hold is written under rules
- *   that are no longer in force.
- * - A booking's lock: whoever projects its events.
+ * No lock is taken per booking: the facility's lock already serialises every writer of its
+ * bookings, and Postgres keeps every lock of every open transaction in one shared table of about
+ * max_locks_per_transaction × max_connections entries (6,400 by default), which three batches
+ * of 5,000 bookings at once, a lock each, exhausted ("out of shared memory").
  */
 const FACILITY = 2;
-const BOOKING = 1;
 
 const LOCK_SORTED = (namespace: number) =>
   `SELECT count(pg_advisory_xact_lock(${namespace}, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`;
@@ -19,11 +20,6 @@ const LOCK_SORTED = (namespace: number) =>
 /** Lock these facilities until the transaction ends. */
 export async function lockFacilities(m: EntityManager, facilityIds: readonly string[]): Promise<void> {
   if (facilityIds.length > 0) await m.query(LOCK_SORTED(FACILITY), [[...new Set(facilityIds)]]);
-}
-
-/** Lock these bookings (by `keyOf`) until the transaction ends; after their facilities' locks. */
-export async function lockBookings(m: EntityManager, bookingKeys: readonly string[]): Promise<void> {
-  if (bookingKeys.length > 0) await m.query(LOCK_SORTED(BOOKING), [[...new Set(bookingKeys)]]);
 }
 
 /**

@@ -261,15 +261,14 @@ export class IngestionService {
   }
 
   /**
-   * Lock the facility chains and then the bookings named (every writer takes locks in this
-   * order); read the stored events the batch names (with `lookUp`, those with its ids too; the
+   * Lock the facilities named (every writer of a facility's log and bookings takes its lock; see
+   * locks.ts); read the stored events the batch names (with `lookUp`, those with its ids too; the
    * targets of its retractions always) and the stored retractions of its bookings, which
    * facilities are configured, and what projecting the batch needs: the stored states of the
    * bookings named, and the logs of those that may be refolded.
    */
   private async readSent(m: EntityManager, sent: SentKeys, raws: unknown[], lookUp: boolean): Promise<SentRead> {
     const heads = await this.events.lockChainHeads(m, sent.facilityIds);
-    await this.projector.lock(m, sent.bookings);
     const named = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
     const { events, retracted } = await this.events.findByIds(m, lookUp ? [...sent.eventIds, ...sent.targetIds] : sent.targetIds, [...named.values()]);
     const refold = mayRefold(raws, retracted);
@@ -281,7 +280,7 @@ export class IngestionService {
   }
 
   /**
-   * Inside the transaction, with the bookings locked: tell new events from repeats, store,
+   * Inside the transaction, with the facilities locked: tell new events from repeats, store,
    * project, keep the refusals. The log write takes each event as soon as it is checked.
    */
   private async store(

@@ -52,7 +52,7 @@ export type SeqEvent = FoldEvent & { seq: number };
 
 /**
  * Keeps bookings, detainers and holds in step with the event log. Called inside the
- * ingesting transaction, after the bookings concerned have been locked, so a hold is
+ * ingesting transaction, under the lock of the bookings' facilities, so a hold is
  * never seen half-computed and never lags the events it was acknowledged with.
  */
 @Injectable()
@@ -79,10 +79,6 @@ export class HoldProjector implements OnModuleInit {
     for (const [i, l] of this.listeners.entries()) await l.changed(m, changes, facilities, prepared?.[i]);
   }
 
-  lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
-    return this.repo.lock(m, keys);
-  }
-
   /**
    * What projecting events of some bookings needs from the database: the stored states of the
    * `incremental` bookings (the others are refolded from their logs) and their facilities' rules.
@@ -102,7 +98,7 @@ export class HoldProjector implements OnModuleInit {
     const states = new Map<string, BookingState>();
     // Detainer rows to write: those new events touched, and all of a refolded booking.
     const touched = new Set<string>();
-    // Bookings with no row yet (none was loaded, and the caller holds their locks): their rows are all new.
+    // Bookings with no row yet (none was loaded, and the caller holds their facility's lock): their rows are all new.
     const created = new Set<string>();
     for (const [k, list] of newEvents) {
       if (fullLogs.has(k)) continue;

@@ -4,7 +4,6 @@ import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
 import { CopyChunks, copyInto } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
-import { lockBookings } from '../database/locks.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { HoldEntity } from './hold.entity.js';
@@ -169,11 +168,6 @@ export class HoldsRepository {
     return rows.length ? toHold(rows[0]) : null;
   }
 
-  /** Serialise work on these bookings until the transaction ends (sorted, so two writers never deadlock). */
-  async lock(m: EntityManager, keys: BookingKey[]): Promise<void> {
-    await lockBookings(m, keys.map((k) => keyOf(k.facilityId, k.bookingId)));
-  }
-
   async loadStates(m: EntityManager, keys: BookingKey[]): Promise<Map<string, BookingState>> {
     const out = new Map<string, BookingState>();
     if (keys.length === 0) return out;
@@ -235,7 +229,7 @@ export class HoldsRepository {
    * The rows `saveStates` writes, serialised ahead of the write (no database work): the booking
    * states, the `touched` detainers (by detainerKey), and for `refolded` bookings the detainers
    * to keep (the others are deleted: a retraction can take a detainer away). The rows of bookings
-   * in `created` (known to have no row: the caller holds their lock) are COPY data where the
+   * in `created` (known to have no row: the caller holds their facility's lock) are COPY data where the
    * server carries COPY, written without the upsert's conflict check and JSON parsing.
    */
   stateRows(

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
+if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (set TEST_DATABASE_URL); PGlite takes one transaction at a time.');
+
+/**
+ * Postgres keeps every lock of every open transaction in one shared table, sized for about
+ * max_locks_per_transaction (64 by default) times max_connections (100): ~6,400 locks. A batch
+ * that took a lock per booking (5,000 bookings: 5,000 locks) ran out of it with three such batches
+ * at once ("out of shared memory"). A batch takes one lock per facility.
+ */
+(realPostgres ? describe : describe.skip)('batches of 5,000 bookings at once', () => {
+  let t: TestApp;
+  let facilities: string[];
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
+    // Enough jails that a lock per booking would not fit: four on a server with the default settings.
+    const [{ slots }] = await t.ds.query(`SELECT current_setting('max_locks_per_transaction')::int * current_setting('max_connections')::int AS slots`);
+    facilities = Array.from({ length: Math.min(8, Math.ceil(slots / 5000) + 2) }, (_, i) => `lc-${i}`);
+    for (const id of facilities) await t.http.put(`/api/facilities/${id}`).set('Authorization', t.admin).send(facilityBody()).expect(200);
+  });
+  afterAll(() => t.close());
+
+  it('jails loading 5,000 people each at the same moment are all stored', async () => {
+    const batch = (facilityId: string) => ({
+      events: Array.from({ length: 5000 }, (_, i) => ev.opened({ facilityId, bookingId: `${facilityId}-b${i}`, occurredAt: '2026-11-01T10:00:00Z', eventId: `${facilityId}-e${i}` })),
+    });
+    const answers = await Promise.all(facilities.map((id) => t.http.post('/api/events').set('Authorization', t.admin).send(batch(id))));
+    expect(answers.map((a) => [a.status, a.body.accepted])).toEqual(facilities.map(() => [200, 5000]));
+    expect(Number((await t.ds.query('SELECT count(*) AS n FROM bookings'))[0].n)).toBe(5000 * facilities.length);
+  });
+});
