@@ -9,7 +9,7 @@ if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (
  * Postgres keeps every lock of every open transaction in one shared table, sized for about
  * max_locks_per_transaction (64 by default) times max_connections (100): ~6,400 locks. A batch
  * that took a lock per booking (5,000 bookings: 5,000 locks) ran out of it with three such batches
- * at once ("out of shared memory"). A batch takes one lock per facility.
+ * at once ("out of shared memory"). A batch takes one lock per configured facility it names.
  */
 (realPostgres ? describe : describe.skip)('batches of 5,000 bookings at once', () => {
   let t: TestApp;
@@ -30,5 +30,13 @@ if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (
     const answers = await Promise.all(facilities.map((id) => t.http.post('/api/events').set('Authorization', t.admin).send(batch(id))));
     expect(answers.map((a) => [a.status, a.body.accepted])).toEqual(facilities.map(() => [200, 5000]));
     expect(Number((await t.ds.query('SELECT count(*) AS n FROM bookings'))[0].n)).toBe(5000 * facilities.length);
+  });
+
+  it('batches naming thousands of unknown facilities at once take no lock for them: each event refused, none a 500', async () => {
+    const batch = (n: number) => ({
+      events: Array.from({ length: 5000 }, (_, i) => ev.opened({ facilityId: `nowhere-${n}-${i}`, bookingId: 'b', occurredAt: '2026-11-01T10:00:00Z', eventId: `nowhere-${n}-${i}` })),
+    });
+    const answers = await Promise.all(facilities.map((_, n) => t.http.post('/api/events').set('Authorization', t.admin).send(batch(n))));
+    expect(answers.map((a) => [a.status, a.body.accepted, a.body.rejected?.length, a.body.rejected?.[4999]?.errors[0].field])).toEqual(facilities.map(() => [200, 0, 5000, 'facilityId']));
   });
 });

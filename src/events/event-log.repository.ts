@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { yieldToEventLoop } from '../common/yield.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
-import { lockFacilities } from '../database/locks.js';
+import { lockConfiguredFacilities } from '../database/locks.js';
 import { keyOf, retractionKey, type BookingKey } from '../holds/booking-key.js';
 import type { SeqEvent } from '../holds/hold-projector.service.js';
 import type { FieldError, JmsEvent } from './event.schema.js';
@@ -171,13 +171,13 @@ export class EventLogRepository {
   }
 
   /**
-   * Lock the chains of these facilities until the transaction ends (sorted: no deadlock)
-   * and return each chain's last hash. Events of one facility are appended one request at a time.
+   * Lock the chains of those of these facilities that are configured until the transaction ends
+   * (sorted: no deadlock) and return each one's last hash: the facilities the batch may write.
+   * Events of one facility are appended one request at a time.
    */
   async lockChainHeads(m: EntityManager, facilityIds: string[]): Promise<Map<string, string | null>> {
-    const ids = [...new Set(facilityIds)].sort();
+    const ids = await lockConfiguredFacilities(m, facilityIds);
     if (ids.length === 0) return new Map();
-    await lockFacilities(m, ids);
     const rows: Array<{ id: string; head: string | null }> = await m.query(
       `SELECT f.id, (SELECT chain_hash FROM events e WHERE e.facility_id = f.id ORDER BY e.seq DESC LIMIT 1) AS head FROM unnest($1::text[]) AS f(id)`,
       [ids],

@@ -268,13 +268,14 @@ export class IngestionService {
    * bookings named, and the logs of those that may be refolded.
    */
   private async readSent(m: EntityManager, sent: SentKeys, raws: unknown[], lookUp: boolean): Promise<SentRead> {
+    // The configured facilities, locked: events of any other are refused as of an unknown facility.
     const heads = await this.events.lockChainHeads(m, sent.facilityIds);
-    const named = new Map<string, BookingKey>(sent.bookings.map((b) => [keyOf(b.facilityId, b.bookingId), b]));
+    const named = new Map<string, BookingKey>(sent.bookings.filter((b) => heads.has(b.facilityId)).map((b) => [keyOf(b.facilityId, b.bookingId), b]));
     const { events, retracted } = await this.events.findByIds(m, lookUp ? [...sent.eventIds, ...sent.targetIds] : sent.targetIds, [...named.values()]);
     const refold = mayRefold(raws, retracted);
     const incremental = new Map(named);
     for (const k of refold) incremental.delete(k);
-    const loaded = await this.projector.load(m, [...incremental.values()], sent.facilityIds);
+    const loaded = await this.projector.load(m, [...incremental.values()], [...heads.keys()]);
     const storedLogs = await this.events.logsOf(m, refold.map(parseKey));
     return { heads, events, retracted, loaded, storedLogs };
   }
