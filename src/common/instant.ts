@@ -28,7 +28,8 @@ function parse(value: string): number | null {
   if (!m) return null;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]), h = Number(m[4]), mi = Number(m[5]);
   const s = m[6] === undefined ? 0 : Number(m[6]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  // Years 0-99 are long before MIN_MS, and Date.UTC would read them as 1900-1999.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
   let offsetMin = 0;
   if (!m[8]) {
     const oh = Number(m[10]);
