@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -30,6 +31,29 @@ if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (
     const answers = await Promise.all(facilities.map((id) => t.http.post('/api/events').set('Authorization', t.admin).send(batch(id))));
     expect(answers.map((a) => [a.status, a.body.accepted])).toEqual(facilities.map(() => [200, 5000]));
     expect(Number((await t.ds.query('SELECT count(*) AS n FROM bookings'))[0].n)).toBe(5000 * facilities.length);
+  });
+
+  it("a batch still waits for its facility's lock, which a rule change or another batch holds", async () => {
+    const other = new pg.Client({ connectionString: t.db.url! });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT pg_advisory_xact_lock(2, hashtext('lc-0'))`);
+      const sent = t.http.post('/api/events').set('Authorization', t.admin)
+        .send({ events: [ev.opened({ facilityId: 'lc-0', bookingId: 'waits', occurredAt: '2026-11-01T10:00:00Z' })] }).then((r) => r);
+      const waiting = async (): Promise<'waiting' | 'done'> => {
+        for (let i = 0; i < 10_000; i++) {
+          const { rows } = await other.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          if (rows[0].n > 0) return 'waiting';
+        }
+        return 'done';
+      };
+      expect(await Promise.race([sent.then(() => 'done' as const), waiting()])).toBe('waiting');
+      await other.query('COMMIT');
+      expect((await sent).body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    } finally {
+      await other.end();
+    }
   });
 
   it('batches naming thousands of unknown facilities at once take no lock for them: each event refused, none a 500', async () => {
