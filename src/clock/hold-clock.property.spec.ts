@@ -76,6 +76,27 @@ describe('hold clock against a naive minute-by-minute implementation', () => {
     );
   });
 
+  it('counted time over years (whole years remembered) is the sum of its parts under 400 days (each walked day by day, checked above)', () => {
+    const longSpan = fc.record({
+      start: fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
+      cuts: fc.array(fc.integer({ min: 1, max: 399 * 86_400_000 }), { minLength: 2, maxLength: 25 }),
+      tz: fc.constantFrom(...ZONES, ...ODD_ZONES),
+      extra: fc.array(fc.integer({ min: 0, max: 50 * 366 }).map((d) => new Date(Date.UTC(1990, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)), { maxLength: 20 }),
+    });
+    fc.assert(
+      fc.property(longSpan, ({ start, cuts, tz, extra }) => {
+        let sum = 0;
+        let at = start;
+        for (const piece of cuts) {
+          sum += businessTimeBetween(at, at + piece, tz, extra);
+          at += piece;
+        }
+        expect(businessTimeBetween(start, at, tz, extra)).toBe(sum);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('deadlines and counted time agree in zones with weekday, midnight and half-hour clock changes', () => {
     const since2008 = fc.integer({ min: Date.UTC(2008, 0, 1) / MINUTE, max: TO }).map((m) => m * MINUTE);
     fc.assert(
