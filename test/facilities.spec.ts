@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ev, facilityBody } from './support/factories.js';
+import { waitsForLock } from './support/sql.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -286,14 +287,7 @@ if (!realPostgres) console.warn('SKIPPED: a rule change waiting for a batch unde
       await batch.query('BEGIN');
       await batch.query(`SELECT pg_advisory_xact_lock(2, hashtext('serial'))`);
       const change = put('serial', facilityBody({ timeZone: 'America/Chicago', policy: 'calendar-48-hours', effectiveFrom: '2026-11-01T00:00:00Z' })).then((r) => r);
-      const waiting = async (): Promise<'waiting' | 'done'> => {
-        for (let i = 0; i < 10_000; i++) {
-          const { rows } = await batch.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-          if (rows[0].n > 0) return 'waiting';
-        }
-        return 'done';
-      };
-      expect(await Promise.race([change.then(() => 'done' as const), waiting()])).toBe('waiting');
+      expect(await waitsForLock(batch, change)).toBe('waiting');
       await batch.query('COMMIT');
       expect((await change).status).toBe(200);
     } finally {

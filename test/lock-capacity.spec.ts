@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ev, facilityBody } from './support/factories.js';
+import { waitsForLock } from './support/sql.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -41,14 +42,7 @@ if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (
       await other.query(`SELECT pg_advisory_xact_lock(2, hashtext('lc-0'))`);
       const sent = t.http.post('/api/events').set('Authorization', t.admin)
         .send({ events: [ev.opened({ facilityId: 'lc-0', bookingId: 'waits', occurredAt: '2026-11-01T10:00:00Z' })] }).then((r) => r);
-      const waiting = async (): Promise<'waiting' | 'done'> => {
-        for (let i = 0; i < 10_000; i++) {
-          const { rows } = await other.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-          if (rows[0].n > 0) return 'waiting';
-        }
-        return 'done';
-      };
-      expect(await Promise.race([sent.then(() => 'done' as const), waiting()])).toBe('waiting');
+      expect(await waitsForLock(other, sent)).toBe('waiting');
       await other.query('COMMIT');
       expect((await sent).body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     } finally {

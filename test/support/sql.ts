@@ -25,3 +25,18 @@ export async function copyLines(url: string, statement: string, lines: string[])
     await client.end();
   }
 }
+
+/**
+ * Whether `request` is seen waiting for an advisory lock (the one `holder` holds) before it
+ * answers: 'waiting', or 'done' if it answered first. Polls pg_locks on `holder`'s connection.
+ */
+export async function waitsForLock(holder: pg.Client, request: Promise<unknown>): Promise<'waiting' | 'done'> {
+  const waiting = async (): Promise<'waiting' | 'done'> => {
+    for (let i = 0; i < 10_000; i++) {
+      const { rows } = await holder.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+      if (rows[0].n > 0) return 'waiting';
+    }
+    return 'done';
+  };
+  return Promise.race([request.then(() => 'done' as const), waiting()]);
+}
