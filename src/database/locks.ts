@@ -14,9 +14,6 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 const FACILITY = 2;
 
-const LOCK_SORTED = (namespace: number) =>
-  `SELECT count(pg_advisory_xact_lock(${namespace}, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`;
-
 /**
  * Lock those of these facilities that are configured, until the transaction ends, and return
  * their ids: a batch naming thousands of unknown facilities (whose events are refused) takes no
@@ -33,7 +30,8 @@ export async function lockConfiguredFacilities(m: EntityManager, facilityIds: re
 
 /** Lock these facilities until the transaction ends. */
 export async function lockFacilities(m: EntityManager, facilityIds: readonly string[]): Promise<void> {
-  if (facilityIds.length > 0) await m.query(LOCK_SORTED(FACILITY), [[...new Set(facilityIds)]]);
+  if (facilityIds.length === 0) return;
+  await m.query(`SELECT count(pg_advisory_xact_lock(${FACILITY}, hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s`, [[...new Set(facilityIds)]]);
 }
 
 /**
