@@ -71,6 +71,8 @@ function eventsOf(shape: { facility: string; steps: Step[]; minutes: number[]; m
     const i = n + 1;
     const b = { facilityId, bookingId, occurredAt: at(i), eventId: id(i) };
     const detainerId = `d${s.detainer}`;
+    // A custody end after NOW has not happened yet: a JMS does not send it (the API refuses one dated ahead).
+    const happened = Date.parse(b.occurredAt) <= Date.parse(NOW);
     const earlierOfKind = (pred: (e: Sent) => boolean) => out.filter(pred);
     switch (s.kind) {
       case 'opened': out.push(ev.opened({ ...b, personId: `p-${tag}-${s.variant}`, charges: CHARGES[s.variant % 3] }) as Sent); break;
@@ -78,9 +80,8 @@ function eventsOf(shape: { facility: string; steps: Step[]; minutes: number[]; m
       case 'lodged': out.push(ev.lodged({ ...b, detainerId, form: FORMS[s.variant % FORMS.length], warrant: WARRANTS[s.pick % 3] }) as Sent); break;
       case 'cancelled': out.push(ev.cancelled({ ...b, detainerId }) as Sent); break;
       case 'eligible': out.push(ev.eligible({ ...b, reason: 'bail_posted' }) as Sent); break;
-      // A custody end after NOW has not happened yet: a JMS does not send it (the API refuses one dated ahead).
-      case 'released': if (Date.parse(b.occurredAt) <= Date.parse(NOW)) out.push(ev.released(b) as Sent); break;
-      case 'transferred': if (Date.parse(b.occurredAt) <= Date.parse(NOW)) out.push(ev.transferred({ ...b, toAgency: s.variant % 2 ? 'ICE' : 'USMS' }) as Sent); break;
+      case 'released': if (happened) out.push(ev.released(b) as Sent); break;
+      case 'transferred': if (happened) out.push(ev.transferred({ ...b, toAgency: s.variant % 2 ? 'ICE' : 'USMS' }) as Sent); break;
       case 'retracts-event': {
         const targets = earlierOfKind((e) => e.type !== 'event.retracted');
         out.push(ev.retracted({ ...b, retractsEventId: targets[s.pick % targets.length].eventId }) as Sent);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
-import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, sweepWarning, wallClock } from '../web/format.js';
+import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, sweepWarning, utcClock, wallClock } from '../web/format.js';
 
 describe('board countdown', () => {
   it.each([
@@ -38,6 +38,7 @@ describe('wall clock', () => {
   it("shows the jail's own local time, unconverted", () => {
     expect(wallClock('2026-11-09T15:00:00.000-06:00')).toBe('Mon 9 Nov 2026, 15:00 (UTC-06:00)');
     expect(wallClock('2027-01-01T00:05:00.000+10:00')).toBe('Fri 1 Jan 2027, 00:05 (UTC+10:00)');
+    expect([utcClock('2026-11-24T18:00:00.000Z'), utcClock(null)]).toEqual(['2026-11-24 18:00:00', '—']);
     expect(wallClock('2026-07-04T09:30:00.000Z')).toBe('Sat 4 Jul 2026, 09:30 (UTC)');
     expect(wallClock(null)).toBe('—');
   });

@@ -53,6 +53,11 @@ export function wallClock(isoLocal) {
   return `${day} ${+d} ${MONTHS[+mo - 1]} ${y}, ${hh}:${mi} (UTC${off === 'Z' ? '' : off})`;
 }
 
+/** A UTC instant as the API gives it ("2026-11-24T18:00:00.000Z") to the second, for tables: "2026-11-24 18:00:00". */
+export function utcClock(isoUtc) {
+  return isoUtc ? isoUtc.replace('T', ' ').slice(0, 19) : '—';
+}
+
 /** Policies and forms in words. */
 export const POLICY_LABELS = {
   'federal-48-business-hours': '48 business hours (8 CFR 287.7)',

@@ -1,7 +1,7 @@
 // A booking's hold history: facts, each hold explained in sentences, every event as received, the PDF.
 import { api, qs } from './api.js';
 import { $, h, loadOnSubmit } from './dom.js';
-import { countdown, policyLabel, wallClock } from './format.js';
+import { countdown, policyLabel, utcClock, wallClock } from './format.js';
 
 export function createHistory() {
   const form = $('#history-form');
@@ -70,7 +70,7 @@ export function createHistory() {
                 h('td', {}, e.seq),
                 h('td', {}, wallClock(e.occurredLocal)),
                 h('td', {}, e.type, e.retractedBy ? h('span', { class: 'sub' }, ` retracted by ${e.retractedBy}`) : null, e.noEffect ? h('span', { class: 'sub' }, ` no effect: ${e.noEffect}`) : null),
-                h('td', {}, new Date(e.receivedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'),
+                h('td', {}, `${utcClock(e.receivedAt)} UTC`),
                 h('td', { class: 'hash' }, e.chainHash ? `${e.chainHash.slice(0, 12)}…` : '—'),
               ),
             ),

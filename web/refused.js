@@ -1,6 +1,7 @@
 // Refused events (admin): what the JMS sent that was not accepted, newest first, with the reasons.
 import { api, qs } from './api.js';
 import { $, h, replace } from './dom.js';
+import { utcClock } from './format.js';
 
 export function createRefused() {
   const body = $('#refused-table tbody');
@@ -11,6 +12,7 @@ export function createRefused() {
   /** The first page, or (`older`) the next one after those shown. */
   async function load(older) {
     error.textContent = '';
+    more.disabled = true; // a second click would fetch the same page again
     try {
       const page = await api.get(`/api/events/rejected?${qs({ limit: 50, cursor: older ? cursor : null })}`);
       const rows = page.items.map(row);
@@ -20,6 +22,8 @@ export function createRefused() {
       more.hidden = cursor === null;
     } catch (err) {
       error.textContent = err.message;
+    } finally {
+      more.disabled = false;
     }
   }
 
@@ -32,7 +36,7 @@ export function createRefused() {
     return h(
       'tr',
       {},
-      h('td', {}, r.receivedAt.replace('T', ' ').slice(0, 19)),
+      h('td', {}, utcClock(r.receivedAt)),
       h('td', {}, what, r.eventId !== null ? h('span', { class: 'sub' }, r.eventId) : null, text(sent.occurredAt) ? h('span', { class: 'sub' }, `dated ${sent.occurredAt}`) : null),
       h('td', {}, text(sent.facilityId) ?? '—', text(sent.bookingId) ? h('span', { class: 'sub' }, `booking ${sent.bookingId}`) : null),
       h('td', {}, h('ul', { class: 'reasons' }, r.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`)))),
