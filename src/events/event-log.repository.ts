@@ -213,7 +213,7 @@ export class EventLogRepository {
   /** The logs of some bookings by `keyOf`, each in (occurredAt, seq) order, every key present: what a refold folds. */
   async logsOf(m: EntityManager, keys: BookingKey[]): Promise<Map<string, SeqEvent[]>> {
     const logs = new Map<string, SeqEvent[]>(keys.map((k) => [keyOf(k.facilityId, k.bookingId), []]));
-    for (const e of await this.forBookings(m, keys)) logs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, body: e.body });
+    for (const e of await this.forBookings(m, keys)) logs.get(keyOf(e.facilityId, e.bookingId))!.push({ seq: e.seq, occurredAtMs: e.occurredAtMs, receivedAtMs: e.receivedAt.getTime(), body: e.body });
     return logs;
   }
 

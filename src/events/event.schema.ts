@@ -18,8 +18,9 @@ const text = (max: number) => z.string({ error: required('must be a string') }).
 export const CHARGE_LEVELS = ['felony', 'misdemeanor', 'infraction', 'traffic', 'none'] as const;
 export const DISPOSITIONS = ['pending', 'convicted', 'dismissed', 'acquitted'] as const;
 export const RELEASE_REASONS = ['bail_posted', 'charges_dismissed', 'sentence_completed', 'court_ordered', 'other'] as const;
+export const ELIGIBILITY_END_REASONS = ['new_charge', 'warrant', 'other_agency_hold', 'remanded', 'other'] as const;
 
-const charge = z.object({
+const charge = z.strictObject({
   code: text(64).optional(),
   description: text(500).optional(),
   level: oneOf(CHARGE_LEVELS),
@@ -32,34 +33,51 @@ const base = {
   occurredAt: instant,
   facilityId: id,
   bookingId: id,
+  /** The sender's own data, kept as sent and never read: every other field must be the contract's. */
+  extensions: z.record(z.string(), z.unknown(), { error: 'must be an object of the sender\'s own fields' }).optional(),
 };
+const agency = text(64).min(1, 'must not be empty');
 
 export const EVENT_SCHEMAS = {
-  'booking.opened': z.object({
+  'booking.opened': z.strictObject({
     ...base,
     type: z.literal('booking.opened'),
     personId: id,
-    person: z.object({ name: text(300).optional(), dateOfBirth: text(10).optional(), aNumber: text(20).optional() }).optional(),
+    person: z.strictObject({ name: text(300).optional(), dateOfBirth: text(10).optional(), aNumber: text(20).optional() }).optional(),
     charges: charges.optional(),
   }),
-  'booking.charges_updated': z.object({ ...base, type: z.literal('booking.charges_updated'), charges }),
-  'detainer.lodged': z.object({
+  'booking.charges_updated': z.strictObject({ ...base, type: z.literal('booking.charges_updated'), charges }),
+  'detainer.lodged': z.strictObject({
     ...base,
     type: z.literal('detainer.lodged'),
     detainerId: id,
     form: oneOf(DETAINER_FORMS),
-    agency: text(64).min(1, 'must not be empty').optional(),
+    agency: agency.optional(),
     warrant: oneOf(WARRANT_KINDS).optional(),
   }),
-  'detainer.cancelled': z.object({ ...base, type: z.literal('detainer.cancelled'), detainerId: id }),
-  'booking.release_eligible': z.object({ ...base, type: z.literal('booking.release_eligible'), reason: oneOf(RELEASE_REASONS).optional() }),
-  'booking.custody_transferred': z.object({
+  'detainer.amended': z.strictObject({
+    ...base,
+    type: z.literal('detainer.amended'),
+    detainerId: id,
+    form: oneOf(DETAINER_FORMS).optional(),
+    warrant: oneOf(WARRANT_KINDS).optional(),
+  }),
+  'detainer.cancelled': z.strictObject({ ...base, type: z.literal('detainer.cancelled'), detainerId: id }),
+  'booking.release_eligible': z.strictObject({ ...base, type: z.literal('booking.release_eligible'), reason: oneOf(RELEASE_REASONS).optional() }),
+  'booking.eligibility_ended': z.strictObject({
+    ...base,
+    type: z.literal('booking.eligibility_ended'),
+    reason: oneOf(ELIGIBILITY_END_REASONS),
+    agency: agency.optional(),
+  }),
+  'booking.custody_transferred': z.strictObject({
     ...base,
     type: z.literal('booking.custody_transferred'),
-    toAgency: text(64).min(1, 'must not be empty').optional(),
+    /** Absent: an unknown agency (never taken for ICE). */
+    toAgency: agency.optional(),
   }),
-  'booking.released': z.object({ ...base, type: z.literal('booking.released') }),
-  'event.retracted': z.object({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
+  'booking.released': z.strictObject({ ...base, type: z.literal('booking.released') }),
+  'event.retracted': z.strictObject({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -80,7 +98,13 @@ export interface FieldError {
 export type Validated = { ok: true; event: JmsEvent; occurredAtMs: number; occurredAtIso: string } | { ok: false; errors: FieldError[] };
 
 function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(event)', message: i.message }));
+  const at = (path: PropertyKey[]) => (path.length ? path.join('.') : '(event)');
+  // An unknown field is named itself (a misspelt `toAgncy` must not pass unseen); the sender's own data goes in `extensions`.
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: at([...i.path, k]), message: 'is not a known field; put the sender\'s own data in "extensions"' }))
+      : [{ field: at(i.path), message: i.message }],
+  );
 }
 
 /** How far a custody end may be dated after its receipt: the sender's and the server's clocks may differ this much. */

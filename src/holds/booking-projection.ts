@@ -9,6 +9,7 @@
 import type { CustodyEndKind } from '../clock/derive-hold.js';
 import type { DetainerForm, WarrantKind } from '../clock/hold-clock.js';
 import type { JmsEvent } from '../events/event.schema.js';
+import { addFact, emptyFacts, type CustodyFacts } from '../custody/custody-facts.js';
 
 export interface DetainerState {
   form: DetainerForm | null;
@@ -30,11 +31,15 @@ export interface BookingState {
   custodyEndKind: CustodyEndKind | null;
   toAgency: string | null;
   detainers: Map<string, DetainerState>;
+  /** Every fact custody is judged from, as lists (see custody-facts.ts). */
+  facts: CustodyFacts;
 }
 
 /** An event as the fold sees it; events are applied in (occurredAt, arrival) order. */
 export interface FoldEvent {
   occurredAtMs: number;
+  /** When the server received it, where known. */
+  receivedAtMs?: number | null;
   body: JmsEvent;
 }
 
@@ -59,6 +64,7 @@ export function emptyBooking(): BookingState {
     personId: null, person: null, bookedAt: null, charges: [], chargesAt: null,
     releaseEligibleAt: null, releaseReason: null, custodyEndedAt: null, custodyEndKind: null, toAgency: null,
     detainers: new Map(),
+    facts: emptyFacts(),
   };
 }
 
@@ -74,7 +80,8 @@ function detainer(state: BookingState, detainerId: string): DetainerState {
 }
 
 /** Merge one event into the state (in place). Retractions are handled by refolding without the retracted events. */
-export function applyEvent(state: BookingState, { occurredAtMs: at, body }: FoldEvent): void {
+export function applyEvent(state: BookingState, { occurredAtMs: at, receivedAtMs, body }: FoldEvent): void {
+  addFact(state.facts, body, at, receivedAtMs ?? null);
   switch (body.type) {
     case 'booking.opened':
       if (earlier(at, state.bookedAt)) {
@@ -119,9 +126,12 @@ export function applyEvent(state: BookingState, { occurredAtMs: at, body }: Fold
       if (earlier(at, state.custodyEndedAt)) {
         state.custodyEndedAt = at;
         state.custodyEndKind = body.type === 'booking.released' ? 'released' : 'transferred';
-        state.toAgency = body.type === 'booking.released' ? null : (body.toAgency ?? 'ICE');
+        // A transfer that names no agency went to an unknown one, never assumed to be ICE.
+        state.toAgency = body.type === 'booking.released' ? null : (body.toAgency ?? null);
       }
       return;
+    case 'detainer.amended':
+    case 'booking.eligibility_ended':
     case 'event.retracted':
       return;
   }
