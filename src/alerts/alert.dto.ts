@@ -7,6 +7,7 @@ export const alertQuery = z
   .object({
     facilityId: z.string().min(1).max(128).optional(),
     holdId: z.uuid('must be a hold id').optional(),
+    custodyId: z.uuid('must be a custody record id').optional(),
     level: z.enum(ALERT_LEVELS, { error: `must be one of ${ALERT_LEVELS.join(', ')}` }).optional(),
     state: z.enum(ALERT_STATES, { error: `must be one of ${ALERT_STATES.join(', ')}` }).optional(),
     limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
@@ -27,11 +28,15 @@ export const webhookBody = z
 
 export interface AlertView {
   id: string;
-  holdId: string;
-  holdUrl: string;
+  /** The custody record the alert is about: alerts are raised per person's custody, not per detainer. */
+  custodyId: string;
+  custodyUrl: string;
+  /** The hold of the detainer whose authority ends at the deadline (null when none authorised the custody). */
+  holdId: string | null;
+  holdUrl: string | null;
   facilityId: string;
   bookingId: string;
-  detainerId: string;
+  detainerId: string | null;
   level: (typeof ALERT_LEVELS)[number];
   /** Hours before the deadline, for approaching alerts; null otherwise. */
   thresholdHours: number | null;

@@ -170,13 +170,15 @@ export class AlertsRepository {
     return rows[0];
   }
 
-  async list(f: { facilityId?: string; holdId?: string; level?: string; state?: string; after?: { raisedAt: string; id: string }; limit: number }): Promise<AlertRow[]> {
+  async list(f: { facilityId?: string; holdId?: string; custodyId?: string; level?: string; state?: string; after?: { raisedAt: string; id: string }; limit: number }): Promise<AlertRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     if (f.facilityId) where.push(`a.facility_id = ${p(f.facilityId)}`);
     // Written as the two partial indexes that hold a hold's alerts, live and resolved, so the planner can use both.
-    if (f.holdId) where.push(`((a.hold_id = ${p(f.holdId)} AND a.state <> 'resolved') OR (a.hold_id = ${p(f.holdId)} AND a.state = 'resolved'))`);
+    // Alerts are per custody record (hold_id holds its id): a hold's are those of its booking's custody.
+    const subject = f.custodyId ? p(f.custodyId) : f.holdId ? `(SELECT custody_id FROM holds WHERE id = ${p(f.holdId)})` : null;
+    if (subject) where.push(`((a.hold_id = ${subject} AND a.state <> 'resolved') OR (a.hold_id = ${subject} AND a.state = 'resolved'))`);
     if (f.level) where.push(`a.level = ${p(f.level)}`);
     if (f.state) where.push(`a.state = ${p(f.state)}`);
     if (f.after) where.push(`(a.raised_at, a.id) < (${p(f.after.raisedAt)}::timestamptz, ${p(f.after.id)}::uuid)`);

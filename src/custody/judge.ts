@@ -254,7 +254,8 @@ function windowsInPeriod(
     const t = sorted[i];
     const next = sorted[i + 1] ?? Infinity;
     const e = evaluate(t);
-    if (e.authority.kind === 'hold') {
+    // Only the period's own instants say whether it could hold (a cancellation is evaluated after the period too).
+    if (e.authority.kind === 'hold' && t < pe) {
       everHeld = true;
       lastLimitEnd = limitEndOf(e.authority, v0.rules);
       lastCounting = e.authority.counting;
@@ -276,7 +277,7 @@ function windowsInPeriod(
 }
 
 function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly RuleVersion[], anomalies: Anomaly[]): void {
-  for (const l of [...d.lodgings, ...d.amendments]) {
+  for (const l of [...d.lodgings, ...d.amendments].sort(byTime)) {
     if (l.form === null) continue;
     const date = localIsoDate(l.at, rulesInForce(versions, l.at).rules.timeZone);
     if (l.form === 'I-247A' && date < NEW_FORMS_FROM) {
@@ -291,7 +292,7 @@ function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly 
 function judgeDetainer(detainerId: string, d: DetainerFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict | null {
   const lodgings = [...d.lodgings].sort(byTime);
   if (lodgings.length === 0) {
-    const ids = [...d.amendments, ...d.cancellations].map((x) => x.eventId);
+    const ids = [...d.amendments, ...d.cancellations].sort(byTime).map((x) => x.eventId);
     anomalies.push({ code: 'detainer_never_lodged', message: `detainer "${detainerId}" was amended or cancelled but its lodging has not been received`, eventIds: ids });
     return null;
   }

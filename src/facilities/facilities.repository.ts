@@ -2,15 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { rulesInForce } from '../clock/derive-hold.js';
 import type { HoldRules } from '../clock/hold-clock.js';
+import type { AuthorityRules } from '../rules/authority.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 
 export interface FacilityRules {
   timeZone: string;
-  versions: Array<{ id: number; effectiveFrom: number | null; rules: HoldRules; warnBeforeHours: number[] }>;
+  versions: Array<{ id: number; effectiveFrom: number | null; rules: AuthorityRules; warnBeforeHours: number[] }>;
 }
 
 /** The rules in force at an instant (the first version covers all time before it). */
-export function rulesAt(f: FacilityRules, instantMs: number): HoldRules {
+export function rulesAt(f: FacilityRules, instantMs: number): AuthorityRules {
   return rulesInForce(f.versions, instantMs).rules;
 }
 
@@ -39,10 +40,12 @@ export class FacilitiesRepository {
     const out = new Map<string, FacilityRules>();
     if (facilityIds.length === 0) return out;
     const rows: Array<{
-      id: string; version_id: number; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
+      id: string; facility_zone: string; version_id: number; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
       extra_holidays: string[]; require_judicial_warrant: boolean; warn_before_hours: number[];
+      forms: AuthorityRules['forms']; release_processing_minutes: number; agency_aliases: string[];
     }> = await m.query(
-      `SELECT f.id, p.id AS version_id, f.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours
+      `SELECT f.id, f.time_zone AS facility_zone, p.id AS version_id, p.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours,
+              p.forms, p.release_processing_minutes, p.agency_aliases
          FROM facilities f JOIN facility_policies p ON p.facility_id = f.id
         WHERE f.id = ANY($1::text[])
         ORDER BY f.id, p.effective_from ASC NULLS FIRST`,
@@ -50,13 +53,14 @@ export class FacilitiesRepository {
     );
     for (const r of rows) {
       let f = out.get(r.id);
-      if (!f) out.set(r.id, (f = { timeZone: r.time_zone, versions: [] }));
+      if (!f) out.set(r.id, (f = { timeZone: r.facility_zone, versions: [] }));
       f.versions.push({
         id: r.version_id,
         effectiveFrom: r.effective_from ? r.effective_from.getTime() : null,
         warnBeforeHours: r.warn_before_hours,
         rules: {
           timeZone: r.time_zone, policy: r.policy, holdHours: r.hold_hours, extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
+          forms: r.forms, releaseProcessingMinutes: r.release_processing_minutes, agencyAliases: r.agency_aliases,
         },
       });
     }

@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { lockFacilities } from '../database/locks.js';
+import { formAuthorities } from '../rules/authority.js';
 import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
@@ -16,6 +17,10 @@ import { FacilitiesRepository, type FacilityRules } from './facilities.repositor
 export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
 
 const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiveFrom' | 'facilityId'>, b: typeof a) =>
+  a.timeZone === b.timeZone &&
+  JSON.stringify(a.forms) === JSON.stringify(b.forms) &&
+  a.releaseProcessingMinutes === b.releaseProcessingMinutes &&
+  JSON.stringify(a.agencyAliases) === JSON.stringify(b.agencyAliases) &&
   a.policy === b.policy &&
   a.holdHours === b.holdHours &&
   a.requireJudicialWarrant === b.requireJudicialWarrant &&
@@ -56,6 +61,7 @@ export class FacilitiesService {
       await lockFacilities(m, [id]);
       const existing = await this.repo.find(id, m);
       const rules = {
+        timeZone: body.timeZone, forms: body.forms ?? null, releaseProcessingMinutes: body.releaseProcessingMinutes, agencyAliases: body.agencyAliases,
         policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,
         requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
@@ -72,6 +78,7 @@ export class FacilitiesService {
       const versions = await this.repo.versions(id, m);
       const before = this.view(existing, versions);
       const inForce = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom <= effectiveFrom) ?? versions[0];
+      // The time zone is dated with the rules: a new zone is a new version from effectiveFrom.
       const rulesChanged = !sameRules(inForce, rules);
       const zoneChanged = existing.timeZone !== body.timeZone;
       if (rulesChanged) await this.repo.putVersion(m, { facilityId: id, effectiveFrom, ...rules, recordedAt: now });
@@ -161,6 +168,11 @@ export class FacilitiesService {
     const now = this.clock.now();
     const history: PolicyVersionView[] = versions.map((v) => ({
       effectiveFrom: isoUtc(v.effectiveFrom),
+      timeZone: v.timeZone,
+      forms: formAuthorities(v),
+      formOverrides: v.forms,
+      releaseProcessingMinutes: v.releaseProcessingMinutes,
+      agencyAliases: v.agencyAliases,
       policy: v.policy,
       holdHours: v.holdHours,
       extraHolidays: v.extraHolidays,
@@ -173,6 +185,7 @@ export class FacilitiesService {
     return {
       id: f.id, name: f.name, timeZone: f.timeZone,
       policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
+      forms: cur.forms, formOverrides: cur.formOverrides, releaseProcessingMinutes: cur.releaseProcessingMinutes, agencyAliases: cur.agencyAliases,
       requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes,
       effectiveFrom: cur.effectiveFrom, policyHistory: history,
       createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalTimeZone, DETAINER_FORMS, POLICIES, WARRANT_KINDS } from '../clock/hold-clock.js';
+import { COUNTINGS, type FormAuthority } from '../rules/authority.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
 
@@ -7,6 +8,27 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 export const FACILITY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const HOURS = 'must be a whole number of hours from 1 to 720';
+/** What one form authorises: a hold with its limit and counting, notification only, or nothing. */
+const formAuthority = z.discriminatedUnion(
+  'authority',
+  [
+    z.strictObject({
+      authority: z.literal('hold'),
+      limitHours: z.number({ error: HOURS }).int(HOURS).min(1, HOURS).max(720, HOURS),
+      counting: z.enum(COUNTINGS, { error: `must be one of ${COUNTINGS.join(', ')}` }),
+    }),
+    z.strictObject({ authority: z.literal('notify_only') }),
+    z.strictObject({ authority: z.literal('none') }),
+  ],
+  { error: 'must be {"authority": "hold", "limitHours", "counting"}, {"authority": "notify_only"} or {"authority": "none"}' },
+);
+const forms = z
+  .partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formAuthority)
+  .superRefine((f, ctx) => {
+    if (f['I-247N'] && f['I-247N'].authority === 'hold') ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only and can never authorise a hold' });
+  }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormAuthority>>>;
 
 export const facilityBody = z
   .object({
@@ -28,6 +50,17 @@ export const facilityBody = z
       .max(10, 'at most 10 thresholds')
       .default([12, 4, 1])
       .transform((hs) => [...new Set(hs)].sort((a, b) => b - a)),
+    forms: forms.optional(),
+    releaseProcessingMinutes: z
+      .number({ error: 'must be a whole number of minutes from 0 to 1440' })
+      .int('must be a whole number of minutes from 0 to 1440')
+      .min(0, 'must be a whole number of minutes from 0 to 1440')
+      .max(1440, 'must be a whole number of minutes from 0 to 1440')
+      .default(0),
+    agencyAliases: z
+      .array(z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'), { error: 'must be an array of agency names' })
+      .max(50, 'at most 50 names')
+      .default([]),
     escalateAfterMinutes: z
       .number({ error: 'must be a whole number of minutes from 1 to 10080' })
       .int('must be a whole number of minutes from 1 to 10080')
@@ -47,6 +80,13 @@ export type FacilityBody = z.infer<typeof facilityBody>;
 
 export interface PolicyVersionView {
   effectiveFrom: string | null;
+  timeZone: string;
+  /** What each form authorises under this version (the policy's defaults with the facility's overrides). */
+  forms: Record<string, FormAuthority>;
+  /** The overrides as configured (null: none). */
+  formOverrides: Partial<Record<string, FormAuthority>> | null;
+  releaseProcessingMinutes: number;
+  agencyAliases: string[];
   policy: string;
   holdHours: number;
   extraHolidays: string[];
@@ -55,7 +95,7 @@ export interface PolicyVersionView {
   escalateAfterMinutes: number;
 }
 
-export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom'> {
+export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom' | 'timeZone'> {
   id: string;
   name: string;
   timeZone: string;

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ID_TEXT } from '../database/id-column.js';
-import type { PolicyName } from '../clock/hold-clock.js';
+import type { DetainerForm, PolicyName } from '../clock/hold-clock.js';
+import type { FormAuthority } from '../rules/authority.js';
 
 @Entity('facilities')
 export class FacilityEntity {
@@ -24,5 +25,11 @@ export class FacilityPolicyEntity {
   @Column({ type: 'boolean', name: 'require_judicial_warrant' }) requireJudicialWarrant!: boolean;
   @Column({ type: 'jsonb', name: 'warn_before_hours' }) warnBeforeHours!: number[];
   @Column({ type: 'integer', name: 'escalate_after_minutes' }) escalateAfterMinutes!: number;
+  /** The time zone is dated with the rules: local days of a period are those of its version. */
+  @Column({ type: 'text', name: 'time_zone' }) timeZone!: string;
+  /** Per-form authority overriding the policy's defaults; null: the defaults. */
+  @Column({ type: 'jsonb', nullable: true }) forms!: Partial<Record<DetainerForm, FormAuthority>> | null;
+  @Column({ type: 'integer', name: 'release_processing_minutes' }) releaseProcessingMinutes!: number;
+  @Column({ type: 'jsonb', name: 'agency_aliases' }) agencyAliases!: string[];
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
 }

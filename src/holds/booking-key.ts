@@ -18,6 +18,13 @@ export const parseKey = (key: string): BookingKey => {
 
 /** A hold's id is derived from what it is, so recomputing it never makes a second hold. */
 export function holdId(facilityId: string, bookingId: string, detainerId: string): string {
-  const h = createHash('sha256').update(`${facilityId}\u0000${bookingId}\u0000${detainerId}`).digest('hex');
+  return uuidOf(`${facilityId}\u0000${bookingId}\u0000${detainerId}`);
+}
+
+/** A booking's custody record id, derived likewise (no detainer id is empty, so it never equals a hold's). */
+export const custodyId = (facilityId: string, bookingId: string): string => uuidOf(`custody\u0000${facilityId}\u0000${bookingId}`);
+
+function uuidOf(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,12 +1,14 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
-import { deriveHold } from '../clock/derive-hold.js';
+import type { DerivedHold, HoldOutcome } from '../clock/derive-hold.js';
+import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
+import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, rulesAt, type FacilityRules } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
-import { detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
+import { custodyId, detainerKey, holdId, keyOf, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldChange, type HoldRow, type HoldRows, type StateRows } from './holds.repository.js';
 
 /**
@@ -41,7 +43,10 @@ export interface Projection {
   now: Date;
   states: StateRows;
   holds: HoldRows;
-  /** Refolded bookings: their holds not in `holds` are deleted. */
+  custody: CustodyRows;
+  /** The custody records judged (what `custody` serialises). */
+  records: CustodyRow[];
+  /** Refolded bookings: their holds and custody records not in `holds` and `custody` are deleted. */
   pruned: BookingKey[];
   rules: ReadonlyMap<string, FacilityRules>;
   /** What the listeners prepared for the holds created (see `HoldsChangedListener.prepare`). */
@@ -61,6 +66,7 @@ export class HoldProjector implements OnModuleInit {
 
   constructor(
     private readonly repo: HoldsRepository,
+    private readonly custody: CustodyRepository,
     private readonly facilities: FacilitiesRepository,
     private readonly facilitiesService: FacilitiesService,
     private readonly clock: Clock,
@@ -121,23 +127,29 @@ export class HoldProjector implements OnModuleInit {
     }
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
-    const holds = this.repo.holdRows(await this.derive(entries, loaded.rules), { created, pruned: refolded, now });
+    const judged = await this.derive(entries, loaded.rules);
+    const holds = this.repo.holdRows(judged.holds, { created, pruned: refolded, now });
+    const custody = this.custody.rows(judged.custody, { created, pruned: refolded }, (k) => keyOf(k.facilityId, k.bookingId), now);
     return {
       now,
       states: this.repo.stateRows(entries, { refolded, touched, created, now }),
       holds,
+      custody,
+      records: judged.custody,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
-      prepared: this.listeners.map((l) => (l.prepare && holds.created.length > 0 ? l.prepare(holds.created, loaded.rules) : undefined)),
+      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject), loaded.rules) : undefined)),
     };
   }
 
   /** Store a computed projection and tell the listeners which holds changed; how many did. */
   async save(m: EntityManager, p: Projection): Promise<number> {
     await this.repo.saveStates(m, p.states, p.now);
-    const changes = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
-    await this.tell(m, { changes, facilities: p.rules, prepared: p.prepared });
-    return changes.length;
+    // Custody records before holds: a hold names its record.
+    const changes = await this.custody.replace(m, p.pruned, p.custody, p.now);
+    const holdChanges = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
+    await this.tell(m, { changes: changes.map(asAlertSubject), facilities: p.rules, prepared: p.prepared });
+    return holdChanges.length;
   }
 
   /**
@@ -146,41 +158,106 @@ export class HoldProjector implements OnModuleInit {
    * whose values change are written and told to the listeners; how many did.
    */
   async rederive(m: EntityManager, facilityId: string, logs: Map<string, SeqEvent[]>): Promise<number> {
-    return this.save(m, await this.compute(await this.load(m, [], [facilityId]), new Map(), logs));
+    const bookingIds = [...logs.keys()].map((k) => parseKey(k).bookingId);
+    const before: Map<string, Verdict> = await this.custody.verdictsOf(m, facilityId, bookingIds);
+    // Before custody records existed, the verdict was the holds'.
+    const missing = bookingIds.filter((id) => !before.has(id));
+    if (missing.length > 0) for (const [id, v] of await this.custody.holdVerdictsOf(m, facilityId, missing)) before.set(id, v);
+    const p = await this.compute(await this.load(m, [], [facilityId]), new Map(), logs);
+    const changed = await this.save(m, p);
+    const listed: Parameters<CustodyRepository['recordVerdictChanges']>[1] = [];
+    for (const r of p.records) {
+      const old = before.get(r.key.bookingId) ?? null;
+      const j = r.judgement;
+      if (j.phase !== 'closed' && old?.phase !== 'closed') continue;
+      const after: Verdict = { phase: j.phase, compliant: j.compliant, overageSeconds: j.overageMs === null ? null : j.overageMs / 1000 };
+      if (old && old.phase === after.phase && old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) continue;
+      listed.push({ facilityId, bookingId: r.key.bookingId, custodyId: r.id, cause: 'upgrade', before: old, after });
+    }
+    await this.custody.recordVerdictChanges(m, listed, p.now);
+    return changed;
   }
 
   /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const { states, rules } = await this.load(m, keys, [facilityId]);
-    const holds = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
+    const judged = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
     const now = new Date(this.clock.now());
-    await this.repo.replaceHolds(m, [], this.repo.holdRows(holds, { now }), now);
-    await this.tell(m, { changes: await this.repo.holdsOfFacility(m, facilityId), facilities: rules });
+    const before = await this.custody.verdictsOf(m, facilityId, null);
+    await this.custody.replace(m, [], this.custody.rows(judged.custody, {}, (k) => keyOf(k.facilityId, k.bookingId), now), now);
+    await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds, { now }), now);
+    await this.noteRejudged(m, judged.custody, before, now);
+    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject), facilities: rules });
   }
 
-  /** The holds of these bookings under their facilities' rules. */
-  private async derive(entries: Array<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>): Promise<HoldRow[]> {
+  /**
+   * A rule change that alters the verdict of custody already ended: the record is flagged
+   * `rejudged` with the verdict it had before (the first one, across several changes), and the
+   * change is listed in verdict_changes.
+   */
+  private async noteRejudged(m: EntityManager, records: CustodyRow[], before: Awaited<ReturnType<CustodyRepository['verdictsOf']>>, now: Date): Promise<void> {
+    const flags: Array<{ id: string; rejudged: object | null }> = [];
+    const listed: Parameters<CustodyRepository['recordVerdictChanges']>[1] = [];
+    for (const r of records) {
+      const old = before.get(r.key.bookingId);
+      const j = r.judgement;
+      if (!old || old.phase !== 'closed' || j.phase !== 'closed') continue;
+      const after = { phase: j.phase, compliant: j.compliant, overageSeconds: (j.overageMs ?? 0) / 1000 };
+      if (old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) continue;
+      const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
+      const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
+      flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
+      listed.push({ facilityId: r.key.facilityId, bookingId: r.key.bookingId, custodyId: r.id, cause: 'rules_changed', before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds }, after });
+    }
+    await this.custody.setRejudged(m, flags);
+    await this.custody.recordVerdictChanges(m, listed, now);
+  }
+
+  /**
+   * Judge the custody of these bookings under their facilities' dated rules (judgeCustody, the one
+   * place a verdict is computed), and the holds it implies: one per detainer, showing its window
+   * and its booking's verdict.
+   */
+  private async derive(entries: Array<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>): Promise<{ custody: CustodyRow[]; holds: HoldRow[] }> {
+    const custody: CustodyRow[] = [];
     const holds: HoldRow[] = [];
     let n = 0;
     for (const { key, state } of entries) {
       if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const facility = rules.get(key.facilityId)!;
+      const judgement = judgeCustody(state.facts, facility.versions);
+      if (judgement.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
+      const id = custodyId(key.facilityId, key.bookingId);
+      custody.push({ id, key, personId: state.personId, judgement });
       const chargeLevel = mostSeriousLevel(state.charges);
       const convicted = anyConviction(state.charges);
-      for (const [detainerId, d] of state.detainers) {
-        if (d.lodgedAt === null || d.form === null) continue; // a cancellation that arrived before its detainer
-        const derived = deriveHold(state, { lodgedAt: d.lodgedAt, cancelledAt: d.cancelledAt, form: d.form, warrant: d.warrant }, (t) => rulesAt(facility, t));
+      for (const d of judgement.detainers) {
+        const version = facility.versions[d.versionIndex];
         holds.push({
-          id: holdId(key.facilityId, key.bookingId, detainerId),
-          key, detainerId, personId: state.personId, form: d.form, warrant: d.warrant, agency: d.agency ?? 'ICE', lodgedAt: d.lodgedAt,
-          chargeLevel, convicted, toAgency: state.toAgency,
-          derived,
-          // The version whose rules judged it (rulesAt hands out the version's own rules object).
-          policyVersionId: facility.versions.find((v) => v.rules === derived.rules)!.id,
+          id: holdId(key.facilityId, key.bookingId, d.detainerId),
+          key, detainerId: d.detainerId, personId: state.personId, form: d.form, warrant: d.warrant, agency: d.agency, lodgedAt: d.lodgedAt,
+          chargeLevel, convicted, toAgency: judgement.toAgency,
+          derived: holdOf(judgement, d, version.rules),
+          policyVersionId: version.id,
+          custodyId: id, custodyActiveFrom: judgement.activeFrom, custodyDueAt: judgement.dueAt,
         });
       }
     }
-    return holds;
+    return { custody, holds };
   }
+}
+
+/** A custody change as the alert planner sees its subject: alerts are raised per custody record, before dueAt. */
+const asAlertSubject = (c: CustodyChange): HoldChange => ({
+  holdId: c.custodyId, facilityId: c.facilityId, bookingId: c.bookingId, detainerId: c.detainerId, phase: c.phase, deadlineAt: c.dueAt, created: c.created,
+});
+
+/** The per-detainer view of a custody judgement: the detainer's window, its booking's status and verdict. */
+function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rules']): DerivedHold {
+  const cancelled = d.cancelledAt !== null && (j.endedAt === null || d.cancelledAt <= j.endedAt);
+  const outcome: HoldOutcome | null = j.phase !== 'closed' ? null : cancelled ? 'cancelled' : j.outcome;
+  return {
+    phase: j.phase, rules, clockStartedAt: d.clockStartedAt, deadlineAt: d.deadlineAt, endedAt: j.endedAt, outcome, compliant: j.compliant, overageMs: j.overageMs,
+  };
 }

@@ -47,6 +47,8 @@ export interface HoldView {
   outcome: string | null;
   compliant: boolean | null;
   overageSeconds: number | null;
+  /** The booking's custody record, whose status and verdict the hold shows (GET /api/custody/:id). */
+  custodyId: string | null;
   /**
    * A clock that starts later: the release-eligible instant was sent ahead (a sentence's end, a
    * release set for tomorrow). The hold is pending, `clockStartedAt` and `deadlineAt` stay null

@@ -56,4 +56,8 @@ export class HoldEntity {
   @Column({ type: 'boolean', nullable: true }) compliant!: boolean | null;
   @Column({ type: 'bigint', name: 'overage_ms', nullable: true }) overageMs!: number | null;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+  /** The booking's custody record: the hold shows its status and verdict. */
+  @Column({ type: 'uuid', name: 'custody_id', nullable: true }) custodyId!: string | null;
+  @Column({ type: 'timestamptz', name: 'custody_active_from', nullable: true }) custodyActiveFrom!: Date | null;
+  @Column({ type: 'timestamptz', name: 'custody_due_at', nullable: true }) custodyDueAt!: Date | null;
 }

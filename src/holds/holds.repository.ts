@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
-import { CopyChunks, copyInto } from '../database/copy.js';
+import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import { emptyFacts } from '../custody/custody-facts.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
 import { HoldEntity } from './hold.entity.js';
@@ -23,6 +24,10 @@ export interface HoldRow {
   agency: string;
   lodgedAt: number;
   derived: DerivedHold;
+  /** The booking's custody record, whose status basis the hold shows: open custody's period start and from when it is unauthorised. */
+  custodyId: string;
+  custodyActiveFrom: number | null;
+  custodyDueAt: number | null;
 }
 
 /**
@@ -63,7 +68,7 @@ export interface HoldChange {
 /** Columns of a booking row as `stateRows` writes them (then updated_at). */
 const BOOKING_COLUMNS = [
   'facility_id', 'booking_id', 'person_id', 'person', 'booked_at', 'charges', 'charges_at', 'release_eligible_at', 'release_reason',
-  'custody_ended_at', 'custody_end_kind', 'to_agency',
+  'custody_ended_at', 'custody_end_kind', 'to_agency', 'facts',
 ] as const;
 /** Columns of a detainer row. */
 const DETAINER_COLUMNS = ['facility_id', 'booking_id', 'detainer_id', 'form', 'agency', 'warrant', 'lodged_at', 'cancelled_at'] as const;
@@ -71,6 +76,7 @@ const DETAINER_COLUMNS = ['facility_id', 'booking_id', 'detainer_id', 'form', 'a
 const HOLD_COLUMNS = [
   'id', 'facility_id', 'booking_id', 'detainer_id', 'person_id', 'form', 'warrant', 'agency', 'policy', 'hold_hours', 'policy_version_id', 'phase',
   'lodged_at', 'clock_started_at', 'deadline_at', 'ended_at', 'outcome', 'compliant', 'overage_ms', 'counted_ms', 'charge_level', 'convicted', 'to_agency',
+  'custody_id', 'custody_active_from', 'custody_due_at',
 ] as const;
 
 type Value = string | number | boolean | null;
@@ -99,7 +105,8 @@ export interface HoldSearch {
  */
 export const HOLD_SELECT = `SELECT h.id, h.facility_id, h.booking_id, h.detainer_id, h.person_id, h.form, h.warrant, h.agency, h.policy, h.hold_hours,
     h.policy_version_id, h.phase, h.lodged_at, h.clock_started_at, h.deadline_at, h.ended_at, h.outcome, h.compliant, h.overage_ms, h.updated_at,
-    jsonb_build_object('timeZone', f.time_zone, 'policy', h.policy, 'holdHours', h.hold_hours,
+    h.custody_id, h.custody_active_from, h.custody_due_at,
+    jsonb_build_object('timeZone', COALESCE(p.time_zone, f.time_zone), 'policy', h.policy, 'holdHours', h.hold_hours,
                        'extraHolidays', COALESCE(p.extra_holidays, '[]'::jsonb), 'requireJudicialWarrant', COALESCE(p.require_judicial_warrant, false)) AS rules
   FROM holds h JOIN facilities f ON f.id = h.facility_id LEFT JOIN facility_policies p ON p.id = h.policy_version_id`;
 
@@ -109,6 +116,7 @@ export function toHold(r: Record<string, any>): HoldEntity {
     warrant: r.warrant, agency: r.agency, policy: r.policy, holdHours: r.hold_hours, policyVersionId: r.policy_version_id, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at,
     clockStartedAt: r.clock_started_at, deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant,
     overageMs: r.overage_ms, updatedAt: r.updated_at,
+    custodyId: r.custody_id, custodyActiveFrom: r.custody_active_from, custodyDueAt: r.custody_due_at,
   });
 }
 
@@ -152,10 +160,12 @@ export class HoldsRepository {
     // due_at is deadline_at, or infinity while there is none: the indexed column.
     const now = new Date(f.nowMs);
     // As statusAt: an open hold whose clock starts later (a release-eligible instant known ahead) is pending.
-    if (f.status === 'pending') where.push(`(h.phase = 'pending' OR (h.phase = 'open' AND h.clock_started_at > ${p(now)}))`);
+    // A hold's status is its booking's custody status (custodyStatusAt): open custody is pending
+    // before its eligibility period starts, running until it is unauthorised for good, overdue after.
+    if (f.status === 'pending') where.push(`(h.phase = 'pending' OR (h.phase = 'open' AND h.custody_active_from > ${p(now)}))`);
     if (f.status === 'closed') where.push(`h.phase = 'closed'`);
-    if (f.status === 'running') where.push(`h.phase = 'open'`, `h.due_at >= ${p(now)}`, `h.clock_started_at <= ${p(now)}`);
-    if (f.status === 'overdue') where.push(`h.phase = 'open'`, `h.due_at < ${p(now)}`);
+    if (f.status === 'running') where.push(`h.phase = 'open'`, `COALESCE(h.custody_due_at, 'infinity') >= ${p(now)}`, `h.custody_active_from <= ${p(now)}`);
+    if (f.status === 'overdue') where.push(`h.phase = 'open'`, `h.custody_due_at < ${p(now)}`, `h.custody_active_from <= ${p(now)}`);
     if (f.status === 'active') where.push(`h.phase IN ('pending', 'open')`);
     if (f.deadlineBefore !== undefined) where.push(`h.due_at < ${p(new Date(f.deadlineBefore))}`);
     if (f.after) where.push(`(h.due_at, h.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
@@ -174,7 +184,7 @@ export class HoldsRepository {
     const bookings: Array<{
       facility_id: string; booking_id: string; person_id: string | null; person: Record<string, unknown> | null; booked_at: Date | null;
       charges: unknown[]; charges_at: Date | null; release_eligible_at: Date | null; release_reason: string | null;
-      custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null;
+      custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null; facts: BookingState['facts'] | null;
     }> = await m.query(LOAD_BOOKINGS_SQL, [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)]);
     for (const b of bookings) {
       out.set(keyOf(b.facility_id, b.booking_id), {
@@ -182,6 +192,7 @@ export class HoldsRepository {
         personId: b.person_id, person: b.person, bookedAt: ms(b.booked_at), charges: b.charges, chargesAt: ms(b.charges_at),
         releaseEligibleAt: ms(b.release_eligible_at), releaseReason: b.release_reason,
         custodyEndedAt: ms(b.custody_ended_at), custodyEndKind: b.custody_end_kind, toAgency: b.to_agency,
+        facts: b.facts ?? emptyFacts(),
       });
     }
     // A detainer row exists only under its booking's (ProjectionChecks): those of bookings not
@@ -250,8 +261,8 @@ export class HoldsRepository {
         JSON.stringify(s.charges), isoUtc(s.chargesAt), isoUtc(s.releaseEligibleAt), s.releaseReason,
         isoUtc(s.custodyEndedAt), s.custodyEndKind, s.toAgency,
       ];
-      if (copied) newBookings.add([...booking, updatedAt]);
-      else bookings.push(record(BOOKING_COLUMNS, booking));
+      if (copied) newBookings.add([...booking, new JsonText(JSON.stringify(s.facts)), updatedAt]);
+      else bookings.push({ ...record(BOOKING_COLUMNS, booking), facts: s.facts });
       for (const [detainerId, d] of s.detainers) {
         if (!touched.has(detainerKey(k, detainerId))) continue;
         const detainer: Value[] = [key.facilityId, key.bookingId, detainerId, d.form, d.agency, d.warrant, isoUtc(d.lodgedAt), isoUtc(d.cancelledAt)];
@@ -281,22 +292,22 @@ export class HoldsRepository {
     if (rows.bookings !== null) {
       await m.query(
         `INSERT INTO bookings (facility_id, booking_id, person_id, person, booked_at, charges, charges_at, release_eligible_at, release_reason,
-                               custody_ended_at, custody_end_kind, to_agency, updated_at)
+                               custody_ended_at, custody_end_kind, to_agency, facts, updated_at)
          SELECT x.facility_id, x.booking_id, x.person_id, x.person::jsonb, x.booked_at, COALESCE(x.charges::jsonb, '[]'), x.charges_at, x.release_eligible_at,
-                x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, $2
+                x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, x.facts, $2
            FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person text, booked_at timestamptz,
                 charges text, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
-                custody_end_kind text, to_agency text)
+                custody_end_kind text, to_agency text, facts jsonb)
          ON CONFLICT (facility_id, booking_id) DO UPDATE SET
            person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
            charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
-           custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency,
+           custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency, facts = EXCLUDED.facts,
            updated_at = EXCLUDED.updated_at
          WHERE (bookings.person_id, bookings.person, bookings.booked_at, bookings.charges, bookings.charges_at, bookings.release_eligible_at,
-                bookings.release_reason, bookings.custody_ended_at, bookings.custody_end_kind, bookings.to_agency)
+                bookings.release_reason, bookings.custody_ended_at, bookings.custody_end_kind, bookings.to_agency, bookings.facts)
                IS DISTINCT FROM
                (EXCLUDED.person_id, EXCLUDED.person, EXCLUDED.booked_at, EXCLUDED.charges, EXCLUDED.charges_at, EXCLUDED.release_eligible_at,
-                EXCLUDED.release_reason, EXCLUDED.custody_ended_at, EXCLUDED.custody_end_kind, EXCLUDED.to_agency)`,
+                EXCLUDED.release_reason, EXCLUDED.custody_ended_at, EXCLUDED.custody_end_kind, EXCLUDED.to_agency, EXCLUDED.facts)`,
         [rows.bookings, now],
       );
     }
@@ -339,6 +350,7 @@ export class HoldsRepository {
         // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
         h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
         h.chargeLevel, h.convicted, h.toAgency,
+        h.custodyId, isoUtc(h.custodyActiveFrom), isoUtc(h.custodyDueAt),
       ];
       if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
         copied.add([...values, updatedAt]);
@@ -369,22 +381,26 @@ export class HoldsRepository {
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
                             lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, charge_level, convicted, to_agency,
-                            updated_at)
+                            custody_id, custody_active_from, custody_due_at, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
-                counted_ms bigint, charge_level text, convicted boolean, to_agency text)
+                counted_ms bigint, charge_level text, convicted boolean, to_agency text,
+                custody_id uuid, custody_active_from timestamptz, custody_due_at timestamptz)
          ON CONFLICT (id) DO UPDATE SET
            person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
            hold_hours = EXCLUDED.hold_hours, policy_version_id = EXCLUDED.policy_version_id, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
            clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
            outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
-           charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency, updated_at = EXCLUDED.updated_at
+           charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency,
+           custody_id = EXCLUDED.custody_id, custody_active_from = EXCLUDED.custody_active_from, custody_due_at = EXCLUDED.custody_due_at, updated_at = EXCLUDED.updated_at
          WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.overage_ms, holds.counted_ms, holds.clock_started_at,
-                holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency)
+                holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency,
+                holds.custody_id, holds.custody_active_from, holds.custody_due_at)
                IS DISTINCT FROM
                (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.overage_ms, EXCLUDED.counted_ms, EXCLUDED.clock_started_at,
-                EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency)
+                EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency,
+                EXCLUDED.custody_id, EXCLUDED.custody_active_from, EXCLUDED.custody_due_at)
          RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
         [holds.json, now],
       );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { countedSoFar, statusAt } from '../clock/derive-hold.js';
+import { countedSoFar } from '../clock/derive-hold.js';
+import { custodyStatusAt } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
@@ -43,7 +44,7 @@ export class HoldsService {
     const events = await this.log.forBookings(undefined, [{ facilityId: hold.facilityId, bookingId: hold.bookingId }]);
     const { retractedBy, noEffect } = readRetractions(events);
     const concerns = (body: { type: string; detainerId?: string; retractsEventId?: string }): boolean => {
-      if (body.type === 'detainer.lodged' || body.type === 'detainer.cancelled') return body.detainerId === hold.detainerId;
+      if (body.type === 'detainer.lodged' || body.type === 'detainer.cancelled' || body.type === 'detainer.amended') return body.detainerId === hold.detainerId;
       if (body.type === 'event.retracted') {
         const target = events.find((e) => e.eventId === body.retractsEventId);
         return target ? concerns(target.body as never) : false;
@@ -62,11 +63,12 @@ export class HoldsService {
 /** The API view of a stored hold at the instant `now`. */
 export function toView(h: HoldEntity, now: number): HoldView {
   const ms = (d: Date | null) => (d ? d.getTime() : null);
-  const deadline = ms(h.deadlineAt);
-  const status = statusAt(h.phase, ms(h.clockStartedAt), deadline, now);
+  // The hold's status is its booking's custody status: an I-247N beside a valid I-247A is not overdue.
+  const status = custodyStatusAt(h.phase, ms(h.custodyActiveFrom), ms(h.custodyDueAt), now);
+  const dueAt = ms(h.custodyDueAt);
   const zone = h.rules.timeZone;
   // Pending with a clock start known ahead: the contract's pending hold has no start or deadline yet.
-  const ahead = status === 'pending' && h.clockStartedAt !== null;
+  const ahead = status === 'pending' && h.clockStartedAt !== null && h.clockStartedAt.getTime() > now;
   const started = ahead ? null : h.clockStartedAt;
   const due = ahead ? null : h.deadlineAt;
   return {
@@ -76,8 +78,10 @@ export function toView(h: HoldEntity, now: number): HoldView {
     clockStartedAt: isoUtc(started), deadlineAt: isoUtc(due), deadlineLocal: isoLocal(due, zone),
     clockStartedLocal: isoLocal(started, zone), endedAt: isoUtc(h.endedAt), endedLocal: isoLocal(h.endedAt, zone), timeZone: zone,
     countedSeconds: countedSoFar({ clockStartedAt: ms(started), endedAt: ms(h.endedAt), rules: h.rules }, now) / 1000,
-    secondsLeft: (status === 'running' || status === 'overdue') && deadline !== null ? (deadline - now) / 1000 : null,
-    outcome: h.outcome, compliant: h.compliant, overageSeconds: h.overageMs === null ? null : h.overageMs / 1000,
+    // Time left of the custody's authority (negative once overdue), whichever detainer gives it.
+    secondsLeft: (status === 'running' || status === 'overdue') && dueAt !== null ? (dueAt - now) / 1000 : null,
+    outcome: h.outcome, compliant: h.compliant, overageSeconds: h.overageMs === null ? null : Number(h.overageMs) / 1000,
+    custodyId: h.custodyId,
     scheduled: ahead
       ? { clockStartsAt: isoUtc(h.clockStartedAt)!, clockStartsLocal: isoLocal(h.clockStartedAt, zone)!, deadlineAt: isoUtc(h.deadlineAt)!, deadlineLocal: isoLocal(h.deadlineAt, zone)! }
       : null,

@@ -1,0 +1,41 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator.js';
+import { parseOrThrow } from '../common/zod-validation.js';
+import { CUSTODY_STATUSES, custodyQuery, verdictChangesQuery } from './custody.dto.js';
+import { CustodyService } from './custody.service.js';
+
+@ApiTags('custody')
+@ApiBearerAuth()
+@Controller('api/custody')
+export class CustodyController {
+  constructor(private readonly custody: CustodyService) {}
+
+  @Get()
+  @Roles('supervisor', 'sheriff')
+  @ApiOperation({ summary: 'Custody records (one per booking that has or had a detainer), least authority left first, with cursor pagination.' })
+  @ApiQuery({ name: 'facilityId', required: false })
+  @ApiQuery({ name: 'bookingId', required: false })
+  @ApiQuery({ name: 'personId', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: CUSTODY_STATUSES })
+  @ApiQuery({ name: 'authorizedBefore', required: false, description: 'ISO 8601 instant with offset: open custody whose authority ends (or ended) before it' })
+  @ApiQuery({ name: 'compliant', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  list(@Query() query: unknown) {
+    return this.custody.list(parseOrThrow(custodyQuery, query));
+  }
+
+  @Get('verdict-changes')
+  @ApiOperation({ summary: 'Verdicts that changed when custody was judged again (an upgrade, or a change of a facility\'s rules), newest first (admin).' })
+  verdictChanges(@Query() query: unknown) {
+    return this.custody.verdictChanges(parseOrThrow(verdictChangesQuery, query));
+  }
+
+  @Get(':id')
+  @Roles('supervisor', 'sheriff')
+  @ApiOperation({ summary: 'One custody record with its timeline: every event of the booking, in occurredAt order.' })
+  get(@Param('id') id: string) {
+    return this.custody.get(id);
+  }
+}

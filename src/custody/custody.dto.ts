@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+
+export const CUSTODY_STATUSES = ['pending', 'running', 'overdue', 'closed', 'active'] as const;
+
+const instant = z
+  .string()
+  .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
+  .transform((v) => parseInstant(v)!);
+
+export const custodyQuery = z
+  .object({
+    facilityId: z.string().min(1).max(128).optional(),
+    bookingId: z.string().min(1).max(128).optional(),
+    personId: z.string().min(1).max(128).optional(),
+    status: z.enum(CUSTODY_STATUSES, { error: `must be one of ${CUSTODY_STATUSES.join(', ')} (active = pending, running or overdue)` }).optional(),
+    /** Open custody whose authority ends (or ended) before this instant. */
+    authorizedBefore: instant.optional(),
+    compliant: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type CustodyQuery = z.infer<typeof custodyQuery>;
+
+export const verdictChangesQuery = z
+  .object({
+    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
+  })
+  .strict();
+
+export interface Instants {
+  from: string;
+  fromLocal: string;
+  until: string | null;
+  untilLocal: string | null;
+}
+
+export interface CustodyView {
+  id: string;
+  facilityId: string;
+  bookingId: string;
+  personId: string | null;
+  status: 'pending' | 'running' | 'overdue' | 'closed';
+  timeZone: string;
+  eligibility: Array<Instants & { endedBy: string | null }>;
+  /** End of the current authority (open custody; in the past once overdue); null if none. */
+  authorizedUntil: string | null;
+  authorizedUntilLocal: string | null;
+  /** Seconds until authorizedUntil (negative once overdue); null unless running or overdue. */
+  secondsLeft: number | null;
+  detainers: Array<{
+    detainerId: string;
+    form: string;
+    warrant: string | null;
+    agency: string;
+    lodgedAt: string;
+    cancelledAt: string | null;
+    authority: 'hold' | 'notify_only' | 'none';
+    authorizedFrom: string | null;
+    deadlineAt: string | null;
+    deadlineLocal: string | null;
+    reasons: string[];
+    windows: Array<Instants & { endedBy: string; authorityEnd: string }>;
+    holdId: string;
+  }>;
+  violations: Array<Instants & { seconds: number; reason: string }>;
+  processing: Array<Instants & { seconds: number }>;
+  unauthorizedSeconds: number;
+  processingSeconds: number;
+  compliant: boolean | null;
+  overageSeconds: number | null;
+  anomalies: Array<{ code: string; message: string; eventIds: string[] }>;
+  rejudged: { compliant: boolean | null; overageSeconds: number | null; recordedAt: string } | null;
+  endedAt: string | null;
+  endedLocal: string | null;
+  outcome: 'released' | 'transferred' | null;
+  toAgency: string | null;
+  /** Custody transferred to ICE (by name or the facility's aliases); null unless transferred. */
+  honoured: boolean | null;
+  /** The sentences a person reads: periods, windows and why they ended, violations, anomalies. */
+  explanation: string[];
+}

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoLocal, isoUtc } from '../common/instant.js';
+import { EventLogRepository } from '../events/event-log.repository.js';
+import { holdId } from '../holds/booking-key.js';
+import { readRetractions } from '../holds/booking-projection.js';
+import type { TimelineEntry } from '../holds/hold.dto.js';
+import type { CustodyQuery, CustodyView, Instants } from './custody.dto.js';
+import { CustodyRepository, type StoredCustody } from './custody.repository.js';
+import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
+
+const cursorShape = z.object({ d: z.string(), i: z.uuid() });
+
+@Injectable()
+export class CustodyService {
+  constructor(
+    private readonly repo: CustodyRepository,
+    private readonly log: EventLogRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(q: CustodyQuery): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
+    const now = this.clock.now();
+    const rows = await this.repo.search({
+      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant,
+      authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > q.limit ? Buffer.from(JSON.stringify({ d: last.dueKey, i: last.id })).toString('base64url') : null;
+    return { items: page.map((c) => custodyView(c, now)), nextCursor };
+  }
+
+  async get(id: string): Promise<CustodyView & { timeline: TimelineEntry[] }> {
+    const c = z.uuid().safeParse(id).success ? await this.repo.find(id) : null;
+    if (!c) throw DomainError.notFound(`custody record "${id}"`);
+    return { ...custodyView(c, this.clock.now()), timeline: await this.timeline(c) };
+  }
+
+  async verdictChanges(q: { limit: number; cursor?: string }) {
+    const rows = await this.repo.listVerdictChanges(q.limit + 1, q.cursor ? Number(q.cursor) : null);
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map((r) => ({
+        id: String(r.id), facilityId: r.facility_id, bookingId: r.booking_id, custodyId: r.custody_id, changedAt: isoUtc(r.changed_at), cause: r.cause, before: r.before, after: r.after,
+      })),
+      nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  /** Every event of the booking, in occurredAt order, retracted ones marked. */
+  private async timeline(c: StoredCustody): Promise<TimelineEntry[]> {
+    const events = await this.log.forBookings(undefined, [{ facilityId: c.facilityId, bookingId: c.bookingId }]);
+    const { retractedBy, noEffect } = readRetractions(events);
+    return events.map((e) => ({
+      eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, c.timeZone)!,
+      receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: e.body,
+    }));
+  }
+}
+
+function decodeCursor(cursor: string): { due: string; id: string } {
+  try {
+    const c = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (c.d !== 'infinity' && Number.isNaN(Date.parse(c.d))) throw new Error('bad instant');
+    return { due: c.d, id: c.i };
+  } catch {
+    throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor this API gave out; pass nextCursor from the previous page' }]);
+  }
+}
+
+/** A stretch as the API shows it at `now`: an open-ended one runs to now; one that has not begun is not shown. */
+function clipped(s: { from: number; until: number | null }, now: number, zone: string): (Instants & { seconds: number }) | null {
+  if (s.from >= now && s.until === null) return null;
+  const end = s.until ?? now;
+  return { from: isoUtc(s.from)!, fromLocal: isoLocal(s.from, zone)!, until: isoUtc(s.until), untilLocal: isoLocal(s.until, zone), seconds: Math.max(0, end - s.from) / 1000 };
+}
+
+/** The API view of a stored custody record at the instant `now`. */
+export function custodyView(c: StoredCustody, now: number): CustodyView {
+  const j = c.record;
+  const zone = c.timeZone;
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const status = custodyStatusAt(c.phase, ms(c.activeFrom), ms(c.dueAt), now);
+  const violations = j.violations.flatMap((v) => {
+    const c = clipped(v, now, zone);
+    return c === null ? [] : [{ ...c, reason: v.reason }];
+  });
+  const processing = j.processing.map((p) => clipped(p, now, zone)).filter((p) => p !== null);
+  const unauthorizedSeconds = violations.reduce((s, v) => s + v.seconds, 0);
+  const authorizedUntil = c.phase === 'open' ? ms(c.authorizedUntil) : null;
+  const dueAt = ms(c.dueAt);
+  return {
+    id: c.id, facilityId: c.facilityId, bookingId: c.bookingId, personId: c.personId, status, timeZone: zone,
+    eligibility: j.eligibility.map((p) => ({ from: isoUtc(p.from)!, fromLocal: isoLocal(p.from, zone)!, until: isoUtc(p.until), untilLocal: isoLocal(p.until, zone), endedBy: p.endedBy })),
+    authorizedUntil: isoUtc(authorizedUntil), authorizedUntilLocal: isoLocal(authorizedUntil, zone),
+    secondsLeft: (status === 'running' || status === 'overdue') && dueAt !== null ? (dueAt - now) / 1000 : null,
+    detainers: j.detainers.map((d) => ({
+      detainerId: d.detainerId, form: d.form, warrant: d.warrant, agency: d.agency, lodgedAt: isoUtc(d.lodgedAt)!, cancelledAt: isoUtc(d.cancelledAt),
+      authority: d.authority, authorizedFrom: isoUtc(d.authorizedFrom), deadlineAt: isoUtc(d.deadlineAt), deadlineLocal: isoLocal(d.deadlineAt, zone), reasons: d.reasons,
+      windows: d.windows.map((w) => ({ from: isoUtc(w.from)!, fromLocal: isoLocal(w.from, zone)!, until: isoUtc(w.until), untilLocal: isoLocal(w.until, zone), endedBy: w.endedBy, authorityEnd: isoUtc(w.authorityEnd)! })),
+      holdId: holdId(c.facilityId, c.bookingId, d.detainerId),
+    })),
+    violations, processing,
+    unauthorizedSeconds,
+    processingSeconds: processing.reduce((s, p) => s + p.seconds, 0),
+    compliant: c.compliant, overageSeconds: c.overageMs === null ? null : c.overageMs / 1000,
+    anomalies: j.anomalies,
+    rejudged: c.rejudged,
+    endedAt: isoUtc(c.endedAt), endedLocal: isoLocal(c.endedAt, zone), outcome: j.outcome, toAgency: j.toAgency, honoured: j.honoured,
+    explanation: explainCustody(j, zone, now),
+  };
+}
+
+/** 24-hour local time with the zone named, one format everywhere: "Tue 8 Apr 2025 10:00 EDT". */
+export const localText = (msValue: number, zone: string) => DateTime.fromMillis(msValue, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+const span = (msValue: number) => {
+  const minutes = Math.round(msValue / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+};
+
+const WINDOW_END: Record<WindowEnd, string> = {
+  limit_reached: 'its limit was spent',
+  cancelled: 'it was cancelled',
+  rules_changed: "the facility's rules in force from then no longer let it hold the person",
+  amended: 'it was amended into one that cannot hold the person',
+  period_ended: 'the person was no longer release-eligible or left custody',
+};
+const VIOLATION: Record<ViolationReason, string> = {
+  no_detainer: 'no detainer had been received',
+  not_authorized: 'the detainers received could not authorise holding the person',
+  limit_reached: "the detainer's limit was spent",
+  cancelled: 'the detainer was cancelled',
+  rules_changed: "the facility's rules changed and no longer let the detainer hold the person",
+  amended: 'the detainer was amended into one that cannot hold the person',
+};
+const AUTHORITY_REASON: Record<string, string> = {
+  notify_only_form: 'it asks for notification only (I-247N) and never authorises a hold',
+  no_hold_policy: 'the facility does not hold people on detainers (no-hold)',
+  form_not_authorized: "the facility's rules do not let this form hold anyone",
+  judicial_warrant_required: 'the facility requires a judicial warrant, and it has none',
+};
+
+/** The custody record in sentences, as counsel and a court read it. */
+export function explainCustody(j: CustodyJudgement, zone: string, now: number): string[] {
+  const t = (x: number) => localText(x, zone);
+  const out: string[] = [];
+  if (j.eligibility.length === 0) out.push('The person has not been release-eligible: all custody so far is the jail\'s own and needs no detainer.');
+  for (const p of j.eligibility) {
+    const end = p.until === null ? 'and still is' : `until ${t(p.until)} (${p.endedBy === 'released' ? 'released' : p.endedBy === 'transferred' ? 'custody transferred' : `eligibility ended: ${p.endedBy}`})`;
+    out.push(`Release-eligible from ${t(p.from)} ${end}; every instant of custody in this period needs an authority.`);
+  }
+  for (const d of j.detainers) {
+    const head = `Detainer ${d.detainerId} (${d.form}${d.warrant ? `, ${d.warrant} warrant` : ''}, ${d.agency}) was received ${t(d.lodgedAt)}`;
+    if (d.windows.length === 0) {
+      const why = d.reasons.map((r) => AUTHORITY_REASON[r]).filter(Boolean);
+      out.push(`${head}; it authorised no custody${why.length ? `: ${why.join('; ')}` : d.clockStartedAt === null ? ': the person was never release-eligible while it stood' : ''}.`);
+      continue;
+    }
+    const windows = d.windows.map((w) => `from ${t(w.from)} until ${t(w.until)} (${WINDOW_END[w.endedBy]})`);
+    out.push(`${head}; it authorised custody ${windows.join(', and ')}.`);
+  }
+  for (const p of j.processing) {
+    if (p.from >= now) continue;
+    out.push(`From ${t(p.from)}${p.until !== null ? ` to ${t(p.until)}` : ''}: release processing allowed by the facility, not a violation.`);
+  }
+  for (const v of j.violations) {
+    if (v.from >= now) continue;
+    const until = v.until ?? now;
+    out.push(`Custody without authority from ${t(v.from)} ${v.until === null ? 'and still going on' : `to ${t(v.until)}`} (${span(until - v.from)}): ${VIOLATION[v.reason]}.`);
+  }
+  for (const a of j.anomalies) out.push(`Note (${a.code}): ${a.message}.`);
+  if (j.phase === 'closed') {
+    out.push(j.compliant ? 'Verdict: compliant, no custody without authority.' : `Verdict: not compliant, ${span(j.unauthorizedMs)} of custody without authority.`);
+  }
+  return out;
+}
