@@ -149,7 +149,7 @@ const describeStory = (s: Story) =>
 
 const closedStory = storyArb({ ends: { min: 1, max: 2 } });
 const anyStory = storyArb({ ends: { min: 0, max: 2 } });
-const RUNS = 4000;
+const RUNS = 300;
 
 describe('custody judge against a naive minute-by-minute judge', () => {
   it('closed custody: the same unauthorised, processing and authorised time, verdict, and violations with their reasons', () => {
