@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import type { JmsEvent } from '../events/event.schema.js';
+import { addFact, emptyFacts } from './custody-facts.js';
 import { custodyStatusAt, judgeCustody } from './judge.js';
 import { at, facts, rules, since } from './story.testing.js';
 
@@ -7,6 +9,8 @@ const CHI = 'America/Chicago';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const A = { detainerId: 'A', form: 'I-247A' };
 const N = { detainerId: 'N', form: 'I-247N' };
+/** Detainer A as first lodged on an I-247N. */
+const N_AS_A = { detainerId: 'A', form: 'I-247N' };
 
 describe('the design note\'s worked examples (New York, federal-48-business-hours)', () => {
   it('1. an I-247N beside a valid I-247A: the I-247A covers the custody, compliant, nothing unauthorised', () => {
@@ -122,5 +126,50 @@ describe('the design note\'s worked examples (New York, federal-48-business-hour
     expect([j.overageMs, iso(j.endedAt)]).toEqual([82_800_000, '2025-05-09T13:00:00.000Z']);
     expect(j.violations.map((v) => v.reason)).toEqual(['limit_reached']);
     expect(j.anomalies.map((a) => [a.code, a.eventIds])).toEqual([['several_custody_ends', ['e3', 'e4']]]);
+  });
+});
+
+describe('found by the property tests (judge.property.spec.ts)', () => {
+  it('a period in which a detainer could not hold spends none of its limit, also when it is cancelled after that period', () => {
+    // I-247N through the first period, re-lodged as I-247A between the periods, cancelled after the release.
+    const j = judgeCustody(
+      facts(NY, [
+        ['detainer.lodged', '2025-03-03T09:00', N_AS_A],
+        ['booking.release_eligible', '2025-03-03T10:00'],
+        ['booking.eligibility_ended', '2025-03-04T10:00', { reason: 'new_charge' }],
+        ['detainer.lodged', '2025-03-04T12:00', A],
+        ['booking.release_eligible', '2025-03-05T10:00'],
+        ['booking.released', '2025-03-07T10:00'],
+        ['detainer.cancelled', '2025-03-07T12:00', { detainerId: 'A' }],
+      ]),
+      since(rules(NY)),
+    );
+    // Before: the first period counted 24 h of the limit (the form read at the cancellation), the window ended Thursday 10:00.
+    expect(j.violations.map((v) => [iso(v.from), iso(v.until), v.reason])).toEqual([['2025-03-03T15:00:00.000Z', '2025-03-04T15:00:00.000Z', 'not_authorized']]);
+    expect(j.unauthorizedMs).toBe(86_400_000);
+    expect(j.detainers[0].limitUsedMs).toBe(48 * 3_600_000);
+    expect(iso(j.detainers[0].deadlineAt)).toBe('2025-03-07T15:00:00.000Z');
+  });
+
+  it('the order events arrive in does not change the order of the anomalies', () => {
+    const steps: Array<[string, string, Record<string, unknown>]> = [
+      ['detainer.lodged', '2025-03-03T09:00', { detainerId: 'D', form: 'I-247D' }],
+      ['detainer.amended', '2025-03-03T11:00', { detainerId: 'D', form: 'I-247D', warrant: 'administrative' }],
+      ['detainer.cancelled', '2025-03-03T12:00', { detainerId: 'X' }],
+      ['detainer.amended', '2025-03-03T13:00', { detainerId: 'X', form: 'I-247A' }],
+    ];
+    const inOrder = facts(NY, steps);
+    const reversed = emptyFacts();
+    for (const [i, [type, local, fields]] of [...steps.entries()].reverse()) {
+      const t = at(local, NY);
+      addFact(reversed, { eventId: `e${i + 1}`, type, occurredAt: new Date(t).toISOString(), facilityId: 'f', bookingId: 'b', ...fields } as unknown as JmsEvent, t, t);
+    }
+    const want = judgeCustody(inOrder, since(rules(NY)));
+    expect(want.anomalies.map((a) => [a.code, a.eventIds])).toEqual([
+      ['form_outside_its_years', ['e1']],
+      ['form_outside_its_years', ['e2']],
+      ['detainer_never_lodged', ['e3', 'e4']],
+    ]);
+    expect(judgeCustody(reversed, since(rules(NY)))).toEqual(want);
   });
 });
