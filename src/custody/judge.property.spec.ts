@@ -4,9 +4,13 @@
  * several eligibility periods, several custody ends, a rule version changing mid-story, in four
  * zones over spans of days to two weeks across weekends, federal holidays and clock changes.
  *
- * Checked to catch a wrong rule: with the limit counted from the window's start instead of the
- * period's (judge.ts, `limitEndOf`), or a gap's processing allowance read at its end, or an end
- * processed after a start at one instant, "judge == naive" fails within the first runs.
+ * Checked to catch a wrong rule (each mutation of judge.ts made by hand, never committed): "judge ==
+ * naive" fails within the first 50 runs with the limit counted from the window's start instead of
+ * the period's, a gap's processing allowance read at its end instead of its start, an eligibility
+ * start processed before an end at one instant (the time sum fails too), the latest cancellation
+ * counting instead of the earliest, no_detainer not turning not_authorized at a lodging, or the limit
+ * not spent cumulatively across periods. Not caught: a later version withdrawing the authority only
+ * when its limit is spent strictly before its effectiveFrom (an exact coincidence; see the unit story).
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -58,30 +62,35 @@ const storyArb = (opts: { ends: { min: number; max: number }; simple?: boolean }
       const base = DateTime.fromISO(anchor, { zone }).plus({ days: dayOffset }).toMillis();
       const steps = (spanDays * 24 * 60) / granule;
       const time = (lo: number, hi: number) => fc.integer({ min: Math.floor(lo * steps), max: Math.ceil(hi * steps) }).map((k) => base + k * granule * MINUTE);
-      const form = fc.constantFrom(...FORMS);
+      // Weighted towards detainers that can hold, so that limits, cancellations and amendments matter.
+      const form = fc.oneof({ weight: 2, arbitrary: fc.constant(FORMS[0]) }, fc.constantFrom(...FORMS));
       const warrant = fc.constantFrom(...WARRANTS);
       const rulesArb = fc.record({
-        policy: fc.constantFrom(...POLICIES),
+        policy: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...POLICIES.slice(0, 2)) }, fc.constantFrom(...POLICIES)),
         holdHours: fc.constantFrom(24, 48),
-        requireJudicialWarrant: fc.boolean(),
+        requireJudicialWarrant: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))),
         releaseProcessingMinutes: opts.simple ? fc.constant(0) : fc.constantFrom(0, 30, 60),
         extraHoliday: fc.option(time(0, 1), { freq: 4 }),
       });
       const detainer = fc.record({
-        lodgedAt: fc.option(time(-0.3, 1.1), { freq: 12 }),
+        // Often early (its limit spent across periods), anywhere else too, sometimes never (only amended or cancelled).
+        lodgedAt: fc.option(fc.oneof(time(-0.3, 0.2), time(-0.3, 1.1)), { freq: 12 }),
         form,
         warrant,
         relodge: opts.simple ? fc.constant(null) : fc.option(fc.record({ at: time(-0.1, 1), form, warrant }), { freq: 3 }),
         amend: opts.simple ? fc.constant(null) : fc.option(fc.record({ at: time(-0.1, 1), form: fc.option(form), warrant: fc.option(warrant) }), { freq: 3 }),
-        cancels: fc.array(time(-0.1, 1.1), { maxLength: opts.simple ? 1 : 2 }).map((c) => (c.length === 2 && c[0] % 2 === 0 ? [c[0]] : c)),
+        // Mostly none or one cancellation, sometimes two (the earliest counts).
+        cancels: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: time(-0.1, 1.1).map((t) => [t]) }, { weight: opts.simple ? 0 : 1, arbitrary: fc.tuple(time(-0.1, 1.1), time(-0.1, 1.1)) }),
       });
       return fc.record({
         zone: fc.constant(zone),
         opened: fc.option(time(-0.4, 0.2)),
         starts: opts.simple ? time(0, 0.8).map((t) => [t]) : fc.array(time(0, 0.9), { minLength: 1, maxLength: 3 }),
-        eligibilityEnds: opts.simple ? fc.constant([]) : fc.array(time(0, 1), { maxLength: 2 }),
-        endAtAStart: fc.boolean(),
-        ends: fc.array(fc.record({ at: time(0.05, 1.05), kind: fc.constantFrom('released', 'ICE', 'unknown', 'Marshals') }), { minLength: opts.ends.min, maxLength: opts.ends.max }),
+        // Between two starts, mostly an eligibility end (at a fraction of the way, the next start's instant included), and sometimes one anywhere.
+        between: fc.array(fc.option(fc.integer({ min: 0, max: 100 }), { freq: 5 }), { minLength: 2, maxLength: 2 }),
+        strayEnd: opts.simple ? fc.constant(null) : fc.option(time(0, 1), { freq: 3 }),
+        granuleMs: fc.constant(granule * MINUTE),
+        ends: fc.array(fc.record({ at: fc.oneof(time(0.7, 1.05), time(0.1, 1.05)), kind: fc.constantFrom('released', 'ICE', 'unknown', 'Marshals') }), { minLength: opts.ends.min, maxLength: opts.ends.max }),
         detainers: fc.array(detainer, { minLength: 1, maxLength: opts.simple ? 1 : 3 }),
         versions: fc.array(fc.record({ effectiveFrom: time(-0.1, 1), rules: rulesArb }), { minLength: 1, maxLength: 2 }),
       });
@@ -90,9 +99,12 @@ const storyArb = (opts: { ends: { min: number; max: number }; simple?: boolean }
       const steps: Array<[string, number, Fields]> = [];
       if (s.opened !== null) steps.push(['booking.opened', s.opened, {}]);
       for (const t of s.starts) steps.push(['booking.release_eligible', t, {}]);
-      const eligibilityEnds = [...s.eligibilityEnds];
-      // An eligibility end at the instant of a later start: the new period starts then.
-      if (s.endAtAStart && s.starts.length > 1 && eligibilityEnds.length > 0) eligibilityEnds[0] = s.starts[1];
+      const starts = [...s.starts].sort((a, b) => a - b);
+      const eligibilityEnds = s.strayEnd === null ? [] : [s.strayEnd];
+      for (let i = 0; i + 1 < starts.length; i++) {
+        const fraction = s.between[i];
+        if (fraction !== null) eligibilityEnds.push(starts[i] + Math.round(((starts[i + 1] - starts[i]) * fraction) / 100 / s.granuleMs) * s.granuleMs);
+      }
       for (const t of eligibilityEnds) steps.push(['booking.eligibility_ended', t, { reason: 'warrant' }]);
       for (const e of s.ends) {
         if (e.kind === 'released') steps.push(['booking.released', e.at, {}]);

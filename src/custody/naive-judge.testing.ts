@@ -39,8 +39,21 @@ function holdOf(rules: AuthorityRules, form: DetainerForm, warrant: WarrantKind 
   return { minutes: rules.holdHours * 60, business: rules.policy === 'federal-48-business-hours' };
 }
 
-/** Does this minute count under business counting: its local day is not excluded. */
-const countsAsBusiness = (t: number, rules: AuthorityRules) => excludedDayReason(localIsoDate(t, rules.timeZone), rules.extraHolidays) === null;
+const QUARTER = 15 * MINUTE;
+const countable = new WeakMap<AuthorityRules, Map<number, boolean>>();
+
+/**
+ * Does this minute count under business counting: its local day is not excluded. Remembered per
+ * UTC quarter hour, in which the local date cannot change in zones with whole-quarter offsets (all US zones).
+ */
+function countsAsBusiness(t: number, rules: AuthorityRules): boolean {
+  let byQuarter = countable.get(rules);
+  if (!byQuarter) countable.set(rules, (byQuarter = new Map()));
+  const key = Math.floor(t / QUARTER);
+  let counts = byQuarter.get(key);
+  if (counts === undefined) byQuarter.set(key, (counts = excludedDayReason(localIsoDate(t, rules.timeZone), rules.extraHolidays) === null));
+  return counts;
+}
 
 /** Minutes counted from `from` (inclusive) to `to` (exclusive), one at a time. */
 function countedMinutes(from: number, to: number, business: boolean, rules: AuthorityRules): number {
