@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JmsEvent } from '../events/event.schema.js';
 import { addFact, emptyFacts } from './custody-facts.js';
-import { custodyStatusAt, judgeCustody } from './judge.js';
+import { ANOMALY_CODES, custodyStatusAt, judgeCustody, VIOLATION_REASONS } from './judge.js';
 import { at, facts, rules, since } from './story.testing.js';
 
 const NY = 'America/New_York';
@@ -171,5 +171,256 @@ describe('found by the property tests (judge.property.spec.ts)', () => {
       ['detainer_never_lodged', ['e3', 'e4']],
     ]);
     expect(judgeCustody(reversed, since(rules(NY)))).toEqual(want);
+  });
+});
+
+describe('custody stories: every violation reason and every anomaly (New York, April 2025: no holiday, EDT = UTC-4)', () => {
+  type Steps = Array<[string, string, Record<string, unknown>?]>;
+  const stretches = (j: ReturnType<typeof judgeCustody>) => j.violations.map((v) => [iso(v.from), iso(v.until), v.reason, v.until === null ? null : (v.until - v.from) / 1000]);
+  const seen = { reasons: new Set<string>(), anomalies: new Set<string>() };
+  const judge = (steps: Steps, versions = since(rules(NY))) => {
+    const j = judgeCustody(facts(NY, steps), versions);
+    j.violations.forEach((v) => seen.reasons.add(v.reason));
+    j.anomalies.forEach((a) => seen.anomalies.add(a.code));
+    return j;
+  };
+
+  it('no_detainer until an I-247N arrives, not_authorized from then: 7200 + 3600 s', () => {
+    const j = judge([
+      ['booking.release_eligible', '2025-04-07T10:00'],
+      ['detainer.lodged', '2025-04-07T12:00', N],
+      ['booking.released', '2025-04-07T13:00'],
+    ]);
+    expect(stretches(j)).toEqual([
+      ['2025-04-07T14:00:00.000Z', '2025-04-07T16:00:00.000Z', 'no_detainer', 7200],
+      ['2025-04-07T16:00:00.000Z', '2025-04-07T17:00:00.000Z', 'not_authorized', 3600],
+    ]);
+    expect([j.compliant, j.overageMs, j.authorizedMs]).toEqual([false, 10_800_000, 0]);
+  });
+
+  it('a facility requiring a judicial warrant: an administrative warrant authorises nothing (not_authorized, 18000 s); re-lodged with a judicial one, authority from the re-lodging on, its limit counted from the period start', () => {
+    const j = judge(
+      [
+        ['detainer.lodged', '2025-04-07T09:00', { ...A, warrant: 'administrative' }],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['detainer.lodged', '2025-04-07T15:00', { ...A, warrant: 'judicial' }],
+        ['booking.released', '2025-04-09T09:00'],
+      ],
+      since(rules(NY, { requireJudicialWarrant: true })),
+    );
+    expect(stretches(j)).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-07T19:00:00.000Z', 'not_authorized', 18000]]);
+    expect([j.compliant, j.overageMs, j.authorizedMs]).toEqual([false, 18_000_000, 42 * 3_600_000]);
+    const [a] = j.detainers;
+    expect([a.warrant, a.authority, iso(a.authorizedFrom), iso(a.deadlineAt)]).toEqual(['judicial', 'hold', '2025-04-07T19:00:00.000Z', '2025-04-09T14:00:00.000Z']);
+    expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['lodged_again', ['e1', 'e3']]]);
+  });
+
+  it('an I-247A amended to an I-247N mid-window: the window ends at the amendment (amended), 7200 s', () => {
+    const j = judge([
+      ['detainer.lodged', '2025-04-07T09:00', A],
+      ['booking.release_eligible', '2025-04-07T10:00'],
+      ['detainer.amended', '2025-04-08T10:00', { detainerId: 'A', form: 'I-247N' }],
+      ['booking.released', '2025-04-08T12:00'],
+    ]);
+    expect(stretches(j)).toEqual([['2025-04-08T14:00:00.000Z', '2025-04-08T16:00:00.000Z', 'amended', 7200]]);
+    expect(j.overageMs).toBe(7_200_000);
+    const [a] = j.detainers;
+    expect([a.form, a.authority, iso(a.deadlineAt), a.windows.map((w) => w.endedBy)]).toEqual(['I-247N', 'notify_only', '2025-04-08T14:00:00.000Z', ['amended']]);
+  });
+
+  it('a calendar-hours facility counts the weekend: eligible Friday 10:00, the limit is reached Sunday 10:00, released 12:00: limit_reached, 7200 s', () => {
+    const j = judge(
+      [
+        ['detainer.lodged', '2025-04-11T08:00', A],
+        ['booking.release_eligible', '2025-04-11T10:00'],
+        ['booking.released', '2025-04-13T12:00'],
+      ],
+      since(rules(NY, { policy: 'calendar-48-hours' })),
+    );
+    expect(stretches(j)).toEqual([['2025-04-13T14:00:00.000Z', '2025-04-13T16:00:00.000Z', 'limit_reached', 7200]]);
+    expect([j.overageMs, iso(j.detainers[0].deadlineAt)]).toEqual([7_200_000, '2025-04-13T14:00:00.000Z']);
+  });
+
+  it('cancelled with 30 minutes of release processing: 1800 s processing, then 1800 s cancelled', () => {
+    const j = judge(
+      [
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['detainer.cancelled', '2025-04-07T14:00', { detainerId: 'A' }],
+        ['booking.released', '2025-04-07T15:00'],
+      ],
+      since(rules(NY, { releaseProcessingMinutes: 30 })),
+    );
+    expect(stretches(j)).toEqual([['2025-04-07T18:30:00.000Z', '2025-04-07T19:00:00.000Z', 'cancelled', 1800]]);
+    expect(j.processing.map((p) => [iso(p.from), iso(p.until)])).toEqual([['2025-04-07T18:00:00.000Z', '2025-04-07T18:30:00.000Z']]);
+    expect([j.unauthorizedMs, j.processingMs, j.authorizedMs]).toEqual([1_800_000, 1_800_000, 4 * 3_600_000]);
+  });
+
+  it('a version whose limit is spent exactly at its effectiveFrom withdraws the authority then (rules_changed), 3600 s', () => {
+    // Calendar 48 h until Tuesday 10:00, calendar 24 h from then: counted from Monday 10:00, 24 h are spent at Tuesday 10:00.
+    const versions = [
+      { effectiveFrom: null, rules: rules(NY, { policy: 'calendar-48-hours' }) },
+      { effectiveFrom: at('2025-04-08T10:00', NY), rules: rules(NY, { policy: 'calendar-48-hours', holdHours: 24 }) },
+    ];
+    const j = judge(
+      [
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-08T11:00'],
+      ],
+      versions,
+    );
+    expect(stretches(j)).toEqual([['2025-04-08T14:00:00.000Z', '2025-04-08T15:00:00.000Z', 'rules_changed', 3600]]);
+    expect(iso(j.detainers[0].deadlineAt)).toBe('2025-04-08T14:00:00.000Z');
+  });
+
+  it('released at exactly the window end: compliant, 0 s (eligible Thursday 15:00, 33 h to Friday\'s end, the weekend skipped, Monday 15:00)', () => {
+    const j = judge([
+      ['detainer.lodged', '2025-04-10T09:00', A],
+      ['booking.release_eligible', '2025-04-10T15:00'],
+      ['booking.released', '2025-04-14T15:00'],
+    ]);
+    expect([j.compliant, j.overageMs, j.violations]).toEqual([true, 0, []]);
+    expect([iso(j.detainers[0].deadlineAt), j.detainers[0].windows.map((w) => w.endedBy)]).toEqual(['2025-04-14T19:00:00.000Z', ['period_ended']]);
+  });
+
+  it('a detainer lodged after custody ended holds nobody: no clock, no window; the eligible hour before is no_detainer, 3600 s', () => {
+    const j = judge([
+      ['booking.release_eligible', '2025-04-07T10:00'],
+      ['booking.released', '2025-04-07T11:00'],
+      ['detainer.lodged', '2025-04-07T12:00', A],
+    ]);
+    expect(stretches(j)).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-07T15:00:00.000Z', 'no_detainer', 3600]]);
+    const [a] = j.detainers;
+    expect([a.clockStartedAt, a.deadlineAt, a.windows]).toEqual([null, null, []]);
+  });
+
+  it('eligibility sent ahead: the record is open and pending until then, running from then, overdue after the window', () => {
+    const j = judge([
+      ['detainer.lodged', '2025-04-07T09:00', A],
+      ['booking.release_eligible', '2025-04-09T10:00'],
+    ]);
+    expect([j.phase, iso(j.activeFrom), iso(j.dueAt), iso(j.authorizedUntil), j.dueDetainerId]).toEqual(['open', '2025-04-09T14:00:00.000Z', '2025-04-11T14:00:00.000Z', '2025-04-11T14:00:00.000Z', 'A']);
+    expect([j.compliant, j.overageMs, j.unauthorizedMs]).toEqual([null, null, 0]);
+    expect(stretches(j)).toEqual([['2025-04-11T14:00:00.000Z', null, 'limit_reached', null]]);
+    const status = (local: string) => custodyStatusAt(j.phase, j.activeFrom, j.dueAt, at(local, NY));
+    expect([status('2025-04-07T12:00'), status('2025-04-09T09:59:59.999'), status('2025-04-09T10:00'), status('2025-04-11T10:00'), status('2025-04-11T10:00:00.001')]).toEqual([
+      'pending', 'pending', 'running', 'running', 'overdue',
+    ]);
+  });
+
+  describe('anomalies: each kept, the fact read the way that protects the person', () => {
+    it('several_custody_ends: released, then transferred to ICE the next day; the latest counts (inside the window: compliant)', () => {
+      const j = judge([
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-07T11:00'],
+        ['booking.custody_transferred', '2025-04-08T10:00', { toAgency: 'ICE' }],
+      ]);
+      expect([j.outcome, j.honoured, iso(j.endedAt), j.compliant, j.overageMs]).toEqual(['transferred', true, '2025-04-08T14:00:00.000Z', true, 0]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['several_custody_ends', ['e3', 'e4']]]);
+    });
+
+    it('lodged_before_booking: it still holds from eligibility', () => {
+      const j = judge([
+        ['detainer.lodged', '2025-04-06T20:00', A],
+        ['booking.opened', '2025-04-07T08:00'],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-07T12:00'],
+      ]);
+      expect([j.compliant, j.overageMs, j.authorizedMs]).toEqual([true, 0, 7_200_000]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['lodged_before_booking', ['e1']]]);
+    });
+
+    it('eligible_long_after_receipt: a release-eligible instant a year and a day after it was received (a mistyped year) is kept, pending until then', () => {
+      const f = emptyFacts();
+      const send = (eventId: string, type: string, local: string, receivedLocal: string, fields: Record<string, unknown> = {}) => {
+        const t = at(local, NY);
+        addFact(f, { eventId, type, occurredAt: new Date(t).toISOString(), facilityId: 'f', bookingId: 'b', ...fields } as unknown as JmsEvent, t, at(receivedLocal, NY));
+      };
+      send('e1', 'detainer.lodged', '2025-04-07T09:00', '2025-04-07T09:00', A);
+      send('e2', 'booking.release_eligible', '2026-04-08T10:00', '2025-04-07T10:00');
+      const j = judgeCustody(f, since(rules(NY)));
+      seen.anomalies.add(j.anomalies[0]?.code);
+      expect([j.phase, iso(j.activeFrom)]).toEqual(['open', '2026-04-08T14:00:00.000Z']);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['eligible_long_after_receipt', ['e2']]]);
+      expect(custodyStatusAt(j.phase, j.activeFrom, j.dueAt, at('2025-04-07T11:00', NY))).toBe('pending');
+    });
+
+    it('form_outside_its_years: an I-247A before 2 April 2017 and an I-247D after it (each still judged by its form)', () => {
+      const early = judge([
+        ['detainer.lodged', '2016-05-02T09:00', A],
+        ['booking.release_eligible', '2016-05-02T10:00'],
+        ['booking.released', '2016-05-03T10:00'],
+      ]);
+      expect([early.compliant, early.overageMs]).toEqual([true, 0]);
+      expect(early.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['form_outside_its_years', ['e1']]]);
+      const late = judge([
+        ['detainer.lodged', '2025-04-07T09:00', { detainerId: 'D', form: 'I-247D' }],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-10T10:00'],
+      ]);
+      expect(stretches(late)).toEqual([['2025-04-09T14:00:00.000Z', '2025-04-10T14:00:00.000Z', 'limit_reached', 86400]]);
+      expect(late.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['form_outside_its_years', ['e1']]]);
+    });
+
+    it('transfer_without_agency: an unknown agency, never ICE (not honoured)', () => {
+      const j = judge([
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.custody_transferred', '2025-04-07T12:00'],
+      ]);
+      expect([j.outcome, j.toAgency, j.honoured, j.compliant]).toEqual(['transferred', null, false, true]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['transfer_without_agency', ['e3']]]);
+    });
+
+    it('eligibility_ended_outside_period: an end while not release-eligible changes nothing', () => {
+      const j = judge([
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.eligibility_ended', '2025-04-07T09:30', { reason: 'remanded' }],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-10T10:00'],
+      ]);
+      expect(j.eligibility.map((p) => [iso(p.from), iso(p.until), p.endedBy])).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-10T14:00:00.000Z', 'released']]);
+      expect(stretches(j)).toEqual([['2025-04-09T14:00:00.000Z', '2025-04-10T14:00:00.000Z', 'limit_reached', 86400]]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['eligibility_ended_outside_period', ['e2']]]);
+    });
+
+    it('eligible_after_custody_end: release-eligible after the release changes nothing (no period, compliant)', () => {
+      const j = judge([
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.released', '2025-04-07T10:00'],
+        ['booking.release_eligible', '2025-04-07T11:00'],
+      ]);
+      expect([j.eligibility, j.phase, j.compliant, j.overageMs]).toEqual([[], 'closed', true, 0]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['eligible_after_custody_end', ['e3']]]);
+    });
+
+    it('detainer_never_lodged: an amendment and a cancellation of a detainer never received authorise nothing (no_detainer, 3600 s)', () => {
+      const j = judge([
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['detainer.cancelled', '2025-04-07T10:40', { detainerId: 'X' }],
+        ['detainer.amended', '2025-04-07T10:20', { detainerId: 'X', warrant: 'judicial' }],
+        ['booking.released', '2025-04-07T11:00'],
+      ]);
+      expect([j.detainers, stretches(j)]).toEqual([[], [['2025-04-07T14:00:00.000Z', '2025-04-07T15:00:00.000Z', 'no_detainer', 3600]]]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['detainer_never_lodged', ['e3', 'e2']]]);
+    });
+
+    it('cancelled_before_lodged: a detainer cancelled before its lodging authorises nothing (not_authorized, 3600 s)', () => {
+      const j = judge([
+        ['detainer.cancelled', '2025-04-07T08:00', { detainerId: 'A' }],
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-07T11:00'],
+      ]);
+      expect(stretches(j)).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-07T15:00:00.000Z', 'not_authorized', 3600]]);
+      expect(j.anomalies.map((x) => [x.code, x.eventIds])).toEqual([['cancelled_before_lodged', ['e1', 'e2']]]);
+    });
+  });
+
+  it('the stories above show every violation reason and every anomaly code', () => {
+    expect([...seen.reasons].sort()).toEqual([...VIOLATION_REASONS].sort());
+    expect([...seen.anomalies].sort()).toEqual([...ANOMALY_CODES].sort());
   });
 });
