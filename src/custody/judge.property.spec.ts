@@ -208,6 +208,31 @@ describe('custody judge against a naive minute-by-minute judge', () => {
   });
 });
 
+describe('open custody', () => {
+  it('is the same custody released three weeks after its last event, its last stretch still open; due when the last cover ends', () => {
+    const openStory = storyArb({ ends: { min: 0, max: 0 } });
+    fc.assert(
+      fc.property(openStory, (story) => {
+        const open = judgeCustody(factsOf(story.events), story.versions);
+        const horizon = Math.max(...story.events.map((e) => e.at)) + 21 * 24 * HOUR;
+        const release = { at: horizon, body: { eventId: 'e99', type: 'booking.released', occurredAt: new Date(horizon).toISOString(), facilityId: 'f', bookingId: 'b' } as JmsEvent };
+        const closed = judgeCustody(factsOf([...story.events, release]), story.versions);
+        const atHorizon = (list: Array<{ until: number | null }>) => list.map((x) => ({ ...x, until: x.until ?? horizon }));
+        expect(atHorizon(open.violations)).toEqual(closed.violations);
+        expect(atHorizon(open.processing)).toEqual(closed.processing);
+        if (open.phase !== 'open') return expect([open.phase, open.dueAt]).toEqual(['pending', null]);
+        // Due where the last period's cover ends (its start if nothing covers it): unauthorised from there to the horizon.
+        const last = closed.eligibility[closed.eligibility.length - 1];
+        const windows = closed.detainers.flatMap((d) => d.windows.filter((w) => w.clockStartedAt === last.from));
+        const coverEnd = Math.max(last.from, ...windows.map((w) => w.until));
+        expect([open.activeFrom, open.dueAt]).toEqual([last.from, coverEnd < horizon ? coverEnd : null]);
+        expect(open.authorizedUntil).toBe(windows.some((w) => w.until === coverEnd && coverEnd < horizon) ? coverEnd : null);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('custody judge against the per-hold clock (deriveHold), one detainer, one period, one end', () => {
   it('clock start and deadline agree to the millisecond where both have a clock', () => {
     const simple = storyArb({ ends: { min: 1, max: 1 }, simple: true });
