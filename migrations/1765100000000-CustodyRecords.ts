@@ -30,6 +30,8 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
         phase              text NOT NULL CHECK (phase IN ('pending', 'open', 'closed')),
         -- open custody: the start of its eligibility period, and from when it is unauthorised for good
         active_from        timestamptz,
+        -- the start of its first eligibility period: from when custody needed an authority (reports count people by it)
+        eligible_from      timestamptz,
         due_at             timestamptz,
         authorized_until   timestamptz,
         due_detainer_id    text COLLATE "C",
@@ -56,9 +58,11 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
     await q.query(`CREATE INDEX custody_booking ON custody_records (booking_id)`);
     await q.query(`CREATE INDEX custody_person ON custody_records (person_id)`);
     await q.query(`CREATE INDEX custody_ended ON custody_records (facility_id, ended_at)`);
+    await q.query(`CREATE INDEX custody_eligible ON custody_records (facility_id, eligible_from)`);
     await q.query(`
       ALTER TABLE holds
         ADD COLUMN custody_id uuid,
+        ADD COLUMN honoured boolean,
         ADD COLUMN custody_active_from timestamptz,
         ADD COLUMN custody_due_at timestamptz`);
     await q.query(`
@@ -79,7 +83,7 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS verdict_changes`);
-    await q.query(`ALTER TABLE holds DROP COLUMN IF EXISTS custody_id, DROP COLUMN IF EXISTS custody_active_from, DROP COLUMN IF EXISTS custody_due_at`);
+    await q.query(`ALTER TABLE holds DROP COLUMN IF EXISTS custody_id, DROP COLUMN IF EXISTS honoured, DROP COLUMN IF EXISTS custody_active_from, DROP COLUMN IF EXISTS custody_due_at`);
     await q.query(`DROP TABLE IF EXISTS custody_records`);
     await q.query(`ALTER TABLE facility_policies DROP COLUMN IF EXISTS time_zone, DROP COLUMN IF EXISTS forms, DROP COLUMN IF EXISTS release_processing_minutes, DROP COLUMN IF EXISTS agency_aliases`);
     await q.query(`ALTER TABLE bookings DROP COLUMN IF EXISTS facts`);

@@ -196,7 +196,7 @@ describe('out-of-order arrival and retraction', () => {
     ev.eligible({ facilityId: F, bookingId, occurredAt: '2026-11-05T15:00:00-05:00', eventId: `${bookingId}-e` }),
     ev.transferred({ facilityId: F, bookingId, occurredAt: '2026-11-10T09:00:00-05:00', eventId: `${bookingId}-t` }),
   ];
-  const strip = (h: Record<string, unknown>) => ({ ...h, id: undefined, bookingId: undefined, personId: undefined });
+  const strip = (h: Record<string, unknown>) => ({ ...h, id: undefined, bookingId: undefined, personId: undefined, custodyId: undefined });
   /** After the stories' transfer (2026-11-10 14:00Z); holds are still read at the suite's "now". */
   const ENDED = '2026-11-11T00:00:00.000Z';
 
@@ -328,7 +328,7 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
     const res = await post({ events: [ok, { ...good(), occurredAt: 'yesterday' }, 'not an object', { ...good(), type: 'detainer.lodged' }] }).expect(200);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected.map((r: { index: number; errors: Array<{ field: string }> }) => [r.index, r.errors.map((e) => e.field)])).toEqual([
-      [1, ['occurredAt']], [2, ['(event)']], [3, ['detainerId', 'form']],
+      [1, ['occurredAt']], [2, ['(event)']], [3, ['detainerId', 'form', 'personId']],
     ]);
   });
 

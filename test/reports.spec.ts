@@ -17,13 +17,14 @@ const EVENTS = [
   ev.opened({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-01T10:00:00-06:00', eventId: 'b1-o', personId: 'p1', person: { name: 'Ana Example', aNumber: 'A123456789' }, charges: [{ code: 'X', level: 'felony', disposition: 'convicted' }] }),
   ev.lodged({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-02T09:00:00-06:00', eventId: 'b1-l', form: 'I-247A', warrant: 'administrative' }),
   ev.eligible({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-05T15:00:00-06:00', eventId: 'b1-e', reason: 'bail_posted' }),
-  ev.transferred({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-09T14:00:00-06:00', eventId: 'b1-t' }),
+  ev.transferred({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-09T14:00:00-06:00', eventId: 'b1-t', toAgency: 'ICE' }),
   // b2: misdemeanor, pending; eligible Wed 25 Nov 10:00, deadline Mon 30 Nov 10:00; released Mon 12:30: 2.5 h past.
   ev.opened({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-20T10:00:00-06:00', eventId: 'b2-o', personId: 'p2', charges: [{ code: 'Y', level: 'misdemeanor', disposition: 'pending' }] }),
   ev.lodged({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-21T09:00:00-06:00', eventId: 'b2-l', form: 'I-247D' }),
   ev.eligible({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-25T10:00:00-06:00', eventId: 'b2-e', reason: 'charges_dismissed' }),
   ev.released({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-30T12:30:00-06:00', eventId: 'b2-r' }),
-  // b3: no charges; detainer cancelled before eligibility: never held.
+  // b3: no charges; detainer cancelled before eligibility: it never held anyone, so the hour from
+  // eligibility to release had no authority (not_authorized, 3,600 s: the person counts as held past the limit).
   ev.opened({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-03T10:00:00-06:00', eventId: 'b3-o', personId: 'p3' }),
   ev.lodged({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-03T12:00:00-06:00', eventId: 'b3-l', form: 'I-247A' }),
   ev.cancelled({ facilityId: F, bookingId: 'b3', occurredAt: '2026-11-04T12:00:00-06:00', eventId: 'b3-c' }),
@@ -53,14 +54,17 @@ describe('GET /api/reports/compliance', () => {
     expect(r).toMatchObject({
       detainersReceived: 4, detainersByForm: { 'I-247A': 2, 'I-247D': 1, 'I-247N': 1 }, detainersByWarrant: { administrative: 1, none: 3 },
       honoured: 1, notHonoured: 1, cancelled: 1, releasedAtLimit: 1,
-      holdsStarted: 3, holdsClosedCompliant: 1, holdsPastDeadline: 1, detainersThatNeverHeld: 1, holdsRunningAtEnd: 1,
-      overageSeconds: { total: 9000, median: 9000, p90: 9000, max: 9000 },
-      // 9,000 s = 2.5 h past the deadline: the 1-4 h band.
+      // People, not detainers: b1, b2, b3 and b4 needed an authority from November; b2 and b3 had custody without one.
+      holdsStarted: 4, holdsClosedCompliant: 1, holdsPastDeadline: 2, detainersThatNeverHeld: 1, holdsRunningAtEnd: 1,
+      overageSeconds: { total: 12600, median: 6300, p90: 8460, max: 9000 },
+      // 9,000 s = 2.5 h (b2) and 3,600 s = 1 h (b3) without authority: the 1-4 h band.
       overageDistribution: [
-        { fromHours: 0, toHours: 1, holds: 0 }, { fromHours: 1, toHours: 4, holds: 1 }, { fromHours: 4, toHours: 12, holds: 0 },
+        { fromHours: 0, toHours: 1, holds: 0 }, { fromHours: 1, toHours: 4, holds: 2 }, { fromHours: 4, toHours: 12, holds: 0 },
         { fromHours: 12, toHours: 24, holds: 0 }, { fromHours: 24, toHours: 48, holds: 0 }, { fromHours: 48, toHours: null, holds: 0 },
       ],
-      anomalies: { releasedBeforeReleaseEligible: 0, eventsOutOfOrderInTime: 0 },
+      // b2's I-247D is dated 2026, years after the form was replaced: said, not hidden.
+      anomalies: { releasedBeforeReleaseEligible: 0, eventsOutOfOrderInTime: 0, byCode: { form_outside_its_years: 1 } },
+      custody: { unauthorizedSeconds: 12600, processingSeconds: 0, violationsByReason: { not_authorized: { people: 1, seconds: 3600 }, limit_reached: { people: 1, seconds: 9000 } }, withAnomalies: 1, rejudged: 0 },
     });
     // b1: 9 h Thu + 24 h Fri + 14 h Mon = 47 counted, 95 real hours; b2: 50.5 counted, 122.5 real.
     expect(r.holdLengthHours.counted).toEqual({ median: 48.75, p90: 50.15, max: 50.5 });
@@ -69,7 +73,7 @@ describe('GET /api/reports/compliance', () => {
     expect(r.byChargeLevel.none).toEqual({ detainersReceived: 1, holdsStarted: 0, holdsClosedCompliant: 0, holdsPastDeadline: 0, honoured: 0 });
     expect(r.byConviction.anyConviction.detainersReceived).toBe(1);
     expect(r.byConviction.noConviction.detainersReceived).toBe(3);
-    expect(r.monthly).toEqual([{ month: '2026-11', detainersReceived: 4, holdsStarted: 3, holdsClosedCompliant: 1, holdsPastDeadline: 1 }]);
+    expect(r.monthly).toEqual([{ month: '2026-11', detainersReceived: 4, holdsStarted: 4, holdsClosedCompliant: 1, holdsPastDeadline: 2 }]);
     expect(r.policies).toEqual([expect.objectContaining({ facilityId: F, policy: 'federal-48-business-hours', timeZone: 'America/Chicago', effectiveFrom: null })]);
   });
 
@@ -95,8 +99,9 @@ describe('GET /api/reports/compliance', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\n');
     expect(lines[0]).toBe('metric,group,value');
-    expect(lines).toContain('holdsPastDeadline,all,1');
-    expect(lines).toContain('overageDistribution.holds,1-4h,1');
+    expect(lines).toContain('holdsPastDeadline,all,2');
+    expect(lines).toContain('overageDistribution.holds,1-4h,2');
+    expect(lines).toContain('custody.violationsByReason.seconds,not_authorized,3600');
     expect(lines).toContain('overageDistribution.holds,48h+,0');
     expect(lines).toContain('detainersByForm,I-247A,2');
   });

@@ -84,10 +84,10 @@ export interface StoredCustody {
 export type StoredJudgement = CustodyJudgement;
 
 const COLUMNS = [
-  'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',
+  'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'eligible_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',
   'to_agency', 'honoured', 'compliant', 'overage_ms', 'unauthorized_ms', 'processing_ms', 'anomaly_count', 'record',
 ] as const;
-const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, due_at timestamptz,
+const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, eligible_from timestamptz, due_at timestamptz,
   authorized_until timestamptz, due_detainer_id text, ended_at timestamptz, outcome text, to_agency text, honoured boolean, compliant boolean,
   overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record jsonb)`;
 const SET = COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
@@ -137,7 +137,7 @@ export class CustodyRepository {
     for (const r of records) {
       const j = r.judgement;
       const values = [
-        r.id, r.key.facilityId, r.key.bookingId, r.personId, j.phase, isoUtc(j.activeFrom), isoUtc(j.dueAt), isoUtc(j.authorizedUntil), j.dueDetainerId,
+        r.id, r.key.facilityId, r.key.bookingId, r.personId, j.phase, isoUtc(j.activeFrom), isoUtc(j.eligibility[0]?.from ?? null), isoUtc(j.dueAt), isoUtc(j.authorizedUntil), j.dueDetainerId,
         isoUtc(j.endedAt), j.outcome, j.toAgency, j.honoured, j.compliant, j.overageMs, j.unauthorizedMs, j.processingMs, j.anomalies.length, new JsonText(JSON.stringify(j)),
       ] as const;
       if (this.db.copies && created.has(keyOf(r.key))) {

@@ -185,7 +185,8 @@ function periodsOf(facts: CustodyFacts, end: number | null, endKind: string | nu
     }
   }
   if (open !== null) periods.push(end === null ? open : { ...open, until: end, endedBy: endKind });
-  return periods.filter((p) => p.until === null || p.until > p.from);
+  // A period that ends as it starts (released at the instant of eligibility) holds no custody but is kept: it is a fact.
+  return periods.filter((p) => p.until === null || p.until >= p.from);
 }
 
 interface Evaluated {
@@ -214,7 +215,10 @@ function windowsInPeriod(
   const versionIndex = versions.indexOf(v0);
   const from = Math.max(ps, d.lodgedAt);
   const initial = authorityOf(v0.rules, stateAt(d.timeline, from).form, stateAt(d.timeline, from).warrant);
-  const live = from < pe && (d.cancelledAt === null || d.cancelledAt > from);
+  // Live in the period (its clock starts at the period's start) if received by its end and not
+  // cancelled before its start, as a hold's clock always started: a release at the very instant of
+  // eligibility still gives the detainer its deadline (a window that covers no time).
+  const live = from <= pe && (d.cancelledAt === null || d.cancelledAt >= ps);
   if (!live) return { windows: [], usedMs, authority: initial, versionIndex, live };
 
   const limitEndOf = (a: Authority, rules: AuthorityRules) => addCounted(ps, a.limitMs - usedMs, a.counting, rules);

@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
-import type { DerivedHold, HoldOutcome } from '../clock/derive-hold.js';
+import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
+import { isIce } from '../rules/authority.js';
 import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
@@ -241,6 +242,7 @@ export class HoldProjector implements OnModuleInit {
           derived: holdOf(judgement, d, version.rules),
           policyVersionId: version.id,
           custodyId: id, custodyActiveFrom: judgement.activeFrom, custodyDueAt: judgement.dueAt,
+          honoured: honouredBy(judgement, d, facility.versions),
         });
       }
     }
@@ -260,4 +262,16 @@ function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rul
   return {
     phase: j.phase, rules, clockStartedAt: d.clockStartedAt, deadlineAt: d.deadlineAt, endedAt: j.endedAt, outcome, compliant: j.compliant, overageMs: j.overageMs,
   };
+}
+
+/**
+ * Whether custody went to the agency that lodged this detainer (and it was not cancelled first): ICE
+ * by name or by the facility's aliases for an ICE detainer, the same name otherwise. Null unless transferred.
+ */
+function honouredBy(j: CustodyJudgement, d: DetainerVerdict, versions: FacilityRules['versions']): boolean | null {
+  if (j.outcome !== 'transferred') return null;
+  if (d.cancelledAt !== null && j.endedAt !== null && d.cancelledAt <= j.endedAt) return false;
+  const aliases = rulesInForce(versions, j.endedAt ?? 0).rules.agencyAliases ?? [];
+  if (isIce(d.agency, aliases)) return isIce(j.toAgency, aliases);
+  return j.toAgency !== null && j.toAgency.trim().toLowerCase() === d.agency.trim().toLowerCase();
 }

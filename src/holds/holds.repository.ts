@@ -26,6 +26,8 @@ export interface HoldRow {
   derived: DerivedHold;
   /** The booking's custody record, whose status basis the hold shows: open custody's period start and from when it is unauthorised. */
   custodyId: string;
+  /** Custody transferred to ICE (by name or the facility's aliases): the detainer was honoured. */
+  honoured: boolean | null;
   custodyActiveFrom: number | null;
   custodyDueAt: number | null;
 }
@@ -76,7 +78,7 @@ const DETAINER_COLUMNS = ['facility_id', 'booking_id', 'detainer_id', 'form', 'a
 const HOLD_COLUMNS = [
   'id', 'facility_id', 'booking_id', 'detainer_id', 'person_id', 'form', 'warrant', 'agency', 'policy', 'hold_hours', 'policy_version_id', 'phase',
   'lodged_at', 'clock_started_at', 'deadline_at', 'ended_at', 'outcome', 'compliant', 'overage_ms', 'counted_ms', 'charge_level', 'convicted', 'to_agency',
-  'custody_id', 'custody_active_from', 'custody_due_at',
+  'custody_id', 'custody_active_from', 'custody_due_at', 'honoured',
 ] as const;
 
 type Value = string | number | boolean | null;
@@ -350,7 +352,7 @@ export class HoldsRepository {
         // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
         h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
         h.chargeLevel, h.convicted, h.toAgency,
-        h.custodyId, isoUtc(h.custodyActiveFrom), isoUtc(h.custodyDueAt),
+        h.custodyId, isoUtc(h.custodyActiveFrom), isoUtc(h.custodyDueAt), h.honoured,
       ];
       if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
         copied.add([...values, updatedAt]);
@@ -381,26 +383,26 @@ export class HoldsRepository {
       const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
         `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
                             lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, charge_level, convicted, to_agency,
-                            custody_id, custody_active_from, custody_due_at, updated_at)
+                            custody_id, custody_active_from, custody_due_at, honoured, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
                 counted_ms bigint, charge_level text, convicted boolean, to_agency text,
-                custody_id uuid, custody_active_from timestamptz, custody_due_at timestamptz)
+                custody_id uuid, custody_active_from timestamptz, custody_due_at timestamptz, honoured boolean)
          ON CONFLICT (id) DO UPDATE SET
            person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
            hold_hours = EXCLUDED.hold_hours, policy_version_id = EXCLUDED.policy_version_id, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
            clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
            outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
            charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency,
-           custody_id = EXCLUDED.custody_id, custody_active_from = EXCLUDED.custody_active_from, custody_due_at = EXCLUDED.custody_due_at, updated_at = EXCLUDED.updated_at
+           custody_id = EXCLUDED.custody_id, custody_active_from = EXCLUDED.custody_active_from, custody_due_at = EXCLUDED.custody_due_at, honoured = EXCLUDED.honoured, updated_at = EXCLUDED.updated_at
          WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.overage_ms, holds.counted_ms, holds.clock_started_at,
                 holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency,
-                holds.custody_id, holds.custody_active_from, holds.custody_due_at)
+                holds.custody_id, holds.custody_active_from, holds.custody_due_at, holds.honoured)
                IS DISTINCT FROM
                (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.overage_ms, EXCLUDED.counted_ms, EXCLUDED.clock_started_at,
                 EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency,
-                EXCLUDED.custody_id, EXCLUDED.custody_active_from, EXCLUDED.custody_due_at)
+                EXCLUDED.custody_id, EXCLUDED.custody_active_from, EXCLUDED.custody_due_at, EXCLUDED.honoured)
          RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
         [holds.json, now],
       );

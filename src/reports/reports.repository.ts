@@ -19,7 +19,7 @@ export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
 /** The holds touching the period [$2, $3) of facility $1 (all when null), as CTE `h`, as of $4 (a clock start still ahead is none yet). */
 const PERIOD_HOLDS = `WITH h AS (
   SELECT h.lodged_at, CASE WHEN h.clock_started_at <= $4 THEN h.clock_started_at END AS clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome,
-         h.compliant, h.agency, h.to_agency, h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at <= $4) IS TRUE AS ran,
+         h.compliant, h.agency, h.to_agency, h.honoured, h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at <= $4) IS TRUE AS ran,
          date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
          date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
     FROM holds h
@@ -28,8 +28,22 @@ const PERIOD_HOLDS = `WITH h AS (
           OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
 )`;
 
-/** A hold counts as honoured when custody went to the agency that lodged the detainer. */
-const HONOURED_SQL = `(h.outcome = 'transferred' AND h.to_agency IS NOT DISTINCT FROM h.agency)`;
+/** A hold counts as honoured when custody went to the agency that lodged the detainer (ICE by name or the facility's aliases). */
+const HONOURED_SQL = `(h.outcome = 'transferred' AND h.honoured IS TRUE)`;
+
+/**
+ * The custody records (people) touching the period [$2, $3) of facility $1 (all when null), as CTE
+ * `c`, as of $4: those whose custody needed an authority from the period, ended in it, or ran through it.
+ */
+const PERIOD_CUSTODY = `WITH c AS (
+  SELECT c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record,
+         CASE WHEN c.eligible_from <= $4 THEN c.eligible_from END AS eligible_from, c.ended_at,
+         (c.ended_at >= $2 AND c.ended_at < $3) AS closed_in
+    FROM custody_records c
+   WHERE ($1::text IS NULL OR c.facility_id = $1)
+     AND ((c.ended_at >= $2 AND c.ended_at < $3) OR (c.eligible_from >= $2 AND c.eligible_from < $3)
+          OR (c.eligible_from < $3 AND (c.ended_at IS NULL OR c.ended_at >= $3)))
+)`;
 
 /** Data access of the reports module: histories and compliance reports, aggregated in SQL. */
 @Injectable()
@@ -74,29 +88,59 @@ export class ReportsRepository {
       `${PERIOD_HOLDS}
        SELECT
          count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3) AS detainers_received,
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'transferred' AND to_agency IS NOT DISTINCT FROM agency) AS honoured,
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND ${HONOURED_SQL}) AS honoured,
          count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'cancelled') AS cancelled,
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND phase = 'closed' AND outcome <> 'cancelled'
-                          AND NOT (outcome = 'transferred' AND to_agency IS NOT DISTINCT FROM agency)) AS not_honoured,
+         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND phase = 'closed' AND outcome <> 'cancelled' AND NOT ${HONOURED_SQL}) AS not_honoured,
          count(*) FILTER (WHERE closed_in AND outcome = 'released' AND ran AND ended_at >= deadline_at - interval '1 hour') AS released_at_limit,
-         count(*) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS holds_started,
-         count(*) FILTER (WHERE closed_in AND ran AND compliant) AS closed_compliant,
-         count(*) FILTER (WHERE closed_in AND ran AND NOT compliant) AS past_deadline,
-         count(*) FILTER (WHERE closed_in AND NOT ran) AS never_held,
-         count(*) FILTER (WHERE clock_started_at < $3 AND (ended_at IS NULL OR ended_at >= $3)) AS running_at_end,
-         COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant), 0) AS overage_total,
-         -- One sort per measure (both fractions at once), over floats: date_part, not extract, which is numeric.
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_q,
-         max(overage_ms) FILTER (WHERE closed_in AND ran AND NOT compliant) AS overage_max,
-         -- How far past the deadline, in bands of hours (lower bound inclusive): the board's overage chart.
-         ARRAY[${OVERAGE_BANDS_H.map((lo, i) => {
-           const hi = OVERAGE_BANDS_H[i + 1];
-           return `count(*) FILTER (WHERE closed_in AND ran AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
-         }).join(', ')}] AS overage_bands
+         count(*) FILTER (WHERE closed_in AND NOT ran) AS never_held
        FROM h`,
       [p.facilityId, p.from, p.to, p.asOf],
     );
     return row;
+  }
+
+  /**
+   * Everything about time held and violations counts people (custody records), not detainers: a
+   * person held on two detainers is one person, and their custody without authority counts once.
+   */
+  async custodyTotals(p: Period): Promise<Record<string, any>> {
+    const [row] = await this.ds.query(
+      `${PERIOD_CUSTODY}
+       SELECT
+         count(*) FILTER (WHERE eligible_from >= $2 AND eligible_from < $3) AS holds_started,
+         count(*) FILTER (WHERE closed_in AND eligible_from IS NOT NULL AND compliant) AS closed_compliant,
+         count(*) FILTER (WHERE closed_in AND NOT compliant) AS past_deadline,
+         count(*) FILTER (WHERE eligible_from < $3 AND (ended_at IS NULL OR ended_at >= $3)) AS running_at_end,
+         COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND NOT compliant), 0) AS overage_total,
+         -- One sort per measure (both fractions at once).
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND NOT compliant) AS overage_q,
+         max(overage_ms) FILTER (WHERE closed_in AND NOT compliant) AS overage_max,
+         COALESCE(sum(processing_ms) FILTER (WHERE closed_in), 0) AS processing_total,
+         count(*) FILTER (WHERE closed_in AND anomaly_count > 0) AS with_anomalies,
+         count(*) FILTER (WHERE closed_in AND rejudged) AS rejudged,
+         -- How far past the authority, in bands of hours (lower bound inclusive): the board's overage chart.
+         ARRAY[${OVERAGE_BANDS_H.map((lo, i) => {
+           const hi = OVERAGE_BANDS_H[i + 1];
+           return `count(*) FILTER (WHERE closed_in AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
+         }).join(', ')}] AS overage_bands
+       FROM c`,
+      [p.facilityId, p.from, p.to, p.asOf],
+    );
+    return row;
+  }
+
+  /** Of the custody closed in the period: unauthorised time by reason, and anomalies by code. */
+  async custodyReasons(p: Period): Promise<Array<{ kind: 'violation' | 'anomaly'; code: string; n: number; seconds: number }>> {
+    return this.ds.query(
+      `${PERIOD_CUSTODY}
+       SELECT 'violation' AS kind, v->>'reason' AS code, count(DISTINCT c.record)::int AS n,
+              COALESCE(sum((v->>'until')::numeric - (v->>'from')::numeric), 0)::float8 / 1000 AS seconds
+         FROM c, jsonb_array_elements(c.record->'violations') v WHERE c.closed_in GROUP BY 2
+       UNION ALL
+       SELECT 'anomaly', a->>'code', count(*)::int, 0 FROM c, jsonb_array_elements(c.record->'anomalies') a WHERE c.closed_in GROUP BY 2
+       ORDER BY 1, 2`,
+      [p.facilityId, p.from, p.to, p.asOf],
+    );
   }
 
   /**
@@ -149,11 +193,11 @@ export class ReportsRepository {
       `SELECT width_bucket(lodged_at, $5::timestamptz[]) AS bucket, 'received' AS kind, count(*)::int AS n FROM holds
         WHERE facility_id IN ${facilities} AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1
        UNION ALL
-       SELECT width_bucket(clock_started_at, $5::timestamptz[]), 'started', count(*)::int FROM holds
-        WHERE facility_id IN ${facilities} AND clock_started_at >= $2 AND clock_started_at < $3 AND clock_started_at <= $6 GROUP BY 1
+       SELECT width_bucket(eligible_from, $5::timestamptz[]), 'started', count(*)::int FROM custody_records
+        WHERE facility_id IN ${facilities} AND eligible_from >= $2 AND eligible_from < $3 AND eligible_from <= $6 GROUP BY 1
        UNION ALL
-       SELECT width_bucket(ended_at, $5::timestamptz[]), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END, count(*)::int FROM holds
-        WHERE facility_id IN ${facilities} AND ended_at >= $2 AND ended_at < $3 AND phase = 'closed' AND clock_started_at IS NOT NULL GROUP BY 1, 2`,
+       SELECT width_bucket(ended_at, $5::timestamptz[]), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END, count(*)::int FROM custody_records
+        WHERE facility_id IN ${facilities} AND ended_at >= $2 AND ended_at < $3 AND phase = 'closed' AND (eligible_from IS NOT NULL OR NOT compliant) GROUP BY 1, 2`,
       [p.facilityId, p.from, p.to, zone, bounds, p.asOf],
     );
   }
@@ -190,7 +234,7 @@ export class ReportsRepository {
   /** One row per detainer received in the local year (5 ILCS 805/25), with no personal identifiers. */
   illinois(facilityId: string, year: number): Promise<Array<Record<string, any>>> {
     return this.ds.query(
-      `SELECT h.lodged_at, h.form, h.warrant, h.agency, h.outcome, h.ended_at, h.phase, b.release_eligible_at, b.release_reason, b.to_agency, f.time_zone
+      `SELECT h.lodged_at, h.form, h.warrant, h.agency, h.outcome, h.ended_at, h.phase, b.release_eligible_at, b.release_reason, h.to_agency, f.time_zone
          FROM holds h JOIN facilities f ON f.id = h.facility_id LEFT JOIN bookings b USING (facility_id, booking_id)
         WHERE h.facility_id = $1 AND extract(year FROM h.lodged_at AT TIME ZONE f.time_zone) = $2
         ORDER BY h.lodged_at, h.id`,

@@ -22,10 +22,12 @@ export class ReportsService {
   async compliance(period: Omit<Period, 'asOf'>) {
     const p: Period = { ...period, asOf: new Date(this.clock.now()) };
     // Independent queries, run side by side on the pool.
-    const [counts, lengths, breakdowns, monthly, anomalies, policies] = await Promise.all([
-      this.repo.totals(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p), this.repo.policies(p.facilityId),
+    const [counts, people, reasons, lengths, breakdowns, monthly, anomalies, policies] = await Promise.all([
+      this.repo.totals(p), this.repo.custodyTotals(p), this.repo.custodyReasons(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p),
+      this.repo.policies(p.facilityId),
     ]);
-    const t = { ...counts, ...lengths };
+    const t = { ...counts, ...people, ...lengths };
+    const byCode = (kind: 'violation' | 'anomaly') => Object.fromEntries(reasons.filter((r) => r.kind === kind).map((r) => [r.code, kind === 'violation' ? { people: r.n, seconds: Number(r.seconds) } : r.n]));
     // Rows of the (form, warrant) grouping set have no level; rows of (level, convicted) have no form.
     const forms = breakdowns.filter((r) => r.form !== null).map((r) => ({ form: r.form!, warrant: r.warrant!, n: r.received }));
     const charges = breakdowns.filter((r) => r.form === null) as Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>;
@@ -65,17 +67,29 @@ export class ReportsService {
       byChargeLevel: Object.fromEntries(LEVELS.map((level) => [level, group((r) => r.level === level)])),
       byConviction: { anyConviction: group((r) => r.convicted), noConviction: group((r) => !r.convicted) },
       monthly,
-      anomalies: { releasedBeforeReleaseEligible: anomalies.released_before_eligible, eventsOutOfOrderInTime: anomalies.events_out_of_order },
+      custody: {
+        unauthorizedSeconds: seconds(t.overage_total) ?? 0,
+        processingSeconds: seconds(t.processing_total) ?? 0,
+        violationsByReason: byCode('violation'),
+        withAnomalies: Number(t.with_anomalies),
+        rejudged: Number(t.rejudged),
+      },
+      anomalies: {
+        releasedBeforeReleaseEligible: anomalies.released_before_eligible, eventsOutOfOrderInTime: anomalies.events_out_of_order,
+        byCode: byCode('anomaly'),
+      },
       policies: policies.map((r) => ({
         facilityId: r.id, facilityName: r.name, timeZone: r.time_zone, effectiveFrom: isoUtc(r.effective_from), policy: r.policy, holdHours: r.hold_hours,
         extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
       })),
       definitions: {
-        period: 'detainers by when they were received, holds started by clockStartedAt, closed holds by endedAt, all in [from, to); as of generatedAt (a clock start sent ahead counts once it has come)',
-        honoured: 'custody was transferred to the agency that lodged the detainer',
+        period: 'detainers by when they were received; people (custody records) by when their custody first needed an authority (holdsStarted) and by when it ended (closed); all in [from, to); as of generatedAt (an eligibility sent ahead counts once it has come)',
+        people: 'holdsStarted, holdsClosedCompliant, holdsPastDeadline, holdsRunningAtEnd, overageSeconds, overageDistribution and custody count people (one custody record per booking with a detainer), not detainers: a person held on two detainers counts once',
+        holdsPastDeadline: 'people whose custody ended in the period with some custody that no detainer authorised (after any release-processing allowance)',
+        honoured: 'custody was transferred to the agency that lodged the detainer (ICE by name or by the facility\'s agency aliases)',
         releasedAtLimit: 'released (not transferred) within the last hour before the deadline or after it',
-        overageSeconds: 'over holds closed in the period past their deadline',
-        overageDistribution: 'holds closed in the period past their deadline, by hours past it: fromHours inclusive, toHours exclusive (null: no upper bound)',
+        overageSeconds: 'custody without authority of the people whose custody ended in the period',
+        overageDistribution: 'people whose custody ended in the period with custody without authority, by its hours: fromHours inclusive, toHours exclusive (null: no upper bound)',
         byChargeLevel: "detainers received in the period, by the booking's most serious charge level",
       },
     };
@@ -114,7 +128,15 @@ export class ReportsService {
     for (const [level, g] of Object.entries(r.byChargeLevel)) for (const [k, v] of Object.entries(g)) add(`byChargeLevel.${k}`, level, v);
     for (const [c, g] of Object.entries(r.byConviction)) for (const [k, v] of Object.entries(g)) add(`byConviction.${k}`, c, v);
     for (const m of r.monthly) for (const [k, v] of Object.entries(m)) if (k !== 'month') add(`monthly.${k}`, m.month, v as number);
-    for (const [k, v] of Object.entries(r.anomalies)) add(`anomalies.${k}`, 'all', v);
+    add('anomalies.releasedBeforeReleaseEligible', 'all', r.anomalies.releasedBeforeReleaseEligible);
+    add('anomalies.eventsOutOfOrderInTime', 'all', r.anomalies.eventsOutOfOrderInTime);
+    for (const [code, n] of Object.entries(r.anomalies.byCode)) add('anomalies.byCode', code, n as number);
+    for (const k of ['unauthorizedSeconds', 'processingSeconds', 'withAnomalies', 'rejudged'] as const) add(`custody.${k}`, 'all', r.custody[k]);
+    for (const [reason, v] of Object.entries(r.custody.violationsByReason)) {
+      const { people, seconds: s } = v as { people: number; seconds: number };
+      add('custody.violationsByReason.people', reason, people);
+      add('custody.violationsByReason.seconds', reason, s);
+    }
     return stringify([['metric', 'group', 'value'], ...rows.map(([a, b, c]) => [a, b, c ?? ''])]);
   }
 
@@ -131,7 +153,7 @@ export class ReportsService {
       bailPostedAt: r.release_reason === 'bail_posted' ? local(r.release_eligible_at, r.time_zone, "yyyy-MM-dd'T'HH:mmZZ") : null,
       outcome: r.phase !== 'closed' ? 'in custody' : r.outcome === 'transferred' ? 'transferred' : r.outcome === 'cancelled' ? 'detainer cancelled' : 'released',
       outcomeAt: r.phase === 'closed' ? local(r.ended_at, r.time_zone, "yyyy-MM-dd'T'HH:mmZZ") : null,
-      receivingAgency: r.outcome === 'transferred' ? (r.to_agency ?? r.agency) : null,
+      receivingAgency: r.outcome === 'transferred' ? (r.to_agency ?? 'unknown (not named by the jail)') : null,
     }));
     return {
       facilityId, facilityName: facility.name, year, law: '5 ILCS 805/25 (Illinois TRUST Act)', generatedAt: isoUtc(this.clock.now()), rows: items,
