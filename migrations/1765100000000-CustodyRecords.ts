@@ -78,6 +78,12 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
         after         jsonb
       )`);
     await q.query(`CREATE INDEX verdict_changes_list ON verdict_changes (id DESC)`);
+    // Alerts are raised per custody record from now on: what was planned per hold is dropped, and
+    // live alerts about holds are resolved, saying why. Judging every booking again at the first
+    // start (DERIVATION_VERSION) plans each custody record's alerts, and the first sweep raises at
+    // once, not marked late, those already due (an overdue person's alert included).
+    await q.query(`DELETE FROM alert_schedule`);
+    await q.query(`UPDATE alerts SET state = 'resolved', resolved_at = now(), resolution = 'replaced: alerts are now raised per custody record' WHERE state <> 'resolved'`);
     await q.query(`CREATE TRIGGER verdict_changes_append_only BEFORE UPDATE OR DELETE ON verdict_changes FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
   }
 

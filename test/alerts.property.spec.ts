@@ -87,7 +87,8 @@ interface AlertRow { id: string; hold_id: string; level: string; threshold_hours
 
 /** What is wrong at `now`, in words (empty when every promise holds). */
 async function broken(F: string, now: number, warn: number[]): Promise<string[]> {
-  const holds: HoldRow[] = await t.ds.query(`SELECT id, booking_id, phase, deadline_at FROM holds WHERE facility_id = $1`, [F]);
+  // Alerts are raised per custody record (one per booking with a detainer), before and after the instant its authority ends (due_at).
+  const holds: HoldRow[] = await t.ds.query(`SELECT id, booking_id, phase, due_at AS deadline_at FROM custody_records WHERE facility_id = $1`, [F]);
   const alerts: AlertRow[] = await t.ds.query(`SELECT id, hold_id, level, threshold_hours::text, deadline_at, due_at, raised_at, state, acknowledged_at FROM alerts WHERE facility_id = $1`, [F]);
   const byHold = new Map<string, AlertRow[]>();
   for (const a of alerts) byHold.set(a.hold_id, [...(byHold.get(a.hold_id) ?? []), a]);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { REPLAN_RESOLVED_SQL } from '../migrations/1764900000000-AlertsRaisedAgain.js';
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { backoffMs, signature, WebhooksService } from '../src/alerts/webhooks.service.js';
 import { ev, facilityBody } from './support/factories.js';
@@ -155,28 +154,6 @@ describe('sweeps', () => {
     expect((await alertsOf('reopened')).map(brief)).toEqual(['overdue resolved', 'overdue open', 'escalated open']);
   });
 
-  it('the upgrade repairs a hold that an earlier release left open again with its alerts resolved', async () => {
-    t.clock.set('2026-11-24T12:00:00.000Z');
-    await runningHold('repair', '2026-11-22T11:00:00Z'); // overdue since 2026-11-24T11:00Z
-    await runningHold('repair-live', '2026-11-22T11:30:00Z');
-    await sweep();
-    t.clock.set('2026-11-24T12:20:00.000Z'); // a custody end is sent once it has happened
-    await post(ev.released({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:10:00Z', eventId: 'repair-r' }));
-    await post(ev.retracted({ facilityId: 'ny', bookingId: 'repair', occurredAt: '2026-11-24T12:20:00Z', retractsEventId: 'repair-r' }));
-    // What the earlier release left: its sweep consumed the plan and raised nothing, the resolved alert holding the key.
-    await t.ds.query(`DELETE FROM alert_schedule WHERE booking_id = 'repair'`);
-    await t.ds.query(REPLAN_RESOLVED_SQL);
-    expect(await t.ds.query(`SELECT booking_id, level, threshold_hours::int, fire_at FROM alert_schedule WHERE booking_id IN ('repair', 'repair-live') AND level <> 'escalated'`)).toEqual([
-      { booking_id: 'repair', level: 'overdue', threshold_hours: 0, fire_at: new Date('2026-11-24T11:00:00.001Z') },
-    ]);
-    t.clock.set('2026-11-24T12:30:00.000Z');
-    await sweep();
-    expect((await alertsOf('repair')).map(brief)).toEqual(['overdue resolved', 'overdue open']);
-    // Run again, it plans nothing: the alert is live.
-    await t.ds.query(REPLAN_RESOLVED_SQL);
-    expect(await t.ds.query(`SELECT level FROM alert_schedule WHERE booking_id = 'repair' AND level = 'overdue'`)).toEqual([]);
-  });
-
   it('changing the warning thresholds re-plans running holds', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
     await t.http.put('/api/facilities/warn').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12] })).expect(200);
@@ -185,7 +162,7 @@ describe('sweeps', () => {
       ev.lodged({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-21T10:00:00Z' }),
       ev.eligible({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-24T12:00:00Z' }),
     ] });
-    const plan = async () => (await t.ds.query(`SELECT level, threshold_hours::float AS h FROM alert_schedule s JOIN holds h ON h.id = s.hold_id WHERE h.booking_id = 'w1' ORDER BY fire_at`)).map((r: { level: string; h: number }) => `${r.level}:${r.h}`);
+    const plan = async () => (await t.ds.query(`SELECT level, threshold_hours::float AS h FROM alert_schedule s WHERE s.booking_id = 'w1' ORDER BY fire_at`)).map((r: { level: string; h: number }) => `${r.level}:${r.h}`);
     expect(await plan()).toEqual(['approaching:12', 'overdue:0']);
     await t.http.put('/api/facilities/warn').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [24, 2] })).expect(200);
     expect(await plan()).toEqual(['approaching:24', 'approaching:12', 'approaching:2', 'overdue:0']);

@@ -151,12 +151,12 @@ async function seen(tag: string) {
     const local = (eventId: string) => eventId.slice(tag.length + 1);
     if (timeline.some((e) => e.noEffect?.includes('itself a retraction'))) kinds.add('a retraction of a retraction, stored');
     out.push({
-      ...h, id: undefined, bookingId: undefined, personId: String(h.personId).slice(`p-${tag}`.length),
-      // What alerts are ahead of it, and which the sweep at NOW raised.
+      ...h, id: undefined, bookingId: undefined, custodyId: undefined, personId: String(h.personId).slice(`p-${tag}`.length),
+      // What alerts are ahead of its booking's custody (alerts are per custody record), and which the sweep at NOW raised.
       schedule: await t.ds.query(
-        `SELECT level, threshold_hours::text, deadline_at, fire_at FROM alert_schedule WHERE booking_id = $1 AND detainer_id = $2 ORDER BY level, threshold_hours, deadline_at`, [`b-${tag}`, h.detainerId]),
+        `SELECT level, threshold_hours::text, detainer_id, deadline_at, fire_at FROM alert_schedule WHERE booking_id = $1 ORDER BY level, threshold_hours, deadline_at`, [`b-${tag}`]),
       alerts: await t.ds.query(
-        `SELECT level, threshold_hours::text, deadline_at, due_at, late, state FROM alerts WHERE booking_id = $1 AND detainer_id = $2 ORDER BY level, threshold_hours, deadline_at`, [`b-${tag}`, h.detainerId]),
+        `SELECT level, threshold_hours::text, detainer_id, deadline_at, due_at, late, state FROM alerts WHERE booking_id = $1 ORDER BY level, threshold_hours, deadline_at, raised_at`, [`b-${tag}`]),
       // What counted: every event the timeline shows that is not a retraction, and whether it was retracted.
       counted: timeline.filter((e) => e.type !== 'event.retracted').map((e) => `${local(e.eventId)}${e.retractedBy ? ' (retracted)' : ''}`),
       // A retraction shown as retracted would tell counsel it had no effect: none is, however they arrived.

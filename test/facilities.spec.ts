@@ -18,7 +18,11 @@ describe('PUT/GET /api/facilities/:id', () => {
     expect(res.body).toEqual({
       id: 'chi', name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48,
       extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, effectiveFrom: null,
-      policyHistory: [{ effectiveFrom: null, policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60 }],
+      forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [],
+      policyHistory: [{
+        effectiveFrom: null, timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false,
+        warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [],
+      }],
       createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z',
     });
     expect((await t.http.get('/api/facilities/chi').set('Authorization', t.admin).expect(200)).body).toEqual(res.body);
@@ -34,6 +38,12 @@ describe('PUT/GET /api/facilities/:id', () => {
     ['bad extra holiday', { extraHolidays: ['2026-02-30'] }, 'extraHolidays.0'],
     ['requireJudicialWarrant not boolean', { requireJudicialWarrant: 'yes' }, 'requireJudicialWarrant'],
     ['unknown field', { color: 'blue' }, 'color'],
+    ['a form that does not exist', { forms: { 'I-999': { authority: 'none' } } }, 'forms.I-999'],
+    ['an I-247N that would hold', { forms: { 'I-247N': { authority: 'hold', limitHours: 48, counting: 'business' } } }, 'forms.I-247N'],
+    ['a hold without its limit', { forms: { 'I-247A': { authority: 'hold', counting: 'calendar' } } }, 'forms.I-247A.limitHours'],
+    ['an unknown counting', { forms: { 'I-247A': { authority: 'hold', limitHours: 24, counting: 'lunar' } } }, 'forms.I-247A.counting'],
+    ['releaseProcessingMinutes negative', { releaseProcessingMinutes: -5 }, 'releaseProcessingMinutes'],
+    ['an empty agency alias', { agencyAliases: [''] }, 'agencyAliases.0'],
   ])('400 naming the field: %s', async (_what, patch, field) => {
     const res = await put('bad', facilityBody(patch)).expect(400);
     expect(res.body.error).toBe('validation_failed');
@@ -50,6 +60,10 @@ describe('PUT/GET /api/facilities/:id', () => {
     expect((await put('lower', facilityBody({ timeZone: 'america/phoenix' })).expect(200)).body.timeZone).toBe('America/Phoenix');
   });
 });
+
+/** What each form authorises under federal-48-business-hours with no overrides: today's policy, as before custody records. */
+const HOLD_48 = { authority: 'hold', limitHours: 48, counting: 'business' };
+const FEDERAL_FORMS = { 'I-247A': HOLD_48, 'I-247D': HOLD_48, 'I-247N': { authority: 'notify_only' }, 'I-247X': HOLD_48, 'I-247': HOLD_48, other: HOLD_48 };
 
 describe('dated policy changes', () => {
   it('judges each hold by the policy in force when its clock started, and recomputes on change', async () => {
@@ -73,7 +87,9 @@ describe('dated policy changes', () => {
       [null, 'federal-48-business-hours'], ['2026-11-15T08:00:00.000Z', 'no-hold'],
     ]);
     expect(res.body.policy).toBe('no-hold');
-    expect(await deadline('before')).toMatchObject({ policy: 'federal-48-business-hours', deadlineAt: '2026-11-16T18:00:00.000Z' });
+    // Judged by the rules at its clock start, but the no-hold version taking effect while its window
+    // was open ends the window then (it would have ended Monday 16 November 10:00).
+    expect(await deadline('before')).toMatchObject({ policy: 'federal-48-business-hours', deadlineAt: '2026-11-15T08:00:00.000Z', status: 'overdue' });
     expect(await deadline('after')).toMatchObject({ policy: 'no-hold', deadlineAt: '2026-11-20T18:00:00.000Z', status: 'overdue' });
   });
 
