@@ -48,17 +48,21 @@ const fingerprint = async () => (await t.ds.query(`SELECT fingerprint FROM deriv
 /** Leave the rows as code that counted differently (and folded differently) would have. */
 async function derivedByOldCode(): Promise<void> {
   await t.ds.query(`UPDATE holds SET deadline_at = deadline_at + interval '1 day' WHERE facility_id = 'rd' AND booking_id = 'run'`);
-  // ... and raised a warning about that deadline.
+  await t.ds.query(`UPDATE custody_records SET due_at = due_at + interval '1 day', authorized_until = authorized_until + interval '1 day' WHERE facility_id = 'rd' AND booking_id = 'run'`);
+  // ... and raised a warning about that deadline (alerts are per custody record).
   await t.ds.query(`DELETE FROM alerts WHERE facility_id = 'rd'`);
   await t.ds.query(
     `INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
-     SELECT gen_random_uuid(), id, facility_id, booking_id, detainer_id, 'approaching', 12, deadline_at, deadline_at - interval '12 hours', now(), false, 'open'
-       FROM holds WHERE facility_id = 'rd' AND booking_id = 'run'`,
+     SELECT gen_random_uuid(), id, facility_id, booking_id, COALESCE(due_detainer_id, ''), 'approaching', 12, due_at, due_at - interval '12 hours', now(), false, 'open'
+       FROM custody_records WHERE facility_id = 'rd' AND booking_id = 'run'`,
   );
   await t.ds.query(`UPDATE holds SET compliant = true, overage_ms = 0 WHERE facility_id = 'rd' AND booking_id = 'closed'`);
+  await t.ds.query(`UPDATE custody_records SET compliant = true, overage_ms = 0 WHERE facility_id = 'rd' AND booking_id = 'closed'`);
   await t.ds.query(`DELETE FROM holds WHERE facility_id = 'rd' AND booking_id = 'pend'`);
+  await t.ds.query(`DELETE FROM custody_records WHERE facility_id = 'rd' AND booking_id = 'pend'`);
   await t.ds.query(`UPDATE bookings SET custody_ended_at = now(), custody_end_kind = 'released' WHERE facility_id = 'rd' AND booking_id = 'retr'`);
   await t.ds.query(`UPDATE holds SET phase = 'closed', ended_at = now(), outcome = 'released', compliant = true, overage_ms = 0 WHERE facility_id = 'rd' AND booking_id = 'retr'`);
+  await t.ds.query(`UPDATE custody_records SET phase = 'closed', ended_at = now(), outcome = 'released', compliant = true, overage_ms = 0 WHERE facility_id = 'rd' AND booking_id = 'retr'`);
   await t.ds.query(`DELETE FROM alert_schedule WHERE facility_id = 'rd'`);
   await t.ds.query(`UPDATE derivations SET fingerprint = $1`, [OLD]);
 }
@@ -93,6 +97,11 @@ describe('deriving stored bookings and holds again when the code that derived th
       { booking_id: 'run', deadline_at: new Date('2026-11-26T20:00:00.000Z'), state: 'resolved', resolution: 'deadline changed' },
     ]);
 
+    // Each verdict the new judgement changed is listed for admins: 'closed' (tampered compliant) and 'retr' (tampered closed).
+    const changes = (await t.http.get('/api/custody/verdict-changes').set('Authorization', t.admin).expect(200)).body.items;
+    expect(changes.map((c: { bookingId: string; cause: string; before: { compliant: boolean }; after: { compliant: boolean | null } }) => [c.bookingId, c.cause, c.before.compliant, c.after.compliant]).sort()).toEqual([
+      ['closed', 'upgrade', true, false], ['retr', 'upgrade', true, null],
+    ]);
     // Derived by this code already: nothing to do.
     expect(await t.app.get(Rederivation).run(derivationFingerprint())).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { countedSoFar, deriveHold } from '../clock/derive-hold.js';
+import { judgeCustody } from '../custody/judge.js';
 import { observedFederalHolidays } from '../clock/federal-holidays.js';
 import { DETAINER_FORMS, POLICIES, WARRANT_KINDS, type HoldRules } from '../clock/hold-clock.js';
 import { sha256Hex } from '../common/canonical-json.js';
@@ -13,7 +13,7 @@ import { DERIVATION_VERSION, derivationFingerprint } from './derivation.js';
  * DERIVATION_VERSION. When the derived values change, stored bookings and holds derived by the
  * earlier code are stale, and only a new version makes a start derive them again.
  */
-const RECORDED = { version: 1, digest: 'bb92e00eaa9736bda19f84d8d5ef3094fb43168799632a77da1fca22632887dd' };
+const RECORDED = { version: 2, digest: '52000881421940bcbbb6b99f59df9abf56e0013ee62f91e2ff99dfb24dcad889' };
 
 const HOUR = 3_600_000;
 // Fixed-offset zones: their rules never change, so a new time zone database leaves the digest alone
@@ -22,7 +22,7 @@ const ZONES = ['UTC', 'Etc/GMT+5', 'Etc/GMT+10', 'Etc/GMT-10'];
 const LEVELS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'];
 const DISPOSITIONS = ['pending', 'convicted', 'dismissed', 'acquitted'];
 
-/** Random bookings (events in any order, some retracted), folded, and every hold derived. */
+/** Random bookings (events in any order, some retracted), folded, and their custody judged. */
 function corpus(): unknown[] {
   const out: unknown[] = [];
   for (let y = 1990; y <= 2060; y++) out.push(observedFederalHolidays(y).map((h) => [h.observed, h.actual, h.name]));
@@ -51,13 +51,10 @@ function corpus(): unknown[] {
       .map((body, k) => ({ seq: Math.floor(r() * 1000) * 10 + k, occurredAtMs: Date.parse(body.occurredAt as string), body: body as unknown as JmsEvent }))
       .sort((a, b) => a.seq - b.seq);
     const state = foldBooking(log);
-    for (const [detainerId, d] of state.detainers) {
-      if (d.lodgedAt === null || d.form === null) continue;
-      const h = deriveHold(state, { lodgedAt: d.lodgedAt, cancelledAt: d.cancelledAt, form: d.form, warrant: d.warrant }, () => rules);
-      const counted = h.endedAt !== null && h.clockStartedAt !== null ? countedSoFar(h, h.endedAt) : null;
-      out.push([i, detainerId, h.phase, h.clockStartedAt, h.deadlineAt, h.endedAt, h.outcome, h.compliant, h.overageMs, counted,
-        mostSeriousLevel(state.charges), anyConviction(state.charges), state.toAgency, state.custodyEndKind]);
-    }
+    const j = judgeCustody(state.facts, [{ effectiveFrom: null, rules }]);
+    out.push([i, j.phase, j.activeFrom, j.dueAt, j.authorizedUntil, j.endedAt, j.outcome, j.compliant, j.overageMs, j.processingMs, j.violations, j.anomalies.map((a) => a.code),
+      mostSeriousLevel(state.charges), anyConviction(state.charges), state.toAgency, state.custodyEndKind,
+      j.detainers.map((d) => [d.detainerId, d.authority, d.clockStartedAt, d.deadlineAt, d.windows, d.reasons])]);
   }
   return out;
 }
