@@ -69,13 +69,15 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
       const left = Date.parse(b.releasedAt);
       const cancelled = b.hold.charge_release_disposition === 'Cancel Detainer' ? Date.parse(pacific(b.hold.charge_release_dt)) : null;
       const v = handVerdict(b);
-      const ran = !(left < eligible || (cancelled !== null && cancelled < eligible));
-      if (ran) {
+      // People (one booking, one detainer here): custody needed an authority from eligibility on, if the person was still held then.
+      if (left >= eligible) {
         hand.started++;
         if (v.compliant) hand.compliant++;
         else hand.past++;
         hand.overageMs += v.overageMs;
-      } else hand.neverHeld++;
+      }
+      // Detainers: a detainer whose clock never started (cancelled before eligibility, or the person gone by then).
+      if (left < eligible || (cancelled !== null && cancelled < eligible)) hand.neverHeld++;
       if (cancelled !== null && cancelled <= left) hand.cancelled++;
       else if (b.hold.final_release_disposition === 'Immigration') hand.honoured++;
     }
@@ -110,7 +112,7 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
     }
     const view = async (facilityId: string) => {
       const items = (await t.http.get(`/api/holds?facilityId=${facilityId}&limit=1000`).set('Authorization', t.admin).expect(200)).body.items as Array<Record<string, unknown>>;
-      return items.map((h): Record<string, unknown> => ({ ...h, id: undefined, facilityId: undefined })).sort((a, b) => String(a.bookingId).localeCompare(String(b.bookingId)));
+      return items.map((h): Record<string, unknown> => ({ ...h, id: undefined, facilityId: undefined, custodyId: undefined })).sort((a, b) => String(a.bookingId).localeCompare(String(b.bookingId)));
     };
     const inOrder = await view(PIERCE_FACILITY.id);
     expect(inOrder).toHaveLength(204);

@@ -91,7 +91,7 @@ describe(`rows of new bookings (COPY${process.env.TEST_DATABASE_URL ? '' : ': no
   });
 
   it('custody records are the same (but for their ids, made from the facility, and the event ids they name)', async () => {
-    const strip = (rs: Array<Record<string, unknown>>) => rs.map((r) => ({ ...r, record: withoutEventIds(r.record) }));
+    const strip = (rs: Array<Record<string, unknown>>): Array<Record<string, unknown>> => rs.map((r) => ({ ...r, record: withoutEventIds(r.record) }));
     const whole = strip(await rows('custody_records', 'whole', ['id'], 'booking_id'));
     expect(whole).toEqual(strip(await rows('custody_records', 'split', ['id'], 'booking_id')));
     expect(whole.map((c) => [c.booking_id, c.phase, c.outcome, c.to_agency, c.honoured, c.compliant])).toEqual([

@@ -169,7 +169,8 @@ function periodsOf(facts: CustodyFacts, end: number | null, endKind: string | nu
         eventIds: [e.eventId],
       });
     }
-    if (end !== null && e.at >= end) {
+    // After the custody end nothing starts (eligibility at the very instant of release is a period that holds no custody).
+    if (end !== null && (e.kind === 'start' ? e.at > end : e.at >= end)) {
       if (e.kind === 'start') {
         anomalies.push({ code: 'eligible_after_custody_end', message: 'release-eligible after custody had ended: it changes nothing', eventIds: [e.eventId] });
       }

@@ -349,7 +349,7 @@ export class IngestionService {
     // once every row has been handed to it (computed sooner, it held the rows back: Postgres
     // waited for them, then worked on after the projection was done). The INSERT path can skip
     // an id another request stored meanwhile, so it waits for the answer.
-    const early = this.events.storesAllOrFails ? drawn.then(() => (fresh.length > 0 ? this.projection(loaded, fresh, storedLogs) : null)) : null;
+    const early = this.events.storesAllOrFails ? drawn.then(() => (fresh.length > 0 ? this.projection(loaded, fresh, storedLogs, receivedAt.getTime()) : null)) : null;
     const [insertedIds] = await Promise.all([writing, early]);
     // Judge what the INSERT path skipped against what the other request stored.
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
@@ -362,7 +362,7 @@ export class IngestionService {
     }
     const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
     out.accepted = inserted.length;
-    if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs)));
+    if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs, receivedAt.getTime())));
     await check.done; // every refusal of the check is in refusedBefore
     const refusals = new Map(refusedBefore);
     for (const [index, errors] of out.rejected) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
@@ -391,7 +391,7 @@ export class IngestionService {
    * from their stored log and their new events (which the log write puts after every stored one), the others
    * advanced from their loaded state. Inside the batch, the order sent is the order received.
    */
-  private projection(loaded: Loaded, inserted: Candidate[], storedLogs: ReadonlyMap<string, SeqEvent[]>): Promise<Projection> {
+  private projection(loaded: Loaded, inserted: Candidate[], storedLogs: ReadonlyMap<string, SeqEvent[]>, receivedAtMs: number): Promise<Projection> {
     const newEvents = new Map<string, SeqEvent[]>();
     const fullLogs = new Map<string, SeqEvent[]>();
     for (const c of inserted) {
@@ -400,7 +400,7 @@ export class IngestionService {
       const into = stored ? fullLogs : newEvents;
       let list = into.get(k);
       if (!list) into.set(k, (list = stored ? [...stored] : []));
-      list.push({ seq: (stored ? AFTER_STORED : 0) + c.index, occurredAtMs: c.occurredAtMs, body: c.event });
+      list.push({ seq: (stored ? AFTER_STORED : 0) + c.index, occurredAtMs: c.occurredAtMs, receivedAtMs, body: c.event });
     }
     return this.projector.compute(loaded, newEvents, fullLogs);
   }
