@@ -11,7 +11,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const TYPES = ['booking.opened', 'booking.charges_updated', 'detainer.lodged', 'detainer.cancelled', 'booking.release_eligible', 'booking.custody_transferred', 'booking.released', 'event.retracted'];
+const TYPES = [
+  'booking.opened', 'booking.charges_updated', 'detainer.lodged', 'detainer.amended', 'detainer.cancelled', 'booking.release_eligible', 'booking.eligibility_ended',
+  'booking.custody_transferred', 'booking.released', 'event.retracted',
+];
+/** Each type's own fields (unknown fields are refused, so a valid base carries only these). */
+const OWN: Record<string, string[]> = {
+  'booking.opened': ['personId', 'charges'], 'booking.charges_updated': ['charges'], 'detainer.lodged': ['detainerId', 'form'], 'detainer.amended': ['detainerId', 'form'],
+  'detainer.cancelled': ['detainerId'], 'booking.release_eligible': ['reason'], 'booking.eligibility_ended': ['reason'], 'booking.custody_transferred': ['toAgency'],
+  'booking.released': [], 'event.retracted': ['retractsEventId', 'reason'],
+};
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ minLength: 129, maxLength: 300 }),
@@ -27,11 +36,15 @@ const deep = fc.integer({ min: 50, max: 2000 }).map((n) => {
 
 /** A valid event with one field removed, replaced by something hostile, or one field added. */
 const mutated = fc
-  .record({ type: fc.constantFrom(...TYPES), field: fc.constantFrom('eventId', 'type', 'occurredAt', 'facilityId', 'bookingId', 'personId', 'detainerId', 'form', 'warrant', 'charges', 'reason', 'retractsEventId', 'toAgency', 'person'), value: fc.oneof(anyValue, deep), mode: fc.constantFrom('replace', 'delete', 'add'), n: fc.nat() })
+  .record({ type: fc.constantFrom(...TYPES), field: fc.constantFrom('eventId', 'type', 'occurredAt', 'facilityId', 'bookingId', 'personId', 'detainerId', 'form', 'warrant', 'charges', 'reason', 'retractsEventId', 'toAgency', 'person', 'extensions'), value: fc.oneof(anyValue, deep), mode: fc.constantFrom('replace', 'delete', 'add'), n: fc.nat() })
   .map(({ type, field, value, mode, n }) => {
+    const all: Record<string, unknown> = {
+      personId: 'p', detainerId: 'd1', form: 'I-247A', charges: [{ level: 'felony' }], retractsEventId: `fz-${n + 1}`, toAgency: 'ICE',
+      reason: type === 'booking.eligibility_ended' ? 'warrant' : 'other',
+    };
     const base: Record<string, unknown> = {
       eventId: `fz-${n}`, type, occurredAt: '2026-11-05T15:00:00Z', facilityId: 'fz', bookingId: `fzb-${n % 50}`,
-      personId: 'p', detainerId: 'd1', form: 'I-247A', charges: [{ level: 'felony' }], retractsEventId: `fz-${n + 1}`, reason: 'other',
+      ...Object.fromEntries(OWN[type].map((k) => [k, all[k]])),
     };
     if (mode === 'delete') delete base[field];
     else base[mode === 'add' ? `extra_${field}` : field] = value;

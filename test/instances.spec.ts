@@ -69,13 +69,13 @@ if (!realPostgres) console.warn('SKIPPED: several instances need a real Postgres
     expect([n, distinct]).toEqual([total, total]);
     const rules: HoldRules = { timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false };
     expect(await holdsNotMatchingLog(viaDataSource(a.ds), 'multi', rules)).toEqual({ bookings: 300, wrong: [] });
-    // Every hold still in custody past its deadline has exactly one open overdue alert, for its
-    // current deadline; no other is open. (Holds that were overdue for a while as events arrived
-    // out of order, or whose deadline moved, keep their earlier alerts, resolved.)
-    const [{ overdue_holds }] = await a.ds.query(`SELECT count(*)::int AS overdue_holds FROM holds WHERE facility_id = 'multi' AND phase = 'open' AND deadline_at < '2026-11-24T12:00:00Z'`);
+    // Every custody still going on past its authority has exactly one open overdue alert, for the
+    // instant its authority ended; no other is open. (Custody that was overdue for a while as events
+    // arrived out of order, or whose authority moved, keeps its earlier alerts, resolved.)
+    const [{ overdue_holds }] = await a.ds.query(`SELECT count(*)::int AS overdue_holds FROM custody_records WHERE facility_id = 'multi' AND phase = 'open' AND due_at < '2026-11-24T12:00:00Z'`);
     const [{ open_alerts, matching }] = await a.ds.query(
-      `SELECT count(*)::int AS open_alerts, count(h.id)::int AS matching FROM alerts a
-         LEFT JOIN holds h ON h.id = a.hold_id AND h.phase = 'open' AND h.deadline_at = a.deadline_at
+      `SELECT count(*)::int AS open_alerts, count(c.id)::int AS matching FROM alerts a
+         LEFT JOIN custody_records c ON c.id = a.hold_id AND c.phase = 'open' AND c.due_at = a.deadline_at
         WHERE a.facility_id = 'multi' AND a.level = 'overdue' AND a.state = 'open'`,
     );
     expect(overdue_holds).toBeGreaterThan(100);
