@@ -1,3 +1,5 @@
+import { parseAllowHosts } from './alerts/webhook-target.js';
+
 /** Configuration from the environment, read once at start. See README "Configuration". */
 export class AppConfig {
   /** HTTP port. */
@@ -15,6 +17,8 @@ export class AppConfig {
   sweepIntervalMs = 60_000;
   /** How often due webhook deliveries are attempted; 0 disables the timer. */
   deliveryIntervalMs = 5_000;
+  /** Hosts webhooks may reach although they are or resolve to loopback, private or other non-public addresses. */
+  webhookAllowHosts: string[] = [];
   /** Log lines as coloured text for a console, or one JSON object a line for a log collector. */
   logFormat: 'text' | 'json' = 'text';
 
@@ -35,6 +39,7 @@ export class AppConfig {
       sweepIntervalMs: wholeFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
       deliveryIntervalMs: wholeFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
       logFormat: logFormatFrom(env.LOG_FORMAT),
+      webhookAllowHosts: parseAllowHosts(env.WEBHOOK_ALLOW_HOSTS),
     });
   }
 }
