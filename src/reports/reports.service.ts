@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
+import { toCsv } from '../common/csv.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { CHARGE_LEVELS_BY_SERIOUSNESS as LEVELS } from '../holds/booking-projection.js';
@@ -115,7 +115,7 @@ export class ReportsService {
     for (const [c, g] of Object.entries(r.byConviction)) for (const [k, v] of Object.entries(g)) add(`byConviction.${k}`, c, v);
     for (const m of r.monthly) for (const [k, v] of Object.entries(m)) if (k !== 'month') add(`monthly.${k}`, m.month, v as number);
     for (const [k, v] of Object.entries(r.anomalies)) add(`anomalies.${k}`, 'all', v);
-    return stringify([['metric', 'group', 'value'], ...rows.map(([a, b, c]) => [a, b, c ?? ''])]);
+    return toCsv([['metric', 'group', 'value'], ...rows.map(([a, b, c]) => [a, b, c ?? ''])]);
   }
 
   async illinois(facilityId: string, year: number) {
@@ -143,6 +143,6 @@ export class ReportsService {
     const header = ['row', 'detainer_received_date', 'detainer_form', 'warrant', 'bail_posted_at', 'outcome', 'outcome_at', 'receiving_agency', 'certification'];
     const rows = r.rows.map((x) => [x.row, x.detainerReceivedDate, x.detainerForm, x.warrant, x.bailPostedAt ?? '', x.outcome, x.outcomeAt ?? '', x.receivingAgency ?? '', '']);
     if (r.certification) rows.push(['', '', '', '', '', '', '', '', r.certification]);
-    return stringify([header, ...rows]);
+    return toCsv([header, ...rows]);
   }
 }
