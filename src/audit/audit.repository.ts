@@ -23,6 +23,8 @@ export interface AccessEntry {
   action: string;
   resource: string;
   outcome: string;
+  /** The HTTP status answered. */
+  status: number;
   ip: string | null;
   userAgent: string | null;
 }
@@ -42,14 +44,14 @@ export class AuditRepository {
 
   async logAccess(e: AccessEntry, at: Date): Promise<void> {
     await this.ds.query(
-      `INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [at, e.apiKeyId, e.keyName, e.role, e.action, e.resource, e.outcome, e.ip, e.userAgent],
+      `INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [at, e.apiKeyId, e.keyName, e.role, e.action, e.resource, e.outcome, e.status, e.ip, e.userAgent],
     );
   }
 
   accessLog(limit: number, beforeId: number | null): Promise<Array<Record<string, unknown> & { id: number; at: Date }>> {
     return this.ds.query(
-      `SELECT id, at, api_key_id, key_name, role, action, resource, outcome, ip, user_agent FROM access_log
+      `SELECT id, at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent FROM access_log
         WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
       [beforeId, limit],
     );

@@ -89,7 +89,7 @@ export class AuditService {
     return {
       items: page.map((r) => ({
         id: r.id, at: isoUtc(r.at), apiKeyId: r.api_key_id, keyName: r.key_name, role: r.role, action: r.action, resource: r.resource,
-        outcome: r.outcome, ip: r.ip, userAgent: r.user_agent,
+        outcome: r.outcome, status: r.status, ip: r.ip, userAgent: r.user_agent,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     };

@@ -28,10 +28,11 @@ export async function startTestApp(opts: { now?: string; db?: TestDatabase; conf
   const db = opts.db ?? (await createTestDatabase());
   const clock = new FixedClock(Date.parse(opts.now ?? '2026-11-24T12:00:00.000Z'));
   // Timers off: tests run sweeps and deliveries by hand, at the times they set on the clock.
-  // Webhook receivers in tests listen on 127.0.0.1, which only an allowlisted host may reach.
+  // Webhook receivers in tests listen on 127.0.0.1, which only an allowlisted host may reach;
+  // failed authentications are not throttled (the role matrix makes dozens; security.spec.ts tests the throttle).
   const config = new AppConfig({
     databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0,
-    webhookAllowHosts: ['127.0.0.1'], ...opts.config,
+    webhookAllowHosts: ['127.0.0.1'], authFailuresPerMinute: 0, ...opts.config,
   });
   const app = await createApp(config, { clock, logger: false });
   await app.init();
