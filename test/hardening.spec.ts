@@ -162,6 +162,52 @@ describe('keys, throttling and the access log', () => {
   });
 });
 
+describe('grants, verification, and what a refusal tells', () => {
+  let t: TestApp;
+  let counselId: string;
+  let counsel: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.put('/api/facilities/gf').set('Authorization', t.admin).send(facilityBody()).expect(200);
+    await t.http.post('/api/events').set('Authorization', t.admin).send(ev.opened({ facilityId: 'gf', bookingId: 'known', personId: 'p-known', occurredAt: '2026-11-01T10:00:00Z' })).expect(200);
+    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'defender', role: 'counsel' }).expect(201);
+    counselId = made.body.id;
+    counsel = `Bearer ${made.body.key}`;
+  });
+  afterAll(() => t.close());
+
+  it('refuses a grant of a booking or person the facility does not know, unless the admin says it is expected', async () => {
+    const grant = (body: object) => t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: 'gf', ...body });
+    expect((await grant({ bookingId: 'typo' }).expect(400)).body.errors).toEqual([{ field: 'bookingId', message: 'booking "typo" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' }]);
+    expect((await grant({ personId: 'nobody' }).expect(400)).body.errors).toEqual([{ field: 'personId', message: 'person "nobody" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' }]);
+    await grant({ bookingId: 'known' }).expect(201);
+    await grant({ personId: 'p-known' }).expect(201);
+    await grant({ bookingId: 'coming', expected: true }).expect(201);
+    expect((await grant({ bookingId: 'x', expected: 'yes' }).expect(400)).body.errors[0].field).toBe('expected');
+  });
+
+  it('verifies only a facility that exists: 404 otherwise', async () => {
+    const res = await t.http.get('/api/audit/verify?facilityId=nowhere').set('Authorization', t.admin).expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'not_found', message: 'facility "nowhere" not found' });
+    expect((await t.http.get('/api/audit/verify?facilityId=gf').set('Authorization', t.admin).expect(200)).body).toMatchObject({ facilityId: 'gf', ok: true, eventsChecked: 1 });
+  });
+
+  it("refuses counsel a booking that exists and one that does not with the same answer and the same queries", async () => {
+    await t.http.post('/api/events').set('Authorization', t.admin).send(ev.opened({ facilityId: 'gf', bookingId: 'secret-booking', occurredAt: '2026-11-01T10:00:00Z' })).expect(200);
+    const refusal = async (bookingId: string) => {
+      const spy = jest.spyOn(t.ds, 'query');
+      const res = await t.http.get(`/api/bookings/${bookingId}/history`).set('Authorization', counsel);
+      const queries = spy.mock.calls.length;
+      spy.mockRestore();
+      return { status: res.status, body: res.body, queries };
+    };
+    const exists = await refusal('secret-booking');
+    const absent = await refusal('no-such-booking');
+    expect(exists).toEqual({ status: 403, body: { statusCode: 403, error: 'forbidden', message: 'this counsel key has no grant for this booking or person' }, queries: expect.any(Number) });
+    expect(absent).toEqual(exists);
+  });
+});
+
 describe('the key before the body; time limits; caching; what is served', () => {
   let t: TestApp;
   let server: Server;
