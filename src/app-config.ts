@@ -19,6 +19,8 @@ export class AppConfig {
   deliveryIntervalMs = 5_000;
   /** Hosts webhooks may reach although they are or resolve to loopback, private or other non-public addresses. */
   webhookAllowHosts: string[] = [];
+  /** What seals webhook secrets at rest (32+ characters); null: a key file in dataDir (see SecretBox). */
+  webhookSecretKey: string | null = null;
   /** Failed authentications a client address may make in a minute before it is refused (429) until the minute ends; 0: no limit (tests). */
   authFailuresPerMinute = 10;
   /** The interface the HTTP server listens on. */
@@ -49,6 +51,7 @@ export class AppConfig {
       deliveryIntervalMs: wholeFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
       logFormat: logFormatFrom(env.LOG_FORMAT),
       webhookAllowHosts: parseAllowHosts(env.WEBHOOK_ALLOW_HOSTS),
+      webhookSecretKey: webhookSecretKeyFrom(env.WEBHOOK_SECRET_KEY),
       authFailuresPerMinute: wholeFrom(env, 'AUTH_FAILURES_PER_MINUTE', 10, 'a whole number of failed authentications a minute per address (0: no limit)'),
       host: env.HOST?.trim() || '127.0.0.1',
       headersTimeoutMs: positiveFrom(env, 'HEADERS_TIMEOUT_MS', 10_000),
@@ -74,6 +77,12 @@ function bootstrapKeyFrom(raw: string | undefined): string | null {
   if (key !== null && key.length < MIN_BOOTSTRAP_KEY_LENGTH) {
     throw new Error(`BOOTSTRAP_ADMIN_KEY is too short: ${key.length} characters, at least ${MIN_BOOTSTRAP_KEY_LENGTH} are needed (make one with: node -e "console.log('dm_' + require('crypto').randomBytes(32).toString('base64url'))")`);
   }
+  return key;
+}
+
+function webhookSecretKeyFrom(raw: string | undefined): string | null {
+  const key = raw?.trim() || null;
+  if (key !== null && key.length < 32) throw new Error(`WEBHOOK_SECRET_KEY is too short: ${key.length} characters, at least 32 are needed`);
   return key;
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { z } from 'zod';
 import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
@@ -10,6 +10,7 @@ import { isoUtc } from '../common/instant.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
 import { toAlertView } from './alert-view.js';
 import { AlertsRepository, type DeliveryClaim } from './alerts.repository.js';
+import { SecretBox } from './secret-box.js';
 import { WebhookTargetRefused, WebhookTargets } from './webhook-target.js';
 
 export const SIGNATURE_HEADER = 'x-detainer-signature';
@@ -23,6 +24,7 @@ export function signature(secret: string, timestamp: string, body: string): stri
 
 /** What the delivery log says of an attempt that got no HTTP answer: the same whatever the cause, so it cannot map ports. */
 export const NO_ANSWER = 'no HTTP answer (connection failed or timed out)';
+export const SECRET_UNREADABLE = 'not attempted: the webhook secret cannot be opened with this WEBHOOK_SECRET_KEY (or key file)';
 export const REFUSED_TARGET = 'not attempted: the host resolves to an address webhooks may not reach (WEBHOOK_ALLOW_HOSTS)';
 
 /** A URL as shown back: without credentials, which old rows may carry (new ones are refused). */
@@ -41,12 +43,13 @@ const shownUrl = (raw: string) => {
 export const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
   private readonly log = new Logger('webhooks');
   static readonly LEASE_MS = 60_000;
   /** No answer in this time is a failed attempt (tests shorten it). */
   static TIMEOUT_MS = 10_000;
   private readonly targets: WebhookTargets;
+  private readonly box: SecretBox;
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -55,6 +58,14 @@ export class WebhooksService {
     config: AppConfig,
   ) {
     this.targets = new WebhookTargets(config.webhookAllowHosts);
+    this.box = SecretBox.fromConfig(config);
+  }
+
+  /** Seal the secrets stored in clear before they were sealed (once; idempotent, safe with several instances). */
+  async onApplicationBootstrap(): Promise<void> {
+    const clear = await this.alerts.webhooksWithClearSecrets();
+    for (const w of clear) await this.alerts.replaceSecret(w.id, w.secret, this.box.seal(w.secret));
+    if (clear.length > 0) this.log.log(`sealed the secrets of ${clear.length} webhook(s) stored in clear`);
   }
 
   async create(facilityId: string, body: { url: string; secret?: string }) {
@@ -66,7 +77,7 @@ export class WebhooksService {
       throw err;
     }
     const webhook = { id: randomUUID(), facilityId, url: body.url, secret: body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`, createdAt: new Date(this.clock.now()) };
-    await this.alerts.createWebhook(webhook);
+    await this.alerts.createWebhook({ ...webhook, secret: this.box.seal(webhook.secret) });
     return { id: webhook.id, facilityId, url: webhook.url, secret: webhook.secret, createdAt: isoUtc(webhook.createdAt) };
   }
 
@@ -109,15 +120,24 @@ export class WebhooksService {
     const timestamp = String(Math.floor(this.clock.now() / 1000));
     let status: number | null = null;
     let error: string | null = null;
+    let secret: string | null = null;
     try {
-      status = await this.post(claim.url, body, {
-        'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(claim.secret, timestamp, body), [DELIVERY_HEADER]: String(claim.id),
-      });
-      if (status < 200 || status > 299) error = `HTTP ${status}`;
-    } catch (err) {
-      // The cause stays in the server's log; the delivery log says only that no answer came.
-      error = err instanceof WebhookTargetRefused ? REFUSED_TARGET : NO_ANSWER;
-      this.log.warn(`delivery ${claim.id}: ${(err as Error).message.slice(0, 200)}`);
+      secret = this.box.open(claim.secret);
+    } catch {
+      error = SECRET_UNREADABLE;
+      this.log.error(`delivery ${claim.id}: ${SECRET_UNREADABLE}`);
+    }
+    if (secret !== null) {
+      try {
+        status = await this.post(claim.url, body, {
+          'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(secret, timestamp, body), [DELIVERY_HEADER]: String(claim.id),
+        });
+        if (status < 200 || status > 299) error = `HTTP ${status}`;
+      } catch (err) {
+        // The cause stays in the server's log; the delivery log says only that no answer came.
+        error = err instanceof WebhookTargetRefused ? REFUSED_TARGET : NO_ANSWER;
+        this.log.warn(`delivery ${claim.id}: ${(err as Error).message.slice(0, 200)}`);
+      }
     }
     const now = this.clock.now();
     const ok = error === null;
