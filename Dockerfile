@@ -13,11 +13,15 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The server listens on 127.0.0.1 by default; in a container that would be unreachable from outside it.
+ENV HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # The live board's page and modules, served at / (the server looks for web/ above dist/).
 COPY web web
+# DATA_DIR, owned by the user the app runs as (docker-compose.yml mounts a volume there).
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

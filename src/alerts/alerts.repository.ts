@@ -211,6 +211,15 @@ export class AlertsRepository {
     await this.ds.query('INSERT INTO webhooks (id, facility_id, url, secret, created_at) VALUES ($1, $2, $3, $4, $5)', [w.id, w.facilityId, w.url, w.secret, w.createdAt]);
   }
 
+  webhooksWithClearSecrets(): Promise<Array<{ id: string; secret: string }>> {
+    return this.ds.query(`SELECT id, secret FROM webhooks WHERE secret NOT LIKE 'v1:%'`);
+  }
+
+  /** Replace a secret as it was read (another instance may have sealed it meanwhile). */
+  async replaceSecret(id: string, was: string, now: string): Promise<void> {
+    await this.ds.query('UPDATE webhooks SET secret = $3 WHERE id = $1 AND secret = $2', [id, was, now]);
+  }
+
   listWebhooks(facilityId: string): Promise<Array<{ id: string; facility_id: string; url: string; created_at: Date; disabled_at: Date | null }>> {
     return this.ds.query('SELECT id, facility_id, url, created_at, disabled_at FROM webhooks WHERE facility_id = $1 ORDER BY created_at', [facilityId]);
   }

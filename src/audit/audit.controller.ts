@@ -31,7 +31,7 @@ export class AuditController {
 
   @Post('grants')
   @ApiOperation({ summary: 'Grant a counsel key the history of a booking or of a person, in one facility (admin). Name exactly one of bookingId or personId.' })
-  @ApiBody({ schema: { type: 'object', properties: { apiKeyId: { type: 'string', format: 'uuid' }, facilityId: { type: 'string' }, bookingId: { type: 'string' }, personId: { type: 'string' } }, required: ['apiKeyId', 'facilityId'] } })
+  @ApiBody({ schema: { type: 'object', properties: { apiKeyId: { type: 'string', format: 'uuid' }, facilityId: { type: 'string' }, bookingId: { type: 'string' }, personId: { type: 'string' }, expected: { type: 'boolean', description: 'grant a booking or person not known yet (refused otherwise)' } }, required: ['apiKeyId', 'facilityId'] } })
   grant(@Body() body: unknown) {
     return this.audit.grant(parseOrThrow(grantBody, body));
   }

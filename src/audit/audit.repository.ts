@@ -23,6 +23,8 @@ export interface AccessEntry {
   action: string;
   resource: string;
   outcome: string;
+  /** The HTTP status answered. */
+  status: number;
   ip: string | null;
   userAgent: string | null;
 }
@@ -42,14 +44,14 @@ export class AuditRepository {
 
   async logAccess(e: AccessEntry, at: Date): Promise<void> {
     await this.ds.query(
-      `INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [at, e.apiKeyId, e.keyName, e.role, e.action, e.resource, e.outcome, e.ip, e.userAgent],
+      `INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [at, e.apiKeyId, e.keyName, e.role, e.action, e.resource, e.outcome, e.status, e.ip, e.userAgent],
     );
   }
 
   accessLog(limit: number, beforeId: number | null): Promise<Array<Record<string, unknown> & { id: number; at: Date }>> {
     return this.ds.query(
-      `SELECT id, at, api_key_id, key_name, role, action, resource, outcome, ip, user_agent FROM access_log
+      `SELECT id, at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent FROM access_log
         WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
       [beforeId, limit],
     );
@@ -74,7 +76,7 @@ export class AuditRepository {
 
   /** Which of these bookings this key holds a live grant for, in the booking's facility: for the booking, or for its person there. */
   async granted(apiKeyId: string, bookings: ReadonlyArray<{ facilityId: string; bookingId: string; personId: string | null }>): Promise<boolean[]> {
-    if (bookings.length === 0) return [];
+    // Asked even for no bookings: a refusal takes the same queries whether the booking exists or not.
     const rows: Array<{ n: number }> = await this.ds.query(
       `SELECT b.n FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS b(facility_id, booking_id, person_id, n)
         WHERE EXISTS (SELECT 1 FROM grants g WHERE g.api_key_id = $1 AND g.revoked_at IS NULL AND g.facility_id = b.facility_id
@@ -83,6 +85,15 @@ export class AuditRepository {
     );
     const yes = new Set(rows.map((r) => Number(r.n)));
     return bookings.map((_, i) => yes.has(i + 1));
+  }
+
+  /** Whether the facility has a booking of this id, or of this person. */
+  async knows(facilityId: string, bookingId: string | null, personId: string | null): Promise<boolean> {
+    const rows = await this.ds.query(
+      `SELECT 1 FROM bookings WHERE facility_id = $1 AND (booking_id = $2 OR person_id = $3) LIMIT 1`,
+      [facilityId, bookingId, personId],
+    );
+    return rows.length > 0;
   }
 
   async facilityExists(id: string): Promise<boolean> {

@@ -25,6 +25,8 @@ export const grantBody = z
     facilityId: z.string({ error: 'is required: the facility whose booking or person this grant opens' }).min(1).max(128),
     bookingId: z.string().min(1).max(128).optional(),
     personId: z.string().min(1).max(128).optional(),
+    /** true: grant a booking or person the facility has not told of yet (its events are to come). */
+    expected: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .strict()
   .refine((g) => (g.bookingId === undefined) !== (g.personId === undefined), { message: 'name exactly one of bookingId or personId', path: ['bookingId'] });
@@ -54,6 +56,7 @@ export class AuditService {
 
   /** Re-walk a facility's chain from its first event; name the first link that does not hold. */
   async verify(facilityId: string): Promise<VerifyResult> {
+    if (!(await this.repo.facilityExists(facilityId))) throw DomainError.notFound(`facility "${facilityId}"`);
     let prev = GENESIS;
     let afterSeq = 0;
     let checked = 0;
@@ -89,7 +92,7 @@ export class AuditService {
     return {
       items: page.map((r) => ({
         id: r.id, at: isoUtc(r.at), apiKeyId: r.api_key_id, keyName: r.key_name, role: r.role, action: r.action, resource: r.resource,
-        outcome: r.outcome, ip: r.ip, userAgent: r.user_agent,
+        outcome: r.outcome, status: r.status, ip: r.ip, userAgent: r.user_agent,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     };
@@ -100,6 +103,11 @@ export class AuditService {
     if (!key) throw DomainError.notFound(`API key "${body.apiKeyId}"`);
     if (key.role !== 'counsel') throw DomainError.validation([{ field: 'apiKeyId', message: `grants are for counsel keys; this key's role is ${key.role}` }]);
     if (!(await this.repo.facilityExists(body.facilityId))) throw DomainError.validation([{ field: 'facilityId', message: `unknown facility "${body.facilityId}"` }]);
+    // A mistyped id would otherwise make a grant that opens nothing now and someone else's booking later.
+    if (!body.expected && !(await this.repo.knows(body.facilityId, body.bookingId ?? null, body.personId ?? null))) {
+      const [field, what] = body.bookingId !== undefined ? ['bookingId', `booking "${body.bookingId}"`] : ['personId', `person "${body.personId}"`];
+      throw DomainError.validation([{ field, message: `${what} is not known at facility "${body.facilityId}"; to grant it before its events arrive, send "expected": true` }]);
+    }
     const g = { id: randomUUID(), apiKeyId: body.apiKeyId, facilityId: body.facilityId, bookingId: body.bookingId ?? null, personId: body.personId ?? null, createdAt: new Date(this.clock.now()) };
     await this.repo.createGrant(g);
     return { ...g, createdAt: isoUtc(g.createdAt), revokedAt: null };

@@ -10,8 +10,8 @@ export class ApiKeyEntity {
   @Column({ type: 'text' }) role!: Role;
   /** SHA-256 of the secret; the secret itself is never stored. */
   @Column({ type: 'text', name: 'key_hash' }) keyHash!: string;
-  /** The first characters of the secret, to tell keys apart in listings. */
-  @Column({ type: 'text', name: 'key_prefix' }) keyPrefix!: string;
+  /** For an ingest key, the facilities it may send events about (null: any). */
+  @Column({ type: 'text', name: 'facility_ids', array: true, nullable: true, collation: 'C' }) facilityIds!: string[] | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'expires_at', nullable: true }) expiresAt!: Date | null;
   @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;

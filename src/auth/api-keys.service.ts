@@ -21,14 +21,19 @@ export const createKeyBody = z
       .refine((v) => parseInstant(v) !== null, { message: 'must be an ISO 8601 instant with an offset or Z' })
       .transform((v) => new Date(parseInstant(v)!))
       .optional(),
+    /** An ingest key limited to these facilities: events about others are refused. */
+    facilityIds: z.array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'), { error: 'must be a list of facility ids' }).min(1, 'must name at least one facility').max(1000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.facilityIds === undefined || b.role === 'ingest', { message: 'only an ingest key may be limited to facilities', path: ['facilityIds'] });
 
 export interface ApiKeyView {
   id: string;
+  /** The start of the key's id, to tell keys apart in listings (never anything of the secret). */
+  shortId: string;
   name: string;
   role: Role;
-  keyPrefix: string;
+  facilityIds: string[] | null;
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -50,7 +55,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (this.config.bootstrapAdminKey) {
       const keyHash = hashKey(this.config.bootstrapAdminKey);
       if (!(await repo.existsBy({ keyHash }))) {
-        await this.insert('bootstrap admin', 'admin', this.config.bootstrapAdminKey, null);
+        await this.insert('bootstrap admin', 'admin', this.config.bootstrapAdminKey, null, null);
         this.log.log('created the admin key given in BOOTSTRAP_ADMIN_KEY');
       }
       return;
@@ -62,15 +67,16 @@ export class ApiKeysService implements OnApplicationBootstrap {
     }
   }
 
-  async create(body: { name: string; role: Role; expiresAt?: Date }): Promise<ApiKeyView & { key: string }> {
+  async create(body: { name: string; role: Role; expiresAt?: Date; facilityIds?: string[] }): Promise<ApiKeyView & { key: string }> {
+    if (body.expiresAt && body.expiresAt.getTime() <= this.clock.now()) throw DomainError.validation([{ field: 'expiresAt', message: 'must be in the future' }]);
     const key = `dm_${randomBytes(32).toString('base64url')}`;
-    const entity = await this.insert(body.name, body.role, key, body.expiresAt ?? null);
+    const entity = await this.insert(body.name, body.role, key, body.expiresAt ?? null, body.facilityIds ? [...new Set(body.facilityIds)] : null);
     return { ...this.view(entity), key };
   }
 
-  private async insert(name: string, role: Role, secret: string, expiresAt: Date | null): Promise<ApiKeyEntity> {
+  private async insert(name: string, role: Role, secret: string, expiresAt: Date | null, facilityIds: string[] | null): Promise<ApiKeyEntity> {
     const entity = Object.assign(new ApiKeyEntity(), {
-      id: randomUUID(), name, role, keyHash: hashKey(secret), keyPrefix: secret.slice(0, 8),
+      id: randomUUID(), name, role, keyHash: hashKey(secret), facilityIds,
       createdAt: new Date(this.clock.now()), expiresAt, revokedAt: null,
     });
     await this.ds.getRepository(ApiKeyEntity).insert(entity);
@@ -97,10 +103,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const key = await this.ds.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashKey(secret) });
     if (!key || key.revokedAt) return null;
     if (key.expiresAt && key.expiresAt.getTime() <= this.clock.now()) return null;
-    return { keyId: key.id, name: key.name, role: key.role };
+    return { keyId: key.id, name: key.name, role: key.role, facilityIds: key.facilityIds };
   }
 
   private view(k: ApiKeyEntity): ApiKeyView {
-    return { id: k.id, name: k.name, role: k.role, keyPrefix: k.keyPrefix, createdAt: isoUtc(k.createdAt)!, expiresAt: isoUtc(k.expiresAt), revokedAt: isoUtc(k.revokedAt) };
+    return { id: k.id, shortId: k.id.slice(0, 8), name: k.name, role: k.role, facilityIds: k.facilityIds, createdAt: isoUtc(k.createdAt)!, expiresAt: isoUtc(k.expiresAt), revokedAt: isoUtc(k.revokedAt) };
   }
 }

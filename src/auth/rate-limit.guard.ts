@@ -40,6 +40,8 @@ export class RateLimitGuard implements CanActivate {
     if (w.count > limit) {
       const retry = Math.ceil((w.start + WINDOW_MS - now) / 1000);
       res.setHeader('Retry-After', String(retry));
+      // The access log keeps the first refusal of a window, not a flood of them.
+      if (w.count > limit + 1) req.accessQuiet = true;
       throw new DomainError('rate_limited', `at most ${limit} requests a minute for this API key; retry in ${retry} s`);
     }
     return true;

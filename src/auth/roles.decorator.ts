@@ -13,4 +13,6 @@ export interface Principal {
   keyId: string;
   name: string;
   role: Role;
+  /** An ingest key's facilities, when it is limited to some. */
+  facilityIds?: string[] | null;
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError, type ErrorCode } from './domain-error.js';
 import { sqlState } from './sql-state.js';
 
@@ -41,6 +41,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    // A request refused before its body was read (a wrong key, say): close the connection after
+    // the answer instead of reading what is left, which may be 16 MB.
+    if (host.switchToHttp().getRequest<Request>().complete === false) res.setHeader('Connection', 'close');
     if (err instanceof DomainError) {
       res.status(STATUS[err.code]).json({ statusCode: STATUS[err.code], error: err.code, message: err.message, ...err.details });
       return;
@@ -78,6 +81,22 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     res.status(500).json({ statusCode: 500, error: 'internal_error', message: 'Internal error; it has been logged.' });
   }
+}
+
+/** The status `HttpErrorFilter` answers for an error: the access log records it before the answer leaves. */
+export function statusOf(err: unknown): number {
+  if (err instanceof DomainError) return STATUS[err.code];
+  if (err instanceof HttpException) return err.getStatus();
+  const bp = err as { status?: number } | null;
+  if (typeof bp?.status === 'number' && bp.status >= 400 && bp.status < 500) return bp.status;
+  const pgCode = sqlState(err);
+  if (pgCode === '22021' || pgCode === '22P05' || pgCode === '22P02') return 400;
+  return isDatabaseDown(err) ? 503 : 500;
+}
+
+/** A status in the access log's words: `ok` below 400, else the error code answered with it. */
+export function outcomeOf(status: number): string {
+  return status < 400 ? 'ok' : codeForStatus(status);
 }
 
 function codeForStatus(status: number): string {

@@ -37,7 +37,8 @@ export class EventsController {
   @ApiBody({ schema: { oneOf: [oneEvent, { type: 'object', properties: { events: { type: 'array', maxItems: MAX_BATCH, items: oneEvent } }, required: ['events'] }] } as object })
   ingest(@Req() req: AuthedRequest, @Body() body: unknown) {
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    return this.ingestion.receiveRaw(raw, { json: typeof req.is('application/json') === 'string', contentType: req.headers['content-type'] ?? null }, req.principal?.keyId ?? null);
+    const only = req.principal?.facilityIds ? new Set(req.principal.facilityIds) : null;
+    return this.ingestion.receiveRaw(raw, { json: typeof req.is('application/json') === 'string', contentType: req.headers['content-type'] ?? null }, req.principal?.keyId ?? null, only);
   }
 
   @Get('rejected')

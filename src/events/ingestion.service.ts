@@ -133,7 +133,7 @@ export class IngestionService {
    * body that is not UTF-8 is kept as base64, so the jail's exact bytes can be recovered; it is
    * refused rather than read with replacement characters, which would alter what was sent.
    */
-  async receiveRaw(raw: Buffer, how: { json: boolean; contentType: string | null }, apiKeyId: string | null): Promise<IngestResult> {
+  async receiveRaw(raw: Buffer, how: { json: boolean; contentType: string | null }, apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null): Promise<IngestResult> {
     let text: string | null = null;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(raw); // drops a leading BOM
@@ -154,20 +154,20 @@ export class IngestionService {
     } catch (err) {
       return bodyError(`not valid JSON (${(err as Error).message})`);
     }
-    return this.receive(body, apiKeyId);
+    return this.receive(body, apiKeyId, onlyFacilities);
   }
 
   /**
    * POST /api/events: one event object, or { events: [...] }. A single event that is
    * refused raises an error (400, or 409 for a conflict); a batch reports per event.
    */
-  async receive(body: unknown, apiKeyId: string | null): Promise<IngestResult> {
+  async receive(body: unknown, apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null): Promise<IngestResult> {
     const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
     if (!isBatch) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         await this.refuseWhole(body, [{ field: 'body', message: 'must be one event object or { "events": [ ... ] }' }], apiKeyId);
       }
-      const result = await this.ingest([body], apiKeyId);
+      const result = await this.ingest([body], apiKeyId, onlyFacilities);
       const refused = result.rejected[0];
       if (refused) {
         const conflict = refused.errors.some((e) => e.message === CONFLICT);
@@ -184,7 +184,7 @@ export class IngestionService {
     }
     const extra = Object.keys(body as object).filter((k) => k !== 'events');
     if (extra.length > 0) await this.refuseWhole(body, [{ field: extra[0], message: 'unknown field; a batch is { "events": [ ... ] }' }], apiKeyId);
-    return this.ingest(events as unknown[], apiKeyId);
+    return this.ingest(events as unknown[], apiKeyId, onlyFacilities);
   }
 
   /** Keep a refused request whole, then answer with `error` (400 naming the fields unless told otherwise). */
@@ -193,14 +193,15 @@ export class IngestionService {
     throw error;
   }
 
-  async ingest(raws: unknown[], apiKeyId: string | null): Promise<IngestResult> {
+  /** `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused. */
+  async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null): Promise<IngestResult> {
     const receivedAt = new Date(this.clock.now());
     const rejected = new Map<number, { eventId: string | null; errors: FieldError[] }>();
     const reject = (index: number, errors: FieldError[]) => rejected.set(index, { eventId: sentEventId(raws[index]), errors });
     // The transaction takes its locks and reads what is stored for the keys as sent while the
     // events are validated and hashed (the keys of events then refused are read for nothing);
     // the log write then takes the events as they are validated.
-    const check = this.check(raws, receivedAt.getTime(), reject);
+    const check = this.check(raws, receivedAt.getTime(), reject, onlyFacilities);
     const sent = sentKeys(raws);
 
     // Where the log is written by COPY, which stores every row or fails, the first attempt does
@@ -233,13 +234,17 @@ export class IngestionService {
   }
 
   /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
-  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void): BatchCheck<Candidate> {
+  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void, onlyFacilities: ReadonlySet<string> | null): BatchCheck<Candidate> {
     return new BatchCheck<Candidate>(raws.length, {
       check: (index) => {
         const raw = raws[index];
         const v = validateEvent(raw);
         if (!v.ok) {
           reject(index, v.errors);
+          return null;
+        }
+        if (onlyFacilities && !onlyFacilities.has(v.event.facilityId)) {
+          reject(index, [{ field: 'facilityId', message: `this API key may send events only about ${[...onlyFacilities].map((f) => `"${f}"`).join(', ')}` }]);
           return null;
         }
         const ahead = custodyEndAhead(v.event, v.occurredAtMs, receivedAtMs);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import type { Principal } from '../auth/roles.decorator.js';
 import { AuditService } from '../audit/audit.service.js';
 import { countedSoFar } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
+import { toCsv } from '../common/csv.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import type { JmsEvent } from '../events/event.schema.js';
@@ -94,6 +94,6 @@ export class HistoryService {
     const rows = histories.flatMap((h) =>
       h.events.map((e) => [h.facility.id, h.booking.bookingId, e.seq, e.eventId, e.type, e.occurredAt, e.occurredLocal, e.receivedAt, e.retractedBy ?? '', e.noEffect ?? '', e.contentHash, e.prevHash ?? '', e.chainHash ?? '', JSON.stringify(e.event)]),
     );
-    return stringify([header, ...rows]);
+    return toCsv([header, ...rows]);
   }
 }

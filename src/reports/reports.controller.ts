@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { LogAccess } from '../audit/access-log.interceptor.js';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { attachment } from '../common/content-disposition.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { historyPdf } from './history-pdf.js';
 import { HistoryService } from './history.service.js';
@@ -12,10 +13,10 @@ import { ReportsService } from './reports.service.js';
 
 function send(res: Response, format: string, name: string, body: unknown): unknown {
   if (format === 'csv') {
-    res.type('text/csv; charset=utf-8').attachment(`${name}.csv`);
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', attachment(`${name}.csv`));
     return body;
   }
-  if (format === 'pdf') return new StreamableFile(body as Buffer, { type: 'application/pdf', disposition: `attachment; filename="${name}.pdf"` });
+  if (format === 'pdf') return new StreamableFile(body as Buffer, { type: 'application/pdf', disposition: attachment(`${name}.pdf`) });
   return body;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { Clock } from '../common/clock.js';
+import { toCsv } from '../common/csv.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { CHARGE_LEVELS_BY_SERIOUSNESS as LEVELS } from '../holds/booking-projection.js';
@@ -137,7 +137,7 @@ export class ReportsService {
       add('custody.violationsByReason.people', reason, people);
       add('custody.violationsByReason.seconds', reason, s);
     }
-    return stringify([['metric', 'group', 'value'], ...rows.map(([a, b, c]) => [a, b, c ?? ''])]);
+    return toCsv([['metric', 'group', 'value'], ...rows.map(([a, b, c]) => [a, b, c ?? ''])]);
   }
 
   async illinois(facilityId: string, year: number) {
@@ -165,6 +165,6 @@ export class ReportsService {
     const header = ['row', 'detainer_received_date', 'detainer_form', 'warrant', 'bail_posted_at', 'outcome', 'outcome_at', 'receiving_agency', 'certification'];
     const rows = r.rows.map((x) => [x.row, x.detainerReceivedDate, x.detainerForm, x.warrant, x.bailPostedAt ?? '', x.outcome, x.outcomeAt ?? '', x.receivingAgency ?? '', '']);
     if (r.certification) rows.push(['', '', '', '', '', '', '', '', r.certification]);
-    return stringify([header, ...rows]);
+    return toCsv([header, ...rows]);
   }
 }

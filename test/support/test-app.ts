@@ -28,7 +28,13 @@ export async function startTestApp(opts: { now?: string; db?: TestDatabase; conf
   const db = opts.db ?? (await createTestDatabase());
   const clock = new FixedClock(Date.parse(opts.now ?? '2026-11-24T12:00:00.000Z'));
   // Timers off: tests run sweeps and deliveries by hand, at the times they set on the clock.
-  const config = new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0, ...opts.config });
+  // Webhook receivers in tests listen on 127.0.0.1, which only an allowlisted host may reach;
+  // failed authentications are not throttled (the role matrix makes dozens; hardening.spec.ts tests the throttle);
+  // one key seals webhook secrets, so that instances sharing a database read each other's.
+  const config = new AppConfig({
+    databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0,
+    webhookAllowHosts: ['127.0.0.1'], authFailuresPerMinute: 0, webhookSecretKey: 'test-key-that-seals-webhook-secrets-0123', ...opts.config,
+  });
   const app = await createApp(config, { clock, logger: false });
   await app.init();
   const http = request(app.getHttpServer());

@@ -1,0 +1,40 @@
+/** Downloads name their files per RFC 6266/5987, whatever the ids carry. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { attachment } from '../src/common/content-disposition.js';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const ID = 'Жанна-李"; filename="evil.exe';
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
+  await t.http.put('/api/facilities/dl').set('Authorization', t.admin).send(facilityBody()).expect(200);
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+    ev.opened({ facilityId: 'dl', bookingId: ID, personId: ID, occurredAt: '2026-11-01T10:00:00Z', person: { name: 'Жанна Иванова 李小龍 زينب' } }),
+  ] }).expect(200);
+});
+afterAll(() => t.close());
+
+describe('Content-Disposition', () => {
+  it('is a safe ASCII fallback and the UTF-8 name percent-encoded', () => {
+    expect(attachment('history-Ж "a";b.pdf')).toBe(`attachment; filename="history-___a__b.pdf"; filename*=UTF-8''history-%D0%96%20%22a%22%3Bb.pdf`);
+    expect(attachment("it's (x)*.csv")).toBe(`attachment; filename="it_s__x__.csv"; filename*=UTF-8''it%27s%20%28x%29%2A.csv`);
+  });
+
+  it('of every download of a history whose ids are in other scripts and carry quotes: 200, one filename of each kind', async () => {
+    const enc = encodeURIComponent(ID).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const ascii = ID.replace(/[^A-Za-z0-9._-]/g, '_');
+    for (const [path, name] of [[`/api/bookings/${encodeURIComponent(ID)}/history`, 'history-'], [`/api/people/${encodeURIComponent(ID)}/history`, 'history-person-']]) {
+      for (const format of ['csv', 'pdf']) {
+        const res = await t.http.get(`${path}?format=${format}`).set('Authorization', t.admin).buffer(true);
+        expect([path, format, res.status]).toEqual([path, format, 200]);
+        expect(res.headers['content-disposition']).toBe(`attachment; filename="${name}${ascii}.${format}"; filename*=UTF-8''${encodeURIComponent(name)}${enc}.${format}`);
+      }
+    }
+  });
+
+  it('of the reports', async () => {
+    const res = await t.http.get('/api/reports/illinois-trust-act?facilityId=dl&year=2026&format=csv').set('Authorization', t.admin).expect(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="illinois-trust-act-dl-2026.csv"; filename*=UTF-8''illinois-trust-act-dl-2026.csv`);
+  });
+});
