@@ -150,7 +150,7 @@ function build(m: Mapping, group: BookingGroup, ctx: MapContext, out: MappedBook
 
   // Local charges.
   const charges: ChargeRead[] = [];
-  const cs = m.booking.charges;
+  const cs = m.booking.charges && (!m.booking.charges.records || m.booking.charges.records.includes(first.kind)) ? m.booking.charges : undefined;
   if (cs) {
     for (const [j, r] of eachOf(cs.each).filter((r) => !detainerLines.has(r) && holds(cs.when, r)).entries()) {
       const field = `booking.charges`;

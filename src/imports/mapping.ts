@@ -45,8 +45,10 @@ const valueObject = z.strictObject({
 }).refine((v) => [v.from, v.value, v.template].filter((x) => x !== undefined).length <= 1, 'give at most one of from, value or template')
   .refine((v) => v.from !== undefined || v.value !== undefined || v.template !== undefined || v.default !== undefined, 'give from, value, template or default');
 
-/** A value: a bare string is `from`. */
-export const valueSpec = z.union([z.string().min(1), valueObject]);
+/** A value: a bare string (or list of alternatives) is `from`. */
+export const valueSpec = z.union([z.string().min(1), z.array(z.string().min(1)).min(1), valueObject], {
+  error: 'must be a column or path, a list of them, or { from | value | template, map, default }',
+});
 
 export const DATE_ONLY = ['reject', 'startOfDay'] as const;
 const timeObject = z.strictObject({
@@ -59,16 +61,19 @@ const timeObject = z.strictObject({
   dateOnly: z.enum(DATE_ONLY).optional(),
   /** Another time of the booking, used as it is. */
   sameAs: z.literal('bookedAt').optional(),
-  /** Used (and reported as an anomaly) when the source has no value. */
+  /** Used, and reported as an anomaly, when the source has no value (alone: the source never has one). */
   fallback: z.literal('bookedAt').optional(),
-}).refine((t) => (t.from === undefined) !== (t.sameAs === undefined), 'give exactly one of from or sameAs');
-/** A time: a bare string is `from`. */
-export const timeSpec = z.union([z.string().min(1), timeObject]);
+}).refine((t) => !(t.from !== undefined && t.sameAs !== undefined) && (t.from !== undefined || t.sameAs !== undefined || t.fallback !== undefined), 'give from, sameAs, or fallback alone (the source has no such time)');
+/** A time: a bare string (or list of alternatives) is `from`. */
+export const timeSpec = z.union([z.string().min(1), z.array(z.string().min(1)).min(1), timeObject], {
+  error: 'must be a column or path, a list of them, or { from | sameAs | fallback, format, timeZone, dateOnly }',
+});
 
 type Condition =
   | { from: string | string[]; equals?: string; matches?: string; present?: boolean; in?: string[] }
   | { all: Condition[] }
   | { any: Condition[] }
+  | { not: Condition }
   | { record: string };
 const fieldCondition = z.strictObject({
   from: source,
@@ -78,12 +83,14 @@ const fieldCondition = z.strictObject({
   in: z.array(z.string()).optional(),
 }).refine((c) => [c.equals, c.matches, c.present, c.in].filter((x) => x !== undefined).length === 1, 'give exactly one of equals, matches, present or in');
 export const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([fieldCondition, z.strictObject({ all: z.array(condition).min(1) }), z.strictObject({ any: z.array(condition).min(1) }), z.strictObject({ record: z.string().min(1) })]),
+  z.union([fieldCondition, z.strictObject({ all: z.array(condition).min(1) }), z.strictObject({ any: z.array(condition).min(1) }), z.strictObject({ not: condition }), z.strictObject({ record: z.string().min(1) })]),
 );
 
 const charges = z.strictObject({
   /** XML: the elements (path from the record) that are charges. CSV: each row of the booking. */
   each: z.string().optional(),
+  /** XML: read charges only from these record elements; from others booking.opened carries none (so it does not replace them). */
+  records: z.array(z.string().min(1)).optional(),
   when: condition.optional(),
   code: valueSpec.optional(),
   description: valueSpec.optional(),

@@ -198,12 +198,13 @@ export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mappi
 
 function describe(spec: Mapping['booking']['id']): string {
   if (typeof spec === 'string') return spec;
+  if (Array.isArray(spec)) return spec.join(' | ');
   return spec.from ? (Array.isArray(spec.from) ? spec.from.join(' | ') : spec.from) : (spec.template ?? 'the value');
 }
 
 function bookingIdOf(mapping: Mapping, record: SourceRecord): string | undefined {
   const spec = mapping.booking.id;
-  const s = typeof spec === 'string' ? { from: spec } : spec;
+  const s = typeof spec === 'string' || Array.isArray(spec) ? { from: spec } : spec;
   if (s.value !== undefined) return s.value;
   if (s.template !== undefined) return s.template.replace(/\{([^{}:]+)(?::(\d+))?\}/g, (_, p: string, n?: string) => (record.values(p.trim())[0] ?? '').slice(0, n ? Number(n) : undefined)) || undefined;
   for (const p of Array.isArray(s.from) ? s.from : [s.from!]) {

@@ -80,18 +80,23 @@ export function columnsRead(mapping: Mapping): string[][] {
       else if (k === 'template' && typeof x === 'string') for (const m of x.matchAll(/\{([^{}:]+)(?::\d+)?\}/g)) out.push([m[1].trim()]);
       else if (typeof x === 'string' && SPEC_KEYS.has(k)) {
         if (!(k === 'at' && x === 'latestChargeRelease')) out.push([x]);
-      } else walk(x);
+      } else if (Array.isArray(x) && SPEC_KEYS.has(k) && x.every((p) => typeof p === 'string')) out.push(x as string[]);
+      else walk(x);
     }
   };
   walk({ booking: mapping.booking, detainers: mapping.detainers, releaseEligible: mapping.releaseEligible, custodyEnd: mapping.custodyEnd, eligibilityEnded: mapping.eligibilityEnded });
   return out;
 }
 
+/** The line a record starts on, from the line csv-parse counted at its end and its raw text. */
+function startLine(endLine: number, raw: string): number {
+  return endLine - ((raw.match(/\n/g) ?? []).length - (raw.endsWith('\n') ? 1 : 0));
+}
+
 /** The rows of a CSV export, the header checked against the mapping before any row is read. */
 export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mapping): AsyncGenerator<ReadItem> {
   const pending: UnreadRecord[] = [];
   let refused: FileRefused | null = null;
-  let lastLine = 1;
   const parser = parseCsv({
     delimiter: mapping.csv.delimiter,
     quote: mapping.csv.quote,
@@ -108,17 +113,17 @@ export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mappin
     skip_records_with_error: true,
     info: true,
     raw: true,
-    on_skip: (err: (Error & { code?: string; raw?: string; lines?: number }) | undefined, raw?: string) => {
-      const content = (err?.raw ?? raw ?? '').replace(/\r?\n$/, '');
-      pending.push({ unread: true, line: lastLine + 1, content: content.slice(0, 20_000), reason: `not a CSV row: ${err?.message ?? 'unreadable'}` });
-      if (err?.lines) lastLine = err.lines;
+    on_skip: (err: (Error & { raw?: string; lines?: number }) | undefined, raw?: string) => {
+      const text = err?.raw ?? raw ?? '';
+      pending.push({ unread: true, line: startLine(err?.lines ?? 0, text), content: text.replace(/\r?\n$/, '').slice(0, 20_000), reason: `not a CSV row: ${err?.message ?? 'unreadable'}` });
       return undefined;
     },
   } as CsvOptions);
   const feed = (async () => {
     try {
       for await (const text of decode(bytes, mapping.csv.encoding)) {
-        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
+        if (parser.destroyed) return;
+        if (!parser.write(text)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
       }
       parser.end();
     } catch (e) {
@@ -128,10 +133,7 @@ export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mappin
   try {
     for await (const item of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
       while (pending.length) yield pending.shift()!;
-      const newlines = (item.raw.match(/\n/g) ?? []).length - (item.raw.endsWith('\n') ? 1 : 0);
-      const line = item.info.lines - newlines;
-      lastLine = item.info.lines;
-      yield new CsvRecord(item.record, line, item.raw);
+      yield new CsvRecord(item.record, startLine(item.info.lines, item.raw), item.raw);
     }
   } catch (e) {
     if (refused) throw refused;

@@ -49,7 +49,7 @@ const TEMPLATE_PART = /\{([^{}:]+)(?::(\d+))?\}/g;
  */
 export function readValue(spec: ValueSpec | undefined, record: SourceRecord, field: string, notes: Note[]): string | undefined {
   if (spec === undefined) return undefined;
-  const s = typeof spec === 'string' ? { from: spec } : spec;
+  const s = typeof spec === 'string' || Array.isArray(spec) ? { from: spec } : spec;
   let raw: string | undefined;
   if (s.value !== undefined) raw = s.value;
   else if (s.template !== undefined) {
@@ -149,12 +149,12 @@ function parseTimeUncached(value: string, formats: string[] | undefined, zone: s
  */
 export function readTime(spec: TimeSpec | undefined, record: SourceRecord, field: string, ctx: TimeContext, notes: Note[]): ReadTime | undefined {
   if (spec === undefined) return undefined;
-  const s = typeof spec === 'string' ? { from: spec } : spec;
+  const s = typeof spec === 'string' || Array.isArray(spec) ? { from: spec } : spec;
   if (s.sameAs === 'bookedAt') return ctx.bookedAt;
-  const value = firstValues(record, s.from!)[0];
+  const value = s.from === undefined ? undefined : firstValues(record, s.from)[0];
   if (value === undefined) {
     if (s.fallback === 'bookedAt' && ctx.bookedAt) {
-      notes.push(`${field}: not in the source (${sourceName(s.from!)} empty); the booking time was used`);
+      notes.push(`${field}: not in the source${s.from ? ` (${sourceName(s.from)} empty)` : ''}; the booking time was used`);
       return ctx.bookedAt;
     }
     return undefined;
@@ -171,6 +171,7 @@ export function holds(cond: ConditionSpec | undefined, record: SourceRecord): bo
   if (cond === undefined) return true;
   if ('all' in cond) return cond.all.every((c) => holds(c, record));
   if ('any' in cond) return cond.any.some((c) => holds(c, record));
+  if ('not' in cond) return !holds(cond.not, record);
   if ('record' in cond) return record.kind === cond.record;
   const values = firstValues(record, cond.from);
   if (cond.present !== undefined) return (values.length > 0) === cond.present;
