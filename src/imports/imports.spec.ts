@@ -84,6 +84,12 @@ describe('the mapping file', () => {
     expect(() => parseMapping(MINI.replace('  - when:', '  - each: Charge\n    when:'), 'x.yaml')).toThrow(/each: is for XML only/);
   });
 
+  it('the example in docs/imports.md is a valid mapping', () => {
+    const doc = readFileSync('docs/imports.md', 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    expect(parseMapping(example, 'docs example').name).toBe('county-x');
+  });
+
   it('the shipped mappings are valid', () => {
     for (const name of ['pierce-county', 'booking-per-row', 'ojbc-booking-report']) expect(shipped(name).name).toBe(name);
   });
