@@ -11,6 +11,7 @@ import { EventsModule } from './events/events.module.js';
 import { FacilitiesModule } from './facilities/facilities.module.js';
 import { HealthController } from './health/health.controller.js';
 import { HoldsModule } from './holds/holds.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 
 /** Configuration and the clock, available everywhere. */
 @Global()
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule],
+      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule],
       controllers: [HealthController],
     };
   }

@@ -1,0 +1,153 @@
+/**
+ * npm run import -- --mapping FILE [--facility ID] [--dry-run] [--url URL] [--key KEY] FILE...
+ * Posts through the API (as any JMS client does), with a progress bar on the terminal; the
+ * summary is the last line printed. Exit 0 only when every record was imported or kept as a reject.
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { ImportEvent } from './engine.js';
+import { MappingError, parseMapping } from './mapping.js';
+import { runImport, summaryLine, type ImportSink, type ImportSummary, type PostResult, type RejectRow } from './runner.js';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Show a progress bar (a terminal). */
+  tty: boolean;
+  now: () => Date;
+}
+
+const USAGE = 'usage: npm run import -- --mapping FILE [--facility ID] [--dry-run] [--url URL] [--key KEY] FILE...';
+
+/** The sink that posts to a server. */
+export function httpSink(url: string, key: string): ImportSink {
+  const call = async (path: string, body: unknown) => {
+    const res = await fetch(new URL(path, url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text);
+  };
+  return {
+    knownEvents: async (facilityId, idPrefix, bookingIds) => {
+      const out: Array<{ bookingId: string; eventId: string }> = [];
+      for (let i = 0; i < bookingIds.length; i += 10_000) out.push(...(await call('/api/imports/events-in-force', { facilityId, idPrefix, bookingIds: bookingIds.slice(i, i + 10_000) })).events);
+      return out;
+    },
+    postEvents: (events: ImportEvent[]) => call('/api/events', { events }) as Promise<PostResult>,
+    keepRejects: async (facilityId: string, file: string, rejects: RejectRow[]) => {
+      for (let i = 0; i < rejects.length; i += 5000) await call('/api/imports/rejects', { facilityId, file, rejects: rejects.slice(i, i + 5000) });
+    },
+  };
+}
+
+/** A dry run sends nothing: each reject is printed as it is found. */
+function drySink(io: CliIo): ImportSink {
+  return {
+    knownEvents: async () => null,
+    postEvents: async () => ({ accepted: 0, duplicates: 0, rejected: [] }),
+    keepRejects: async (_facility, file, rejects) => {
+      for (const r of rejects) io.out(`  reject ${file}:${r.line}: ${r.reason}`);
+    },
+  };
+}
+
+function report(s: ImportSummary, dryRun: boolean, io: CliIo): void {
+  io.out(`${s.file}:`);
+  if (s.refused) io.out(`  REFUSED: ${s.refused}`);
+  io.out(`  ${s.rowsRead} records read; ${s.bookings} bookings (${s.bookingsImported} imported, ${s.bookingsSkipped} without a detainer skipped); ${s.detainers} detainers`);
+  io.out(`  ${s.events} events: ${Object.entries(s.eventsByType).map(([t, n]) => `${n} ${t}`).join(', ') || 'none'}`);
+  if (dryRun) io.out('  dry run: nothing was sent (retractions of corrected bookings are worked out only against a server)');
+  else io.out(`  sent: ${s.accepted} accepted, ${s.duplicates} duplicates (already imported), ${s.retracted} retracted, ${s.refusedByServer} refused by the server`);
+  for (const r of s.retractions.slice(0, 50)) io.out(`  retracted ${r.eventId} (booking ${r.bookingId}): the corrected file no longer gives it`);
+  if (s.retracted > 50) io.out(`  ... and ${s.retracted - 50} more retracted`);
+  for (const [note, n] of Object.entries(s.notes)) io.out(`  note (${n} booking${n === 1 ? '' : 's'}): ${note}`);
+  if (s.rejectedRows) io.out(`  ${s.rejectedRows} records kept as rejects${dryRun ? ' (listed above)' : ' (GET /api/imports/rejects)'}`);
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { mapping: { type: 'string' }, facility: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean', default: false } },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const o = args.values;
+  if (o.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!o.mapping || args.positionals.length === 0) {
+    io.err(USAGE);
+    return 2;
+  }
+  // npm run starts scripts in the package's folder: paths are the caller's.
+  const base = env.INIT_CWD ?? process.cwd();
+  const mappingPath = resolve(base, o.mapping);
+  let mapping;
+  try {
+    mapping = parseMapping(readFileSync(mappingPath, 'utf8'), o.mapping);
+  } catch (e) {
+    io.err(e instanceof MappingError ? e.message : `cannot read the mapping ${o.mapping}: ${(e as Error).message}`);
+    return 2;
+  }
+  const facilityId = o.facility ?? mapping.facility;
+  if (!facilityId) {
+    io.err('no facility: give --facility ID (the mapping names none)');
+    return 2;
+  }
+  const dryRun = o['dry-run'];
+  const key = o.key ?? env.API_KEY;
+  if (!dryRun && !key) {
+    io.err('no API key: give --key KEY or set API_KEY (an ingest or admin key)');
+    return 2;
+  }
+  const url = o.url ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
+  const sink = dryRun ? drySink(io) : httpSink(url, key!);
+  const summaries: ImportSummary[] = [];
+  let failed = false;
+  for (const name of args.positionals) {
+    const path = resolve(base, name);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch (e) {
+      io.err(`${name}: cannot be read: ${(e as Error).message}`);
+      failed = true;
+      continue;
+    }
+    const bar = io.tty ? new cliProgress.SingleBar({ format: `${name} [{bar}] {percentage}% | {rows} records | {events} events | {rejects} rejects`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    let read = 0;
+    bar?.start(size, 0, { rows: 0, events: 0, rejects: 0 });
+    async function* counted() {
+      for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+        read += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    }
+    try {
+      const s = await runImport(counted(), mapping, sink, {
+        facilityId,
+        file: name,
+        now: io.now().toISOString(),
+        onProgress: (p) => bar?.update(read, { rows: p.rowsRead, events: p.events, rejects: p.rejectedRows }),
+      });
+      bar?.stop();
+      summaries.push(s);
+      report(s, dryRun, io);
+      if (s.refused) failed = true;
+    } catch (e) {
+      bar?.stop();
+      io.err(`${name}: the import stopped: ${(e as Error).message}`);
+      failed = true;
+    }
+  }
+  io.out(`${summaryLine(summaries)}${dryRun ? ' (dry run: nothing sent)' : ''}${failed ? ' — NOT everything was imported or kept' : ''}`);
+  return failed ? 1 : 0;
+}

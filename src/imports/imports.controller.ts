@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoUtc } from '../common/instant.js';
+import { parseOrThrow } from '../common/zod-validation.js';
+import { ImportsRepository } from './imports.repository.js';
+
+const id = z.string().min(1).max(128);
+
+const inForceBody = z.strictObject({
+  facilityId: id,
+  idPrefix: z.string().min(2).max(64),
+  bookingIds: z.array(id).min(1).max(10_000),
+});
+
+const rejectsBody = z.strictObject({
+  facilityId: id,
+  file: z.string().min(1).max(1000),
+  rejects: z.array(z.strictObject({ line: z.number().int().min(0), content: z.string().max(100_000), reason: z.string().min(1).max(10_000) })).min(1).max(5000),
+});
+
+const listQuery = z.strictObject({
+  facilityId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
+});
+
+/** What the importer (npm run import) asks of the server besides POST /api/events. */
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('api/imports')
+export class ImportsController {
+  constructor(
+    private readonly repo: ImportsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('events-in-force')
+  @HttpCode(200)
+  @Roles('ingest')
+  @ApiOperation({ summary: 'Ids of the events in force (not retracted) of these bookings whose id starts with idPrefix: what an earlier import made, so a corrected file can retract what it no longer gives.' })
+  async eventsInForce(@Body() body: unknown) {
+    const b = parseOrThrow(inForceBody, body);
+    await this.facility(b.facilityId);
+    return { events: await this.repo.eventsInForce(b.facilityId, b.idPrefix, b.bookingIds) };
+  }
+
+  @Post('rejects')
+  @HttpCode(200)
+  @Roles('ingest')
+  @ApiOperation({ summary: 'Keep records an import could not map (file, line, content, reason); the same reject sent again is kept once.' })
+  async keepRejects(@Req() req: AuthedRequest, @Body() body: unknown) {
+    const b = parseOrThrow(rejectsBody, body);
+    await this.facility(b.facilityId);
+    const kept = await this.repo.keepRejects(b.facilityId, b.file, b.rejects, new Date(this.clock.now()), req.principal?.keyId ?? null);
+    return { kept, alreadyKept: b.rejects.length - kept };
+  }
+
+  @Get('rejects')
+  @ApiOperation({ summary: 'What imports could not map, newest first, with file, line, content and reason (admin).' })
+  async listRejects(@Query() query: unknown) {
+    const q = parseOrThrow(listQuery, query);
+    const rows = await this.repo.listRejects(q.facilityId ?? null, q.limit + 1, q.cursor ? Number(q.cursor) : null);
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map((r) => ({ ...r, receivedAt: isoUtc(r.receivedAt) })),
+      nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  private async facility(facilityId: string): Promise<void> {
+    if (!(await this.repo.facilityExists(facilityId))) throw DomainError.validation([{ field: 'facilityId', message: 'is not a configured facility' }]);
+  }
+}
