@@ -112,7 +112,8 @@ function toStored(r: Record<string, any>): StoredCustody {
     id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, personId: r.person_id, person: r.person ?? null, phase: r.phase,
     activeFrom: r.active_from, dueAt: r.due_at, authorizedUntil: r.authorized_until, endedAt: r.ended_at, outcome: r.outcome,
     compliant: r.compliant, overageMs: r.overage_ms === null ? null : Number(r.overage_ms), record: r.record, rejudged: r.rejudged,
-    timeZone: r.zone, dueKey: r.due_key instanceof Date ? r.due_key.toISOString() : String(r.due_key), updatedAt: r.updated_at,
+    timeZone: r.zone, // 'infinity' (closed, pending) comes back as a number or an invalid date: the cursor says so in words.
+    dueKey: r.due_key instanceof Date && Number.isFinite(r.due_key.getTime()) ? r.due_key.toISOString() : 'infinity', updatedAt: r.updated_at,
   };
 }
 

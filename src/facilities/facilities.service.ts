@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { deriveHold, rulesInForce } from '../clock/derive-hold.js';
+import { rulesInForce } from '../clock/derive-hold.js';
 import { explainDeadline } from '../clock/explain.js';
-import { authorisesHold, holidaysOfYear, localIsoDate } from '../clock/hold-clock.js';
+import { holidaysOfYear, localIsoDate } from '../clock/hold-clock.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { lockFacilities } from '../database/locks.js';
-import { formAuthorities } from '../rules/authority.js';
+import { addCounted, authorityOf, formAuthorities } from '../rules/authority.js';
 import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
@@ -116,12 +116,9 @@ export class FacilitiesService {
     const version = rulesInForce(facility.versions, start);
     const { rules } = version;
     const warrant = q.warrant ?? null;
-    const hold = deriveHold(
-      { releaseEligibleAt: start, custodyEndedAt: null, custodyEndKind: null },
-      { lodgedAt: start, cancelledAt: null, form: q.form, warrant },
-      () => rules,
-    );
-    const deadline = hold.deadlineAt!;
+    // As the custody judgement counts a detainer's window: the form's authority under the rules in force then.
+    const authority = authorityOf(rules, q.form, warrant);
+    const deadline = authority.kind === 'hold' ? addCounted(start, authority.limitMs, authority.counting, rules) : start;
     const { sentences, excludedDays } = explainDeadline({ rules, form: q.form, warrant, startMs: start, deadlineMs: deadline });
     return {
       facilityId: id, timeZone: rules.timeZone,
@@ -129,7 +126,9 @@ export class FacilitiesService {
       form: q.form, warrant,
       policy: rules.policy, holdHours: rules.holdHours, requireJudicialWarrant: rules.requireJudicialWarrant, extraHolidays: [...rules.extraHolidays],
       policyEffectiveFrom: isoUtc(version.effectiveFrom),
-      authorisesHold: authorisesHold(rules, q.form, warrant),
+      authorisesHold: authority.kind === 'hold',
+      authority: authority.kind, authorityReasons: authority.reasons,
+      limitHours: authority.kind === 'hold' ? authority.limitMs / 3_600_000 : null, counting: authority.kind === 'hold' ? authority.counting : null,
       deadlineAt: isoUtc(deadline)!, deadlineLocal: isoLocal(deadline, rules.timeZone)!,
       holdSeconds: (deadline - start) / 1000,
       excludedDays, explanation: sentences,

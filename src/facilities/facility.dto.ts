@@ -136,6 +136,11 @@ export interface DeadlineView {
   extraHolidays: string[];
   policyEffectiveFrom: string | null;
   authorisesHold: boolean;
+  /** What the form authorises under those rules (the facility's per-form setting): hold, notify_only or none, and why not. */
+  authority: string;
+  authorityReasons: string[];
+  limitHours: number | null;
+  counting: string | null;
   deadlineAt: string;
   deadlineLocal: string;
   /** Real time from the clock's start to the deadline. */
