@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { LEGACY_GRANTS_SQL } from '../migrations/1765000000000-GrantsByFacility.js';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -216,6 +217,103 @@ describe('hold histories and who may read them', () => {
     expect(dark / (w * h)).toBeGreaterThan(0.01);
   });
 
+  describe("a booking's custody record, explained", () => {
+    // New York, federal-48-business-hours. An I-247N dated before the booking opened (said, not
+    // hidden) and an I-247A; eligible Wed 5 March 2025 14:00; the I-247A is cancelled Thu 10:00
+    // and the person released Thu 12:00: two hours with no authority, one violation for the person
+    // (the design's first worked example).
+    const NY = 'ny';
+    beforeAll(async () => {
+      await t.http.put(`/api/facilities/${NY}`).set('Authorization', t.admin).send(facilityBody({ name: 'New York County Jail', timeZone: 'America/New_York' })).expect(200);
+      const b = { facilityId: NY, bookingId: 'n1' };
+      const events = [
+        ev.opened({ ...b, occurredAt: '2025-03-03T09:00:00-05:00', eventId: 'n1-o', personId: 'p-ny' }),
+        ev.lodged({ ...b, occurredAt: '2025-03-02T12:00:00-05:00', eventId: 'n1-n', detainerId: 'dn', form: 'I-247N' }),
+        ev.lodged({ ...b, occurredAt: '2025-03-04T10:00:00-05:00', eventId: 'n1-a', detainerId: 'da', form: 'I-247A', warrant: 'administrative' }),
+        ev.eligible({ ...b, occurredAt: '2025-03-05T14:00:00-05:00', eventId: 'n1-e', reason: 'bail_posted' }),
+        ev.cancelled({ ...b, occurredAt: '2025-03-06T10:00:00-05:00', eventId: 'n1-c', detainerId: 'da' }),
+        ev.released({ ...b, occurredAt: '2025-03-06T12:00:00-05:00', eventId: 'n1-r' }),
+      ];
+      // n2: the same, the I-247A not cancelled; released Fri 10:00, within its window (to Fri 14:00). n3: no detainer.
+      const b2 = { facilityId: NY, bookingId: 'n2' };
+      events.push(
+        ev.opened({ ...b2, occurredAt: '2025-03-03T09:00:00-05:00', personId: 'p-ny2' }),
+        ev.lodged({ ...b2, occurredAt: '2025-03-04T09:00:00-05:00', detainerId: 'dn', form: 'I-247N' }),
+        ev.lodged({ ...b2, occurredAt: '2025-03-04T10:00:00-05:00', detainerId: 'da', form: 'I-247A' }),
+        ev.eligible({ ...b2, occurredAt: '2025-03-05T14:00:00-05:00' }),
+        ev.released({ ...b2, occurredAt: '2025-03-07T10:00:00-05:00' }),
+        ev.opened({ facilityId: NY, bookingId: 'n3', occurredAt: '2025-03-03T09:00:00-05:00', personId: 'p-ny3' }),
+      );
+      await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
+    });
+
+    it('the history carries the stored custody record in sentences, and a hold whose own clock says otherwise points to it', async () => {
+      const h = (await t.http.get(`/api/bookings/n1/history?facilityId=${NY}`).set('Authorization', t.admin).expect(200)).body;
+      const c = h.custody;
+      expect([c.status, c.compliant, c.overageSeconds, c.unauthorizedSeconds, c.processingSeconds, c.rejudged, c.outcome]).toEqual(['closed', false, 7200, 7200, 0, null, 'released']);
+      expect(c.violations).toEqual([{
+        from: '2025-03-06T15:00:00.000Z', fromLocal: '2025-03-06T10:00:00.000-05:00', until: '2025-03-06T17:00:00.000Z', untilLocal: '2025-03-06T12:00:00.000-05:00', seconds: 7200, reason: 'cancelled',
+      }]);
+      expect(c.anomalies.map((a: { code: string; eventIds: string[] }) => [a.code, a.eventIds])).toEqual([['lodged_before_booking', ['n1-n']]]);
+      expect(c.eligibility).toEqual([{ from: '2025-03-05T19:00:00.000Z', fromLocal: '2025-03-05T14:00:00.000-05:00', until: '2025-03-06T17:00:00.000Z', untilLocal: '2025-03-06T12:00:00.000-05:00', endedBy: 'released' }]);
+      expect(c.detainers.map((d: { detainerId: string; authority: string; windows: Array<{ until: string; endedBy: string }> }) => [d.detainerId, d.authority, d.windows.map((w) => `${w.until} ${w.endedBy}`)])).toEqual([
+        ['da', 'hold', ['2025-03-06T15:00:00.000Z cancelled']], ['dn', 'notify_only', []],
+      ]);
+      expect(c.explanation).toContain('Custody without authority from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST (2 h 0 min): the detainer was cancelled.');
+      expect(c.explanation).toContain('Verdict: not compliant, 2 h 0 min of custody without authority.');
+      // The stored record, as GET /api/custody/:id gives it (less its timeline).
+      const { timeline, ...api } = (await t.http.get(`/api/custody/${c.id}`).set('Authorization', t.admin).expect(200)).body;
+      expect(timeline).toHaveLength(6);
+      expect(c).toEqual(api);
+      // Both holds show the one verdict; the I-247N's own deadline (the clock start) is 22 hours before
+      // the release, so its sentences say where the booking's verdict is. The I-247A's clock agrees with it.
+      const holds = Object.fromEntries(h.holds.map((x: { detainerId: string }) => [x.detainerId, x]));
+      expect([holds.dn.status, holds.dn.compliant, holds.dn.overageSeconds, holds.da.overageSeconds]).toEqual(['closed', false, 7200, 7200]);
+      expect(holds.dn.explanation.sentences.slice(-2)).toEqual([
+        'The hold ended 22 hours after its deadline.',
+        "This detainer's own clock is not the booking's verdict: custody is judged for the whole booking, where every detainer's window counts. The booking's custody verdict is in the custody section: not compliant, 2 hours of custody without authority.",
+      ]);
+      expect(holds.da.explanation.sentences.at(-1)).toBe('The hold ended 2 hours after its deadline.');
+      // The CSV stays the event timeline.
+      expect((await t.http.get(`/api/bookings/n1/history?facilityId=${NY}&format=csv`).set('Authorization', t.admin).expect(200)).text.trim().split('\n')).toHaveLength(7);
+    });
+
+    it("an I-247N beside an I-247A whose window covered the custody: the I-247N's deadline is not the verdict", async () => {
+      const h = (await t.http.get(`/api/bookings/n2/history?facilityId=${NY}`).set('Authorization', t.admin).expect(200)).body;
+      expect([h.custody.status, h.custody.compliant, h.custody.violations, h.custody.unauthorizedSeconds, h.custody.anomalies]).toEqual(['closed', true, [], 0, []]);
+      expect(h.custody.explanation.at(-1)).toBe('Verdict: compliant, no custody without authority.');
+      const n = h.holds.find((x: { form: string }) => x.form === 'I-247N');
+      expect([n.status, n.compliant]).toEqual(['closed', true]);
+      expect(n.explanation.sentences.at(-1)).toBe(
+        "This detainer's own clock is not the booking's verdict: custody is judged for the whole booking, where every detainer's window counts. The booking's custody verdict is in the custody section: compliant, no custody without authority.",
+      );
+      expect(h.holds.find((x: { form: string }) => x.form === 'I-247A').explanation.sentences.at(-1)).toBe('The hold ended at or before its deadline.');
+    });
+
+    it('a booking with no detainer has no custody record', async () => {
+      expect((await t.http.get(`/api/bookings/n3/history?facilityId=${NY}`).set('Authorization', t.admin).expect(200)).body).toMatchObject({ custody: null, holds: [] });
+    });
+
+    it('the PDF has a custody section before the holds, in sentences with 24-hour local times', async () => {
+      const res = await t.http.get(`/api/bookings/n1/history?facilityId=${NY}&format=pdf`).set('Authorization', t.admin).buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      // Compared without spaces: a long line wraps at a hyphen or a slash as well as at a space.
+      const text = pdfText(res.body as Buffer).replace(/\s/g, '');
+      const has = (sentence: string) => expect(text).toContain(sentence.replace(/\s/g, ''));
+      has('Custody status closed (custody has ended); verdict: not compliant, 7200 seconds without authority.');
+      has('Release-eligible from Wed 5 Mar 2025 14:00 EST until Thu 6 Mar 2025 12:00 EST (released); every instant of custody in this period needs an authority.');
+      has('Detainer da (I-247A, administrative warrant, ICE) was received Tue 4 Mar 2025 10:00 EST; it authorised custody from Wed 5 Mar 2025 14:00 EST until Thu 6 Mar 2025 10:00 EST (it was cancelled).');
+      has('Custody without authority from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST (2 h 0 min): the detainer was cancelled.');
+      has('Violation 1: from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST, 7200 seconds, reason cancelled.');
+      has('Note (lodged_before_booking):');
+      expect(text.indexOf('Custodystatusclosed')).toBeGreaterThan(-1);
+      expect(text.indexOf('Custodystatusclosed')).toBeLessThan(text.indexOf('Detainerdn:closed'));
+    });
+  });
+
   it('every read of a history or report is in the access log, refusals too', async () => {
     const log = (await t.http.get('/api/audit/access-log?limit=1000').set('Authorization', t.admin).expect(200)).body.items;
     const counselReads = log.filter((e: { keyName: string }) => e.keyName === 'Public Defender').map((e: { action: string; outcome: string; resource: string }) => `${e.action} ${e.outcome} ${e.resource}`);
@@ -226,6 +324,30 @@ describe('hold histories and who may read them', () => {
     await expect(t.ds.query('DELETE FROM access_log')).rejects.toThrow(/append-only/);
   });
 });
+
+/**
+ * The text of a PDF made by pdfkit with its standard fonts, read from its bytes (poppler's
+ * pdftotext may not be installed): each content stream inflated, the hex strings of its TJ
+ * operators decoded as WinAnsi, one text run per line, joined with spaces (wrapped lines too).
+ */
+function pdfText(pdf: Buffer): string {
+  const runs: string[] = [];
+  const bytes = pdf.toString('latin1');
+  for (const m of bytes.matchAll(/\/FlateDecode[^]*?>>\s*stream\r?\n/g)) {
+    const start = m.index! + m[0].length;
+    const end = bytes.indexOf('endstream', start);
+    let content: string;
+    try {
+      content = inflateSync(pdf.subarray(start, end)).toString('latin1');
+    } catch {
+      continue; // not a content stream (a font, an image)
+    }
+    for (const tj of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+      runs.push([...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((x) => Buffer.from(x[1], 'hex').toString('latin1')).join(''));
+    }
+  }
+  return runs.join(' ').replace(/\s+/g, ' ');
+}
 
 describe('tamper evidence', () => {
   it('verifies the chain, then names the first event edited behind the app\'s back', async () => {

@@ -1,9 +1,35 @@
 import PDFDocument from 'pdfkit';
+import type { CustodyView } from '../custody/custody.dto.js';
+import { localText } from '../custody/custody.service.js';
 import type { BookingHistory } from './history.service.js';
 
+const STATUS: Record<CustodyView['status'], string> = {
+  pending: 'pending (the person is not release-eligible now)',
+  running: 'running (custody is authorised now)',
+  overdue: 'overdue (the person is held now without authority)',
+  closed: 'closed (custody has ended)',
+};
+
+/** The custody record's lines: its status and verdict, then its explanation, then the violations' seconds and totals. */
+export function custodyLines(c: CustodyView): string[] {
+  const t = (iso: string) => localText(Date.parse(iso), c.timeZone);
+  const verdict = c.compliant === null ? '' : c.compliant ? '; verdict: compliant' : `; verdict: not compliant, ${c.overageSeconds} seconds without authority`;
+  const lines = [`Custody status ${STATUS[c.status]}${verdict}${c.authorizedUntil && c.status !== 'closed' ? `; authorised until ${t(c.authorizedUntil)}` : ''}. Times are 24-hour local times in ${c.timeZone}.`];
+  lines.push(...c.explanation);
+  c.violations.forEach((v, i) =>
+    lines.push(`Violation ${i + 1}: from ${t(v.from)} ${v.until ? `to ${t(v.until)}` : 'and still going on'}, ${v.seconds} seconds, reason ${v.reason}.`));
+  lines.push(`In all: ${c.unauthorizedSeconds} seconds of custody without authority, ${c.processingSeconds} seconds of release processing${c.anomalies.length ? `, ${c.anomalies.length} note${c.anomalies.length === 1 ? '' : 's'} on the facts` : ''}.`);
+  if (c.rejudged) {
+    const before = c.rejudged.compliant === null ? 'not yet decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} seconds without authority`;
+    lines.push(`Judged again after custody ended, under a rule version recorded ${t(c.rejudged.recordedAt)}: the verdict before was ${before}.`);
+  }
+  return lines;
+}
+
 /**
- * A printable hold history: the booking, each hold explained in words, every event as
- * received with its hashes, page numbers on every page. Built with pdfkit's standard fonts.
+ * A printable hold history: the booking, its custody record explained in sentences, each hold
+ * explained in words, every event as received with its hashes, page numbers on every page.
+ * Built with pdfkit's standard fonts.
  */
 export function historyPdf(histories: BookingHistory[], title: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
@@ -22,6 +48,9 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     heading(`${h.facility.name} — booking ${h.booking.bookingId}`, 15);
     line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}.`);
     line(`Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`);
+    heading('Custody');
+    if (h.custody === null) line('This booking has no detainer, so there is no custody record to judge.');
+    else for (const s of custodyLines(h.custody)) line(s);
     for (const hold of h.holds) {
       heading(`Detainer ${hold.detainerId}: ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the limit' : ''}`);
       for (const s of hold.explanation.sentences) line(s);

@@ -10,7 +10,11 @@ import type { JmsEvent } from '../events/event.schema.js';
 import { readRetractions } from '../holds/booking-projection.js';
 import { toHold } from '../holds/holds.repository.js';
 import { toView } from '../holds/holds.service.js';
-import { explainHold } from '../clock/explain.js';
+import { duration, explainHold, when } from '../clock/explain.js';
+import type { CustodyView } from '../custody/custody.dto.js';
+import { CustodyRepository } from '../custody/custody.repository.js';
+import { custodyView } from '../custody/custody.service.js';
+import type { HoldEntity } from '../holds/hold.entity.js';
 import { ReportsRepository } from './reports.repository.js';
 
 export type BookingHistory = Awaited<ReturnType<HistoryService['build']>>;
@@ -23,6 +27,7 @@ export class HistoryService {
     private readonly repo: ReportsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly custodies: CustodyRepository,
   ) {}
 
   async forBooking(bookingId: string, facilityId: string | undefined, reader: Principal): Promise<BookingHistory> {
@@ -43,13 +48,18 @@ export class HistoryService {
     return { personId, generatedAt: isoUtc(this.clock.now())!, bookings: out };
   }
 
-  /** Everything about one booking: its facts, each hold explained, every event as received with its hashes. */
+  /**
+   * Everything about one booking: its facts, its custody record as judged and stored (null when it
+   * has no detainer) explained in sentences, each hold explained, every event as received with its hashes.
+   */
   async build(b: Record<string, any>) {
     const now = this.clock.now();
     const zone: string = b.time_zone;
     const holds = await this.repo.holdsOfBooking(b.facility_id, b.booking_id);
     const events = await this.repo.eventsOfBooking(b.facility_id, b.booking_id);
     const { retractedBy, noEffect } = readRetractions(events as Array<{ body: JmsEvent }>);
+    const stored = await this.custodies.ofBooking(b.facility_id, b.booking_id);
+    const custody: CustodyView | null = stored ? custodyView(stored, now) : null;
     return {
       generatedAt: isoUtc(now)!,
       facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
@@ -60,18 +70,26 @@ export class HistoryService {
         custodyEndedAt: isoUtc(b.custody_ended_at), custodyEndedLocal: isoLocal(b.custody_ended_at, zone), custodyEndKind: b.custody_end_kind as string | null,
         toAgency: b.to_agency as string | null,
       },
+      custody,
       holds: holds.map((raw) => {
         const h = toHold(raw);
         const view = toView(h, now);
         // The facility's rule version that judges the hold (null for one judged before versions were recorded).
         const version = raw.policy_recorded_at ? { effectiveFrom: ms(raw.policy_effective_from), recordedAt: ms(raw.policy_recorded_at)! } : null;
+        // The hold's status and verdict are its booking's custody verdict; where this detainer's own
+        // clock says otherwise (an I-247N beside a valid I-247A), its sentences tell its own clock and
+        // say where the booking's verdict is.
+        const own = ownClock(h, now);
+        const differs = custody !== null && differsFromCustody(own, custody);
         const explanation = explainHold({
-          rules: h.rules, form: h.form, warrant: h.warrant, status: view.status, lodgedAt: h.lodgedAt.getTime(),
-          clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome, compliant: h.compliant,
-          overageMs: h.overageMs, countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
+          rules: h.rules, form: h.form, warrant: h.warrant, status: differs ? own.status : view.status, lodgedAt: h.lodgedAt.getTime(),
+          clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome,
+          compliant: differs ? own.compliant : h.compliant, overageMs: differs ? own.overageMs : h.overageMs,
+          countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
           releaseReason: b.release_reason, toAgency: b.to_agency, cancelledAt: ms(raw.cancelled_at),
           policyVersion: version,
         });
+        if (differs) explanation.sentences.push(custodyPointer(custody!));
         const policyVersion = version && { effectiveFrom: isoUtc(version.effectiveFrom), recordedAt: isoUtc(version.recordedAt)! };
         return { ...view, policyVersion, explanation };
       }),
@@ -88,7 +106,7 @@ export class HistoryService {
     };
   }
 
-  /** The timeline as CSV, one row per event as received, with its hashes. */
+  /** The timeline as CSV (the custody record is in the JSON and the PDF), one row per event as received, with its hashes. */
   csv(histories: BookingHistory[]): string {
     const header = ['facility_id', 'booking_id', 'seq', 'event_id', 'type', 'occurred_at_utc', 'occurred_local', 'received_at_utc', 'retracted_by', 'no_effect', 'content_hash', 'prev_hash', 'chain_hash', 'event_json'];
     const rows = histories.flatMap((h) =>
@@ -96,4 +114,40 @@ export class HistoryService {
     );
     return toCsv([header, ...rows]);
   }
+}
+
+/** What this detainer's own clock says, apart from every other detainer of the booking. */
+interface OwnClock {
+  status: 'pending' | 'running' | 'overdue' | 'closed';
+  compliant: boolean | null;
+  overageMs: number | null;
+}
+
+function ownClock(h: HoldEntity, now: number): OwnClock {
+  const started = h.clockStartedAt?.getTime() ?? null;
+  const deadline = h.deadlineAt?.getTime() ?? null;
+  const ended = h.endedAt?.getTime() ?? null;
+  if (ended !== null) {
+    // A detainer that never held anyone says nothing was past its deadline.
+    const overageMs = started === null || deadline === null ? 0 : Math.max(0, ended - deadline);
+    return { status: 'closed', compliant: overageMs === 0, overageMs };
+  }
+  if (started === null || started > now || deadline === null) return { status: 'pending', compliant: null, overageMs: null };
+  return { status: now >= deadline ? 'overdue' : 'running', compliant: null, overageMs: null };
+}
+
+function differsFromCustody(own: OwnClock, c: CustodyView): boolean {
+  if (c.status !== 'closed' || own.status !== 'closed') return own.status !== c.status;
+  return own.compliant !== c.compliant || own.overageMs !== (c.overageSeconds ?? 0) * 1000;
+}
+
+/** The sentence a hold explanation ends with where the detainer's own clock is not the booking's verdict. */
+function custodyPointer(c: CustodyView): string {
+  const verdict =
+    c.status === 'closed'
+      ? c.compliant ? 'compliant, no custody without authority' : `not compliant, ${duration((c.overageSeconds ?? 0) * 1000)} of custody without authority`
+      : c.status === 'running' ? `running, authorised${c.authorizedUntil ? ` until ${when(Date.parse(c.authorizedUntil), c.timeZone)}` : ''}`
+      : c.status === 'overdue' ? 'overdue: the person is held now without authority'
+      : 'pending: the person is not release-eligible now';
+  return `This detainer's own clock is not the booking's verdict: custody is judged for the whole booking, where every detainer's window counts. The booking's custody verdict is in the custody section: ${verdict}.`;
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { CustodyModule } from '../custody/custody.module.js';
 import { HistoryService } from './history.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, CustodyModule],
   controllers: [ReportsController],
   providers: [ReportsRepository, ReportsService, HistoryService],
 })
