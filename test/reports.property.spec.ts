@@ -34,6 +34,10 @@ const storySample = fc.record({
   minutes: fc.integer({ min: 0, max: 59 }),
 });
 
+interface Custody {
+  facilityId: string; status: string; eligibility: Array<{ from: string }>; endedAt: string | null; compliant: boolean | null; overageSeconds: number | null;
+}
+
 interface Hold {
   facilityId: string; form: string; status: string; lodgedAt: string; clockStartedAt: string | null; endedAt: string | null;
   outcome: string | null; compliant: boolean | null; overageSeconds: number | null;
@@ -41,6 +45,7 @@ interface Hold {
 
 let t: TestApp;
 let holds: Hold[];
+let custody: Custody[];
 beforeAll(async () => {
   t = await startTestApp({ now: NOW });
   for (const [id, body] of Object.entries(FACILITIES)) await t.http.put(`/api/facilities/${id}`).set('Authorization', t.admin).send(body).expect(200);
@@ -66,42 +71,58 @@ beforeAll(async () => {
     holds.push(...page.items);
     cursor = page.nextCursor;
   }
+  custody = [];
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const page: { items: Custody[]; nextCursor: string | null } = (await t.http.get(`/api/custody?limit=1000${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', t.admin).expect(200)).body;
+    custody.push(...page.items);
+    cursor = page.nextCursor;
+  }
 });
 afterAll(() => t.close());
 
-/** The report's figures counted from the holds, by the report's own definitions. */
+/**
+ * The report's figures counted from what the API lists, by the report's own definitions: detainers
+ * from the holds (one per detainer), everything about time held and violations from the custody
+ * records (one per person's booking).
+ */
 function expected(facilityId: string | null, from: number, to: number) {
   const ms = (v: string | null) => (v === null ? null : Date.parse(v));
   const within = (v: string | null) => v !== null && ms(v)! >= from && ms(v)! < to;
   const scope = holds.filter((h) => facilityId === null || h.facilityId === facilityId);
   const received = scope.filter((h) => within(h.lodgedAt));
   const closedIn = scope.filter((h) => h.status === 'closed' && within(h.endedAt));
-  const ran = closedIn.filter((h) => h.clockStartedAt !== null);
-  const late = ran.filter((h) => h.compliant === false);
-  const overages = late.map((h) => h.overageSeconds!);
-  const bands = [0, 1, 4, 12, 24, 48].map((lo, i, all) => late.filter((h) => h.overageSeconds! >= lo * 3600 && (i + 1 === all.length || h.overageSeconds! < all[i + 1] * 3600)).length);
   const byForm: Record<string, number> = {};
   for (const h of received) byForm[h.form] = (byForm[h.form] ?? 0) + 1;
-  // Months in each hold's facility's local calendar.
+  // People: custody needs an authority from its first eligibility (once that has come, as of NOW).
+  const people = custody.filter((c) => facilityId === null || c.facilityId === facilityId);
+  const eligibleFrom = (c: Custody) => (c.eligibility.length > 0 && ms(c.eligibility[0].from)! <= Date.parse(NOW) ? c.eligibility[0].from : null);
+  const peopleClosedIn = people.filter((c) => c.status === 'closed' && within(c.endedAt));
+  const late = peopleClosedIn.filter((c) => c.compliant === false);
+  const onTime = peopleClosedIn.filter((c) => c.compliant === true && eligibleFrom(c) !== null);
+  const overages = late.map((c) => c.overageSeconds!);
+  const bands = [0, 1, 4, 12, 24, 48].map((lo, i, all) => late.filter((c) => c.overageSeconds! >= lo * 3600 && (i + 1 === all.length || c.overageSeconds! < all[i + 1] * 3600)).length);
+  // Months in each facility's local calendar.
   const months = new Map<string, { month: string; detainersReceived: number; holdsStarted: number; holdsClosedCompliant: number; holdsPastDeadline: number }>();
-  const bump = (h: Hold, at: string, field: 'detainersReceived' | 'holdsStarted' | 'holdsClosedCompliant' | 'holdsPastDeadline') => {
-    const month = DateTime.fromISO(at, { zone: FACILITIES[h.facilityId as FacilityId].timeZone }).toFormat('yyyy-MM');
+  const bump = (facility: string, at: string, field: 'detainersReceived' | 'holdsStarted' | 'holdsClosedCompliant' | 'holdsPastDeadline') => {
+    const month = DateTime.fromISO(at, { zone: FACILITIES[facility as FacilityId].timeZone }).toFormat('yyyy-MM');
     const m = months.get(month) ?? { month, detainersReceived: 0, holdsStarted: 0, holdsClosedCompliant: 0, holdsPastDeadline: 0 };
     m[field] += 1;
     months.set(month, m);
   };
-  for (const h of received) bump(h, h.lodgedAt, 'detainersReceived');
-  for (const h of scope.filter((x) => within(x.clockStartedAt))) bump(h, h.clockStartedAt!, 'holdsStarted');
-  for (const h of ran) bump(h, h.endedAt!, h.compliant ? 'holdsClosedCompliant' : 'holdsPastDeadline');
+  for (const h of received) bump(h.facilityId, h.lodgedAt, 'detainersReceived');
+  const started = people.filter((c) => within(eligibleFrom(c)));
+  for (const c of started) bump(c.facilityId, eligibleFrom(c)!, 'holdsStarted');
+  for (const c of onTime) bump(c.facilityId, c.endedAt!, 'holdsClosedCompliant');
+  for (const c of late) bump(c.facilityId, c.endedAt!, 'holdsPastDeadline');
   return {
     detainersReceived: received.length,
     detainersByForm: byForm,
     cancelled: received.filter((h) => h.outcome === 'cancelled').length,
-    holdsStarted: scope.filter((h) => within(h.clockStartedAt)).length,
-    holdsClosedCompliant: ran.length - late.length,
+    holdsStarted: started.length,
+    holdsClosedCompliant: onTime.length,
     holdsPastDeadline: late.length,
-    detainersThatNeverHeld: closedIn.length - ran.length,
-    holdsRunningAtEnd: scope.filter((h) => h.clockStartedAt !== null && ms(h.clockStartedAt)! < to && (h.endedAt === null || ms(h.endedAt)! >= to)).length,
+    detainersThatNeverHeld: closedIn.filter((h) => h.clockStartedAt === null).length,
+    holdsRunningAtEnd: people.filter((c) => eligibleFrom(c) !== null && ms(eligibleFrom(c))! < to && (c.endedAt === null || ms(c.endedAt)! >= to)).length,
     overageSeconds: { total: overages.reduce((a, b) => a + b, 0), max: overages.length ? Math.max(...overages) : null },
     overageDistribution: bands,
     monthly: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
@@ -119,7 +140,7 @@ async function reported(facilityId: string | null, from: number, to: number) {
   };
 }
 
-describe('the compliance report agrees with the holds it counts', () => {
+describe('the compliance report agrees with the holds and custody records it counts', () => {
   it('over 60 random periods, half their bounds on the instant a hold was lodged, started or ended, for each facility and for both at once', async () => {
     const instants = holds.flatMap((h) => [h.lodgedAt, h.clockStartedAt, h.endedAt]).filter((v): v is string => v !== null).map(Date.parse).sort((a, b) => a - b);
     expect(holds.length).toBe(300);
