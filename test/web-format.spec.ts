@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
-import { countdown, countdownSpoken, defaultPeriod, holdState, policyLabel, sweepWarning, utcClock, wallClock } from '../web/format.js';
+import {
+  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, sweepWarning, utcClock, wallClock,
+} from '../web/format.js';
 
 describe('board countdown', () => {
   it.each([
@@ -32,6 +34,51 @@ describe('board state', () => {
     [5 * 3600, [6], 'approaching'],
     [5 * 3600, [], 'safe'],
   ])('%p s left, warnings %p -> %p', (s, warn, state) => expect(holdState(s, warn)).toBe(state));
+});
+
+describe('board rows per person', () => {
+  const d = (over: Record<string, unknown> = {}) => ({ form: 'I-247A', warrant: null, authority: 'hold', cancelledAt: null, reasons: [] as string[], ...over });
+
+  it('says what each detainer authorises now: hold, notify only, or nothing and why', () => {
+    expect(detainerAuthority(d({ reasons: ['limit_reached'] }), 'running')).toBe('hold'); // its limit is spent later
+    expect(detainerAuthority(d(), 'pending')).toBe('hold');
+    expect(detainerAuthority(d({ authority: 'notify_only', reasons: ['notify_only_form'] }), 'running')).toBe('notify only');
+    expect(detainerAuthority(d({ authority: 'none', reasons: ['judicial_warrant_required'] }), 'overdue')).toBe('nothing (no judicial warrant)');
+    expect(detainerAuthority(d({ authority: 'none', reasons: ['no_hold_policy', 'limit_reached'] }), 'overdue')).toBe('nothing (no-hold facility)');
+    expect(detainerAuthority(d({ authority: 'none', reasons: ['some_new_reason'] }), 'overdue')).toBe('nothing (some new reason)');
+    expect(detainerAuthority(d({ authority: 'none' }), 'overdue')).toBe('nothing');
+    // Cancelled: nothing, whatever its form could have done.
+    expect(detainerAuthority(d({ cancelledAt: '2026-11-23T22:00:00.000Z', reasons: ['cancelled'] }), 'overdue')).toBe('nothing (cancelled)');
+    // While the person is overdue no hold holds: the reason its authority ended.
+    expect(detainerAuthority(d({ reasons: ['limit_reached'] }), 'overdue')).toBe('nothing (limit spent)');
+    expect(detainerAuthority(d({ reasons: ['rules_changed'] }), 'overdue')).toBe('nothing (rules changed)');
+  });
+
+  it('writes a detainer in one line', () => {
+    expect(detainerLine(d({ warrant: 'administrative' }), 'running')).toBe('I-247A, administrative warrant: hold');
+    expect(detainerLine(d({ warrant: 'none' }), 'running')).toBe('I-247A: hold');
+    expect(detainerLine(d({ form: 'I-247N', authority: 'notify_only', reasons: ['notify_only_form'] }), 'running')).toBe('I-247N: notify only');
+  });
+
+  it('finds the eligibility period a record not yet in one will start', () => {
+    const now = Date.parse('2026-11-24T18:00:00.000Z');
+    const period = (from: string, until: string | null) => ({ from, fromLocal: from, until, untilLocal: until, endedBy: until ? 'released' : null });
+    const ahead = period('2026-11-24T23:00:00.000Z', null);
+    expect(periodAhead({ status: 'pending', eligibility: [] }, now)).toBeNull();
+    expect(periodAhead({ status: 'pending', eligibility: [ahead] }, now)).toBe(ahead);
+    // A period that ended (bail, then a new warrant) is behind; the next one is ahead.
+    const past = period('2026-11-20T10:00:00.000Z', '2026-11-21T10:00:00.000Z');
+    expect(periodAhead({ status: 'pending', eligibility: [past] }, now)).toBeNull();
+    expect(periodAhead({ status: 'pending', eligibility: [past, ahead] }, now)).toBe(ahead);
+    // Running or overdue: the person is in a period now, none is ahead.
+    expect(periodAhead({ status: 'running', eligibility: [period('2026-11-24T08:00:00.000Z', null)] }, now)).toBeNull();
+  });
+
+  it('counts people in the summary', () => {
+    expect(boardSummary(6, { overdue: 2, approaching: 1, safe: 1, pending: 2 })).toBe('6 people: 2 overdue, 1 approaching, 1 safe, 2 not started.');
+    expect(boardSummary(1, { overdue: 0, approaching: 0, safe: 1, pending: 0 })).toBe('1 person: 0 overdue, 0 approaching, 1 safe, 0 not started.');
+    expect(boardSummary(0, { overdue: 0, approaching: 0, safe: 0, pending: 0 })).toBe('0 people: 0 overdue, 0 approaching, 0 safe, 0 not started.');
+  });
 });
 
 describe('wall clock', () => {

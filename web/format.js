@@ -58,6 +58,53 @@ export function utcClock(isoUtc) {
   return isoUtc ? isoUtc.replace('T', ' ').slice(0, 19) : '—';
 }
 
+/** Why a detainer authorises nothing (its first reason), in a few words for the board. */
+export const AUTHORITY_REASONS = {
+  notify_only_form: 'notification only',
+  no_hold_policy: 'no-hold facility',
+  form_not_authorized: 'form not accepted here',
+  judicial_warrant_required: 'no judicial warrant',
+  limit_reached: 'limit spent',
+  cancelled: 'cancelled',
+  rules_changed: 'rules changed',
+  amended: 'amended',
+};
+const WINDOW_ENDS = ['limit_reached', 'cancelled', 'rules_changed', 'amended'];
+
+/**
+ * What a detainer of a custody record authorises now, in words: "hold", "notify only", or "nothing"
+ * with its first reason ("nothing (cancelled)"). `status` is the custody's: while it is overdue no
+ * detainer holds, so a hold says why its authority ended.
+ */
+export function detainerAuthority(d, status) {
+  const why = (reason) => (reason ? `nothing (${AUTHORITY_REASONS[reason] ?? reason.replaceAll('_', ' ')})` : 'nothing');
+  if (d.cancelledAt) return why('cancelled');
+  if (d.authority === 'notify_only') return 'notify only';
+  if (d.authority !== 'hold') return why(d.reasons?.[0]);
+  if (status === 'overdue') return why(d.reasons?.find((r) => WINDOW_ENDS.includes(r)));
+  return 'hold';
+}
+
+/** A detainer of a custody record in one line: "I-247A, administrative warrant: hold". */
+export function detainerLine(d, status) {
+  const warrant = d.warrant && d.warrant !== 'none' ? `, ${d.warrant} warrant` : '';
+  return `${d.form}${warrant}: ${detainerAuthority(d, status)}`;
+}
+
+/**
+ * The eligibility period a custody record not yet in one will start, or null: the first that has not
+ * ended by `nowMs` (a pending record is in none now, so one not ended lies ahead).
+ */
+export function periodAhead(custody, nowMs) {
+  if (custody.status !== 'pending') return null;
+  return custody.eligibility?.find((p) => p.until === null || Date.parse(p.until) > nowMs) ?? null;
+}
+
+/** "6 people: 2 overdue, 1 approaching, 1 safe, 2 not started." */
+export function boardSummary(people, counts) {
+  return `${people} ${people === 1 ? 'person' : 'people'}: ${counts.overdue} overdue, ${counts.approaching} approaching, ${counts.safe} safe, ${counts.pending} not started.`;
+}
+
 /** Policies and forms in words. */
 export const POLICY_LABELS = {
   'federal-48-business-hours': '48 business hours (8 CFR 287.7)',
