@@ -1,4 +1,5 @@
-// Open alerts, escalations first, each with acknowledge-with-a-note.
+// Open alerts, escalations first, each with acknowledge-with-a-note. Alerts are per person's custody
+// (custodyId, bookingId); holdId and detainerId are null when no detainer authorised the custody.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
 import { POLL_MS } from './board.js';
@@ -24,7 +25,7 @@ export function createAlerts({ facilities, stale, onCount }) {
       fillFacilities(select, await facilities.load());
       const alerts = await api.all(`/api/alerts?${qs({ state: 'open', facilityId: select.value })}`, 1000);
       if (mine !== generation) return;
-      alerts.sort((a, b) => ORDER[a.level] - ORDER[b.level] || a.deadlineAt.localeCompare(b.deadlineAt));
+      alerts.sort((a, b) => ORDER[a.level] - ORDER[b.level] || (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
       stale.ok('alerts');
       onCount(alerts.length);
       render(alerts);
@@ -45,9 +46,9 @@ export function createAlerts({ facilities, stale, onCount }) {
     const title = a.level === 'approaching' ? `${LEVELS.approaching}: ${a.thresholdHours} h before the deadline` : LEVELS[a.level];
     const li = h(
       'li',
-      { class: `card level-${a.level}`, 'data-alert': a.id },
+      { class: `card level-${a.level}`, 'data-alert': a.id, 'data-custody': a.custodyId },
       h('h2', {}, a.level === 'escalated' ? '⚠ ' : a.level === 'overdue' ? '■ ' : '▲ ', title),
-      h('p', {}, 'Booking ', h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}, detainer ${a.detainerId}`),
+      h('p', {}, 'Booking ', h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
       h('p', {}, 'Deadline ', wallClock(a.deadlineLocal)),
       h('p', { class: 'sub' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
       h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge'),
