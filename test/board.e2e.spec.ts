@@ -311,6 +311,10 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       'booking.opened', 'detainer.lodged', 'booking.release_eligible', 'booking.released',
     ]);
     await seeText(page.locator('.hold h3'), 'Detainer d1 (I-247A): closed, past the deadline');
+    // The custody record above the holds: its verdict, its sentences and its violations.
+    await seeText(page.locator('#history-custody h3'), 'Custody: closed, not compliant (7200 s without authority)');
+    await expect(page.locator('#history-violations tbody tr td:nth-child(3), #history-violations tbody tr td:nth-child(4)').allTextContents()).resolves.toEqual(['7200', 'limit reached']);
+    await expect(page.locator('#history-custody .explain li').allTextContents()).resolves.toContainEqual(expect.stringMatching(/^Custody without authority from .*: the detainer's limit was spent\.$/));
     await page.screenshot({ path: join(ARTIFACTS, 'history.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
     expect(download.suggestedFilename()).toBe('history-closed-late.pdf');

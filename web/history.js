@@ -1,4 +1,5 @@
-// A booking's hold history: facts, each hold explained in sentences, every event as received, the PDF.
+// A booking's hold history: facts, its custody record explained in sentences with its violations,
+// each hold explained in sentences, every event as received, the PDF.
 import { api, qs } from './api.js';
 import { $, h, loadOnSubmit } from './dom.js';
 import { countdown, policyLabel, utcClock, wallClock } from './format.js';
@@ -42,6 +43,7 @@ export function createHistory() {
         { type: 'button', id: 'history-pdf', onclick: () => api.download(`${path}?${qs({ facilityId, format: 'pdf' })}`, `history-${b.bookingId}.pdf`).catch((e) => (error.textContent = e.message)) },
         'Download PDF',
       ),
+      custodySection(x.custody),
       x.holds.map((hold) =>
         h(
           'article',
@@ -81,6 +83,45 @@ export function createHistory() {
   }
 
   const fact = (k, v) => h('div', {}, h('dt', {}, k), h('dd', {}, v));
+
+  /**
+   * The booking's custody record as stored: its status and verdict, its sentences (periods,
+   * windows and why they ended, violations, anomalies) and a table of the violations.
+   */
+  function custodySection(c) {
+    if (!c) return h('section', { class: 'custody', id: 'history-custody' }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
+    const verdict = c.compliant === null ? '' : c.compliant ? ', compliant' : `, not compliant (${c.overageSeconds} s without authority)`;
+    const now = c.status === 'running' || c.status === 'overdue' ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; ` : '';
+    return h(
+      'section',
+      { class: 'custody', id: 'history-custody' },
+      h('h3', {}, `Custody: ${c.status}${verdict}`),
+      h('p', { class: 'sub' }, `${now}${c.compliant === null ? `${c.unauthorizedSeconds} s without authority so far, ` : ''}${c.processingSeconds} s of release processing; times in ${c.timeZone}`),
+      h('ul', { class: 'explain' }, c.explanation.map((t) => h('li', {}, t))),
+      c.rejudged
+        ? h('p', {}, `Judged again after custody ended (rule version recorded ${utcClock(c.rejudged.recordedAt)} UTC): the verdict before was ${c.rejudged.compliant === null ? 'not decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} s without authority`}.`)
+        : null,
+      c.violations.length === 0
+        ? h('p', { class: 'sub' }, 'No custody without authority.')
+        : h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { class: 'grid compact', id: 'history-violations' },
+              h('caption', { class: 'sr-only' }, 'Custody without authority: each stretch and why it had none'),
+              h('thead', {}, h('tr', {}, ['From (jail time)', 'Until (jail time)', 'Seconds', 'Why no authority'].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'tbody',
+                {},
+                c.violations.map((v) =>
+                  h('tr', {}, h('td', {}, wallClock(v.fromLocal)), h('td', {}, v.untilLocal ? wallClock(v.untilLocal) : 'still going on'), h('td', {}, v.seconds), h('td', {}, v.reason.replace(/_/g, ' '))),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
 
   return { show() {}, hide() {} };
 }
