@@ -22,20 +22,22 @@ const NOW = Date.parse('2026-11-24T18:00:00.000Z'); // a Tuesday
 const HOUR = 3_600_000;
 const at = (ms: number) => new Date(ms).toISOString();
 const F = 'e2e';
+/** People whose detainers disagree: custody is judged per booking, so each is one row. */
+const F2 = 'e2e-forms';
 
 let t: TestApp;
 let base: string;
 let browser: Browser;
 const keys = { admin: ADMIN_KEY } as Record<'admin' | 'supervisor' | 'sheriff' | 'counsel', string>;
 
-/** One booking: opened, detainer lodged, release-eligible at `eligibleAt` (or not yet), maybe ended. */
+/** One booking: opened, detainer lodged, release-eligible at `eligibleAt` (or not yet), maybe ended (a transfer to ICE, named: no agency is an unknown one). */
 function booking(bookingId: string, eligibleAt: number | null, end?: { at: number; kind: 'released' | 'transferred' }) {
   const b = { facilityId: F, bookingId };
   return [
     ev.opened({ ...b, occurredAt: at(NOW - 100 * HOUR), charges: [{ code: 'X', description: 'Theft', level: 'felony', disposition: 'pending' }] }),
     ev.lodged({ ...b, occurredAt: at(NOW - 90 * HOUR) }),
     ...(eligibleAt === null ? [] : [ev.eligible({ ...b, occurredAt: at(eligibleAt), reason: 'bail_posted' })]),
-    ...(end ? [end.kind === 'released' ? ev.released({ ...b, occurredAt: at(end.at) }) : ev.transferred({ ...b, occurredAt: at(end.at) })] : []),
+    ...(end ? [end.kind === 'released' ? ev.released({ ...b, occurredAt: at(end.at) }) : ev.transferred({ ...b, occurredAt: at(end.at), toAgency: 'ICE' })] : []),
   ];
 }
 
@@ -58,6 +60,19 @@ beforeAll(async () => {
     ...booking('closed-late', NOW - 80 * HOUR, { at: NOW - 30 * HOUR, kind: 'released' }), // 2 h past
   ];
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
+  // An I-247A beside an I-247N, eligible 10 h ago: the I-247A holds, so the person is running, not overdue.
+  // A lone I-247A cancelled before eligibility: nothing authorises the custody. A detainer lodged twice: a note.
+  await t.http.put(`/api/facilities/${F2}`).set('Authorization', t.admin).send(facilityBody({ name: 'E2E Forms Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  const b2 = (bookingId: string) => ({ facilityId: F2, bookingId });
+  const forms = [
+    ...booking('two-forms', NOW - 10 * HOUR).map((e) => ({ ...e, facilityId: F2 })),
+    ev.lodged({ ...b2('two-forms'), detainerId: 'd2', form: 'I-247N', occurredAt: at(NOW - 80 * HOUR) }),
+    ...booking('cancelled', NOW - 10 * HOUR).map((e) => ({ ...e, facilityId: F2 })),
+    ev.cancelled({ ...b2('cancelled'), occurredAt: at(NOW - 20 * HOUR) }),
+    ...booking('noted', null).map((e) => ({ ...e, facilityId: F2 })),
+    ev.lodged({ ...b2('noted'), warrant: 'administrative', occurredAt: at(NOW - 70 * HOUR) }),
+  ];
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: forms }).expect(200, { accepted: forms.length, duplicates: 0, rejected: [] });
   // The demo's picture too: its events must all be accepted, and the screenshots show a full board.
   const demo = demoPicture(NOW, { perFacility: 15 });
   for (const f of demo.facilities) await t.http.put(`/api/facilities/${f.id}`).set('Authorization', t.admin).send(f.body).expect(200);
@@ -114,7 +129,7 @@ async function seeText(locator: Locator, expected: string | RegExp): Promise<voi
 const row = (page: Page, bookingId: string) => page.locator('#board-table tbody tr', { has: page.locator('td.booking strong', { hasText: new RegExp(`^${bookingId}$`) }) });
 
 (haveBrowser ? describe : describe.skip)('the live board in Chromium', () => {
-  it('signs in with a key kept out of the URL, shows holds by time left, and counts down', async () => {
+  it('signs in with a key kept out of the URL, shows one row per person by authority left, and counts down', async () => {
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
@@ -122,7 +137,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
 
     await page.locator('#board-facility').selectOption(F);
-    await page.locator('#board-summary', { hasText: /^6 holds/ }).waitFor(); // F's answer drawn, not the first one's
+    await page.locator('#board-summary', { hasText: /^6 people/ }).waitFor(); // F's answer drawn, not the first one's
     const texts = await page.locator('#board-table tbody tr td.booking strong').allTextContents();
     expect(texts).toEqual(['ignored', 'overdue', 'due-soon', 'safe', 'scheduled', 'waiting']); // least time left first; not started last
     await seeText(row(page, 'due-soon').locator('.countdown'), '3 h 00 min');
@@ -133,8 +148,17 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(row(page, 'waiting').locator('.countdown'), 'clock not started');
     await seeText(row(page, 'due-soon').locator('td').nth(3), 'Tue 24 Nov 2026, 15:00 (UTC-06:00)');
     await seeText(row(page, 'scheduled').locator('.countdown'), 'clock not started');
-    await seeText(row(page, 'scheduled').locator('td').nth(3), 'Thu 26 Nov 2026, 17:00 (UTC-06:00)clock starts Tue 24 Nov 2026, 17:00 (UTC-06:00)');
-    await seeText(page.locator('#board-summary'), '6 holds: 2 overdue, 1 approaching, 1 safe, 2 not started.');
+    // Not yet release-eligible: authorised until the day it will be, from a start already known, or from eligibility.
+    await seeText(row(page, 'scheduled').locator('td').nth(3), 'Thu 26 Nov 2026, 17:00 (UTC-06:00)starts Tue 24 Nov 2026, 17:00 (UTC-06:00)');
+    await seeText(row(page, 'waiting').locator('td').nth(3), 'starts when release-eligible');
+    await seeText(row(page, 'overdue').locator('td').nth(3), 'Tue 24 Nov 2026, 11:00 (UTC-06:00)');
+    // The person and facility, and each detainer with what it authorises now.
+    await seeText(row(page, 'safe').locator('td.booking'), 'safeperson person-safe');
+    await seeText(row(page, 'safe').locator('td').nth(2), 'E2E County JailAmerica/Chicago48 calendar hours');
+    await seeText(row(page, 'safe').locator('td').nth(4), 'I-247A: hold');
+    await seeText(row(page, 'overdue').locator('td').nth(4), 'I-247A: nothing (limit spent)');
+    await expect(row(page, 'safe').locator('details.notes').count()).resolves.toBe(0);
+    await seeText(page.locator('#board-summary'), '6 people: 2 overdue, 1 approaching, 1 safe, 2 not started.');
     await expect(row(page, 'due-soon').locator('.countdown').getAttribute('aria-label')).resolves.toBe('3 hours 0 minutes left');
 
     // One minute later, on both clocks: the countdown moves without a reload, between polls and after one.
@@ -149,13 +173,50 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
+  it('shows a person with an I-247A and an I-247N as one running row, and one whose only detainer was cancelled as overdue', async () => {
+    const { page, context } = await open('supervisor');
+    await page.locator('#board-facility').selectOption(F2);
+    await page.locator('#board-summary', { hasText: /^3 people/ }).waitFor();
+    await expect(page.locator('#board-table tbody tr td.booking strong').allTextContents()).resolves.toEqual(['cancelled', 'two-forms', 'noted']);
+    // One row for the booking, not one per detainer: the I-247A holds until Thursday 02:00, 38 h from now.
+    await expect(row(page, 'two-forms').count()).resolves.toBe(1);
+    await seeText(row(page, 'two-forms').locator('.state'), '● Safe');
+    await seeText(row(page, 'two-forms').locator('.countdown'), '38 h 00 min');
+    await seeText(row(page, 'two-forms').locator('td').nth(3), 'Thu 26 Nov 2026, 02:00 (UTC-06:00)');
+    await expect(row(page, 'two-forms').locator('ul.detainers li').allTextContents()).resolves.toEqual(['I-247A: hold', 'I-247N: notify only']);
+    // Cancelled before the person was eligible: nothing authorised any of the 10 h since.
+    await seeText(row(page, 'cancelled').locator('.state'), '■ Overdue');
+    await seeText(row(page, 'cancelled').locator('.countdown'), '10 h 00 min over');
+    await expect(row(page, 'cancelled').locator('.countdown').getAttribute('aria-label')).resolves.toBe('overdue by 10 hours 0 minutes');
+    await seeText(row(page, 'cancelled').locator('td').nth(3), 'no authority since Tue 24 Nov 2026, 02:00 (UTC-06:00)');
+    await seeText(row(page, 'cancelled').locator('td').nth(4), 'I-247A: nothing (cancelled)');
+    // A detainer lodged twice: a note on the record, opened from the keyboard.
+    await seeText(row(page, 'noted').locator('td').nth(4), 'I-247A, administrative warrant: hold');
+    const notes = row(page, 'noted').locator('details.notes');
+    await seeText(notes.locator('summary'), '1 note');
+    await expect(notes.locator('li').isVisible()).resolves.toBe(false);
+    await notes.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(notes.locator('li').count()).resolves.toBe(1);
+    await expect(notes.locator('li').isVisible()).resolves.toBe(true);
+    await seeText(page.locator('#board-summary'), '3 people: 1 overdue, 0 approaching, 1 safe, 1 not started.');
+    await page.screenshot({ path: join(ARTIFACTS, 'board-custody.png') });
+
+    // Alerts are the person's too: one for the cancelled detainer's booking, none for the I-247N.
+    await page.getByRole('link', { name: /^Alerts/ }).click();
+    await page.locator('#alerts-facility').selectOption(F2);
+    await page.locator('#alerts-summary', { hasText: '1 open alert, 0 escalated.' }).waitFor();
+    await seeText(page.locator('#alerts-list li p').first(), 'Booking cancelled at E2E Forms Jail: no detainer authorised this custody');
+    await context.close();
+  });
+
   it("drops a late answer for the facility chosen before, so the board shows the one chosen now", async () => {
     // Hold back the first, all-facilities answer until the answer for F has been drawn.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { page, context } = await open('supervisor', {
       before: async (p) => {
-        await p.route((url) => url.pathname === '/api/holds' && !url.searchParams.has('facilityId'), async (route) => {
+        await p.route((url) => url.pathname === '/api/custody' && !url.searchParams.has('facilityId'), async (route) => {
           await gate;
           await route.continue();
         });
@@ -174,12 +235,12 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.locator('#board-facility').selectOption(F);
     await row(page, 'safe').waitFor();
     await expect(page.locator('#stale').isHidden()).resolves.toBe(true);
-    await page.route('**/api/holds**', (route) => route.abort('connectionrefused'));
+    await page.route('**/api/custody**', (route) => route.abort('connectionrefused'));
     await page.clock.runFor(16_000);
     await seeText(page.locator('#stale'), /^Data may be out of date: last updated at .+\. The server is not answering\. Countdowns keep running/);
     await expect(page.locator('#stale').getAttribute('role')).resolves.toBe('alert');
     await page.screenshot({ path: join(ARTIFACTS, 'stale.png') });
-    await page.unroute('**/api/holds**');
+    await page.unroute('**/api/custody**');
     await page.clock.runFor(15_000);
     await page.locator('#stale').waitFor({ state: 'hidden' });
     await context.close();
@@ -336,11 +397,11 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
     expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
-      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.cancelled, booking.release_eligible, booking.custody_transferred, booking.released, event.retracted']);
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, event.retracted']);
     expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
       'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)']);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
-    // The hold that release would have closed still counts down on the board.
+    // The custody that release would have closed still counts down on the board.
     await page.getByRole('link', { name: 'Board' }).click();
     await row(page, 'safe').waitFor();
     await context.close();
@@ -354,23 +415,23 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(page.locator('#signin-error').filter({ hasText: /./ }), 'That key is unknown, revoked or expired.');
     await page.getByLabel('API key').fill(keys.supervisor);
     await page.keyboard.press('Enter');
-    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
-    // The narrow layout drops the facility and policy columns, not the time left or the deadline.
-    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Deadline (jail time)', 'Form']);
+    await page.locator('#board-table tbody tr[data-custody]').first().waitFor();
+    // The narrow layout drops the facility column, not the time left, the authority's end or the detainers.
+    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Authorised until (jail time)', 'Detainers']);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
     // A key revoked while the board is open: the next answer signs the page out, and says why.
     const tabletKey = (await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'tablet', role: 'supervisor' }).expect(201)).body;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').fill(tabletKey.key);
     await page.keyboard.press('Enter');
-    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
+    await page.locator('#board-table tbody tr[data-custody]').first().waitFor();
     await t.http.delete(`/api/keys/${tabletKey.id}`).set('Authorization', t.admin).expect(200);
     await page.clock.runFor(15_000); // the next poll (or an answer already on its way) meets the revoked key
     await seeText(page.locator('#signin-error').filter({ hasText: /./ }), 'Signed out: this key stopped working (revoked or expired). Sign in with a valid key.');
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();
     await page.getByLabel('API key').fill(keys.supervisor);
     await page.keyboard.press('Enter');
-    await page.locator('#board-table tbody tr[data-hold]').first().waitFor();
+    await page.locator('#board-table tbody tr[data-custody]').first().waitFor();
     // Signing out forgets the key.
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBeNull();

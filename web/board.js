@@ -1,24 +1,24 @@
-// The board: every pending, running and overdue hold, least time left first, counting down live.
+// The board: one row per person's custody (pending, running or overdue), least authority left first, counting down live.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
-import { STATE_ICONS, STATE_LABELS, countdown, countdownSpoken, holdState, policyLabel, wallClock } from './format.js';
+import { STATE_ICONS, STATE_LABELS, boardSummary, countdown, countdownSpoken, detainerLine, holdState, periodAhead, policyLabel, wallClock } from './format.js';
 
-/** How often holds are fetched again, and after how long without an answer the data is called stale. */
+/** How often custody records are fetched again, and after how long without an answer the data is called stale. */
 export const POLL_MS = 15_000;
 export const STALE_AFTER_MS = 2 * POLL_MS + 5_000;
 
 export function createBoard({ facilities, stale }) {
   const select = $('#board-facility');
   const tbody = $('#board-table tbody');
-  let holds = [];
+  let people = []; // custody records, one per booking with a detainer, as GET /api/custody gives them
   let byId = new Map();
-  let fetchedAt = 0; // performance.now() when `holds` arrived: secondsLeft counts down from there
+  let fetchedAt = 0; // performance.now() when `people` arrived: secondsLeft counts down from there
   let pollTimer = null;
   let tickTimer = null;
 
   select.addEventListener('change', () => refresh());
 
-  const leftNow = (hold) => (hold.secondsLeft === null ? null : hold.secondsLeft - (performance.now() - fetchedAt) / 1000);
+  const leftNow = (custody) => (custody.secondsLeft === null ? null : custody.secondsLeft - (performance.now() - fetchedAt) / 1000);
 
   let generation = 0; // answers to an older refresh (another facility chosen since) are dropped
   let answers = 0; // answers handled, drawn or dropped: on the table as data-answers, for tests and debugging
@@ -28,56 +28,85 @@ export function createBoard({ facilities, stale }) {
     try {
       const list = await facilities.load();
       fillFacilities(select, list);
-      const answer = await api.all(`/api/holds?${qs({ status: 'active', facilityId: select.value })}`);
+      const answer = await api.all(`/api/custody?${qs({ status: 'active', facilityId: select.value })}`);
       tbody.dataset.answers = String(++answers);
       if (mine !== generation) return;
-      holds = answer;
-      byId = new Map(holds.map((x) => [x.id, x]));
+      people = answer;
+      byId = new Map(people.map((x) => [x.id, x]));
       fetchedAt = performance.now();
-      stale.ok('holds');
+      stale.ok('board');
       render();
     } catch (err) {
-      if (mine === generation) stale.failed('holds', err);
+      if (mine === generation) stale.failed('board', err);
     }
   }
 
   function render() {
     replace(
       tbody,
-      holds.length === 0 ? h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No one is held on a detainer here right now.')) : holds.map(row),
+      people.length === 0 ? h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No one is held on a detainer here right now.')) : people.map(row),
     );
     tick();
   }
 
-  /** The deadline; for a clock that starts later, the one it will have and when it starts. */
-  function deadlineCell(hold) {
-    if (hold.deadlineLocal) return [wallClock(hold.deadlineLocal)];
-    if (hold.scheduled) return [wallClock(hold.scheduled.deadlineLocal), h('span', { class: 'sub' }, `clock starts ${wallClock(hold.scheduled.clockStartsLocal)}`)];
-    return [h('span', { class: 'sub' }, 'starts when release-eligible')];
+  /**
+   * Until when custody is authorised, on the jail's clock. Not yet in an eligibility period: when
+   * one is scheduled, when it starts (and the authority it would have); otherwise that it starts
+   * when the person is release-eligible.
+   */
+  function authorizedCell(custody) {
+    const ahead = periodAhead(custody, Date.now());
+    if (ahead) {
+      return [
+        custody.authorizedUntilLocal ? wallClock(custody.authorizedUntilLocal) : null,
+        h('span', { class: 'sub' }, `starts ${wallClock(ahead.fromLocal)}`),
+      ];
+    }
+    if (custody.status === 'pending') return [h('span', { class: 'sub' }, 'starts when release-eligible')];
+    if (custody.authorizedUntilLocal) return [wallClock(custody.authorizedUntilLocal)];
+    const open = custody.violations?.find((v) => v.until === null);
+    return [h('span', { class: 'sub' }, open ? `no authority since ${wallClock(open.fromLocal)}` : 'no authority')];
   }
 
-  function row(hold) {
-    const f = facilities.byId(hold.facilityId);
+  /** The record's anomalies behind a small "n notes" marker that opens with the keyboard too. */
+  function notes(custody) {
+    const n = custody.anomalies?.length ?? 0;
+    if (n === 0) return null;
+    return h(
+      'details',
+      { class: 'notes' },
+      h('summary', {}, `${n} note${n === 1 ? '' : 's'}`),
+      h('ul', {}, custody.anomalies.map((a) => h('li', {}, a.message))),
+    );
+  }
+
+  function row(custody) {
+    const f = facilities.byId(custody.facilityId);
     return h(
       'tr',
-      { 'data-hold': hold.id },
+      { 'data-custody': custody.id },
       h('td', { class: 'left' }, h('span', { class: 'state' }), ' ', h('span', { class: 'countdown' })),
-      h('td', { class: 'booking' }, h('strong', {}, hold.bookingId), hold.personId ? h('span', { class: 'sub' }, `person ${hold.personId}`) : null),
-      h('td', { class: 'wide' }, f ? f.name : hold.facilityId, h('span', { class: 'sub' }, hold.timeZone)),
-      h('td', {}, ...deadlineCell(hold)),
-      h('td', { class: 'wide' }, policyLabel(hold.policy, hold.holdHours)),
-      h('td', {}, hold.form, hold.warrant && hold.warrant !== 'none' ? h('span', { class: 'sub' }, `${hold.warrant} warrant`) : null),
+      h(
+        'td',
+        { class: 'booking' },
+        h('strong', {}, custody.bookingId),
+        custody.personId ? h('span', { class: 'sub' }, `person ${custody.personId}`) : null,
+        notes(custody),
+      ),
+      h('td', { class: 'wide' }, f ? f.name : custody.facilityId, h('span', { class: 'sub' }, custody.timeZone), f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null),
+      h('td', {}, ...authorizedCell(custody)),
+      h('td', {}, h('ul', { class: 'detainers' }, custody.detainers.map((d) => h('li', {}, detainerLine(d, custody.status))))),
     );
   }
 
   /** Once a second: countdowns, colours and the summary, from the last answer and the time since. */
   function tick() {
     const counts = { overdue: 0, approaching: 0, safe: 0, pending: 0 };
-    for (const tr of tbody.querySelectorAll('tr[data-hold]')) {
-      const hold = byId.get(tr.dataset.hold);
-      if (!hold) continue;
-      const left = leftNow(hold);
-      const state = holdState(left, facilities.byId(hold.facilityId)?.warnBeforeHours);
+    for (const tr of tbody.querySelectorAll('tr[data-custody]')) {
+      const custody = byId.get(tr.dataset.custody);
+      if (!custody) continue;
+      const left = leftNow(custody);
+      const state = holdState(left, facilities.byId(custody.facilityId)?.warnBeforeHours);
       counts[state]++;
       tr.className = `state-${state}`;
       const badge = tr.querySelector('.state');
@@ -89,7 +118,7 @@ export function createBoard({ facilities, stale }) {
         cd.setAttribute('aria-label', countdownSpoken(left));
       }
     }
-    const summary = `${holds.length} hold${holds.length === 1 ? '' : 's'}: ${counts.overdue} overdue, ${counts.approaching} approaching, ${counts.safe} safe, ${counts.pending} not started.`;
+    const summary = boardSummary(people.length, counts);
     const el = $('#board-summary');
     // Only on change: a live region must not chatter every second.
     if (el.textContent !== summary) el.textContent = summary;
@@ -97,13 +126,13 @@ export function createBoard({ facilities, stale }) {
 
   return {
     show() {
-      stale.watch('holds', true);
+      stale.watch('board', true);
       refresh();
       pollTimer = setInterval(refresh, POLL_MS);
       tickTimer = setInterval(tick, 1000);
     },
     hide() {
-      stale.watch('holds', false);
+      stale.watch('board', false);
       clearInterval(pollTimer);
       clearInterval(tickTimer);
     },
