@@ -11,7 +11,7 @@ import { multiplyRows } from '../scripts/multiply-rows.js';
 import { canonicalJson, sha256Hex } from '../src/common/canonical-json.js';
 import { copyText } from '../src/database/copy.js';
 import { chainHash, GENESIS } from '../src/events/event-chain.js';
-import { cpuSnapshot, fmt, freshDatabase, headers, startServer } from './support.js';
+import { BASELINE, cpuSnapshot, fmt, freshDatabase, headers, startServer, THIS_BUILD, type Build } from './support.js';
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles'];
 
@@ -72,10 +72,10 @@ interface Round {
  * rows. Each round gives its own ratio; the target is judged on the median round, and the rounds
  * that met it are counted.
  */
-export async function benchIngest(totalBookings = 40_000, concurrency = 1, history = 0, rounds = 3): Promise<Record<string, number>> {
+export async function benchIngest(totalBookings = 40_000, concurrency = 1, history = 0, rounds = 3, build: Build = THIS_BUILD): Promise<Record<string, number>> {
   if (!(rounds >= 1)) throw new Error(`rounds must be at least 1, got ${rounds}`);
   const db = await freshDatabase('dm_bench_ingest');
-  const server = await startServer(db.url);
+  const server = await startServer(db.url, build);
   const client = new pg.Client({ connectionString: db.url });
   try {
     for (let s = 0; s < concurrency; s++) {
@@ -119,7 +119,7 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
     const into = history > 0 ? `; into a log already holding ${fmt(history)} events` : '';
     console.log(
       `\nIngestion, end to end over HTTP (batches of 5,000; ${rounds} rounds of ${fmt(measured[0].events)} events of ${fmt(perSender * concurrency)} new bookings, all 8 types; ` +
-        `${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each${into})`,
+        `${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each${into})${BASELINE ? `: ${build.label}` : ''}`,
     );
     console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (median round; rounds in order ${list((m) => fmt(m.apiRate))}; validation, idempotency, log, bookings, detainers, holds)`);
     if (measured.every((m) => m.cpu !== null)) {
@@ -244,6 +244,7 @@ async function fillHistory(url: string, copies: number): Promise<void> {
     await multiplyRows(query, 'events', copies, { seq: 'r.seq - g * 1000000', event_id: `r.event_id || '-h' || g`, booking_id: booking, retracts_event_id: `r.retracts_event_id || '-h' || g` });
     await multiplyRows(query, 'bookings', copies, { booking_id: booking });
     await multiplyRows(query, 'detainers', copies, { booking_id: booking });
+    await multiplyRows(query, 'custody_records', copies, { id: 'gen_random_uuid()', booking_id: booking });
     await multiplyRows(query, 'holds', copies, { id: 'gen_random_uuid()', booking_id: booking });
     await multiplyRows(query, 'alert_schedule', copies, { hold_id: 'gen_random_uuid()' });
   } finally {

@@ -24,13 +24,27 @@ export const freshDatabase = (prefix: string) =>
  * server, not the limiter). BENCH_NODE_ARGS are Node's flags for it; with DM_PROFILE its output
  * is passed on too, its errors always.
  */
-export async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startServer(databaseUrl: string, build?: Build): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const server = await startServerProcess(
-    { DATABASE_URL: databaseUrl, BOOTSTRAP_ADMIN_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '0' },
-    { nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), echoStdout: Boolean(process.env.DM_PROFILE), echoStderr: true },
+    { DATABASE_URL: databaseUrl, BOOTSTRAP_ADMIN_KEY: ADMIN, RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURES_PER_MINUTE: '0' },
+    { nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), echoStdout: Boolean(process.env.DM_PROFILE), echoStderr: true, root: build?.root },
   );
   return { url: server.url, child: server.child, stop: () => server.kill('SIGTERM') };
 }
+
+/**
+ * A build to measure: this checkout, or the baseline named by BENCH_BASELINE (the folder of an
+ * earlier commit's checkout, installed and built: see docs/performance.md), so that one run prints
+ * the figures before and after a change side by side.
+ */
+export interface Build {
+  label: string;
+  root?: string;
+}
+export const THIS_BUILD: Build = { label: 'this build' };
+export const BASELINE: Build | null = process.env.BENCH_BASELINE ? { label: `baseline (${process.env.BENCH_BASELINE})`, root: process.env.BENCH_BASELINE } : null;
+/** The builds to measure, baseline first: before, then after. */
+export const BUILDS: Build[] = BASELINE ? [BASELINE, THIS_BUILD] : [THIS_BUILD];
 
 export const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
 

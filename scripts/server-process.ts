@@ -10,6 +10,8 @@ const LISTENING = /listening on http:\/\/localhost:(\d+)/;
 /** Node's own flags for the server (a profiler's, say), and which of its outputs to pass on as they come. */
 export interface ServerProcessOptions {
   nodeArgs?: string[];
+  /** Another build's checkout to run (its dist/src/main.js, from its own folder): the benches' baseline. */
+  root?: string;
   echoStdout?: boolean;
   echoStderr?: boolean;
 }
@@ -22,9 +24,9 @@ export interface ServerProcessOptions {
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  { nodeArgs = [], echoStdout = false, echoStderr = false }: ServerProcessOptions = {},
+  { nodeArgs = [], echoStdout = false, echoStderr = false, root }: ServerProcessOptions = {},
 ): Promise<{ url: string; child: ChildProcess; kill: (signal?: NodeJS.Signals) => Promise<void> }> {
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], { cwd: root, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   // The ends of what the server wrote, read as it comes (so the pipes never fill): a server
   // that exits at start says why in the failure.
   let stderr = '';
