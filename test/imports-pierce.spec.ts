@@ -62,7 +62,7 @@ const withoutId = ({ eventId: _, ...rest }: Record<string, unknown>) => rest;
 
       const view = async (facilityId: string) => {
         const items = (await t.http.get(`/api/holds?facilityId=${facilityId}&limit=1000`).set('Authorization', t.admin).expect(200)).body.items as Array<Record<string, unknown>>;
-        return items.map((h): Record<string, unknown> => ({ ...h, id: undefined, facilityId: undefined })).sort((a, b) => String(a.bookingId).localeCompare(String(b.bookingId)));
+        return items.map((h): Record<string, unknown> => ({ ...h, id: undefined, facilityId: undefined, custodyId: undefined })).sort((a, b) => String(a.bookingId).localeCompare(String(b.bookingId)));
       };
       const imported = await view(PIERCE_FACILITY.id);
       expect(imported).toHaveLength(204);
