@@ -87,7 +87,7 @@ describe('deriving stored bookings and holds again when the code that derived th
     expect((await holds()).map((h: { bookingId: string }) => h.bookingId)).not.toContain('pend');
 
     const done = await t.app.get(Rederivation).run(derivationFingerprint());
-    expect(done).toEqual({ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4 });
+    expect(done).toEqual({ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4, verdictsChanged: 2 });
     expect(await holds()).toEqual(before.holds);
     expect(await schedule()).toEqual(before.schedule);
     expect(await bookings()).toEqual(before.bookings);
@@ -129,7 +129,7 @@ if (!realPostgres) console.warn('SKIPPED: restarting on the same database needs 
     const both = await Promise.all([0, 1].map(() => startTestApp({ db: t.db, now: '2026-11-24T14:00:00.000Z' })));
     try {
       const results = await Promise.all(both.map((a) => a.app.get(Rederivation).ensure()));
-      expect(results.filter((r) => r !== null)).toEqual([{ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4 }]);
+      expect(results.filter((r) => r !== null)).toEqual([{ from: OLD, to: derivationFingerprint(), facilities: 1, bookings: 4, holdsChanged: 4, verdictsChanged: 2 }]);
       expect(await holds()).toEqual(before);
     } finally {
       for (const a of both) await a.close();

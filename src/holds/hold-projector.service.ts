@@ -158,7 +158,7 @@ export class HoldProjector implements OnModuleInit {
    * derives them changed (see derivation.ts); the caller holds the facility's lock. Only the holds
    * whose values change are written and told to the listeners; how many did.
    */
-  async rederive(m: EntityManager, facilityId: string, logs: Map<string, SeqEvent[]>): Promise<number> {
+  async rederive(m: EntityManager, facilityId: string, logs: Map<string, SeqEvent[]>): Promise<{ holdsChanged: number; verdictsChanged: number }> {
     const bookingIds = [...logs.keys()].map((k) => parseKey(k).bookingId);
     const before: Map<string, Verdict> = await this.custody.verdictsOf(m, facilityId, bookingIds);
     // Before custody records existed, the verdict was the holds'.
@@ -176,7 +176,7 @@ export class HoldProjector implements OnModuleInit {
       listed.push({ facilityId, bookingId: r.key.bookingId, custodyId: r.id, cause: 'upgrade', before: old, after });
     }
     await this.custody.recordVerdictChanges(m, listed, p.now);
-    return changed;
+    return { holdsChanged: changed, verdictsChanged: listed.length };
   }
 
   /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */

@@ -29,6 +29,8 @@ export interface Rederived {
   facilities: number;
   bookings: number;
   holdsChanged: number;
+  /** Custody verdicts that changed (listed in verdict_changes). */
+  verdictsChanged: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class Rederivation implements OnApplicationBootstrap {
       if (facilities.length > 0) {
         this.log.log(`bookings and holds were derived by ${from ?? 'an earlier release'}; deriving them again from the event log (${fingerprint})`);
       }
-      const done: Rederived = { from, to: fingerprint, facilities: facilities.length, bookings: 0, holdsChanged: 0 };
+      const done: Rederived = { from, to: fingerprint, facilities: facilities.length, bookings: 0, holdsChanged: 0, verdictsChanged: 0 };
       let reportAt = PROGRESS_EVERY;
       for (const { id } of facilities) {
         const all = await this.events.bookingIdsOf(this.ds.manager, id);
@@ -92,7 +94,9 @@ export class Rederivation implements OnApplicationBootstrap {
           await this.ds.transaction(async (m) => {
             await lockFacilities(m, [id]);
             const logs = await this.events.logsOf(m, ids.map((bookingId) => ({ facilityId: id, bookingId })));
-            done.holdsChanged += await this.projector.rederive(m, id, logs);
+            const changed = await this.projector.rederive(m, id, logs);
+            done.holdsChanged += changed.holdsChanged;
+            done.verdictsChanged += changed.verdictsChanged;
           });
           done.bookings += ids.length;
           if (done.bookings >= reportAt) {
@@ -103,7 +107,7 @@ export class Rederivation implements OnApplicationBootstrap {
       }
       await this.holds.recordDerivation(this.ds.manager, fingerprint, new Date(this.clock.now()));
       if (facilities.length > 0) {
-        this.log.log(`derived ${done.bookings} bookings of ${done.facilities} facilities again in ${((performance.now() - began) / 1000).toFixed(1)} s: ${done.holdsChanged} holds changed`);
+        this.log.log(`derived ${done.bookings} bookings of ${done.facilities} facilities again in ${((performance.now() - began) / 1000).toFixed(1)} s: ${done.holdsChanged} holds changed, ${done.verdictsChanged} custody verdicts changed${done.verdictsChanged > 0 ? ' (listed at GET /api/custody/verdict-changes)' : ''}`);
       }
       return done;
     });
