@@ -114,7 +114,7 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
       releaseEligibleAt: '2026-11-25T15:00:00.000Z', releaseEligibleLocal: '2026-11-25T10:00:00.000-05:00',
       form: 'I-247A', warrant: null,
       policy: 'federal-48-business-hours', holdHours: 48, requireJudicialWarrant: false, extraHolidays: [], policyEffectiveFrom: null,
-      authorisesHold: true,
+      authorisesHold: true, authority: 'hold', authorityReasons: [], limitHours: 48, counting: 'business',
       deadlineAt: '2026-11-30T15:00:00.000Z', deadlineLocal: '2026-11-30T10:00:00.000-05:00', holdSeconds: 432_000,
       excludedDays: [
         { date: '2026-11-26', reason: 'Thanksgiving Day' },
