@@ -12,7 +12,8 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
   name = 'CustodyRecords1765100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE bookings ADD COLUMN facts jsonb`);
+    // json, not jsonb: written with every batch, never queried inside (json's input only checks the text).
+    await q.query(`ALTER TABLE bookings ADD COLUMN facts json`);
     await q.query(`
       ALTER TABLE facility_policies
         ADD COLUMN time_zone text,
@@ -45,7 +46,7 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
         processing_ms      bigint NOT NULL,
         anomaly_count      integer NOT NULL,
         -- the whole judgement: periods, detainers and their windows, violations, processing, anomalies
-        record             jsonb NOT NULL,
+        record             json NOT NULL,
         -- a rule change recorded after custody ended changed the verdict: the verdict before, and when
         rejudged           jsonb,
         -- sort key for "least authority left": open custody by due_at, the rest last

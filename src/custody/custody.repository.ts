@@ -89,9 +89,11 @@ const COLUMNS = [
 ] as const;
 const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, eligible_from timestamptz, due_at timestamptz,
   authorized_until timestamptz, due_detainer_id text, ended_at timestamptz, outcome text, to_agency text, honoured boolean, compliant boolean,
-  overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record jsonb)`;
+  overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record json)`;
 const SET = COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-const DISTINCT = `(${COLUMNS.slice(3).map((c) => `custody_records.${c}`).join(', ')}) IS DISTINCT FROM (${COLUMNS.slice(3).map((c) => `EXCLUDED.${c}`).join(', ')})`;
+// json has no equality: the record compares as its text (written by one JSON.stringify, so the same judgement is the same text).
+const asCompared = (c: string) => (c.endsWith('.record') ? `${c}::text` : c);
+const DISTINCT = `(${COLUMNS.slice(3).map((c) => asCompared(`custody_records.${c}`)).join(', ')}) IS DISTINCT FROM (${COLUMNS.slice(3).map((c) => asCompared(`EXCLUDED.${c}`)).join(', ')})`;
 
 /** Delete the custody records of some bookings other than those given ($3), probed by booking. */
 const DROP_SQL = `DELETE FROM custody_records c

@@ -5,6 +5,7 @@
  * function's answer, stored; nothing downstream judges again. Pure: instants are epoch
  * milliseconds, no framework or database imports.
  */
+import { DateTime } from 'luxon';
 import { localIsoDate, type DetainerForm, type WarrantKind } from '../clock/hold-clock.js';
 import { rulesInForce } from '../clock/derive-hold.js';
 import { addCounted, authorityOf, countedBetween, isIce, type Authority, type AuthorityKind, type AuthorityRules } from '../rules/authority.js';
@@ -222,7 +223,16 @@ function windowsInPeriod(
   const live = from <= pe && (d.cancelledAt === null || d.cancelledAt >= ps);
   if (!live) return { windows: [], usedMs, authority: initial, versionIndex, live };
 
-  const limitEndOf = (a: Authority, rules: AuthorityRules) => addCounted(ps, a.limitMs - usedMs, a.counting, rules);
+  // Where the limit is spent, counted from the period's start: remembered per (rules, limit, counting), as every point asks.
+  const limitEnds = new Map<AuthorityRules, Map<string, number>>();
+  const limitEndOf = (a: Authority, rules: AuthorityRules) => {
+    let byLimit = limitEnds.get(rules);
+    if (!byLimit) limitEnds.set(rules, (byLimit = new Map()));
+    const key = `${a.limitMs} ${a.counting}`;
+    let end = byLimit.get(key);
+    if (end === undefined) byLimit.set(key, (end = addCounted(ps, a.limitMs - usedMs, a.counting, rules)));
+    return end;
+  };
   const evaluate = (t: number): Evaluated => {
     const fw = stateAt(d.timeline, t);
     const a0 = authorityOf(v0.rules, fw.form, fw.warrant);
@@ -277,19 +287,32 @@ function windowsInPeriod(
     if (next === Infinity) close(e.limitEnd, 'limit_reached', e.limitEnd);
   }
   // The limit spent in this period, counted from its start as its clock is.
-  const spent = everHeld ? countedBetween(ps, Math.min(pe, lastLimitEnd), lastCounting, v0.rules) : 0;
+  // (Only a later period needs it: the last one, open or not, spends nothing anyone reads.)
+  const spent = everHeld && period.until !== null ? countedBetween(ps, Math.min(pe, lastLimitEnd), lastCounting, v0.rules) : 0;
   return { windows, usedMs: usedMs + spent, authority: initial, versionIndex, live };
 }
 
+/** The instant 2 April 2017 began in a zone, remembered per zone. */
+const newFormsStart = new Map<string, number>();
+function newFormsFrom(timeZone: string): number {
+  let at = newFormsStart.get(timeZone);
+  if (at === undefined) newFormsStart.set(timeZone, (at = DateTime.fromISO(NEW_FORMS_FROM, { zone: timeZone }).toMillis()));
+  return at;
+}
+
 function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly RuleVersion[], anomalies: Anomaly[]): void {
-  for (const l of [...d.lodgings, ...d.amendments].sort(byTime)) {
-    if (l.form === null) continue;
-    const date = localIsoDate(l.at, rulesInForce(versions, l.at).rules.timeZone);
-    if (l.form === 'I-247A' && date < NEW_FORMS_FROM) {
-      anomalies.push({ code: 'form_outside_its_years', message: `detainer "${detainerId}": form I-247A dated ${date}, before it was introduced on ${NEW_FORMS_FROM}`, eventIds: [l.eventId] });
-    } else if (l.form === 'I-247D' && date >= NEW_FORMS_FROM) {
-      anomalies.push({ code: 'form_outside_its_years', message: `detainer "${detainerId}": form I-247D dated ${date}, after it was replaced by I-247A on ${NEW_FORMS_FROM}`, eventIds: [l.eventId] });
-    }
+  const stated = d.lodgings.length + d.amendments.length > 1 ? [...d.lodgings, ...d.amendments].sort(byTime) : [...d.lodgings, ...d.amendments];
+  for (const l of stated) {
+    if (l.form !== 'I-247A' && l.form !== 'I-247D') continue;
+    const zone = rulesInForce(versions, l.at).rules.timeZone;
+    const newForms = l.at >= newFormsFrom(zone);
+    if (l.form === 'I-247A' ? newForms : !newForms) continue;
+    const date = localIsoDate(l.at, zone);
+    anomalies.push(
+      l.form === 'I-247A'
+        ? { code: 'form_outside_its_years', message: `detainer "${detainerId}": form I-247A dated ${date}, before it was introduced on ${NEW_FORMS_FROM}`, eventIds: [l.eventId] }
+        : { code: 'form_outside_its_years', message: `detainer "${detainerId}": form I-247D dated ${date}, after it was replaced by I-247A on ${NEW_FORMS_FROM}`, eventIds: [l.eventId] },
+    );
   }
 }
 
@@ -367,13 +390,23 @@ function reasonAt(at: number, windows: AuthorityWindow[], detainers: DetainerVer
   return detainers.some((d) => d.lodgedAt <= at) ? 'not_authorized' : 'no_detainer';
 }
 
+/**
+ * The judgement, as a pipeline of named steps: when custody ended, the eligibility periods, each
+ * detainer's windows in them, the unauthorised stretches between the windows, and the verdict.
+ */
 export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion[]): CustodyJudgement {
   if (versions.length === 0) throw new Error('a facility has no rules');
   const anomalies: Anomaly[] = [];
-  const openings = [...facts.openings].sort(byTime);
-  const bookedAt = openings[0]?.at ?? null;
+  const bookedAt = [...facts.openings].sort(byTime)[0]?.at ?? null;
+  const end = custodyEnd(facts, anomalies);
+  const periods = periodsOf(facts, end?.at ?? null, end?.kind ?? null, anomalies);
+  const detainers = judgeDetainers(facts, periods, versions, bookedAt, anomalies);
+  const stretches = unauthorisedStretches(periods, detainers, versions);
+  return verdict(end, periods, detainers, stretches, versions, anomalies);
+}
 
-  // The latest custody end counts: the person may have been back.
+/** The latest custody end counts: the person may have been back. */
+function custodyEnd(facts: CustodyFacts, anomalies: Anomaly[]): CustodyFacts['ends'][number] | null {
   const ends = [...facts.ends].sort(byTime);
   const end = ends[ends.length - 1] ?? null;
   if (ends.length > 1) {
@@ -386,29 +419,43 @@ export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion
   if (end?.kind === 'transferred' && end.toAgency === null) {
     anomalies.push({ code: 'transfer_without_agency', message: 'custody was transferred without naming the agency: counted as an unknown agency, not ICE', eventIds: [end.eventId] });
   }
-  const endedAt = end?.at ?? null;
-  const periods = periodsOf(facts, endedAt, end?.kind ?? null, anomalies);
+  return end;
+}
 
+/** Every detainer lodged, by id, over every period. */
+function judgeDetainers(facts: CustodyFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict[] {
   const detainers: DetainerVerdict[] = [];
   for (const id of Object.keys(facts.detainers).sort()) {
     const v = judgeDetainer(id, facts.detainers[id], periods, versions, bookedAt, anomalies);
     if (v) detainers.push(v);
   }
-  const allWindows = detainers.flatMap((d) => d.windows.map((w) => ({ ...w, detainerId: d.detainerId })));
+  return detainers;
+}
 
-  const violations: Stretch[] = [];
-  const processing: Array<{ from: number; until: number | null }> = [];
-  let unauthorizedMs = 0;
-  let processingMs = 0;
-  let authorizedMs = 0;
-  let dueAt: number | null = null;
-  let authorizedUntil: number | null = null;
-  let dueDetainerId: string | null = null;
+interface Stretches {
+  violations: Stretch[];
+  processing: Array<{ from: number; until: number | null }>;
+  unauthorizedMs: number;
+  processingMs: number;
+  authorizedMs: number;
+  /** The final open-ended stretch of an open period: from when, and the window (and detainer) that ended there. */
+  dueAt: number | null;
+  authorizedUntil: number | null;
+  dueDetainerId: string | null;
+}
+
+/**
+ * Custody inside the periods that no window covers: each gap's release-processing allowance (the
+ * version in force at its start), then violations with their reasons.
+ */
+function unauthorisedStretches(periods: EligibilityPeriod[], detainers: DetainerVerdict[], versions: readonly RuleVersion[]): Stretches {
+  const allWindows = detainers.flatMap((d) => d.windows.map((w) => ({ ...w, detainerId: d.detainerId })));
+  const out: Stretches = { violations: [], processing: [], unauthorizedMs: 0, processingMs: 0, authorizedMs: 0, dueAt: null, authorizedUntil: null, dueDetainerId: null };
   for (const p of periods) {
     const pe = p.until ?? Infinity;
     const inPeriod = allWindows.filter((w) => w.from >= p.from && w.from < pe);
     const covered = cover(inPeriod);
-    for (const c of covered) authorizedMs += c.until - c.from;
+    for (const c of covered) out.authorizedMs += c.until - c.from;
     // The gaps between the cover, each an unauthorised stretch.
     let at = p.from;
     const gaps: Array<{ from: number; until: number }> = [];
@@ -421,8 +468,8 @@ export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion
       const allowanceMs = (rulesInForce(versions, g.from).rules.releaseProcessingMinutes ?? 0) * 60_000;
       const processedUntil = Math.min(g.until, g.from + allowanceMs);
       if (processedUntil > g.from) {
-        processing.push({ from: g.from, until: processedUntil === Infinity ? null : processedUntil });
-        if (processedUntil !== Infinity) processingMs += processedUntil - g.from;
+        out.processing.push({ from: g.from, until: processedUntil === Infinity ? null : processedUntil });
+        if (processedUntil !== Infinity) out.processingMs += processedUntil - g.from;
       }
       // A stretch that began with no detainer received becomes not_authorized when one arrives that cannot hold.
       const reason = reasonAt(g.from, inPeriod, detainers);
@@ -435,42 +482,55 @@ export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion
         const from = Math.max(cuts[i].at, processedUntil);
         const until = i + 1 < cuts.length ? cuts[i + 1].at : g.until;
         if (until <= from) continue;
-        violations.push({ from, until: until === Infinity ? null : until, reason: cuts[i].reason });
-        if (until !== Infinity) unauthorizedMs += until - from;
+        out.violations.push({ from, until: until === Infinity ? null : until, reason: cuts[i].reason });
+        if (until !== Infinity) out.unauthorizedMs += until - from;
       }
       if (g.until === Infinity) {
-        dueAt = g.from;
+        out.dueAt = g.from;
         const ending = inPeriod.filter((w) => w.until === g.from).sort((a, b) => (a.detainerId < b.detainerId ? -1 : 1))[0];
-        authorizedUntil = ending ? g.from : null;
-        dueDetainerId = ending?.detainerId ?? null;
+        out.authorizedUntil = ending ? g.from : null;
+        out.dueDetainerId = ending?.detainerId ?? null;
       }
     }
   }
+  return out;
+}
 
+/** The record: phase, the custody's end and where it went, and compliant when it ended with no unauthorised time. */
+function verdict(
+  end: CustodyFacts['ends'][number] | null,
+  periods: EligibilityPeriod[],
+  detainers: DetainerVerdict[],
+  s: Stretches,
+  versions: readonly RuleVersion[],
+  anomalies: Anomaly[],
+): CustodyJudgement {
+  const endedAt = end?.at ?? null;
   const lastPeriod = periods[periods.length - 1];
   const phase: CustodyPhase = endedAt !== null ? 'closed' : lastPeriod && lastPeriod.until === null ? 'open' : 'pending';
   const outcome = end?.kind ?? null;
   const toAgency = end?.kind === 'transferred' ? end.toAgency : null;
   const aliases = rulesInForce(versions, endedAt ?? 0).rules.agencyAliases ?? [];
+  const open = phase === 'open';
   return {
     phase,
     eligibility: periods,
     detainers,
-    violations,
-    processing,
-    unauthorizedMs,
-    processingMs,
-    authorizedMs,
+    violations: s.violations,
+    processing: s.processing,
+    unauthorizedMs: s.unauthorizedMs,
+    processingMs: s.processingMs,
+    authorizedMs: s.authorizedMs,
     endedAt,
     outcome,
     toAgency,
     honoured: outcome === 'transferred' ? isIce(toAgency, aliases) : null,
-    activeFrom: phase === 'open' ? lastPeriod.from : null,
-    dueAt: phase === 'open' ? dueAt : null,
-    authorizedUntil: phase === 'open' ? authorizedUntil : null,
-    dueDetainerId: phase === 'open' ? dueDetainerId : null,
-    compliant: phase === 'closed' ? unauthorizedMs === 0 : null,
-    overageMs: phase === 'closed' ? unauthorizedMs : null,
+    activeFrom: open ? lastPeriod.from : null,
+    dueAt: open ? s.dueAt : null,
+    authorizedUntil: open ? s.authorizedUntil : null,
+    dueDetainerId: open ? s.dueDetainerId : null,
+    compliant: phase === 'closed' ? s.unauthorizedMs === 0 : null,
+    overageMs: phase === 'closed' ? s.unauthorizedMs : null,
     anomalies,
   };
 }

@@ -56,6 +56,9 @@ export interface Projection {
 
 export type SeqEvent = FoldEvent & { seq: number };
 
+/** Custody records and holds written per statement when a facility is judged again. */
+const RECOMPUTE_CHUNK = 5_000;
+
 /**
  * Keeps bookings, detainers and holds in step with the event log. Called inside the
  * ingesting transaction, under the lock of the bookings' facilities, so a hold is
@@ -186,8 +189,13 @@ export class HoldProjector implements OnModuleInit {
     const judged = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
     const now = new Date(this.clock.now());
     const before = await this.custody.verdictsOf(m, facilityId, null);
-    await this.custody.replace(m, [], this.custody.rows(judged.custody, {}, (k) => keyOf(k.facilityId, k.bookingId), now), now);
-    await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds, { now }), now);
+    // Written in pieces: one statement of 100,000 records (~100 MB of JSON) cost more than its parts.
+    for (let i = 0; i < judged.custody.length; i += RECOMPUTE_CHUNK) {
+      await this.custody.replace(m, [], this.custody.rows(judged.custody.slice(i, i + RECOMPUTE_CHUNK), {}, (k) => keyOf(k.facilityId, k.bookingId), now), now);
+    }
+    for (let i = 0; i < judged.holds.length; i += RECOMPUTE_CHUNK) {
+      await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds.slice(i, i + RECOMPUTE_CHUNK), { now }), now);
+    }
     await this.noteRejudged(m, judged.custody, before, now);
     await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject), facilities: rules });
   }

@@ -299,17 +299,17 @@ export class HoldsRepository {
                 x.release_reason, x.custody_ended_at, x.custody_end_kind, x.to_agency, x.facts, $2
            FROM json_to_recordset($1::json) AS x(facility_id text, booking_id text, person_id text, person text, booked_at timestamptz,
                 charges text, charges_at timestamptz, release_eligible_at timestamptz, release_reason text, custody_ended_at timestamptz,
-                custody_end_kind text, to_agency text, facts jsonb)
+                custody_end_kind text, to_agency text, facts json)
          ON CONFLICT (facility_id, booking_id) DO UPDATE SET
            person_id = EXCLUDED.person_id, person = EXCLUDED.person, booked_at = EXCLUDED.booked_at, charges = EXCLUDED.charges,
            charges_at = EXCLUDED.charges_at, release_eligible_at = EXCLUDED.release_eligible_at, release_reason = EXCLUDED.release_reason,
            custody_ended_at = EXCLUDED.custody_ended_at, custody_end_kind = EXCLUDED.custody_end_kind, to_agency = EXCLUDED.to_agency, facts = EXCLUDED.facts,
            updated_at = EXCLUDED.updated_at
          WHERE (bookings.person_id, bookings.person, bookings.booked_at, bookings.charges, bookings.charges_at, bookings.release_eligible_at,
-                bookings.release_reason, bookings.custody_ended_at, bookings.custody_end_kind, bookings.to_agency, bookings.facts)
+                bookings.release_reason, bookings.custody_ended_at, bookings.custody_end_kind, bookings.to_agency, bookings.facts::text)
                IS DISTINCT FROM
                (EXCLUDED.person_id, EXCLUDED.person, EXCLUDED.booked_at, EXCLUDED.charges, EXCLUDED.charges_at, EXCLUDED.release_eligible_at,
-                EXCLUDED.release_reason, EXCLUDED.custody_ended_at, EXCLUDED.custody_end_kind, EXCLUDED.to_agency, EXCLUDED.facts)`,
+                EXCLUDED.release_reason, EXCLUDED.custody_ended_at, EXCLUDED.custody_end_kind, EXCLUDED.to_agency, EXCLUDED.facts::text)`,
         [rows.bookings, now],
       );
     }

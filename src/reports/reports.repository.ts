@@ -36,7 +36,7 @@ const HONOURED_SQL = `(h.outcome = 'transferred' AND h.honoured IS TRUE)`;
  * `c`, as of $4: those whose custody needed an authority from the period, ended in it, or ran through it.
  */
 const PERIOD_CUSTODY = `WITH c AS (
-  SELECT c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record,
+  SELECT c.id, c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record,
          CASE WHEN c.eligible_from <= $4 THEN c.eligible_from END AS eligible_from, c.ended_at,
          (c.ended_at >= $2 AND c.ended_at < $3) AS closed_in
     FROM custody_records c
@@ -133,11 +133,11 @@ export class ReportsRepository {
   async custodyReasons(p: Period): Promise<Array<{ kind: 'violation' | 'anomaly'; code: string; n: number; seconds: number }>> {
     return this.ds.query(
       `${PERIOD_CUSTODY}
-       SELECT 'violation' AS kind, v->>'reason' AS code, count(DISTINCT c.record)::int AS n,
+       SELECT 'violation' AS kind, v->>'reason' AS code, count(DISTINCT c.id)::int AS n,
               COALESCE(sum((v->>'until')::numeric - (v->>'from')::numeric), 0)::float8 / 1000 AS seconds
-         FROM c, jsonb_array_elements(c.record->'violations') v WHERE c.closed_in GROUP BY 2
+         FROM c, json_array_elements(c.record->'violations') v WHERE c.closed_in GROUP BY 2
        UNION ALL
-       SELECT 'anomaly', a->>'code', count(*)::int, 0 FROM c, jsonb_array_elements(c.record->'anomalies') a WHERE c.closed_in GROUP BY 2
+       SELECT 'anomaly', a->>'code', count(*)::int, 0 FROM c, json_array_elements(c.record->'anomalies') a WHERE c.closed_in GROUP BY 2
        ORDER BY 1, 2`,
       [p.facilityId, p.from, p.to, p.asOf],
     );
