@@ -54,12 +54,12 @@ export class CustodyRecords1765100000000 implements MigrationInterface {
         updated_at         timestamptz NOT NULL,
         UNIQUE (facility_id, booking_id)
       )`);
-    await q.query(`CREATE INDEX custody_due ON custody_records (due_key, id)`);
+    // Few indexes: every batch writes a record per booking, and each index costs it. The board and
+    // the list read by facility and time left, or by booking or person; reports scan a facility's
+    // records (the unique key leads with the facility).
     await q.query(`CREATE INDEX custody_facility_due ON custody_records (facility_id, due_key, id)`);
     await q.query(`CREATE INDEX custody_booking ON custody_records (booking_id)`);
     await q.query(`CREATE INDEX custody_person ON custody_records (person_id)`);
-    await q.query(`CREATE INDEX custody_ended ON custody_records (facility_id, ended_at)`);
-    await q.query(`CREATE INDEX custody_eligible ON custody_records (facility_id, eligible_from)`);
     await q.query(`
       ALTER TABLE holds
         ADD COLUMN custody_id uuid,
