@@ -46,7 +46,8 @@ describe("the design note's worked examples, through the API", () => {
     expect([c.status, c.compliant, c.overageSeconds, c.unauthorizedSeconds, c.violations]).toEqual(['closed', true, 0, 0, []]);
     expect(c.detainers.map((d: Record<string, unknown>) => [d.detainerId, d.authority, d.authorizedFrom, d.deadlineAt])).toEqual([
       ['A', 'hold', '2025-03-05T19:00:00.000Z', '2025-03-07T19:00:00.000Z'],
-      ['N', 'notify_only', '2025-03-05T19:00:00.000Z', '2025-03-05T19:00:00.000Z'],
+      // Authorises nothing: no authorizedFrom; its deadline is its clock start, as its hold's is.
+      ['N', 'notify_only', null, '2025-03-05T19:00:00.000Z'],
     ]);
     expect((await t.http.get('/api/alerts?facilityId=ny').set('Authorization', supervisor).expect(200)).body.items.filter((a: { bookingId: string }) => a.bookingId === 'ex1')).toEqual([]);
 

@@ -28,7 +28,7 @@ describe('the design note\'s worked examples (New York, federal-48-business-hour
     expect(j.violations).toEqual([]);
     const [a, n] = j.detainers;
     expect([a.detainerId, a.authority, iso(a.authorizedFrom), iso(a.deadlineAt)]).toEqual(['A', 'hold', '2025-03-05T19:00:00.000Z', '2025-03-07T19:00:00.000Z']);
-    expect([n.detainerId, n.authority, n.reasons, n.windows, iso(n.deadlineAt)]).toEqual(['N', 'notify_only', ['notify_only_form'], [], '2025-03-05T19:00:00.000Z']);
+    expect([n.detainerId, n.authority, n.reasons, n.windows, n.authorizedFrom, iso(n.deadlineAt)]).toEqual(['N', 'notify_only', ['notify_only_form'], [], null, '2025-03-05T19:00:00.000Z']);
   });
 
   it('1b. the I-247A cancelled Thursday 10:00, released 12:00: one violation, cancelled, 7200 s', () => {

@@ -70,7 +70,7 @@ export interface DetainerVerdict {
   /** Why it authorises nothing, and why its windows ended. */
   reasons: string[];
   windows: AuthorityWindow[];
-  /** The latest window's start and authority end; without a window, its clock start as both. */
+  /** The latest period's window: its start (null without one) and its authority end (without one, its clock start, as its hold's deadline). */
   authorizedFrom: number | null;
   deadlineAt: number | null;
   /** The start of the latest eligibility period it saw while live (null: none). */
@@ -365,7 +365,7 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
   return {
     detainerId, form: latest.form, warrant: latest.warrant, agency: first.agency ?? 'ICE', lodgedAt: first.at, cancelledAt,
     authority: authority.kind, reasons: [...reasons], windows,
-    authorizedFrom: lastOfLatest?.from ?? clockStartedAt,
+    authorizedFrom: lastOfLatest?.from ?? null,
     deadlineAt: lastOfLatest?.authorityEnd ?? clockStartedAt,
     clockStartedAt, limitUsedMs: usedMs, versionIndex,
   };
