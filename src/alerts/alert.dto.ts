@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../common/zod-validation.js';
 
 export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated'] as const;
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
@@ -10,7 +11,7 @@ export const alertQuery = z
     custodyId: z.uuid('must be a custody record id').optional(),
     level: z.enum(ALERT_LEVELS, { error: `must be one of ${ALERT_LEVELS.join(', ')}` }).optional(),
     state: z.enum(ALERT_STATES, { error: `must be one of ${ALERT_STATES.join(', ')}` }).optional(),
-    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    limit: pageLimit(),
     cursor: z.string().max(200).optional(),
   })
   .strict();

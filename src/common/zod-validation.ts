@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from './domain-error.js';
 
 /** A zod error message: "is required" when the value is absent, `otherwise` when present but wrong. */
@@ -34,3 +34,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
     ),
   );
 }
+
+const LIMIT = 'must be a whole number from 1 to 1000';
+/** A list's page size: 1 to 1000, default 100. */
+export const pageLimit = () => z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(1000, LIMIT).default(100);

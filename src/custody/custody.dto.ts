@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../common/zod-validation.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 
 export const CUSTODY_STATUSES = ['pending', 'running', 'overdue', 'closed', 'active'] as const;
@@ -17,7 +18,7 @@ export const custodyQuery = z
     /** Open custody whose authority ends (or ended) before this instant. */
     authorizedBefore: instant.optional(),
     compliant: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
-    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    limit: pageLimit(),
     cursor: z.string().max(200).optional(),
   })
   .strict();
@@ -25,7 +26,7 @@ export type CustodyQuery = z.infer<typeof custodyQuery>;
 
 export const verdictChangesQuery = z
   .object({
-    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    limit: pageLimit(),
     cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
   })
   .strict();

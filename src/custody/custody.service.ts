@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { decodeDueCursor, encodeDueCursor } from '../common/due-cursor.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { EventLogRepository } from '../events/event-log.repository.js';
 import { holdId } from '../holds/booking-key.js';
@@ -12,7 +13,6 @@ import type { CustodyQuery, CustodyView, Instants } from './custody.dto.js';
 import { CustodyRepository, type StoredCustody } from './custody.repository.js';
 import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
 
-const cursorShape = z.object({ d: z.string(), i: z.uuid() });
 
 @Injectable()
 export class CustodyService {
@@ -26,11 +26,11 @@ export class CustodyService {
     const now = this.clock.now();
     const rows = await this.repo.search({
       facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant,
-      authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+      authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > q.limit ? Buffer.from(JSON.stringify({ d: last.dueKey, i: last.id })).toString('base64url') : null;
+    const nextCursor = rows.length > q.limit ? encodeDueCursor(last.dueKey, last.id) : null;
     return { items: page.map((c) => custodyView(c, now)), nextCursor };
   }
 
@@ -62,15 +62,6 @@ export class CustodyService {
   }
 }
 
-function decodeCursor(cursor: string): { due: string; id: string } {
-  try {
-    const c = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (c.d !== 'infinity' && Number.isNaN(Date.parse(c.d))) throw new Error('bad instant');
-    return { due: c.d, id: c.i };
-  } catch {
-    throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor this API gave out; pass nextCursor from the previous page' }]);
-  }
-}
 
 /** A stretch as the API shows it at `now`: an open-ended one runs to now; one that has not begun is not shown. */
 function clipped(s: { from: number; until: number | null }, now: number, zone: string): (Instants & { seconds: number }) | null {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from '../common/zod-validation.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 
 export const HOLD_STATUSES = ['pending', 'running', 'overdue', 'closed', 'active'] as const;
@@ -14,7 +15,7 @@ export const holdQuery = z
       .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
       .transform((v) => parseInstant(v)!)
       .optional(),
-    limit: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(100),
+    limit: pageLimit(),
     cursor: z.string().max(200).optional(),
   })
   .strict();

@@ -4,6 +4,7 @@ import { countedSoFar } from '../clock/derive-hold.js';
 import { custodyStatusAt } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { decodeDueCursor, encodeDueCursor } from '../common/due-cursor.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { EventLogRepository } from '../events/event-log.repository.js';
 import { readRetractions } from './booking-projection.js';
@@ -11,7 +12,6 @@ import type { HoldQuery, HoldView, TimelineEntry } from './hold.dto.js';
 import type { HoldEntity } from './hold.entity.js';
 import { HoldsRepository } from './holds.repository.js';
 
-const cursorShape = z.object({ d: z.string(), i: z.uuid() });
 
 @Injectable()
 export class HoldsService {
@@ -25,11 +25,11 @@ export class HoldsService {
     const now = this.clock.now();
     const rows = await this.holds.search({
       facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status,
-      deadlineBefore: q.deadlineBefore, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+      deadlineBefore: q.deadlineBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > q.limit ? encodeCursor(last) : null;
+    const nextCursor = rows.length > q.limit ? encodeDueCursor(last.deadlineAt, last.id) : null;
     return { items: page.map((h) => toView(h, now)), nextCursor };
   }
 
@@ -88,14 +88,4 @@ export function toView(h: HoldEntity, now: number): HoldView {
   };
 }
 
-const encodeCursor = (h: HoldEntity) => Buffer.from(JSON.stringify({ d: h.deadlineAt ? h.deadlineAt.toISOString() : 'infinity', i: h.id })).toString('base64url');
 
-function decodeCursor(cursor: string): { due: string; id: string } {
-  try {
-    const c = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (c.d !== 'infinity' && Number.isNaN(Date.parse(c.d))) throw new Error('bad instant');
-    return { due: c.d, id: c.i };
-  } catch {
-    throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor this API gave out; pass nextCursor from the previous page' }]);
-  }
-}
