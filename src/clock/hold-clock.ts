@@ -60,74 +60,100 @@ function nationalReason(isoDate: string): string | null {
   return reason;
 }
 
-interface LocalDay {
-  isoDate: string;
-  /** The instant the local day started, or the segment start if the walk began mid-day. */
-  fromMs: number;
-  /** The next local midnight. */
-  toMs: number;
-}
-
 /**
- * Local day boundaries per zone and date, computed once with Luxon and then looked up:
- * the walk below runs for every hold, and Luxon's zone arithmetic costs microseconds a call.
+ * A local calendar day of a zone: when it starts and ends (DST days are 23 or 25 hours), computed
+ * once with Luxon and then looked up. The walks below run for every custody record judged, and
+ * Luxon's zone arithmetic costs microseconds a call, so each day also remembers the next one and
+ * whether it is a weekend or federal holiday: walking days is following links.
  */
-interface DayBounds {
+interface Day {
+  isoDate: string;
   startMs: number;
   endMs: number;
   nextIsoDate: string;
+  /** The next local day, once asked for. */
+  next: Day | null;
+  /** Weekend or observed federal holiday (see nationalReason), once asked for. */
+  national: string | null | undefined;
 }
-const dayBounds = new Map<string, DayBounds>();
+/** Per zone, per local date. */
+const zoneDays = new Map<string, Map<string, Day>>();
+let cachedDays = 0;
 
-function boundsOf(timeZone: string, isoDate: string): DayBounds {
-  const key = `${timeZone} ${isoDate}`;
-  let b = dayBounds.get(key);
+function boundsOf(timeZone: string, isoDate: string): Day {
+  let days = zoneDays.get(timeZone);
+  if (!days) zoneDays.set(timeZone, (days = new Map()));
+  let b = days.get(isoDate);
   if (!b) {
     // startOf('day') copes with zones whose midnight is skipped by a DST change.
     const start = DateTime.fromISO(isoDate, { zone: timeZone }).startOf('day');
     const next = start.plus({ days: 1 }).startOf('day');
-    b = { startMs: start.toMillis(), endMs: next.toMillis(), nextIsoDate: next.toISODate()! };
-    if (dayBounds.size >= 500_000) dayBounds.clear();
-    dayBounds.set(key, b);
+    b = { isoDate, startMs: start.toMillis(), endMs: next.toMillis(), nextIsoDate: next.toISODate()!, next: null, national: undefined };
+    if (++cachedDays > 500_000) {
+      zoneDays.clear(); // links into the old days stay valid: they are plain values
+      cachedDays = 1;
+      zoneDays.set(timeZone, (days = new Map()));
+    }
+    days.set(isoDate, b);
   }
   return b;
 }
 
+const nextDay = (day: Day, timeZone: string): Day => (day.next ??= boundsOf(timeZone, day.nextIsoDate));
+
+/** Whether a day does not count under the business-hours policy: a weekend, an observed federal holiday or a facility holiday. */
+function excluded(day: Day, extra: ReadonlySet<string> | null): boolean {
+  if (day.national === undefined) day.national = nationalReason(day.isoDate);
+  return day.national !== null || (extra !== null && extra.has(day.isoDate));
+}
+
+const holidaySet = (extraHolidays: readonly string[]): ReadonlySet<string> | null => (extraHolidays.length === 0 ? null : new Set(extraHolidays));
+
 const DAY_MS = 86_400_000;
 const utcIsoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const offsetAtUtcDay = new Map<string, number>();
+/** Per zone, the zone's UTC offset at the start of each UTC day (by day number). */
+const offsetAtUtcDay = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 
-/** The local date of an instant: a guess from the zone's offset that day, checked against the day's bounds. */
-export function localIsoDate(ms: number, timeZone: string): string {
+/** Per zone, the local day by its number (local days since 1970-01-01), once found by dayOf. */
+const daysByNumber = new Map<string, Map<number, Day>>();
+
+/** The local day of an instant: a guess from the zone's offset that day, checked against the day's bounds. */
+function dayOf(ms: number, timeZone: string): Day {
   const utcDay = Math.floor(ms / DAY_MS);
-  const key = `${timeZone} ${utcDay}`;
-  let offsetMs = offsetAtUtcDay.get(key);
+  let offsets = offsetAtUtcDay.get(timeZone);
+  if (!offsets) offsetAtUtcDay.set(timeZone, (offsets = new Map()));
+  let offsetMs = offsets.get(utcDay);
   if (offsetMs === undefined) {
     offsetMs = DateTime.fromMillis(utcDay * DAY_MS, { zone: timeZone }).offset * 60_000;
-    if (offsetAtUtcDay.size >= 500_000) offsetAtUtcDay.clear();
-    offsetAtUtcDay.set(key, offsetMs);
+    if (++cachedOffsets > 500_000) {
+      offsetAtUtcDay.clear();
+      daysByNumber.clear();
+      cachedOffsets = 1;
+      offsetAtUtcDay.set(timeZone, (offsets = new Map()));
+    }
+    offsets.set(utcDay, offsetMs);
   }
-  let isoDate = utcIsoDate(ms + offsetMs);
+  const guess = Math.floor((ms + offsetMs) / DAY_MS);
+  let byNumber = daysByNumber.get(timeZone);
+  if (!byNumber) daysByNumber.set(timeZone, (byNumber = new Map()));
+  const known = byNumber.get(guess);
+  if (known !== undefined && ms >= known.startMs && ms < known.endMs) return known;
+  let isoDate = utcIsoDate(guess * DAY_MS);
   for (let tries = 0; tries < 3; tries++) {
     const b = boundsOf(timeZone, isoDate);
     if (ms < b.startMs) isoDate = utcIsoDate(Date.parse(`${isoDate}T00:00:00Z`) - DAY_MS);
     else if (ms >= b.endMs) isoDate = b.nextIsoDate;
-    else return isoDate;
+    else {
+      if (tries === 0) byNumber.set(guess, b);
+      return b;
+    }
   }
-  return DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!;
+  return boundsOf(timeZone, DateTime.fromMillis(ms, { zone: timeZone }).toISODate()!);
 }
 
-/** Local calendar days from `startMs` on, the first one cut at `startMs`. */
-function* localDays(startMs: number, timeZone: string): Generator<LocalDay> {
-  let isoDate = localIsoDate(startMs, timeZone);
-  let fromMs = startMs;
-  for (;;) {
-    const { endMs, nextIsoDate } = boundsOf(timeZone, isoDate);
-    yield { isoDate, fromMs, toMs: endMs };
-    fromMs = endMs;
-    isoDate = nextIsoDate;
-  }
-}
+/** The local date of an instant in a zone. */
+export const localIsoDate = (ms: number, timeZone: string): string => dayOf(ms, timeZone).isoDate;
 
 /**
  * The earliest instant at which `amountMs` of time has been counted from `startMs`,
@@ -137,15 +163,17 @@ function* localDays(startMs: number, timeZone: string): Generator<LocalDay> {
  */
 export function addBusinessTime(startMs: number, amountMs: number, timeZone: string, extraHolidays: readonly string[]): number {
   if (amountMs <= 0) return startMs;
-  const extra = new Set(extraHolidays);
+  const extra = holidaySet(extraHolidays);
   let remaining = amountMs;
-  for (const day of localDays(startMs, timeZone)) {
-    if (excludedDayReason(day.isoDate, extra) !== null) continue;
-    const available = day.toMs - day.fromMs;
-    if (remaining <= available) return day.fromMs + remaining;
-    remaining -= available;
+  let fromMs = startMs;
+  for (let day = dayOf(startMs, timeZone); ; day = nextDay(day, timeZone)) {
+    if (!excluded(day, extra)) {
+      const available = day.endMs - fromMs;
+      if (remaining <= available) return fromMs + remaining;
+      remaining -= available;
+    }
+    fromMs = day.endMs;
   }
-  throw new Error('unreachable');
 }
 
 /** Spans longer than this add up whole local years (see `countedInYear`) instead of walking every day. */
@@ -192,11 +220,10 @@ function countedInYear(year: number, timeZone: string, extraHolidays: readonly s
 /** Time counted between two instants, walking the local days between them. */
 function countedByDays(startMs: number, endMs: number, timeZone: string, extraHolidays: readonly string[]): number {
   if (endMs <= startMs) return 0;
-  const extra = new Set(extraHolidays);
+  const extra = holidaySet(extraHolidays);
   let counted = 0;
-  for (const day of localDays(startMs, timeZone)) {
-    if (day.fromMs >= endMs) break;
-    if (excludedDayReason(day.isoDate, extra) === null) counted += Math.min(day.toMs, endMs) - day.fromMs;
+  for (let day = dayOf(startMs, timeZone), fromMs = startMs; fromMs < endMs; fromMs = day.endMs, day = nextDay(day, timeZone)) {
+    if (!excluded(day, extra)) counted += Math.min(day.endMs, endMs) - fromMs;
   }
   return counted;
 }
@@ -210,8 +237,7 @@ export function excludedDaysBetween(
 ): Array<{ date: string; reason: string }> {
   const extra = new Set(extraHolidays);
   const out: Array<{ date: string; reason: string }> = [];
-  for (const day of localDays(startMs, timeZone)) {
-    if (day.fromMs >= endMs) break;
+  for (let day = dayOf(startMs, timeZone), fromMs = startMs; fromMs < endMs; fromMs = day.endMs, day = nextDay(day, timeZone)) {
     const reason = excludedDayReason(day.isoDate, extra);
     if (reason !== null) out.push({ date: day.isoDate, reason });
   }

@@ -93,3 +93,6 @@ export function addFact(facts: CustodyFacts, body: JmsEvent, at: number, receive
 
 /** In time order; at one instant, by eventId (never by arrival), so the judgement does not depend on arrival order. */
 export const byTime = <T extends { at: number; eventId: string }>(a: T, b: T) => a.at - b.at || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+
+/** The list in time order (byTime): itself when it has one item or none, else a sorted copy. */
+export const sortedByTime = <T extends { at: number; eventId: string }>(list: readonly T[]): readonly T[] => (list.length <= 1 ? list : [...list].sort(byTime));

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { localIsoDate, type DetainerForm, type WarrantKind } from '../clock/hold-clock.js';
 import { rulesInForce } from '../clock/derive-hold.js';
 import { addCounted, authorityOf, countedBetween, isIce, type Authority, type AuthorityKind, type AuthorityRules } from '../rules/authority.js';
-import { byTime, type CustodyFacts, type DetainerFacts } from './custody-facts.js';
+import { byTime, sortedByTime, type CustodyFacts, type DetainerFacts } from './custody-facts.js';
 
 export interface RuleVersion {
   /** null: the first version, in force since always. */
@@ -134,8 +134,8 @@ interface FormState {
 }
 
 /** A detainer's form and warrant over time: its first lodging, then later lodgings and amendments from their instants. */
-function formTimeline(d: DetainerFacts): { at: number; state: FormState }[] {
-  const lodgings = [...d.lodgings].sort(byTime);
+function formTimeline(d: DetainerFacts, lodgings: readonly DetainerFacts['lodgings'][number][]): { at: number; state: FormState }[] {
+  if (lodgings.length === 1 && d.amendments.length === 0) return [{ at: lodgings[0].at, state: { form: lodgings[0].form, warrant: lodgings[0].warrant } }];
   const first = lodgings[0];
   const changes = [
     ...lodgings.slice(1).map((l) => ({ at: l.at, eventId: l.eventId, apply: (_s: FormState): FormState => ({ form: l.form, warrant: l.warrant }) })),
@@ -223,14 +223,13 @@ function windowsInPeriod(
   const live = from <= pe && (d.cancelledAt === null || d.cancelledAt >= ps);
   if (!live) return { windows: [], usedMs, authority: initial, versionIndex, live };
 
-  // Where the limit is spent, counted from the period's start: remembered per (rules, limit, counting), as every point asks.
-  const limitEnds = new Map<AuthorityRules, Map<string, number>>();
+  // Where the limit is spent, counted from the period's start: remembered per (rules, limit, counting), as every point asks
+  // (a short list: a period meets few versions and forms).
+  const limitEnds: Array<{ rules: AuthorityRules; limitMs: number; counting: Authority['counting']; end: number }> = [];
   const limitEndOf = (a: Authority, rules: AuthorityRules) => {
-    let byLimit = limitEnds.get(rules);
-    if (!byLimit) limitEnds.set(rules, (byLimit = new Map()));
-    const key = `${a.limitMs} ${a.counting}`;
-    let end = byLimit.get(key);
-    if (end === undefined) byLimit.set(key, (end = addCounted(ps, a.limitMs - usedMs, a.counting, rules)));
+    for (const l of limitEnds) if (l.rules === rules && l.limitMs === a.limitMs && l.counting === a.counting) return l.end;
+    const end = addCounted(ps, a.limitMs - usedMs, a.counting, rules);
+    limitEnds.push({ rules, limitMs: a.limitMs, counting: a.counting, end });
     return end;
   };
   const evaluate = (t: number): Evaluated => {
@@ -250,16 +249,17 @@ function windowsInPeriod(
 
   // Where the authority can change: amendments and new versions inside the period, and the
   // cancellation even after it (a hold's deadline is the earlier of its limit and its cancellation).
-  const points = new Set<number>([from]);
-  for (const c of d.timeline) if (c.at > from && c.at < pe) points.add(c.at);
-  for (const v of versions) if (v.effectiveFrom !== null && v.effectiveFrom > from && v.effectiveFrom < pe) points.add(v.effectiveFrom);
-  if (d.cancelledAt !== null && d.cancelledAt > from) points.add(d.cancelledAt);
-  const sorted = [...points].sort((a, b) => a - b);
+  const sorted = [from];
+  for (const c of d.timeline) if (c.at > from && c.at < pe) sorted.push(c.at);
+  for (const v of versions) if (v.effectiveFrom !== null && v.effectiveFrom > from && v.effectiveFrom < pe) sorted.push(v.effectiveFrom);
+  if (d.cancelledAt !== null && d.cancelledAt > from) sorted.push(d.cancelledAt);
+  if (sorted.length > 1) uniqueSorted(sorted);
 
   const windows: AuthorityWindow[] = [];
   let openFrom: number | null = null;
   let everHeld = false;
   let lastLimitEnd = ps;
+  let lastLimitMs = 0;
   let lastCounting = initial.counting;
   const close = (at: number, endedBy: WindowEnd, authorityEnd: number) => {
     if (openFrom !== null && at > openFrom) windows.push({ from: openFrom, until: Math.min(at, pe), endedBy: at >= pe ? 'period_ended' : endedBy, authorityEnd, clockStartedAt: ps });
@@ -273,6 +273,7 @@ function windowsInPeriod(
     if (e.authority.kind === 'hold' && t < pe) {
       everHeld = true;
       lastLimitEnd = limitEndOf(e.authority, v0.rules);
+      lastLimitMs = e.authority.limitMs;
       lastCounting = e.authority.counting;
     }
     if (!e.ok) {
@@ -286,10 +287,19 @@ function windowsInPeriod(
     }
     if (next === Infinity) close(e.limitEnd, 'limit_reached', e.limitEnd);
   }
-  // The limit spent in this period, counted from its start as its clock is.
-  // (Only a later period needs it: the last one, open or not, spends nothing anyone reads.)
-  const spent = everHeld && period.until !== null ? countedBetween(ps, Math.min(pe, lastLimitEnd), lastCounting, v0.rules) : 0;
+  // The limit spent in this period, counted from its start as its clock is: all that was left when
+  // the limit ran out inside the period (no need to count), else what the period counted.
+  // (An open period has spent nothing yet that anyone reads.)
+  const spent = !everHeld || period.until === null ? 0 : lastLimitEnd <= pe ? Math.max(0, lastLimitMs - usedMs) : countedBetween(ps, pe, lastCounting, v0.rules);
   return { windows, usedMs: usedMs + spent, authority: initial, versionIndex, live };
+}
+
+/** Sort instants in place and drop repeats. */
+function uniqueSorted(xs: number[]): void {
+  xs.sort((a, b) => a - b);
+  let n = 1;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[n - 1]) xs[n++] = xs[i];
+  xs.length = n;
 }
 
 /** The instant 2 April 2017 began in a zone, remembered per zone. */
@@ -301,7 +311,8 @@ function newFormsFrom(timeZone: string): number {
 }
 
 function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly RuleVersion[], anomalies: Anomaly[]): void {
-  const stated = d.lodgings.length + d.amendments.length > 1 ? [...d.lodgings, ...d.amendments].sort(byTime) : [...d.lodgings, ...d.amendments];
+  const stated: ReadonlyArray<DetainerFacts['lodgings'][number] | DetainerFacts['amendments'][number]> =
+    d.amendments.length === 0 ? sortedByTime(d.lodgings) : [...d.lodgings, ...d.amendments].sort(byTime);
   for (const l of stated) {
     if (l.form !== 'I-247A' && l.form !== 'I-247D') continue;
     const zone = rulesInForce(versions, l.at).rules.timeZone;
@@ -318,7 +329,7 @@ function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly 
 
 /** One detainer over every period of the booking, its limit spent cumulatively. */
 function judgeDetainer(detainerId: string, d: DetainerFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict | null {
-  const lodgings = [...d.lodgings].sort(byTime);
+  const lodgings = sortedByTime(d.lodgings);
   if (lodgings.length === 0) {
     const ids = [...d.amendments, ...d.cancellations].sort(byTime).map((x) => x.eventId);
     anomalies.push({ code: 'detainer_never_lodged', message: `detainer "${detainerId}" was amended or cancelled but its lodging has not been received`, eventIds: ids });
@@ -336,12 +347,12 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
     anomalies.push({ code: 'lodged_before_booking', message: `detainer "${detainerId}" is dated before the booking opened: it can authorise nothing before the person is release-eligible`, eventIds: [first.eventId] });
   }
   formAnomalies(detainerId, d, versions, anomalies);
-  const cancellations = [...d.cancellations].sort(byTime);
+  const cancellations = sortedByTime(d.cancellations);
   const cancelledAt = cancellations[0]?.at ?? null;
   if (cancelledAt !== null && cancelledAt < first.at) {
     anomalies.push({ code: 'cancelled_before_lodged', message: `detainer "${detainerId}" is cancelled before it was lodged: it authorises nothing`, eventIds: [cancellations[0].eventId, first.eventId] });
   }
-  const timeline = formTimeline(d);
+  const timeline = formTimeline(d, lodgings);
   const latest = timeline[timeline.length - 1].state;
   let usedMs = 0;
   const windows: AuthorityWindow[] = [];
@@ -373,7 +384,7 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
 
 /** The union of windows inside a period, as sorted disjoint stretches. */
 function cover(windows: AuthorityWindow[]): Array<{ from: number; until: number }> {
-  const sorted = [...windows].sort((a, b) => a.from - b.from);
+  const sorted = windows.length <= 1 ? windows : [...windows].sort((a, b) => a.from - b.from);
   const out: Array<{ from: number; until: number }> = [];
   for (const w of sorted) {
     const last = out[out.length - 1];
@@ -397,7 +408,7 @@ function reasonAt(at: number, windows: AuthorityWindow[], detainers: DetainerVer
 export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion[]): CustodyJudgement {
   if (versions.length === 0) throw new Error('a facility has no rules');
   const anomalies: Anomaly[] = [];
-  const bookedAt = [...facts.openings].sort(byTime)[0]?.at ?? null;
+  const bookedAt = facts.openings.length === 0 ? null : Math.min(...facts.openings.map((o) => o.at));
   const end = custodyEnd(facts, anomalies);
   const periods = periodsOf(facts, end?.at ?? null, end?.kind ?? null, anomalies);
   const detainers = judgeDetainers(facts, periods, versions, bookedAt, anomalies);
@@ -407,7 +418,7 @@ export function judgeCustody(facts: CustodyFacts, versions: readonly RuleVersion
 
 /** The latest custody end counts: the person may have been back. */
 function custodyEnd(facts: CustodyFacts, anomalies: Anomaly[]): CustodyFacts['ends'][number] | null {
-  const ends = [...facts.ends].sort(byTime);
+  const ends = sortedByTime(facts.ends);
   const end = ends[ends.length - 1] ?? null;
   if (ends.length > 1) {
     anomalies.push({
@@ -449,7 +460,10 @@ interface Stretches {
  * version in force at its start), then violations with their reasons.
  */
 function unauthorisedStretches(periods: EligibilityPeriod[], detainers: DetainerVerdict[], versions: readonly RuleVersion[]): Stretches {
-  const allWindows = detainers.flatMap((d) => d.windows.map((w) => ({ ...w, detainerId: d.detainerId })));
+  const allWindows: Array<AuthorityWindow & { detainerId: string }> = [];
+  for (const d of detainers) {
+    for (const w of d.windows) allWindows.push({ from: w.from, until: w.until, endedBy: w.endedBy, authorityEnd: w.authorityEnd, clockStartedAt: w.clockStartedAt, detainerId: d.detainerId });
+  }
   const out: Stretches = { violations: [], processing: [], unauthorizedMs: 0, processingMs: 0, authorizedMs: 0, dueAt: null, authorizedUntil: null, dueDetainerId: null };
   for (const p of periods) {
     const pe = p.until ?? Infinity;
