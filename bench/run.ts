@@ -1,7 +1,7 @@
 /**
  * npm run bench: speed figures against the real Postgres (BENCH_DATABASE_URL, default the
  * machine's 127.0.0.1:5432/test; each bench makes and drops its own database).
- * BENCH=ingest,query,sweep,reports,load,rederive picks benches; BENCH_BOOKINGS sizes each ingestion round, BENCH_ROUNDS counts
+ * BENCH=judge,ingest,rules,query,sweep,reports,load,rederive picks benches (judge: the judgement alone, in process); BENCH_BOOKINGS sizes each ingestion round, BENCH_ROUNDS counts
  * them (default 3), BENCH_HISTORY sizes the log already there for the last configuration, BENCH_HOLDS the
  * query, report and load runs, SWEEP_SIZES (comma-separated) the sweep runs, BENCH_REDERIVE_BOOKINGS the start that
  * derives a database again (default 100,000 bookings), BENCH_RULES_BOOKINGS the facility a change of rules judges
@@ -10,6 +10,7 @@
  */
 import { benchHoldsQuery } from './holds-query.bench.js';
 import { benchIngest } from './ingest.bench.js';
+import { benchJudge } from './judge.bench.js';
 import { benchLoad } from './load.bench.js';
 import { benchRederive } from './rederive.bench.js';
 import { benchReports } from './reports.bench.js';
@@ -17,7 +18,7 @@ import { benchRulesChange } from './rules-change.bench.js';
 import { BASELINE, BUILDS, fmt, type Build } from './support.js';
 import { benchSweep } from './sweep.bench.js';
 
-const only = (process.env.BENCH ?? 'ingest,rules,query,sweep,reports,load,rederive').split(',');
+const only = (process.env.BENCH ?? 'judge,ingest,rules,query,sweep,reports,load,rederive').split(',');
 console.log(`Detainer Monitor benchmarks — Node ${process.version}, ${new Date().toISOString()}${BASELINE ? `; before: ${BASELINE.root}, after: this build` : ''}`);
 
 /** Before and after, side by side (with BENCH_BASELINE). */
@@ -29,6 +30,7 @@ function sideBySide(what: string, unit: string, results: Array<[Build, number]>,
 ${what}: before ${fmt(before, unit === 's' ? 1 : 0)} ${unit}, after ${fmt(after, unit === 's' ? 1 : 0)} ${unit} (after is ${fmt(change, 2)}x as fast)`);
 }
 
+if (only.includes('judge')) benchJudge();
 if (only.includes('ingest')) {
   const bookings = Number(process.env.BENCH_BOOKINGS ?? 40_000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -80,8 +80,25 @@ export interface StoredCustody {
   updatedAt: Date;
 }
 
-/** The judgement as stored in `record` (instants as epoch ms). */
+/** The judgement as read back (instants as epoch ms): `record` with the columns that hold the rest. */
 export type StoredJudgement = CustodyJudgement;
+
+/** The judgement's fields kept in columns of their own, not again in `record`. */
+type InColumns = 'phase' | 'endedAt' | 'outcome' | 'toAgency' | 'honoured' | 'activeFrom' | 'dueAt' | 'authorizedUntil' | 'dueDetainerId' | 'compliant' | 'overageMs' | 'unauthorizedMs' | 'processingMs';
+/** What `record` stores: the periods, detainers, stretches and anomalies (every batch writes one a booking: the fewer bytes, the faster). */
+type RecordJson = Omit<CustodyJudgement, InColumns>;
+const recordJson = (j: CustodyJudgement): RecordJson => ({
+  eligibility: j.eligibility, detainers: j.detainers, violations: j.violations, processing: j.processing, authorizedMs: j.authorizedMs, anomalies: j.anomalies,
+});
+const msOf = (d: Date | null) => (d === null ? null : d.getTime());
+const numberOf = (v: string | number | null) => (v === null ? null : Number(v));
+/** The judgement back from a row: its record, and the columns (records stored whole before carry the same values). */
+const judgementOf = (r: Record<string, any>): StoredJudgement => ({
+  ...(r.record as RecordJson),
+  phase: r.phase, endedAt: msOf(r.ended_at), outcome: r.outcome, toAgency: r.to_agency, honoured: r.honoured, activeFrom: msOf(r.active_from), dueAt: msOf(r.due_at),
+  authorizedUntil: msOf(r.authorized_until), dueDetainerId: r.due_detainer_id, compliant: r.compliant, overageMs: numberOf(r.overage_ms),
+  unauthorizedMs: Number(r.unauthorized_ms), processingMs: Number(r.processing_ms),
+});
 
 const COLUMNS = [
   'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'eligible_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',
@@ -113,7 +130,7 @@ function toStored(r: Record<string, any>): StoredCustody {
   return {
     id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, personId: r.person_id, person: r.person ?? null, phase: r.phase,
     activeFrom: r.active_from, dueAt: r.due_at, authorizedUntil: r.authorized_until, endedAt: r.ended_at, outcome: r.outcome,
-    compliant: r.compliant, overageMs: r.overage_ms === null ? null : Number(r.overage_ms), record: r.record, rejudged: r.rejudged,
+    compliant: r.compliant, overageMs: r.overage_ms === null ? null : Number(r.overage_ms), record: judgementOf(r), rejudged: r.rejudged,
     timeZone: r.zone, // 'infinity' (closed, pending) comes back as a number or an invalid date: the cursor says so in words.
     dueKey: r.due_key instanceof Date && Number.isFinite(r.due_key.getTime()) ? r.due_key.toISOString() : 'infinity', updatedAt: r.updated_at,
   };
@@ -141,14 +158,14 @@ export class CustodyRepository {
       const j = r.judgement;
       const values = [
         r.id, r.key.facilityId, r.key.bookingId, r.personId, j.phase, isoUtc(j.activeFrom), isoUtc(j.eligibility[0]?.from ?? null), isoUtc(j.dueAt), isoUtc(j.authorizedUntil), j.dueDetainerId,
-        isoUtc(j.endedAt), j.outcome, j.toAgency, j.honoured, j.compliant, j.overageMs, j.unauthorizedMs, j.processingMs, j.anomalies.length, new JsonText(JSON.stringify(j)),
+        isoUtc(j.endedAt), j.outcome, j.toAgency, j.honoured, j.compliant, j.overageMs, j.unauthorizedMs, j.processingMs, j.anomalies.length, new JsonText(JSON.stringify(recordJson(j))),
       ] as const;
       if (this.db.copies && created.has(keyOf(r.key))) {
         copy.add([...values, updatedAt]);
         changes.push({ custodyId: r.id, facilityId: r.key.facilityId, bookingId: r.key.bookingId, detainerId: j.dueDetainerId ?? '', phase: j.phase, dueAt: j.dueAt === null ? null : new Date(j.dueAt), created: true });
       } else {
         const o: Record<string, unknown> = {};
-        COLUMNS.forEach((c, i) => (o[c] = c === 'record' ? j : values[i]));
+        COLUMNS.forEach((c, i) => (o[c] = c === 'record' ? recordJson(j) : values[i]));
         upserts.push(o);
       }
     }
