@@ -1,14 +1,15 @@
-/** Downloads name their files per RFC 6266/5987, whatever the ids carry. */
+/** Downloads name their files per RFC 6266/5987, whatever the ids carry; PDFs print names in any script. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { attachment } from '../src/common/content-disposition.js';
 import { ev, facilityBody } from './support/factories.js';
+import { readPdf } from './support/pdf-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const ID = 'Жанна-李"; filename="evil.exe';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
-  await t.http.put('/api/facilities/dl').set('Authorization', t.admin).send(facilityBody()).expect(200);
+  await t.http.put('/api/facilities/dl').set('Authorization', t.admin).send(facilityBody({ name: 'Округ 县 مقاطعة' })).expect(200);
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
     ev.opened({ facilityId: 'dl', bookingId: ID, personId: ID, occurredAt: '2026-11-01T10:00:00Z', person: { name: 'Жанна Иванова 李小龍 زينب' } }),
   ] }).expect(200);
@@ -36,5 +37,41 @@ describe('Content-Disposition', () => {
   it('of the reports', async () => {
     const res = await t.http.get('/api/reports/illinois-trust-act?facilityId=dl&year=2026&format=csv').set('Authorization', t.admin).expect(200);
     expect(res.headers['content-disposition']).toBe(`attachment; filename="illinois-trust-act-dl-2026.csv"; filename*=UTF-8''illinois-trust-act-dl-2026.csv`);
+  });
+});
+
+describe('the history PDF of a person named in Cyrillic, Chinese and Arabic', () => {
+  const pdf = async (path: string) =>
+    (await t.http.get(path).set('Authorization', t.admin).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200)).body as Buffer;
+
+  it('is set in the shipped fonts, each stretch in one that has its glyphs, none drawn as .notdef', async () => {
+    for (const path of [`/api/people/${encodeURIComponent(ID)}/history?format=pdf`, `/api/bookings/${encodeURIComponent(ID)}/history?format=pdf`]) {
+      const { fonts, runs } = readPdf(await pdf(path));
+      expect([path, [...fonts.values()].map((f) => `${f.name} ${f.embedded ? 'embedded' : 'standard'}`).sort()]).toEqual([path, [
+        'DejaVuSans embedded', 'DejaVuSans-Bold embedded', 'DejaVuSansMono embedded', 'NotoSansHans-Regular embedded',
+      ]]);
+      // Glyph 0 is .notdef, the empty box of a character the font lacks; a code no ToUnicode entry names would read as U+FFFD.
+      expect(runs.filter((r) => r.codes.includes(0) || r.text.includes('\uFFFD'))).toEqual([]);
+      // The facility heading and the person's line, stretch by stretch (runs of one font joined, as
+      // a wrapped line cuts one in two): Arabic in visual order, right to left, each word's letters reversed.
+      const stretches = runs.reduce<Array<[string, string]>>((out, r) => {
+        if (out.length && out[out.length - 1][0] === r.font) out[out.length - 1][1] += r.text;
+        else out.push([r.font, r.text]);
+        return out;
+      }, []);
+      const from = (start: string, n: number) => stretches.slice(stretches.findIndex(([, text]) => text.startsWith(start))).slice(0, n);
+      expect(from('Округ ', 4)).toEqual([
+        ['DejaVuSans-Bold', 'Округ '], ['NotoSansHans-Regular', '县 '], ['DejaVuSans-Bold', `ةعطاقم — booking ${ID.slice(0, 6)}`], ['NotoSansHans-Regular', '李"; '],
+      ]);
+      expect(from('Facility dl, time zone', 5)).toEqual([
+        ['DejaVuSans', `Facility dl, time zone America/New_York. Person ${ID.slice(0, 6)}`], ['NotoSansHans-Regular', '李"; '],
+        ['DejaVuSans', 'filename="evil.exe, named Жанна Иванова '], ['NotoSansHans-Regular', '李小龍 '],
+        ['DejaVuSans', 'بنيز.Booked 2026-11-01T05:00:00.000-05:00; release-eligible not recorded; left custody still in custody.'],
+      ]);
+    }
   });
 });

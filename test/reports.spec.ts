@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { LEGACY_GRANTS_SQL } from '../migrations/1765000000000-GrantsByFacility.js';
 import { ev, facilityBody } from './support/factories.js';
+import { pdfText } from './support/pdf-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -324,30 +324,6 @@ describe('hold histories and who may read them', () => {
     await expect(t.ds.query('DELETE FROM access_log')).rejects.toThrow(/append-only/);
   });
 });
-
-/**
- * The text of a PDF made by pdfkit with its standard fonts, read from its bytes (poppler's
- * pdftotext may not be installed): each content stream inflated, the hex strings of its TJ
- * operators decoded as WinAnsi, one text run per line, joined with spaces (wrapped lines too).
- */
-function pdfText(pdf: Buffer): string {
-  const runs: string[] = [];
-  const bytes = pdf.toString('latin1');
-  for (const m of bytes.matchAll(/\/FlateDecode[^]*?>>\s*stream\r?\n/g)) {
-    const start = m.index! + m[0].length;
-    const end = bytes.indexOf('endstream', start);
-    let content: string;
-    try {
-      content = inflateSync(pdf.subarray(start, end)).toString('latin1');
-    } catch {
-      continue; // not a content stream (a font, an image)
-    }
-    for (const tj of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      runs.push([...tj[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((x) => Buffer.from(x[1], 'hex').toString('latin1')).join(''));
-    }
-  }
-  return runs.join(' ').replace(/\s+/g, ' ');
-}
 
 describe('tamper evidence', () => {
   it('verifies the chain, then names the first event edited behind the app\'s back', async () => {

@@ -74,19 +74,6 @@ export class AuditRepository {
     return this.ds.query('SELECT * FROM grants WHERE ($1::uuid IS NULL OR api_key_id = $1) ORDER BY created_at, id', [apiKeyId]);
   }
 
-  /** Which of these bookings this key holds a live grant for, in the booking's facility: for the booking, or for its person there. */
-  async granted(apiKeyId: string, bookings: ReadonlyArray<{ facilityId: string; bookingId: string; personId: string | null }>): Promise<boolean[]> {
-    // Asked even for no bookings: a refusal takes the same queries whether the booking exists or not.
-    const rows: Array<{ n: number }> = await this.ds.query(
-      `SELECT b.n FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS b(facility_id, booking_id, person_id, n)
-        WHERE EXISTS (SELECT 1 FROM grants g WHERE g.api_key_id = $1 AND g.revoked_at IS NULL AND g.facility_id = b.facility_id
-                         AND (g.booking_id = b.booking_id OR g.person_id = b.person_id))`,
-      [apiKeyId, bookings.map((b) => b.facilityId), bookings.map((b) => b.bookingId), bookings.map((b) => b.personId)],
-    );
-    const yes = new Set(rows.map((r) => Number(r.n)));
-    return bookings.map((_, i) => yes.has(i + 1));
-  }
-
   /** Whether the facility has a booking of this id, or of this person. */
   async knows(facilityId: string, bookingId: string | null, personId: string | null): Promise<boolean> {
     const rows = await this.ds.query(

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import type { Principal } from '../auth/roles.decorator.js';
 import { Clock } from '../common/clock.js';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
@@ -121,18 +120,5 @@ export class AuditService {
   async grants(apiKeyId: string | null) {
     const rows = await this.repo.grants(apiKeyId);
     return { items: rows.map((g) => ({ id: g.id, apiKeyId: g.api_key_id, facilityId: g.facility_id, bookingId: g.booking_id, personId: g.person_id, createdAt: isoUtc(g.created_at), revokedAt: isoUtc(g.revoked_at) })) };
-  }
-
-  /**
-   * The bookings this reader may read: all of them, but for counsel only those granted (by
-   * booking or by person, in the booking's facility). Counsel learns nothing of the others,
-   * not even whether they exist: none readable is 403, whatever was found.
-   */
-  async readable<B extends { facility_id: string; booking_id: string; person_id: string | null }>(p: Principal, bookings: B[]): Promise<B[]> {
-    if (p.role !== 'counsel') return bookings;
-    const granted = await this.repo.granted(p.keyId, bookings.map((b) => ({ facilityId: b.facility_id, bookingId: b.booking_id, personId: b.person_id })));
-    const out = bookings.filter((_, i) => granted[i]);
-    if (out.length === 0) throw new DomainError('forbidden', 'this counsel key has no grant for this booking or person');
-    return out;
   }
 }

@@ -43,9 +43,9 @@ export class ImportsController {
   @HttpCode(200)
   @Roles('ingest')
   @ApiOperation({ summary: 'Ids of the events in force (not retracted) of these bookings whose id starts with idPrefix: what an earlier import made, so a corrected file can retract what it no longer gives.' })
-  async eventsInForce(@Body() body: unknown) {
+  async eventsInForce(@Req() req: AuthedRequest, @Body() body: unknown) {
     const b = parseOrThrow(inForceBody, body);
-    await this.facility(b.facilityId);
+    await this.facility(req, b.facilityId);
     return { events: await this.repo.eventsInForce(b.facilityId, b.idPrefix, b.bookingIds) };
   }
 
@@ -55,7 +55,7 @@ export class ImportsController {
   @ApiOperation({ summary: 'Keep records an import could not map (file, line, content, reason); the same reject sent again is kept once.' })
   async keepRejects(@Req() req: AuthedRequest, @Body() body: unknown) {
     const b = parseOrThrow(rejectsBody, body);
-    await this.facility(b.facilityId);
+    await this.facility(req, b.facilityId);
     const kept = await this.repo.keepRejects(b.facilityId, b.file, b.rejects, new Date(this.clock.now()), req.principal?.keyId ?? null);
     return { kept, alreadyKept: b.rejects.length - kept };
   }
@@ -72,7 +72,13 @@ export class ImportsController {
     };
   }
 
-  private async facility(facilityId: string): Promise<void> {
+  /**
+   * A facility this key may import for, and one that is configured. A key limited to facilities is
+   * refused any other before anything is looked up: alike whether that facility, or its bookings, exist.
+   */
+  private async facility(req: AuthedRequest, facilityId: string): Promise<void> {
+    const only = req.principal?.facilityIds;
+    if (only && !only.includes(facilityId)) throw new DomainError('forbidden', `this API key may import only for ${only.map((f) => `"${f}"`).join(', ')}`);
     if (!(await this.repo.facilityExists(facilityId))) throw DomainError.validation([{ field: 'facilityId', message: 'is not a configured facility' }]);
   }
 }

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { CustodyView } from '../custody/custody.dto.js';
 import { localText } from '../custody/custody.service.js';
 import type { BookingHistory } from './history.service.js';
+import { registerPdfFonts, writeText, type PdfStyle } from './pdf-fonts.js';
 
 const STATUS: Record<CustodyView['status'], string> = {
   pending: 'pending (the person is not release-eligible now)',
@@ -29,24 +30,29 @@ export function custodyLines(c: CustodyView): string[] {
 /**
  * A printable hold history: the booking, its custody record explained in sentences, each hold
  * explained in words, every event as received with its hashes, page numbers on every page.
- * Built with pdfkit's standard fonts.
+ * Set in the fonts shipped in fonts/ (pdf-fonts.ts), so names in other scripts print.
  */
 export function historyPdf(histories: BookingHistory[], title: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
+  registerPdfFonts(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
-  const heading = (text: string, size = 13) => doc.moveDown(0.6).font('Helvetica-Bold').fontSize(size).fillColor('#000').text(text).moveDown(0.2);
-  const line = (text: string, opts: { size?: number; color?: string; font?: string } = {}) =>
-    doc.font(opts.font ?? 'Helvetica').fontSize(opts.size ?? 10).fillColor(opts.color ?? '#000').text(text, { paragraphGap: 2 });
+  const heading = (text: string, size = 13) => {
+    writeText(doc.moveDown(0.6).fontSize(size).fillColor('#000'), text, 'bold');
+    doc.moveDown(0.2);
+  };
+  const line = (text: string, opts: { size?: number; color?: string; style?: PdfStyle } = {}) =>
+    writeText(doc.fontSize(opts.size ?? 10).fillColor(opts.color ?? '#000'), text, opts.style ?? 'regular', { paragraphGap: 2 });
 
-  doc.font('Helvetica-Bold').fontSize(18).text(title);
+  writeText(doc.fontSize(18), title, 'bold');
   line(`Generated ${histories[0]?.generatedAt ?? ''} by Detainer Monitor. Times are shown in the facility's local time with UTC in parentheses.`, { size: 9, color: '#444' });
 
   for (const h of histories) {
     heading(`${h.facility.name} — booking ${h.booking.bookingId}`, 15);
-    line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}.`);
+    const name = typeof h.booking.person?.name === 'string' && h.booking.person.name.trim() ? h.booking.person.name : null;
+    line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}${name ? `, named ${name}` : ''}.`);
     line(`Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`);
     heading('Custody');
     if (h.custody === null) line('This booking has no detainer, so there is no custody record to judge.');
@@ -57,9 +63,9 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     }
     heading('Events as received');
     for (const e of h.events) {
-      line(`${e.occurredLocal}  ${e.type}  (${e.eventId})${e.retractedBy ? `  — retracted by ${e.retractedBy}` : ''}${e.noEffect ? `  — no effect: ${e.noEffect}` : ''}`, { font: 'Helvetica-Bold', size: 9 });
+      line(`${e.occurredLocal}  ${e.type}  (${e.eventId})${e.retractedBy ? `  — retracted by ${e.retractedBy}` : ''}${e.noEffect ? `  — no effect: ${e.noEffect}` : ''}`, { style: 'bold', size: 9 });
       line(`received ${e.receivedAt}; sent as: ${JSON.stringify(e.event)}`, { size: 8, color: '#333' });
-      line(`content SHA-256 ${e.contentHash}; chain ${e.chainHash ?? 'none'} (previous ${e.prevHash ?? 'none'})`, { size: 7, color: '#555', font: 'Courier' });
+      line(`content SHA-256 ${e.contentHash}; chain ${e.chainHash ?? 'none'} (previous ${e.prevHash ?? 'none'})`, { size: 7, color: '#555', style: 'mono' });
     }
     line(h.verification.chain, { size: 8, color: '#444' });
   }
@@ -69,7 +75,7 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     doc.switchToPage(i);
     // Writing inside the bottom margin would otherwise start a new page.
     doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).fillColor('#555').text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
+    doc.font('sans').fontSize(8).fillColor('#555').text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
   }
   doc.end();
   return done;

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
-import { AuditService } from '../audit/audit.service.js';
 import { countedSoFar } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
 import { toCsv } from '../common/csv.js';
@@ -25,14 +24,13 @@ const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
 export class HistoryService {
   constructor(
     private readonly repo: ReportsRepository,
-    private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly custodies: CustodyRepository,
   ) {}
 
   async forBooking(bookingId: string, facilityId: string | undefined, reader: Principal): Promise<BookingHistory> {
-    const bookings = await this.audit.readable(reader, await this.repo.bookings({ bookingId, facilityId }));
-    if (bookings.length === 0) throw DomainError.notFound(`booking "${bookingId}"`);
+    const bookings = await this.repo.bookings({ bookingId, facilityId, grantedTo: grantsOf(reader) });
+    if (bookings.length === 0) throw unseen(reader, `booking "${bookingId}"`);
     if (bookings.length > 1) {
       throw DomainError.validation([{ field: 'facilityId', message: `booking "${bookingId}" exists in ${bookings.map((b) => b.facility_id).join(', ')}: name the facility` }]);
     }
@@ -41,8 +39,8 @@ export class HistoryService {
 
   /** A person's bookings (in one facility, or in every one: each jail system's person ids are its own). */
   async forPerson(personId: string, facilityId: string | undefined, reader: Principal): Promise<{ personId: string; generatedAt: string; bookings: BookingHistory[] }> {
-    const bookings = await this.audit.readable(reader, await this.repo.bookings({ personId, facilityId }));
-    if (bookings.length === 0) throw DomainError.notFound(`person "${personId}"`);
+    const bookings = await this.repo.bookings({ personId, facilityId, grantedTo: grantsOf(reader) });
+    if (bookings.length === 0) throw unseen(reader, `person "${personId}"`);
     const out: BookingHistory[] = [];
     for (const b of bookings) out.push(await this.build(b));
     return { personId, generatedAt: isoUtc(this.clock.now())!, bookings: out };
@@ -114,6 +112,20 @@ export class HistoryService {
     );
     return toCsv([header, ...rows]);
   }
+}
+
+/** The key whose grants limit what this reader may read: counsel's own; none for the other roles, which read every booking. */
+function grantsOf(reader: Principal): string | null {
+  return reader.role === 'counsel' ? reader.keyId : null;
+}
+
+/**
+ * Nothing this reader may read: for counsel 403 whether what was asked for exists or not (counsel
+ * learns nothing of bookings not granted, not even that they exist; the same one query ran either
+ * way), for the others 404.
+ */
+function unseen(reader: Principal, what: string): DomainError {
+  return reader.role === 'counsel' ? new DomainError('forbidden', 'this counsel key has no grant for this booking or person') : DomainError.notFound(what);
 }
 
 /** What this detainer's own clock says, apart from every other detainer of the booking. */

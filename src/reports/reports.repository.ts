@@ -52,12 +52,19 @@ export class ReportsRepository {
 
   // --- histories ---------------------------------------------------------------------------
 
-  bookings(where: { bookingId?: string; personId?: string; facilityId?: string }): Promise<Array<Record<string, any> & { facility_id: string; booking_id: string; person_id: string | null }>> {
+  /**
+   * The bookings of this id or person (in this facility), and with `grantedTo` only those that key
+   * holds a live grant for, by booking or by person, in the booking's facility: one statement with
+   * the same parameters whether the booking exists or not, so that a refusal cannot tell them apart.
+   */
+  bookings(where: { bookingId?: string; personId?: string; facilityId?: string; grantedTo: string | null }): Promise<Array<Record<string, any> & { facility_id: string; booking_id: string; person_id: string | null }>> {
     return this.ds.query(
       `SELECT b.*, f.name AS facility_name, f.time_zone FROM bookings b JOIN facilities f ON f.id = b.facility_id
         WHERE ($1::text IS NULL OR b.booking_id = $1) AND ($2::text IS NULL OR b.person_id = $2) AND ($3::text IS NULL OR b.facility_id = $3)
+          AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM grants g WHERE g.api_key_id = $4 AND g.revoked_at IS NULL AND g.facility_id = b.facility_id
+                                                                  AND (g.booking_id = b.booking_id OR g.person_id = b.person_id)))
         ORDER BY b.booked_at NULLS LAST, b.facility_id, b.booking_id LIMIT 500`,
-      [where.bookingId ?? null, where.personId ?? null, where.facilityId ?? null],
+      [where.bookingId ?? null, where.personId ?? null, where.facilityId ?? null, where.grantedTo],
     );
   }
 

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { create, type Font } from 'fontkit';
+import type PDFDocument from 'pdfkit';
+import { textRuns } from './text-runs.js';
+
+/**
+ * The fonts every PDF is set in, shipped in fonts/ with their licences (fonts/README.md): PDF's
+ * standard fonts know Latin-1 only, so names in other scripts printed mangled.
+ * - DejaVu Sans, Bold and Sans Mono 2.37 (Bitstream Vera licence; DejaVu's changes public domain):
+ *   Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic, 1.8 MB for the three;
+ * - Noto Sans S Chinese Regular (NotoSansHans, SIL OFL 1.1), for what DejaVu lacks: Chinese
+ *   (simplified and traditional, the 20,902 unified ideographs and extension A) and Japanese kana,
+ *   8 MB: the smallest of the Noto CJK fonts that holds both Chinese scripts. It has one weight, so
+ *   bold headings set CJK in regular.
+ * Each stretch of text goes in the first font of its style's chain that has its glyphs (text-runs.ts).
+ * Not covered (printed as their code points, `[U+0915]`): Korean Hangul, the Indic scripts, Thai, Ethiopic, emoji.
+ */
+export type PdfStyle = 'regular' | 'bold' | 'mono';
+
+const FILES = {
+  sans: 'DejaVuSans.ttf',
+  sansBold: 'DejaVuSans-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+  cjk: 'NotoSansHans-Regular.otf',
+} as const;
+type FontKey = keyof typeof FILES;
+
+/** Each style's fallback chain, first preferred. */
+const CHAINS: Record<PdfStyle, FontKey[]> = {
+  regular: ['sans', 'cjk'],
+  bold: ['sansBold', 'sans', 'cjk'],
+  mono: ['mono', 'sans', 'cjk'],
+};
+
+/** fonts/ at the project root, found from here whether running from src/ (tests) or dist/src/ (npm start). */
+export function fontDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'fonts', FILES.sans))) return join(dir, 'fonts');
+  }
+  throw new Error(`the PDF fonts (fonts/${FILES.sans}) are missing: they ship with the project`);
+}
+
+/** Text that needs OpenType shaping: joining scripts written right to left, combining marks, joiners. */
+const NEEDS_SHAPING = /[\p{M}\u200C\u200D\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Mandaic}\p{Script=Adlam}]/u;
+
+/**
+ * The font, with pdfkit's layout of a word (asked per word and per document) done glyph by glyph
+ * with the font's advances where the word needs no shaping: fontkit's full OpenType layout made a
+ * history PDF three times slower. Kerning and Latin ligatures are left out; Arabic is shaped.
+ */
+function quickLayout(font: Font): Font {
+  const f = font as Font & { glyphsForString(text: string): Array<{ advanceWidth: number }> };
+  const layout = (text: string, ...rest: unknown[]) => {
+    if (rest.some((x) => x !== undefined) || NEEDS_SHAPING.test(text)) return (font.layout as (...a: unknown[]) => unknown).call(font, text, ...rest);
+    const glyphs = f.glyphsForString(text);
+    const positions = glyphs.map((g) => ({ xAdvance: g.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 }));
+    return {
+      glyphs, positions,
+      get advanceWidth() {
+        return positions.reduce((w, p) => w + p.xAdvance, 0);
+      },
+    };
+  };
+  return new Proxy(font, { get: (target, prop) => (prop === 'layout' ? layout : Reflect.get(target, prop, target)) });
+}
+
+interface Loaded {
+  /** The fonts as pdfkit is given them. */
+  font: Font;
+  /** Whether the font has a glyph for a code point, remembered. */
+  has(codePoint: number): boolean;
+}
+
+// Read and parsed once, on the first PDF, and shared: pdfkit makes each document's own subset.
+let loaded: Record<FontKey, Loaded> | null = null;
+function fonts(): Record<FontKey, Loaded> {
+  if (!loaded) {
+    const dir = fontDir();
+    const load = (file: string): Loaded => {
+      const font = create(readFileSync(join(dir, file)));
+      const known = new Map<number, boolean>();
+      return {
+        font: quickLayout(font),
+        has(cp) {
+          let yes = known.get(cp);
+          if (yes === undefined) known.set(cp, (yes = font.hasGlyphForCodePoint(cp)));
+          return yes;
+        },
+      };
+    };
+    loaded = Object.fromEntries(Object.entries(FILES).map(([key, file]) => [key, load(file)])) as Record<FontKey, Loaded>;
+  }
+  return loaded;
+}
+
+/** A shipped font as pdfkit is given it. */
+export function pdfFont(key: FontKey): Font {
+  return fonts()[key].font;
+}
+
+/** Register the fonts with a document under their keys. */
+export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
+  for (const [key, { font }] of Object.entries(fonts())) doc.registerFont(key, font as unknown as Uint8Array);
+}
+
+/**
+ * Write `text` at the cursor in a style, each stretch in the first font of the style's chain that
+ * has it, as one paragraph (pdfkit's `continued` text) that wraps as usual.
+ */
+export function writeText(doc: typeof PDFDocument.prototype, text: string, style: PdfStyle, options: PDFKit.Mixins.TextOptions = {}): void {
+  const chain = CHAINS[style];
+  const all = fonts();
+  const runs = textRuns(text, chain.length, (f, cp) => all[chain[f]].has(cp));
+  if (runs.length === 0) runs.push({ text: '', font: 0 });
+  runs.forEach((run, i) => doc.font(chain[run.font]).text(run.text, { ...options, continued: i < runs.length - 1 }));
+}
