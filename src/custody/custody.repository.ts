@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
-import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
+import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { CustodyJudgement, CustodyPhase } from './judge.js';
 
@@ -32,10 +32,14 @@ export interface CustodyChange {
   created?: boolean;
 }
 
-/** Custody rows to write: upserts as JSON, new bookings' rows as COPY data, the ids refolded bookings keep (see `rows`). */
+/**
+ * Custody rows to write: new bookings' rows as COPY data; the others' upserts as COPY data to
+ * stage where the server carries COPY, else as JSON; the ids refolded bookings keep (see `rows`).
+ */
 export interface CustodyRows {
   json: string | null;
   copy: Buffer[] | null;
+  upserts: Buffer[] | null;
   kept: string[];
   created: CustodyChange[];
 }
@@ -112,6 +116,11 @@ const SET = COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 const asCompared = (c: string) => (c.endsWith('.record') ? `${c}::text` : c);
 const DISTINCT = `(${COLUMNS.slice(3).map((c) => asCompared(`custody_records.${c}`)).join(', ')}) IS DISTINCT FROM (${COLUMNS.slice(3).map((c) => asCompared(`EXCLUDED.${c}`)).join(', ')})`;
 
+/** How a custody row meets the stored one: written only if something differs; the records that changed come back. */
+const UPSERT = `ON CONFLICT (facility_id, booking_id) DO UPDATE SET ${SET}, updated_at = EXCLUDED.updated_at
+  WHERE ${DISTINCT}
+  RETURNING id, facility_id, booking_id, phase, due_at, due_detainer_id`;
+
 /** Delete the custody records of some bookings other than those given ($3), probed by booking. */
 const DROP_SQL = `DELETE FROM custody_records c
    WHERE c.ctid = ANY (ARRAY(SELECT x.ctid FROM unnest($1::text[], $2::text[]) AS k(f, b) CROSS JOIN LATERAL (
@@ -152,6 +161,7 @@ export class CustodyRepository {
   rows(records: CustodyRow[], { created = new Set(), pruned = new Set() }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string> }, keyOf: (k: BookingRef) => string, now: Date): CustodyRows {
     const upserts: object[] = [];
     const copy = new CopyChunks();
+    const staged = new CopyChunks();
     const changes: CustodyChange[] = [];
     const updatedAt = isoUtc(now.getTime());
     for (const r of records) {
@@ -163,6 +173,8 @@ export class CustodyRepository {
       if (this.db.copies && created.has(keyOf(r.key))) {
         copy.add([...values, updatedAt]);
         changes.push({ custodyId: r.id, facilityId: r.key.facilityId, bookingId: r.key.bookingId, detainerId: j.dueDetainerId ?? '', phase: j.phase, dueAt: j.dueAt === null ? null : new Date(j.dueAt), created: true });
+      } else if (this.db.copies) {
+        staged.add([...values, updatedAt]);
       } else {
         const o: Record<string, unknown> = {};
         COLUMNS.forEach((c, i) => (o[c] = c === 'record' ? recordJson(j) : values[i]));
@@ -172,6 +184,7 @@ export class CustodyRepository {
     return {
       json: upserts.length > 0 ? JSON.stringify(upserts) : null,
       copy: copy.rows > 0 ? copy.take(true) : null,
+      upserts: staged.rows > 0 ? staged.take(true) : null,
       kept: records.filter((r) => pruned.has(keyOf(r.key))).map((r) => r.id),
       created: changes,
     };
@@ -181,13 +194,20 @@ export class CustodyRepository {
   async replace(m: EntityManager, pruned: BookingRef[], rows: CustodyRows, now: Date): Promise<CustodyChange[]> {
     const changes = [...rows.created];
     if (rows.copy !== null) await copyInto(m, `COPY custody_records (${COLUMNS.join(', ')}, updated_at) FROM STDIN`, rows.copy);
+    if (rows.upserts !== null) {
+      const stage = await stageCopy(m, 'custody_records', [...COLUMNS, 'updated_at'], rows.upserts);
+      const changed: Array<Parameters<typeof changeOf>[0]> = await m.query(
+        `WITH staged AS (DELETE FROM ${stage} RETURNING *)
+         INSERT INTO custody_records (${COLUMNS.join(', ')}, updated_at) SELECT * FROM staged
+         ${UPSERT}`,
+      );
+      changes.push(...changed.map(changeOf));
+    }
     if (rows.json !== null) {
       const changed: Array<Parameters<typeof changeOf>[0]> = await m.query(
         `INSERT INTO custody_records (${COLUMNS.join(', ')}, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS ${RECORDSET}
-         ON CONFLICT (facility_id, booking_id) DO UPDATE SET ${SET}, updated_at = EXCLUDED.updated_at
-         WHERE ${DISTINCT}
-         RETURNING id, facility_id, booking_id, phase, due_at, due_detainer_id`,
+         ${UPSERT}`,
         [rows.json, now],
       );
       changes.push(...changed.map(changeOf));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
-import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
+import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import { emptyFacts } from '../custody/custody-facts.js';
 import { emptyBooking, type BookingState } from './booking-projection.js';
@@ -50,6 +50,8 @@ export interface StateRows {
  */
 export interface HoldRows {
   json: string | null;
+  /** Upserts as COPY data to stage, where the server carries COPY (then `json` is null). */
+  upserts: Buffer[] | null;
   kept: string[];
   copy: Buffer[] | null;
   created: HoldChange[];
@@ -80,6 +82,23 @@ const HOLD_COLUMNS = [
   'lodged_at', 'clock_started_at', 'deadline_at', 'ended_at', 'outcome', 'compliant', 'overage_ms', 'counted_ms', 'charge_level', 'convicted', 'to_agency',
   'custody_id', 'custody_active_from', 'custody_due_at', 'honoured',
 ] as const;
+
+/** How a hold row meets the stored one: written only if something differs; the holds that changed come back. */
+const HOLD_UPSERT = `ON CONFLICT (id) DO UPDATE SET
+    person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
+    hold_hours = EXCLUDED.hold_hours, policy_version_id = EXCLUDED.policy_version_id, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
+    clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
+    outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
+    charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency,
+    custody_id = EXCLUDED.custody_id, custody_active_from = EXCLUDED.custody_active_from, custody_due_at = EXCLUDED.custody_due_at, honoured = EXCLUDED.honoured, updated_at = EXCLUDED.updated_at
+  WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.overage_ms, holds.counted_ms, holds.clock_started_at,
+         holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency,
+         holds.custody_id, holds.custody_active_from, holds.custody_due_at, holds.honoured)
+        IS DISTINCT FROM
+        (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.overage_ms, EXCLUDED.counted_ms, EXCLUDED.clock_started_at,
+         EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency,
+         EXCLUDED.custody_id, EXCLUDED.custody_active_from, EXCLUDED.custody_due_at, EXCLUDED.honoured)
+  RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`;
 
 type Value = string | number | boolean | null;
 /** A row as an object for json_to_recordset, from values in column order. */
@@ -341,6 +360,7 @@ export class HoldsRepository {
     const updatedAt = isoUtc(now.getTime());
     const upserted: object[] = [];
     const copied = new CopyChunks();
+    const staged = new CopyChunks();
     const changes: HoldChange[] = [];
     for (const h of holds) {
       const values: Value[] = [
@@ -360,12 +380,15 @@ export class HoldsRepository {
           holdId: h.id, facilityId: h.key.facilityId, bookingId: h.key.bookingId, detainerId: h.detainerId, phase: h.derived.phase,
           deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt), created: true,
         });
+      } else if (this.db.copies) {
+        staged.add([...values, updatedAt]);
       } else {
         upserted.push(record(HOLD_COLUMNS, values));
       }
     }
     return {
       json: upserted.length > 0 ? JSON.stringify(upserted) : null,
+      upserts: staged.rows > 0 ? staged.take(true) : null,
       kept: holds.filter((h) => pruned.has(keyOf(h.key.facilityId, h.key.bookingId))).map((h) => h.id),
       copy: copied.rows > 0 ? copied.take(true) : null,
       created: changes,
@@ -379,36 +402,26 @@ export class HoldsRepository {
   async replaceHolds(m: EntityManager, pruned: BookingKey[], holds: HoldRows, now: Date): Promise<HoldChange[]> {
     const changes: HoldChange[] = [...holds.created];
     if (holds.copy !== null) await copyInto(m, copyStatement('holds', [...HOLD_COLUMNS, 'updated_at']), holds.copy);
+    type Changed = Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }>;
+    const changed: Changed = [];
+    if (holds.upserts !== null) {
+      const stage = await stageCopy(m, 'holds', [...HOLD_COLUMNS, 'updated_at'], holds.upserts);
+      changed.push(...((await m.query(`WITH staged AS (DELETE FROM ${stage} RETURNING *) INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at) SELECT * FROM staged ${HOLD_UPSERT}`)) as Changed));
+    }
     if (holds.json !== null) {
-      const changed: Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
-        `INSERT INTO holds (id, facility_id, booking_id, detainer_id, person_id, form, warrant, agency, policy, hold_hours, policy_version_id, phase,
-                            lodged_at, clock_started_at, deadline_at, ended_at, outcome, compliant, overage_ms, counted_ms, charge_level, convicted, to_agency,
-                            custody_id, custody_active_from, custody_due_at, honoured, updated_at)
+      changed.push(...((await m.query(
+        `INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
                 counted_ms bigint, charge_level text, convicted boolean, to_agency text,
                 custody_id uuid, custody_active_from timestamptz, custody_due_at timestamptz, honoured boolean)
-         ON CONFLICT (id) DO UPDATE SET
-           person_id = EXCLUDED.person_id, form = EXCLUDED.form, warrant = EXCLUDED.warrant, agency = EXCLUDED.agency, policy = EXCLUDED.policy,
-           hold_hours = EXCLUDED.hold_hours, policy_version_id = EXCLUDED.policy_version_id, phase = EXCLUDED.phase, lodged_at = EXCLUDED.lodged_at,
-           clock_started_at = EXCLUDED.clock_started_at, deadline_at = EXCLUDED.deadline_at, ended_at = EXCLUDED.ended_at,
-           outcome = EXCLUDED.outcome, compliant = EXCLUDED.compliant, overage_ms = EXCLUDED.overage_ms, counted_ms = EXCLUDED.counted_ms,
-           charge_level = EXCLUDED.charge_level, convicted = EXCLUDED.convicted, to_agency = EXCLUDED.to_agency,
-           custody_id = EXCLUDED.custody_id, custody_active_from = EXCLUDED.custody_active_from, custody_due_at = EXCLUDED.custody_due_at, honoured = EXCLUDED.honoured, updated_at = EXCLUDED.updated_at
-         WHERE (holds.phase, holds.deadline_at, holds.ended_at, holds.outcome, holds.compliant, holds.overage_ms, holds.counted_ms, holds.clock_started_at,
-                holds.policy_version_id, holds.person_id, holds.form, holds.warrant, holds.agency, holds.lodged_at, holds.charge_level, holds.convicted, holds.to_agency,
-                holds.custody_id, holds.custody_active_from, holds.custody_due_at, holds.honoured)
-               IS DISTINCT FROM
-               (EXCLUDED.phase, EXCLUDED.deadline_at, EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.compliant, EXCLUDED.overage_ms, EXCLUDED.counted_ms, EXCLUDED.clock_started_at,
-                EXCLUDED.policy_version_id, EXCLUDED.person_id, EXCLUDED.form, EXCLUDED.warrant, EXCLUDED.agency, EXCLUDED.lodged_at, EXCLUDED.charge_level, EXCLUDED.convicted, EXCLUDED.to_agency,
-                EXCLUDED.custody_id, EXCLUDED.custody_active_from, EXCLUDED.custody_due_at, EXCLUDED.honoured)
-         RETURNING id, facility_id, booking_id, detainer_id, phase, deadline_at`,
+         ${HOLD_UPSERT}`,
         [holds.json, now],
-      );
-      for (const c of changed) {
-        changes.push({ holdId: c.id, facilityId: c.facility_id, bookingId: c.booking_id, detainerId: c.detainer_id, phase: c.phase, deadlineAt: c.deadline_at });
-      }
+      )) as Changed));
+    }
+    for (const c of changed) {
+      changes.push({ holdId: c.id, facilityId: c.facility_id, bookingId: c.booking_id, detainerId: c.detainer_id, phase: c.phase, deadlineAt: c.deadline_at });
     }
     if (pruned.length === 0) return changes;
     // TypeORM answers a DELETE with [rows, rowCount].
