@@ -3,12 +3,12 @@
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
 import { POLL_MS } from './board.js';
-import { wallClock } from './format.js';
+import { bookingHref, personHref, personLine, wallClock } from './format.js';
 
 const LEVELS = { escalated: 'Escalated: overdue and not acknowledged', overdue: 'Overdue', approaching: 'Approaching' };
 const ORDER = { escalated: 0, overdue: 1, approaching: 2 };
 
-export function createAlerts({ facilities, stale, onCount }) {
+export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
   const select = $('#alerts-facility');
   const list = $('#alerts-list');
   const summary = $('#alerts-summary');
@@ -48,7 +48,11 @@ export function createAlerts({ facilities, stale, onCount }) {
       'li',
       { class: `card level-${a.level}`, 'data-alert': a.id, 'data-custody': a.custodyId },
       h('h2', {}, a.level === 'escalated' ? '⚠ ' : a.level === 'overdue' ? '■ ' : '▲ ', title),
-      h('p', {}, 'Booking ', h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
+      a.personName ? h('p', { class: 'name' }, a.personName) : null,
+      h('p', {}, 'Booking ', canOpenHistory() ? h('a', { href: bookingHref(a.facilityId, a.bookingId) }, h('strong', {}, a.bookingId)) : h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
+      personLine({ personId: a.personId, aNumber: a.aNumber })
+        ? h('p', { class: 'sub' }, canOpenHistory() && a.personId ? h('a', { href: personHref(a.facilityId, a.personId) }, personLine({ personId: a.personId, aNumber: a.aNumber })) : personLine({ personId: a.personId, aNumber: a.aNumber }))
+        : null,
       h('p', {}, 'Deadline ', wallClock(a.deadlineLocal)),
       h('p', { class: 'sub' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
       h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge'),

@@ -37,6 +37,11 @@ export interface AlertView {
   holdUrl: string | null;
   facilityId: string;
   bookingId: string;
+  personId: string | null;
+  /** The person's name as the JMS sent it, for roles that see names (else null; never in webhooks). */
+  personName: string | null;
+  /** The person's A-number as sent, likewise. */
+  aNumber: string | null;
   detainerId: string | null;
   level: (typeof ALERT_LEVELS)[number];
   /** Hours before the deadline, for approaching alerts; null otherwise. */

@@ -26,8 +26,8 @@ export class AlertsController {
   @ApiQuery({ name: 'state', required: false, enum: ALERT_STATES })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@Query() query: unknown) {
-    return this.alerts.list(parseOrThrow(alertQuery, query));
+  list(@Req() req: AuthedRequest, @Query() query: unknown) {
+    return this.alerts.list(parseOrThrow(alertQuery, query), req.principal!.role);
   }
 
   @Post('alerts/:id/acknowledge')

@@ -35,6 +35,9 @@ export interface AlertRow {
   resolved_at: Date | string | null;
   resolution: string | null;
   time_zone?: string;
+  /** The booking's person id and person as sent, when read with them. */
+  person_id?: string | null;
+  person?: Record<string, unknown> | null;
 }
 
 export interface DeliveryClaim {
@@ -183,14 +186,19 @@ export class AlertsRepository {
     if (f.state) where.push(`a.state = ${p(f.state)}`);
     if (f.after) where.push(`(a.raised_at, a.id) < (${p(f.after.raisedAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     return this.ds.query(
-      `SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id
+      `SELECT a.*, f.time_zone, b.person_id, b.person FROM alerts a JOIN facilities f ON f.id = a.facility_id
+         LEFT JOIN bookings b ON b.facility_id = a.facility_id AND b.booking_id = a.booking_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.raised_at DESC, a.id DESC LIMIT ${p(f.limit)}`,
       params,
     );
   }
 
   async find(id: string): Promise<AlertRow | null> {
-    const rows: AlertRow[] = await this.ds.query('SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id WHERE a.id = $1', [id]);
+    const rows: AlertRow[] = await this.ds.query(
+      `SELECT a.*, f.time_zone, b.person_id, b.person FROM alerts a JOIN facilities f ON f.id = a.facility_id
+         LEFT JOIN bookings b ON b.facility_id = a.facility_id AND b.booking_id = a.booking_id WHERE a.id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
