@@ -121,11 +121,12 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const search = page.getByLabel('Find a person or booking');
     await search.fill('lópez');
     await page.getByRole('button', { name: 'Find' }).click();
-    await page.locator('#history-results').waitFor();
+    await page.locator('#history-results li').nth(1).waitFor();
     await expect(page.locator('#history-results li > a strong').allTextContents()).resolves.toEqual(['Booking rd-over', 'Booking rd-old']);
     await seeText(page.locator('#history-results li').first().locator('.sub'), 'Ana María López · person P-ana · A-number A123456789');
     await search.fill('123-456-789');
     await page.getByRole('button', { name: 'Find' }).click();
+    await page.locator('#history-results li').nth(1).waitFor();
     await expect(page.locator('#history-results li > a strong').allTextContents()).resolves.toEqual(['Booking rd-over', 'Booking rd-old']);
     await search.fill('nobody');
     await page.getByRole('button', { name: 'Find' }).click();

@@ -20,6 +20,7 @@ export function toAlertView(a: AlertRow, names: PersonNames = NO_NAMES): AlertVi
     level: a.level, thresholdHours: a.level === 'approaching' ? Number(a.threshold_hours) : null,
     deadlineAt: isoUtc(ms(a.deadline_at))!, deadlineLocal: local(a.deadline_at)!,
     dueAt: isoUtc(ms(a.due_at))!, raisedAt: isoUtc(ms(a.raised_at))!, raisedLocal: local(a.raised_at)!, late: a.late, state: a.state,
+    escalatedAt: opt(a.escalated_at ?? null), custodyEndedAt: opt(a.custody_ended_at ?? null), custodyEndedLocal: local(a.custody_ended_at ?? null),
     acknowledgedAt: opt(a.acknowledged_at), acknowledgedLocal: local(a.acknowledged_at), acknowledgedBy: a.acknowledged_by, note: a.note,
     resolvedAt: opt(a.resolved_at), resolution: a.resolution,
   };
