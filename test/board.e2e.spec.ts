@@ -424,8 +424,11 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.getByLabel('API key').fill(keys.supervisor);
     await page.keyboard.press('Enter');
     await page.locator('#board-table tbody tr[data-custody]').first().waitFor();
-    // The narrow layout drops the facility column, not the time left, the authority's end or the detainers.
-    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Authorised until (jail time)', 'Detainers']);
+    // The narrow layout keeps every column, the facility's among them (its zone and policy lines give way).
+    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Facility', 'Authorised until (jail time)', 'Detainers']);
+    const facility = page.locator('#board-table tbody tr[data-custody] td:nth-child(3)').first();
+    await expect(facility.isVisible()).resolves.toBe(true);
+    await expect(facility.locator('.sub').first().isVisible()).resolves.toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
     // A key revoked while the board is open: the next answer signs the page out, and says why.
     const tabletKey = (await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'tablet', role: 'supervisor' }).expect(201)).body;
