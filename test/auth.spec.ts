@@ -46,7 +46,7 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'get', path: '/api/custody/verdict-changes', allowed: ['admin'] },
   { method: 'get', path: '/api/audit/verify?facilityId=f1', allowed: ['admin', 'sheriff'] },
   { method: 'get', path: '/api/audit/access-log', allowed: ['admin'] },
-  { method: 'get', path: '/api/grants', allowed: ['admin'] },
+  { method: 'get', path: '/api/grants', allowed: ['admin', 'counsel'] },
   { method: 'get', path: '/api/session', allowed: ['admin', 'ingest', 'supervisor', 'sheriff', 'counsel'] },
   { method: 'post', path: '/api/grants', body: { apiKeyId: '00000000-0000-4000-8000-000000000000', facilityId: 'x', bookingId: 'x' }, allowed: ['admin'] },
   { method: 'delete', path: '/api/grants/00000000-0000-4000-8000-000000000000', allowed: ['admin'] },

@@ -111,6 +111,14 @@ describe('histories answer supervisors, and name the person', () => {
     await t.http.get(`/api/people/P2/history`).set('Authorization', keys.counsel).expect(403);
   });
 
+  it("counsel's own grants: GET /api/grants answers counsel with theirs only", async () => {
+    const mine = (await t.http.get('/api/grants').set('Authorization', keys.counsel).expect(200)).body.items;
+    expect(mine.map((g: { facilityId: string; bookingId: string | null; personId: string | null; revokedAt: string | null }) => [g.facilityId, g.bookingId, g.personId, g.revokedAt])).toEqual([[F, null, 'P1', null]]);
+    const other = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'other counsel', role: 'counsel' }).expect(201);
+    expect((await t.http.get(`/api/grants?apiKeyId=${other.body.id}`).set('Authorization', keys.counsel).expect(200)).body.items).toHaveLength(1);
+    expect((await t.http.get('/api/grants').set('Authorization', `Bearer ${other.body.key}`).expect(200)).body.items).toEqual([]);
+  });
+
   it('a sheriff may not read histories', async () => {
     await t.http.get(`/api/bookings/B1/history?facilityId=${F}`).set('Authorization', keys.sheriff).expect(403);
   });
