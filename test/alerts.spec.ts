@@ -39,7 +39,7 @@ async function runningHold(bookingId: string, eligibleAt: string) {
 }
 
 describe('a hold walked through its whole life', () => {
-  it('pending, running, each threshold, overdue, escalated, closed: each alert once', async () => {
+  it('pending, running, each threshold superseding the last, overdue, escalated, closed: one live alert at a time, each raised once', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
     await post({ events: [
       ev.opened({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-20T10:00:00Z' }),
@@ -48,30 +48,71 @@ describe('a hold walked through its whole life', () => {
     expect(await sweep()).toMatchObject({ raised: 0 });
     await post(ev.eligible({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-24T12:00:00Z' }));
     const deadline = Date.parse('2026-11-26T12:00:00.000Z');
+    /** Sweep at `ms`: how many alerts were raised, and how many rose to escalated. */
     const at = async (ms: number) => {
       t.clock.set(ms);
-      return (await sweep()).raised;
+      const r = await sweep();
+      return [r.raised, r.escalated];
     };
-    expect(await at(deadline - 12 * H - 1)).toBe(0);
-    expect(await at(deadline - 12 * H)).toBe(1);
-    expect(await at(deadline - 12 * H)).toBe(0);
-    expect(await at(deadline - 4 * H + 30_000)).toBe(1);
-    expect(await at(deadline - 1 * H + 59_000)).toBe(1);
-    expect(await at(deadline)).toBe(0);
+    const live = async () => (await alertsOf('life', 'live')).map(brief);
+    expect(await at(deadline - 12 * H - 1)).toEqual([0, 0]);
+    expect(await at(deadline - 12 * H)).toEqual([1, 0]);
+    expect(await at(deadline - 12 * H)).toEqual([0, 0]);
+    expect(await live()).toEqual(['approaching:12 open']);
+    expect(await at(deadline - 4 * H + 30_000)).toEqual([1, 0]);
+    expect(await live()).toEqual(['approaching:4 open']);
+    expect(await at(deadline - 1 * H + 59_000)).toEqual([1, 0]);
+    expect(await live()).toEqual(['approaching:1 open']);
+    expect(await at(deadline)).toEqual([0, 0]);
     expect((await t.http.get('/api/holds?bookingId=life').set('Authorization', supervisor)).body.items[0].status).toBe('running');
-    expect(await at(deadline + 1)).toBe(1);
-    expect(await at(deadline + 1)).toBe(0);
+    expect(await at(deadline + 1)).toEqual([1, 0]);
+    expect(await at(deadline + 1)).toEqual([0, 0]);
+    expect(await live()).toEqual(['overdue open']);
     expect((await t.http.get('/api/holds?bookingId=life').set('Authorization', supervisor)).body.items[0].status).toBe('overdue');
-    expect(await at(deadline + 1 + 30 * 60_000 - 1)).toBe(0);
-    expect(await at(deadline + 1 + 30 * 60_000)).toBe(1);
-    expect(await at(deadline + 10 * H)).toBe(0);
-    expect((await alertsOf('life')).map(brief)).toEqual(['approaching:12 open', 'approaching:4 open', 'approaching:1 open', 'overdue open', 'escalated open']);
-    const overdue = (await alertsOf('life')).find((a: { level: string }) => a.level === 'overdue');
-    expect(overdue).toMatchObject({ deadlineAt: '2026-11-26T12:00:00.000Z', deadlineLocal: '2026-11-26T07:00:00.000-05:00', dueAt: '2026-11-26T12:00:00.001Z', raisedAt: '2026-11-26T12:00:00.001Z', raisedLocal: '2026-11-26T07:00:00.001-05:00', acknowledgedLocal: null, holdUrl: `/api/holds/${overdue.holdId}` });
+    expect(await at(deadline + 1 + 30 * 60_000 - 1)).toEqual([0, 0]);
+    // Unacknowledged 30 minutes on: the same alert rises to escalated.
+    expect(await at(deadline + 1 + 30 * 60_000)).toEqual([0, 1]);
+    expect(await at(deadline + 10 * H)).toEqual([0, 0]);
+    expect(await live()).toEqual(['escalated open']);
+    const all = await alertsOf('life');
+    expect(all.map((a: { level: string; thresholdHours: number | null; state: string; resolution: string | null }) => [a.level, a.thresholdHours, a.state, a.resolution])).toEqual([
+      ['approaching', 12, 'resolved', 'superseded by the 4 h warning'],
+      ['approaching', 4, 'resolved', 'superseded by the 1 h warning'],
+      ['approaching', 1, 'resolved', 'superseded: the custody is overdue'],
+      ['escalated', null, 'open', null],
+    ]);
+    expect(all.map((a: { resolvedAt: string | null }) => a.resolvedAt)).toEqual(['2026-11-26T08:00:30.000Z', '2026-11-26T11:00:59.000Z', '2026-11-26T12:00:00.001Z', null]);
+    const overdue = all[3];
+    expect(overdue).toMatchObject({
+      deadlineAt: '2026-11-26T12:00:00.000Z', deadlineLocal: '2026-11-26T07:00:00.000-05:00', dueAt: '2026-11-26T12:00:00.001Z', raisedAt: '2026-11-26T12:00:00.001Z',
+      raisedLocal: '2026-11-26T07:00:00.001-05:00', escalatedAt: '2026-11-26T12:30:00.001Z', acknowledgedLocal: null, custodyEndedAt: null, holdUrl: `/api/holds/${overdue.holdId}`,
+    });
 
+    // The custody ends: the escalated alert, never acknowledged, stays open, saying when custody ended.
     await post(ev.transferred({ facilityId: 'ny', bookingId: 'life', occurredAt: new Date(deadline + 10 * H).toISOString() }));
-    expect((await alertsOf('life')).map((a: { state: string; resolution: string }) => `${a.state} (${a.resolution})`)).toEqual(Array(5).fill('resolved (hold closed)'));
-    expect(await at(deadline + 20 * H)).toBe(0);
+    expect(await live()).toEqual(['escalated open']);
+    expect((await alertsOf('life', 'live'))[0]).toMatchObject({ custodyEndedAt: '2026-11-26T22:00:00.000Z', custodyEndedLocal: '2026-11-26T17:00:00.000-05:00' });
+    expect(await at(deadline + 20 * H)).toEqual([0, 0]);
+    // Acknowledged: closed at once, who and when recorded.
+    const ack = await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'handed to ICE late; reported' }).expect(200);
+    expect([ack.body.state, ack.body.resolution, ack.body.acknowledgedBy, ack.body.acknowledgedAt, ack.body.resolvedAt, ack.body.note]).toEqual([
+      'resolved', 'acknowledged after the custody ended', 'test supervisor', '2026-11-27T08:00:00.000Z', '2026-11-27T08:00:00.000Z', 'handed to ICE late; reported',
+    ]);
+    expect(await live()).toEqual([]);
+  });
+
+  it('an overdue alert acknowledged while the person is held stays live until the custody ends', async () => {
+    t.clock.set('2026-11-24T12:00:00.000Z');
+    await runningHold('acked-first', '2026-11-22T11:00:00Z'); // overdue since 11:00
+    await sweep();
+    const [alert] = await alertsOf('acked-first', 'live');
+    await t.http.post(`/api/alerts/${alert.id}/acknowledge`).set('Authorization', supervisor).send({}).expect(200);
+    expect((await alertsOf('acked-first', 'live')).map(brief)).toEqual(['overdue acknowledged']);
+    t.clock.set('2026-11-24T12:10:00.000Z');
+    await post(ev.released({ facilityId: 'ny', bookingId: 'acked-first', occurredAt: '2026-11-24T12:10:00Z' }));
+    expect((await alertsOf('acked-first')).map((a: { state: string; resolution: string; acknowledgedBy: string }) => [a.state, a.resolution, a.acknowledgedBy])).toEqual([
+      ['resolved', 'hold closed', 'test supervisor'],
+    ]);
   });
 });
 
@@ -81,8 +122,9 @@ describe('sweeps', () => {
     const d1 = await runningHold('late-1', '2026-11-24T13:00:00Z');
     const d2 = await runningHold('late-2', '2026-11-24T11:00:00Z');
     t.clock.set(d1 - 30 * 60_000); // the sweep was down for 11.5 hours
-    expect(await sweep()).toMatchObject({ raised: 4, late: 4 });
-    expect((await alertsOf('late-1')).map(brief).sort()).toEqual(['approaching:1 late open', 'approaching:12 late open', 'approaching:4 late open']);
+    // Of late-1's three warnings due at once, the most urgent: the others were superseded before they were raised.
+    expect(await sweep()).toMatchObject({ raised: 2, late: 2 });
+    expect((await alertsOf('late-1')).map(brief)).toEqual(['approaching:1 late open']);
     expect((await alertsOf('late-2')).map(brief)).toEqual(['overdue late open']);
     expect(d2).toBeLessThan(d1);
   });
@@ -132,6 +174,8 @@ describe('sweeps', () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
     await runningHold('reopened', '2026-11-22T11:00:00Z'); // deadline 2026-11-24T11:00Z
     await sweep();
+    const [first] = await alertsOf('reopened');
+    await t.http.post(`/api/alerts/${first.id}/acknowledge`).set('Authorization', supervisor).send({}).expect(200);
     t.clock.set('2026-11-24T12:30:00.000Z'); // a custody end is sent once it has happened
     await post(ev.released({ facilityId: 'ny', bookingId: 'reopened', occurredAt: '2026-11-24T12:30:00Z', eventId: 'reopened-r' }));
     t.clock.set('2026-11-24T13:00:00.000Z');
@@ -147,11 +191,26 @@ describe('sweeps', () => {
     // Listed by hold, the resolved one too.
     const byHold = (await t.http.get(`/api/alerts?holdId=${alerts[0].holdId}`).set('Authorization', supervisor).expect(200)).body.items;
     expect(byHold.map(brief)).toEqual(['overdue open', 'overdue resolved']);
-    // Its escalation follows (30 minutes later, unacknowledged); nothing is raised twice.
+    // Its escalation follows (30 minutes later, unacknowledged), the same alert; nothing is raised twice.
     t.clock.set('2026-11-24T13:30:00.000Z');
     await sweep();
     await sweep();
-    expect((await alertsOf('reopened')).map(brief)).toEqual(['overdue resolved', 'overdue open', 'escalated open']);
+    expect((await alertsOf('reopened')).map(brief)).toEqual(['overdue resolved', 'escalated open']);
+  });
+
+  it('a release retracted while its overdue alert waits unacknowledged: the same alert, not a second', async () => {
+    t.clock.set('2026-11-24T12:00:00.000Z');
+    await runningHold('reopened-2', '2026-11-22T11:00:00Z');
+    await sweep();
+    t.clock.set('2026-11-24T12:30:00.000Z');
+    await post(ev.released({ facilityId: 'ny', bookingId: 'reopened-2', occurredAt: '2026-11-24T12:30:00Z', eventId: 'reopened-2-r' }));
+    expect((await alertsOf('reopened-2')).map(brief)).toEqual(['overdue open']);
+    t.clock.set('2026-11-24T12:40:00.000Z');
+    await post(ev.retracted({ facilityId: 'ny', bookingId: 'reopened-2', occurredAt: '2026-11-24T12:40:00Z', retractsEventId: 'reopened-2-r' }));
+    await sweep();
+    expect((await alertsOf('reopened-2')).map((a: { state: string; custodyEndedAt: string | null; raisedAt: string }) => [a.state, a.custodyEndedAt, a.raisedAt])).toEqual([
+      ['open', null, '2026-11-24T12:00:00.000Z'],
+    ]);
   });
 
   it('changing the warning thresholds re-plans running holds', async () => {

@@ -133,8 +133,8 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
-    // A supervisor sees the board, alerts and the deadline calculator, not reports or histories.
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
+    // A supervisor sees the board, alerts, the deadline calculator and histories, not reports.
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
 
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^6 people/ }).waitFor(); // F's answer drawn, not the first one's
@@ -263,23 +263,31 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     await page.getByRole('link', { name: /^Alerts/ }).click();
     await page.locator('#alerts-facility').selectOption(F);
-    // F's answer drawn: overdue and ignored are overdue, due-soon is past its 12- and 4-hour warnings.
-    await page.locator('#alerts-summary', { hasText: '4 open alerts, 0 escalated.' }).waitFor();
+    // F's answer drawn: overdue and ignored are overdue, due-soon is past its 4-hour warning (which superseded its 12-hour one): one per person.
+    await page.locator('#alerts-summary', { hasText: '3 open alerts, 0 escalated.' }).waitFor();
+    await expect(page.locator('#alerts-list li h2').allTextContents()).resolves.toEqual(['■ Overdue', '■ Overdue', '▲ Approaching: 4 h before the deadline']);
     const card = page.locator('#alerts-list li', { hasText: 'Booking overdue at' });
     await seeText(card.locator('h2'), '■ Overdue');
     // Raised by the sweep at NOW, shown on the jail's clock as the deadline is, not the desk's.
-    await seeText(card.locator('p.sub'), 'Raised Tue 24 Nov 2026, 12:00 (UTC-06:00)');
+    await seeText(card.locator('p.raised'), 'Raised Tue 24 Nov 2026, 12:00 (UTC-06:00)');
     await page.screenshot({ path: join(ARTIFACTS, 'alerts.png') });
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     await card.getByLabel('Note (optional): what was done').fill('Called ICE duty officer; releasing.');
     await card.getByRole('button', { name: 'Confirm acknowledge' }).click();
-    await page.locator('#alerts-list li', { hasText: 'Booking overdue at' }).waitFor({ state: 'detached' });
+    // The card stays while the person is held, saying who acknowledged it and when; the message is not overwritten by the next poll.
+    await seeText(card.locator('p.acked'), 'Acknowledged by test supervisor at Tue 24 Nov 2026, 12:00 (UTC-06:00): Called ICE duty officer; releasing.');
+    await seeText(page.locator('#alerts-summary'), '2 open alerts, 0 escalated; 1 acknowledged, custody still going on.');
+    const status = 'Alert for booking overdue acknowledged by test supervisor at Tue 24 Nov 2026, 12:00 (UTC-06:00).';
+    await seeText(page.locator('#alerts-status'), status);
+    await page.clock.runFor(15_000); // the next poll
+    await seeText(page.locator('#alerts-status'), status);
+    await expect(card.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(0);
     const acked = (await t.http.get(`/api/alerts?facilityId=${F}&state=acknowledged`).set('Authorization', t.admin)).body.items;
     expect(acked.map((a: { bookingId: string; level: string; note: string; acknowledgedBy: string }) => [a.bookingId, a.level, a.note, a.acknowledgedBy])).toEqual([
       ['overdue', 'overdue', 'Called ICE duty officer; releasing.', 'test supervisor'],
     ]);
 
-    // Unacknowledged past the escalation time: a second, escalated alert, highlighted.
+    // Unacknowledged past the escalation time: the overdue alert rises to escalated, highlighted; still one card per person.
     t.clock.advance(2 * HOUR);
     await t.app.get(SweepService).sweep();
     await page.clock.runFor(15_000); // the next poll
@@ -325,7 +333,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it("works out a deadline ahead on the jail's clock, whatever the desk PC's zone", async () => {
     await t.http.put('/api/facilities/e2e-ny').set('Authorization', t.admin).send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' })).expect(200);
     const { page, context } = await open('supervisor', { timezoneId: 'Asia/Tokyo' });
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
     await page.getByRole('link', { name: 'Deadline' }).click();
     await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
     await page.locator('#deadline-facility').selectOption('e2e-ny');
@@ -416,8 +424,11 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.getByLabel('API key').fill(keys.supervisor);
     await page.keyboard.press('Enter');
     await page.locator('#board-table tbody tr[data-custody]').first().waitFor();
-    // The narrow layout drops the facility column, not the time left, the authority's end or the detainers.
-    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Authorised until (jail time)', 'Detainers']);
+    // The narrow layout keeps every column, the facility's among them (its zone and policy lines give way).
+    await expect(page.locator('#board-table thead th:visible').allTextContents()).resolves.toEqual(['Time left', 'Booking', 'Facility', 'Authorised until (jail time)', 'Detainers']);
+    const facility = page.locator('#board-table tbody tr[data-custody] td:nth-child(3)').first();
+    await expect(facility.isVisible()).resolves.toBe(true);
+    await expect(facility.locator('.sub').first().isVisible()).resolves.toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet.png') });
     // A key revoked while the board is open: the next answer signs the page out, and says why.
     const tabletKey = (await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'tablet', role: 'supervisor' }).expect(201)).body;

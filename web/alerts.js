@@ -1,17 +1,21 @@
-// Open alerts, escalations first, each with acknowledge-with-a-note. Alerts are per person's custody
-// (custodyId, bookingId); holdId and detainerId are null when no detainer authorised the custody.
+// What is open now: one live alert per person's custody (a warning superseded by the next, the
+// overdue alert rising to escalated), escalations first, each with acknowledge-with-a-note; an
+// acknowledged one stays shown, with who and when, until the custody ends. Alerts are per person's
+// custody (custodyId, bookingId); holdId and detainerId are null when no detainer authorised the custody.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
 import { POLL_MS } from './board.js';
-import { wallClock } from './format.js';
+import { bookingHref, personHref, personLine, wallClock } from './format.js';
 
 const LEVELS = { escalated: 'Escalated: overdue and not acknowledged', overdue: 'Overdue', approaching: 'Approaching' };
 const ORDER = { escalated: 0, overdue: 1, approaching: 2 };
+const awaiting = (a) => a.state === 'open';
 
-export function createAlerts({ facilities, stale, onCount }) {
+export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
   const select = $('#alerts-facility');
   const list = $('#alerts-list');
   const summary = $('#alerts-summary');
+  const status = $('#alerts-status');
   let pollTimer = null;
   let open = []; // alert ids whose acknowledge form is open: a poll must not close it under the user's hands
 
@@ -23,11 +27,12 @@ export function createAlerts({ facilities, stale, onCount }) {
     const mine = ++generation;
     try {
       fillFacilities(select, await facilities.load());
-      const alerts = await api.all(`/api/alerts?${qs({ state: 'open', facilityId: select.value })}`, 1000);
+      const alerts = await api.all(`/api/alerts?${qs({ state: 'live', facilityId: select.value })}`, 1000);
       if (mine !== generation) return;
-      alerts.sort((a, b) => ORDER[a.level] - ORDER[b.level] || (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
+      // Waiting for someone first, then by urgency and deadline.
+      alerts.sort((a, b) => Number(awaiting(b)) - Number(awaiting(a)) || ORDER[a.level] - ORDER[b.level] || (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
       stale.ok('alerts');
-      onCount(alerts.length);
+      onCount(alerts.filter(awaiting).length);
       render(alerts);
     } catch (err) {
       if (mine === generation) stale.failed('alerts', err);
@@ -35,7 +40,9 @@ export function createAlerts({ facilities, stale, onCount }) {
   }
 
   function render(alerts) {
-    const text = alerts.length === 0 ? 'No open alerts.' : `${alerts.length} open alert${alerts.length === 1 ? '' : 's'}, ${alerts.filter((a) => a.level === 'escalated').length} escalated.`;
+    const waiting = alerts.filter(awaiting);
+    const acked = alerts.length - waiting.length;
+    const text = alerts.length === 0 ? 'No open alerts.' : `${waiting.length} open alert${waiting.length === 1 ? '' : 's'}, ${waiting.filter((a) => a.level === 'escalated').length} escalated${acked ? `; ${acked} acknowledged, custody still going on` : ''}.`;
     if (summary.textContent !== text) summary.textContent = text;
     if (open.length) return; // keep the form the user is typing in; the next poll after it closes redraws
     replace(list, alerts.map(card));
@@ -46,12 +53,19 @@ export function createAlerts({ facilities, stale, onCount }) {
     const title = a.level === 'approaching' ? `${LEVELS.approaching}: ${a.thresholdHours} h before the deadline` : LEVELS[a.level];
     const li = h(
       'li',
-      { class: `card level-${a.level}`, 'data-alert': a.id, 'data-custody': a.custodyId },
+      { class: `card level-${a.level}${awaiting(a) ? '' : ' acknowledged'}`, 'data-alert': a.id, 'data-custody': a.custodyId },
       h('h2', {}, a.level === 'escalated' ? '⚠ ' : a.level === 'overdue' ? '■ ' : '▲ ', title),
-      h('p', {}, 'Booking ', h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
+      a.personName ? h('p', { class: 'name' }, a.personName) : null,
+      h('p', {}, 'Booking ', canOpenHistory() ? h('a', { href: bookingHref(a.facilityId, a.bookingId) }, h('strong', {}, a.bookingId)) : h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
+      personLine({ personId: a.personId, aNumber: a.aNumber })
+        ? h('p', { class: 'sub' }, canOpenHistory() && a.personId ? h('a', { href: personHref(a.facilityId, a.personId) }, personLine({ personId: a.personId, aNumber: a.aNumber })) : personLine({ personId: a.personId, aNumber: a.aNumber }))
+        : null,
       h('p', {}, 'Deadline ', wallClock(a.deadlineLocal)),
-      h('p', { class: 'sub' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
-      h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge'),
+      h('p', { class: 'sub raised' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
+      a.custodyEndedLocal ? h('p', { class: 'ended' }, `Custody ended ${wallClock(a.custodyEndedLocal)}: acknowledge to close this alert.`) : null,
+      awaiting(a)
+        ? h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge')
+        : h('p', { class: 'acked' }, `Acknowledged by ${a.acknowledgedBy} at ${wallClock(a.acknowledgedLocal)}${a.note ? `: ${a.note}` : ''}`),
     );
     return li;
   }
@@ -73,9 +87,10 @@ export function createAlerts({ facilities, stale, onCount }) {
           e.preventDefault();
           try {
             const note = form.querySelector('textarea').value.trim();
-            await api.post(`/api/alerts/${a.id}/acknowledge`, note ? { note } : {});
+            const done = await api.post(`/api/alerts/${a.id}/acknowledge`, note ? { note } : {});
             open = open.filter((x) => x !== a.id);
-            summary.textContent = `Alert for booking ${a.bookingId} acknowledged.`;
+            // Kept apart from the summary, which each refresh rewrites.
+            status.textContent = `Alert for booking ${a.bookingId}${a.personName ? ` (${a.personName})` : ''} acknowledged by ${done.acknowledgedBy} at ${wallClock(done.acknowledgedLocal)}${done.state === 'resolved' ? ': closed, the custody has ended' : ''}.`;
             refresh();
           } catch (e2) {
             err.textContent = e2.message;

@@ -68,15 +68,19 @@ const stale = {
   },
 };
 
+/** Whether the signed-in key may open histories (a booking's or a person's timeline): rows and cards link to them then. */
+const canOpenHistory = () => allowed('history');
+
 const views = {
-  board: createBoard({ facilities, stale }),
-  alerts: createAlerts({ facilities, stale, onCount: showAlertCount }),
+  board: createBoard({ facilities, stale, canOpenHistory }),
+  alerts: createAlerts({ facilities, stale, onCount: showAlertCount, canOpenHistory }),
   deadline: createDeadline({ facilities }),
   reports: createReports({ facilities }),
-  history: createHistory(),
+  history: createHistory({ role: () => me?.role ?? null }),
   refused: createRefused(),
 };
 let current = null;
+let currentQuery = null; // the hash's part after "?": what the section opens (a booking's or a person's history)
 let alertPoll = null;
 let sweepPoll = null;
 
@@ -109,18 +113,26 @@ function allowed(view) {
 }
 
 function route() {
-  const wanted = location.hash.slice(1);
+  const [wanted, query = ''] = location.hash.slice(1).split('?');
   const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
-  if (view === current) return;
+  if (view === current) {
+    if (query !== currentQuery) {
+      currentQuery = query;
+      views[view]?.open?.(new URLSearchParams(query));
+    }
+    return;
+  }
   if (current && views[current]) views[current].hide();
   current = view;
+  currentQuery = query;
   for (const s of SECTIONS) $(`#view-${s}`).hidden = s !== view;
   for (const a of navLinks()) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   if (views[view]) views[view].show();
+  if (views[view]?.open) views[view].open(new URLSearchParams(allowed(wanted) ? query : ''));
   document.title = `${$(`#view-${view} h1`).textContent} · Detainer Monitor`;
 }
 
@@ -132,6 +144,7 @@ function signedIn(who) {
   $('#who').hidden = false;
   $('#nav').hidden = false;
   for (const a of navLinks()) a.hidden = !allowed(a.dataset.view);
+  views.history.signedIn();
   if (allowed('alerts')) {
     views.alerts.refresh();
     alertPoll = setInterval(() => current !== 'alerts' && views.alerts.refresh(), 30_000);

@@ -1,13 +1,13 @@
 // The board: one row per person's custody (pending, running or overdue), least authority left first, counting down live.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
-import { STATE_ICONS, STATE_LABELS, boardSummary, countdown, countdownSpoken, detainerLine, holdState, periodAhead, policyLabel, wallClock } from './format.js';
+import { STATE_ICONS, STATE_LABELS, boardSummary, bookingHref, countdown, countdownSpoken, detainerLine, holdState, periodAhead, personHref, personLine, policyLabel, wallClock } from './format.js';
 
 /** How often custody records are fetched again, and after how long without an answer the data is called stale. */
 export const POLL_MS = 15_000;
 export const STALE_AFTER_MS = 2 * POLL_MS + 5_000;
 
-export function createBoard({ facilities, stale }) {
+export function createBoard({ facilities, stale, canOpenHistory }) {
   const select = $('#board-facility');
   const tbody = $('#board-table tbody');
   let people = []; // custody records, one per booking with a detainer, as GET /api/custody gives them
@@ -80,19 +80,28 @@ export function createBoard({ facilities, stale }) {
     );
   }
 
+  /**
+   * The booking and who it is: the name and A-number where the JMS sent them and this key sees
+   * them, the person id; each opens its history where this key may read histories.
+   */
+  function whoCell(custody) {
+    const open = canOpenHistory();
+    const booking = h('strong', {}, custody.bookingId);
+    const person = personLine({ personId: custody.personId, aNumber: custody.aNumber });
+    return [
+      open ? h('a', { href: bookingHref(custody.facilityId, custody.bookingId), 'aria-label': `Booking ${custody.bookingId}: history and timeline` }, booking) : booking,
+      custody.personName ? h('span', { class: 'name' }, custody.personName) : null,
+      person ? h('span', { class: 'sub' }, open && custody.personId ? h('a', { href: personHref(custody.facilityId, custody.personId) }, person) : person) : null,
+    ];
+  }
+
   function row(custody) {
     const f = facilities.byId(custody.facilityId);
     return h(
       'tr',
       { 'data-custody': custody.id },
       h('td', { class: 'left' }, h('span', { class: 'state' }), ' ', h('span', { class: 'countdown' })),
-      h(
-        'td',
-        { class: 'booking' },
-        h('strong', {}, custody.bookingId),
-        custody.personId ? h('span', { class: 'sub' }, `person ${custody.personId}`) : null,
-        notes(custody),
-      ),
+      h('td', { class: 'booking' }, ...whoCell(custody), notes(custody)),
       h('td', { class: 'wide' }, f ? f.name : custody.facilityId, h('span', { class: 'sub' }, custody.timeZone), f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null),
       h('td', {}, ...authorizedCell(custody)),
       h('td', {}, h('ul', { class: 'detainers' }, custody.detainers.map((d) => h('li', {}, detainerLine(d, custody.status))))),

@@ -141,3 +141,21 @@ export function sweepWarning(health, since = (iso) => new Date(iso).toLocaleTime
   const last = sweep.lastSucceededAt ? `has not run since ${since(sweep.lastSucceededAt)}` : 'has not run since the server started';
   return `Alerts may be missing: the server's alert sweep ${last}. ${tail}`;
 }
+
+/** Where a booking's history opens in the page: "#history?facilityId=e2e&bookingId=B%201". */
+export function bookingHref(facilityId, bookingId) {
+  return `#history?${new URLSearchParams({ facilityId, bookingId })}`;
+}
+
+/** Where a person's history across bookings opens in the page. */
+export function personHref(facilityId, personId) {
+  return `#history?${new URLSearchParams({ facilityId, personId })}`;
+}
+
+/**
+ * Who a record is about, in one line, from what the API gave this reader: "Ana Example · person p1 ·
+ * A-number A123456789", or "person p1" where no name was sent or the reader sees none.
+ */
+export function personLine(x) {
+  return [x.personName, x.personId ? `person ${x.personId}` : null, x.aNumber ? `A-number ${x.aNumber}` : null].filter(Boolean).join(' · ');
+}

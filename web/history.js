@@ -1,49 +1,111 @@
-// A booking's hold history: facts, its custody record explained in sentences with its violations,
-// each hold explained in sentences, every event as received, the PDF.
+// Histories: a booking's, or a person's across bookings: facts, the custody record explained in
+// sentences with its violations, each hold's clock explained, every event as received, the PDF.
+// Supervisors and admins find a person or booking here (by name, booking id, person id or A-number);
+// board rows and alert cards open histories here too (#history?facilityId=…&bookingId=… or &personId=…).
 import { api, qs } from './api.js';
-import { $, h, loadOnSubmit } from './dom.js';
-import { countdown, policyLabel, utcClock, wallClock } from './format.js';
+import { $, h, loadOnSubmit, replace } from './dom.js';
+import { bookingHref, countdown, personHref, personLine, policyLabel, utcClock, wallClock } from './format.js';
 
-export function createHistory() {
+export function createHistory({ role }) {
   const form = $('#history-form');
   const out = $('#history-out');
   const error = $('#history-error');
+  const find = $('#history-find');
+  const found = $('#history-found');
 
   loadOnSubmit(form, {
     out,
     error,
     waiting: 'Loading…',
-    async load() {
-      const bookingId = $('#history-booking').value.trim();
-      const facilityId = $('#history-facility').value.trim();
-      const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
-      const history = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
-        throw err.status === 403 ? new Error(`This key may not read booking ${bookingId}: ${err.message}`) : err;
-      });
-      return render(history, path, facilityId);
+    load: () => {
+      replace(found);
+      return loadBooking($('#history-booking').value.trim(), $('#history-facility').value.trim());
     },
   });
 
-  /** The history as page content. */
-  function render(x, path, facilityId) {
-    const b = x.booking;
+  find.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = $('#history-q').value.trim();
+    error.textContent = '';
+    replace(out);
+    if (q.length < 2) {
+      replace(found, h('p', { class: 'error', id: 'history-find-none' }, 'Type at least 2 characters: a name, a booking id, a person id or an A-number.'));
+      return;
+    }
+    try {
+      replace(found, h('p', { class: 'sub' }, 'Searching…'));
+      const page = await api.get(`/api/custody?${qs({ q, limit: 50 })}`);
+      replace(found, results(q, page.items, page.nextCursor !== null));
+    } catch (err) {
+      replace(found);
+      error.textContent = err.message;
+    }
+  });
+
+  /** The records found: one line each, opening the booking's or the person's history. */
+  function results(q, items, more) {
+    if (items.length === 0) {
+      return h('p', { class: 'error', id: 'history-find-none' }, `No one matches "${q}". Try a booking id, a person id, an A-number or part of a name as the jail sent it.`);
+    }
     return [
-      h('h2', {}, `Booking ${b.bookingId} at ${x.facility.name}`),
+      h('p', { class: 'sub' }, `${items.length}${more ? '+' : ''} found${more ? ': the first 50; narrow the search' : ''}.`),
+      h(
+        'ul',
+        { class: 'found', id: 'history-results' },
+        items.map((c) =>
+          h(
+            'li',
+            { 'data-custody': c.id },
+            h('a', { href: bookingHref(c.facilityId, c.bookingId) }, h('strong', {}, `Booking ${c.bookingId}`)),
+            ` at ${c.facilityId}: ${c.status}`,
+            h('span', { class: 'sub' }, c.personId ? h('a', { href: personHref(c.facilityId, c.personId) }, personLine(c)) : personLine(c) || 'no person id sent'),
+          ),
+        ),
+      ),
+    ];
+  }
+
+  async function loadBooking(bookingId, facilityId) {
+    const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
+    const history = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
+      throw err.status === 403 ? new Error(`This key may not read booking ${bookingId}: ${err.message}`) : err;
+    });
+    return render(history, { single: true, pdf: { path, facilityId, name: `history-${history.booking.bookingId}.pdf` } });
+  }
+
+  async function loadPerson(personId, facilityId) {
+    const path = `/api/people/${encodeURIComponent(personId)}/history`;
+    const x = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
+      throw err.status === 403 ? new Error(`This key may not read person ${personId}: ${err.message}`) : err;
+    });
+    return [
+      h('h2', { id: 'history-person' }, `Person ${x.personName ? `${x.personName} (${x.personId})` : x.personId}`),
+      h('p', { class: 'sub' }, `${x.bookings.length} booking${x.bookings.length === 1 ? '' : 's'}${x.aNumber ? `; A-number ${x.aNumber}` : ''}${facilityId ? `; in ${facilityId}` : ''}, oldest first.`),
+      pdfButton(`${path}?${qs({ facilityId, format: 'pdf' })}`, `history-person-${x.personId}.pdf`),
+      x.bookings.map((b) => h('article', { class: 'booking-history' }, render(b, { single: false }))),
+    ];
+  }
+
+  const pdfButton = (path, name) =>
+    h('button', { type: 'button', id: 'history-pdf', onclick: () => api.download(path, name).catch((e) => (error.textContent = e.message)) }, 'Download PDF');
+
+  /** One booking's history as page content; `single`: the page shows only it (ids for its parts). */
+  function render(x, { single, pdf = null }) {
+    const b = x.booking;
+    const id = (name) => (single ? name : null);
+    return [
+      h(single ? 'h2' : 'h3', {}, `Booking ${b.bookingId} at ${x.facility.name}`),
       h(
         'dl',
         { class: 'facts' },
-        fact('Person', b.personId ?? '—'),
+        fact('Person', b.personId ? h('a', { href: personHref(x.facility.id, b.personId) }, personLine(b)) : (personLine(b) || '—')),
         fact('Booked', wallClock(b.bookedLocal)),
         fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
         fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
         fact('Time zone', x.facility.timeZone),
       ),
-      h(
-        'button',
-        { type: 'button', id: 'history-pdf', onclick: () => api.download(`${path}?${qs({ facilityId, format: 'pdf' })}`, `history-${b.bookingId}.pdf`).catch((e) => (error.textContent = e.message)) },
-        'Download PDF',
-      ),
-      custodySection(x.custody),
+      pdf ? pdfButton(`${pdf.path}?${qs({ facilityId: pdf.facilityId, format: 'pdf' })}`, pdf.name) : null,
+      custodySection(x.custody, id),
       x.holds.map((hold) =>
         h(
           'article',
@@ -59,7 +121,7 @@ export function createHistory() {
         { class: 'scroll' },
         h(
           'table',
-          { class: 'grid compact', id: 'history-timeline' },
+          { class: 'grid compact timeline', id: id('history-timeline') },
           h('caption', { class: 'sr-only' }, 'Events of this booking in the order they happened'),
           h('thead', {}, h('tr', {}, ['#', 'Happened (jail time)', 'Event', 'Received', 'Chain hash'].map((t) => h('th', { scope: 'col' }, t)))),
           h(
@@ -88,13 +150,13 @@ export function createHistory() {
    * The booking's custody record as stored: its status and verdict, its sentences (periods,
    * windows and why they ended, violations, anomalies) and a table of the violations.
    */
-  function custodySection(c) {
-    if (!c) return h('section', { class: 'custody', id: 'history-custody' }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
+  function custodySection(c, id) {
+    if (!c) return h('section', { class: 'custody', id: id('history-custody') }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
     const verdict = c.compliant === null ? '' : c.compliant ? ', compliant' : `, not compliant (${c.overageSeconds} s without authority)`;
     const now = c.status === 'running' || c.status === 'overdue' ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; ` : '';
     return h(
       'section',
-      { class: 'custody', id: 'history-custody' },
+      { class: 'custody', id: id('history-custody') },
       h('h3', {}, `Custody: ${c.status}${verdict}`),
       h('p', { class: 'sub' }, `${now}${c.compliant === null ? `${c.unauthorizedSeconds} s without authority so far, ` : ''}${c.processingSeconds} s of release processing; times in ${c.timeZone}`),
       h('ul', { class: 'explain' }, c.explanation.map((t) => h('li', {}, t))),
@@ -108,7 +170,7 @@ export function createHistory() {
             { class: 'scroll' },
             h(
               'table',
-              { class: 'grid compact', id: 'history-violations' },
+              { class: 'grid compact violations', id: id('history-violations') },
               h('caption', { class: 'sr-only' }, 'Custody without authority: each stretch and why it had none'),
               h('thead', {}, h('tr', {}, ['From (jail time)', 'Until (jail time)', 'Seconds', 'Why no authority'].map((t) => h('th', { scope: 'col' }, t)))),
               h(
@@ -123,5 +185,36 @@ export function createHistory() {
     );
   }
 
-  return { show() {}, hide() {} };
+  /** Show what the hash names: a booking's or a person's history (nothing: the forms only). */
+  async function open(params) {
+    const facilityId = params.get('facilityId') ?? '';
+    const bookingId = params.get('bookingId');
+    const personId = params.get('personId');
+    if (!bookingId && !personId) return;
+    error.textContent = '';
+    if (bookingId) {
+      $('#history-booking').value = bookingId;
+      $('#history-facility').value = facilityId;
+    }
+    try {
+      replace(out, h('p', { class: 'sub' }, 'Loading…'));
+      replace(out, await (bookingId ? loadBooking(bookingId, facilityId) : loadPerson(personId, facilityId)));
+    } catch (err) {
+      replace(out);
+      error.textContent = err.message;
+    }
+  }
+
+  return {
+    /** A new sign-in: the search box for roles that find people; nothing of the last key's shown. */
+    signedIn() {
+      find.hidden = !['admin', 'supervisor'].includes(role());
+      replace(out);
+      replace(found);
+      error.textContent = '';
+    },
+    open,
+    show() {},
+    hide() {},
+  };
 }

@@ -3,6 +3,8 @@ import { pageLimit } from '../common/zod-validation.js';
 
 export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated'] as const;
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+/** What `state=` filters by: a state, or `live` (open or acknowledged: at most one per custody record). */
+export const ALERT_STATE_FILTERS = [...ALERT_STATES, 'live'] as const;
 
 export const alertQuery = z
   .object({
@@ -10,7 +12,7 @@ export const alertQuery = z
     holdId: z.uuid('must be a hold id').optional(),
     custodyId: z.uuid('must be a custody record id').optional(),
     level: z.enum(ALERT_LEVELS, { error: `must be one of ${ALERT_LEVELS.join(', ')}` }).optional(),
-    state: z.enum(ALERT_STATES, { error: `must be one of ${ALERT_STATES.join(', ')}` }).optional(),
+    state: z.enum(ALERT_STATE_FILTERS, { error: `must be one of ${ALERT_STATE_FILTERS.join(', ')} (live = open or acknowledged)` }).optional(),
     limit: pageLimit(),
     cursor: z.string().max(200).optional(),
   })
@@ -37,6 +39,11 @@ export interface AlertView {
   holdUrl: string | null;
   facilityId: string;
   bookingId: string;
+  personId: string | null;
+  /** The person's name as the JMS sent it, for roles that see names (else null; never in webhooks). */
+  personName: string | null;
+  /** The person's A-number as sent, likewise. */
+  aNumber: string | null;
   detainerId: string | null;
   level: (typeof ALERT_LEVELS)[number];
   /** Hours before the deadline, for approaching alerts; null otherwise. */
@@ -50,6 +57,11 @@ export interface AlertView {
   /** Raised well after it was due (the sweep was down or behind). */
   late: boolean;
   state: (typeof ALERT_STATES)[number];
+  /** When the overdue alert, still unacknowledged, rose to escalated (the same alert); null otherwise. */
+  escalatedAt: string | null;
+  /** When the custody ended, on the facility's clock too: an overdue alert stays open until acknowledged (null while in custody). */
+  custodyEndedAt: string | null;
+  custodyEndedLocal: string | null;
   acknowledgedAt: string | null;
   acknowledgedLocal: string | null;
   acknowledgedBy: string | null;

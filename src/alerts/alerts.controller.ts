@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
-import { ALERT_LEVELS, ALERT_STATES, acknowledgeBody, alertQuery, webhookBody } from './alert.dto.js';
+import { ALERT_LEVELS, ALERT_STATE_FILTERS, acknowledgeBody, alertQuery, webhookBody } from './alert.dto.js';
 import { AlertsService } from './alerts.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -23,17 +23,17 @@ export class AlertsController {
   @ApiQuery({ name: 'facilityId', required: false })
   @ApiQuery({ name: 'holdId', required: false })
   @ApiQuery({ name: 'level', required: false, enum: ALERT_LEVELS })
-  @ApiQuery({ name: 'state', required: false, enum: ALERT_STATES })
+  @ApiQuery({ name: 'state', required: false, enum: ALERT_STATE_FILTERS, description: 'live = open or acknowledged: what is open now, one per custody record' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@Query() query: unknown) {
-    return this.alerts.list(parseOrThrow(alertQuery, query));
+  list(@Req() req: AuthedRequest, @Query() query: unknown) {
+    return this.alerts.list(parseOrThrow(alertQuery, query), req.principal!.role);
   }
 
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Acknowledge an open alert (who is taken from the API key), with an optional note.' })
+  @ApiOperation({ summary: 'Acknowledge an open alert (who is taken from the API key), with an optional note. An alert whose custody has ended is resolved at once.' })
   @ApiBody({ schema: z.toJSONSchema(acknowledgeBody) as object, required: false })
   acknowledge(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
     const { note } = parseOrThrow(acknowledgeBody, body ?? {});

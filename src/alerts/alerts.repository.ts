@@ -35,6 +35,13 @@ export interface AlertRow {
   resolved_at: Date | string | null;
   resolution: string | null;
   time_zone?: string;
+  /** The booking's person id and person as sent, when read with them. */
+  person_id?: string | null;
+  person?: Record<string, unknown> | null;
+  escalated_at?: Date | string | null;
+  /** The custody record's phase and end, when read with them (null: the record is gone). */
+  custody_phase?: string | null;
+  custody_ended_at?: Date | string | null;
 }
 
 export interface DeliveryClaim {
@@ -50,7 +57,12 @@ export const UNPLAN_SQL = `DELETE FROM alert_schedule s
         WHERE s.ctid = ANY (ARRAY(SELECT p.ctid FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at) CROSS JOIN LATERAL (
                 SELECT ctid FROM alert_schedule WHERE hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR deadline_at IS DISTINCT FROM x.deadline_at) OFFSET 0) p))`;
 
-/** Resolve the open alerts of holds ($1) that no longer run ($2) or whose deadline moved ($3), at $4, probed by hold (see STORED_EVENTS_SQL in the event log). */
+/**
+ * Resolve the live alerts of custody records ($1) that no longer run ($2) or whose deadline moved
+ * ($3), at $4, probed by record (see STORED_EVENTS_SQL in the event log). An overdue (or escalated)
+ * alert nobody has acknowledged outlives the custody's end: it stays open until acknowledged, and is
+ * resolved then (see `acknowledge`); one acknowledged is resolved when the custody ends.
+ */
 export const RESOLVE_ALERTS_SQL = `UPDATE alerts a SET state = 'resolved', resolved_at = $4,
               resolution = CASE WHEN x.phase IS NULL THEN 'hold removed by a retraction'
                                 WHEN x.phase = 'closed' THEN 'hold closed'
@@ -60,7 +72,66 @@ export const RESOLVE_ALERTS_SQL = `UPDATE alerts a SET state = 'resolved', resol
         WHERE a.ctid = ANY (ARRAY(SELECT o.ctid FROM unnest($1::uuid[]) AS i(id) CROSS JOIN LATERAL (
                 SELECT ctid FROM alerts WHERE hold_id = i.id AND state <> 'resolved' OFFSET 0) o))
           AND a.hold_id = x.id AND a.state <> 'resolved'
-          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)`;
+          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)
+          AND NOT (x.phase IS NOT DISTINCT FROM 'closed' AND a.level <> 'approaching' AND a.state = 'open')`;
+
+/** The schedule rows a sweep step claimed ($1, JSON), their most urgent alert per custody record: the one a sweep raises (warnings past their deadline dropped). */
+const FIRED_SQL = `f AS (
+         SELECT * FROM json_to_recordset($1::json) AS x(hold_id uuid, facility_id text, booking_id text, detainer_id text, level text,
+                threshold_hours numeric, deadline_at timestamptz, fire_at timestamptz, planned_at timestamptz)
+       ), cand AS (
+         SELECT DISTINCT ON (hold_id) * FROM (
+           SELECT f.*, CASE f.level WHEN 'overdue' THEN 1 ELSE -f.threshold_hours END AS urgency FROM f
+            WHERE f.level = 'overdue' OR (f.level = 'approaching' AND f.deadline_at >= $2)) c
+          ORDER BY hold_id, urgency DESC
+       )`;
+
+/** A warning is superseded by the next warning, and by the overdue alert: resolved before the one that supersedes it is raised. */
+export const SUPERSEDE_SQL = `WITH ${FIRED_SQL}
+       UPDATE alerts a SET state = 'resolved', resolved_at = $2,
+              resolution = CASE WHEN c.level = 'overdue' THEN 'superseded: the custody is overdue' ELSE 'superseded by the ' || c.threshold_hours::text || ' h warning' END
+         FROM cand c
+        WHERE a.hold_id = c.hold_id AND a.state <> 'resolved' AND a.level = 'approaching' AND -a.threshold_hours < c.urgency`;
+
+/**
+ * Raise what the claimed rows still call for, in one statement: the most urgent alert of each
+ * custody record unless one as urgent is live (one live alert per record: the unique index makes a
+ * second impossible, across instances too); escalate an overdue alert still unacknowledged, in
+ * place; plan the escalation of each overdue alert raised; queue a webhook delivery of each alert
+ * raised or escalated.
+ */
+export const RAISE_SQL = `WITH ${FIRED_SQL}, raised AS (
+         INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
+         SELECT gen_random_uuid(), c.hold_id, c.facility_id, c.booking_id, c.detainer_id, c.level, c.threshold_hours, c.deadline_at,
+                c.fire_at, $2, ($2 - GREATEST(c.fire_at, c.planned_at)) > $3 * interval '1 millisecond', 'open'
+           FROM cand c
+         ON CONFLICT (hold_id) WHERE state <> 'resolved' DO NOTHING
+         RETURNING *
+       ), escalated AS (
+         UPDATE alerts a SET level = 'escalated', escalated_at = $2
+           FROM f WHERE f.level = 'escalated' AND a.hold_id = f.hold_id AND a.level = 'overdue' AND a.state = 'open' AND a.deadline_at = f.deadline_at
+         RETURNING a.id, a.facility_id
+       ), escalations AS (
+         INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+         SELECT r.hold_id, r.facility_id, r.booking_id, r.detainer_id, 'escalated', 0, r.deadline_at, $2 + p.escalate_after_minutes * interval '1 minute', $2
+           FROM raised r CROSS JOIN LATERAL (
+                SELECT escalate_after_minutes FROM facility_policies fp
+                 WHERE fp.facility_id = r.facility_id AND (fp.effective_from IS NULL OR fp.effective_from <= $2)
+                 ORDER BY fp.effective_from DESC NULLS LAST LIMIT 1) p
+          WHERE r.level = 'overdue'
+         ON CONFLICT DO NOTHING
+       ), deliveries AS (
+         INSERT INTO webhook_deliveries (webhook_id, alert_id, state, next_attempt_at, created_at)
+         SELECT w.id, r.id, 'pending', $2, $2 FROM (SELECT id, facility_id FROM raised UNION ALL SELECT id, facility_id FROM escalated) r
+           JOIN webhooks w ON w.facility_id = r.facility_id AND w.disabled_at IS NULL
+         -- an escalation is the alert again: sent again, as it is then
+         ON CONFLICT (webhook_id, alert_id) DO UPDATE SET state = 'pending', delivered_at = NULL,
+                next_attempt_at = LEAST(webhook_deliveries.next_attempt_at, EXCLUDED.next_attempt_at)
+       )
+       SELECT (SELECT count(*) FROM raised)::int AS raised, (SELECT count(*) FROM raised WHERE late)::int AS late, (SELECT count(*) FROM escalated)::int AS escalated`;
+
+/** Whose sweeps take turns: one custody record's alerts are raised by one sweep at a time (see `sweepStep`). */
+const SWEEP_LOCK = 3;
 
 /** Data access of the alerts module: the schedule, alerts, webhooks and their deliveries. */
 @Injectable()
@@ -122,52 +193,35 @@ export class AlertsRepository {
   }
 
   /**
-   * One sweep step, in one statement: claim due schedule rows (SKIP LOCKED, so instances
-   * sweeping at once take different rows), delete them, raise the alerts that still
-   * apply (unique per hold, level, threshold and deadline), plan the escalation of each
-   * overdue alert, and queue a webhook delivery per alert and webhook.
+   * One sweep step, in one transaction: claim due schedule rows (SKIP LOCKED, so instances
+   * sweeping at once take different rows) and delete them; then, holding the sweep lock of their
+   * facilities (taken sorted, so sweeps never deadlock; ingestion does not take it), resolve the
+   * warnings superseded and raise, escalate, plan and queue what the rows call for (RAISE_SQL).
+   * The lock makes one sweep see another's alert of the same custody record before superseding:
+   * two sweeps claiming its 12 h and 4 h warnings at once leave the 4 h one live, not the 12 h one.
    */
-  async sweepStep(now: Date, lateAfterMs: number, limit: number): Promise<{ claimed: number; raised: number; late: number }> {
-    const rows: Array<{ claimed: number; raised: number; late: number }> = await this.ds.query(
-      `WITH due AS (
-         SELECT ctid FROM alert_schedule
-          WHERE fire_at <= $1
-          ORDER BY fire_at LIMIT $3
-          FOR UPDATE SKIP LOCKED
-       ), fired AS (
-         -- by row address: the rows just locked, without a second index lookup each
-         DELETE FROM alert_schedule s WHERE s.ctid = ANY (ARRAY(SELECT ctid FROM due))
-         RETURNING s.*
-       ), raised AS (
-         INSERT INTO alerts (id, hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, due_at, raised_at, late, state)
-         SELECT gen_random_uuid(), f.hold_id, f.facility_id, f.booking_id, f.detainer_id, f.level, f.threshold_hours, f.deadline_at,
-                f.fire_at, $1, ($1 - GREATEST(f.fire_at, f.planned_at)) > $2 * interval '1 millisecond', 'open'
-           FROM fired f
-          -- once the deadline has passed, the overdue alert says it all
-          WHERE (f.level <> 'approaching' OR f.deadline_at >= $1)
-            -- escalate only an overdue alert nobody has acknowledged
-            AND (f.level <> 'escalated' OR EXISTS (
-                  SELECT 1 FROM alerts o WHERE o.hold_id = f.hold_id AND o.level = 'overdue' AND o.deadline_at = f.deadline_at AND o.state = 'open'))
-         -- once while it applies: a hold open again after its alerts were resolved is alerted again
-         ON CONFLICT (hold_id, level, threshold_hours, deadline_at) WHERE state <> 'resolved' DO NOTHING
-         RETURNING *
-       ), escalations AS (
-         INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
-         SELECT r.hold_id, r.facility_id, r.booking_id, r.detainer_id, 'escalated', 0, r.deadline_at, $1 + p.escalate_after_minutes * interval '1 minute', $1
-           FROM raised r CROSS JOIN LATERAL (
-                SELECT escalate_after_minutes FROM facility_policies fp
-                 WHERE fp.facility_id = r.facility_id AND (fp.effective_from IS NULL OR fp.effective_from <= $1)
-                 ORDER BY fp.effective_from DESC NULLS LAST LIMIT 1) p
-          WHERE r.level = 'overdue'
-         ON CONFLICT DO NOTHING
-       ), deliveries AS (
-         INSERT INTO webhook_deliveries (webhook_id, alert_id, state, next_attempt_at, created_at)
-         SELECT w.id, r.id, 'pending', $1, $1 FROM raised r JOIN webhooks w ON w.facility_id = r.facility_id AND w.disabled_at IS NULL
-       )
-       SELECT (SELECT count(*) FROM fired)::int AS claimed, count(*)::int AS raised, (count(*) FILTER (WHERE late))::int AS late FROM raised`,
-      [now, lateAfterMs, limit],
-    );
-    return rows[0];
+  async sweepStep(now: Date, lateAfterMs: number, limit: number): Promise<{ claimed: number; raised: number; late: number; escalated: number }> {
+    return this.ds.transaction(async (m) => {
+      const fired: Array<Record<string, unknown> & { facility_id: string }> = await m.query(
+        `WITH due AS (
+           SELECT ctid FROM alert_schedule WHERE fire_at <= $1 ORDER BY fire_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), fired AS (
+           -- by row address: the rows just locked, without a second index lookup each
+           DELETE FROM alert_schedule s WHERE s.ctid = ANY (ARRAY(SELECT ctid FROM due))
+           RETURNING s.hold_id, s.facility_id, s.booking_id, s.detainer_id, s.level, s.threshold_hours, s.deadline_at, s.fire_at, s.planned_at
+         )
+         SELECT * FROM fired`,
+        [now, limit],
+      );
+      if (fired.length === 0) return { claimed: 0, raised: 0, late: 0, escalated: 0 };
+      await m.query(`SELECT count(pg_advisory_xact_lock(${SWEEP_LOCK}, hashtext(k))) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) s`, [
+        fired.map((f) => f.facility_id),
+      ]);
+      const rows = JSON.stringify(fired);
+      await m.query(SUPERSEDE_SQL, [rows, now]);
+      const [r]: Array<{ raised: number; late: number; escalated: number }> = await m.query(RAISE_SQL, [rows, now, lateAfterMs]);
+      return { claimed: fired.length, ...r };
+    });
   }
 
   async list(f: { facilityId?: string; holdId?: string; custodyId?: string; level?: string; state?: string; after?: { raisedAt: string; id: string }; limit: number }): Promise<AlertRow[]> {
@@ -180,29 +234,50 @@ export class AlertsRepository {
     const subject = f.custodyId ? p(f.custodyId) : f.holdId ? `(SELECT custody_id FROM holds WHERE id = ${p(f.holdId)})` : null;
     if (subject) where.push(`((a.hold_id = ${subject} AND a.state <> 'resolved') OR (a.hold_id = ${subject} AND a.state = 'resolved'))`);
     if (f.level) where.push(`a.level = ${p(f.level)}`);
-    if (f.state) where.push(`a.state = ${p(f.state)}`);
+    if (f.state === 'live') where.push(`a.state <> 'resolved'`);
+    else if (f.state) where.push(`a.state = ${p(f.state)}`);
     if (f.after) where.push(`(a.raised_at, a.id) < (${p(f.after.raisedAt)}::timestamptz, ${p(f.after.id)}::uuid)`);
     return this.ds.query(
-      `SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id
+      `SELECT a.*, f.time_zone, b.person_id, b.person, c.phase AS custody_phase, c.ended_at AS custody_ended_at FROM alerts a JOIN facilities f ON f.id = a.facility_id
+         LEFT JOIN bookings b ON b.facility_id = a.facility_id AND b.booking_id = a.booking_id
+         LEFT JOIN custody_records c ON c.id = a.hold_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.raised_at DESC, a.id DESC LIMIT ${p(f.limit)}`,
       params,
     );
   }
 
   async find(id: string): Promise<AlertRow | null> {
-    const rows: AlertRow[] = await this.ds.query('SELECT a.*, f.time_zone FROM alerts a JOIN facilities f ON f.id = a.facility_id WHERE a.id = $1', [id]);
+    const rows: AlertRow[] = await this.ds.query(
+      `SELECT a.*, f.time_zone, b.person_id, b.person, c.phase AS custody_phase, c.ended_at AS custody_ended_at FROM alerts a JOIN facilities f ON f.id = a.facility_id
+         LEFT JOIN bookings b ON b.facility_id = a.facility_id AND b.booking_id = a.booking_id
+         LEFT JOIN custody_records c ON c.id = a.hold_id WHERE a.id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
-  /** Open -> acknowledged; returns false if the alert was not open. */
+  /**
+   * Open -> acknowledged, by whom and when, with the note; straight to resolved when its custody has
+   * ended (or is gone): an overdue alert lives until acknowledged and the custody ends. Returns false
+   * if the alert was not open. The custody record is read with a share lock, so a custody end being
+   * written meanwhile is waited for and seen, and resolves the acknowledged alert itself otherwise.
+   */
   async acknowledge(id: string, by: { name: string; keyId: string }, note: string | null, now: Date): Promise<boolean> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [, updated]: [unknown[], number] = await this.ds.query(
-      `UPDATE alerts SET state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, acknowledged_key_id = $4, note = $5
-        WHERE id = $1 AND state = 'open'`,
-      [id, now, by.name, by.keyId, note],
-    );
-    return updated === 1;
+    return this.ds.transaction(async (m) => {
+      const [custody]: Array<{ phase: string | null }> = await m.query(
+        `SELECT (SELECT c.phase FROM custody_records c WHERE c.id = a.hold_id FOR SHARE) AS phase FROM alerts a WHERE a.id = $1`,
+        [id],
+      );
+      const ended = !custody || custody.phase !== 'open';
+      // TypeORM answers an UPDATE with [rows, rowCount].
+      const [, updated]: [unknown[], number] = await m.query(
+        `UPDATE alerts SET state = CASE WHEN $6 THEN 'resolved' ELSE 'acknowledged' END, acknowledged_at = $2, acknowledged_by = $3, acknowledged_key_id = $4, note = $5,
+                resolved_at = CASE WHEN $6 THEN $2::timestamptz END, resolution = CASE WHEN $6 THEN 'acknowledged after the custody ended' END
+          WHERE id = $1 AND state = 'open'`,
+        [id, now, by.name, by.keyId, note, ended],
+      );
+      return updated === 1;
+    });
   }
 
   // --- webhooks -------------------------------------------------------------------------

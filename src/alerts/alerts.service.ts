@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import type { Role } from '../auth/api-key.entity.js';
+import { namesOf } from '../auth/personal-data.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -16,7 +18,7 @@ export class AlertsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(q: AlertQuery): Promise<{ items: AlertView[]; nextCursor: string | null }> {
+  async list(q: AlertQuery, role: Role): Promise<{ items: AlertView[]; nextCursor: string | null }> {
     let after: { raisedAt: string; id: string } | undefined;
     if (q.cursor) {
       try {
@@ -27,7 +29,7 @@ export class AlertsService {
       }
     }
     const rows = await this.alerts.list({ ...q, after, limit: q.limit + 1 });
-    const page = rows.slice(0, q.limit).map(toAlertView);
+    const page = rows.slice(0, q.limit).map((a) => toAlertView(a, namesOf(a.person, role)));
     const last = page[page.length - 1];
     const nextCursor = rows.length > q.limit ? Buffer.from(JSON.stringify({ r: last.raisedAt, i: last.id })).toString('base64url') : null;
     return { items: page, nextCursor };
@@ -39,6 +41,7 @@ export class AlertsService {
     if (!(await this.alerts.acknowledge(id, { name: by.name, keyId: by.keyId }, note, new Date(this.clock.now())))) {
       throw new DomainError('conflict', `alert "${id}" is ${alert.state}, not open`);
     }
-    return toAlertView((await this.alerts.find(id))!);
+    const now = (await this.alerts.find(id))!;
+    return toAlertView(now, namesOf(now.person, by.role));
   }
 }

@@ -5,6 +5,8 @@ import { AlertsRepository } from './alerts.repository.js';
 
 export interface SweepResult {
   raised: number;
+  /** Overdue alerts still unacknowledged that rose to escalated (the same alert). */
+  escalated: number;
   late: number;
   claimed: number;
   ms: number;
@@ -48,16 +50,17 @@ export class SweepService {
   async sweep(): Promise<SweepResult> {
     const started = performance.now();
     const now = new Date(this.clock.now());
-    const result: SweepResult = { raised: 0, late: 0, claimed: 0, ms: 0 };
+    const result: SweepResult = { raised: 0, escalated: 0, late: 0, claimed: 0, ms: 0 };
     for (;;) {
       const step = await this.alerts.sweepStep(now, this.lateAfterMs, SweepService.STEP);
       result.claimed += step.claimed;
       result.raised += step.raised;
       result.late += step.late;
+      result.escalated += step.escalated;
       if (step.claimed < SweepService.STEP) break;
     }
     result.ms = performance.now() - started;
-    if (result.raised > 0) this.log.log(`raised ${result.raised} alert(s)${result.late ? `, ${result.late} late` : ''} in ${result.ms.toFixed(1)} ms`);
+    if (result.raised + result.escalated > 0) this.log.log(`raised ${result.raised} alert(s)${result.late ? `, ${result.late} late` : ''}, escalated ${result.escalated}, in ${result.ms.toFixed(1)} ms`);
     return result;
   }
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Param, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { AuditService, grantBody } from './audit.service.js';
@@ -37,9 +38,11 @@ export class AuditController {
   }
 
   @Get('grants')
-  @ApiOperation({ summary: 'Grants, optionally of one key (admin).' })
-  grants(@Query() query: unknown) {
-    return this.audit.grants(parseOrThrow(grantsQuery, query).apiKeyId ?? null);
+  @Roles('counsel')
+  @ApiOperation({ summary: "Grants, optionally of one key (admin); a counsel key's own grants, whatever apiKeyId says (counsel)." })
+  grants(@Req() req: AuthedRequest, @Query() query: unknown) {
+    const q = parseOrThrow(grantsQuery, query);
+    return this.audit.grants(req.principal!.role === 'counsel' ? req.principal!.keyId : (q.apiKeyId ?? null));
   }
 
   @Delete('grants/:id')

@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { CUSTODY_STATUSES, custodyQuery, verdictChangesQuery } from './custody.dto.js';
@@ -17,13 +18,14 @@ export class CustodyController {
   @ApiQuery({ name: 'facilityId', required: false })
   @ApiQuery({ name: 'bookingId', required: false })
   @ApiQuery({ name: 'personId', required: false })
+  @ApiQuery({ name: 'q', required: false, description: 'find a person or booking: a booking id, person id, A-number or words of a name (names and A-numbers for roles that see them)' })
   @ApiQuery({ name: 'status', required: false, enum: CUSTODY_STATUSES })
   @ApiQuery({ name: 'authorizedBefore', required: false, description: 'ISO 8601 instant with offset: open custody whose authority ends (or ended) before it' })
   @ApiQuery({ name: 'compliant', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  list(@Query() query: unknown) {
-    return this.custody.list(parseOrThrow(custodyQuery, query));
+  list(@Req() req: AuthedRequest, @Query() query: unknown) {
+    return this.custody.list(parseOrThrow(custodyQuery, query), req.principal!.role);
   }
 
   @Get('verdict-changes')
@@ -35,7 +37,7 @@ export class CustodyController {
   @Get(':id')
   @Roles('supervisor', 'sheriff')
   @ApiOperation({ summary: 'One custody record with its timeline: every event of the booking, in occurredAt order.' })
-  get(@Param('id') id: string) {
-    return this.custody.get(id);
+  get(@Req() req: AuthedRequest, @Param('id') id: string) {
+    return this.custody.get(id, req.principal!.role);
   }
 }

@@ -14,6 +14,8 @@ export const custodyQuery = z
     facilityId: z.string().min(1).max(128).optional(),
     bookingId: z.string().min(1).max(128).optional(),
     personId: z.string().min(1).max(128).optional(),
+    /** Find a person or booking: a booking id or person id as sent, an A-number, or words of a name (names and A-numbers only for roles that see them). */
+    q: z.string({ error: 'must be text' }).trim().min(2, 'must be at least 2 characters: a name, booking id, person id or A-number').max(200, 'must be at most 200 characters').optional(),
     status: z.enum(CUSTODY_STATUSES, { error: `must be one of ${CUSTODY_STATUSES.join(', ')} (active = pending, running or overdue)` }).optional(),
     /** Open custody whose authority ends (or ended) before this instant. */
     authorizedBefore: instant.optional(),
@@ -43,6 +45,10 @@ export interface CustodyView {
   facilityId: string;
   bookingId: string;
   personId: string | null;
+  /** The person's name as the JMS sent it, for roles that see names (else null). */
+  personName: string | null;
+  /** The person's A-number as sent, for roles that see names (else null). */
+  aNumber: string | null;
   status: 'pending' | 'running' | 'overdue' | 'closed';
   timeZone: string;
   eligibility: Array<Instants & { endedBy: string | null }>;

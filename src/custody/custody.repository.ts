@@ -55,6 +55,8 @@ export interface CustodySearch {
   facilityId?: string;
   bookingId?: string;
   personId?: string;
+  /** A search box's terms (see `findTerms`): any of them may match. */
+  find?: { id: string; words: string[]; aNumber: string | null };
   status?: 'pending' | 'running' | 'overdue' | 'closed' | 'active';
   compliant?: boolean;
   authorizedBefore?: number;
@@ -283,6 +285,15 @@ export class CustodyRepository {
     if (f.facilityId) where.push(`c.facility_id = ${p(f.facilityId)}`);
     if (f.bookingId) where.push(`c.booking_id = ${p(f.bookingId)}`);
     if (f.personId) where.push(`c.person_id = ${p(f.personId)}`);
+    if (f.find) {
+      const any = [`c.booking_id = ${p(f.find.id)}`, `c.person_id = ${p(f.find.id)}`];
+      if (f.find.words.length > 0) {
+        // Every word somewhere in the name, as typed (LIKE's wildcards taken literally).
+        any.push(`(${f.find.words.map((w) => `b.person->>'name' ILIKE ${p(`%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`)}`).join(' AND ')})`);
+      }
+      if (f.find.aNumber) any.push(`lpad(regexp_replace(b.person->>'aNumber', '\\D', '', 'g'), 9, '0') = ${p(f.find.aNumber)}`);
+      where.push(`(${any.join(' OR ')})`);
+    }
     const now = new Date(f.nowMs);
     // As custodyStatusAt: open custody is pending before its period starts, overdue after dueAt.
     if (f.status === 'pending') where.push(`(c.phase = 'pending' OR (c.phase = 'open' AND c.active_from > ${p(now)}))`);

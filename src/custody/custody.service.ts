@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Role } from '../auth/api-key.entity.js';
+import { aNumberDigits, eventAsSeen, mayReadNames, namesOf, NO_NAMES, type PersonNames } from '../auth/personal-data.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { Clock } from '../common/clock.js';
@@ -22,22 +24,23 @@ export class CustodyService {
     private readonly clock: Clock,
   ) {}
 
-  async list(q: CustodyQuery): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
+  async list(q: CustodyQuery, role: Role): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const rows = await this.repo.search({
       facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant,
+      find: q.q === undefined ? undefined : findTerms(q.q, mayReadNames(role)),
       authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > q.limit ? encodeDueCursor(last.dueKey, last.id) : null;
-    return { items: page.map((c) => custodyView(c, now)), nextCursor };
+    return { items: page.map((c) => custodyView(c, now, namesOf(c.person, role))), nextCursor };
   }
 
-  async get(id: string): Promise<CustodyView & { timeline: TimelineEntry[] }> {
+  async get(id: string, role: Role): Promise<CustodyView & { timeline: TimelineEntry[] }> {
     const c = z.uuid().safeParse(id).success ? await this.repo.find(id) : null;
     if (!c) throw DomainError.notFound(`custody record "${id}"`);
-    return { ...custodyView(c, this.clock.now()), timeline: await this.timeline(c) };
+    return { ...custodyView(c, this.clock.now(), namesOf(c.person, role)), timeline: await this.timeline(c, role) };
   }
 
   async verdictChanges(q: { limit: number; cursor?: string }) {
@@ -52,12 +55,12 @@ export class CustodyService {
   }
 
   /** Every event of the booking, in occurredAt order, retracted ones marked. */
-  private async timeline(c: StoredCustody): Promise<TimelineEntry[]> {
+  private async timeline(c: StoredCustody, role: Role): Promise<TimelineEntry[]> {
     const events = await this.log.forBookings(undefined, [{ facilityId: c.facilityId, bookingId: c.bookingId }]);
     const { retractedBy, noEffect } = readRetractions(events);
     return events.map((e) => ({
       eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, c.timeZone)!,
-      receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: e.body,
+      receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: eventAsSeen(e.body, role),
     }));
   }
 }
@@ -70,8 +73,21 @@ function clipped(s: { from: number; until: number | null }, now: number, zone: s
   return { from: isoUtc(s.from)!, fromLocal: isoLocal(s.from, zone)!, until: isoUtc(s.until), untilLocal: isoLocal(s.until, zone), seconds: Math.max(0, end - s.from) / 1000 };
 }
 
-/** The API view of a stored custody record at the instant `now`. */
-export function custodyView(c: StoredCustody, now: number): CustodyView {
+/**
+ * What a search box's text looks for (pure): the text as a booking or person id; with names, its
+ * words in the person's name (each, in any order and case) and its digits as an A-number (8 or 9).
+ */
+export function findTerms(text: string, names: boolean): { id: string; words: string[]; aNumber: string | null } {
+  const digits = aNumberDigits(text);
+  return {
+    id: text,
+    words: names ? text.split(/[\s,]+/).filter((w) => w.length > 0) : [],
+    aNumber: names && digits.length >= 8 && digits.length <= 9 && /^[Aa]?[\d\s-]+$/.test(text) ? digits.padStart(9, '0') : null,
+  };
+}
+
+/** The API view of a stored custody record at the instant `now`; `names` as the reader may see them. */
+export function custodyView(c: StoredCustody, now: number, names: PersonNames = NO_NAMES): CustodyView {
   const j = c.record;
   const zone = c.timeZone;
   const ms = (d: Date | null) => (d ? d.getTime() : null);
@@ -85,7 +101,7 @@ export function custodyView(c: StoredCustody, now: number): CustodyView {
   const authorizedUntil = c.phase === 'open' ? ms(c.authorizedUntil) : null;
   const dueAt = ms(c.dueAt);
   return {
-    id: c.id, facilityId: c.facilityId, bookingId: c.bookingId, personId: c.personId, status, timeZone: zone,
+    id: c.id, facilityId: c.facilityId, bookingId: c.bookingId, personId: c.personId, personName: names.personName, aNumber: names.aNumber, status, timeZone: zone,
     eligibility: j.eligibility.map((p) => ({ from: isoUtc(p.from)!, fromLocal: isoLocal(p.from, zone)!, until: isoUtc(p.until), untilLocal: isoLocal(p.until, zone), endedBy: p.endedBy })),
     authorizedUntil: isoUtc(authorizedUntil), authorizedUntilLocal: isoLocal(authorizedUntil, zone),
     secondsLeft: (status === 'running' || status === 'overdue') && dueAt !== null ? (dueAt - now) / 1000 : null,

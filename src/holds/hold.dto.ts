@@ -28,6 +28,10 @@ export interface HoldView {
   detainerId: string;
   facilityId: string;
   personId: string | null;
+  /** The person's name as the JMS sent it, for roles that see names (else null). */
+  personName: string | null;
+  /** The person's A-number as sent, for roles that see names (else null). */
+  aNumber: string | null;
   form: string;
   warrant: string | null;
   agency: string;

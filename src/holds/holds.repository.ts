@@ -194,6 +194,19 @@ export class HoldsRepository {
     return (await this.ds.query(sql, params)).map(toHold);
   }
 
+  /** The `person` each of these bookings was opened with (null where none was sent), by facility and booking id. */
+  async peopleOf(keys: ReadonlyArray<{ facilityId: string; bookingId: string }>): Promise<Map<string, Record<string, unknown> | null>> {
+    const out = new Map<string, Record<string, unknown> | null>();
+    if (keys.length === 0) return out;
+    const rows: Array<{ facility_id: string; booking_id: string; person: Record<string, unknown> | null }> = await this.ds.query(
+      `SELECT b.facility_id, b.booking_id, b.person FROM unnest($1::text[], $2::text[]) AS k(f, b)
+         CROSS JOIN LATERAL (SELECT facility_id, booking_id, person FROM bookings WHERE facility_id = k.f AND booking_id = k.b OFFSET 0) b`,
+      [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)],
+    );
+    for (const r of rows) out.set(keyOf(r.facility_id, r.booking_id), r.person);
+    return out;
+  }
+
   async findHold(id: string): Promise<HoldEntity | null> {
     const rows = await this.ds.query(`${HOLD_SELECT} WHERE h.id = $1`, [id]);
     return rows.length ? toHold(rows[0]) : null;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import type { Role } from '../auth/api-key.entity.js';
+import { eventAsSeen, mayReadNames, namesOf, NO_NAMES, type PersonNames } from '../auth/personal-data.js';
 import { countedSoFar } from '../clock/derive-hold.js';
 import { custodyStatusAt } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
@@ -11,6 +13,7 @@ import { readRetractions } from './booking-projection.js';
 import type { HoldQuery, HoldView, TimelineEntry } from './hold.dto.js';
 import type { HoldEntity } from './hold.entity.js';
 import { HoldsRepository } from './holds.repository.js';
+import { keyOf } from './booking-key.js';
 
 
 @Injectable()
@@ -21,7 +24,7 @@ export class HoldsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(q: HoldQuery): Promise<{ items: HoldView[]; nextCursor: string | null }> {
+  async list(q: HoldQuery, role: Role): Promise<{ items: HoldView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const rows = await this.holds.search({
       facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status,
@@ -30,17 +33,26 @@ export class HoldsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > q.limit ? encodeDueCursor(last.deadlineAt, last.id) : null;
-    return { items: page.map((h) => toView(h, now)), nextCursor };
+    const names = await this.namesFor(page, role);
+    return { items: page.map((h) => toView(h, now, names(h))), nextCursor };
   }
 
-  async get(id: string): Promise<HoldView & { timeline: TimelineEntry[] }> {
+  async get(id: string, role: Role): Promise<HoldView & { timeline: TimelineEntry[] }> {
     const hold = z.uuid().safeParse(id).success ? await this.holds.findHold(id) : null;
     if (!hold) throw DomainError.notFound(`hold "${id}"`);
-    return { ...toView(hold, this.clock.now()), timeline: await this.timeline(hold) };
+    const names = await this.namesFor([hold], role);
+    return { ...toView(hold, this.clock.now(), names(hold)), timeline: await this.timeline(hold, role) };
+  }
+
+  /** The names of these holds' people as `role` may see them (no lookup for a role that sees none). */
+  private async namesFor(holds: HoldEntity[], role: Role): Promise<(h: HoldEntity) => PersonNames> {
+    if (!mayReadNames(role)) return () => NO_NAMES;
+    const people = await this.holds.peopleOf(holds);
+    return (h) => namesOf(people.get(keyOf(h.facilityId, h.bookingId)), role);
   }
 
   /** Every event that shaped the hold, in occurredAt order: the booking's own and this detainer's, retracted ones marked. */
-  private async timeline(hold: HoldEntity): Promise<TimelineEntry[]> {
+  private async timeline(hold: HoldEntity, role: Role): Promise<TimelineEntry[]> {
     const events = await this.log.forBookings(undefined, [{ facilityId: hold.facilityId, bookingId: hold.bookingId }]);
     const { retractedBy, noEffect } = readRetractions(events);
     const concerns = (body: { type: string; detainerId?: string; retractsEventId?: string }): boolean => {
@@ -55,13 +67,13 @@ export class HoldsService {
       .filter((e) => concerns(e.body as never))
       .map((e) => ({
         eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, hold.rules.timeZone)!,
-        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: e.body,
+        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: eventAsSeen(e.body, role),
       }));
   }
 }
 
 /** The API view of a stored hold at the instant `now`. */
-export function toView(h: HoldEntity, now: number): HoldView {
+export function toView(h: HoldEntity, now: number, names: PersonNames = NO_NAMES): HoldView {
   const ms = (d: Date | null) => (d ? d.getTime() : null);
   // The hold's status is its booking's custody status: an I-247N beside a valid I-247A is not overdue.
   const status = custodyStatusAt(h.phase, ms(h.custodyActiveFrom), ms(h.custodyDueAt), now);
@@ -72,7 +84,7 @@ export function toView(h: HoldEntity, now: number): HoldView {
   const started = ahead ? null : h.clockStartedAt;
   const due = ahead ? null : h.deadlineAt;
   return {
-    id: h.id, bookingId: h.bookingId, detainerId: h.detainerId, facilityId: h.facilityId, personId: h.personId,
+    id: h.id, bookingId: h.bookingId, detainerId: h.detainerId, facilityId: h.facilityId, personId: h.personId, personName: names.personName, aNumber: names.aNumber,
     form: h.form, warrant: h.warrant, agency: h.agency, policy: h.policy, holdHours: h.holdHours, status,
     lodgedAt: isoUtc(h.lodgedAt)!,
     clockStartedAt: isoUtc(started), deadlineAt: isoUtc(due), deadlineLocal: isoLocal(due, zone),

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
+import type { Role } from '../auth/api-key.entity.js';
+import { namesOf } from '../auth/personal-data.js';
 import { countedSoFar } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
 import { toCsv } from '../common/csv.js';
@@ -34,35 +36,40 @@ export class HistoryService {
     if (bookings.length > 1) {
       throw DomainError.validation([{ field: 'facilityId', message: `booking "${bookingId}" exists in ${bookings.map((b) => b.facility_id).join(', ')}: name the facility` }]);
     }
-    return this.build(bookings[0]);
+    return this.build(bookings[0], reader.role);
   }
 
   /** A person's bookings (in one facility, or in every one: each jail system's person ids are its own). */
-  async forPerson(personId: string, facilityId: string | undefined, reader: Principal): Promise<{ personId: string; generatedAt: string; bookings: BookingHistory[] }> {
+  async forPerson(personId: string, facilityId: string | undefined, reader: Principal): Promise<{ personId: string; personName: string | null; aNumber: string | null; generatedAt: string; bookings: BookingHistory[] }> {
     const bookings = await this.repo.bookings({ personId, facilityId, grantedTo: grantsOf(reader) });
     if (bookings.length === 0) throw unseen(reader, `person "${personId}"`);
     const out: BookingHistory[] = [];
-    for (const b of bookings) out.push(await this.build(b));
-    return { personId, generatedAt: isoUtc(this.clock.now())!, bookings: out };
+    for (const b of bookings) out.push(await this.build(b, reader.role));
+    // The name the latest booking carries (bookings come oldest first).
+    const named = [...out].reverse().find((h) => h.booking.personName !== null);
+    const numbered = [...out].reverse().find((h) => h.booking.aNumber !== null);
+    return { personId, personName: named?.booking.personName ?? null, aNumber: numbered?.booking.aNumber ?? null, generatedAt: isoUtc(this.clock.now())!, bookings: out };
   }
 
   /**
    * Everything about one booking: its facts, its custody record as judged and stored (null when it
    * has no detainer) explained in sentences, each hold explained, every event as received with its hashes.
    */
-  async build(b: Record<string, any>) {
+  async build(b: Record<string, any>, role: Role) {
     const now = this.clock.now();
+    const names = namesOf(b.person as Record<string, unknown> | null, role);
     const zone: string = b.time_zone;
     const holds = await this.repo.holdsOfBooking(b.facility_id, b.booking_id);
     const events = await this.repo.eventsOfBooking(b.facility_id, b.booking_id);
     const { retractedBy, noEffect } = readRetractions(events as Array<{ body: JmsEvent }>);
     const stored = await this.custodies.ofBooking(b.facility_id, b.booking_id);
-    const custody: CustodyView | null = stored ? custodyView(stored, now) : null;
+    const custody: CustodyView | null = stored ? custodyView(stored, now, names) : null;
     return {
       generatedAt: isoUtc(now)!,
       facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
       booking: {
-        bookingId: b.booking_id as string, personId: b.person_id as string | null, person: b.person as Record<string, unknown> | null,
+        bookingId: b.booking_id as string, personId: b.person_id as string | null, personName: names.personName, aNumber: names.aNumber,
+        person: b.person as Record<string, unknown> | null,
         bookedAt: isoUtc(b.booked_at), bookedLocal: isoLocal(b.booked_at, zone), charges: b.charges as unknown[],
         releaseEligibleAt: isoUtc(b.release_eligible_at), releaseEligibleLocal: isoLocal(b.release_eligible_at, zone), releaseReason: b.release_reason as string | null,
         custodyEndedAt: isoUtc(b.custody_ended_at), custodyEndedLocal: isoLocal(b.custody_ended_at, zone), custodyEndKind: b.custody_end_kind as string | null,
@@ -71,7 +78,7 @@ export class HistoryService {
       custody,
       holds: holds.map((raw) => {
         const h = toHold(raw);
-        const view = toView(h, now);
+        const view = toView(h, now, names);
         // The facility's rule version that judges the hold (null for one judged before versions were recorded).
         const version = raw.policy_recorded_at ? { effectiveFrom: ms(raw.policy_effective_from), recordedAt: ms(raw.policy_recorded_at)! } : null;
         // The hold's status and verdict are its booking's custody verdict; where this detainer's own

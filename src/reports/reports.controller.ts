@@ -54,7 +54,7 @@ export class ReportsController {
   }
 
   @Get('bookings/:bookingId/history')
-  @Roles('counsel')
+  @Roles('counsel', 'supervisor')
   @LogAccess('history.booking')
   @ApiOperation({ summary: "A booking's complete hold history: events as received with hashes, each hold explained. JSON, CSV or PDF." })
   @ApiQuery({ name: 'facilityId', required: false, description: 'needed when the booking id exists in several facilities' })
@@ -67,7 +67,7 @@ export class ReportsController {
   }
 
   @Get('people/:personId/history')
-  @Roles('counsel')
+  @Roles('counsel', 'supervisor')
   @LogAccess('history.person')
   @ApiOperation({ summary: "A person's hold histories across bookings. JSON, CSV or PDF." })
   @ApiQuery({ name: 'facilityId', required: false, description: "only the person's bookings in this facility (person ids are each jail system's own)" })
