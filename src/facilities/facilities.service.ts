@@ -9,6 +9,7 @@ import { isoLocal, isoUtc } from '../common/instant.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { lockFacilities } from '../database/locks.js';
 import { addCounted, authorityOf, formAuthorities } from '../rules/authority.js';
+import type { RuleSet } from '../rules/rule-set.js';
 import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
@@ -26,7 +27,20 @@ const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiv
   a.requireJudicialWarrant === b.requireJudicialWarrant &&
   JSON.stringify(a.extraHolidays) === JSON.stringify(b.extraHolidays) &&
   JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours) &&
-  a.escalateAfterMinutes === b.escalateAfterMinutes;
+  a.escalateAfterMinutes === b.escalateAfterMinutes &&
+  a.preset === b.preset &&
+  JSON.stringify(a.overrides) === JSON.stringify(b.overrides) &&
+  JSON.stringify(a.ruleSet) === JSON.stringify(b.ruleSet);
+
+/** The rule set a body configures (null: none, as before rule sets). */
+function ruleSetOf(body: Pick<FacilityBody, 'criteria' | 'chargeClasses' | 'review' | 'disclosure'>): RuleSet | null {
+  const out: RuleSet = {};
+  if (body.criteria !== undefined) out.criteria = body.criteria;
+  if (body.chargeClasses !== undefined) out.chargeClasses = body.chargeClasses;
+  if (body.review !== undefined) out.review = [...new Set(body.review)].sort();
+  if (body.disclosure !== undefined) out.disclosure = body.disclosure;
+  return Object.keys(out).length > 0 ? out : null;
+}
 
 @Injectable()
 export class FacilitiesService {
@@ -65,6 +79,7 @@ export class FacilitiesService {
         policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,
         requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
+        preset: null, overrides: null, ruleSet: ruleSetOf(body),
       };
       const record = async (before: FacilityView | null) =>
         this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });
@@ -178,6 +193,7 @@ export class FacilitiesService {
       requireJudicialWarrant: v.requireJudicialWarrant,
       warnBeforeHours: v.warnBeforeHours,
       escalateAfterMinutes: v.escalateAfterMinutes,
+      ruleSet: v.ruleSet,
     }));
     const current = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom.getTime() <= now) ?? versions[0];
     const cur = history[versions.indexOf(current)];
@@ -185,7 +201,7 @@ export class FacilitiesService {
       id: f.id, name: f.name, timeZone: f.timeZone,
       policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
       forms: cur.forms, formOverrides: cur.formOverrides, releaseProcessingMinutes: cur.releaseProcessingMinutes, agencyAliases: cur.agencyAliases,
-      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes,
+      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes, ruleSet: cur.ruleSet,
       effectiveFrom: cur.effectiveFrom, policyHistory: history,
       createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,
     };

@@ -3,6 +3,8 @@ import { canonicalTimeZone, DETAINER_FORMS, POLICIES, WARRANT_KINDS } from '../c
 import { COUNTINGS, type FormAuthority } from '../rules/authority.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
+import { FLAGS, KNOWN_CLASSES, type ChargeClassRow } from '../rules/classes.js';
+import { DISCLOSURES, REVIEW_TRIGGERS, type FormCriteria, type RuleSet } from '../rules/rule-set.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
@@ -29,6 +31,51 @@ const forms = z
   .superRefine((f, ctx) => {
     if (f['I-247N'] && f['I-247N'].authority === 'hold') ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only and can never authorise a hold' });
   }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormAuthority>>>;
+
+const className = z.string({ error: 'must be a class name' }).refine((c) => KNOWN_CLASSES.includes(c), { message: `must be a known class: ${KNOWN_CLASSES.join(', ')}` });
+const classList = z.array(className, { error: 'must be an array of class names' }).min(1, 'must name at least one class').max(20, 'at most 20 classes');
+/** One criterion (src/rules/rule-set.ts). */
+const criterion = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('judicial_warrant') }),
+    z.strictObject({ kind: z.literal('charge'), classes: classList }),
+    z.strictObject({
+      kind: z.literal('conviction'),
+      classes: classList,
+      withinYears: z.number({ error: 'must be a whole number of years from 1 to 100' }).int('must be a whole number of years from 1 to 100').min(1, 'must be a whole number of years from 1 to 100').max(100, 'must be a whole number of years from 1 to 100').optional(),
+    }),
+    z.strictObject({ kind: z.literal('final_order') }),
+    z.strictObject({ kind: z.literal('flag'), flag: z.enum(FLAGS, { error: `must be one of ${FLAGS.join(', ')}` }) }),
+  ],
+  { error: 'must have a kind: judicial_warrant, charge, conviction, final_order or flag' },
+);
+const formCriteria = z.strictObject({
+  allOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
+  anyOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
+});
+const criteria = z
+  .partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formCriteria)
+  .superRefine((c, ctx) => {
+    if (c['I-247N']) ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only: criteria for holding do not apply' });
+  }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormCriteria>>>;
+const chargeClasses = z
+  .array(
+    z.strictObject({
+      code: z.string({ error: 'must be a charge code, or a prefix ending in *' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+      classes: classList,
+    }),
+    { error: 'must be an array of {"code", "classes"}' },
+  )
+  .max(5000, 'at most 5000 rows') as unknown as z.ZodType<ChargeClassRow[]>;
+
+/** The rule-set fields (src/rules/rule-set.ts), top level or in a preset's `rules` overrides. */
+export const ruleSetFields = {
+  criteria: criteria.optional(),
+  chargeClasses: chargeClasses.optional(),
+  review: z.array(z.enum(REVIEW_TRIGGERS, { error: `must be one of ${REVIEW_TRIGGERS.join(', ')}` }), { error: 'must be an array of review triggers' }).max(REVIEW_TRIGGERS.length).optional(),
+  disclosure: z.enum(DISCLOSURES, { error: `must be one of ${DISCLOSURES.join(', ')}` }).optional(),
+};
 
 export const facilityBody = z
   .object({
@@ -67,6 +114,7 @@ export const facilityBody = z
       .min(1, 'must be a whole number of minutes from 1 to 10080')
       .max(10080, 'must be a whole number of minutes from 1 to 10080')
       .default(60),
+    ...ruleSetFields,
     /** From when these rules apply; absent: since always for a new facility, from now for a change. */
     effectiveFrom: z
       .string({ error: `must be ${INSTANT_HINT}` })
@@ -93,6 +141,8 @@ export interface PolicyVersionView {
   requireJudicialWarrant: boolean;
   warnBeforeHours: number[];
   escalateAfterMinutes: number;
+  /** The rule set in force under this version (null: none). */
+  ruleSet: RuleSet | null;
 }
 
 export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom' | 'timeZone'> {

@@ -4,6 +4,7 @@
  * time, `notify_only` (never a hold), or nothing. Pure: Luxon and plain TypeScript only.
  */
 import { addBusinessTime, businessTimeBetween, DETAINER_FORMS, type DetainerForm, type HoldRules, type WarrantKind } from '../clock/hold-clock.js';
+import type { RuleSet } from './rule-set.js';
 
 export const COUNTINGS = ['business', 'calendar'] as const;
 export type Counting = (typeof COUNTINGS)[number];
@@ -26,6 +27,8 @@ export interface AuthorityRules extends HoldRules {
   releaseProcessingMinutes?: number;
   /** Names of the agency a transfer honours a detainer to, beside the built-in ones. */
   agencyAliases?: readonly string[];
+  /** The jurisdiction's rule set (rule-set.ts); absent: none. */
+  ruleSet?: RuleSet | null;
 }
 
 export interface Authority {

@@ -1,0 +1,63 @@
+/**
+ * Jurisdiction rule sets through the outside contract (issue 28): what the jail sends about the
+ * person, the facility's rule set, and the verdicts, reviews, decisions, disclosure and contacts
+ * that follow from them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let t: TestApp;
+let supervisor: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: '2026-03-02T12:00:00.000Z' });
+  supervisor = await t.keyFor('supervisor');
+  await t.http.put('/api/facilities/rs').set('Authorization', t.admin).send(facilityBody()).expect(200);
+});
+afterAll(() => t.close());
+
+const base = (type: string, eventId: string, bookingId = 'b1') => ({ eventId, type, occurredAt: '2026-03-01T10:00:00-05:00', facilityId: 'rs', bookingId });
+
+describe('what the jail sends about the person', () => {
+  it('takes classes on charges, a criminal history and flags', async () => {
+    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({
+      events: [
+        ev.opened({ facilityId: 'rs', bookingId: 'b1', occurredAt: '2026-03-01T09:00:00-05:00', charges: [{ code: 'PL 120.05', level: 'felony', classes: ['violent_felony', 'class_b_felony'] }] }),
+        { ...base('booking.criminal_history', 'h1'), convictions: [{ code: 'PL 160.10', description: 'robbery 2', classes: ['violent_felony'], convictedAt: '2022-06-01', jurisdiction: 'NY' }] },
+        { ...base('booking.criminal_history', 'h2'), convictions: [] },
+        { ...base('booking.flagged', 'f1'), flag: 'terrorist_screening_match' },
+        { ...base('booking.unflagged', 'f2'), flag: 'terrorist_screening_match' },
+      ],
+    }).expect(200);
+    expect(res.body).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+  });
+
+  it('refuses an unknown class or flag with 400 naming the field, storing nothing', async () => {
+    const one = async (body: object) => (await t.http.post('/api/events').set('Authorization', t.admin).send(body).expect(400)).body.errors;
+    expect(await one({ ...base('booking.charges_updated', 'x1'), charges: [{ level: 'felony', classes: ['violent felony'] }] })).toEqual([
+      { field: 'charges.0.classes.0', message: expect.stringContaining('must be a known class') },
+    ]);
+    expect(await one({ ...base('booking.criminal_history', 'x2'), convictions: [{ classes: ['felony'], convictedAt: '2022-13-01' }] })).toEqual([
+      { field: 'convictions.0.convictedAt', message: 'must be a date YYYY-MM-DD' },
+    ]);
+    expect(await one({ ...base('booking.flagged', 'x3'), flag: 'gang_member' })).toEqual([{ field: 'flag', message: expect.stringContaining('must be one of victim, witness') }]);
+    const stored = await t.ds.query(`SELECT count(*)::int AS n FROM events WHERE event_id IN ('x1', 'x2', 'x3')`);
+    expect(stored[0].n).toBe(0);
+  });
+});
+
+describe("a facility's charge-code table", () => {
+  it('is stored with the rules and returned by GET', async () => {
+    const chargeClasses = [{ code: 'PL 125*', classes: ['violent_felony'] }, { code: 'VTL 1192.3', classes: ['misdemeanor'] }];
+    await t.http.put('/api/facilities/rs2').set('Authorization', t.admin).send(facilityBody({ chargeClasses })).expect(200);
+    const got = (await t.http.get('/api/facilities/rs2').set('Authorization', supervisor).expect(200)).body;
+    expect(got.ruleSet).toEqual({ chargeClasses });
+  });
+
+  it('refuses an unknown class naming the field, and leaves the rules as they were', async () => {
+    const res = await t.http.put('/api/facilities/rs2').set('Authorization', t.admin).send(facilityBody({ chargeClasses: [{ code: 'PL*', classes: ['felony', 'felonious'] }] })).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'chargeClasses.0.classes.1', message: expect.stringContaining('must be a known class') }]);
+    expect((await t.http.get('/api/facilities/rs2').set('Authorization', supervisor).expect(200)).body.ruleSet.chargeClasses).toHaveLength(2);
+  });
+});
