@@ -61,3 +61,55 @@ describe("a facility's charge-code table", () => {
     expect((await t.http.get('/api/facilities/rs2').set('Authorization', supervisor).expect(200)).body.ruleSet.chargeClasses).toHaveLength(2);
   });
 });
+
+describe('criteria per form, judged', () => {
+  const criteria = {
+    'I-247A': { allOf: [{ kind: 'judicial_warrant' }], anyOf: [{ kind: 'conviction', classes: ['violent_felony'], withinYears: 5 }, { kind: 'flag', flag: 'terrorist_screening_match' }] },
+  };
+  const post = async (events: object[]) => (await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200)).body;
+  const custodyOf = async (bookingId: string) => (await t.http.get(`/api/custody?facilityId=crit&bookingId=${bookingId}`).set('Authorization', supervisor).expect(200)).body.items[0];
+  const story = (b: string, warrant: string, extra: object[] = []) => [
+    ev.opened({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T08:00:00-05:00' }),
+    ev.lodged({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T09:00:00-05:00', warrant }),
+    ...extra,
+    ev.eligible({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
+    ev.released({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T12:00:00-05:00' }),
+  ];
+  const history = (b: string, convictions: object[]) => ({ eventId: `${b}-h`, type: 'booking.criminal_history', occurredAt: '2026-02-23T08:30:00-05:00', facilityId: 'crit', bookingId: b, convictions });
+
+  beforeAll(async () => {
+    await t.http.put('/api/facilities/crit').set('Authorization', t.admin).send(facilityBody({ criteria, review: ['victim_or_witness'] })).expect(200);
+  });
+
+  it('refuse an unknown flag or class in a criterion naming the field', async () => {
+    const bad = { 'I-247A': { allOf: [], anyOf: [{ kind: 'flag', flag: 'gang' }, { kind: 'charge', classes: ['arson'] }] } };
+    const res = await t.http.put('/api/facilities/crit').set('Authorization', t.admin).send(facilityBody({ criteria: bad })).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['criteria.I-247A.anyOf.0.flag', 'criteria.I-247A.anyOf.1.classes.0']);
+    expect((await t.http.get('/api/facilities/crit').set('Authorization', supervisor).expect(200)).body.ruleSet).toEqual({ criteria, review: ['victim_or_witness'] });
+  });
+
+  it('a judicial warrant and a violent felony four years ago: holds, compliant', async () => {
+    await post(story('c1', 'judicial', [history('c1', [{ classes: ['violent_felony'], convictedAt: '2022-02-01', jurisdiction: 'NY' }])]));
+    const c = await custodyOf('c1');
+    expect([c.compliant, c.unauthorizedSeconds, c.detainers[0].authority, c.detainers[0].reasons]).toEqual([true, 0, 'hold', []]);
+    expect(c.detainers[0].screen).toEqual({ met: ['judicial_warrant', 'conviction:violent_felony within 5 years'], notMet: ['flag:terrorist_screening_match'], unknown: [], review: [], decision: null });
+  });
+
+  it('an administrative warrant: criteria_not_met, naming which; every hour after eligibility unauthorised (7200 s)', async () => {
+    await post(story('c2', 'administrative', [history('c2', [{ classes: ['violent_felony'], convictedAt: '2022-02-01' }])]));
+    const c = await custodyOf('c2');
+    expect([c.compliant, c.overageSeconds, c.detainers[0].authority, c.detainers[0].reasons, c.detainers[0].screen.notMet]).toEqual([
+      false, 7200, 'none', ['criteria_not_met'], ['judicial_warrant', 'flag:terrorist_screening_match'],
+    ]);
+    expect(c.violations.map((v: { reason: string; seconds: number }) => [v.reason, v.seconds])).toEqual([['not_authorized', 7200]]);
+    expect(c.explanation).toContain('Rule set for detainer d1: met: conviction:violent_felony within 5 years; not met: judicial_warrant, flag:terrorist_screening_match.');
+  });
+
+  it('no criminal history on file: needs_review, custody unauthorised until decided', async () => {
+    await post(story('c3', 'judicial'));
+    const c = await custodyOf('c3');
+    expect([c.overageSeconds, c.detainers[0].authority, c.detainers[0].screen.unknown, c.violations.map((v: { reason: string }) => v.reason)]).toEqual([
+      7200, 'needs_review', ['conviction:violent_felony within 5 years'], ['needs_review'],
+    ]);
+  });
+});

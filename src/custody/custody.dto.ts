@@ -58,12 +58,14 @@ export interface CustodyView {
     agency: string;
     lodgedAt: string;
     cancelledAt: string | null;
-    authority: 'hold' | 'notify_only' | 'none';
+    authority: 'hold' | 'notify_only' | 'none' | 'needs_review';
     authorizedFrom: string | null;
     deadlineAt: string | null;
     deadlineLocal: string | null;
     reasons: string[];
     windows: Array<Instants & { endedBy: string; authorityEnd: string }>;
+    /** How the facility's rule set screened it: criteria met, not met and unknown by name, discretion cases, the decision (null: no rule set applies). */
+    screen: { met: string[]; notMet: string[]; unknown: string[]; review: string[]; decision: { decision: string; basis: string; by: string | null; at: string; eventId: string } | null } | null;
     holdId: string;
   }>;
   violations: Array<Instants & { seconds: number; reason: string }>;
