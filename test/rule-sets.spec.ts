@@ -4,6 +4,7 @@
  * that follow from them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SweepService } from '../src/alerts/sweep.service.js';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -111,5 +112,69 @@ describe('criteria per form, judged', () => {
     expect([c.overageSeconds, c.detainers[0].authority, c.detainers[0].screen.unknown, c.violations.map((v: { reason: string }) => v.reason)]).toEqual([
       7200, 'needs_review', ['conviction:violent_felony within 5 years'], ['needs_review'],
     ]);
+  });
+});
+
+describe('reviews and decisions', () => {
+  // Now is 2026-03-02 12:00Z (07:00 New York). Booking r1: a victim with an I-247A, eligible at 06:00 today and still held.
+  const B = 'r1';
+  const at = (local: string) => `2026-03-02T${local}:00-05:00`;
+  let custodyId: string;
+
+  beforeAll(async () => {
+    await t.http.put('/api/facilities/rev').set('Authorization', t.admin).send(facilityBody({ review: ['victim_or_witness', 'claims_us_citizenship'] })).expect(200);
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+      ev.opened({ facilityId: 'rev', bookingId: B, occurredAt: at('01:00') }),
+      ev.lodged({ facilityId: 'rev', bookingId: B, occurredAt: at('02:00') }),
+      { eventId: 'r1-flag', type: 'booking.flagged', occurredAt: at('03:00'), facilityId: 'rev', bookingId: B, flag: 'victim' },
+      ev.eligible({ facilityId: 'rev', bookingId: B, occurredAt: at('06:00') }),
+    ] }).expect(200);
+  });
+
+  it('lists the detainer waiting for a decision, to supervisors, while the person is held without authority', async () => {
+    const items = (await t.http.get('/api/reviews?facilityId=rev').set('Authorization', supervisor).expect(200)).body.items;
+    custodyId = items[0].custodyId;
+    expect(items).toEqual([{ custodyId, facilityId: 'rev', bookingId: B, personId: `person-${B}`, detainerId: 'd1', form: 'I-247A', warrant: null, lodgedAt: '2026-03-02T07:00:00.000Z', status: 'overdue', unknown: [], review: ['victim_or_witness'], met: [], notMet: [] }]);
+    const sheriff = await t.keyFor('sheriff');
+    await t.http.get('/api/reviews').set('Authorization', sheriff).expect(403);
+  });
+
+  it('raises a review alert beside the overdue one', async () => {
+    await t.app.get(SweepService).sweep();
+    const alerts = (await t.http.get(`/api/alerts?custodyId=${custodyId}`).set('Authorization', supervisor).expect(200)).body.items;
+    expect(alerts.map((a: { level: string; deadlineAt: string; state: string }) => [a.level, a.deadlineAt, a.state]).sort()).toEqual([
+      ['overdue', '2026-03-02T11:00:00.000Z', 'open'], ['review', '2026-03-02T11:00:00.000Z', 'open'],
+    ]);
+  });
+
+  it('refuses a decision sent as an event by a JMS, naming type', async () => {
+    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({
+      eventId: 'forged', type: 'detainer.decided', occurredAt: at('06:30'), facilityId: 'rev', bookingId: B, detainerId: 'd1', decision: 'honour', basis: 'x', decidedBy: { keyId: 'k', name: 'n' },
+    }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'type', message: 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' }]);
+  });
+
+  it('records a decision in the log: honoured from 07:00, unauthorised before (3600 s), the review alert resolved', async () => {
+    const res = await t.http.post(`/api/custody/${custodyId}/decisions`).set('Authorization', supervisor).send({ detainerId: 'd1', decision: 'honour', basis: 'Victim status not certified; ICE confirms removal order.' }).expect(201);
+    expect(res.body.decision).toMatchObject({ detainerId: 'd1', decision: 'honour', decidedBy: { name: 'test supervisor' }, decidedAt: '2026-03-02T12:00:00.000Z' });
+    const c = res.body.custody;
+    expect([c.status, c.detainers[0].authority, c.detainers[0].authorizedFrom, c.violations.map((v: { reason: string; seconds: number; until: string }) => [v.reason, v.seconds, v.until])]).toEqual([
+      'running', 'hold', '2026-03-02T12:00:00.000Z', [['needs_review', 3600, '2026-03-02T12:00:00.000Z']],
+    ]);
+    expect(c.explanation).toContain('Rule set for detainer d1: needs review: victim_or_witness. A supervisor (test supervisor) decided to honour it on Mon 2 Mar 2026 07:00 EST: Victim status not certified; ICE confirms removal order.');
+    const logged = await t.ds.query(`SELECT type, body->>'basis' AS basis FROM events WHERE facility_id = 'rev' AND type = 'detainer.decided'`);
+    expect(logged).toEqual([{ type: 'detainer.decided', basis: 'Victim status not certified; ICE confirms removal order.' }]);
+    const alerts = (await t.http.get(`/api/alerts?custodyId=${custodyId}&level=review`).set('Authorization', supervisor).expect(200)).body.items;
+    expect(alerts.map((a: { state: string }) => a.state)).toEqual(['resolved']);
+    expect((await t.http.get('/api/reviews?facilityId=rev').set('Authorization', supervisor).expect(200)).body.items).toEqual([]);
+  });
+
+  it('answers 409 naming detainerId when the detainer needs no decision, and 400 for a bad body', async () => {
+    const again = await t.http.post(`/api/custody/${custodyId}/decisions`).set('Authorization', supervisor).send({ detainerId: 'd1', decision: 'decline', basis: 'second thoughts' }).expect(409);
+    expect(again.body.errors).toEqual([{ field: 'detainerId', message: 'detainer "d1" needs no decision: its authority is hold' }]);
+    const bad = await t.http.post(`/api/custody/${custodyId}/decisions`).set('Authorization', supervisor).send({ detainerId: 'd1', decision: 'maybe', basis: '' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['decision', 'basis']);
+    const n = await t.ds.query(`SELECT count(*)::int AS n FROM events WHERE facility_id = 'rev' AND type = 'detainer.decided'`);
+    expect(n[0].n).toBe(1);
   });
 });

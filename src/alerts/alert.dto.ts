@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageLimit } from '../common/zod-validation.js';
 
-export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated'] as const;
+export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated', 'review'] as const;
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 
 export const alertQuery = z

@@ -9,7 +9,7 @@ export interface ScheduleRow {
   facilityId: string;
   bookingId: string;
   detainerId: string;
-  level: 'approaching' | 'overdue';
+  level: 'approaching' | 'overdue' | 'review';
   thresholdHours: number;
   deadlineAt: Date;
   fireAt: Date;
@@ -22,7 +22,7 @@ export interface AlertRow {
   facility_id: string;
   booking_id: string;
   detainer_id: string;
-  level: 'approaching' | 'overdue' | 'escalated';
+  level: 'approaching' | 'overdue' | 'escalated' | 'review';
   threshold_hours: string | number;
   deadline_at: Date | string;
   due_at: Date | string;

@@ -260,6 +260,17 @@ export class CustodyRepository {
     return (await this.ds.query(sql, params)).map(toStored);
   }
 
+  /** Custody not yet ended with a detainer awaiting a supervisor's decision, least authority left first. */
+  async awaitingReview(facilityId: string | null, limit: number): Promise<StoredCustody[]> {
+    const rows = await this.ds.query(
+      `${CUSTODY_SELECT} WHERE c.phase <> 'closed' AND ($1::text IS NULL OR c.facility_id = $1)
+         AND EXISTS (SELECT 1 FROM json_array_elements(c.record->'detainers') d WHERE d->>'authority' = 'needs_review')
+       ORDER BY c.due_key, c.id LIMIT $2`,
+      [facilityId, limit],
+    );
+    return rows.map(toStored);
+  }
+
   async find(id: string): Promise<StoredCustody | null> {
     const rows = await this.ds.query(`${CUSTODY_SELECT} WHERE c.id = $1`, [id]);
     return rows.length ? toStored(rows[0]) : null;

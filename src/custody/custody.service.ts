@@ -150,7 +150,7 @@ function screenSentence(detainerId: string, s: NonNullable<CustodyJudgement['det
   if (s.notMet.length) parts.push(`not met: ${s.notMet.join(', ')}`);
   if (s.unknown.length) parts.push(`not known (no criminal history on file): ${s.unknown.join(', ')}`);
   if (s.review.length) parts.push(`needs review: ${s.review.join(', ')}`);
-  const decision = s.decision ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis}.` : '';
+  const decision = s.decision ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis.replace(/[.\s]+$/, '')}.` : '';
   return `Rule set for detainer ${detainerId}: ${parts.join('; ') || 'no criterion applies'}.${decision}`;
 }
 

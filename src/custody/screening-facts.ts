@@ -65,6 +65,8 @@ export function addScreeningFact(s: ScreeningFacts, body: JmsEvent, at: number):
     case 'booking.flagged':
     case 'booking.unflagged':
       return push(s.flags, { eventId, at, flag: body.flag, set: body.type === 'booking.flagged' });
+    case 'detainer.decided':
+      return push(s.decisions, { eventId, at, detainerId: body.detainerId, decision: body.decision, basis: body.basis, by: body.decidedBy.name });
     default:
       return;
   }

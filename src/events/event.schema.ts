@@ -102,6 +102,15 @@ export const EVENT_SCHEMAS = {
   }),
   'booking.flagged': z.strictObject({ ...base, type: z.literal('booking.flagged'), flag: oneOf(FLAGS) }),
   'booking.unflagged': z.strictObject({ ...base, type: z.literal('booking.unflagged'), flag: oneOf(FLAGS) }),
+  /** A supervisor's decision on a detainer that needed review; recorded through POST /api/custody/{id}/decisions only. */
+  'detainer.decided': z.strictObject({
+    ...base,
+    type: z.literal('detainer.decided'),
+    detainerId: id,
+    decision: oneOf(['honour', 'decline'] as const),
+    basis: text(2000).trim().min(1, 'must say, in words, why'),
+    decidedBy: z.strictObject({ keyId: id, name: text(200) }),
+  }),
   'event.retracted': z.strictObject({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
 } as const;
 

@@ -142,7 +142,7 @@ export class HoldProjector implements OnModuleInit {
       records: judged.custody,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
-      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject), loaded.rules) : undefined)),
+      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(reviewing(judged.custody))), loaded.rules) : undefined)),
     };
   }
 
@@ -152,7 +152,7 @@ export class HoldProjector implements OnModuleInit {
     // Custody records before holds: a hold names its record.
     const changes = await this.custody.replace(m, p.pruned, p.custody, p.now);
     const holdChanges = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
-    await this.tell(m, { changes: changes.map(asAlertSubject), facilities: p.rules, prepared: p.prepared });
+    await this.tell(m, { changes: changes.map(asAlertSubject(reviewing(p.records))), facilities: p.rules, prepared: p.prepared });
     return holdChanges.length;
   }
 
@@ -197,7 +197,7 @@ export class HoldProjector implements OnModuleInit {
       await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds.slice(i, i + RECOMPUTE_CHUNK), { now }), now);
     }
     await this.noteRejudged(m, judged.custody, before, now);
-    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject), facilities: rules });
+    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject(reviewing(judged.custody))), facilities: rules });
   }
 
   /**
@@ -259,9 +259,17 @@ export class HoldProjector implements OnModuleInit {
 }
 
 /** A custody change as the alert planner sees its subject: alerts are raised per custody record, before dueAt. */
-const asAlertSubject = (c: CustodyChange): HoldChange => ({
+const asAlertSubject = (review: ReadonlySet<string>) => (c: CustodyChange): HoldChange => ({
   holdId: c.custodyId, facilityId: c.facilityId, bookingId: c.bookingId, detainerId: c.detainerId, phase: c.phase, deadlineAt: c.dueAt, created: c.created,
+  ...(review.has(c.custodyId) ? { review: true } : {}),
 });
+
+/** The custody records with a detainer waiting for a supervisor's decision (a review alert each). */
+const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => {
+  const out = new Set<string>();
+  for (const r of records) if (r.judgement.detainers.some((d) => d.authority === 'needs_review')) out.add(r.id);
+  return out;
+};
 
 /** The per-detainer view of a custody judgement: the detainer's window, its booking's status and verdict. */
 function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rules']): DerivedHold {
