@@ -178,3 +178,41 @@ describe('reviews and decisions', () => {
     expect(n[0].n).toBe(1);
   });
 });
+
+describe('release-date disclosure and the ICE-contact log', () => {
+  const at = (local: string) => `2026-03-02T${local}:00-05:00`;
+  const facts = (f: string, b: string, warrant: string) => [
+    ev.opened({ facilityId: f, bookingId: b, occurredAt: at('01:00') }),
+    ev.lodged({ facilityId: f, bookingId: b, occurredAt: at('02:00'), warrant }),
+  ];
+  const custody = async (f: string, b: string) => (await t.http.get(`/api/custody?facilityId=${f}&bookingId=${b}`).set('Authorization', supervisor).expect(200)).body.items[0];
+
+  beforeAll(async () => {
+    const judicialOnly = { 'I-247A': { allOf: [{ kind: 'judicial_warrant' }], anyOf: [] } };
+    await t.http.put('/api/facilities/disc').set('Authorization', t.admin).send(facilityBody({ criteria: judicialOnly, disclosure: 'if_criteria' })).expect(200);
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [...facts('disc', 'k1', 'judicial'), ...facts('disc', 'k2', 'administrative')] }).expect(200);
+  });
+
+  it('custody records say whether a release date may be told to ICE, and why', async () => {
+    expect((await custody('disc', 'k1')).disclosure).toEqual({ allowed: true, basis: 'detainer d1 meets the criteria for holding: judicial_warrant (if_criteria)' });
+    expect((await custody('disc', 'k2')).disclosure).toEqual({ allowed: false, basis: 'no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria)' });
+    expect((await custody('crit', 'c1')).disclosure).toEqual({ allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
+  });
+
+  it('logs contacts, flags one the rules did not allow, and the report counts it', async () => {
+    const k2 = (await custody('disc', 'k2')).id;
+    const shared = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'release_date_shared', at: at('05:00'), note: 'ERO called the desk' }).expect(201);
+    expect(shared.body).toMatchObject({ custodyId: k2, kind: 'release_date_shared', at: '2026-03-02T10:00:00.000Z', note: 'ERO called the desk', recordedBy: 'test supervisor', allowed: false, flagged: true });
+    const records = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'records_request', at: at('05:30') }).expect(201);
+    expect([records.body.allowed, records.body.basis]).toEqual([true, 'discloses no release date']);
+    const bad = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'gossip', at: '2026-03-02 05:00' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['kind', 'at']);
+    const list = (await t.http.get(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).expect(200)).body.items;
+    expect(list.map((c: { kind: string; flagged: boolean }) => [c.kind, c.flagged])).toEqual([['release_date_shared', true], ['records_request', false]]);
+    const sheriff = await t.keyFor('sheriff');
+    const report = (await t.http.get('/api/reports/compliance?facilityId=disc&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z').set('Authorization', sheriff).expect(200)).body;
+    expect(report.iceContacts).toEqual({ total: 2, disallowed: 1 });
+    const rev = (await t.http.get('/api/reports/compliance?facilityId=rev&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z').set('Authorization', sheriff).expect(200)).body;
+    expect(rev.reviews).toEqual({ needed: 1, awaiting: 0, honoured: 1, declined: 0 });
+  });
+});

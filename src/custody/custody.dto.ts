@@ -82,6 +82,8 @@ export interface CustodyView {
   toAgency: string | null;
   /** Custody transferred to ICE (by name or the facility's aliases); null unless transferred. */
   honoured: boolean | null;
+  /** Whether the jail may tell ICE the release date now, and why (the rule set's disclosure rule). */
+  disclosure: { allowed: boolean; basis: string };
   /** The sentences a person reads: periods, windows and why they ended, violations, anomalies. */
   explanation: string[];
 }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { CopyChunks, copyInto, JsonText } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import type { DisclosureVerdict } from '../rules/disclosure.js';
 import type { CustodyJudgement, CustodyPhase } from './judge.js';
 
 export interface BookingRef {
@@ -15,7 +16,7 @@ export interface CustodyRow {
   id: string;
   key: BookingRef;
   personId: string | null;
-  judgement: CustodyJudgement;
+  judgement: StoredJudgement;
 }
 
 /** A custody record whose phase or authority may have changed; phase null: it is gone (a retraction took its detainers away). */
@@ -80,8 +81,8 @@ export interface StoredCustody {
   updatedAt: Date;
 }
 
-/** The judgement as stored in `record` (instants as epoch ms). */
-export type StoredJudgement = CustodyJudgement;
+/** The judgement as stored in `record` (instants as epoch ms), with whether a release date may be told to ICE (src/rules/disclosure.ts). */
+export type StoredJudgement = CustodyJudgement & { disclosure?: DisclosureVerdict };
 
 const COLUMNS = [
   'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'eligible_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',

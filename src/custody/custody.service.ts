@@ -103,6 +103,7 @@ export function custodyView(c: StoredCustody, now: number): CustodyView {
     anomalies: j.anomalies,
     rejudged: c.rejudged,
     endedAt: isoUtc(c.endedAt), endedLocal: isoLocal(c.endedAt, zone), outcome: j.outcome, toAgency: j.toAgency, honoured: j.honoured,
+    disclosure: j.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' },
     explanation: explainCustody(j, zone, now),
   };
 }

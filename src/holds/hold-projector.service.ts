@@ -3,6 +3,7 @@ import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
 import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
 import { isIce } from '../rules/authority.js';
+import { disclosureOf } from '../rules/disclosure.js';
 import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
@@ -235,8 +236,10 @@ export class HoldProjector implements OnModuleInit {
     for (const { key, state } of entries) {
       if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const facility = rules.get(key.facilityId)!;
-      const judgement = judgeCustody(state.facts, facility.versions);
-      if (judgement.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
+      const judged = judgeCustody(state.facts, facility.versions);
+      if (judged.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
+      // Whether ICE may be told a release date: the disclosure rule of the version in force at the custody's end, or now.
+      const judgement = { ...judged, disclosure: disclosureOf(rulesInForce(facility.versions, judged.endedAt ?? this.clock.now()).rules, judged.detainers) };
       const id = custodyId(key.facilityId, key.bookingId);
       custody.push({ id, key, personId: state.personId, judgement });
       const chargeLevel = mostSeriousLevel(state.charges);
