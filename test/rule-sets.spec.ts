@@ -216,3 +216,52 @@ describe('release-date disclosure and the ICE-contact log', () => {
     expect(rev.reviews).toEqual({ needed: 1, awaiting: 0, honoured: 1, declined: 0 });
   });
 });
+
+describe('presets through the API', () => {
+  it('GET /api/rule-presets lists them, each with citations and whether verified', async () => {
+    const items = (await t.http.get('/api/rule-presets').set('Authorization', supervisor).expect(200)).body.items;
+    expect(items.map((p: { id: string; verified: boolean }) => [p.id, p.verified])).toEqual([
+      ['federal', false], ['federal-i247a-calendar', false], ['us-ca', false], ['us-il', true], ['us-nyc', false], ['us-wa', false],
+    ]);
+    expect(items.find((p: { id: string }) => p.id === 'us-il')).toMatchObject({ name: 'Illinois TRUST Act', jurisdiction: 'Illinois', unverified: [], citations: [{ cite: '5 ILCS 805/15(a)', verified: true }, { cite: '5 ILCS 805/10', verified: true }] });
+  });
+
+  it('PUT takes a preset and overrides; GET returns both and the rules in force; an unknown preset is refused naming it', async () => {
+    const put = await t.http.put('/api/facilities/nyc').set('Authorization', t.admin)
+      .send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc', rules: { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] } }).expect(200);
+    expect([put.body.policy, put.body.holdHours, put.body.preset.id, put.body.preset.verified, put.body.rules, put.body.ruleSet.disclosure, put.body.ruleSet.chargeClasses]).toEqual([
+      'federal-48-business-hours', 48, 'us-nyc', false, { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] }, 'if_criteria',
+      [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }],
+    ]);
+    expect(put.body.preset.unverified[0]).toMatch(/^NYC Admin\. Code 9-131/);
+    const bad = await t.http.put('/api/facilities/nyc').set('Authorization', t.admin).send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc-2', rules: { holdHours: 0 } }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['preset', 'rules.holdHours']);
+    const none = await t.http.put('/api/facilities/nopolicy').set('Authorization', t.admin).send({ name: 'X', timeZone: 'America/New_York' }).expect(400);
+    expect(none.body.errors.map((e: { field: string }) => e.field)).toEqual(['policy']);
+    expect((await t.http.get('/api/facilities/nyc').set('Authorization', supervisor).expect(200)).body.preset.id).toBe('us-nyc');
+  });
+
+  it('us-nyc honours a judicial warrant for a person convicted of a listed violent felony four years ago, and nothing less', async () => {
+    const stories: Array<[string, string, object[], string]> = [
+      ['n1', 'judicial', [{ code: 'PL 160.15', description: 'robbery 1', classes: ['nyc_violent_or_serious_crime'], convictedAt: '2022-02-20', jurisdiction: 'NY' }], 'hold'],
+      ['n2', 'administrative', [{ classes: ['nyc_violent_or_serious_crime'], convictedAt: '2022-02-20' }], 'none'],
+      ['n3', 'judicial', [{ classes: ['nyc_violent_or_serious_crime'], convictedAt: '2020-02-20' }], 'none'],
+      ['n4', 'judicial', [{ classes: ['misdemeanor'], convictedAt: '2025-02-20' }], 'none'],
+    ];
+    for (const [b, warrant, convictions] of stories) {
+      await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+        ev.opened({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T08:00:00-05:00' }),
+        { eventId: `${b}-h`, type: 'booking.criminal_history', occurredAt: '2026-02-23T08:30:00-05:00', facilityId: 'nyc', bookingId: b, convictions },
+        ev.lodged({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T09:00:00-05:00', warrant }),
+        ev.eligible({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
+        ev.released({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-24T10:00:00-05:00' }),
+      ] }).expect(200);
+    }
+    const got = [];
+    for (const [b] of stories) {
+      const c = (await t.http.get(`/api/custody?facilityId=nyc&bookingId=${b}`).set('Authorization', supervisor).expect(200)).body.items[0];
+      got.push([b, c.detainers[0].authority, c.compliant, c.overageSeconds]);
+    }
+    expect(got).toEqual([['n1', 'hold', true, 0], ['n2', 'none', false, 86400], ['n3', 'none', false, 86400], ['n4', 'none', false, 86400]]);
+  });
+});

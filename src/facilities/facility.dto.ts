@@ -5,6 +5,7 @@ import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
 import { FLAGS, KNOWN_CLASSES, type ChargeClassRow } from '../rules/classes.js';
 import { DISCLOSURES, REVIEW_TRIGGERS, type FormCriteria, type RuleSet } from '../rules/rule-set.js';
+import { PRESETS, presetById } from '../rules/presets/index.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
@@ -77,6 +78,16 @@ export const ruleSetFields = {
   disclosure: z.enum(DISCLOSURES, { error: `must be one of ${DISCLOSURES.join(', ')}` }).optional(),
 };
 
+const hours = z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720');
+/** Overrides of a preset's rules. */
+const ruleOverrides = z.strictObject({
+  policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` }).optional(),
+  holdHours: hours.optional(),
+  requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).optional(),
+  forms: forms.optional(),
+  ...ruleSetFields,
+});
+
 export const facilityBody = z
   .object({
     name: z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
@@ -84,14 +95,15 @@ export const facilityBody = z
       .string({ error: required('must be an IANA time zone such as America/Chicago') })
       .refine((z) => canonicalTimeZone(z) !== null, { message: 'must be an IANA time zone such as America/Chicago' })
       .transform((z) => canonicalTimeZone(z)!),
-    policy: z.enum(POLICIES, { error: required(`must be one of ${POLICIES.join(', ')}`) }),
-    holdHours: z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720').default(48),
+    /** Required unless a preset gives it. */
+    policy: z.enum(POLICIES, { error: required(`must be one of ${POLICIES.join(', ')}`) }).optional(),
+    holdHours: hours.optional(),
     extraHolidays: z
       .array(z.string().refine(isRealDate, { message: 'must be a date YYYY-MM-DD' }), { error: 'must be an array of dates YYYY-MM-DD' })
       .max(1000, 'at most 1000 dates')
       .default([])
       .transform((ds) => [...new Set(ds)].sort()),
-    requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).default(false),
+    requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).optional(),
     warnBeforeHours: z
       .array(z.number().positive('must be positive').max(720, 'at most 720'), { error: 'must be an array of hours, e.g. [12, 4, 1]' })
       .max(10, 'at most 10 thresholds')
@@ -115,6 +127,9 @@ export const facilityBody = z
       .max(10080, 'must be a whole number of minutes from 1 to 10080')
       .default(60),
     ...ruleSetFields,
+    /** A preset to start from (GET /api/rule-presets); `rules` overrides any of its rules. */
+    preset: z.string({ error: 'must be a preset id' }).refine((id) => presetById(id) !== undefined, { message: `must be one of ${PRESETS.map((p) => p.id).join(', ')}` }).optional(),
+    rules: ruleOverrides.optional(),
     /** From when these rules apply; absent: since always for a new facility, from now for a change. */
     effectiveFrom: z
       .string({ error: `must be ${INSTANT_HINT}` })
@@ -122,7 +137,10 @@ export const facilityBody = z
       .transform((v) => parseInstant(v)!)
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.policy === undefined && b.rules?.policy === undefined && b.preset === undefined) ctx.addIssue({ code: 'custom', path: ['policy'], message: `is required (or a preset): one of ${POLICIES.join(', ')}` });
+  });
 
 export type FacilityBody = z.infer<typeof facilityBody>;
 
@@ -146,6 +164,10 @@ export interface PolicyVersionView {
 }
 
 export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom' | 'timeZone'> {
+  /** The preset the rules in force start from (null: none), whether every rule of it was checked against the law, and why not. */
+  preset: { id: string; name: string; verified: boolean; unverified: string[] } | null;
+  /** The facility's overrides of its preset, as sent (null: none). */
+  rules: object | null;
   id: string;
   name: string;
   timeZone: string;
