@@ -10,21 +10,22 @@ const HOUR = 3_600_000;
 
 export interface DemoFacility {
   id: string;
-  body: { name: string; timeZone: string; policy: HoldRules['policy']; holdHours?: number; extraHolidays?: string[]; warnBeforeHours?: number[] };
+  /** `preset`: the rule set of the facility's real state (GET /api/rule-presets); `policy` and the rest override it. */
+  body: { name: string; timeZone: string; preset: string; policy: HoldRules['policy']; holdHours?: number; extraHolidays?: string[]; warnBeforeHours?: number[] };
 }
 
 export function demoFacilities(year: number): DemoFacility[] {
   return [
-    { id: 'cook', body: { name: 'Cook County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours' } },
-    { id: 'maricopa', body: { name: 'Maricopa County Lower Buckeye Jail', timeZone: 'America/Phoenix', policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1] } },
+    { id: 'cook', body: { name: 'Cook County Jail', timeZone: 'America/Chicago', preset: 'us-il', policy: 'federal-48-business-hours' } },
+    { id: 'maricopa', body: { name: 'Maricopa County Lower Buckeye Jail', timeZone: 'America/Phoenix', preset: 'federal', policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1] } },
     {
       id: 'oahu', body: {
-        name: 'Oahu Community Correctional Center', timeZone: 'Pacific/Honolulu', policy: 'federal-48-business-hours',
+        name: 'Oahu Community Correctional Center', timeZone: 'Pacific/Honolulu', preset: 'federal', policy: 'federal-48-business-hours',
         // State holidays the jail's records office keeps closed.
         extraHolidays: [`${year}-03-26`, `${year}-06-11`, `${year}-08-21`],
       },
     },
-    { id: 'king', body: { name: 'King County Correctional Facility', timeZone: 'America/Los_Angeles', policy: 'calendar-48-hours', holdHours: 24, warnBeforeHours: [6, 2, 1] } },
+    { id: 'king', body: { name: 'King County Correctional Facility', timeZone: 'America/Los_Angeles', preset: 'us-wa', policy: 'calendar-48-hours', holdHours: 24, warnBeforeHours: [6, 2, 1] } },
   ];
 }
 
@@ -102,7 +103,10 @@ export function demoPicture(nowMs: number, opts: { perFacility?: number; seed?: 
       const bookedAt = (eligibleAt ?? nowMs - rand() * 72 * HOUR) - (2 + rand() * 24 * 20) * HOUR;
       const lodgedAt = bookedAt + rand() * ((eligibleAt ?? nowMs) - bookedAt) * 0.8;
       add('booking.opened', bookedAt, { personId, person, charges: [{ ...charge, disposition: state === 'closed' && rand() < 0.4 ? 'convicted' : 'pending' }] });
-      add('detainer.lodged', lodgedAt, { detainerId: 'd1', form, agency: 'ICE', warrant: form === 'I-247A' ? 'administrative' : 'none' });
+      // Illinois and Washington hold no one on a civil detainer: there, the held have a judicial warrant.
+      const judicialOnly = f.body.preset === 'us-il' || f.body.preset === 'us-wa';
+      const warrant = judicialOnly && state !== 'pending' ? 'judicial' : form === 'I-247A' ? 'administrative' : 'none';
+      add('detainer.lodged', lodgedAt, { detainerId: 'd1', form, agency: 'ICE', warrant });
       if (eligibleAt !== null) add('booking.release_eligible', eligibleAt, { reason: pick(['bail_posted', 'charges_dismissed', 'sentence_completed', 'court_ordered'] as const) });
       if (state === 'closed') {
         const r = rand();

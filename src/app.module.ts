@@ -12,6 +12,7 @@ import { FacilitiesModule } from './facilities/facilities.module.js';
 import { HealthController } from './health/health.controller.js';
 import { HoldsModule } from './holds/holds.module.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
 
 /** Configuration and the clock, available everywhere. */
 @Global()
@@ -28,7 +29,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule],
+      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule],
       controllers: [HealthController],
     };
   }

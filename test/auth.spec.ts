@@ -50,6 +50,11 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'get', path: '/api/session', allowed: ['admin', 'ingest', 'supervisor', 'sheriff', 'counsel'] },
   { method: 'post', path: '/api/grants', body: { apiKeyId: '00000000-0000-4000-8000-000000000000', facilityId: 'x', bookingId: 'x' }, allowed: ['admin'] },
   { method: 'delete', path: '/api/grants/00000000-0000-4000-8000-000000000000', allowed: ['admin'] },
+  { method: 'get', path: '/api/rule-presets', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'get', path: '/api/reviews', allowed: ['admin', 'supervisor'] },
+  { method: 'post', path: '/api/custody/00000000-0000-4000-8000-000000000000/decisions', body: { detainerId: 'd1', decision: 'honour', basis: 'x' }, allowed: ['admin', 'supervisor'] },
+  { method: 'post', path: '/api/custody/00000000-0000-4000-8000-000000000000/contacts', body: { kind: 'other', at: '2026-01-01T00:00:00Z' }, allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/api/custody/00000000-0000-4000-8000-000000000000/contacts', allowed: ['admin', 'supervisor', 'sheriff'] },
 ];
 
 describe('every route against every role and no key', () => {

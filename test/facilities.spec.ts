@@ -18,10 +18,10 @@ describe('PUT/GET /api/facilities/:id', () => {
     expect(res.body).toEqual({
       id: 'chi', name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48,
       extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, effectiveFrom: null,
-      forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [],
+      forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [], ruleSet: null, preset: null, rules: null,
       policyHistory: [{
         effectiveFrom: null, timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false,
-        warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [],
+        warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [], ruleSet: null,
       }],
       createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z',
     });

@@ -81,6 +81,6 @@ describe(`with ${COPIES.toLocaleString('en-US')} unanalysed rows in each table, 
     const phases = ids.map(() => 'closed');
     const deadlines = ids.map(() => new Date('2026-10-07T12:00:00Z'));
     expect(await wholeTableScans(UNPLAN_SQL, [ids, phases, deadlines])).toEqual([]);
-    expect(await wholeTableScans(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, new Date()])).toEqual([]);
+    expect(await wholeTableScans(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, new Date(), ids.map(() => false)])).toEqual([]);
   });
 });

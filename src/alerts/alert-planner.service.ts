@@ -10,7 +10,7 @@ import { AlertsRepository, type ScheduleRow } from './alerts.repository.js';
 const HOUR_MS = 3_600_000;
 
 /** The alerts ahead of one running hold: one per warning threshold, and overdue just past the deadline. */
-export function planFor(change: HoldChange, warnBeforeHours: readonly number[]): ScheduleRow[] {
+export function planFor(change: HoldChange, warnBeforeHours: readonly number[], nowMs: number = Number.POSITIVE_INFINITY): ScheduleRow[] {
   if (change.phase !== 'open' || change.deadlineAt === null) return [];
   const deadline = change.deadlineAt.getTime();
   const base = { holdId: change.holdId, facilityId: change.facilityId, bookingId: change.bookingId, detainerId: change.detainerId, deadlineAt: change.deadlineAt };
@@ -18,6 +18,8 @@ export function planFor(change: HoldChange, warnBeforeHours: readonly number[]):
     ...warnBeforeHours.map((h) => ({ ...base, level: 'approaching' as const, thresholdHours: h, fireAt: new Date(deadline - h * HOUR_MS) })),
     // Overdue is the first millisecond past the deadline: release at the deadline itself is on time.
     { ...base, level: 'overdue' as const, thresholdHours: 0, fireAt: new Date(deadline + 1) },
+    // A detainer waiting for a supervisor's decision: raised at once (custody is unauthorised until decided).
+    ...(change.review ? [{ ...base, level: 'review' as const, thresholdHours: 0, fireAt: new Date(Math.min(nowMs, deadline)) }] : []),
   ];
 }
 
@@ -59,5 +61,5 @@ export class AlertPlanner implements OnModuleInit {
 /** What is ahead for these holds. Warning thresholds are an operating setting: the facility's current ones apply. */
 function plan(changes: readonly HoldChange[], facilities: ReadonlyMap<string, FacilityRules>, now: number): ScheduleRow[] {
   const warn = new Map([...facilities].map(([id, f]) => [id, rulesInForce(f.versions, now).warnBeforeHours]));
-  return changes.flatMap((c) => planFor(c, warn.get(c.facilityId) ?? []));
+  return changes.flatMap((c) => planFor(c, warn.get(c.facilityId) ?? [], now));
 }

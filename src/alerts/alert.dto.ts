@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageLimit } from '../common/zod-validation.js';
 
-export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated'] as const;
+export const ALERT_LEVELS = ['approaching', 'overdue', 'escalated', 'review'] as const;
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 /** What `state=` filters by: a state, or `live` (open or acknowledged: at most one per custody record). */
 export const ALERT_STATE_FILTERS = [...ALERT_STATES, 'live'] as const;

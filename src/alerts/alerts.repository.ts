@@ -9,7 +9,7 @@ export interface ScheduleRow {
   facilityId: string;
   bookingId: string;
   detainerId: string;
-  level: 'approaching' | 'overdue';
+  level: 'approaching' | 'overdue' | 'review';
   thresholdHours: number;
   deadlineAt: Date;
   fireAt: Date;
@@ -22,7 +22,7 @@ export interface AlertRow {
   facility_id: string;
   booking_id: string;
   detainer_id: string;
-  level: 'approaching' | 'overdue' | 'escalated';
+  level: 'approaching' | 'overdue' | 'escalated' | 'review';
   threshold_hours: string | number;
   deadline_at: Date | string;
   due_at: Date | string;
@@ -59,7 +59,7 @@ export const UNPLAN_SQL = `DELETE FROM alert_schedule s
 
 /**
  * Resolve the live alerts of custody records ($1) that no longer run ($2) or whose deadline moved
- * ($3), at $4, probed by record (see STORED_EVENTS_SQL in the event log). An overdue (or escalated)
+ * ($3), at $4, and review items of those with no detainer waiting for a decision any more ($5), probed by record (see STORED_EVENTS_SQL in the event log). An overdue (or escalated)
  * alert nobody has acknowledged outlives the custody's end: it stays open until acknowledged, and is
  * resolved then (see `acknowledge`); one acknowledged is resolved when the custody ends.
  */
@@ -67,23 +67,28 @@ export const RESOLVE_ALERTS_SQL = `UPDATE alerts a SET state = 'resolved', resol
               resolution = CASE WHEN x.phase IS NULL THEN 'hold removed by a retraction'
                                 WHEN x.phase = 'closed' THEN 'hold closed'
                                 WHEN x.phase = 'pending' THEN 'hold no longer running'
+                                WHEN a.level = 'review' AND NOT x.review THEN 'no detainer waits for a decision any more'
                                 ELSE 'deadline changed' END
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at)
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $5::boolean[]) AS x(id, phase, deadline_at, review)
         WHERE a.ctid = ANY (ARRAY(SELECT o.ctid FROM unnest($1::uuid[]) AS i(id) CROSS JOIN LATERAL (
                 SELECT ctid FROM alerts WHERE hold_id = i.id AND state <> 'resolved' OFFSET 0) o))
           AND a.hold_id = x.id AND a.state <> 'resolved'
-          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at)
-          AND NOT (x.phase IS NOT DISTINCT FROM 'closed' AND a.level <> 'approaching' AND a.state = 'open')`;
+          AND (x.phase IS DISTINCT FROM 'open' OR a.deadline_at IS DISTINCT FROM x.deadline_at OR (a.level = 'review' AND NOT x.review))
+          AND NOT (x.phase IS NOT DISTINCT FROM 'closed' AND a.level IN ('overdue', 'escalated') AND a.state = 'open')`;
 
-/** The schedule rows a sweep step claimed ($1, JSON), their most urgent alert per custody record: the one a sweep raises (warnings past their deadline dropped). */
+/**
+ * The schedule rows a sweep step claimed ($1, JSON), their most urgent alert per custody record:
+ * the one a sweep raises (warnings past their deadline dropped); a review item (a detainer waiting
+ * for a supervisor's decision) apart, beside the clock's alert.
+ */
 const FIRED_SQL = `f AS (
          SELECT * FROM json_to_recordset($1::json) AS x(hold_id uuid, facility_id text, booking_id text, detainer_id text, level text,
                 threshold_hours numeric, deadline_at timestamptz, fire_at timestamptz, planned_at timestamptz)
        ), cand AS (
-         SELECT DISTINCT ON (hold_id) * FROM (
-           SELECT f.*, CASE f.level WHEN 'overdue' THEN 1 ELSE -f.threshold_hours END AS urgency FROM f
-            WHERE f.level = 'overdue' OR (f.level = 'approaching' AND f.deadline_at >= $2)) c
-          ORDER BY hold_id, urgency DESC
+         SELECT DISTINCT ON (hold_id, review) * FROM (
+           SELECT f.*, CASE f.level WHEN 'approaching' THEN -f.threshold_hours ELSE 1 END AS urgency, f.level = 'review' AS review FROM f
+            WHERE f.level IN ('overdue', 'review') OR (f.level = 'approaching' AND f.deadline_at >= $2)) c
+          ORDER BY hold_id, review, urgency DESC
        )`;
 
 /** A warning is superseded by the next warning, and by the overdue alert: resolved before the one that supersedes it is raised. */
@@ -91,12 +96,12 @@ export const SUPERSEDE_SQL = `WITH ${FIRED_SQL}
        UPDATE alerts a SET state = 'resolved', resolved_at = $2,
               resolution = CASE WHEN c.level = 'overdue' THEN 'superseded: the custody is overdue' ELSE 'superseded by the ' || c.threshold_hours::text || ' h warning' END
          FROM cand c
-        WHERE a.hold_id = c.hold_id AND a.state <> 'resolved' AND a.level = 'approaching' AND -a.threshold_hours < c.urgency`;
+        WHERE a.hold_id = c.hold_id AND NOT c.review AND a.state <> 'resolved' AND a.level = 'approaching' AND -a.threshold_hours < c.urgency`;
 
 /**
  * Raise what the claimed rows still call for, in one statement: the most urgent alert of each
- * custody record unless one as urgent is live (one live alert per record: the unique index makes a
- * second impossible, across instances too); escalate an overdue alert still unacknowledged, in
+ * custody record unless one as urgent is live (one live alert per record, and one review item
+ * beside it: the unique index makes a second impossible, across instances too); escalate an overdue alert still unacknowledged, in
  * place; plan the escalation of each overdue alert raised; queue a webhook delivery of each alert
  * raised or escalated.
  */
@@ -105,7 +110,7 @@ export const RAISE_SQL = `WITH ${FIRED_SQL}, raised AS (
          SELECT gen_random_uuid(), c.hold_id, c.facility_id, c.booking_id, c.detainer_id, c.level, c.threshold_hours, c.deadline_at,
                 c.fire_at, $2, ($2 - GREATEST(c.fire_at, c.planned_at)) > $3 * interval '1 millisecond', 'open'
            FROM cand c
-         ON CONFLICT (hold_id) WHERE state <> 'resolved' DO NOTHING
+         ON CONFLICT (hold_id, (level = 'review')) WHERE state <> 'resolved' DO NOTHING
          RETURNING *
        ), escalated AS (
          UPDATE alerts a SET level = 'escalated', escalated_at = $2
@@ -174,7 +179,7 @@ export class AlertsRepository {
         ],
       );
     }
-    if (changes.length > 0) await m.query(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, now]);
+    if (changes.length > 0) await m.query(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, now, changes.map((c) => c.review === true)]);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import type { DetainerForm, WarrantKind } from '../clock/hold-clock.js';
 import type { JmsEvent } from '../events/event.schema.js';
+import { addScreeningFact, emptyScreening, type ScreeningFacts } from './screening-facts.js';
 
 export interface EligibilityFact {
   eventId: string;
@@ -53,9 +54,11 @@ export interface CustodyFacts {
   eligibility: EligibilityFact[];
   ends: EndFact[];
   detainers: Record<string, DetainerFacts>;
+  /** What a rule set's criteria read (screening-facts.ts); absent in facts stored before rule sets. */
+  screening?: ScreeningFacts;
 }
 
-export const emptyFacts = (): CustodyFacts => ({ openings: [], eligibility: [], ends: [], detainers: {} });
+export const emptyFacts = (): CustodyFacts => ({ openings: [], eligibility: [], ends: [], detainers: {}, screening: emptyScreening() });
 
 function detainerFacts(facts: CustodyFacts, detainerId: string): DetainerFacts {
   let d = facts.detainers[detainerId];
@@ -66,6 +69,7 @@ function detainerFacts(facts: CustodyFacts, detainerId: string): DetainerFacts {
 /** Add what one event says to the facts (in place). An event already present (same eventId) is not added twice. */
 export function addFact(facts: CustodyFacts, body: JmsEvent, at: number, receivedAt: number | null): void {
   const { eventId } = body;
+  addScreeningFact((facts.screening ??= emptyScreening()), body, at);
   const push = <T extends { eventId: string }>(list: T[], fact: T) => {
     if (!list.some((f) => f.eventId === eventId)) list.push(fact);
   };

@@ -64,12 +64,14 @@ export interface CustodyView {
     agency: string;
     lodgedAt: string;
     cancelledAt: string | null;
-    authority: 'hold' | 'notify_only' | 'none';
+    authority: 'hold' | 'notify_only' | 'none' | 'needs_review';
     authorizedFrom: string | null;
     deadlineAt: string | null;
     deadlineLocal: string | null;
     reasons: string[];
     windows: Array<Instants & { endedBy: string; authorityEnd: string }>;
+    /** How the facility's rule set screened it: criteria met, not met and unknown by name, discretion cases, the decision (null: no rule set applies). */
+    screen: { met: string[]; notMet: string[]; unknown: string[]; review: string[]; decision: { decision: string; basis: string; by: string | null; at: string; eventId: string } | null } | null;
     holdId: string;
   }>;
   violations: Array<Instants & { seconds: number; reason: string }>;
@@ -86,6 +88,8 @@ export interface CustodyView {
   toAgency: string | null;
   /** Custody transferred to ICE (by name or the facility's aliases); null unless transferred. */
   honoured: boolean | null;
+  /** Whether the jail may tell ICE the release date now, and why (the rule set's disclosure rule). */
+  disclosure: { allowed: boolean; basis: string };
   /** The sentences a person reads: periods, windows and why they ended, violations, anomalies. */
   explanation: string[];
 }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import type { DisclosureVerdict } from '../rules/disclosure.js';
 import type { CustodyJudgement, CustodyPhase } from './judge.js';
 
 export interface BookingRef {
@@ -15,7 +16,7 @@ export interface CustodyRow {
   id: string;
   key: BookingRef;
   personId: string | null;
-  judgement: CustodyJudgement;
+  judgement: StoredJudgement;
 }
 
 /** A custody record whose phase or authority may have changed; phase null: it is gone (a retraction took its detainers away). */
@@ -86,15 +87,15 @@ export interface StoredCustody {
   updatedAt: Date;
 }
 
-/** The judgement as read back (instants as epoch ms): `record` with the columns that hold the rest. */
-export type StoredJudgement = CustodyJudgement;
+/** The judgement as read back (instants as epoch ms): `record` with the columns that hold the rest, and whether a release date may be told to ICE (src/rules/disclosure.ts). */
+export type StoredJudgement = CustodyJudgement & { disclosure?: DisclosureVerdict };
 
 /** The judgement's fields kept in columns of their own, not again in `record`. */
 type InColumns = 'phase' | 'endedAt' | 'outcome' | 'toAgency' | 'honoured' | 'activeFrom' | 'dueAt' | 'authorizedUntil' | 'dueDetainerId' | 'compliant' | 'overageMs' | 'unauthorizedMs' | 'processingMs';
 /** What `record` stores: the periods, detainers, stretches and anomalies (every batch writes one a booking: the fewer bytes, the faster). */
-type RecordJson = Omit<CustodyJudgement, InColumns>;
-const recordJson = (j: CustodyJudgement): RecordJson => ({
-  eligibility: j.eligibility, detainers: j.detainers, violations: j.violations, processing: j.processing, authorizedMs: j.authorizedMs, anomalies: j.anomalies,
+type RecordJson = Omit<StoredJudgement, InColumns>;
+const recordJson = (j: StoredJudgement): RecordJson => ({
+  eligibility: j.eligibility, detainers: j.detainers, violations: j.violations, processing: j.processing, authorizedMs: j.authorizedMs, anomalies: j.anomalies, disclosure: j.disclosure,
 });
 const msOf = (d: Date | null) => (d === null ? null : d.getTime());
 const numberOf = (v: string | number | null) => (v === null ? null : Number(v));
@@ -306,6 +307,17 @@ export class CustodyRepository {
     if (f.after) where.push(`(c.due_key, c.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
     const sql = `${CUSTODY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.due_key, c.id LIMIT ${p(f.limit)}`;
     return (await this.ds.query(sql, params)).map(toStored);
+  }
+
+  /** Custody not yet ended with a detainer awaiting a supervisor's decision, least authority left first. */
+  async awaitingReview(facilityId: string | null, limit: number): Promise<StoredCustody[]> {
+    const rows = await this.ds.query(
+      `${CUSTODY_SELECT} WHERE c.phase <> 'closed' AND ($1::text IS NULL OR c.facility_id = $1)
+         AND EXISTS (SELECT 1 FROM json_array_elements(c.record->'detainers') d WHERE d->>'authority' = 'needs_review')
+       ORDER BY c.due_key, c.id LIMIT $2`,
+      [facilityId, limit],
+    );
+    return rows.map(toStored);
   }
 
   async find(id: string): Promise<StoredCustody | null> {

@@ -109,6 +109,7 @@ export function custodyView(c: StoredCustody, now: number, names: PersonNames = 
       detainerId: d.detainerId, form: d.form, warrant: d.warrant, agency: d.agency, lodgedAt: isoUtc(d.lodgedAt)!, cancelledAt: isoUtc(d.cancelledAt),
       authority: d.authority, authorizedFrom: isoUtc(d.authorizedFrom), deadlineAt: isoUtc(d.deadlineAt), deadlineLocal: isoLocal(d.deadlineAt, zone), reasons: d.reasons,
       windows: d.windows.map((w) => ({ from: isoUtc(w.from)!, fromLocal: isoLocal(w.from, zone)!, until: isoUtc(w.until), untilLocal: isoLocal(w.until, zone), endedBy: w.endedBy, authorityEnd: isoUtc(w.authorityEnd)! })),
+      screen: d.screen ? { ...d.screen, decision: d.screen.decision ? { ...d.screen.decision, at: isoUtc(d.screen.decision.at)! } : null } : null,
       holdId: holdId(c.facilityId, c.bookingId, d.detainerId),
     })),
     violations, processing,
@@ -118,6 +119,7 @@ export function custodyView(c: StoredCustody, now: number, names: PersonNames = 
     anomalies: j.anomalies,
     rejudged: c.rejudged,
     endedAt: isoUtc(c.endedAt), endedLocal: isoLocal(c.endedAt, zone), outcome: j.outcome, toAgency: j.toAgency, honoured: j.honoured,
+    disclosure: j.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' },
     explanation: explainCustody(j, zone, now),
   };
 }
@@ -134,6 +136,8 @@ const WINDOW_END: Record<WindowEnd, string> = {
   cancelled: 'it was cancelled',
   rules_changed: "the facility's rules in force from then no longer let it hold the person",
   amended: 'it was amended into one that cannot hold the person',
+  criteria_not_met: "what became known of the person no longer met the facility's criteria for holding on it",
+  needs_review: 'what became known of the person made it wait for a supervisor\'s decision',
   period_ended: 'the person was no longer release-eligible or left custody',
 };
 const VIOLATION: Record<ViolationReason, string> = {
@@ -143,13 +147,29 @@ const VIOLATION: Record<ViolationReason, string> = {
   cancelled: 'the detainer was cancelled',
   rules_changed: "the facility's rules changed and no longer let the detainer hold the person",
   amended: 'the detainer was amended into one that cannot hold the person',
+  criteria_not_met: "the detainer did not meet the facility's criteria for holding the person",
+  needs_review: "the detainer awaited a supervisor's decision, and custody is not authorised until one is made",
 };
 const AUTHORITY_REASON: Record<string, string> = {
   notify_only_form: 'it asks for notification only (I-247N) and never authorises a hold',
   no_hold_policy: 'the facility does not hold people on detainers (no-hold)',
   form_not_authorized: "the facility's rules do not let this form hold anyone",
   judicial_warrant_required: 'the facility requires a judicial warrant, and it has none',
+  criteria_not_met: "the facility's criteria for holding on it are not met",
+  needs_review: "it needs a supervisor's decision before it can hold the person",
+  review_declined: 'a supervisor declined to honour it',
 };
+
+/** What the rule set made of a detainer, in one sentence. */
+function screenSentence(detainerId: string, s: NonNullable<CustodyJudgement['detainers'][number]['screen']>, zone: string): string {
+  const parts: string[] = [];
+  if (s.met.length) parts.push(`met: ${s.met.join(', ')}`);
+  if (s.notMet.length) parts.push(`not met: ${s.notMet.join(', ')}`);
+  if (s.unknown.length) parts.push(`not known (no criminal history on file): ${s.unknown.join(', ')}`);
+  if (s.review.length) parts.push(`needs review: ${s.review.join(', ')}`);
+  const decision = s.decision ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis.replace(/[.\s]+$/, '')}.` : '';
+  return `Rule set for detainer ${detainerId}: ${parts.join('; ') || 'no criterion applies'}.${decision}`;
+}
 
 /** The custody record in sentences, as counsel and a court read it. */
 export function explainCustody(j: CustodyJudgement, zone: string, now: number): string[] {
@@ -162,6 +182,7 @@ export function explainCustody(j: CustodyJudgement, zone: string, now: number): 
   }
   for (const d of j.detainers) {
     const head = `Detainer ${d.detainerId} (${d.form}${d.warrant ? `, ${d.warrant} warrant` : ''}, ${d.agency}) was received ${t(d.lodgedAt)}`;
+    if (d.screen) out.push(screenSentence(d.detainerId, d.screen, zone));
     if (d.windows.length === 0) {
       const why = d.reasons.map((r) => AUTHORITY_REASON[r]).filter(Boolean);
       out.push(`${head}; it authorised no custody${why.length ? `: ${why.join('; ')}` : d.clockStartedAt === null ? ': the person was never release-eligible while it stood' : ''}.`);

@@ -419,6 +419,37 @@ describe('custody stories: every violation reason and every anomaly (New York, A
     });
   });
 
+  describe('rule sets (src/rules/criteria.ts): what is known of the person decides whether a detainer may hold', () => {
+    it('criteria_not_met: the felony charge the criteria rested on is dismissed at 12:00; the window ends there (3600 s)', () => {
+      const versions = since(rules(NY, { ruleSet: { criteria: { 'I-247A': { allOf: [], anyOf: [{ kind: 'charge', classes: ['felony'] }] } } } }));
+      const j = judge([
+        ['booking.opened', '2025-04-07T08:00', { personId: 'p', charges: [{ level: 'felony', code: 'PL 120.05' }] }],
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.charges_updated', '2025-04-07T12:00', { charges: [{ level: 'felony', code: 'PL 120.05', disposition: 'dismissed' }] }],
+        ['booking.released', '2025-04-07T13:00'],
+      ], versions);
+      expect(stretches(j)).toEqual([['2025-04-07T16:00:00.000Z', '2025-04-07T17:00:00.000Z', 'criteria_not_met', 3600]]);
+      const a = j.detainers[0];
+      expect([a.authority, a.reasons, a.windows.map((w) => [iso(w.from), iso(w.until), w.endedBy]), a.screen]).toEqual([
+        'none', ['criteria_not_met'], [['2025-04-07T14:00:00.000Z', '2025-04-07T16:00:00.000Z', 'criteria_not_met']],
+        { met: [], notMet: ['charge:felony'], unknown: [], review: [], decision: null },
+      ]);
+    });
+
+    it('needs_review: a victim awaits a supervisor; custody from eligibility is unauthorised until one decides (3600 s)', () => {
+      const versions = since(rules(NY, { ruleSet: { review: ['victim_or_witness'] } }));
+      const j = judge([
+        ['detainer.lodged', '2025-04-07T09:00', A],
+        ['booking.flagged', '2025-04-07T09:30', { flag: 'victim' }],
+        ['booking.release_eligible', '2025-04-07T10:00'],
+        ['booking.released', '2025-04-07T11:00'],
+      ], versions);
+      expect(stretches(j)).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-07T15:00:00.000Z', 'needs_review', 3600]]);
+      expect([j.detainers[0].authority, j.detainers[0].reasons, j.detainers[0].screen?.review]).toEqual(['needs_review', ['needs_review'], ['victim_or_witness']]);
+    });
+  });
+
   it('the stories above show every violation reason and every anomaly code', () => {
     expect([...seen.reasons].sort()).toEqual([...VIOLATION_REASONS].sort());
     expect([...seen.anomalies].sort()).toEqual([...ANOMALY_CODES].sort());

@@ -8,8 +8,10 @@
 import { DateTime } from 'luxon';
 import { localIsoDate, type DetainerForm, type WarrantKind } from '../clock/hold-clock.js';
 import { rulesInForce } from '../clock/derive-hold.js';
-import { addCounted, authorityOf, countedBetween, isIce, type Authority, type AuthorityKind, type AuthorityRules } from '../rules/authority.js';
+import { addCounted, countedBetween, isIce, type Authority, type AuthorityKind, type AuthorityRules } from '../rules/authority.js';
 import { byTime, sortedByTime, type CustodyFacts, type DetainerFacts } from './custody-facts.js';
+import { detainerAuthority, screenEnd, type AuthorityAt } from './screening.js';
+import type { Screen } from '../rules/criteria.js';
 
 export interface RuleVersion {
   /** null: the first version, in force since always. */
@@ -20,10 +22,10 @@ export interface RuleVersion {
 export type CustodyPhase = 'pending' | 'open' | 'closed';
 export type CustodyStatus = 'pending' | 'running' | 'overdue' | 'closed';
 
-export const VIOLATION_REASONS = ['no_detainer', 'not_authorized', 'limit_reached', 'cancelled', 'rules_changed', 'amended'] as const;
+export const VIOLATION_REASONS = ['no_detainer', 'not_authorized', 'limit_reached', 'cancelled', 'rules_changed', 'amended', 'criteria_not_met', 'needs_review'] as const;
 export type ViolationReason = (typeof VIOLATION_REASONS)[number];
 /** Why a window of authority ended: one of the violation reasons that end a window, or the period (custody, eligibility) ended first. */
-export type WindowEnd = 'limit_reached' | 'cancelled' | 'rules_changed' | 'amended' | 'period_ended';
+export type WindowEnd = 'limit_reached' | 'cancelled' | 'rules_changed' | 'amended' | 'criteria_not_met' | 'needs_review' | 'period_ended';
 
 export const ANOMALY_CODES = [
   'several_custody_ends',
@@ -79,6 +81,8 @@ export interface DetainerVerdict {
   limitUsedMs: number;
   /** The rules version (index into the versions given) that judges its latest period. */
   versionIndex: number;
+  /** How the rule set screened it, on all that is known (null: the rules screen nothing). */
+  screen: Screen | null;
 }
 
 export interface Stretch {
@@ -207,7 +211,7 @@ interface Evaluated {
  */
 function windowsInPeriod(
   period: EligibilityPeriod,
-  d: { lodgedAt: number; cancelledAt: number | null; timeline: { at: number; state: FormState }[] },
+  d: { lodgedAt: number; cancelledAt: number | null; timeline: { at: number; state: FormState }[]; authorityAt: AuthorityAt; screenChanges: readonly number[] },
   usedMs: number,
   versions: readonly RuleVersion[],
 ): { windows: AuthorityWindow[]; usedMs: number; authority: Authority; versionIndex: number; live: boolean } {
@@ -216,7 +220,7 @@ function windowsInPeriod(
   const v0 = rulesInForce(versions, ps);
   const versionIndex = versions.indexOf(v0);
   const from = Math.max(ps, d.lodgedAt);
-  const initial = authorityOf(v0.rules, stateAt(d.timeline, from).form, stateAt(d.timeline, from).warrant);
+  const initial = d.authorityAt(v0.rules, stateAt(d.timeline, from).form, stateAt(d.timeline, from).warrant, from);
   // Live in the period (its clock starts at the period's start) if received by its end and not
   // cancelled before its start, as a hold's clock always started: a release at the very instant of
   // eligibility still gives the detainer its deadline (a window that covers no time).
@@ -234,14 +238,14 @@ function windowsInPeriod(
   };
   const evaluate = (t: number): Evaluated => {
     const fw = stateAt(d.timeline, t);
-    const a0 = authorityOf(v0.rules, fw.form, fw.warrant);
+    const a0 = d.authorityAt(v0.rules, fw.form, fw.warrant, t);
     if (d.cancelledAt !== null && t >= d.cancelledAt) return { ok: false, reason: 'cancelled', limitEnd: t, authority: a0 };
-    if (a0.kind !== 'hold') return { ok: false, reason: t > from ? 'amended' : 'not_authorized', limitEnd: t, authority: a0 };
+    if (a0.kind !== 'hold') return { ok: false, reason: t > from ? (screenEnd(a0) ?? 'amended') : 'not_authorized', limitEnd: t, authority: a0 };
     const limitEnd = limitEndOf(a0, v0.rules);
     if (t >= limitEnd) return { ok: false, reason: 'limit_reached', limitEnd, authority: a0 };
     const v = rulesInForce(versions, t);
     if (v !== v0) {
-      const av = authorityOf(v.rules, fw.form, fw.warrant);
+      const av = d.authorityAt(v.rules, fw.form, fw.warrant, t);
       if (av.kind !== 'hold' || limitEndOf(av, v.rules) <= (v.effectiveFrom ?? -Infinity)) return { ok: false, reason: 'rules_changed', limitEnd, authority: a0 };
     }
     return { ok: true, reason: 'period_ended', limitEnd, authority: a0 };
@@ -251,6 +255,7 @@ function windowsInPeriod(
   // cancellation even after it (a hold's deadline is the earlier of its limit and its cancellation).
   const sorted = [from];
   for (const c of d.timeline) if (c.at > from && c.at < pe) sorted.push(c.at);
+  for (const at of d.screenChanges) if (at > from && at < pe) sorted.push(at);
   for (const v of versions) if (v.effectiveFrom !== null && v.effectiveFrom > from && v.effectiveFrom < pe) sorted.push(v.effectiveFrom);
   if (d.cancelledAt !== null && d.cancelledAt > from) sorted.push(d.cancelledAt);
   if (sorted.length > 1) uniqueSorted(sorted);
@@ -328,7 +333,7 @@ function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly 
 }
 
 /** One detainer over every period of the booking, its limit spent cumulatively. */
-function judgeDetainer(detainerId: string, d: DetainerFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict | null {
+function judgeDetainer(detainerId: string, d: DetainerFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[], screening: CustodyFacts['screening']): DetainerVerdict | null {
   const lodgings = sortedByTime(d.lodgings);
   if (lodgings.length === 0) {
     const ids = [...d.amendments, ...d.cancellations].sort(byTime).map((x) => x.eventId);
@@ -354,12 +359,14 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
   }
   const timeline = formTimeline(d, lodgings);
   const latest = timeline[timeline.length - 1].state;
+  // Rule sets (src/rules/criteria.ts): what the detainer authorises given what is known of the person at each instant.
+  const { authorityAt, screenChanges } = detainerAuthority(screening, detainerId, bookedAt ?? first.at);
   let usedMs = 0;
   const windows: AuthorityWindow[] = [];
   let versionIndex = versions.indexOf(rulesInForce(versions, first.at));
   let clockStartedAt: number | null = null;
   for (const p of periods) {
-    const r = windowsInPeriod(p, { lodgedAt: first.at, cancelledAt, timeline }, usedMs, versions);
+    const r = windowsInPeriod(p, { lodgedAt: first.at, cancelledAt, timeline, authorityAt, screenChanges }, usedMs, versions);
     usedMs = r.usedMs;
     windows.push(...r.windows);
     if (r.live) {
@@ -367,7 +374,7 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
       versionIndex = r.versionIndex;
     }
   }
-  const authority = authorityOf(versions[versionIndex].rules, latest.form, latest.warrant);
+  const authority = authorityAt(versions[versionIndex].rules, latest.form, latest.warrant, Infinity);
   const last = windows[windows.length - 1];
   const lastOfLatest = last !== undefined && last.clockStartedAt === clockStartedAt ? last : undefined;
   const reasons = new Set<string>(authority.reasons);
@@ -378,7 +385,7 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
     authority: authority.kind, reasons: [...reasons], windows,
     authorizedFrom: lastOfLatest?.from ?? null,
     deadlineAt: lastOfLatest?.authorityEnd ?? clockStartedAt,
-    clockStartedAt, limitUsedMs: usedMs, versionIndex,
+    clockStartedAt, limitUsedMs: usedMs, versionIndex, screen: authority.screen ?? null,
   };
 }
 
@@ -398,7 +405,10 @@ function cover(windows: AuthorityWindow[]): Array<{ from: number; until: number 
 function reasonAt(at: number, windows: AuthorityWindow[], detainers: DetainerVerdict[]): ViolationReason {
   const ended = windows.filter((w) => w.until === at && w.endedBy !== 'period_ended').map((w) => w.endedBy as ViolationReason);
   if (ended.length > 0) return ended.sort()[0];
-  return detainers.some((d) => d.lodgedAt <= at) ? 'not_authorized' : 'no_detainer';
+  const lodged = detainers.filter((d) => d.lodgedAt <= at);
+  // Awaiting a supervisor then (still, or decided only later): custody is unauthorised until decided.
+  if (lodged.some((d) => d.authority === 'needs_review' || (d.screen?.decision && d.screen.decision.at > at && d.screen.review.length + d.screen.unknown.length > 0))) return 'needs_review';
+  return lodged.length > 0 ? 'not_authorized' : 'no_detainer';
 }
 
 /**
@@ -437,7 +447,7 @@ function custodyEnd(facts: CustodyFacts, anomalies: Anomaly[]): CustodyFacts['en
 function judgeDetainers(facts: CustodyFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict[] {
   const detainers: DetainerVerdict[] = [];
   for (const id of Object.keys(facts.detainers).sort()) {
-    const v = judgeDetainer(id, facts.detainers[id], periods, versions, bookedAt, anomalies);
+    const v = judgeDetainer(id, facts.detainers[id], periods, versions, bookedAt, anomalies, facts.screening);
     if (v) detainers.push(v);
   }
   return detainers;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DETAINER_FORMS, WARRANT_KINDS } from '../clock/hold-clock.js';
 import { canonicalUtc, INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
+import { FLAGS, KNOWN_CLASSES } from '../rules/classes.js';
 
 export const MAX_BATCH = 5000;
 
@@ -20,13 +21,29 @@ export const DISPOSITIONS = ['pending', 'convicted', 'dismissed', 'acquitted'] a
 export const RELEASE_REASONS = ['bail_posted', 'charges_dismissed', 'sentence_completed', 'court_ordered', 'other'] as const;
 export const ELIGIBILITY_END_REASONS = ['new_charge', 'warrant', 'other_agency_hold', 'remanded', 'other'] as const;
 
+/** A class of offence (src/rules/classes.ts): an unknown one is refused naming it, so a misspelt class cannot pass a criterion unseen. */
+const className = z.string({ error: 'must be a class name' }).refine((c) => KNOWN_CLASSES.includes(c), { message: `must be a known class: ${KNOWN_CLASSES.join(', ')}` });
+const classes = z.array(className, { error: 'must be an array of class names' }).max(20, 'at most 20 classes');
+const isoDate = z.string({ error: required('must be a date YYYY-MM-DD') }).refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number.isFinite(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+  message: 'must be a date YYYY-MM-DD',
+});
+
 const charge = z.strictObject({
   code: text(64).optional(),
   description: text(500).optional(),
   level: oneOf(CHARGE_LEVELS),
   disposition: oneOf(DISPOSITIONS).optional(),
+  classes: classes.optional(),
 });
 const charges = z.array(charge).max(500, 'at most 500 charges');
+/** A prior conviction (`booking.criminal_history`). */
+const conviction = z.strictObject({
+  code: text(64).optional(),
+  description: text(500).optional(),
+  classes,
+  convictedAt: isoDate,
+  jurisdiction: text(100).optional(),
+});
 
 const base = {
   eventId: id,
@@ -77,6 +94,23 @@ export const EVENT_SCHEMAS = {
     toAgency: agency.optional(),
   }),
   'booking.released': z.strictObject({ ...base, type: z.literal('booking.released') }),
+  /** What the jail knows of the person's prior convictions; replaces what was known. An empty list: checked, none. */
+  'booking.criminal_history': z.strictObject({
+    ...base,
+    type: z.literal('booking.criminal_history'),
+    convictions: z.array(conviction, { error: 'must be an array of convictions (empty: checked, none)' }).max(500, 'at most 500 convictions'),
+  }),
+  'booking.flagged': z.strictObject({ ...base, type: z.literal('booking.flagged'), flag: oneOf(FLAGS) }),
+  'booking.unflagged': z.strictObject({ ...base, type: z.literal('booking.unflagged'), flag: oneOf(FLAGS) }),
+  /** A supervisor's decision on a detainer that needed review; recorded through POST /api/custody/{id}/decisions only. */
+  'detainer.decided': z.strictObject({
+    ...base,
+    type: z.literal('detainer.decided'),
+    detainerId: id,
+    decision: oneOf(['honour', 'decline'] as const),
+    basis: text(2000).trim().min(1, 'must say, in words, why'),
+    decidedBy: z.strictObject({ keyId: id, name: text(200) }),
+  }),
   'event.retracted': z.strictObject({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
 } as const;
 

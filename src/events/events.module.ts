@@ -8,5 +8,6 @@ import { IngestionService } from './ingestion.service.js';
   imports: [EventLogModule, HoldsModule],
   controllers: [EventsController],
   providers: [IngestionService],
+  exports: [IngestionService],
 })
 export class EventsModule {}

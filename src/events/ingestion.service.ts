@@ -194,14 +194,14 @@ export class IngestionService {
   }
 
   /** `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused. */
-  async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null): Promise<IngestResult> {
+  async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null, opts: { decisions?: boolean } = {}): Promise<IngestResult> {
     const receivedAt = new Date(this.clock.now());
     const rejected = new Map<number, { eventId: string | null; errors: FieldError[] }>();
     const reject = (index: number, errors: FieldError[]) => rejected.set(index, { eventId: sentEventId(raws[index]), errors });
     // The transaction takes its locks and reads what is stored for the keys as sent while the
     // events are validated and hashed (the keys of events then refused are read for nothing);
     // the log write then takes the events as they are validated.
-    const check = this.check(raws, receivedAt.getTime(), reject, onlyFacilities);
+    const check = this.check(raws, receivedAt.getTime(), reject, onlyFacilities, opts);
     const sent = sentKeys(raws);
 
     // Where the log is written by COPY, which stores every row or fails, the first attempt does
@@ -234,7 +234,7 @@ export class IngestionService {
   }
 
   /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
-  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void, onlyFacilities: ReadonlySet<string> | null): BatchCheck<Candidate> {
+  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void, onlyFacilities: ReadonlySet<string> | null, opts: { decisions?: boolean } = {}): BatchCheck<Candidate> {
     return new BatchCheck<Candidate>(raws.length, {
       check: (index) => {
         const raw = raws[index];
@@ -245,6 +245,11 @@ export class IngestionService {
         }
         if (onlyFacilities && !onlyFacilities.has(v.event.facilityId)) {
           reject(index, [{ field: 'facilityId', message: `this API key may send events only about ${[...onlyFacilities].map((f) => `"${f}"`).join(', ')}` }]);
+          return null;
+        }
+        // A decision is a supervisor's, recorded through the decisions route, never sent by a JMS.
+        if (v.event.type === 'detainer.decided' && !opts.decisions) {
+          reject(index, [{ field: 'type', message: 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' }]);
           return null;
         }
         const ahead = custodyEndAhead(v.event, v.occurredAtMs, receivedAtMs);

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { FacilitiesController } from './facilities.controller.js';
 import { FacilitiesRepository } from './facilities.repository.js';
 import { FacilitiesService } from './facilities.service.js';
+import { RulePresetsController } from './rule-presets.controller.js';
 
 @Module({
-  controllers: [FacilitiesController],
+  controllers: [FacilitiesController, RulePresetsController],
   providers: [FacilitiesRepository, FacilitiesService],
   exports: [FacilitiesRepository, FacilitiesService],
 })

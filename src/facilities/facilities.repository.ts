@@ -42,10 +42,10 @@ export class FacilitiesRepository {
     const rows: Array<{
       id: string; facility_zone: string; version_id: number; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
       extra_holidays: string[]; require_judicial_warrant: boolean; warn_before_hours: number[];
-      forms: AuthorityRules['forms']; release_processing_minutes: number; agency_aliases: string[];
+      forms: AuthorityRules['forms']; release_processing_minutes: number; agency_aliases: string[]; rule_set: AuthorityRules['ruleSet'];
     }> = await m.query(
       `SELECT f.id, f.time_zone AS facility_zone, p.id AS version_id, p.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours,
-              p.forms, p.release_processing_minutes, p.agency_aliases
+              p.forms, p.release_processing_minutes, p.agency_aliases, p.rule_set
          FROM facilities f JOIN facility_policies p ON p.facility_id = f.id
         WHERE f.id = ANY($1::text[])
         ORDER BY f.id, p.effective_from ASC NULLS FIRST`,
@@ -60,7 +60,7 @@ export class FacilitiesRepository {
         warnBeforeHours: r.warn_before_hours,
         rules: {
           timeZone: r.time_zone, policy: r.policy, holdHours: r.hold_hours, extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
-          forms: r.forms, releaseProcessingMinutes: r.release_processing_minutes, agencyAliases: r.agency_aliases,
+          forms: r.forms, releaseProcessingMinutes: r.release_processing_minutes, agencyAliases: r.agency_aliases, ruleSet: r.rule_set,
         },
       });
     }

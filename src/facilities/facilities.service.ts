@@ -9,6 +9,8 @@ import { isoLocal, isoUtc } from '../common/instant.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { lockFacilities } from '../database/locks.js';
 import { addCounted, authorityOf, formAuthorities } from '../rules/authority.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import { isVerified, presetById, type PresetRules } from '../rules/presets/index.js';
 import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
@@ -26,7 +28,27 @@ const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiv
   a.requireJudicialWarrant === b.requireJudicialWarrant &&
   JSON.stringify(a.extraHolidays) === JSON.stringify(b.extraHolidays) &&
   JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours) &&
-  a.escalateAfterMinutes === b.escalateAfterMinutes;
+  a.escalateAfterMinutes === b.escalateAfterMinutes &&
+  a.preset === b.preset &&
+  JSON.stringify(a.overrides) === JSON.stringify(b.overrides) &&
+  JSON.stringify(a.ruleSet) === JSON.stringify(b.ruleSet);
+
+/** A version's preset as a facility shows it: plainly verified or not, and why not. */
+function presetOf(id: string | null): FacilityView['preset'] {
+  const p = id === null ? undefined : presetById(id);
+  if (!p) return null;
+  return { id: p.id, name: p.name, verified: isVerified(p), unverified: p.citations.filter((c) => !c.verified).map((c) => `${c.cite}: ${c.note}`) };
+}
+
+/** The rule set a body configures (null: none, as before rule sets). */
+function ruleSetOf(body: RuleSet): RuleSet | null {
+  const out: RuleSet = {};
+  if (body.criteria !== undefined && body.criteria !== null) out.criteria = body.criteria;
+  if (body.chargeClasses !== undefined) out.chargeClasses = body.chargeClasses;
+  if (body.review !== undefined) out.review = [...new Set(body.review)].sort();
+  if (body.disclosure !== undefined) out.disclosure = body.disclosure;
+  return Object.keys(out).length > 0 ? out : null;
+}
 
 @Injectable()
 export class FacilitiesService {
@@ -60,11 +82,17 @@ export class FacilitiesService {
       // Serialise configuration changes of one facility, and with its batches (see locks.ts).
       await lockFacilities(m, [id]);
       const existing = await this.repo.find(id, m);
+      // The preset's rules, then the body's own, then its `rules` overrides.
+      const preset = body.preset !== undefined ? presetById(body.preset)!.rules : undefined;
+      const o = body.rules ?? {};
+      const pick = <K extends keyof PresetRules & keyof FacilityBody>(k: K) => (o as Partial<PresetRules>)[k] ?? body[k] ?? preset?.[k];
       const rules = {
-        timeZone: body.timeZone, forms: body.forms ?? null, releaseProcessingMinutes: body.releaseProcessingMinutes, agencyAliases: body.agencyAliases,
-        policy: body.policy, holdHours: body.holdHours, extraHolidays: body.extraHolidays,
-        requireJudicialWarrant: body.requireJudicialWarrant, warnBeforeHours: body.warnBeforeHours,
+        timeZone: body.timeZone, forms: (pick('forms') as FacilityPolicyEntity['forms']) ?? null, releaseProcessingMinutes: body.releaseProcessingMinutes, agencyAliases: body.agencyAliases,
+        policy: pick('policy')!, holdHours: pick('holdHours') ?? 48, extraHolidays: body.extraHolidays,
+        requireJudicialWarrant: pick('requireJudicialWarrant') ?? false, warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
+        preset: body.preset ?? null, overrides: body.rules ?? null,
+        ruleSet: ruleSetOf({ criteria: pick('criteria'), chargeClasses: pick('chargeClasses'), review: pick('review'), disclosure: pick('disclosure') }),
       };
       const record = async (before: FacilityView | null) =>
         this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });
@@ -178,6 +206,7 @@ export class FacilitiesService {
       requireJudicialWarrant: v.requireJudicialWarrant,
       warnBeforeHours: v.warnBeforeHours,
       escalateAfterMinutes: v.escalateAfterMinutes,
+      ruleSet: v.ruleSet,
     }));
     const current = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom.getTime() <= now) ?? versions[0];
     const cur = history[versions.indexOf(current)];
@@ -185,8 +214,9 @@ export class FacilitiesService {
       id: f.id, name: f.name, timeZone: f.timeZone,
       policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
       forms: cur.forms, formOverrides: cur.formOverrides, releaseProcessingMinutes: cur.releaseProcessingMinutes, agencyAliases: cur.agencyAliases,
-      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes,
+      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes, ruleSet: cur.ruleSet,
       effectiveFrom: cur.effectiveFrom, policyHistory: history,
+      preset: presetOf(current.preset), rules: current.overrides,
       createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,
     };
   }

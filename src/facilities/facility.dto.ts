@@ -3,6 +3,9 @@ import { canonicalTimeZone, DETAINER_FORMS, POLICIES, WARRANT_KINDS } from '../c
 import { COUNTINGS, type FormAuthority } from '../rules/authority.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
+import { FLAGS, KNOWN_CLASSES, type ChargeClassRow } from '../rules/classes.js';
+import { DISCLOSURES, REVIEW_TRIGGERS, type FormCriteria, type RuleSet } from '../rules/rule-set.js';
+import { PRESETS, presetById } from '../rules/presets/index.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
@@ -30,6 +33,61 @@ const forms = z
     if (f['I-247N'] && f['I-247N'].authority === 'hold') ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only and can never authorise a hold' });
   }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormAuthority>>>;
 
+const className = z.string({ error: 'must be a class name' }).refine((c) => KNOWN_CLASSES.includes(c), { message: `must be a known class: ${KNOWN_CLASSES.join(', ')}` });
+const classList = z.array(className, { error: 'must be an array of class names' }).min(1, 'must name at least one class').max(20, 'at most 20 classes');
+/** One criterion (src/rules/rule-set.ts). */
+const criterion = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('judicial_warrant') }),
+    z.strictObject({ kind: z.literal('charge'), classes: classList }),
+    z.strictObject({
+      kind: z.literal('conviction'),
+      classes: classList,
+      withinYears: z.number({ error: 'must be a whole number of years from 1 to 100' }).int('must be a whole number of years from 1 to 100').min(1, 'must be a whole number of years from 1 to 100').max(100, 'must be a whole number of years from 1 to 100').optional(),
+    }),
+    z.strictObject({ kind: z.literal('final_order') }),
+    z.strictObject({ kind: z.literal('flag'), flag: z.enum(FLAGS, { error: `must be one of ${FLAGS.join(', ')}` }) }),
+  ],
+  { error: 'must have a kind: judicial_warrant, charge, conviction, final_order or flag' },
+);
+const formCriteria = z.strictObject({
+  allOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
+  anyOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
+});
+const criteria = z
+  .partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formCriteria)
+  .superRefine((c, ctx) => {
+    if (c['I-247N']) ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only: criteria for holding do not apply' });
+  }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormCriteria>>>;
+const chargeClasses = z
+  .array(
+    z.strictObject({
+      code: z.string({ error: 'must be a charge code, or a prefix ending in *' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+      classes: classList,
+    }),
+    { error: 'must be an array of {"code", "classes"}' },
+  )
+  .max(5000, 'at most 5000 rows') as unknown as z.ZodType<ChargeClassRow[]>;
+
+/** The rule-set fields (src/rules/rule-set.ts), top level or in a preset's `rules` overrides. */
+export const ruleSetFields = {
+  criteria: criteria.optional(),
+  chargeClasses: chargeClasses.optional(),
+  review: z.array(z.enum(REVIEW_TRIGGERS, { error: `must be one of ${REVIEW_TRIGGERS.join(', ')}` }), { error: 'must be an array of review triggers' }).max(REVIEW_TRIGGERS.length).optional(),
+  disclosure: z.enum(DISCLOSURES, { error: `must be one of ${DISCLOSURES.join(', ')}` }).optional(),
+};
+
+const hours = z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720');
+/** Overrides of a preset's rules. */
+const ruleOverrides = z.strictObject({
+  policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` }).optional(),
+  holdHours: hours.optional(),
+  requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).optional(),
+  forms: forms.optional(),
+  ...ruleSetFields,
+});
+
 export const facilityBody = z
   .object({
     name: z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
@@ -37,14 +95,15 @@ export const facilityBody = z
       .string({ error: required('must be an IANA time zone such as America/Chicago') })
       .refine((z) => canonicalTimeZone(z) !== null, { message: 'must be an IANA time zone such as America/Chicago' })
       .transform((z) => canonicalTimeZone(z)!),
-    policy: z.enum(POLICIES, { error: required(`must be one of ${POLICIES.join(', ')}`) }),
-    holdHours: z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720').default(48),
+    /** Required unless a preset gives it. */
+    policy: z.enum(POLICIES, { error: required(`must be one of ${POLICIES.join(', ')}`) }).optional(),
+    holdHours: hours.optional(),
     extraHolidays: z
       .array(z.string().refine(isRealDate, { message: 'must be a date YYYY-MM-DD' }), { error: 'must be an array of dates YYYY-MM-DD' })
       .max(1000, 'at most 1000 dates')
       .default([])
       .transform((ds) => [...new Set(ds)].sort()),
-    requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).default(false),
+    requireJudicialWarrant: z.boolean({ error: 'must be true or false' }).optional(),
     warnBeforeHours: z
       .array(z.number().positive('must be positive').max(720, 'at most 720'), { error: 'must be an array of hours, e.g. [12, 4, 1]' })
       .max(10, 'at most 10 thresholds')
@@ -67,6 +126,10 @@ export const facilityBody = z
       .min(1, 'must be a whole number of minutes from 1 to 10080')
       .max(10080, 'must be a whole number of minutes from 1 to 10080')
       .default(60),
+    ...ruleSetFields,
+    /** A preset to start from (GET /api/rule-presets); `rules` overrides any of its rules. */
+    preset: z.string({ error: 'must be a preset id' }).refine((id) => presetById(id) !== undefined, { message: `must be one of ${PRESETS.map((p) => p.id).join(', ')}` }).optional(),
+    rules: ruleOverrides.optional(),
     /** From when these rules apply; absent: since always for a new facility, from now for a change. */
     effectiveFrom: z
       .string({ error: `must be ${INSTANT_HINT}` })
@@ -74,7 +137,10 @@ export const facilityBody = z
       .transform((v) => parseInstant(v)!)
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.policy === undefined && b.rules?.policy === undefined && b.preset === undefined) ctx.addIssue({ code: 'custom', path: ['policy'], message: `is required (or a preset): one of ${POLICIES.join(', ')}` });
+  });
 
 export type FacilityBody = z.infer<typeof facilityBody>;
 
@@ -93,9 +159,15 @@ export interface PolicyVersionView {
   requireJudicialWarrant: boolean;
   warnBeforeHours: number[];
   escalateAfterMinutes: number;
+  /** The rule set in force under this version (null: none). */
+  ruleSet: RuleSet | null;
 }
 
 export interface FacilityView extends Omit<PolicyVersionView, 'effectiveFrom' | 'timeZone'> {
+  /** The preset the rules in force start from (null: none), whether every rule of it was checked against the law, and why not. */
+  preset: { id: string; name: string; verified: boolean; unverified: string[] } | null;
+  /** The facility's overrides of its preset, as sent (null: none). */
+  rules: object | null;
   id: string;
   name: string;
   timeZone: string;

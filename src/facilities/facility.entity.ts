@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ID_TEXT } from '../database/id-column.js';
 import type { DetainerForm, PolicyName } from '../clock/hold-clock.js';
 import type { FormAuthority } from '../rules/authority.js';
+import type { RuleSet } from '../rules/rule-set.js';
 
 @Entity('facilities')
 export class FacilityEntity {
@@ -31,5 +32,11 @@ export class FacilityPolicyEntity {
   @Column({ type: 'jsonb', nullable: true }) forms!: Partial<Record<DetainerForm, FormAuthority>> | null;
   @Column({ type: 'integer', name: 'release_processing_minutes' }) releaseProcessingMinutes!: number;
   @Column({ type: 'jsonb', name: 'agency_aliases' }) agencyAliases!: string[];
+  /** The preset this version starts from (src/rules/presets), null: none. */
+  @Column({ type: 'text', nullable: true }) preset!: string | null;
+  /** The facility's overrides of its preset, as sent (null: none). */
+  @Column({ type: 'jsonb', nullable: true }) overrides!: object | null;
+  /** The rule set in force: criteria per form, charge-code table, review triggers, disclosure (null: none). */
+  @Column({ type: 'jsonb', name: 'rule_set', nullable: true }) ruleSet!: RuleSet | null;
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
 }

@@ -3,6 +3,7 @@ import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
 import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
 import { isIce } from '../rules/authority.js';
+import { disclosureOf } from '../rules/disclosure.js';
 import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
@@ -142,7 +143,7 @@ export class HoldProjector implements OnModuleInit {
       records: judged.custody,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
-      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject), loaded.rules) : undefined)),
+      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(reviewing(judged.custody))), loaded.rules) : undefined)),
     };
   }
 
@@ -152,7 +153,7 @@ export class HoldProjector implements OnModuleInit {
     // Custody records before holds: a hold names its record.
     const changes = await this.custody.replace(m, p.pruned, p.custody, p.now);
     const holdChanges = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
-    await this.tell(m, { changes: changes.map(asAlertSubject), facilities: p.rules, prepared: p.prepared });
+    await this.tell(m, { changes: changes.map(asAlertSubject(reviewing(p.records))), facilities: p.rules, prepared: p.prepared });
     return holdChanges.length;
   }
 
@@ -197,7 +198,7 @@ export class HoldProjector implements OnModuleInit {
       await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds.slice(i, i + RECOMPUTE_CHUNK), { now }), now);
     }
     await this.noteRejudged(m, judged.custody, before, now);
-    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject), facilities: rules });
+    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject(reviewing(judged.custody))), facilities: rules });
   }
 
   /**
@@ -235,8 +236,10 @@ export class HoldProjector implements OnModuleInit {
     for (const { key, state } of entries) {
       if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const facility = rules.get(key.facilityId)!;
-      const judgement = judgeCustody(state.facts, facility.versions);
-      if (judgement.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
+      const judged = judgeCustody(state.facts, facility.versions);
+      if (judged.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
+      // Whether ICE may be told a release date: the disclosure rule of the version in force at the custody's end, or now.
+      const judgement = { ...judged, disclosure: disclosureOf(rulesInForce(facility.versions, judged.endedAt ?? this.clock.now()).rules, judged.detainers) };
       const id = custodyId(key.facilityId, key.bookingId);
       custody.push({ id, key, personId: state.personId, judgement });
       const chargeLevel = mostSeriousLevel(state.charges);
@@ -259,9 +262,17 @@ export class HoldProjector implements OnModuleInit {
 }
 
 /** A custody change as the alert planner sees its subject: alerts are raised per custody record, before dueAt. */
-const asAlertSubject = (c: CustodyChange): HoldChange => ({
+const asAlertSubject = (review: ReadonlySet<string>) => (c: CustodyChange): HoldChange => ({
   holdId: c.custodyId, facilityId: c.facilityId, bookingId: c.bookingId, detainerId: c.detainerId, phase: c.phase, deadlineAt: c.dueAt, created: c.created,
+  ...(review.has(c.custodyId) ? { review: true } : {}),
 });
+
+/** The custody records with a detainer waiting for a supervisor's decision (a review alert each). */
+const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => {
+  const out = new Set<string>();
+  for (const r of records) if (r.judgement.detainers.some((d) => d.authority === 'needs_review')) out.add(r.id);
+  return out;
+};
 
 /** The per-detainer view of a custody judgement: the detainer's window, its booking's status and verdict. */
 function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rules']): DerivedHold {

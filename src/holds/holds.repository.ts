@@ -67,6 +67,8 @@ export interface HoldChange {
   deadlineAt: Date | null;
   /** The hold had no row before this write: nothing was planned or raised for it yet. */
   created?: boolean;
+  /** A detainer of its custody waits for a supervisor's decision (rule sets). */
+  review?: boolean;
 }
 
 /** Columns of a booking row as `stateRows` writes them (then updated_at). */

@@ -136,6 +136,21 @@ export class ReportsRepository {
     return row;
   }
 
+  /** Rule sets: detainers that needed a supervisor's review, awaiting and decided, and ICE contacts logged in the period, those not allowed. */
+  async ruleSetCounts(p: Period): Promise<{ needed_review: number; awaiting: number; honoured: number; declined: number; contacts: number; disallowed: number }> {
+    const [row] = await this.ds.query(
+      `${PERIOD_CUSTODY}, d AS (SELECT c.phase, x->>'authority' AS authority, x->'screen' AS screen FROM c, json_array_elements(c.record->'detainers') x)
+       SELECT (SELECT count(*)::int FROM d WHERE json_array_length(d.screen->'review') > 0 OR json_array_length(d.screen->'unknown') > 0 OR d.authority = 'needs_review') AS needed_review,
+              (SELECT count(*)::int FROM d WHERE d.authority = 'needs_review') AS awaiting,
+              (SELECT count(*)::int FROM d WHERE d.screen->'decision'->>'decision' = 'honour') AS honoured,
+              (SELECT count(*)::int FROM d WHERE d.screen->'decision'->>'decision' = 'decline') AS declined,
+              (SELECT count(*)::int FROM ice_contacts k WHERE ($1::text IS NULL OR k.facility_id = $1) AND k.at >= $2 AND k.at < $3) AS contacts,
+              (SELECT count(*)::int FROM ice_contacts k WHERE ($1::text IS NULL OR k.facility_id = $1) AND k.at >= $2 AND k.at < $3 AND NOT k.allowed) AS disallowed`,
+      [p.facilityId, p.from, p.to, p.asOf],
+    );
+    return row;
+  }
+
   /** Of the custody closed in the period: unauthorised time by reason, and anomalies by code. */
   async custodyReasons(p: Period): Promise<Array<{ kind: 'violation' | 'anomaly'; code: string; n: number; seconds: number }>> {
     return this.ds.query(

@@ -22,9 +22,9 @@ export class ReportsService {
   async compliance(period: Omit<Period, 'asOf'>) {
     const p: Period = { ...period, asOf: new Date(this.clock.now()) };
     // Independent queries, run side by side on the pool.
-    const [counts, people, reasons, lengths, breakdowns, monthly, anomalies, policies] = await Promise.all([
+    const [counts, people, reasons, lengths, breakdowns, monthly, anomalies, policies, rs] = await Promise.all([
       this.repo.totals(p), this.repo.custodyTotals(p), this.repo.custodyReasons(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p),
-      this.repo.policies(p.facilityId),
+      this.repo.policies(p.facilityId), this.repo.ruleSetCounts(p),
     ]);
     const t = { ...counts, ...people, ...lengths };
     const byCode = (kind: 'violation' | 'anomaly') => Object.fromEntries(reasons.filter((r) => r.kind === kind).map((r) => [r.code, kind === 'violation' ? { people: r.n, seconds: Number(r.seconds) } : r.n]));
@@ -74,6 +74,9 @@ export class ReportsService {
         withAnomalies: Number(t.with_anomalies),
         rejudged: Number(t.rejudged),
       },
+      /** Rule sets: detainers of the period's custody that needed review, still awaiting or decided; ICE contacts logged in the period, and those the disclosure rule did not allow. */
+      reviews: { needed: rs.needed_review, awaiting: rs.awaiting, honoured: rs.honoured, declined: rs.declined },
+      iceContacts: { total: rs.contacts, disallowed: rs.disallowed },
       anomalies: {
         releasedBeforeReleaseEligible: anomalies.released_before_eligible, eventsOutOfOrderInTime: anomalies.events_out_of_order,
         byCode: byCode('anomaly'),

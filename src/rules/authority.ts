@@ -4,18 +4,19 @@
  * time, `notify_only` (never a hold), or nothing. Pure: Luxon and plain TypeScript only.
  */
 import { addBusinessTime, businessTimeBetween, DETAINER_FORMS, type DetainerForm, type HoldRules, type WarrantKind } from '../clock/hold-clock.js';
+import type { RuleSet } from './rule-set.js';
 
 export const COUNTINGS = ['business', 'calendar'] as const;
 export type Counting = (typeof COUNTINGS)[number];
 
-export const AUTHORITY_KINDS = ['hold', 'notify_only', 'none'] as const;
+export const AUTHORITY_KINDS = ['hold', 'notify_only', 'none', 'needs_review'] as const;
 export type AuthorityKind = (typeof AUTHORITY_KINDS)[number];
 
 /** A facility's setting for one form. */
 export type FormAuthority = { authority: 'hold'; limitHours: number; counting: Counting } | { authority: 'notify_only' } | { authority: 'none' };
 
 /** Why a detainer authorises nothing (or less than a hold). */
-export const AUTHORITY_REASONS = ['notify_only_form', 'no_hold_policy', 'form_not_authorized', 'judicial_warrant_required'] as const;
+export const AUTHORITY_REASONS = ['notify_only_form', 'no_hold_policy', 'form_not_authorized', 'judicial_warrant_required', 'criteria_not_met', 'needs_review', 'review_declined'] as const;
 export type AuthorityReason = (typeof AUTHORITY_REASONS)[number];
 
 /** The rules of one dated version that judge custody: the hold clock's, and what custody authority adds. */
@@ -26,6 +27,8 @@ export interface AuthorityRules extends HoldRules {
   releaseProcessingMinutes?: number;
   /** Names of the agency a transfer honours a detainer to, beside the built-in ones. */
   agencyAliases?: readonly string[];
+  /** The jurisdiction's rule set (rule-set.ts); absent: none. */
+  ruleSet?: RuleSet | null;
 }
 
 export interface Authority {
@@ -34,6 +37,8 @@ export interface Authority {
   limitMs: number;
   counting: Counting;
   reasons: AuthorityReason[];
+  /** How the rule set's criteria and review screened it (criteria.ts); absent when the rules screen nothing. */
+  screen?: import('./criteria.js').Screen;
 }
 
 const HOUR_MS = 3_600_000;
