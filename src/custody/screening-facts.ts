@@ -56,10 +56,10 @@ export function addScreeningFact(s: ScreeningFacts, body: JmsEvent, at: number):
   };
   switch (body.type) {
     case 'booking.opened':
-      if (body.charges) push(s.charges, { eventId, at, charges: body.charges });
+      if (body.charges) push(s.charges, { eventId, at, charges: body.charges.map(asCriteriaReadIt) });
       return;
     case 'booking.charges_updated':
-      return push(s.charges, { eventId, at, charges: body.charges });
+      return push(s.charges, { eventId, at, charges: body.charges.map(asCriteriaReadIt) });
     case 'booking.criminal_history':
       return push(s.histories, { eventId, at, convictions: body.convictions });
     case 'booking.flagged':
@@ -71,6 +71,13 @@ export function addScreeningFact(s: ScreeningFacts, body: JmsEvent, at: number):
       return;
   }
 }
+
+/**
+ * A charge as the criteria read it: its code, level, disposition and classes. The description
+ * and the sender's own fields stay in the log and the booking's charge list: every batch stores
+ * these facts with each booking it touches, so they carry only what a verdict can depend on.
+ */
+const asCriteriaReadIt = (c: ChargeFact): ChargeFact => ({ code: c.code, level: c.level, disposition: c.disposition, classes: c.classes });
 
 function latest<T extends { at: number; eventId: string }>(list: readonly T[], t: number): T | null {
   let out: T | null = null;
