@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface BookingKey {
   facilityId: string;
@@ -25,6 +25,7 @@ export function holdId(facilityId: string, bookingId: string, detainerId: string
 export const custodyId = (facilityId: string, bookingId: string): string => uuidOf(`custody\u0000${facilityId}\u0000${bookingId}`);
 
 function uuidOf(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
+  // The one-shot digest: about twice as fast as a Hash object for a short text (several ids a booking, every batch).
+  const h = hash('sha256', text, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
