@@ -173,6 +173,21 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
+  it("marks a facility's unverified preset rules plainly on each of its rows, with the reason; a verified preset has no marker", async () => {
+    const { page, context } = await open('supervisor');
+    await page.locator('#board-facility').selectOption('king'); // the demo's King County runs on us-wa
+    const marker = page.locator('#board-table tbody tr td.wide details.unverified').first();
+    await seeText(marker.locator('summary'), 'Unverified rules (us-wa): RCW 10.93.160');
+    expect(await marker.isVisible()).toBe(true);
+    await marker.locator('summary').click();
+    await seeText(marker.locator('li'), /^RCW 10\.93\.160: The section's own text was not read/);
+    await page.screenshot({ path: join(ARTIFACTS, 'unverified-preset.png') });
+    await page.locator('#board-facility').selectOption('cook'); // us-il: every rule checked against the text
+    await page.locator('#board-table tbody tr td.wide', { hasText: /^Cook County Jail/ }).first().waitFor();
+    expect(await page.locator('#board-table tbody details.unverified').count()).toBe(0);
+    await context.close();
+  });
+
   it('shows a person with an I-247A and an I-247N as one running row, and one whose only detainer was cancelled as overdue', async () => {
     const { page, context } = await open('supervisor');
     await page.locator('#board-facility').selectOption(F2);

@@ -238,7 +238,8 @@ describe('presets through the API', () => {
   it('GET /api/rule-presets lists them, each with citations and whether verified', async () => {
     const items = (await t.http.get('/api/rule-presets').set('Authorization', supervisor).expect(200)).body.items;
     expect(items.map((p: { id: string; verified: boolean }) => [p.id, p.verified])).toEqual([
-      ['federal', false], ['federal-i247a-calendar', false], ['us-ca', false], ['us-il', true], ['us-nyc', false], ['us-wa', false],
+      ['federal', false], ['federal-i247a-calendar', false], ['us-ca', false], ['us-co', false], ['us-ct', false], ['us-il', true], ['us-ma', false],
+      ['us-nj', false], ['us-nyc', false], ['us-or', false], ['us-tx', false], ['us-wa', false],
     ]);
     expect(items.find((p: { id: string }) => p.id === 'us-il')).toMatchObject({ name: 'Illinois TRUST Act', jurisdiction: 'Illinois', unverified: [], citations: [{ cite: '5 ILCS 805/15(a)', verified: true }, { cite: '5 ILCS 805/10', verified: true }] });
   });
@@ -280,5 +281,56 @@ describe('presets through the API', () => {
       got.push([b, c.detainers[0].authority, c.compliant, c.overageSeconds]);
     }
     expect(got).toEqual([['n1', 'hold', true, 0], ['n2', 'none', false, 86400], ['n3', 'none', false, 86400], ['n4', 'none', false, 86400]]);
+  });
+});
+
+describe('the presets added from their laws, one story each through the API', () => {
+  // Each facility runs on a preset; booked Monday 23 February, eligible 10:00, released a day later (86,400 s).
+  const storyOf = (facilityId: string, b: string, lodged: { form: string; warrant?: string }, facts: object[] = []) => [
+    ev.opened({ facilityId, bookingId: b, occurredAt: '2026-02-23T08:00:00-05:00' }),
+    ...facts.map((f, i) => ({ eventId: `${facilityId}-${b}-f${i}`, occurredAt: '2026-02-23T08:30:00-05:00', facilityId, bookingId: b, ...f })),
+    ev.lodged({ facilityId, bookingId: b, occurredAt: '2026-02-23T09:00:00-05:00', ...lodged }),
+    ev.eligible({ facilityId, bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
+    ev.released({ facilityId, bookingId: b, occurredAt: '2026-02-24T10:00:00-05:00' }),
+  ];
+  const run = async (preset: string, lodged: { form: string; warrant?: string }, facts: object[] = []) => {
+    const facilityId = `p-${preset}`;
+    await t.http.put(`/api/facilities/${facilityId}`).set('Authorization', t.admin).send({ name: preset, timeZone: 'America/New_York', preset }).expect(200);
+    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: storyOf(facilityId, 'b1', lodged, facts) }).expect(200);
+    const c = (await t.http.get(`/api/custody?facilityId=${facilityId}&bookingId=b1`).set('Authorization', supervisor).expect(200)).body.items[0];
+    return [c.detainers[0].authority, c.detainers[0].reasons, c.compliant, c.overageSeconds, c.disclosure.allowed];
+  };
+  const history = (convictions: object[]) => ({ type: 'booking.criminal_history', convictions });
+
+  it('us-or: a judicial warrant holds, but no release date may be told (ORS 181A.826)', async () => {
+    expect(await run('us-or', { form: 'I-247A', warrant: 'judicial' })).toEqual(['hold', [], true, 0, false]);
+  });
+
+  it('us-co: an I-247X with an ICE administrative warrant is a civil immigration detainer: criteria_not_met, a day unauthorised', async () => {
+    expect(await run('us-co', { form: 'I-247X', warrant: 'administrative' }, [history([{ classes: ['violent_felony'], convictedAt: '2022-06-01' }])])).toEqual([
+      'none', ['criteria_not_met'], false, 86400, false,
+    ]);
+  });
+
+  it("us-ma: Lunn's facts, an I-247D and no warrant: criteria_not_met, a day unauthorised; release dates not restricted", async () => {
+    expect(await run('us-ma', { form: 'I-247D', warrant: 'none' })).toEqual(['none', ['criteria_not_met'], false, 86400, true]);
+  });
+
+  it('us-nj: an administrative warrant for a person convicted of an indictable crime four years ago holds, and the release date may be told', async () => {
+    expect(await run('us-nj', { form: 'I-247A', warrant: 'administrative' }, [history([{ code: '2C:18-2', classes: ['nj_indictable_crime'], convictedAt: '2022-06-01', jurisdiction: 'NJ' }])])).toEqual([
+      'hold', [], true, 0, true,
+    ]);
+  });
+
+  it('us-ct: an administrative warrant for a person convicted of a class B felony ten years ago holds', async () => {
+    expect(await run('us-ct', { form: 'I-247A', warrant: 'administrative' }, [history([{ classes: ['class_b_felony'], convictedAt: '2016-01-01' }])])).toEqual([
+      'hold', [], true, 0, true,
+    ]);
+  });
+
+  it('us-tx: a person who claims US citizenship waits for a supervisor; until decided the day past eligibility is unauthorised', async () => {
+    expect(await run('us-tx', { form: 'I-247A', warrant: 'administrative' }, [{ type: 'booking.flagged', flag: 'claims_us_citizenship' }])).toEqual([
+      'needs_review', ['needs_review'], false, 86400, true,
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
 import {
-  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, sweepWarning, utcClock, wallClock,
+  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, presetNotice, sweepWarning, utcClock, wallClock,
 } from '../web/format.js';
 
 describe('board countdown', () => {
@@ -125,5 +125,13 @@ describe('sweep warning', () => {
       'Alerts may be missing: an alert due since 13:00:00 has not been raised. Deadlines on the board are still right; watch them here and tell whoever runs the server.',
     );
     expect(sweepWarning({ ...health, alertsDue: { state: 'ok', oldestDueAt: '2026-11-24T13:00:00.000Z' } }, at)).toBeNull();
+  });
+});
+
+describe('a preset on the board', () => {
+  it('names the unverified rules plainly, with their reasons; nothing when every rule was checked or there is no preset', () => {
+    const preset = { id: 'us-wa', name: 'Keep Washington Working Act', verified: false, unverified: ['RCW 10.93.160: The section\'s own text was not read.'] };
+    expect(presetNotice(preset)).toEqual({ label: 'Unverified rules (us-wa): RCW 10.93.160', reasons: ["RCW 10.93.160: The section's own text was not read."] });
+    expect([presetNotice({ ...preset, verified: true, unverified: [] }), presetNotice(null), presetNotice(undefined)]).toEqual([null, null, null]);
   });
 });

@@ -1,7 +1,7 @@
 // The board: one row per person's custody (pending, running or overdue), least authority left first, counting down live.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
-import { STATE_ICONS, STATE_LABELS, boardSummary, bookingHref, countdown, countdownSpoken, detainerLine, holdState, periodAhead, personHref, personLine, policyLabel, wallClock } from './format.js';
+import { STATE_ICONS, STATE_LABELS, boardSummary, bookingHref, countdown, countdownSpoken, detainerLine, holdState, periodAhead, personHref, personLine, policyLabel, presetNotice, wallClock } from './format.js';
 
 /** How often custody records are fetched again, and after how long without an answer the data is called stale. */
 export const POLL_MS = 15_000;
@@ -95,6 +95,13 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
     ];
   }
 
+  /** The facility's unverified rules, plainly: a marker always shown, the reasons one click away. */
+  function unverified(f) {
+    const notice = presetNotice(f?.preset);
+    if (!notice) return null;
+    return h('details', { class: 'unverified' }, h('summary', {}, notice.label), h('ul', {}, ...notice.reasons.map((r) => h('li', {}, r))));
+  }
+
   function row(custody) {
     const f = facilities.byId(custody.facilityId);
     return h(
@@ -102,7 +109,7 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
       { 'data-custody': custody.id },
       h('td', { class: 'left' }, h('span', { class: 'state' }), ' ', h('span', { class: 'countdown' })),
       h('td', { class: 'booking' }, ...whoCell(custody), notes(custody)),
-      h('td', { class: 'wide' }, f ? f.name : custody.facilityId, h('span', { class: 'sub' }, custody.timeZone), f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null),
+      h('td', { class: 'wide' }, f ? f.name : custody.facilityId, h('span', { class: 'sub' }, custody.timeZone), f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null, unverified(f)),
       h('td', {}, ...authorizedCell(custody)),
       h('td', {}, h('ul', { class: 'detainers' }, custody.detainers.map((d) => h('li', {}, detainerLine(d, custody.status))))),
     );

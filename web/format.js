@@ -85,6 +85,16 @@ export function detainerAuthority(d, status) {
   return 'hold';
 }
 
+/**
+ * A facility's preset as the board shows it when any rule of it was not checked against the law's
+ * text: a plain marker naming the unverified rules, and each one's reason. Null when verified or no preset.
+ */
+export function presetNotice(preset) {
+  if (!preset || preset.verified) return null;
+  const cites = preset.unverified.map((u) => u.split(': ')[0]);
+  return { label: `Unverified rules (${preset.id}): ${cites.join('; ')}`, reasons: preset.unverified };
+}
+
 /** A detainer of a custody record in one line: "I-247A, administrative warrant: hold". */
 export function detainerLine(d, status) {
   const warrant = d.warrant && d.warrant !== 'none' ? `, ${d.warrant} warrant` : '';

@@ -24,6 +24,9 @@ export const PRESET_CLASSES = [
   'ca_registrant',
   // Cal. Gov. Code 7282.5(a)(4): an aggravated felony as defined in 8 U.S.C. 1101(a)(43).
   'aggravated_felony',
+  // NJ AG Directive 2018-6: a "violent or serious offense" (its Appendix A), and any other indictable crime.
+  'nj_violent_or_serious_offense',
+  'nj_indictable_crime',
 ] as const;
 
 export const KNOWN_CLASSES: readonly string[] = [...SHARED_CLASSES, ...PRESET_CLASSES];

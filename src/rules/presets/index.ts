@@ -2,13 +2,19 @@
 import { FEDERAL, FEDERAL_I247A_CALENDAR } from './federal.js';
 import type { Preset } from './types.js';
 import { US_CA } from './us-ca.js';
+import { US_CO } from './us-co.js';
+import { US_CT } from './us-ct.js';
 import { US_IL } from './us-il.js';
+import { US_MA } from './us-ma.js';
+import { US_NJ } from './us-nj.js';
 import { US_NYC } from './us-nyc.js';
+import { US_OR } from './us-or.js';
+import { US_TX } from './us-tx.js';
 import { US_WA } from './us-wa.js';
 
 export type { Citation, Preset, PresetRules } from './types.js';
 
-export const PRESETS: readonly Preset[] = [FEDERAL, FEDERAL_I247A_CALENDAR, US_CA, US_IL, US_NYC, US_WA];
+export const PRESETS: readonly Preset[] = [FEDERAL, FEDERAL_I247A_CALENDAR, US_CA, US_CO, US_CT, US_IL, US_MA, US_NJ, US_NYC, US_OR, US_TX, US_WA];
 
 export const presetById = (id: string): Preset | undefined => PRESETS.find((p) => p.id === id);
 

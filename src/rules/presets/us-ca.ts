@@ -9,17 +9,24 @@ export const US_CA: Preset = {
   citations: [
     {
       cite: 'Cal. Gov. Code 7284.6(a)(1)(B)',
-      rule: 'law enforcement shall not detain an individual on the basis of a hold request',
-      source: 'https://leginfo.legislature.ca.gov/faces/billCompareClient.xhtml?bill_id=202320240AB2641 (a bill to override 7282.5 and 7284.6 "detaining an individual on the basis of a hold request")',
-      verified: false,
-      note: 'The section\'s own text was not read; the prohibition is inferred from a later bill that would override it and the Attorney General\'s bulletin DLE-2018-01 (title only read).',
+      rule: 'law enforcement agencies shall not use agency moneys or personnel to detain persons for immigration enforcement purposes, including "Detaining an individual on the basis of a hold request"',
+      source: 'https://app.legiplex.com/ca/legislature/2025/2025-r/bills/ab324/drafts-compare (AB 324 of 2025 as introduced, which sets out section 7284.6 in full)',
+      verified: true,
+      note: 'Text read as quoted, in a 2025 bill that reprints the section to add an exception for sex trafficking only (its digest); (a)(1)(B) is not among its changes. The official code page itself was not read.',
+    },
+    {
+      cite: 'Cal. Gov. Code 7283(b)',
+      rule: 'a "hold request" is an ICE request to keep a person past the time they would otherwise be eligible for release, including DHS Form I-247D: a request, not a judicial warrant',
+      source: 'https://codes.findlaw.com/ca/government-code/gov-sect-7283/ (current as of 1 January 2025)',
+      verified: true,
+      note: 'Definition read as quoted.',
     },
     {
       cite: 'Cal. Gov. Code 7282.5',
       rule: 'release dates and transfers only for people with listed convictions (serious or violent felonies, felonies punishable by state prison, listed offences within 5 or 15 years, registrants)',
       source: 'https://app.legiplex.com/ca/legislature/2017/2017-r/bills/ab2931/drafts-compare (digest of existing law)',
       verified: false,
-      note: 'Read only a bill digest summarising it; not modelled: the preset allows release dates only while a detainer may hold. Classes ca_serious_or_violent_felony, ca_state_prison_felony, ca_7282_5_listed_offense, ca_registrant are reserved for it.',
+      note: 'Read only bill digests summarising it (also AB 85 of 2025, and 7284.6(a)(1)(C) as far as "unless that information is available to the"); not modelled: the preset allows release dates only while a detainer may hold. Classes ca_serious_or_violent_felony, ca_state_prison_felony, ca_7282_5_listed_offense, ca_registrant are reserved for it.',
     },
     {
       cite: 'Cal. Gov. Code 7283.1 (TRUTH Act)',
