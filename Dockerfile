@@ -20,6 +20,8 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # The live board's page and modules, served at / (the server looks for web/ above dist/).
 COPY web web
+# The shipped import mappings, for the watched folder and uploads (found above dist/ as web/ is).
+COPY mappings mappings
 # DATA_DIR, owned by the user the app runs as (docker-compose.yml mounts a volume there).
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node

@@ -29,6 +29,8 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'post', path: '/api/imports/events-in-force', body: { facilityId: 'f1', idPrefix: 'xx', bookingIds: ['b'] }, allowed: ['admin', 'ingest'] },
   { method: 'post', path: '/api/imports/rejects', body: { facilityId: 'f1', file: 'f.csv', rejects: [{ line: 2, content: 'x', reason: 'y' }] }, allowed: ['admin', 'ingest'] },
   { method: 'get', path: '/api/imports/rejects', allowed: ['admin'] },
+  { method: 'get', path: '/api/imports/files', allowed: ['admin'] },
+  { method: 'get', path: '/api/imports/mappings', allowed: ['admin'] },
   { method: 'get', path: '/api/holds', allowed: ['admin', 'supervisor', 'sheriff'] },
   { method: 'get', path: '/api/holds/00000000-0000-8000-8000-000000000000', allowed: ['admin', 'supervisor', 'sheriff'] },
   { method: 'get', path: '/api/keys', allowed: ['admin'] },

@@ -7,7 +7,8 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { parseOrThrow } from '../common/zod-validation.js';
-import { ImportsRepository } from './imports.repository.js';
+import { ImportsRepository, type ImportFileRow } from './imports.repository.js';
+import { MappingLibrary } from './mapping-library.js';
 
 const id = z.string().min(1).max(128);
 
@@ -37,6 +38,7 @@ export class ImportsController {
   constructor(
     private readonly repo: ImportsRepository,
     private readonly clock: Clock,
+    private readonly library: MappingLibrary,
   ) {}
 
   @Post('events-in-force')
@@ -72,7 +74,26 @@ export class ImportsController {
     };
   }
 
+  @Get('files')
+  @ApiOperation({ summary: 'Files imported from the watched folder (IMPORT_DIR) or uploaded, newest first: mapping, facility, content hash, how each ended (imported, refused, failed, duplicate), its counts and where it was moved (admin). Its rejects: GET /api/imports/rejects.' })
+  async listFiles(@Query() query: unknown) {
+    const q = parseOrThrow(listQuery, query);
+    const rows = await this.repo.listFiles(q.facilityId ?? null, q.limit + 1, q.cursor ? Number(q.cursor) : null);
+    const page = rows.slice(0, q.limit);
+    return { items: page.map(fileView), nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null };
+  }
+
+  @Get('mappings')
+  @ApiOperation({ summary: 'The mappings the server imports with: a jail\'s own in IMPORT_DIR, and the shipped ones (admin).' })
+  mappings() {
+    return { items: this.library.list() };
+  }
+
   private async facility(facilityId: string): Promise<void> {
     if (!(await this.repo.facilityExists(facilityId))) throw DomainError.validation([{ field: 'facilityId', message: 'is not a configured facility' }]);
   }
+}
+
+export function fileView(r: ImportFileRow) {
+  return { ...r, startedAt: isoUtc(r.startedAt), finishedAt: isoUtc(r.finishedAt) };
 }
