@@ -31,6 +31,9 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'get', path: '/api/imports/rejects', allowed: ['admin'] },
   { method: 'get', path: '/api/imports/files', allowed: ['admin'] },
   { method: 'get', path: '/api/imports/mappings', allowed: ['admin'] },
+  { method: 'post', path: '/api/imports/preview?mapping=booking-per-row&facilityId=f1&file=a.csv', allowed: ['admin'] },
+  // the SHA-256 of no bytes: the empty upload is the one "previewed"
+  { method: 'post', path: '/api/imports/uploads?mapping=booking-per-row&facilityId=f1&file=a.csv&sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', allowed: ['admin'] },
   { method: 'get', path: '/api/holds', allowed: ['admin', 'supervisor', 'sheriff'] },
   { method: 'get', path: '/api/holds/00000000-0000-8000-8000-000000000000', allowed: ['admin', 'supervisor', 'sheriff'] },
   { method: 'get', path: '/api/keys', allowed: ['admin'] },

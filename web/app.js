@@ -5,11 +5,12 @@ import { createAlerts } from './alerts.js';
 import { STALE_AFTER_MS, createBoard } from './board.js';
 import { createDeadline } from './deadline.js';
 import { createHistory } from './history.js';
+import { createImport } from './import.js';
 import { createRefused } from './refused.js';
 import { createReports } from './reports.js';
 import { sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'import', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -75,6 +76,7 @@ const views = {
   reports: createReports({ facilities }),
   history: createHistory(),
   refused: createRefused(),
+  import: createImport({ facilities }),
 };
 let current = null;
 let alertPoll = null;
@@ -110,7 +112,7 @@ function allowed(view) {
 
 function route() {
   const wanted = location.hash.slice(1);
-  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'import'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) return;
   if (current && views[current]) views[current].hide();

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -23,6 +27,26 @@ export interface ServerFile {
   sha256: string;
   bytes: number;
 }
+
+/** An upload from the board: which mapping, which facility (default: the mapping's), the file's name. */
+export interface UploadQuery {
+  mapping: string;
+  facilityId?: string;
+  file: string;
+}
+
+/** What a preview answers: the file's identity (to confirm with) and the dry run's report. */
+export interface UploadPreview {
+  mapping: string;
+  facilityId: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+  preview: ImportSummary;
+}
+
+/** The first of a preview's rejects and retractions that it lists (all are counted). */
+const LISTED = 1000;
 
 /** SHA-256 and size of a file, read as a stream. */
 export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
@@ -118,4 +142,56 @@ export class ImportsService {
     await this.repo.finishFile(row.id, status, reason, summary, finishedAt);
     return { ...row, status, reason, summary, finishedAt };
   }
+
+  /** An upload's preview: the file mapped, nothing stored. The answer names its SHA-256, which `confirmUpload` must be sent with. */
+  async previewUpload(body: AsyncIterable<Uint8Array>, q: UploadQuery): Promise<UploadPreview> {
+    const { mapping, facilityId } = await this.resolve(q.mapping, q.facilityId);
+    return received(body, async (f) => {
+      const preview = await this.preview(createReadStream(f.path, { highWaterMark: 256 * 1024 }), mapping, facilityId, uploadName(q.file));
+      preview.rejects = preview.rejects.slice(0, LISTED);
+      preview.retractions = preview.retractions.slice(0, LISTED);
+      return { mapping: q.mapping, facilityId, file: q.file, sha256: f.sha256, bytes: f.bytes, preview };
+    });
+  }
+
+  /** An upload imported after its preview: refused unless it is the file previewed (`sha256`), then imported once. */
+  async confirmUpload(body: AsyncIterable<Uint8Array>, q: UploadQuery & { sha256: string }, apiKeyId: string | null) {
+    const { mapping, facilityId } = await this.resolve(q.mapping, q.facilityId);
+    return received(body, async (f) => {
+      if (f.sha256 !== q.sha256) {
+        throw new DomainError('conflict', `sha256: the file sent is not the one previewed (its SHA-256 is ${f.sha256}); preview it again`, { errors: [{ field: 'sha256', message: 'is not the SHA-256 of the file sent' }] });
+      }
+      return this.importFile({ source: 'upload', path: f.path, name: uploadName(q.file), sha256: f.sha256, bytes: f.bytes }, q.mapping, mapping, facilityId, apiKeyId);
+    });
+  }
 }
+
+/**
+ * An uploaded body written to a temporary file as it arrives (memory stays flat; the file is read
+ * whole, so its hash is the whole file's even when the mapping refuses it early), used, removed.
+ */
+async function received<T>(body: AsyncIterable<Uint8Array>, use: (f: { path: string; sha256: string; bytes: number }) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'dm-upload-'));
+  try {
+    const path = join(dir, 'upload');
+    const h = createHash('sha256');
+    let bytes = 0;
+    await pipeline(
+      body,
+      async function* (source: AsyncIterable<Uint8Array>) {
+        for await (const chunk of source) {
+          h.update(chunk);
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+    return await use({ path, sha256: h.digest('hex'), bytes });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The name an upload is reported and its rejects are kept under. */
+export const uploadName = (file: string) => `upload/${file}`;
