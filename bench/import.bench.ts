@@ -17,6 +17,9 @@ const HEADER = 'booking_number,person_id,last_name,first_name,date_of_birth,book
 const CLASSES = ['Felony', 'Misdemeanor', 'Gross misdemeanor', 'Traffic'];
 const REASONS = ['Bail posted', 'Charges dismissed', 'Time served', 'Court order'];
 
+/** Node's flags for the importer, as package.json's `import` script runs it (its heap bounded). */
+const IMPORT_NODE_ARGS = (/node (.*?) ?dist\/scripts\/import\.js/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.import)?.[1] ?? '').split(' ').filter(Boolean);
+
 /** `yyyy-MM-dd HH:mm:ss` of a wall-clock time (written as UTC fields: the mapping reads them in the jail's zone). */
 const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -124,7 +127,7 @@ export async function benchImport(rows: number): Promise<{ directRate: number; i
 
     // The import: npm run import as its own process (as a jail runs it), its memory watched.
     const imported = await onFreshServer(async (url, watch) => {
-      const child = spawn(process.execPath, ['dist/scripts/import.js', '--mapping', 'mappings/booking-per-row.yaml', '--facility', 'bench-import', '--url', url, '--key', ADMIN, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...IMPORT_NODE_ARGS, 'dist/scripts/import.js', '--mapping', 'mappings/booking-per-row.yaml', '--facility', 'bench-import', '--url', url, '--key', ADMIN, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
       watch(child.pid!);
       let out = '';
       let err = '';
@@ -142,7 +145,7 @@ export async function benchImport(rows: number): Promise<{ directRate: number; i
     console.log(`  POST /api/events directly   ${fmt(direct.seconds, 1).padStart(7)} s  ${fmt(directRate).padStart(8)} events/s   (the same events, batches of 5,000 from a file; server peak ${fmt(direct.serverMb)} MB)`);
     console.log(`  npm run import              ${fmt(imported.seconds, 1).padStart(7)} s  ${fmt(importRate).padStart(8)} events/s   (server peak ${fmt(imported.serverMb)} MB)`);
     console.log(`  ratio import / direct       ${fmt(ratio, 2).padStart(7)}               (target >= 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
-    console.log(`  importer peak memory        ${fmt(imported.childMb).padStart(7)} MB              (resident, VmHWM; target < 300 MB: ${imported.childMb < 300 ? 'met' : 'NOT met'})`);
+    console.log(`  importer peak memory        ${fmt(imported.childMb).padStart(7)} MB              (resident, VmHWM, node ${IMPORT_NODE_ARGS.join(' ')}; target < 300 MB: ${imported.childMb < 300 ? 'met' : 'NOT met'})`);
     console.log(`  importer's last line: ${imported.result}`);
     if (direct.result !== events) throw new Error(`direct: ${direct.result} accepted of ${events}`);
     return { directRate, importRate, ratio, importerMb: imported.childMb };
