@@ -28,7 +28,7 @@ const USAGE =
 export function httpRestoreSink(url: string, key: string): RestoreSink {
   return {
     restore: async (ndjson) => {
-      const res = await fetch(new URL('/api/events/restore', url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/x-ndjson' }, body: ndjson });
+      const res = await send(new URL('/api/events/restore', url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/x-ndjson' }, body: ndjson });
       const text = await res.text();
       if (!res.ok) throw new Error(`POST /api/events/restore answered ${res.status}: ${text.slice(0, 500)}`);
       return JSON.parse(text) as RestoreAnswer;
@@ -67,10 +67,28 @@ async function restoreFiles(files: string[], base: string, dryRun: boolean, sink
   return failed ? 1 : 0;
 }
 
+/**
+ * fetch, tried again (three times in all, a second apart) when the connection failed without an
+ * answer (reset, closed under it): every request the importer makes is idempotent. The error
+ * names the cause, not just "fetch failed".
+ */
+async function send(url: URL, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const cause = (e as Error & { cause?: Error & { code?: string } }).cause;
+      const why = cause ? `${cause.code ? `${cause.code} ` : ''}${cause.message}` : (e as Error).message;
+      if (attempt >= 3) throw new Error(`${init.method} ${url.pathname}: no answer from the server (${why})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** The sink that posts to a server. */
 export function httpSink(url: string, key: string): ImportSink {
   const call = async (path: string, body: unknown) => {
-    const res = await fetch(new URL(path, url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await send(new URL(path, url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.text();
     if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text);

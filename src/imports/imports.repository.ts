@@ -41,6 +41,17 @@ export interface NewImportFile {
   apiKeyId: string | null;
 }
 
+/**
+ * The events in force of facility $1's bookings $2 whose id starts with $3, probed booking by
+ * booking (LATERAL ... OFFSET 0, as ingestion's lookups: see STORED_EVENTS_SQL), so that an
+ * import into a log it is still loading (unanalysed) never reads the whole table for a batch.
+ */
+export const EVENTS_IN_FORCE_SQL = `SELECT e.booking_id, e.event_id FROM unnest($2::text[]) AS k(b) CROSS JOIN LATERAL (
+         SELECT booking_id, event_id, seq, retracts_event_id FROM events WHERE facility_id = $1 AND booking_id = k.b OFFSET 0) e
+   WHERE e.retracts_event_id IS NULL AND left(e.event_id, length($3)) = $3
+     AND e.event_id NOT IN (SELECT r.retracts_event_id FROM events r WHERE r.facility_id = $1 AND r.booking_id = k.b AND r.retracts_event_id IS NOT NULL OFFSET 0)
+   ORDER BY e.seq`;
+
 const FILE_COLUMNS = 'id, source, facility_id, mapping, file, content_sha256, bytes, status, reason, summary, moved_to, started_at, finished_at';
 const fileRow = (r: Record<string, unknown>): ImportFileRow => ({
   id: Number(r.id), source: r.source as ImportFileRow['source'], facilityId: r.facility_id as string | null, mapping: r.mapping as string, file: r.file as string,
@@ -87,14 +98,7 @@ export class ImportsRepository {
    * retracted. What an earlier import of the same mapping made, to retract what a corrected file no longer gives.
    */
   async eventsInForce(facilityId: string, idPrefix: string, bookingIds: string[]): Promise<Array<{ bookingId: string; eventId: string }>> {
-    const rows: Array<{ booking_id: string; event_id: string }> = await this.ds.query(
-      `SELECT e.booking_id, e.event_id FROM events e
-        WHERE e.facility_id = $1 AND e.booking_id = ANY($2::text[]) AND e.retracts_event_id IS NULL
-          AND left(e.event_id, length($3)) = $3
-          AND NOT EXISTS (SELECT 1 FROM events r WHERE r.facility_id = e.facility_id AND r.booking_id = e.booking_id AND r.retracts_event_id = e.event_id)
-        ORDER BY e.seq`,
-      [facilityId, bookingIds, idPrefix],
-    );
+    const rows: Array<{ booking_id: string; event_id: string }> = await this.ds.query(EVENTS_IN_FORCE_SQL, [facilityId, bookingIds, idPrefix]);
     return rows.map((r) => ({ bookingId: r.booking_id, eventId: r.event_id }));
   }
 
