@@ -22,6 +22,8 @@ COPY --from=build /app/dist dist
 COPY web web
 # The PDFs' fonts, with their licences (the server looks for fonts/ above dist/ too).
 COPY fonts fonts
+# The shipped import mappings, for the watched folder and uploads (found above dist/ as web/ is).
+COPY mappings mappings
 # DATA_DIR, owned by the user the app runs as (docker-compose.yml mounts a volume there).
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node

@@ -7,8 +7,11 @@
  * derives a database again (default 100,000 bookings), BENCH_RULES_BOOKINGS the facility a change of rules judges
  * again (default 100,000). BENCH_BASELINE: the folder of an earlier build (see docs/performance.md); the
  * one-sender ingestion and the change of rules are then measured on it too, and printed before and after.
+ * BENCH=import: a CSV of BENCH_IMPORT_ROWS rows (default 1,000,000) imported with npm run import
+ * against posting the same events directly, with the importer's peak memory.
  */
 import { benchHoldsQuery } from './holds-query.bench.js';
+import { benchImport } from './import.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchJudge } from './judge.bench.js';
 import { benchLoad } from './load.bench.js';
@@ -18,7 +21,7 @@ import { benchRulesChange } from './rules-change.bench.js';
 import { BASELINE, BUILDS, fmt, type Build } from './support.js';
 import { benchSweep } from './sweep.bench.js';
 
-const only = (process.env.BENCH ?? 'judge,ingest,rules,query,sweep,reports,load,rederive').split(',');
+const only = (process.env.BENCH ?? 'judge,ingest,rules,query,sweep,reports,load,rederive,import').split(',');
 console.log(`Detainer Monitor benchmarks — Node ${process.version}, ${new Date().toISOString()}${BASELINE ? `; before: ${BASELINE.root}, after: this build` : ''}`);
 
 /** Before and after, side by side (with BENCH_BASELINE). */
@@ -49,5 +52,6 @@ if (only.includes('query')) await benchHoldsQuery(Number(process.env.BENCH_HOLDS
 if (only.includes('sweep')) await benchSweep();
 if (only.includes('reports')) await benchReports(Number(process.env.BENCH_HOLDS ?? 1_000_000));
 if (only.includes('rederive')) await benchRederive(Number(process.env.BENCH_REDERIVE_BOOKINGS ?? 100_000));
+if (only.includes('import')) await benchImport(Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000));
 if (only.includes('load')) await benchLoad(Number(process.env.BENCH_HOLDS ?? 1_000_000), Number(process.env.BENCH_LOAD_SECONDS ?? 60));
 process.exit(0);

@@ -30,6 +30,10 @@ export class AppConfig {
   requestTimeoutMs = 30_000;
   /** A connection with nothing sent either way for this long is closed. */
   idleTimeoutMs = 60_000;
+  /** The watched folder for exports (IMPORT_DIR/<facility id>/<mapping name>/FILE, see docs/imports.md); null: none. */
+  importDir: string | null = null;
+  /** How often the watched folder is scanned; 0 disables the timer (tests scan by hand). */
+  importScanIntervalMs = 60_000;
   /** Log lines as coloured text for a console, or one JSON object a line for a log collector. */
   logFormat: 'text' | 'json' = 'text';
 
@@ -50,6 +54,8 @@ export class AppConfig {
       sweepIntervalMs: wholeFrom(env, 'SWEEP_INTERVAL_MS', 60_000),
       deliveryIntervalMs: wholeFrom(env, 'DELIVERY_INTERVAL_MS', 5_000),
       logFormat: logFormatFrom(env.LOG_FORMAT),
+      importDir: env.IMPORT_DIR?.trim() || null,
+      importScanIntervalMs: wholeFrom(env, 'IMPORT_SCAN_INTERVAL_MS', 60_000),
       webhookAllowHosts: parseAllowHosts(env.WEBHOOK_ALLOW_HOSTS),
       webhookSecretKey: webhookSecretKeyFrom(env.WEBHOOK_SECRET_KEY),
       authFailuresPerMinute: wholeFrom(env, 'AUTH_FAILURES_PER_MINUTE', 10, 'a whole number of failed authentications a minute per address (0: no limit)'),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RESOLVE_ALERTS_SQL, UNPLAN_SQL } from '../src/alerts/alerts.repository.js';
 import { SweepService } from '../src/alerts/sweep.service.js';
 import { BOOKING_LOGS_SQL, STORED_EVENTS_SQL } from '../src/events/event-log.repository.js';
+import { EVENTS_IN_FORCE_SQL } from '../src/imports/imports.repository.js';
 import { DROP_DETAINERS_SQL, DROP_HOLDS_SQL, LOAD_BOOKINGS_SQL, LOAD_DETAINERS_SQL } from '../src/holds/holds.repository.js';
 import { multiplyRows } from '../scripts/multiply-rows.js';
 import { facilityBody, story } from './support/factories.js';
@@ -60,6 +61,10 @@ describe(`with ${COPIES.toLocaleString('en-US')} unanalysed rows in each table, 
   it('stored events by id and the retractions of bookings', async () => {
     const ids = Array.from({ length: KEYS }, (_, i) => `ev-${i}`);
     expect(await wholeTableScans(STORED_EVENTS_SQL, [ids, facilities, bookings])).toEqual([]);
+  });
+
+  it('the events in force an earlier import made of some bookings (npm run import, for corrections)', async () => {
+    expect(await wholeTableScans(EVENTS_IN_FORCE_SQL, ['f', bookings, 'ev-'])).toEqual([]);
   });
 
   it('whole logs of bookings', async () => {

@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { naiveBusinessDeadline } from '../src/clock/naive-clock.testing.js';
-import { bookingEvents, groupBookings, pacific, parsePierceCsv, PIERCE_FACILITY, releaseEligibleAt, type PierceBooking } from '../scripts/pierce-county.js';
 import { seededRandom } from '../src/common/seeded-random.js';
 import { Rederivation } from '../src/holds/rederivation.service.js';
+import { apiSink } from './support/imports.js';
+import { handBookings, importPierce, PIERCE_CSV, PIERCE_FACILITY, pierceEvents, piercePresent as present, type HandBooking } from './support/pierce.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const CSV = resolve(process.cwd(), '../shared/data/pierce-county-immigration-holds.csv');
-const present = existsSync(CSV);
-if (!present) console.warn(`SKIPPED: Pierce County replay: ${CSV} is not here (it is in CI, beside the clone).`);
+if (!present) console.warn(`SKIPPED: Pierce County replay: ${PIERCE_CSV} is not here (it is in CI, beside the clone).`);
 
 /**
  * The hand check: straight from the rows, with the naive minute-stepping clock. A hold is
  * past its deadline when the person left after 48 business hours from release-eligibility,
  * or after the detainer was cancelled; never held when either came before eligibility.
  */
-function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number } {
-  const eligible = Date.parse(releaseEligibleAt(b));
-  const left = Date.parse(b.releasedAt);
-  const cancelled = b.hold.charge_release_disposition === 'Cancel Detainer' ? Date.parse(pacific(b.hold.charge_release_dt)) : null;
+function handVerdict(b: HandBooking): { compliant: boolean; overageMs: number } {
+  const eligible = b.eligibleAt;
+  const left = b.releasedAt;
+  const cancelled = b.cancelledAt;
   if (left < eligible || (cancelled !== null && cancelled < eligible)) return { compliant: true, overageMs: 0 };
   // The data is to the minute, so the naive clock can count it.
   let deadline = naiveBusinessDeadline(eligible, 48, 'America/Los_Angeles');
@@ -27,21 +24,20 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
   return { compliant: left <= deadline, overageMs: Math.max(0, left - deadline) };
 }
 
-(present ? describe : describe.skip)('Pierce County, WA 2016-2018, replayed through POST /api/events', () => {
+(present ? describe : describe.skip)('Pierce County, WA 2016-2018, imported with mappings/pierce-county.yaml through POST /api/events', () => {
   let t: TestApp;
-  let bookings: PierceBooking[];
+  let bookings: HandBooking[];
   beforeAll(async () => {
     t = await startTestApp();
-    bookings = groupBookings(parsePierceCsv(readFileSync(CSV, 'utf8')));
+    bookings = handBookings();
   });
   afterAll(() => t?.close());
 
   it('every hold comes out closed with a verdict that agrees with the hand check', async () => {
     expect(bookings).toHaveLength(204);
     await t.http.put(`/api/facilities/${PIERCE_FACILITY.id}`).set('Authorization', t.admin).send(PIERCE_FACILITY.body).expect(200);
-    const events = bookings.flatMap((b) => bookingEvents(b));
-    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200);
-    expect(res.body).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
+    const imported = await importPierce(apiSink(t));
+    expect(imported).toMatchObject({ events: 827, accepted: 827, duplicates: 0, refusedByServer: 0, rejectedRows: 0 });
 
     const holds = (await t.http.get(`/api/holds?facilityId=${PIERCE_FACILITY.id}&limit=1000`).set('Authorization', t.admin).expect(200)).body.items;
     expect(holds).toHaveLength(204);
@@ -65,9 +61,9 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
   it('the compliance report agrees with a hand count of the same rows', async () => {
     const hand = { started: 0, compliant: 0, past: 0, overageMs: 0, cancelled: 0, honoured: 0, neverHeld: 0 };
     for (const b of bookings) {
-      const eligible = Date.parse(releaseEligibleAt(b));
-      const left = Date.parse(b.releasedAt);
-      const cancelled = b.hold.charge_release_disposition === 'Cancel Detainer' ? Date.parse(pacific(b.hold.charge_release_dt)) : null;
+      const eligible = b.eligibleAt;
+      const left = b.releasedAt;
+      const cancelled = b.cancelledAt;
       const v = handVerdict(b);
       // People (one booking, one detainer here): custody needed an authority from eligibility on, if the person was still held then.
       if (left >= eligible) {
@@ -79,7 +75,7 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
       // Detainers: a detainer whose clock never started (cancelled before eligibility, or the person gone by then).
       if (left < eligible || (cancelled !== null && cancelled < eligible)) hand.neverHeld++;
       if (cancelled !== null && cancelled <= left) hand.cancelled++;
-      else if (b.hold.final_release_disposition === 'Immigration') hand.honoured++;
+      else if (b.toIce) hand.honoured++;
     }
     const r = (await t.http.get(`/api/reports/compliance?facilityId=${PIERCE_FACILITY.id}&from=2015-01-01T00:00:00-08:00&to=2019-01-01T00:00:00-08:00`)
       .set('Authorization', t.admin).expect(200)).body;
@@ -98,7 +94,7 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
     const other = 'pierce-shuffled';
     await t.http.put(`/api/facilities/${other}`).set('Authorization', t.admin).send(PIERCE_FACILITY.body).expect(200);
     // Other event ids (a facility's events are its own), the same rows; a seeded shuffle.
-    const events = bookings.flatMap((b) => bookingEvents(b, other)).map((e) => ({ ...e, eventId: `shuffled-${(e as { eventId: string }).eventId}` }));
+    const events = (await pierceEvents(other)).map((e) => ({ ...e, eventId: `shuffled-${e.eventId}` }));
     const random = seededRandom(2016);
     for (let i = events.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -119,11 +115,10 @@ function handVerdict(b: PierceBooking): { compliant: boolean; overageMs: number 
     expect(await view(other)).toEqual(inOrder);
   });
 
-  it('replaying the same data again changes nothing', async () => {
-    const events = bookings.flatMap((b) => bookingEvents(b));
+  it('importing the same file again changes nothing', async () => {
     const before = await t.ds.query('SELECT id, deadline_at, compliant, overage_ms FROM holds ORDER BY id');
-    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200);
-    expect(res.body).toEqual({ accepted: 0, duplicates: events.length, rejected: [] });
+    const again = await importPierce(apiSink(t));
+    expect(again).toMatchObject({ events: 827, accepted: 0, duplicates: 827, retracted: 0, refusedByServer: 0, rejectedRows: 0 });
     expect(await t.ds.query('SELECT id, deadline_at, compliant, overage_ms FROM holds ORDER BY id')).toEqual(before);
   });
 

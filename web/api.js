@@ -45,6 +45,21 @@ async function call(path, { method = 'GET', body = undefined, as = 'json', key =
 export const api = {
   get: (path, opts) => call(path, opts),
   post: (path, body) => call(path, { method: 'POST', body }),
+  /** Send a file as it is (an export to import), JSON back. */
+  async upload(path, file) {
+    let res;
+    try {
+      res = await fetch(path, { method: 'POST', cache: 'no-store', headers: { Authorization: `Bearer ${session.key()}`, 'Content-Type': 'application/octet-stream' }, body: file });
+    } catch {
+      throw new ApiError(0, null);
+    }
+    if (!res.ok) {
+      const detail = await res.json().catch(() => null);
+      if (res.status === 401) for (const fn of onUnauthorized) fn();
+      throw new ApiError(res.status, detail);
+    }
+    return res.json();
+  },
   /** Every page of a cursor-paginated list, up to `max` items. */
   async all(path, max = 5000) {
     const items = [];

@@ -217,6 +217,37 @@ export class EventLogRepository {
     return logs;
   }
 
+  /**
+   * Every event of a facility (or of all), in the order stored, in pages of `pageSize` by seq:
+   * memory stays flat however long the log. On a real server the pages are read in one
+   * REPEATABLE READ snapshot on a connection of their own, so an export is one consistent log
+   * even while events arrive. The embedded server has one connection, which a long export must
+   * not hold; its transactions run one at a time, so seq order is commit order and the pages
+   * still make one consistent log.
+   */
+  async *inOrder(facilityId: string | null, pageSize = 1000): AsyncGenerator<Array<{ body: unknown; receivedAt: Date }>> {
+    const sql = `SELECT seq, body, received_at FROM events WHERE ${facilityId === null ? '$1::text IS NULL' : 'facility_id = $1'} AND seq > $2 ORDER BY seq LIMIT $3`;
+    const runner = this.storesAllOrFails ? this.ds.createQueryRunner() : null;
+    try {
+      if (runner) {
+        await runner.connect();
+        await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      }
+      const query = (params: unknown[]) => (runner ? runner.query(sql, params) : this.ds.query(sql, params)) as Promise<Array<{ seq: string; body: unknown; received_at: Date }>>;
+      for (let after = '0'; ;) {
+        const rows = await query([facilityId, after, pageSize]);
+        if (rows.length > 0) yield rows.map((r) => ({ body: r.body, receivedAt: r.received_at }));
+        if (rows.length < pageSize) break;
+        after = String(rows[rows.length - 1].seq);
+      }
+    } finally {
+      if (runner) {
+        await runner.query('ROLLBACK').catch(() => {});
+        await runner.release();
+      }
+    }
+  }
+
   async insertRejected(m: EntityManager, rows: RejectedRow[], receivedAt: Date, apiKeyId: string | null): Promise<void> {
     if (rows.length === 0) return;
     await m.query(

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { HoldsModule } from '../holds/holds.module.js';
 import { EventLogModule } from './event-log.module.js';
+import { EventArchiveService } from './event-archive.service.js';
 import { EventsController } from './events.controller.js';
 import { IngestionService } from './ingestion.service.js';
 
 @Module({
   imports: [EventLogModule, HoldsModule],
   controllers: [EventsController],
-  providers: [IngestionService],
+  providers: [IngestionService, EventArchiveService],
   exports: [IngestionService],
 })
 export class EventsModule {}

@@ -193,9 +193,12 @@ export class IngestionService {
     throw error;
   }
 
-  /** `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused. */
-  async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null, opts: { decisions?: boolean } = {}): Promise<IngestResult> {
-    const receivedAt = new Date(this.clock.now());
+  /**
+   * `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused.
+   * `opts.receivedAt`: when the batch was received, for a restore of an export (see event-archive.ts); default now.
+   */
+  async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null, opts: { decisions?: boolean; receivedAt?: Date } = {}): Promise<IngestResult> {
+    const receivedAt = opts.receivedAt ?? new Date(this.clock.now());
     const rejected = new Map<number, { eventId: string | null; errors: FieldError[] }>();
     const reject = (index: number, errors: FieldError[]) => rejected.set(index, { eventId: sentEventId(raws[index]), errors });
     // The transaction takes its locks and reads what is stored for the keys as sent while the

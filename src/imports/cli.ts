@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { ImportEvent } from './engine.js';
 import { MappingError, parseMapping } from './mapping.js';
+import { runRestore, type RestoreAnswer, type RestoreSink, type RestoreSummary } from './restore.js';
 import { runImport, summaryLine, type ImportSink, type ImportSummary, type PostResult, type RejectRow } from './runner.js';
 
 export interface CliIo {
@@ -19,12 +20,75 @@ export interface CliIo {
   now: () => Date;
 }
 
-const USAGE = 'usage: npm run import -- --mapping FILE [--facility ID] [--dry-run] [--url URL] [--key KEY] FILE...';
+const USAGE =
+  'usage: npm run import -- --mapping FILE [--facility ID] [--dry-run] [--url URL] [--key KEY] FILE...\n' +
+  '       npm run import -- --ndjson [--dry-run] [--url URL] [--key KEY] FILE...   (restore an export of GET /api/events/export; an admin key)';
+
+/** The sink that restores an export through POST /api/events/restore. */
+export function httpRestoreSink(url: string, key: string): RestoreSink {
+  return {
+    restore: async (ndjson) => {
+      const res = await send(new URL('/api/events/restore', url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/x-ndjson' }, body: ndjson });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST /api/events/restore answered ${res.status}: ${text.slice(0, 500)}`);
+      return JSON.parse(text) as RestoreAnswer;
+    },
+  };
+}
+
+function restoreReport(s: RestoreSummary, dryRun: boolean, io: CliIo): void {
+  io.out(`${s.file}:`);
+  io.out(`  ${s.lines} lines: ${Object.entries(s.eventsByType).map(([t, n]) => `${n} ${t}`).join(', ') || 'no events'}`);
+  if (dryRun) io.out('  dry run: nothing was sent');
+  else io.out(`  sent: ${s.accepted} accepted, ${s.duplicates} duplicates (already there), ${s.refused.length} refused`);
+  for (const r of s.refused) io.out(`  refused ${s.file}:${r.line}${r.eventId ? ` (${r.eventId})` : ''}: ${r.reason}`);
+}
+
+/** npm run import -- --ndjson: an export put back, every line accepted or already there, or the exit status says not. */
+async function restoreFiles(files: string[], base: string, dryRun: boolean, sink: RestoreSink | null, io: CliIo): Promise<number> {
+  const all: RestoreSummary[] = [];
+  let failed = false;
+  for (const name of files) {
+    try {
+      const s = await runRestore(createReadStream(resolve(base, name), { highWaterMark: 256 * 1024 }), sink, { file: name, now: io.now().getTime() });
+      all.push(s);
+      restoreReport(s, dryRun, io);
+      if (s.refused.length > 0) failed = true;
+    } catch (e) {
+      io.err(`${name}: the restore stopped: ${(e as Error).message}`);
+      failed = true;
+    }
+  }
+  const sum = (f: (s: RestoreSummary) => number) => all.reduce((n, s) => n + f(s), 0);
+  io.out(
+    `restore: ${files.length} file${files.length === 1 ? '' : 's'}, ${sum((s) => s.lines)} lines read, ${sum((s) => s.accepted)} accepted, ${sum((s) => s.duplicates)} duplicates, ` +
+      `${sum((s) => s.refused.length)} refused${dryRun ? ' (dry run: nothing sent)' : ''}${failed ? ' — NOT everything was restored' : ''}`,
+  );
+  return failed ? 1 : 0;
+}
+
+/**
+ * fetch, tried again (three times in all, a second apart) when the connection failed without an
+ * answer (reset, closed under it): every request the importer makes is idempotent. The error
+ * names the cause, not just "fetch failed".
+ */
+async function send(url: URL, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const cause = (e as Error & { cause?: Error & { code?: string } }).cause;
+      const why = cause ? `${cause.code ? `${cause.code} ` : ''}${cause.message}` : (e as Error).message;
+      if (attempt >= 3) throw new Error(`${init.method} ${url.pathname}: no answer from the server (${why})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
 
 /** The sink that posts to a server. */
 export function httpSink(url: string, key: string): ImportSink {
   const call = async (path: string, body: unknown) => {
-    const res = await fetch(new URL(path, url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await send(new URL(path, url), { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.text();
     if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text);
@@ -72,7 +136,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { mapping: { type: 'string' }, facility: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: { mapping: { type: 'string' }, ndjson: { type: 'boolean', default: false }, facility: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean', default: false } },
     });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}`);
@@ -83,12 +147,25 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     io.out(USAGE);
     return 0;
   }
+  // npm run starts scripts in the package's folder: paths are the caller's.
+  const base = env.INIT_CWD ?? process.cwd();
+  if (o.ndjson) {
+    if (o.mapping || o.facility || args.positionals.length === 0) {
+      io.err(`--ndjson restores an export as it is: no --mapping, no --facility\n${USAGE}`);
+      return 2;
+    }
+    const key = o.key ?? env.API_KEY;
+    if (!o['dry-run'] && !key) {
+      io.err('no API key: give --key KEY or set API_KEY (an admin key)');
+      return 2;
+    }
+    const sink = o['dry-run'] ? null : httpRestoreSink(o.url ?? `http://127.0.0.1:${env.PORT ?? 3000}`, key!);
+    return restoreFiles(args.positionals, base, o['dry-run'], sink, io);
+  }
   if (!o.mapping || args.positionals.length === 0) {
     io.err(USAGE);
     return 2;
   }
-  // npm run starts scripts in the package's folder: paths are the caller's.
-  const base = env.INIT_CWD ?? process.cwd();
   const mappingPath = resolve(base, o.mapping);
   let mapping;
   try {

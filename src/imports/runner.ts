@@ -94,9 +94,16 @@ export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mappi
   };
 
   let pending: Pending = { events: [], bookingIds: new Set(), recordsOf: new Map() };
+  // One batch in flight: the next is read and mapped while the server stores this one, in order.
+  let inflight: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = pending;
     pending = { events: [], bookingIds: new Set(), recordsOf: new Map() };
+    await inflight;
+    inflight = send(batch);
+    inflight.catch(() => {}); // handled where it is awaited: at the next flush or at the end
+  };
+  const send = async (batch: Pending) => {
     let events = batch.events;
     if (mapping.corrections === 'retract' && batch.bookingIds.size > 0) {
       const known = await sink.knownEvents(opts.facilityId, bookingIdPrefix(mapping.idPrefix), [...batch.bookingIds]);
@@ -185,11 +192,13 @@ export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mappi
     }
     if (current) await emit(current.bookingId, current.records);
     await flush();
+    await inflight;
   } catch (e) {
     if (!(e instanceof FileRefused)) throw e;
     s.refused = e.message;
     // What was read before the refusal is still sent: each booking's events are whole.
     await flush();
+    await inflight;
   }
   await flushRejects();
   opts.onProgress?.(s);

@@ -123,7 +123,18 @@ export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mappin
     try {
       for await (const text of decode(bytes, mapping.csv.encoding)) {
         if (parser.destroyed) return;
-        if (!parser.write(text)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
+        if (!parser.write(text)) {
+          // Both listeners go once either fires: left behind, one per pause, they grew without bound.
+          await new Promise<void>((resolve) => {
+            const go = () => {
+              parser.off('drain', go);
+              parser.off('close', go);
+              resolve();
+            };
+            parser.once('drain', go);
+            parser.once('close', go);
+          });
+        }
       }
       parser.end();
     } catch (e) {

@@ -92,6 +92,17 @@ const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 /** A Luxon format's tokens outside quoted literals. */
 const tokensOf = (format: string) => format.replace(/'[^']*'/g, '');
 
+/** Luxon's parser of each format, built once: building it is most of what fromFormat costs. */
+const parsers = new Map<string, ReturnType<typeof DateTime.buildFormatParser>>();
+function fromFormat(value: string, format: string, zone: string): DateTime {
+  let parser = parsers.get(format);
+  if (!parser) {
+    parser = DateTime.buildFormatParser(format);
+    if (parsers.size < 1000) parsers.set(format, parser);
+  }
+  return DateTime.fromFormatParser(value, parser, { zone });
+}
+
 /** Parsed times, remembered: a charge-line export repeats the booking's times on every row. */
 const parsed = new Map<string, ReadTime | string>();
 
@@ -115,7 +126,7 @@ function parseTimeUncached(value: string, formats: string[] | undefined, zone: s
     if (candidate.isValid) dt = candidate;
   } else {
     for (const format of formats) {
-      const candidate = DateTime.fromFormat(value, format, { zone });
+      const candidate = fromFormat(value, format, zone);
       if (candidate.isValid) {
         dt = candidate;
         usedFormat = format;
@@ -127,7 +138,7 @@ function parseTimeUncached(value: string, formats: string[] | undefined, zone: s
   if (!dt) return `"${value}" is not a time in the format ${formats ? formats.map((f) => `"${f}"`).join(' or ') : 'ISO 8601'}`;
   // A local time the clocks skipped (spring forward) does not exist: Luxon would move it silently.
   if (!HAS_OFFSET.test(value) && !dayOnly) {
-    const wall = usedFormat ? DateTime.fromFormat(value, usedFormat, { zone: 'UTC' }) : DateTime.fromISO(value, { zone: 'UTC' });
+    const wall = usedFormat ? fromFormat(value, usedFormat, 'UTC') : DateTime.fromISO(value, { zone: 'UTC' });
     if (wall.hour !== dt.hour || wall.minute !== dt.minute) return `"${value}" does not exist in ${zone} (the clocks went forward over it)`;
   }
   if (dayOnly) {

@@ -32,7 +32,7 @@ export async function startTestApp(opts: { now?: string; db?: TestDatabase; conf
   // failed authentications are not throttled (the role matrix makes dozens; hardening.spec.ts tests the throttle);
   // one key seals webhook secrets, so that instances sharing a database read each other's.
   const config = new AppConfig({
-    databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0,
+    databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, importScanIntervalMs: 0, rateLimitPerMinute: 0,
     webhookAllowHosts: ['127.0.0.1'], authFailuresPerMinute: 0, webhookSecretKey: 'test-key-that-seals-webhook-secrets-0123', ...opts.config,
   });
   const app = await createApp(config, { clock, logger: false });
