@@ -1,4 +1,4 @@
-/** Jest on Node 20 with native ES modules (Nest 12 ships ESM only): see README, "Tests". */
+/** Jest on Node 20 with native ES modules (Nest 12 ships ESM only): see docs/development.md, "Tests". */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -3,7 +3,7 @@
  * Check a hold history offline, with nothing but Node: `node scripts/verify-history.mjs history.json`
  * (the JSON of GET /api/bookings/:bookingId/history or GET /api/people/:personId/history).
  *
- * Written from the recipe in the README ("Tamper evidence"), not from the server's code, so
+ * Written from the recipe in docs/api.md ("Tamper evidence"), not from the server's code, so
  * that counsel, or an expert they retain, can check what the server says without trusting it:
  * - each event's contentHash is the SHA-256 (hex) of the event as sent, written as canonical
  *   JSON: object keys sorted (by UTF-16 code units) at every depth, no spaces;

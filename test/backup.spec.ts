@@ -1,5 +1,5 @@
 /**
- * What README "Backups" promises: a pg_dump of a running system restores into an empty database
+ * What docs/operations.md "Backups" promises: a pg_dump of a running system restores into an empty database
  * with its triggers and checks, the app starts on the copy without migrating again, and the copy
  * holds the same log (the same chain head), holds and histories, and goes on accepting events.
  */

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * Counsel can check a history without trusting the server: `scripts/verify-history.mjs`, written
- * from the README's recipe with nothing but Node, recomputes every hash of a history as the API
+ * from the recipe in docs/api.md ("Tamper evidence") with nothing but Node, recomputes every hash of a history as the API
  * gives it, and fails on any change to it.
  */
 

@@ -41,7 +41,7 @@ export function createDataSource(url: string, opts: { embedded: boolean }): Data
     logging: false,
     // PGlite serves one connection; a real server gets a small pool. JIT off on a real server:
     // it compiles any statement the planner costs high (one over a million-row table), ~50 ms
-    // for the report's, and measured no gain on these statements (README, Performance).
+    // for the report's, and measured no gain on these statements (docs/performance.md).
     extra: { max: opts.embedded ? 1 : 10, connectionTimeoutMillis: 10_000, ...(opts.embedded ? {} : { options: '-c jit=off' }) },
   });
 }
