@@ -9,7 +9,7 @@ import { isoUtc } from '../common/instant.js';
 import { nextQuarter, previousQuarter, quarterLabel, quarterStartDate, type Quarter } from '../common/quarter.js';
 import { VIOLATION_REASONS } from '../custody/judge.js';
 import { CHARGE_LEVELS, REVIEW_OUTCOMES } from '../custody/review-facts.js';
-import { QuarterlyRepository, type QuarterScope } from './quarterly.repository.js';
+import { QuarterlyRepository, type QuarterScope, type ReviewCell } from './quarterly.repository.js';
 
 export const DISPOSITIONS = ['convicted', 'charged_only'] as const;
 
@@ -40,43 +40,47 @@ export class QuarterlyService {
     private readonly clock: Clock,
   ) {}
 
-  private scope(facilityId: string | null, q: Quarter): QuarterScope {
-    return { facilityId, previousStart: quarterStartDate(previousQuarter(q)), start: quarterStartDate(q), end: quarterStartDate(nextQuarter(q)) };
-  }
-
-  private async facilities(facilityId: string | null, q: Quarter) {
+  /** The facilities in scope, each with its quarter's bounds in its own calendar. */
+  private async scope(facilityId: string | null, q: Quarter) {
     const rows = await this.repo.facilities(facilityId);
     if (facilityId && rows.length === 0) throw DomainError.notFound(`facility "${facilityId}"`);
-    const local = (date: string, zone: string) => DateTime.fromISO(date, { zone }).toISO({ suppressMilliseconds: false });
-    return rows.map((f) => ({ facilityId: f.id, name: f.name, timeZone: f.time_zone, from: local(quarterStartDate(q), f.time_zone), to: local(quarterStartDate(nextQuarter(q)), f.time_zone) }));
+    const at = (date: string, zone: string) => DateTime.fromISO(date, { zone });
+    const facilities = rows.map((f) => ({
+      facilityId: f.id, name: f.name, timeZone: f.time_zone,
+      bounds: [previousQuarter(q), q, nextQuarter(q)].map((x) => at(quarterStartDate(x), f.time_zone)),
+    }));
+    const scope: QuarterScope = { facilities: facilities.map((f) => ({ id: f.facilityId, previousStart: f.bounds[0].toJSDate(), start: f.bounds[1].toJSDate(), end: f.bounds[2].toJSDate() })) };
+    return {
+      scope,
+      facilities: facilities.map((f) => ({ facilityId: f.facilityId, name: f.name, timeZone: f.timeZone, from: f.bounds[1].toISO(), to: f.bounds[2].toISO() })),
+    };
   }
 
   async report(facilityId: string | null, q: Quarter) {
-    const scope = this.scope(facilityId, q);
-    const [facilities, groups, totals, violations, contacts] = await Promise.all([
-      this.facilities(facilityId, q), this.repo.groups(scope), this.repo.totals(scope), this.repo.violations(scope), this.repo.contacts(scope),
-    ]);
+    const { scope, facilities } = await this.scope(facilityId, q);
+    const [cells, pct, contacts] = await Promise.all([this.repo.cells(scope), this.repo.percentiles(scope), this.repo.contacts(scope)]);
     const figures = (cur: boolean) => {
-      const t = totals.find((r) => r.cur === cur);
-      const count = (dim: string, key: string) => groups.find((g) => g.cur === cur && g.dim === dim && g.key === key)?.n ?? 0;
+      const mine = cells.filter((c) => c.cur === cur);
+      const count = (pick: (c: ReviewCell) => boolean) => mine.reduce((n, c) => n + (pick(c) ? c.n : 0), 0);
+      const total = (k: 'authorized_people' | 'authorized_ms' | 'unauthorized_people' | 'unauthorized_ms' | 'processing_people' | 'processing_ms') => mine.reduce((n, c) => n + Number(c[k]), 0);
+      const review = (i: number) => mine.reduce((n, c) => n + Number(c.reviews[i]), 0);
       const k = contacts.find((r) => r.cur === cur);
-      const people = t?.people ?? 0;
-      const yesNo = (dim: string) => ({ yes: count(dim, 'true'), no: count(dim, 'false') });
+      const yesNo = (pick: (c: ReviewCell) => boolean) => ({ yes: count(pick), no: count((c) => !pick(c)) });
       return {
-        people,
-        outcomes: Object.fromEntries(REVIEW_OUTCOMES.map((o) => [o, count('outcome', o)])) as Record<(typeof REVIEW_OUTCOMES)[number], number>,
-        byCharge: Object.fromEntries(CHARGE_LEVELS.map((l) => [l, Object.fromEntries(DISPOSITIONS.map((d) => [d, count('charge', `${l}/${d}`)]))])) as Record<(typeof CHARGE_LEVELS)[number], Record<(typeof DISPOSITIONS)[number], number>>,
-        conviction: { convicted: count('conviction', 'true'), chargedOnly: count('conviction', 'false') },
-        trafficOrInfractionOnly: yesNo('minor_only'),
-        victimOrWitness: yesNo('victim_or_witness'),
+        people: count(() => true),
+        outcomes: Object.fromEntries(REVIEW_OUTCOMES.map((o) => [o, count((c) => c.review_outcome === o)])) as Record<(typeof REVIEW_OUTCOMES)[number], number>,
+        byCharge: Object.fromEntries(CHARGE_LEVELS.map((l) => [l, Object.fromEntries(DISPOSITIONS.map((d) => [d, count((c) => c.charge_level === l && c.charge_disposition === d)]))])) as Record<(typeof CHARGE_LEVELS)[number], Record<(typeof DISPOSITIONS)[number], number>>,
+        conviction: { convicted: count((c) => c.any_conviction), chargedOnly: count((c) => !c.any_conviction) },
+        trafficOrInfractionOnly: yesNo((c) => c.minor_only),
+        victimOrWitness: yesNo((c) => c.victim_or_witness),
         beyondEligibility: {
-          authorised: { people: t?.authorized_people ?? 0, seconds: sec(t?.authorized_ms), ...dist(t?.authorized_q ?? null) },
-          unauthorised: { people: t?.unauthorized_people ?? 0, seconds: sec(t?.unauthorized_ms), ...dist(t?.unauthorized_q ?? null) },
-          processing: { people: t?.processing_people ?? 0, seconds: sec(t?.processing_ms) },
-          peopleWithViolation: t?.with_violation ?? 0,
+          authorised: { people: total('authorized_people'), seconds: sec(total('authorized_ms')), ...dist(cur ? pct.auth_cur : pct.auth_prev) },
+          unauthorised: { people: total('unauthorized_people'), seconds: sec(total('unauthorized_ms')), ...dist(cur ? pct.unauth_cur : pct.unauth_prev) },
+          processing: { people: total('processing_people'), seconds: sec(total('processing_ms')) },
+          peopleWithViolation: count((c) => (c.violation_reasons ?? []).length > 0),
         },
-        violationsByReason: Object.fromEntries(VIOLATION_REASONS.map((r) => [r, violations.find((v) => v.cur === cur && v.reason === r)?.n ?? 0])),
-        reviews: { needed: t?.reviews_needed ?? 0, awaiting: t?.reviews_awaiting ?? 0, decidedHonour: t?.decided_honour ?? 0, decidedDecline: t?.decided_decline ?? 0 },
+        violationsByReason: Object.fromEntries(VIOLATION_REASONS.map((r) => [r, count((c) => (c.violation_reasons ?? []).includes(r))])),
+        reviews: { needed: review(0), awaiting: review(1), decidedHonour: review(2), decidedDecline: review(3) },
         iceContacts: { total: k?.total ?? 0, disallowed: k?.disallowed ?? 0 },
         complaints: null,
       };
@@ -131,8 +135,7 @@ export class QuarterlyService {
   /** The quarter's people, one row per custody record; names only when asked for by a role that may see them. */
   async people(facilityId: string | null, q: Quarter, withNames: boolean, role: Role): Promise<string> {
     if (withNames && !mayReadNames(role)) throw new DomainError('forbidden', `the "${role}" role may not see names: leave out names=true`);
-    await this.facilities(facilityId, q);
-    const rows = await this.repo.people(this.scope(facilityId, q));
+    const rows = await this.repo.people((await this.scope(facilityId, q)).scope);
     const header = ['quarter', 'facility_id', 'custody_id', 'booking_id', 'person_id', ...(withNames ? ['person_name', 'a_number'] : []), 'first_detainer_received_local', 'outcome',
       'most_serious_charge', 'disposition', 'any_conviction', 'traffic_or_infraction_only', 'victim_or_witness', 'compliant', 'authorised_seconds_beyond_eligibility',
       'unauthorised_seconds', 'processing_seconds', 'violation_reasons', 'reviews_needed', 'reviews_awaiting', 'decided_honour', 'decided_decline'];
