@@ -1,7 +1,7 @@
 /**
  * npm run bench: speed figures against the real Postgres (BENCH_DATABASE_URL, default the
  * machine's 127.0.0.1:5432/test; each bench makes and drops its own database).
- * BENCH=judge,ingest,rules,query,sweep,reports,load,rederive picks benches (judge: the judgement alone, in process); BENCH_BOOKINGS sizes each ingestion round, BENCH_ROUNDS counts
+ * BENCH=judge,ingest,rules,query,sweep,reports,quarterly,load,rederive picks benches (quarterly: the quarterly review over BENCH_CUSTODY custody records, default 1,000,000) (judge: the judgement alone, in process); BENCH_BOOKINGS sizes each ingestion round, BENCH_ROUNDS counts
  * them (default 3), BENCH_HISTORY sizes the log already there for the last configuration, BENCH_HOLDS the
  * query, report and load runs, SWEEP_SIZES (comma-separated) the sweep runs, BENCH_REDERIVE_BOOKINGS the start that
  * derives a database again (default 100,000 bookings), BENCH_RULES_BOOKINGS the facility a change of rules judges
@@ -16,12 +16,13 @@ import { benchIngest } from './ingest.bench.js';
 import { benchJudge } from './judge.bench.js';
 import { benchLoad } from './load.bench.js';
 import { benchRederive } from './rederive.bench.js';
+import { benchQuarterly } from './quarterly.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchRulesChange } from './rules-change.bench.js';
 import { BASELINE, BUILDS, fmt, type Build } from './support.js';
 import { benchSweep } from './sweep.bench.js';
 
-const only = (process.env.BENCH ?? 'judge,ingest,rules,query,sweep,reports,load,rederive,import').split(',');
+const only = (process.env.BENCH ?? 'judge,ingest,rules,query,sweep,reports,quarterly,load,rederive,import').split(',');
 console.log(`Detainer Monitor benchmarks — Node ${process.version}, ${new Date().toISOString()}${BASELINE ? `; before: ${BASELINE.root}, after: this build` : ''}`);
 
 /** Before and after, side by side (with BENCH_BASELINE). */
@@ -51,6 +52,7 @@ if (only.includes('rules')) {
 if (only.includes('query')) await benchHoldsQuery(Number(process.env.BENCH_HOLDS ?? 1_000_000));
 if (only.includes('sweep')) await benchSweep();
 if (only.includes('reports')) await benchReports(Number(process.env.BENCH_HOLDS ?? 1_000_000));
+if (only.includes('quarterly')) await benchQuarterly(Number(process.env.BENCH_CUSTODY ?? 1_000_000));
 if (only.includes('rederive')) await benchRederive(Number(process.env.BENCH_REDERIVE_BOOKINGS ?? 100_000));
 if (only.includes('import')) await benchImport(Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000));
 if (only.includes('load')) await benchLoad(Number(process.env.BENCH_HOLDS ?? 1_000_000), Number(process.env.BENCH_LOAD_SECONDS ?? 60));

@@ -5,6 +5,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { CUSTODY_STATUSES, custodyQuery, verdictChangesQuery } from './custody.dto.js';
 import { CustodyService } from './custody.service.js';
+import { VIOLATION_REASONS } from './judge.js';
 
 @ApiTags('custody')
 @ApiBearerAuth()
@@ -22,6 +23,8 @@ export class CustodyController {
   @ApiQuery({ name: 'status', required: false, enum: CUSTODY_STATUSES })
   @ApiQuery({ name: 'authorizedBefore', required: false, description: 'ISO 8601 instant with offset: open custody whose authority ends (or ended) before it' })
   @ApiQuery({ name: 'compliant', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'quarter', required: false, description: "e.g. 2025-Q1: custody whose first detainer was received in that quarter of the facility's calendar (as the quarterly review counts)" })
+  @ApiQuery({ name: 'reason', required: false, enum: VIOLATION_REASONS, description: 'custody with a violation of this reason' })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   list(@Req() req: AuthedRequest, @Query() query: unknown) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { pageLimit } from '../common/zod-validation.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { quarterField } from '../common/quarter.js';
+import { VIOLATION_REASONS } from './judge.js';
 
 export const CUSTODY_STATUSES = ['pending', 'running', 'overdue', 'closed', 'active'] as const;
 
@@ -20,6 +22,10 @@ export const custodyQuery = z
     /** Open custody whose authority ends (or ended) before this instant. */
     authorizedBefore: instant.optional(),
     compliant: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+    /** Custody whose first detainer was received in this quarter of the facility's calendar (as the quarterly review counts). */
+    quarter: quarterField.optional(),
+    /** Custody with a violation of this reason. */
+    reason: z.enum(VIOLATION_REASONS, { error: `must be one of ${VIOLATION_REASONS.join(', ')}` }).optional(),
     limit: pageLimit(),
     cursor: z.string().max(200).optional(),
   })

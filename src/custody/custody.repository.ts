@@ -5,6 +5,7 @@ import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { DisclosureVerdict } from '../rules/disclosure.js';
 import type { CustodyJudgement, CustodyPhase } from './judge.js';
+import type { ReviewFacts } from './review-facts.js';
 
 export interface BookingRef {
   facilityId: string;
@@ -17,6 +18,8 @@ export interface CustodyRow {
   key: BookingRef;
   personId: string | null;
   judgement: StoredJudgement;
+  /** What the quarterly review counts (review-facts.ts). */
+  review: ReviewFacts;
 }
 
 /** A custody record whose phase or authority may have changed; phase null: it is gone (a retraction took its detainers away). */
@@ -60,6 +63,10 @@ export interface CustodySearch {
   find?: { id: string; words: string[]; aNumber: string | null };
   status?: 'pending' | 'running' | 'overdue' | 'closed' | 'active';
   compliant?: boolean;
+  /** First detainer received in [start, end) local dates of the facility's own calendar. */
+  quarter?: { startDate: string; endDate: string };
+  /** A violation of this reason. */
+  reason?: string;
   authorizedBefore?: number;
   after?: { due: string; id: string };
   limit: number;
@@ -97,6 +104,8 @@ type RecordJson = Omit<StoredJudgement, InColumns>;
 const recordJson = (j: StoredJudgement): RecordJson => ({
   eligibility: j.eligibility, detainers: j.detainers, violations: j.violations, processing: j.processing, authorizedMs: j.authorizedMs, anomalies: j.anomalies, disclosure: j.disclosure,
 });
+/** A Postgres array literal of identifiers or numbers (nothing to quote), read the same from COPY text and from JSON. */
+const pgArray = (items: ReadonlyArray<string | number>) => `{${items.join(',')}}`;
 const msOf = (d: Date | null) => (d === null ? null : d.getTime());
 const numberOf = (v: string | number | null) => (v === null ? null : Number(v));
 /** The judgement back from a row: its record, and the columns (records stored whole before carry the same values). */
@@ -110,10 +119,13 @@ const judgementOf = (r: Record<string, any>): StoredJudgement => ({
 const COLUMNS = [
   'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'eligible_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',
   'to_agency', 'honoured', 'compliant', 'overage_ms', 'unauthorized_ms', 'processing_ms', 'anomaly_count', 'record',
+  'first_lodged_at', 'authorized_ms', 'review_outcome', 'charge_level', 'charge_disposition', 'any_conviction', 'minor_only', 'victim_or_witness', 'violation_reasons', 'review_counts',
 ] as const;
 const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, eligible_from timestamptz, due_at timestamptz,
   authorized_until timestamptz, due_detainer_id text, ended_at timestamptz, outcome text, to_agency text, honoured boolean, compliant boolean,
-  overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record json)`;
+  overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record json,
+  first_lodged_at timestamptz, authorized_ms bigint, review_outcome text, charge_level text, charge_disposition text, any_conviction boolean, minor_only boolean,
+  victim_or_witness boolean, violation_reasons text[], review_counts integer[])`;
 const SET = COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 // json has no equality: the record compares as its text (written by one JSON.stringify, so the same judgement is the same text).
 const asCompared = (c: string) => (c.endsWith('.record') ? `${c}::text` : c);
@@ -169,9 +181,12 @@ export class CustodyRepository {
     const updatedAt = isoUtc(now.getTime());
     for (const r of records) {
       const j = r.judgement;
+      const v = r.review;
       const values = [
         r.id, r.key.facilityId, r.key.bookingId, r.personId, j.phase, isoUtc(j.activeFrom), isoUtc(j.eligibility[0]?.from ?? null), isoUtc(j.dueAt), isoUtc(j.authorizedUntil), j.dueDetainerId,
         isoUtc(j.endedAt), j.outcome, j.toAgency, j.honoured, j.compliant, j.overageMs, j.unauthorizedMs, j.processingMs, j.anomalies.length, new JsonText(JSON.stringify(recordJson(j))),
+        isoUtc(v.firstLodgedAt), j.authorizedMs, v.outcome, v.chargeLevel, v.chargeDisposition, v.anyConviction, v.minorOnly, v.victimOrWitness,
+        pgArray(v.violationReasons), pgArray(v.reviews),
       ] as const;
       if (this.db.copies && created.has(keyOf(r.key))) {
         copy.add([...values, updatedAt]);
@@ -303,6 +318,8 @@ export class CustodyRepository {
     if (f.status === 'overdue') where.push(`c.phase = 'open'`, `c.active_from <= ${p(now)}`, `c.due_key < ${p(now)}`);
     if (f.status === 'active') where.push(`c.phase IN ('pending', 'open')`);
     if (f.compliant !== undefined) where.push(`c.compliant = ${p(f.compliant)}`);
+    if (f.quarter) where.push(`c.first_lodged_at >= (${p(f.quarter.startDate)}::timestamp AT TIME ZONE f.time_zone)`, `c.first_lodged_at < (${p(f.quarter.endDate)}::timestamp AT TIME ZONE f.time_zone)`);
+    if (f.reason) where.push(`EXISTS (SELECT 1 FROM json_array_elements(c.record->'violations') v WHERE v->>'reason' = ${p(f.reason)})`);
     if (f.authorizedBefore !== undefined) where.push(`c.due_key < ${p(new Date(f.authorizedBefore))}`);
     if (f.after) where.push(`(c.due_key, c.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);
     const sql = `${CUSTODY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.due_key, c.id LIMIT ${p(f.limit)}`;

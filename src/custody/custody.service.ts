@@ -4,6 +4,7 @@ import { aNumberDigits, eventAsSeen, mayReadNames, namesOf, NO_NAMES, type Perso
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { Clock } from '../common/clock.js';
+import { nextQuarter, quarterStartDate } from '../common/quarter.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeDueCursor, encodeDueCursor } from '../common/due-cursor.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
@@ -27,7 +28,8 @@ export class CustodyService {
   async list(q: CustodyQuery, role: Role): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const rows = await this.repo.search({
-      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant,
+      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant, reason: q.reason,
+      quarter: q.quarter ? { startDate: quarterStartDate(q.quarter), endDate: quarterStartDate(nextQuarter(q.quarter)) } : undefined,
       find: q.q === undefined ? undefined : findTerms(q.q, mayReadNames(role)),
       authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
     });

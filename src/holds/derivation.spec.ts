@@ -13,7 +13,7 @@ import { DERIVATION_VERSION, derivationFingerprint } from './derivation.js';
  * DERIVATION_VERSION. When the derived values change, stored bookings and holds derived by the
  * earlier code are stale, and only a new version makes a start derive them again.
  */
-const RECORDED = { version: 3, digest: '52000881421940bcbbb6b99f59df9abf56e0013ee62f91e2ff99dfb24dcad889' };
+const RECORDED = { version: 4, digest: '52000881421940bcbbb6b99f59df9abf56e0013ee62f91e2ff99dfb24dcad889' };
 
 const HOUR = 3_600_000;
 // Fixed-offset zones: their rules never change, so a new time zone database leaves the digest alone

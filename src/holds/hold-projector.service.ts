@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
 import { isIce } from '../rules/authority.js';
 import { disclosureOf } from '../rules/disclosure.js';
+import { reviewFactsOf } from '../custody/review-facts.js';
 import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
@@ -241,7 +242,7 @@ export class HoldProjector implements OnModuleInit {
       // Whether ICE may be told a release date: the disclosure rule of the version in force at the custody's end, or now.
       const judgement = { ...judged, disclosure: disclosureOf(rulesInForce(facility.versions, judged.endedAt ?? this.clock.now()).rules, judged.detainers) };
       const id = custodyId(key.facilityId, key.bookingId);
-      custody.push({ id, key, personId: state.personId, judgement });
+      custody.push({ id, key, personId: state.personId, judgement, review: reviewFactsOf(judgement, state.facts, state.charges) });
       const chargeLevel = mostSeriousLevel(state.charges);
       const convicted = anyConviction(state.charges);
       for (const d of judgement.detainers) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { quarterField } from '../common/quarter.js';
 
 const instant = z.string({ error: `must be ${INSTANT_HINT}` }).refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` }).transform((v) => new Date(parseInstant(v)!));
 const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -19,4 +20,16 @@ export const illinoisQuery = z
 
 export const historyQuery = z
   .object({ facilityId: z.string().min(1).max(128).optional(), format: format(['json', 'csv', 'pdf'] as const).default('json') })
+  .strict();
+
+export const quarterlyQuery = z
+  .object({
+    facilityId: z.string().min(1).max(128).optional(),
+    quarter: quarterField,
+    format: format(['json', 'csv', 'pdf'] as const).default('json'),
+    /** people: one CSV row per custody record of the quarter instead of the figures. */
+    rows: z.enum(['people'], { error: 'must be people' }).optional(),
+    /** With rows=people: the names the JMS sent, for roles that see them. */
+    names: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false),
+  })
   .strict();

@@ -8,7 +8,9 @@ import { attachment } from '../common/content-disposition.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { historyPdf } from './history-pdf.js';
 import { HistoryService } from './history.service.js';
-import { complianceQuery, historyQuery, illinoisQuery } from './report.dto.js';
+import { quarterlyPdf } from './quarterly-pdf.js';
+import { QuarterlyService } from './quarterly.service.js';
+import { complianceQuery, historyQuery, illinoisQuery, quarterlyQuery } from './report.dto.js';
 import { ReportsService } from './reports.service.js';
 
 function send(res: Response, format: string, name: string, body: unknown): unknown {
@@ -27,7 +29,27 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly histories: HistoryService,
+    private readonly quarterly: QuarterlyService,
   ) {}
+
+  @Get('reports/quarterly')
+  @Roles('sheriff')
+  @LogAccess('report.quarterly')
+  @ApiOperation({ summary: "Quarterly statistical review (people whose first detainer was received in the quarter, each facility's calendar), with the quarter before: JSON, CSV (one row per figure and group) or PDF; rows=people: one CSV row per custody record." })
+  @ApiQuery({ name: 'facilityId', required: false, description: 'one facility; all when absent' })
+  @ApiQuery({ name: 'quarter', required: true, description: 'e.g. 2025-Q1' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })
+  @ApiQuery({ name: 'rows', required: false, enum: ['people'], description: 'one CSV row per custody record of the quarter' })
+  @ApiQuery({ name: 'names', required: false, enum: ['true', 'false'], description: 'with rows=people: names and A-numbers, for roles that see them (admin)' })
+  async quarterlyReview(@Req() req: AuthedRequest, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(quarterlyQuery, query);
+    const facilityId = q.facilityId ?? null;
+    const name = `quarterly-${facilityId ?? 'all'}-${q.quarter.year}-Q${q.quarter.q}`;
+    if (q.rows === 'people') return send(res, 'csv', `${name}-people`, await this.quarterly.people(facilityId, q.quarter, q.names, req.principal!.role));
+    const report = await this.quarterly.report(facilityId, q.quarter);
+    const body = q.format === 'csv' ? this.quarterly.csv(report) : q.format === 'pdf' ? await quarterlyPdf(report) : report;
+    return send(res, q.format, name, body);
+  }
 
   @Get('reports/compliance')
   @Roles('sheriff')

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CustodyModule } from '../custody/custody.module.js';
 import { HistoryService } from './history.service.js';
+import { QuarterlyRepository } from './quarterly.repository.js';
+import { QuarterlyService } from './quarterly.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
@@ -9,6 +11,6 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [AuditModule, CustodyModule],
   controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService, HistoryService],
+  providers: [ReportsRepository, ReportsService, HistoryService, QuarterlyRepository, QuarterlyService],
 })
 export class ReportsModule {}

@@ -1,0 +1,115 @@
+import PDFDocument from 'pdfkit';
+import { registerPdfFonts, writeText } from './pdf-fonts.js';
+import type { QuarterlyReport } from './quarterly.service.js';
+
+type Bar = { label: string; now: number; before: number };
+
+/**
+ * The quarterly review as a PDF a sheriff can hand to a county board: the population and the
+ * reconciliation stated first, each table as a bar chart (vector graphics: this quarter dark, the
+ * one before light) with its figures, then the definition of every figure. Shipped fonts only.
+ */
+export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
+  const title = `Quarterly statistical review, ${r.quarter} — ${r.facilityId === null ? 'all facilities' : r.facilities[0]?.name ?? r.facilityId}`;
+  const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
+  registerPdfFonts(doc);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const left = doc.page.margins.left;
+  const at = (x: number, y: number) => {
+    doc.x = x;
+    doc.y = y;
+  };
+  const width = doc.page.width - left - doc.page.margins.right;
+
+  const heading = (text: string) => {
+    if (doc.y > doc.page.height - 160) doc.addPage();
+    writeText(doc.moveDown(0.8).fontSize(13).fillColor('#000'), text, 'bold');
+    doc.moveDown(0.2);
+  };
+  const line = (text: string, size = 10, color = '#000') => writeText(doc.fontSize(size).fillColor(color), text, 'regular', { paragraphGap: 2, width });
+
+  /** Horizontal bars, two per group (this quarter, the one before), scaled to the largest value; the figures beside them. */
+  const chart = (bars: Bar[]) => {
+    const rowH = 22;
+    const labelW = 170;
+    const numW = 90;
+    const barW = width - labelW - numW;
+    const max = Math.max(1, ...bars.flatMap((b) => [b.now, b.before]));
+    if (doc.y + bars.length * rowH + 20 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const top = doc.y + 4;
+    bars.forEach((b, i) => {
+      const y = top + i * rowH;
+      at(left, y + 4);
+      writeText(doc.fontSize(9).fillColor('#000'), b.label, 'regular', { width: labelW - 8, lineBreak: false });
+      doc.save().rect(left + labelW, y + 2, (barW * b.now) / max, 8).fill('#1f4e79').restore();
+      doc.save().rect(left + labelW, y + 11, (barW * b.before) / max, 8).fill('#9dc3e6').restore();
+      doc.save().moveTo(left + labelW, y).lineTo(left + labelW, y + rowH - 2).lineWidth(0.5).stroke('#666').restore();
+      at(left + labelW + barW + 6, y + 4);
+      writeText(doc.fontSize(9).fillColor('#000'), `${b.now}  (before: ${b.before})`, 'regular', { width: numW, lineBreak: false });
+    });
+    doc.x = left;
+    doc.y = top + bars.length * rowH + 4;
+    writeText(doc.fontSize(8).fillColor('#444'), `Dark bars: ${r.quarter}; light bars: ${r.previous.quarter}.`, 'regular', { width });
+  };
+
+  writeText(doc.fontSize(17), title, 'bold');
+  line(`Generated ${r.generatedAt} by Detainer Monitor. Compared with ${r.previous.quarter}.`, 9, '#444');
+  for (const f of r.facilities) line(`${f.name} (${f.facilityId}), ${f.timeZone}: ${f.from} to ${f.to} (local time).`, 9, '#444');
+
+  heading('Who is counted');
+  line(`${r.people} people in ${r.quarter} (${r.previous.people} in ${r.previous.quarter}): ${r.definitions.population}.`);
+  const ok = Object.values(r.reconciles).every(Boolean);
+  line(ok
+    ? `The counts reconcile: every person is in exactly one outcome (the outcomes add up to ${r.people}), and every group table below adds up to ${r.people}.`
+    : `WARNING: some group tables do not add up to ${r.people}: ${Object.entries(r.reconciles).filter(([, v]) => !v).map(([k]) => k).join(', ')}.`, 10, ok ? '#000' : '#b00020');
+
+  const labels = (s: string) => s.replace(/_/g, ' ');
+  heading('Outcome (each person in exactly one)');
+  chart(Object.entries(r.outcomes).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.outcomes[k as keyof typeof r.outcomes] })));
+  heading('Most serious current charge and its disposition');
+  chart(Object.entries(r.byCharge).flatMap(([level, d]) => Object.entries(d).map(([disp, n]) => ({
+    label: `${level}, ${labels(disp)}`, now: n, before: r.previous.byCharge[level as keyof typeof r.byCharge][disp as 'convicted'],
+  }))));
+  heading('Convicted, traffic or infraction only, victims and witnesses');
+  chart([
+    { label: 'convicted', now: r.conviction.convicted, before: r.previous.conviction.convicted },
+    { label: 'charged only', now: r.conviction.chargedOnly, before: r.previous.conviction.chargedOnly },
+    { label: 'traffic or infraction only', now: r.trafficOrInfractionOnly.yes, before: r.previous.trafficOrInfractionOnly.yes },
+    { label: 'victim or witness', now: r.victimOrWitness.yes, before: r.previous.victimOrWitness.yes },
+  ]);
+  heading('Custody beyond eligibility');
+  const b = r.beyondEligibility;
+  const pb = r.previous.beyondEligibility;
+  const h = (s: number | null) => (s === null ? 'none' : `${(s / 3600).toFixed(1)} h`);
+  chart([
+    { label: 'people, authorised', now: b.authorised.people, before: pb.authorised.people },
+    { label: 'people, unauthorised', now: b.unauthorised.people, before: pb.unauthorised.people },
+    { label: 'people, release processing', now: b.processing.people, before: pb.processing.people },
+  ]);
+  line(`Authorised: ${b.authorised.seconds} s in all, median ${h(b.authorised.medianSeconds)}, p90 ${h(b.authorised.p90Seconds)} (before: ${pb.authorised.seconds} s, median ${h(pb.authorised.medianSeconds)}, p90 ${h(pb.authorised.p90Seconds)}).`);
+  line(`Unauthorised: ${b.unauthorised.seconds} s in all, median ${h(b.unauthorised.medianSeconds)}, p90 ${h(b.unauthorised.p90Seconds)} (before: ${pb.unauthorised.seconds} s, median ${h(pb.unauthorised.medianSeconds)}, p90 ${h(pb.unauthorised.p90Seconds)}).`);
+  heading('People with a violation, by reason');
+  line(`${b.peopleWithViolation} people with a violation (before: ${pb.peopleWithViolation}).`);
+  chart(Object.entries(r.violationsByReason).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.violationsByReason[k] })));
+  heading('Reviews, decisions, ICE contacts, complaints');
+  line(`Detainer reviews needed ${r.reviews.needed}, awaiting ${r.reviews.awaiting}, decided honour ${r.reviews.decidedHonour}, decided decline ${r.reviews.decidedDecline} (before: ${r.previous.reviews.needed}, ${r.previous.reviews.awaiting}, ${r.previous.reviews.decidedHonour}, ${r.previous.reviews.decidedDecline}).`);
+  line(`ICE contacts logged ${r.iceContacts.total}, of which not allowed by the disclosure rule ${r.iceContacts.disallowed} (before: ${r.previous.iceContacts.total}, ${r.previous.iceContacts.disallowed}).`);
+  line('Complaints: not counted yet (the complaint system is being built).');
+
+  heading('Definitions');
+  for (const [k, v] of Object.entries(r.definitions)) line(`${k}: ${v}.`, 9);
+
+  const range = doc.bufferedPageRange();
+  for (let i = 0; i < range.count; i++) {
+    doc.switchToPage(range.start + i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    at(left, doc.page.height - 36);
+    writeText(doc.fontSize(8).fillColor('#666'), `${title} — page ${i + 1} of ${range.count}`, 'regular', { width, lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  return done;
+}
