@@ -14,6 +14,7 @@ import { HoldsModule } from './holds/holds.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ComplaintsModule } from './complaints/complaints.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 
 /** Configuration and the clock, available everywhere. */
 @Global()
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule, ComplaintsModule],
+      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule, ComplaintsModule, NoticesModule],
       controllers: [HealthController],
     };
   }
