@@ -63,6 +63,8 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'get', path: '/api/notices?status=due', allowed: ['admin', 'supervisor'] },
   { method: 'post', path: '/api/notices/00000000-0000-4000-8000-000000000000/served', body: { servedBy: 'x', language: 'en', method: 'in_person' }, allowed: ['admin', 'supervisor'] },
   { method: 'get', path: '/api/oversight-alerts', allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/api/exports/ice-reconciliation?facilityId=f1&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', allowed: ['admin', 'sheriff'] },
+  { method: 'get', path: '/api/exports/public-records?facilityId=f1&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&format=csv', allowed: ['admin', 'sheriff'] },
 ];
 
 describe('every route against every role and no key', () => {
