@@ -99,6 +99,7 @@ describe('complaints', () => {
     const none = await file(counsel, { facilityId: 'f1', category: 'access_to_counsel', receivedVia: 'counsel', narrative: 'No phone call.' }).expect(400);
     expect(none.body.errors).toEqual([{ field: 'bookingId', message: 'counsel must name the booking or person the complaint is about' }]);
     await file(counsel, { facilityId: 'f1', bookingId: 'b1', category: 'access_to_counsel', receivedVia: 'counsel', narrative: 'No phone call.' }).expect(201);
+    t.clock.advance(60_000);
     await file(supervisor, { facilityId: 'f1', bookingId: 'b2', category: 'treatment', receivedVia: 'email', narrative: 'Cold cell.' }).expect(201);
     const mine = await t.http.get('/api/complaints').set('Authorization', counsel).expect(200);
     expect(mine.body.items.map((c: { bookingId: string; category: string }) => [c.bookingId, c.category])).toEqual([['b1', 'access_to_counsel'], ['b1', 'held_too_long']]);

@@ -30,7 +30,7 @@ export class NoticesRepository {
   /** `due`: not served yet (late ones too), soonest first; `late`: not served and past due; `served`: newest first. */
   list(f: { status?: string; facilityId?: string; bookingId?: string; now: Date; limit: number }): Promise<NoticeRow[]> {
     const where = { due: 'served_at IS NULL', late: 'served_at IS NULL AND due_at < $3', served: 'served_at IS NOT NULL' }[f.status ?? 'due'] ?? 'true';
-    const order = f.status === 'served' ? 'served_at DESC, id DESC' : 'due_at, id';
+    const order = f.status === 'served' ? 'served_at DESC, id DESC' : 'due_at, booking_id, kind, id';
     return this.ds.query(
       `SELECT * FROM notices WHERE ($1::text IS NULL OR facility_id = $1) AND ($2::text IS NULL OR booking_id = $2) AND ($3::timestamptz IS NOT NULL) AND ${where}
         ORDER BY ${order} LIMIT $4`,
