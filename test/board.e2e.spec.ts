@@ -405,7 +405,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
     expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
-      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, event.retracted']);
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, booking.criminal_history, booking.flagged, booking.unflagged, detainer.decided, complaint.filed, complaint.transitioned, notice.served, notice.late, event.retracted']);
     expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
       'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)']);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
