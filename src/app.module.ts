@@ -13,6 +13,9 @@ import { HealthController } from './health/health.controller.js';
 import { HoldsModule } from './holds/holds.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
+import { ComplaintsModule } from './complaints/complaints.module.js';
+import { NoticesModule } from './notices/notices.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 
 /** Configuration and the clock, available everywhere. */
 @Global()
@@ -29,7 +32,7 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule],
+      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule, ComplaintsModule, NoticesModule, ExportsModule],
       controllers: [HealthController],
     };
   }

@@ -68,6 +68,16 @@ const ROUTES: Array<{ method: 'get' | 'post' | 'put' | 'delete'; path: string; b
   { method: 'post', path: '/api/custody/00000000-0000-4000-8000-000000000000/decisions', body: { detainerId: 'd1', decision: 'honour', basis: 'x' }, allowed: ['admin', 'supervisor'] },
   { method: 'post', path: '/api/custody/00000000-0000-4000-8000-000000000000/contacts', body: { kind: 'other', at: '2026-01-01T00:00:00Z' }, allowed: ['admin', 'supervisor'] },
   { method: 'get', path: '/api/custody/00000000-0000-4000-8000-000000000000/contacts', allowed: ['admin', 'supervisor', 'sheriff'] },
+  // counsel passes the role check and is then refused for want of a grant
+  { method: 'post', path: '/api/complaints', body: { facilityId: 'f1', personId: 'nope', category: 'other', receivedVia: 'phone', narrative: 'x' }, allowed: ['admin', 'supervisor', 'counsel'] },
+  { method: 'get', path: '/api/complaints', allowed: ['admin', 'supervisor', 'counsel'] },
+  { method: 'get', path: '/api/complaints/counts?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', allowed: ['admin', 'supervisor', 'sheriff'] },
+  { method: 'post', path: '/api/complaints/00000000-0000-4000-8000-000000000000/transition', body: { to: 'acknowledged' }, allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/api/notices?status=due', allowed: ['admin', 'supervisor'] },
+  { method: 'post', path: '/api/notices/00000000-0000-4000-8000-000000000000/served', body: { servedBy: 'x', language: 'en', method: 'in_person' }, allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/api/oversight-alerts', allowed: ['admin', 'supervisor'] },
+  { method: 'get', path: '/api/exports/ice-reconciliation?facilityId=f1&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z', allowed: ['admin', 'sheriff'] },
+  { method: 'get', path: '/api/exports/public-records?facilityId=f1&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&format=csv', allowed: ['admin', 'sheriff'] },
 ];
 
 describe('every route against every role and no key', () => {

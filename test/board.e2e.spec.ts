@@ -134,7 +134,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
     // A supervisor sees the board, alerts, the deadline calculator and histories, not reports.
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices']);
 
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^6 people/ }).waitFor(); // F's answer drawn, not the first one's
@@ -348,7 +348,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it("works out a deadline ahead on the jail's clock, whatever the desk PC's zone", async () => {
     await t.http.put('/api/facilities/e2e-ny').set('Authorization', t.admin).send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' })).expect(200);
     const { page, context } = await open('supervisor', { timezoneId: 'Asia/Tokyo' });
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices']);
     await page.getByRole('link', { name: 'Deadline' }).click();
     await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
     await page.locator('#deadline-facility').selectOption('e2e-ny');
@@ -414,13 +414,13 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     expect(refused.body.rejected.map((r: { eventId: string }) => r.eventId)).toEqual(['release-tomorrow', 'no-type']);
     const { page, context } = await open('admin');
     // (the alert count beside Alerts comes when its first poll answers)
-    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Refused', 'Import']);
+    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Complaints', 'Notices', 'Refused', 'Import']);
     await page.getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-table tbody tr').nth(1).waitFor();
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
     expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
-      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, event.retracted']);
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, booking.criminal_history, booking.flagged, booking.unflagged, detainer.decided, complaint.filed, complaint.transitioned, notice.served, notice.late, event.retracted']);
     expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
       'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)']);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });

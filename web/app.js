@@ -7,10 +7,11 @@ import { createDeadline } from './deadline.js';
 import { createHistory } from './history.js';
 import { createImport } from './import.js';
 import { createRefused } from './refused.js';
+import { createComplaints, createNotices } from './oversight.js';
 import { createReports } from './reports.js';
 import { sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'import', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -80,6 +81,8 @@ const views = {
   history: createHistory({ role: () => me?.role ?? null }),
   refused: createRefused(),
   import: createImport({ facilities }),
+  complaints: createComplaints({ facilities }),
+  notices: createNotices(),
 };
 let current = null;
 let currentQuery = null; // the hash's part after "?": what the section opens (a booking's or a person's history)
@@ -116,7 +119,7 @@ function allowed(view) {
 
 function route() {
   const [wanted, query = ''] = location.hash.slice(1).split('?');
-  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'import'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) {
     if (query !== currentQuery) {

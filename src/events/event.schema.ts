@@ -54,6 +54,8 @@ const base = {
   extensions: z.record(z.string(), z.unknown(), { error: 'must be an object of the sender\'s own fields' }).optional(),
 };
 const agency = text(64).min(1, 'must not be empty');
+/** The API key that recorded an event the app itself writes (decisions, complaints, notices). */
+const recordedBy = z.strictObject({ keyId: id, name: text(200) });
 
 export const EVENT_SCHEMAS = {
   'booking.opened': z.strictObject({
@@ -71,6 +73,10 @@ export const EVENT_SCHEMAS = {
     form: oneOf(DETAINER_FORMS),
     agency: agency.optional(),
     warrant: oneOf(WARRANT_KINDS).optional(),
+    /** ICE's own data, where the jail has it, so an export joins ICE's released detainer tables (issue 29). */
+    icePreparedDate: isoDate.optional(),
+    iceFacilityCode: text(32).min(1, 'must not be empty').optional(),
+    iceLiftReason: text(200).min(1, 'must not be empty').optional(),
   }),
   'detainer.amended': z.strictObject({
     ...base,
@@ -111,10 +117,46 @@ export const EVENT_SCHEMAS = {
     basis: text(2000).trim().min(1, 'must say, in words, why'),
     decidedBy: z.strictObject({ keyId: id, name: text(200) }),
   }),
+  /** A complaint filed, and each step of its workflow; recorded through /api/complaints only (bookingId: the booking it is about, or `complaint:<id>`). */
+  'complaint.filed': z.strictObject({
+    ...base,
+    type: z.literal('complaint.filed'),
+    complaintId: id,
+    category: text(64),
+    receivedVia: text(64),
+    personId: id.optional(),
+    narrative: text(10000).min(1, 'must not be empty'),
+    filedBy: recordedBy,
+  }),
+  'complaint.transitioned': z.strictObject({
+    ...base,
+    type: z.literal('complaint.transitioned'),
+    complaintId: id,
+    from: text(32),
+    to: text(32),
+    finding: text(32).optional(),
+    response: text(10000).optional(),
+    by: recordedBy,
+  }),
+  /** A notice to the person served, or found late by the sweep; recorded through /api/notices only. */
+  'notice.served': z.strictObject({
+    ...base,
+    type: z.literal('notice.served'),
+    noticeId: id,
+    kind: text(64),
+    servedAt: instant,
+    servedBy: text(200),
+    language: text(64),
+    method: text(64),
+    recordedBy,
+  }),
+  'notice.late': z.strictObject({ ...base, type: z.literal('notice.late'), noticeId: id, kind: text(64), dueAt: instant }),
   'event.retracted': z.strictObject({ ...base, type: z.literal('event.retracted'), retractsEventId: id, reason: text(1000).min(1, 'must not be empty') }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
+/** Events the app records itself, through their own routes: never sent by a JMS. */
+export const RECORDED_BY_APP: ReadonlySet<string> = new Set(['detainer.decided', 'complaint.filed', 'complaint.transitioned', 'notice.served', 'notice.late']);
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
 export type JmsEvent = { [K in EventType]: z.infer<(typeof EVENT_SCHEMAS)[K]> }[EventType];
 

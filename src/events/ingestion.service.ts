@@ -10,7 +10,7 @@ import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../h
 import { BatchCheck } from './batch-check.js';
 import { chainHash, GENESIS } from './event-chain.js';
 import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
-import { custodyEndAhead, MAX_BATCH, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
+import { custodyEndAhead, MAX_BATCH, RECORDED_BY_APP, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
 
 export interface IngestResult {
   accepted: number;
@@ -195,6 +195,7 @@ export class IngestionService {
 
   /**
    * `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused.
+   * `opts.decisions`: accept the events the app records itself (RECORDED_BY_APP).
    * `opts.receivedAt`: when the batch was received, for a restore of an export (see event-archive.ts); default now.
    */
   async ingest(raws: unknown[], apiKeyId: string | null, onlyFacilities: ReadonlySet<string> | null = null, opts: { decisions?: boolean; receivedAt?: Date } = {}): Promise<IngestResult> {
@@ -251,8 +252,9 @@ export class IngestionService {
           return null;
         }
         // A decision is a supervisor's, recorded through the decisions route, never sent by a JMS.
-        if (v.event.type === 'detainer.decided' && !opts.decisions) {
-          reject(index, [{ field: 'type', message: 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' }]);
+        if (RECORDED_BY_APP.has(v.event.type) && !opts.decisions) {
+          const message = v.event.type === 'detainer.decided' ? 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' : `a ${v.event.type} event is recorded through /api/complaints or /api/notices`;
+          reject(index, [{ field: 'type', message }]);
           return null;
         }
         const ahead = custodyEndAhead(v.event, v.occurredAtMs, receivedAtMs);

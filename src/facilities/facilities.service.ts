@@ -47,6 +47,8 @@ function ruleSetOf(body: RuleSet): RuleSet | null {
   if (body.chargeClasses !== undefined) out.chargeClasses = body.chargeClasses;
   if (body.review !== undefined) out.review = [...new Set(body.review)].sort();
   if (body.disclosure !== undefined) out.disclosure = body.disclosure;
+  if (body.notices !== undefined) out.notices = body.notices;
+  if (body.complaintDeadlines !== undefined) out.complaintDeadlines = body.complaintDeadlines;
   return Object.keys(out).length > 0 ? out : null;
 }
 
@@ -92,7 +94,7 @@ export class FacilitiesService {
         requireJudicialWarrant: pick('requireJudicialWarrant') ?? false, warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
         preset: body.preset ?? null, overrides: body.rules ?? null,
-        ruleSet: ruleSetOf({ criteria: pick('criteria'), chargeClasses: pick('chargeClasses'), review: pick('review'), disclosure: pick('disclosure') }),
+        ruleSet: ruleSetOf({ criteria: pick('criteria'), chargeClasses: pick('chargeClasses'), review: pick('review'), disclosure: pick('disclosure'), notices: pick('notices'), complaintDeadlines: pick('complaintDeadlines') }),
       };
       const record = async (before: FacilityView | null) =>
         this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });

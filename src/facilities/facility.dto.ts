@@ -4,7 +4,7 @@ import { COUNTINGS, type FormAuthority } from '../rules/authority.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { required } from '../common/zod-validation.js';
 import { FLAGS, KNOWN_CLASSES, type ChargeClassRow } from '../rules/classes.js';
-import { DISCLOSURES, REVIEW_TRIGGERS, type FormCriteria, type RuleSet } from '../rules/rule-set.js';
+import { DISCLOSURES, NOTICE_AFTER, NOTICE_RECIPIENTS, REVIEW_TRIGGERS, type FormCriteria, type NoticeRule, type RuleSet } from '../rules/rule-set.js';
 import { PRESETS, presetById } from '../rules/presets/index.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,12 +70,38 @@ const chargeClasses = z
   )
   .max(5000, 'at most 5000 rows') as unknown as z.ZodType<ChargeClassRow[]>;
 
+const noticeRules = z
+  .array(
+    z.strictObject({
+      kind: z.string({ error: 'must name the notice, e.g. detainer_copy' }).trim().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and _ (at most 64)'),
+      after: z.enum(NOTICE_AFTER, { error: `must be one of ${NOTICE_AFTER.join(', ')}` }),
+      withinHours: z.number({ error: 'must be a number of hours from 0 to 720' }).min(0, 'must be a number of hours from 0 to 720').max(720, 'must be a number of hours from 0 to 720'),
+      to: z.array(z.enum(NOTICE_RECIPIENTS, { error: `must be one of ${NOTICE_RECIPIENTS.join(', ')}` }), { error: 'must be an array of recipients' }).min(1, 'must name at least one recipient').max(2),
+      citation: z.string({ error: 'must be a string' }).max(300, 'must be at most 300 characters').optional(),
+    }),
+    { error: 'must be an array of {"kind", "after", "withinHours", "to"}' },
+  )
+  .max(20, 'at most 20 notices')
+  .superRefine((ns, ctx) => {
+    const seen = new Set<string>();
+    ns.forEach((n, i) => {
+      if (seen.has(n.kind)) ctx.addIssue({ code: 'custom', path: [i, 'kind'], message: `"${n.kind}" is named twice` });
+      seen.add(n.kind);
+    });
+  }) as unknown as z.ZodType<NoticeRule[]>;
+const complaintDeadlines = z.strictObject({
+  acknowledgeHours: z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720'),
+  closeDays: z.number({ error: 'must be a whole number of days from 1 to 365' }).int('must be a whole number of days from 1 to 365').min(1, 'must be a whole number of days from 1 to 365').max(365, 'must be a whole number of days from 1 to 365'),
+});
+
 /** The rule-set fields (src/rules/rule-set.ts), top level or in a preset's `rules` overrides. */
 export const ruleSetFields = {
   criteria: criteria.optional(),
   chargeClasses: chargeClasses.optional(),
   review: z.array(z.enum(REVIEW_TRIGGERS, { error: `must be one of ${REVIEW_TRIGGERS.join(', ')}` }), { error: 'must be an array of review triggers' }).max(REVIEW_TRIGGERS.length).optional(),
   disclosure: z.enum(DISCLOSURES, { error: `must be one of ${DISCLOSURES.join(', ')}` }).optional(),
+  notices: noticeRules.optional(),
+  complaintDeadlines: complaintDeadlines.optional(),
 };
 
 const hours = z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720');

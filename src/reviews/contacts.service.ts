@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { CustodyRepository } from '../custody/custody.repository.js';
+import { NoticePlanner } from '../notices/notice-planner.service.js';
 import { contactAllowed, type ContactKind } from '../rules/disclosure.js';
 import type { ContactRow } from './contacts.repository.js';
 import { ContactsRepository } from './contacts.repository.js';
@@ -32,6 +33,7 @@ export class ContactsService {
     private readonly custody: CustodyRepository,
     private readonly contacts: ContactsRepository,
     private readonly clock: Clock,
+    private readonly notices: NoticePlanner,
   ) {}
 
   private async record(id: string) {
@@ -49,6 +51,8 @@ export class ContactsService {
     };
     const recordedAt = new Date(this.clock.now());
     await this.contacts.insert({ ...row, recordedAt, apiKeyId: by.keyId });
+    // An interview requested or a release date shared may make notices to the person due (rules.notices).
+    await this.notices.contactLogged({ id: row.id, facilityId: row.facility_id, bookingId: row.booking_id, kind: row.kind, at: row.at });
     return view({ ...row, recorded_at: recordedAt });
   }
 

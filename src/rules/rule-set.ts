@@ -37,6 +37,27 @@ export type ReviewTrigger = (typeof REVIEW_TRIGGERS)[number];
 export const DISCLOSURES = ['always', 'if_criteria', 'never'] as const;
 export type Disclosure = (typeof DISCLOSURES)[number];
 
+/** What makes a notice to the person due: a detainer received, or an ICE contact of that kind logged. */
+export const NOTICE_AFTER = ['detainer.lodged', 'ice_contact.interview_requested', 'ice_contact.release_date_shared'] as const;
+export type NoticeAfter = (typeof NOTICE_AFTER)[number];
+export const NOTICE_RECIPIENTS = ['person', 'attorney'] as const;
+
+/** A notice the person (and whoever else is named) must be given, within so many hours of the event that makes it due (0: at once). */
+export interface NoticeRule {
+  kind: string;
+  after: NoticeAfter;
+  withinHours: number;
+  to: Array<(typeof NOTICE_RECIPIENTS)[number]>;
+  citation?: string;
+}
+
+/** How long a facility has to acknowledge and to close a complaint (defaults: 72 hours, 30 days). */
+export interface ComplaintDeadlines {
+  acknowledgeHours: number;
+  closeDays: number;
+}
+export const DEFAULT_COMPLAINT_DEADLINES: ComplaintDeadlines = { acknowledgeHours: 72, closeDays: 30 };
+
 export interface RuleSet {
   /** Per form; a form not named has no criteria. */
   criteria?: Partial<Record<DetainerForm, FormCriteria>> | null;
@@ -46,4 +67,8 @@ export interface RuleSet {
   review?: ReviewTrigger[];
   /** Whether the jail may tell ICE a release date (default `always`, as before rule sets). */
   disclosure?: Disclosure;
+  /** Notices due to the person (default none). */
+  notices?: NoticeRule[];
+  /** Complaint deadlines (default DEFAULT_COMPLAINT_DEADLINES). */
+  complaintDeadlines?: ComplaintDeadlines;
 }

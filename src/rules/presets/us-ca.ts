@@ -33,7 +33,7 @@ export const US_CA: Preset = {
       rule: 'notice to the person before an ICE interview, and copies of detainers and notification requests',
       source: 'https://online.documentine.com/local-law-definition/2/dle-2018-01-information-bulletin-responsibilities-of.html',
       verified: false,
-      note: 'Named in the Attorney General\'s bulletin; its text was not read and its notices are not modelled (log interviews as ICE contacts).',
+      note: 'Named in the Attorney General\'s bulletin and issue 29; its text was not read. Its notices are modelled from that summary (copy of the detainer and whether the jail will comply, within 24 hours; the consent form before an ICE interview, at once; release information given to ICE, in writing to the person and their attorney, within 24 hours): the hours are the monitor\'s reading of "upon receiving" and "promptly", override them if counsel reads them otherwise.',
     },
   ],
   rules: {
@@ -41,5 +41,11 @@ export const US_CA: Preset = {
     holdHours: 48,
     criteria: Object.fromEntries(HOLDING_FORMS.map((f) => [f, { allOf: [{ kind: 'judicial_warrant' as const }], anyOf: [] }])),
     disclosure: 'if_criteria',
+    notices: [
+      { kind: 'detainer_copy', after: 'detainer.lodged', withinHours: 24, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): a copy of the detainer' },
+      { kind: 'compliance_intent', after: 'detainer.lodged', withinHours: 24, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): whether the jail will comply' },
+      { kind: 'interview_consent', after: 'ice_contact.interview_requested', withinHours: 0, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): written consent form before an ICE interview' },
+      { kind: 'release_information', after: 'ice_contact.release_date_shared', withinHours: 24, to: ['person', 'attorney'], citation: 'Cal. Gov. Code 7283.1(b): release information given to ICE, in writing to the person and their attorney' },
+    ],
   },
 };

@@ -1,0 +1,97 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../app-config.js';
+import { Clock } from '../common/clock.js';
+import { isoUtc } from '../common/instant.js';
+import { IngestionService } from '../events/ingestion.service.js';
+
+export interface OversightAlertRow {
+  id: string;
+  kind: 'complaint_acknowledgement_overdue' | 'complaint_closure_overdue' | 'notice_late';
+  subject_id: string;
+  facility_id: string;
+  booking_id: string | null;
+  due_at: Date;
+  raised_at: Date;
+}
+
+export const oversightAlertView = (a: OversightAlertRow) => ({
+  id: a.id, kind: a.kind, subjectId: a.subject_id, facilityId: a.facility_id, bookingId: a.booking_id, dueAt: isoUtc(a.due_at), raisedAt: isoUtc(a.raised_at),
+});
+
+/**
+ * Complaints and notices past due: each raises one alert, the first sweep after its due instant,
+ * however many instances sweep at once (alerts are unique per subject and kind; the insert that
+ * loses a race inserts nothing). A notice found late is also an event in the chain (notice.late).
+ */
+@Injectable()
+export class OversightSweep implements OnApplicationBootstrap {
+  private readonly log = new Logger('oversight-sweep');
+  private busy = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly ingestion: IngestionService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.sweepIntervalMs <= 0) return;
+    this.registry.addInterval('oversightSweep', setInterval(() => void this.tick(), this.config.sweepIntervalMs));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.sweep();
+    } catch (err) {
+      this.log.warn(`oversight sweep failed: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Raise what is past due at the clock's now; returns the alerts this sweep raised. */
+  async sweep(): Promise<OversightAlertRow[]> {
+    const now = new Date(this.clock.now());
+    const raised: OversightAlertRow[] = await this.ds.query(
+      `WITH due AS (
+         SELECT 'complaint_acknowledgement_overdue' AS kind, id, facility_id, booking_id, acknowledge_due_at AS due_at FROM complaints WHERE state = 'received' AND acknowledge_due_at < $1
+         UNION ALL SELECT 'complaint_closure_overdue', id, facility_id, booking_id, close_due_at FROM complaints WHERE state <> 'closed' AND close_due_at < $1
+         UNION ALL SELECT 'notice_late', id, facility_id, booking_id, due_at FROM notices WHERE served_at IS NULL AND due_at < $1
+       )
+       INSERT INTO oversight_alerts (id, kind, subject_id, facility_id, booking_id, due_at, raised_at)
+       SELECT gen_random_uuid(), d.kind, d.id, d.facility_id, d.booking_id, d.due_at, $1 FROM due d
+        WHERE NOT EXISTS (SELECT 1 FROM oversight_alerts a WHERE a.subject_id = d.id AND a.kind = d.kind)
+       ON CONFLICT (subject_id, kind) DO NOTHING
+       RETURNING *`,
+      [now],
+    );
+    raised.sort((a, b) => a.kind.localeCompare(b.kind) || a.due_at.getTime() - b.due_at.getTime() || a.subject_id.localeCompare(b.subject_id));
+    const late = raised.filter((a) => a.kind === 'notice_late');
+    if (late.length > 0) {
+      const kinds = new Map<string, string>((await this.ds.query(`SELECT id, kind FROM notices WHERE id = ANY($1::uuid[])`, [late.map((a) => a.subject_id)])).map((r: { id: string; kind: string }) => [r.id, r.kind]));
+      await this.ingestion.ingest(
+        late.map((a) => ({
+          eventId: `notice-${a.subject_id}-late`, type: 'notice.late', occurredAt: now.toISOString(), facilityId: a.facility_id, bookingId: a.booking_id!,
+          noticeId: a.subject_id, kind: kinds.get(a.subject_id)!, dueAt: a.due_at.toISOString(),
+        })),
+        null, null, { decisions: true },
+      );
+    }
+    if (raised.length > 0) this.log.log(`raised ${raised.length} oversight alert(s)`);
+    return raised;
+  }
+
+  async list(f: { facilityId?: string; kind?: string; limit: number }): Promise<{ items: ReturnType<typeof oversightAlertView>[] }> {
+    const rows: OversightAlertRow[] = await this.ds.query(
+      `SELECT * FROM oversight_alerts WHERE ($1::text IS NULL OR facility_id = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY raised_at DESC, kind, due_at, subject_id LIMIT $3`,
+      [f.facilityId ?? null, f.kind ?? null, f.limit],
+    );
+    return { items: rows.map(oversightAlertView) };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Complaints and notices on the board in a real browser (Debian's Chromium, playwright-core).
+ * Screenshots go to test-artifacts/oversight/ (ARTIFACTS_DIR to change).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ev, facilityBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'oversight');
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser) console.warn(`SKIPPED: the browser tests need Chromium at ${CHROMIUM}.`);
+const NOW = Date.parse('2026-11-24T18:00:00.000Z');
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let supervisor: string;
+
+beforeAll(async () => {
+  if (!haveBrowser) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await startTestApp({ now: new Date(NOW).toISOString() });
+  await t.app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  supervisor = (await t.keyFor('supervisor')).replace('Bearer ', '');
+  await t.http.put('/api/facilities/ca').set('Authorization', t.admin).send(facilityBody({ name: 'Alameda County Jail', timeZone: 'America/Los_Angeles', preset: 'us-ca' })).expect(200);
+  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
+    ev.opened({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T10:00:00Z' }),
+    ev.lodged({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T12:00:00Z' }),
+  ] }).expect(200);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function open(): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.clock.install({ time: NOW - 60_000 });
+  await page.clock.pauseAt(NOW);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base + '/');
+  await page.getByLabel('API key').fill(supervisor);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#who-name').filter({ hasText: 'supervisor' }).waitFor();
+  return { page, errors };
+}
+
+(haveBrowser ? describe : describe.skip)('complaints and notices in Chromium', () => {
+  it('staff file a complaint with the form; a narrative left out is refused naming it', async () => {
+    const { page, errors } = await open();
+    await page.getByRole('link', { name: 'Complaints' }).click();
+    await page.locator('#complaint-facility option[value="ca"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Booking (optional)').fill('ca-1');
+    await page.getByLabel('Category').selectOption('held_too_long');
+    await page.getByRole('button', { name: 'File complaint' }).click();
+    await page.locator('#complaint-error', { hasText: 'narrative' }).waitFor();
+    expect(await page.locator('#complaint-error').textContent()).toBe('narrative: must say what happened');
+    await page.getByLabel('What happened').fill('Held a day past bail.');
+    await page.getByRole('button', { name: 'File complaint' }).click();
+    await page.locator('#complaint-status', { hasText: 'Complaint filed' }).waitFor();
+    expect(await page.locator('#complaint-status').textContent()).toBe('Complaint filed; acknowledge by 2026-11-27 18:00:00.');
+    expect(await page.locator('#complaints-table tbody tr td').allTextContents()).toEqual(['2026-11-24 18:00:00', 'ca-1', 'held too long', 'received', 'acknowledge by 2026-11-27 18:00:00']);
+    await page.screenshot({ path: join(ARTIFACTS, 'complaints.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('due notices are tasks; recording service takes one off the list', async () => {
+    const { page, errors } = await open();
+    await page.getByRole('link', { name: 'Notices' }).click();
+    await page.locator('#notices-table tbody tr').nth(1).waitFor();
+    expect(await page.locator('#notices-table tbody tr td:nth-child(2)').allTextContents()).toEqual(['compliance intentto person', 'detainer copyto person']);
+    await page.screenshot({ path: join(ARTIFACTS, 'notices-due.png'), fullPage: true });
+    await page.getByLabel('Served by (detainer copy, ca-1)').fill('Dep. Ruiz');
+    await page.getByLabel('Language (detainer copy, ca-1)').fill('es');
+    await page.getByLabel('How (detainer copy, ca-1)').selectOption('in_person');
+    await page.locator('#notices-table tbody tr', { hasText: 'detainer copy' }).getByRole('button', { name: 'Record service' }).click();
+    await page.locator('#notices-table tbody tr', { hasText: 'detainer copy' }).waitFor({ state: 'detached' });
+    expect(await page.locator('#notices-table tbody tr td:nth-child(2)').allTextContents()).toEqual(['compliance intentto person']);
+    const [served] = await t.ds.query(`SELECT served_by, language, method FROM notices WHERE kind = 'detainer_copy'`);
+    expect(served).toEqual({ served_by: 'Dep. Ruiz', language: 'es', method: 'in_person' });
+    await page.screenshot({ path: join(ARTIFACTS, 'notices-served.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
