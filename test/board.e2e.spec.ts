@@ -133,8 +133,8 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
-    // A supervisor sees the board, alerts, the deadline calculator and histories, not reports.
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
+    // A supervisor sees the board, alerts, the deadline calculator, histories and refused events, not reports.
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Refused']);
 
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^6 people/ }).waitFor(); // F's answer drawn, not the first one's
@@ -333,7 +333,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it("works out a deadline ahead on the jail's clock, whatever the desk PC's zone", async () => {
     await t.http.put('/api/facilities/e2e-ny').set('Authorization', t.admin).send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' })).expect(200);
     const { page, context } = await open('supervisor', { timezoneId: 'Asia/Tokyo' });
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Refused']);
     await page.getByRole('link', { name: 'Deadline' }).click();
     await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
     await page.locator('#deadline-facility').selectOption('e2e-ny');
@@ -401,13 +401,13 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     // (the alert count beside Alerts comes when its first poll answers)
     expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Refused']);
     await page.getByRole('link', { name: 'Refused' }).click();
-    await page.locator('#refused-table tbody tr').nth(1).waitFor();
-    const cells = async (n: number) => (await page.locator('#refused-table tbody tr').nth(n).locator('td').allTextContents()).slice(1);
+    await page.locator('#refused-table tbody tr:not(.resolve)').nth(1).waitFor();
+    const cells = async (n: number) => (await page.locator('#refused-table tbody tr:not(.resolve)').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
     expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
-      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, event.retracted']);
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, booking.criminal_history, booking.flagged, booking.unflagged, detainer.decided, event.retracted', 'Fix and re-send Dismiss']);
     expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
-      'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)']);
+      'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)', 'Fix and re-send Dismiss']);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
     // The custody that release would have closed still counts down on the board.
     await page.getByRole('link', { name: 'Board' }).click();

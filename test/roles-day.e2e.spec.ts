@@ -88,7 +88,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 (haveBrowser ? describe : describe.skip)("each role's day in Chromium", () => {
   it('supervisor: names on the board; a booking and a person open from a row, with the timeline and the clock explained', async () => {
     const { page, context, errors } = await open('supervisor');
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Refused']);
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^3 people/ }).waitFor();
     await seeText(row(page, 'rd-over').locator('td.booking'), 'rd-overAna María Lópezperson P-ana · A-number A123456789');

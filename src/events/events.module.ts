@@ -3,11 +3,12 @@ import { HoldsModule } from '../holds/holds.module.js';
 import { EventLogModule } from './event-log.module.js';
 import { EventsController } from './events.controller.js';
 import { IngestionService } from './ingestion.service.js';
+import { RefusalsService } from './refusals.service.js';
 
 @Module({
   imports: [EventLogModule, HoldsModule],
   controllers: [EventsController],
-  providers: [IngestionService],
+  providers: [IngestionService, RefusalsService],
   exports: [IngestionService],
 })
 export class EventsModule {}
