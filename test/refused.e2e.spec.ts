@@ -110,8 +110,8 @@ const work = (page: Page) => page.locator('#refused-table tbody tr.resolve:visib
     await page.getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-state').selectOption('all');
     await refusal(page, 'rz-test').locator('td.resolution', { hasText: /^Dismissed/ }).waitFor();
-    await expect(refusal(page, 'rz-test').locator('td.resolution').textContent()).resolves.toBe('Dismissed by test supervisor at 2026-12-26 15:00:00 UTC: vendor test message, not an event');
-    await expect(refusal(page, 'rz-open').last().locator('td.resolution').textContent()).resolves.toBe('Re-sent as event rz-open by test supervisor at 2026-12-26 15:00:00 UTC');
+    await expect(refusal(page, 'rz-test').locator('td.resolution').textContent()).resolves.toBe('Dismissed by test supervisor at Sat 26 Dec 2026 15:00 UTC: vendor test message, not an event');
+    await expect(refusal(page, 'rz-open').last().locator('td.resolution').textContent()).resolves.toBe('Re-sent as event rz-open by test supervisor at Sat 26 Dec 2026 15:00 UTC');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-all.png'), fullPage: true });
     await context.close();
     const sheriff = await open('sheriff');

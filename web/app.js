@@ -7,7 +7,7 @@ import { createDeadline } from './deadline.js';
 import { createHistory } from './history.js';
 import { createRefused } from './refused.js';
 import { createReports } from './reports.js';
-import { sweepWarning } from './format.js';
+import { deskZone, localClock, sweepWarning } from './format.js';
 
 const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'none'];
 let me = null; // { name, role } of the signed-in key
@@ -62,7 +62,7 @@ const stale = {
       return;
     }
     const err = [...this.failures.values()][0];
-    const since = new Date(this.lastOk).toLocaleTimeString();
+    const since = localClock(this.lastOk, deskZone());
     banner.textContent = `Data may be out of date: last updated at ${since}. ${err ? err.message : 'The server has not answered since.'} Countdowns keep running from the last figures.`;
     banner.hidden = false;
   },

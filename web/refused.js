@@ -61,7 +61,7 @@ export function createRefused() {
   }
 
   function resolutionText(x) {
-    const who = `by ${x.by} at ${utcClock(x.at)} UTC`;
+    const who = `by ${x.by} at ${utcClock(x.at)}`;
     return x.action === 'resent' ? `Re-sent as event ${x.resentEventId} ${who}` : `Dismissed ${who}: ${x.reason}`;
   }
 
