@@ -399,7 +399,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     expect(refused.body.rejected.map((r: { eventId: string }) => r.eventId)).toEqual(['release-tomorrow', 'no-type']);
     const { page, context } = await open('admin');
     // (the alert count beside Alerts comes when its first poll answers)
-    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Refused']);
+    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Refused', 'Setup']);
     await page.getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-table tbody tr:not(.resolve)').nth(1).waitFor();
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr:not(.resolve)').nth(n).locator('td').allTextContents()).slice(1);

@@ -45,6 +45,8 @@ async function call(path, { method = 'GET', body = undefined, as = 'json', key =
 export const api = {
   get: (path, opts) => call(path, opts),
   post: (path, body) => call(path, { method: 'POST', body }),
+  put: (path, body) => call(path, { method: 'PUT', body }),
+  del: (path) => call(path, { method: 'DELETE' }),
   /** Every page of a cursor-paginated list, up to `max` items. */
   async all(path, max = 5000) {
     const items = [];

@@ -6,10 +6,11 @@ import { STALE_AFTER_MS, createBoard } from './board.js';
 import { createDeadline } from './deadline.js';
 import { createHistory } from './history.js';
 import { createRefused } from './refused.js';
+import { createAdmin } from './admin.js';
 import { createReports } from './reports.js';
 import { deskZone, localClock, sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'admin', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -78,6 +79,7 @@ const views = {
   reports: createReports({ facilities }),
   history: createHistory({ role: () => me?.role ?? null }),
   refused: createRefused(),
+  admin: createAdmin({ facilities }),
 };
 let current = null;
 let currentQuery = null; // the hash's part after "?": what the section opens (a booking's or a person's history)
@@ -114,7 +116,7 @@ function allowed(view) {
 
 function route() {
   const [wanted, query = ''] = location.hash.slice(1).split('?');
-  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'refused', 'admin'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) {
     if (query !== currentQuery) {
