@@ -122,10 +122,10 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
         { date: '2026-11-29', reason: 'Sunday' },
       ],
       explanation: [
-        'If the person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the clock starts then.',
-        'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+        'If the person becomes eligible for release Wed 25 Nov 2026 10:00 EST, the clock starts then.',
+        "The person may be held at most 48 hours after the clock starts, counting only hours on weekdays in America/New_York: Saturdays, Sundays, federal holidays and the facility's holidays do not count (the federal rule, 8 CFR 287.7(d)).",
         'Days that do not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
-        'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z), 5 days of real time after the clock starts.',
+        'Deadline: Mon 30 Nov 2026 10:00 EST, 5 days of real time after the clock starts.',
       ],
     });
   });

@@ -97,7 +97,7 @@ describe('histories answer supervisors, and name the person', () => {
     expect(who(h.custody)).toEqual(['B1', 'P1', 'Ana María López', 'A123-456-789']);
     expect(h.holds.map(who)).toEqual([['B1', 'P1', 'Ana María López', 'A123-456-789']]);
     // The clock explained, for the supervisor too.
-    expect(h.holds[0].explanation.sentences).toContain('Policy calendar-48-hours: the limit is 48 hours of real elapsed time.');
+    expect(h.holds[0].explanation.sentences).toContain('The person may be held at most 48 hours after the clock starts, counted straight through: nights, weekends and holidays count.');
     const log = (await t.http.get('/api/audit/access-log?limit=1').set('Authorization', t.admin).expect(200)).body.items[0];
     expect([log.role, log.action, log.outcome]).toEqual(['supervisor', 'history.booking', 'ok']);
   });

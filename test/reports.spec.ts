@@ -175,7 +175,7 @@ describe('hold histories and who may read them', () => {
     // Which of the facility's rule versions judged it, to match against the facility's change log.
     expect(b2.holds[0].policyVersion).toEqual({ effectiveFrom: null, recordedAt: '2026-12-02T12:00:00.000Z' });
     expect(b2.holds[0].explanation.sentences[3]).toBe(
-      "These rules, in force when the clock started, are the facility's first (they cover all time before any later version), and were recorded Wednesday, December 2, 2026 at 6:00 AM CST (2026-12-02T12:00:00.000Z).",
+      "These rules, in force when the clock started, are the facility's first (they cover all time before any later version), and were recorded Wed 2 Dec 2026 06:00 CST.",
     );
     expect(b2.events.map((e: { eventId: string }) => e.eventId)).toEqual(['b2-o', 'b2-l', 'b2-e', 'b2-r']);
     for (const e of b2.events) expect(e.chainHash).toMatch(/^[0-9a-f]{64}$/);

@@ -53,6 +53,10 @@ beforeAll(async () => {
   ];
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
   await t.app.get(SweepService).sweep();
+  // Counsel is granted Ana (every booking) and Bo's booking.
+  const counselId = (await t.http.get('/api/keys').set('Authorization', t.admin).expect(200)).body.items.find((k: { name: string }) => k.name === 'test counsel').id;
+  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F, personId: 'P-ana' }).expect(201);
+  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F, bookingId: 'rd-soon' }).expect(201);
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
@@ -88,7 +92,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 (haveBrowser ? describe : describe.skip)("each role's day in Chromium", () => {
   it('supervisor: names on the board; a booking and a person open from a row, with the timeline and the clock explained', async () => {
     const { page, context, errors } = await open('supervisor');
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices', 'Refused']);
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^3 people/ }).waitFor();
     await seeText(row(page, 'rd-over').locator('td.booking'), 'rd-overAna María Lópezperson P-ana · A-number A123456789');
@@ -103,7 +107,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(page.locator('#history-out .facts div').first(), 'PersonAna María López · person P-ana · A-number A123456789');
     await expect(page.locator('#history-timeline tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual(['booking.opened', 'detainer.lodged', 'booking.release_eligible']);
     await seeText(page.locator('#history-custody h3'), 'Custody: overdue');
-    await expect(page.locator('.hold .explain li').allTextContents()).resolves.toContain('Policy calendar-48-hours: the limit is 48 hours of real elapsed time.');
+    await expect(page.locator('.hold .explain li').allTextContents()).resolves.toContain('The person may be held at most 48 hours after the clock starts, counted straight through: nights, weekends and holidays count.');
     await page.screenshot({ path: join(ARTIFACTS, 'supervisor-history.png'), fullPage: true });
 
     // The person across bookings, from the person link.
@@ -148,6 +152,43 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await card.getByRole('link', { name: 'rd-over' }).click();
     await page.locator('#history-timeline').waitFor();
     await seeText(page.locator('#history-out h2'), 'Booking rd-over at Roles Day Jail');
+    await context.close();
+  });
+
+  it("counsel: what was granted on arrival; a person's history across bookings, each verdict in words, every time in one format", async () => {
+    const { page, context, errors } = await open('counsel');
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['History']);
+    await page.locator('#history-grants-list li').nth(1).waitFor();
+    await expect(page.locator('#history-grants-list li').allTextContents()).resolves.toEqual([
+      'Person P-ana (every booking) at rdgranted Tue 24 Nov 2026 18:00 UTC',
+      'Booking rd-soon at rdgranted Tue 24 Nov 2026 18:00 UTC',
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, 'counsel-arrival.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Person P-ana (every booking)' }).click();
+    await page.locator('#history-person').waitFor();
+    await seeText(page.locator('#history-person'), 'Person Ana María López (P-ana)');
+    await expect(page.locator('.booking-history > h3:first-child').allTextContents()).resolves.toEqual(['Booking rd-old at Roles Day Jail', 'Booking rd-over at Roles Day Jail']);
+    // The rule in words, never a policy id against a number.
+    const explained = await page.locator('.hold .explain li').allTextContents();
+    expect(explained).toContain('The person may be held at most 48 hours after the clock starts, counted straight through: nights, weekends and holidays count.');
+    const text = (await page.locator('#history-out').textContent())!;
+    expect(text).not.toMatch(/calendar-48-hours|federal-48-business-hours|\b[AP]M\b/);
+    // One format for every time shown: "Tue 24 Nov 2026 12:00 CST" (the jail's zone) or "… UTC" (when received).
+    const times = text.match(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}[ ,]\S+( \S+)?/g) ?? [];
+    expect(times.length).toBeGreaterThan(10);
+    for (const x of times) expect(x).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} (CST|CDT|UTC)/);
+    await expect(page.locator('.booking-history').first().locator('.timeline tbody tr').first().locator('td').nth(1).textContent()).resolves.toBe('Sun 8 Nov 2026 16:00 CST'); // 380 h before now
+    await page.screenshot({ path: join(ARTIFACTS, 'counsel-person.png'), fullPage: true });
+
+    // The granted booking opens from the list too; a booking not granted is refused, saying so.
+    await page.goto(`${base}/#history`);
+    await page.getByRole('link', { name: 'Booking rd-soon' }).click();
+    await seeText(page.locator('#history-out h2'), 'Booking rd-soon at Roles Day Jail');
+    await page.getByLabel('Booking id', { exact: true }).fill('rd-safe');
+    await page.getByRole('button', { name: 'Show history' }).click();
+    await seeText(page.locator('#history-error'), /^This key may not read booking rd-safe: /);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
 import {
-  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, presetNotice, sweepWarning, utcClock, wallClock,
+  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, presetNotice, localClock, sweepWarning, utcClock, wallClock,
 } from '../web/format.js';
+import { localText } from '../src/common/local-time.js';
 
 describe('board countdown', () => {
   it.each([
@@ -81,13 +82,24 @@ describe('board rows per person', () => {
   });
 });
 
-describe('wall clock', () => {
-  it("shows the jail's own local time, unconverted", () => {
-    expect(wallClock('2026-11-09T15:00:00.000-06:00')).toBe('Mon 9 Nov 2026, 15:00 (UTC-06:00)');
-    expect(wallClock('2027-01-01T00:05:00.000+10:00')).toBe('Fri 1 Jan 2027, 00:05 (UTC+10:00)');
-    expect([utcClock('2026-11-24T18:00:00.000Z'), utcClock(null)]).toEqual(['2026-11-24 18:00:00', '—']);
-    expect(wallClock('2026-07-04T09:30:00.000Z')).toBe('Sat 4 Jul 2026, 09:30 (UTC)');
+describe('one time format: 24-hour local time with the zone named', () => {
+  it("shows the jail's local time with its zone, as the API's sentences do", () => {
+    expect(wallClock('2026-11-09T15:00:00.000-06:00', 'America/Chicago')).toBe('Mon 9 Nov 2026 15:00 CST');
+    expect(wallClock('2027-01-01T00:05:00.000+10:00', 'Australia/Brisbane')).toBe('Fri 1 Jan 2027 00:05 GMT+10');
+    expect(wallClock('2026-07-04T09:30:00.000Z', 'UTC')).toBe('Sat 4 Jul 2026 09:30 UTC');
+    expect(wallClock('2026-03-08T00:00:00.000-05:00', 'America/New_York')).toBe('Sun 8 Mar 2026 00:00 EST');
+    // Without the zone, the string's own offset names it.
+    expect(wallClock('2026-11-09T15:00:00.000-06:00')).toBe('Mon 9 Nov 2026 15:00 UTC-06:00');
     expect(wallClock(null)).toBe('—');
+    expect([utcClock('2026-11-24T18:00:00.000Z'), utcClock(null)]).toEqual(['Tue 24 Nov 2026 18:00 UTC', '—']);
+  });
+  it('is the server\'s format exactly (src/common/local-time.ts), midnight and noon included', () => {
+    for (const zone of ['America/Chicago', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'UTC', 'Europe/Berlin']) {
+      for (const iso of ['2026-11-24T06:00:00.000Z', '2026-11-24T18:00:00.000Z', '2026-07-01T05:00:00.000Z', '2027-03-14T07:59:00.000Z']) {
+        expect([zone, iso, localClock(iso, zone)]).toEqual([zone, iso, localText(Date.parse(iso), zone)]);
+      }
+    }
+    expect(localClock(Date.parse('2026-11-24T06:00:00.000Z'), 'America/Chicago')).toBe('Tue 24 Nov 2026 00:00 CST');
   });
 });
 
@@ -118,6 +130,12 @@ describe('sweep warning', () => {
       "Alerts may be missing: the server's alert sweep has not run since 12:00:00. Deadlines on the board are still right; watch them here and tell whoever runs the server.",
     );
     expect(sweepWarning({ status: 'degraded', alertSweep: { state: 'late', lastSucceededAt: null } }, at)).toMatch(/has not run since the server started\./);
+  });
+  it("by default names the time in the page's one format, in the desk's zone", () => {
+    const desk = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(sweepWarning({ status: 'degraded', alertSweep: { state: 'late', lastSucceededAt: '2026-11-24T12:00:00.000Z' } })).toBe(
+      `Alerts may be missing: the server's alert sweep has not run since ${localText(Date.parse('2026-11-24T12:00:00.000Z'), desk)}. Deadlines on the board are still right; watch them here and tell whoever runs the server.`,
+    );
   });
   it('says since when a due alert waits unraised, whichever instance should have raised it', () => {
     const health = { status: 'degraded', alertSweep: { state: 'ok' }, alertsDue: { state: 'late', oldestDueAt: '2026-11-24T13:00:00.000Z' } };

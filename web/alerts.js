@@ -50,6 +50,7 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
 
   function card(a) {
     const f = facilities.byId(a.facilityId);
+    const at = (iso) => wallClock(iso, f?.timeZone);
     const title = a.level === 'approaching' ? `${LEVELS.approaching}: ${a.thresholdHours} h before the deadline` : LEVELS[a.level];
     const li = h(
       'li',
@@ -60,12 +61,12 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
       personLine({ personId: a.personId, aNumber: a.aNumber })
         ? h('p', { class: 'sub' }, canOpenHistory() && a.personId ? h('a', { href: personHref(a.facilityId, a.personId) }, personLine({ personId: a.personId, aNumber: a.aNumber })) : personLine({ personId: a.personId, aNumber: a.aNumber }))
         : null,
-      h('p', {}, 'Deadline ', wallClock(a.deadlineLocal)),
-      h('p', { class: 'sub raised' }, `Raised ${wallClock(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
-      a.custodyEndedLocal ? h('p', { class: 'ended' }, `Custody ended ${wallClock(a.custodyEndedLocal)}: acknowledge to close this alert.`) : null,
+      h('p', {}, 'Deadline ', at(a.deadlineLocal)),
+      h('p', { class: 'sub raised' }, `Raised ${at(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
+      a.custodyEndedLocal ? h('p', { class: 'ended' }, `Custody ended ${at(a.custodyEndedLocal)}: acknowledge to close this alert.`) : null,
       awaiting(a)
         ? h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge')
-        : h('p', { class: 'acked' }, `Acknowledged by ${a.acknowledgedBy} at ${wallClock(a.acknowledgedLocal)}${a.note ? `: ${a.note}` : ''}`),
+        : h('p', { class: 'acked' }, `Acknowledged by ${a.acknowledgedBy} at ${at(a.acknowledgedLocal)}${a.note ? `: ${a.note}` : ''}`),
     );
     return li;
   }
@@ -90,7 +91,7 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
             const done = await api.post(`/api/alerts/${a.id}/acknowledge`, note ? { note } : {});
             open = open.filter((x) => x !== a.id);
             // Kept apart from the summary, which each refresh rewrites.
-            status.textContent = `Alert for booking ${a.bookingId}${a.personName ? ` (${a.personName})` : ''} acknowledged by ${done.acknowledgedBy} at ${wallClock(done.acknowledgedLocal)}${done.state === 'resolved' ? ': closed, the custody has ended' : ''}.`;
+            status.textContent = `Alert for booking ${a.bookingId}${a.personName ? ` (${a.personName})` : ''} acknowledged by ${done.acknowledgedBy} at ${wallClock(done.acknowledgedLocal, facilities.byId(a.facilityId)?.timeZone)}${done.state === 'resolved' ? ': closed, the custody has ended' : ''}.`;
             refresh();
           } catch (e2) {
             err.textContent = e2.message;

@@ -60,6 +60,8 @@ export const api = {
     }
     return res.json();
   },
+  put: (path, body) => call(path, { method: 'PUT', body }),
+  del: (path) => call(path, { method: 'DELETE' }),
   /** Every page of a cursor-paginated list, up to `max` items. */
   async all(path, max = 5000) {
     const items = [];

@@ -8,10 +8,11 @@ import { createHistory } from './history.js';
 import { createImport } from './import.js';
 import { createRefused } from './refused.js';
 import { createComplaints, createNotices } from './oversight.js';
+import { createAdmin } from './admin.js';
 import { createReports } from './reports.js';
-import { sweepWarning } from './format.js';
+import { deskZone, localClock, sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'admin', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -64,7 +65,7 @@ const stale = {
       return;
     }
     const err = [...this.failures.values()][0];
-    const since = new Date(this.lastOk).toLocaleTimeString();
+    const since = localClock(this.lastOk, deskZone());
     banner.textContent = `Data may be out of date: last updated at ${since}. ${err ? err.message : 'The server has not answered since.'} Countdowns keep running from the last figures.`;
     banner.hidden = false;
   },
@@ -83,6 +84,7 @@ const views = {
   import: createImport({ facilities }),
   complaints: createComplaints({ facilities }),
   notices: createNotices(),
+  admin: createAdmin({ facilities }),
 };
 let current = null;
 let currentQuery = null; // the hash's part after "?": what the section opens (a booking's or a person's history)
@@ -119,7 +121,7 @@ function allowed(view) {
 
 function route() {
   const [wanted, query = ''] = location.hash.slice(1).split('?');
-  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'admin'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) {
     if (query !== currentQuery) {

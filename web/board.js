@@ -58,14 +58,14 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
     const ahead = periodAhead(custody, Date.now());
     if (ahead) {
       return [
-        custody.authorizedUntilLocal ? wallClock(custody.authorizedUntilLocal) : null,
-        h('span', { class: 'sub' }, `starts ${wallClock(ahead.fromLocal)}`),
+        custody.authorizedUntilLocal ? wallClock(custody.authorizedUntilLocal, custody.timeZone) : null,
+        h('span', { class: 'sub' }, `starts ${wallClock(ahead.fromLocal, custody.timeZone)}`),
       ];
     }
     if (custody.status === 'pending') return [h('span', { class: 'sub' }, 'starts when release-eligible')];
-    if (custody.authorizedUntilLocal) return [wallClock(custody.authorizedUntilLocal)];
+    if (custody.authorizedUntilLocal) return [wallClock(custody.authorizedUntilLocal, custody.timeZone)];
     const open = custody.violations?.find((v) => v.until === null);
-    return [h('span', { class: 'sub' }, open ? `no authority since ${wallClock(open.fromLocal)}` : 'no authority')];
+    return [h('span', { class: 'sub' }, open ? `no authority since ${wallClock(open.fromLocal, custody.timeZone)}` : 'no authority')];
   }
 
   /** The record's anomalies behind a small "n notes" marker that opens with the keyboard too. */

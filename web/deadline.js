@@ -32,12 +32,12 @@ export function createDeadline({ facilities }) {
   function render(d) {
     const name = facilities.byId(d.facilityId)?.name ?? d.facilityId;
     return [
-      h('h2', {}, d.authorisesHold ? `Release by ${wallClock(d.deadlineLocal)}` : `No hold: release at ${wallClock(d.deadlineLocal)}`),
+      h('h2', {}, d.authorisesHold ? `Release by ${wallClock(d.deadlineLocal, d.timeZone)}` : `No hold: release at ${wallClock(d.deadlineLocal, d.timeZone)}`),
       h(
         'dl',
         { class: 'facts' },
         fact('Facility', `${name} (${d.timeZone})`),
-        fact('Clock starts', wallClock(d.releaseEligibleLocal)),
+        fact('Clock starts', wallClock(d.releaseEligibleLocal, d.timeZone)),
         fact('Rule', `${policyLabel(d.policy, d.holdHours)}${d.requireJudicialWarrant ? ', judicial warrant required' : ''}`),
         fact('Days not counted', d.excludedDays.length ? d.excludedDays.map((x) => `${x.date} (${x.reason})`).join(', ') : 'none'),
       ),

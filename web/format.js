@@ -41,21 +41,40 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * A local ISO instant as the API gives it ("2026-11-09T15:00:00.000-06:00") shown as the jail's
- * wall clock: "Mon 9 Nov 2026, 15:00 (UTC-06:00)". The wall time is the string's own; nothing is converted.
+ * An instant in 24-hour local time with the zone named, the one format of the page and the API's
+ * sentences (src/common/local-time.ts): "Tue 24 Nov 2026 12:00 CST". `zone`: an IANA zone (a
+ * facility's; "UTC"; the desk's for what is about the server, see `deskZone`).
  */
-export function wallClock(isoLocal) {
+export function localClock(instant, zone) {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant ?? '');
+  if (!Number.isFinite(ms)) return '—';
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+  });
+  const p = Object.fromEntries(fmt.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+}
+
+/** The zone of the computer the page runs on: for times about the server, not a jail. */
+export const deskZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * A local ISO instant as the API gives it ("2026-11-09T15:00:00.000-06:00") in the jail's zone:
+ * "Mon 9 Nov 2026 15:00 CST". Without the zone, the string's own offset names it ("UTC-06:00").
+ */
+export function wallClock(isoLocal, zone) {
   if (!isoLocal) return '—';
+  if (zone) return localClock(isoLocal, zone);
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(isoLocal);
   if (!m) return isoLocal;
   const [, y, mo, d, hh, mi, off] = m;
   const day = DAYS[new Date(Date.UTC(+y, +mo - 1, +d)).getUTCDay()];
-  return `${day} ${+d} ${MONTHS[+mo - 1]} ${y}, ${hh}:${mi} (UTC${off === 'Z' ? '' : off})`;
+  return `${day} ${+d} ${MONTHS[+mo - 1]} ${y} ${hh}:${mi} UTC${off === 'Z' ? '' : off}`;
 }
 
-/** A UTC instant as the API gives it ("2026-11-24T18:00:00.000Z") to the second, for tables: "2026-11-24 18:00:00". */
+/** A UTC instant as the API gives it ("2026-11-24T18:00:00.000Z") in the same format, in UTC: "Tue 24 Nov 2026 18:00 UTC". */
 export function utcClock(isoUtc) {
-  return isoUtc ? isoUtc.replace('T', ' ').slice(0, 19) : '—';
+  return isoUtc ? localClock(isoUtc, 'UTC') : '—';
 }
 
 /** Why a detainer authorises nothing (its first reason), in a few words for the board. */
@@ -142,7 +161,7 @@ export function defaultPeriod(today) {
  * board still counts down.
  * `since`: the desk's rendering of an instant (the banner is about the server, not a jail).
  */
-export function sweepWarning(health, since = (iso) => new Date(iso).toLocaleTimeString()) {
+export function sweepWarning(health, since = (iso) => localClock(iso, deskZone())) {
   const tail = 'Deadlines on the board are still right; watch them here and tell whoever runs the server.';
   const due = health?.alertsDue;
   if (due?.state === 'late') return `Alerts may be missing: an alert due since ${since(due.oldestDueAt)} has not been raised. ${tail}`;

@@ -12,6 +12,7 @@ export function createHistory({ role }) {
   const error = $('#history-error');
   const find = $('#history-find');
   const found = $('#history-found');
+  const granted = $('#history-grants');
 
   loadOnSubmit(form, {
     out,
@@ -99,9 +100,9 @@ export function createHistory({ role }) {
         'dl',
         { class: 'facts' },
         fact('Person', b.personId ? h('a', { href: personHref(x.facility.id, b.personId) }, personLine(b)) : (personLine(b) || '—')),
-        fact('Booked', wallClock(b.bookedLocal)),
-        fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
-        fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
+        fact('Booked', wallClock(b.bookedLocal, x.facility.timeZone)),
+        fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal, x.facility.timeZone)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
+        fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal, x.facility.timeZone)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
         fact('Time zone', x.facility.timeZone),
       ),
       pdf ? pdfButton(`${pdf.path}?${qs({ facilityId: pdf.facilityId, format: 'pdf' })}`, pdf.name) : null,
@@ -111,7 +112,7 @@ export function createHistory({ role }) {
           'article',
           { class: 'hold' },
           h('h3', {}, `Detainer ${hold.detainerId} (${hold.form}): ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the deadline' : ''}`),
-          h('p', { class: 'sub' }, `${policyLabel(hold.policy, hold.holdHours)}; deadline ${wallClock(hold.deadlineLocal)}${hold.secondsLeft !== null ? `; ${countdown(hold.secondsLeft)}` : ''}`),
+          h('p', { class: 'sub' }, `${policyLabel(hold.policy, hold.holdHours)}; deadline ${wallClock(hold.deadlineLocal, x.facility.timeZone)}${hold.secondsLeft !== null ? `; ${countdown(hold.secondsLeft)}` : ''}`),
           h('ul', { class: 'explain' }, hold.explanation.sentences.map((t) => h('li', {}, t))),
         ),
       ),
@@ -132,9 +133,9 @@ export function createHistory({ role }) {
                 'tr',
                 { class: e.retractedBy ? 'retracted' : '' },
                 h('td', {}, e.seq),
-                h('td', {}, wallClock(e.occurredLocal)),
+                h('td', {}, wallClock(e.occurredLocal, x.facility.timeZone)),
                 h('td', {}, e.type, e.retractedBy ? h('span', { class: 'sub' }, ` retracted by ${e.retractedBy}`) : null, e.noEffect ? h('span', { class: 'sub' }, ` no effect: ${e.noEffect}`) : null),
-                h('td', {}, `${utcClock(e.receivedAt)} UTC`),
+                h('td', {}, utcClock(e.receivedAt)),
                 h('td', { class: 'hash' }, e.chainHash ? `${e.chainHash.slice(0, 12)}…` : '—'),
               ),
             ),
@@ -153,7 +154,7 @@ export function createHistory({ role }) {
   function custodySection(c, id) {
     if (!c) return h('section', { class: 'custody', id: id('history-custody') }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
     const verdict = c.compliant === null ? '' : c.compliant ? ', compliant' : `, not compliant (${c.overageSeconds} s without authority)`;
-    const now = c.status === 'running' || c.status === 'overdue' ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; ` : '';
+    const now = c.status === 'running' || c.status === 'overdue' ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal, c.timeZone)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; ` : '';
     return h(
       'section',
       { class: 'custody', id: id('history-custody') },
@@ -161,7 +162,7 @@ export function createHistory({ role }) {
       h('p', { class: 'sub' }, `${now}${c.compliant === null ? `${c.unauthorizedSeconds} s without authority so far, ` : ''}${c.processingSeconds} s of release processing; times in ${c.timeZone}`),
       h('ul', { class: 'explain' }, c.explanation.map((t) => h('li', {}, t))),
       c.rejudged
-        ? h('p', {}, `Judged again after custody ended (rule version recorded ${utcClock(c.rejudged.recordedAt)} UTC): the verdict before was ${c.rejudged.compliant === null ? 'not decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} s without authority`}.`)
+        ? h('p', {}, `Judged again after custody ended (rule version recorded ${utcClock(c.rejudged.recordedAt)}): the verdict before was ${c.rejudged.compliant === null ? 'not decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} s without authority`}.`)
         : null,
       c.violations.length === 0
         ? h('p', { class: 'sub' }, 'No custody without authority.')
@@ -177,7 +178,7 @@ export function createHistory({ role }) {
                 'tbody',
                 {},
                 c.violations.map((v) =>
-                  h('tr', {}, h('td', {}, wallClock(v.fromLocal)), h('td', {}, v.untilLocal ? wallClock(v.untilLocal) : 'still going on'), h('td', {}, v.seconds), h('td', {}, v.reason.replace(/_/g, ' '))),
+                  h('tr', {}, h('td', {}, wallClock(v.fromLocal, c.timeZone)), h('td', {}, v.untilLocal ? wallClock(v.untilLocal, c.timeZone) : 'still going on'), h('td', {}, v.seconds), h('td', {}, v.reason.replace(/_/g, ' '))),
                 ),
               ),
             ),
@@ -205,13 +206,50 @@ export function createHistory({ role }) {
     }
   }
 
+  /** Counsel: the bookings and people granted to this key (GET /api/grants answers with its own), each opening its history. */
+  async function showGrants() {
+    replace(granted, h('p', { class: 'sub' }, 'Loading what was granted…'));
+    try {
+      // People first (a person's grant opens every booking), then bookings; each by facility and id.
+      const key = (g) => [g.personId ? 0 : 1, g.facilityId, g.personId ?? g.bookingId].join('\u0000');
+      const live = (await api.get('/api/grants')).items.filter((g) => g.revokedAt === null).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      replace(
+        granted,
+        h('h2', {}, 'Granted to you'),
+        live.length === 0
+          ? h('p', { id: 'history-grants-none' }, 'Nothing is granted to this key yet: ask an administrator to grant you a booking or a person.')
+          : h(
+              'ul',
+              { class: 'found', id: 'history-grants-list' },
+              live.map((g) =>
+                h(
+                  'li',
+                  {},
+                  g.bookingId
+                    ? h('a', { href: bookingHref(g.facilityId, g.bookingId) }, h('strong', {}, `Booking ${g.bookingId}`))
+                    : h('a', { href: personHref(g.facilityId, g.personId) }, h('strong', {}, `Person ${g.personId}`), ' (every booking)'),
+                  ` at ${g.facilityId}`,
+                  h('span', { class: 'sub' }, `granted ${utcClock(g.createdAt)}`),
+                ),
+              ),
+            ),
+      );
+    } catch (err) {
+      replace(granted);
+      error.textContent = err.message;
+    }
+  }
+
   return {
-    /** A new sign-in: the search box for roles that find people; nothing of the last key's shown. */
+    /** A new sign-in: the search box for roles that find people, the grants for counsel; nothing of the last key's shown. */
     signedIn() {
       find.hidden = !['admin', 'supervisor'].includes(role());
+      granted.hidden = role() !== 'counsel';
       replace(out);
       replace(found);
+      replace(granted);
       error.textContent = '';
+      if (role() === 'counsel') showGrants();
     },
     open,
     show() {},

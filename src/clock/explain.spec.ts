@@ -16,12 +16,12 @@ describe('explainHold', () => {
       { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
     ]);
     expect(e.sentences).toEqual([
-      'Detainer (form I-247A) received Tuesday, November 24, 2026 at 9:00 AM EST (2026-11-24T14:00:00.000Z).',
-      'The clock started Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), when the person became eligible for release (bail was posted).',
-      'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+      'Detainer (form I-247A) received Tue 24 Nov 2026 09:00 EST.',
+      'The clock started Wed 25 Nov 2026 10:00 EST, when the person became eligible for release (bail was posted).',
+      "The person may be held at most 48 hours after the clock starts, counting only hours on weekdays in America/New_York: Saturdays, Sundays, federal holidays and the facility's holidays do not count (the federal rule, 8 CFR 287.7(d)).",
       'Days that did not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
-      'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z).',
-      'Custody ended Monday, November 30, 2026 at 12:30 PM EST (2026-11-30T17:30:00.000Z): the person was released. Time counted under the policy: 2 days 2 hours 30 minutes.',
+      'Deadline: Mon 30 Nov 2026 10:00 EST.',
+      'Custody ended Mon 30 Nov 2026 12:30 EST: the person was released. Time counted under the policy: 2 days 2 hours 30 minutes.',
       'The hold ended 2 hours 30 minutes after its deadline.',
     ]);
   });
@@ -32,9 +32,9 @@ describe('explainHold', () => {
       deadlineAt: ny('2027-01-07T10:00'), endedAt: null, outcome: null, compliant: null, overageMs: null, countedMs: 0, releaseReason: null, toAgency: null, cancelledAt: null,
     };
     expect(explainHold({ ...base, policyVersion: { effectiveFrom: ny('2027-01-01T00:00'), recordedAt: ny('2026-12-15T16:20') } }).sentences[3]).toBe(
-      'These rules, in force when the clock started, took effect Friday, January 1, 2027 at 12:00 AM EST (2027-01-01T05:00:00.000Z), and were recorded Tuesday, December 15, 2026 at 4:20 PM EST (2026-12-15T21:20:00.000Z).',
+      'These rules, in force when the clock started, took effect Fri 1 Jan 2027 00:00 EST, and were recorded Tue 15 Dec 2026 16:20 EST.',
     );
-    expect(explainHold({ ...base, policyVersion: null }).sentences[3]).toBe('Deadline: Thursday, January 7, 2027 at 10:00 AM EST (2027-01-07T15:00:00.000Z).');
+    expect(explainHold({ ...base, policyVersion: null }).sentences[3]).toBe('Deadline: Thu 7 Jan 2027 10:00 EST.');
   });
 
   it('says in the future tense what a clock that starts later will do', () => {
@@ -44,11 +44,11 @@ describe('explainHold', () => {
       releaseReason: 'sentence_completed', toAgency: null, cancelledAt: null, policyVersion: { effectiveFrom: null, recordedAt: ny('2026-11-01T08:00') },
     });
     expect(e.sentences.slice(1)).toEqual([
-      'The person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z) (the sentence was completed): the clock starts then.',
-      'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
-      "These rules, in force when the clock starts, are the facility's first (they cover all time before any later version), and were recorded Sunday, November 1, 2026 at 8:00 AM EST (2026-11-01T13:00:00.000Z).",
+      'The person becomes eligible for release Wed 25 Nov 2026 10:00 EST (the sentence was completed): the clock starts then.',
+      "The person may be held at most 48 hours after the clock starts, counting only hours on weekdays in America/New_York: Saturdays, Sundays, federal holidays and the facility's holidays do not count (the federal rule, 8 CFR 287.7(d)).",
+      "These rules, in force when the clock starts, are the facility's first (they cover all time before any later version), and were recorded Sun 1 Nov 2026 08:00 EST.",
       'Days that will not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
-      'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z).',
+      'Deadline: Mon 30 Nov 2026 10:00 EST.',
       'The clock has not started yet.',
     ]);
   });
@@ -58,7 +58,7 @@ describe('explainHold', () => {
       rules, form: 'I-247A', warrant: null, status: 'closed', lodgedAt: ny('2026-11-02T09:00'), clockStartedAt: null, deadlineAt: null,
       endedAt: ny('2026-11-03T09:00'), outcome: 'cancelled', compliant: true, overageMs: 0, countedMs: 0, releaseReason: null, toAgency: null, cancelledAt: ny('2026-11-03T09:00'),
     });
-    expect(e.sentences[1]).toBe('The detainer was cancelled Tuesday, November 3, 2026 at 9:00 AM EST (2026-11-03T14:00:00.000Z), before the person became eligible for release: it never held anyone.');
+    expect(e.sentences[1]).toBe('The detainer was cancelled Tue 3 Nov 2026 09:00 EST, before the person became eligible for release: it never held anyone.');
   });
 
   it('formats durations', () => {
@@ -74,10 +74,10 @@ describe('explainDeadline: a deadline worked out ahead', () => {
   it('says when the clock starts, the rule, the days that do not count and the deadline (the design note\'s Thanksgiving example)', () => {
     expect(explainDeadline({ rules: ny, form: 'I-247A', warrant: null, startMs: at('2026-11-25T15:00:00Z'), deadlineMs: at('2026-11-30T15:00:00Z') })).toEqual({
       sentences: [
-        'If the person becomes eligible for release Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the clock starts then.',
-        'Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is 48 hours, counted only on days in America/New_York that are not a Saturday, a Sunday, a federal holiday or a facility holiday.',
+        'If the person becomes eligible for release Wed 25 Nov 2026 10:00 EST, the clock starts then.',
+        "The person may be held at most 48 hours after the clock starts, counting only hours on weekdays in America/New_York: Saturdays, Sundays, federal holidays and the facility's holidays do not count (the federal rule, 8 CFR 287.7(d)).",
         'Days that do not count: 2026-11-26 (Thanksgiving Day), 2026-11-28 (Saturday), 2026-11-29 (Sunday).',
-        'Deadline: Monday, November 30, 2026 at 10:00 AM EST (2026-11-30T15:00:00.000Z), 5 days of real time after the clock starts.',
+        'Deadline: Mon 30 Nov 2026 10:00 EST, 5 days of real time after the clock starts.',
       ],
       excludedDays: [
         { date: '2026-11-26', reason: 'Thanksgiving Day' },
@@ -91,7 +91,7 @@ describe('explainDeadline: a deadline worked out ahead', () => {
     const start = at('2026-11-25T15:00:00Z');
     expect(explainDeadline({ rules: ny, form: 'I-247N', warrant: null, startMs: start, deadlineMs: start }).sentences.slice(1)).toEqual([
       'The detainer is a request for notification (I-247N), which never authorises a hold: the deadline is the moment the clock started.',
-      'Deadline: Wednesday, November 25, 2026 at 10:00 AM EST (2026-11-25T15:00:00.000Z), the moment the clock starts: the person may not be held at all.',
+      'Deadline: Wed 25 Nov 2026 10:00 EST, the moment the clock starts: the person may not be held at all.',
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * which days did not count and why, the deadline, how much time was counted, how it ended.
  * Pure: plain data in, sentences out.
  */
-import { DateTime } from 'luxon';
+import { localText } from '../common/local-time.js';
 import { excludedDaysBetween, type HoldRules } from './hold-clock.js';
 
 export interface ExplainInput {
@@ -39,11 +39,8 @@ const REASONS: Record<string, string> = {
   other: 'the jail recorded release eligibility',
 };
 
-/** "Thursday, November 5, 2026 at 3:00 PM EST (2026-11-05T20:00:00.000Z)" */
-export function when(ms: number, zone: string): string {
-  const local = DateTime.fromMillis(ms, { zone }).setLocale('en-US').toFormat("cccc, LLLL d, yyyy 'at' h:mm:ss a ZZZZ").replace(':00 ', ' ');
-  return `${local} (${new Date(ms).toISOString()})`;
-}
+/** An instant as every sentence shows it: 24-hour local time with the zone named, "Thu 5 Nov 2026 15:00 EST". */
+export const when = (ms: number, zone: string): string => localText(ms, zone);
 
 /** "2 days 3 hours 15 minutes" */
 export function duration(ms: number): string {
@@ -61,11 +58,11 @@ export function duration(ms: number): string {
 }
 
 function policySentence(r: HoldRules, form: string, warrant: string | null): string {
-  if (r.policy === 'no-hold') return 'The facility does not honour detainers (policy no-hold): any custody after release eligibility is past the deadline.';
+  if (r.policy === 'no-hold') return 'The facility does not hold anyone on a detainer: any custody after the person becomes eligible for release is past the deadline.';
   if (form === 'I-247N') return 'The detainer is a request for notification (I-247N), which never authorises a hold: the deadline is the moment the clock started.';
   if (r.requireJudicialWarrant && warrant !== 'judicial') return 'The facility honours only detainers with a judicial warrant, and this one had none: the deadline is the moment the clock started.';
-  if (r.policy === 'calendar-48-hours') return `Policy calendar-48-hours: the limit is ${r.holdHours} hours of real elapsed time.`;
-  return `Policy federal-48-business-hours (8 CFR 287.7(d)): the limit is ${r.holdHours} hours, counted only on days in ${r.timeZone} that are not a Saturday, a Sunday, a federal holiday or a facility holiday.`;
+  if (r.policy === 'calendar-48-hours') return `The person may be held at most ${r.holdHours} hours after the clock starts, counted straight through: nights, weekends and holidays count.`;
+  return `The person may be held at most ${r.holdHours} hours after the clock starts, counting only hours on weekdays in ${r.timeZone}: Saturdays, Sundays, federal holidays and the facility's holidays do not count (the federal rule, 8 CFR 287.7(d)).`;
 }
 
 /** Which of the facility's dated rule versions applies, so a reader can match it to the facility's change log. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '../auth/api-key.entity.js';
 import { aNumberDigits, eventAsSeen, mayReadNames, namesOf, NO_NAMES, type PersonNames } from '../auth/personal-data.js';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { Clock } from '../common/clock.js';
 import { nextQuarter, quarterStartDate } from '../common/quarter.js';
@@ -15,6 +14,7 @@ import type { TimelineEntry } from '../holds/hold.dto.js';
 import type { CustodyQuery, CustodyView, Instants } from './custody.dto.js';
 import { CustodyRepository, type StoredCustody } from './custody.repository.js';
 import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
+import { localText } from '../common/local-time.js';
 
 
 @Injectable()
@@ -126,8 +126,7 @@ export function custodyView(c: StoredCustody, now: number, names: PersonNames = 
   };
 }
 
-/** 24-hour local time with the zone named, one format everywhere: "Tue 8 Apr 2025 10:00 EDT". */
-export const localText = (msValue: number, zone: string) => DateTime.fromMillis(msValue, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+export { localText };
 const span = (msValue: number) => {
   const minutes = Math.round(msValue / 60_000);
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;

@@ -71,6 +71,46 @@ export const BOOKING_LOGS_SQL = `SELECT e.seq, e.event_id, e.facility_id, e.book
                 SELECT * FROM events WHERE facility_id = k.facility_id AND booking_id = k.booking_id OFFSET 0) e
           ORDER BY e.occurred_at, e.seq`;
 
+export interface RefusalResolution {
+  action: 'resent' | 'dismissed';
+  reason: string | null;
+  resentEventId: string | null;
+  by: string;
+  at: Date;
+}
+
+export interface RejectedListed {
+  id: number;
+  receivedAt: Date;
+  batchIndex: number | null;
+  eventId: string | null;
+  body: unknown;
+  errors: FieldError[];
+  resolution: RefusalResolution | null;
+}
+
+interface RejectedSqlRow {
+  id: number;
+  received_at: Date;
+  batch_index: number | null;
+  event_id: string | null;
+  body: unknown;
+  errors: FieldError[];
+  action: 'resent' | 'dismissed' | null;
+  reason: string | null;
+  resent_event_id: string | null;
+  by_name: string | null;
+  at: Date | null;
+}
+
+const REJECTED_SELECT = `SELECT r.id, r.received_at, r.batch_index, r.event_id, r.body, r.errors, x.action, x.reason, x.resent_event_id, x.by_name, x.at
+  FROM rejected_events r LEFT JOIN refusal_resolutions x ON x.rejected_id = r.id`;
+
+const rejectedListed = (r: RejectedSqlRow): RejectedListed => ({
+  id: r.id, receivedAt: r.received_at, batchIndex: r.batch_index, eventId: r.event_id, body: r.body, errors: r.errors,
+  resolution: r.action === null ? null : { action: r.action, reason: r.reason, resentEventId: r.resent_event_id, by: r.by_name!, at: r.at! },
+});
+
 /** Data access for the append-only event log and the rejected-event store. */
 @Injectable()
 export class EventLogRepository {
@@ -258,13 +298,28 @@ export class EventLogRepository {
     );
   }
 
-  /** Rejected events, newest first, keyset-paginated by id. */
-  async listRejected(limit: number, beforeId: number | null): Promise<Array<{ id: number; receivedAt: Date; batchIndex: number | null; eventId: string | null; body: unknown; errors: FieldError[] }>> {
-    const rows: Array<{ id: number; received_at: Date; batch_index: number | null; event_id: string | null; body: unknown; errors: FieldError[] }> = await this.ds.query(
-      `SELECT id, received_at, batch_index, event_id, body, errors FROM rejected_events
-        WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
-      [beforeId, limit],
+  /** Rejected events, newest first, keyset-paginated by id, with how each was resolved; `open`: only those not resolved. */
+  async listRejected(limit: number, beforeId: number | null, open = false): Promise<RejectedListed[]> {
+    const rows: RejectedSqlRow[] = await this.ds.query(
+      `${REJECTED_SELECT}
+        WHERE ($1::bigint IS NULL OR r.id < $1) AND (NOT $3::boolean OR x.rejected_id IS NULL) ORDER BY r.id DESC LIMIT $2`,
+      [beforeId, limit, open],
     );
-    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, batchIndex: r.batch_index, eventId: r.event_id, body: r.body, errors: r.errors }));
+    return rows.map(rejectedListed);
+  }
+
+  async rejectedById(id: number): Promise<RejectedListed | null> {
+    const rows: RejectedSqlRow[] = await this.ds.query(`${REJECTED_SELECT} WHERE r.id = $1`, [id]);
+    return rows.length > 0 ? rejectedListed(rows[0]) : null;
+  }
+
+  /** Record how a refusal was resolved; false when it already was (the first resolution stands). */
+  async insertResolution(r: { rejectedId: number; action: 'resent' | 'dismissed'; reason: string | null; resentEventId: string | null; byKeyId: string | null; byName: string; at: Date }): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `INSERT INTO refusal_resolutions (rejected_id, action, reason, resent_event_id, by_key_id, by_name, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rejected_id) DO NOTHING RETURNING rejected_id`,
+      [r.rejectedId, r.action, r.reason, r.resentEventId, r.byKeyId, r.byName, r.at],
+    );
+    return rows.length === 1;
   }
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, HttpCode, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { LogAccess } from '../audit/access-log.interceptor.js';
@@ -13,13 +13,8 @@ import { EventArchiveService } from './event-archive.service.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { CLOCK_SKEW_MS, EVENT_SCHEMAS, MAX_BATCH } from './event.schema.js';
 import { IngestionService } from './ingestion.service.js';
-
-const rejectedQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
-  })
-  .strict();
+import { dismissBody, refusalParams, rejectedQuery, resendBody } from './refusals.dto.js';
+import { RefusalsService } from './refusals.service.js';
 
 const exportQuery = z.strictObject({ facilityId: z.string().min(1).max(128).optional() });
 
@@ -33,6 +28,7 @@ export class EventsController {
     private readonly ingestion: IngestionService,
     private readonly log: EventLogRepository,
     private readonly archive: EventArchiveService,
+    private readonly refusals: RefusalsService,
   ) {}
 
   @Get('export')
@@ -76,14 +72,32 @@ export class EventsController {
   }
 
   @Get('rejected')
-  @ApiOperation({ summary: 'Events that were refused, with the reasons, newest first (admin).' })
-  async rejected(@Query() query: unknown) {
-    const q = parseOrThrow(rejectedQuery, query);
-    const rows = await this.log.listRejected(q.limit + 1, q.cursor ? Number(q.cursor) : null);
-    const page = rows.slice(0, q.limit);
-    return {
-      items: page.map((r) => ({ ...r, receivedAt: isoUtc(r.receivedAt) })),
-      nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
-    };
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Events that were refused, with the reasons and how each was resolved, newest first (supervisor, admin).' })
+  @ApiQuery({ name: 'state', required: false, enum: ['open', 'all'], description: 'open: not yet resent or dismissed' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  rejected(@Query() query: unknown) {
+    return this.refusals.list(parseOrThrow(rejectedQuery, query));
+  }
+
+  @Post('rejected/:id/resend')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Send a refused event again, corrected: { "event": {...} } goes through every check of POST /api/events (a refusal answers 400 and is kept). Records who and when.' })
+  @ApiBody({ schema: { type: 'object', properties: { event: oneEvent }, required: ['event'] } as object })
+  resend(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const { event } = parseOrThrow(resendBody, body ?? {});
+    return this.refusals.resend(parseOrThrow(refusalParams, { id }).id, event, req.principal!);
+  }
+
+  @Post('rejected/:id/dismiss')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({ summary: 'Dismiss a refused event with a reason (nothing to send again). Records who and when; the refusal is kept.' })
+  @ApiBody({ schema: z.toJSONSchema(dismissBody) as object })
+  dismiss(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
+    const { reason } = parseOrThrow(dismissBody, body ?? {});
+    return this.refusals.dismiss(parseOrThrow(refusalParams, { id }).id, reason, req.principal!);
   }
 }

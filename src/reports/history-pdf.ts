@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { CustodyView } from '../custody/custody.dto.js';
-import { localText } from '../custody/custody.service.js';
+import { localText } from '../common/local-time.js';
 import type { BookingHistory } from './history.service.js';
 import { registerPdfFonts, writeText, type PdfStyle } from './pdf-fonts.js';
 
