@@ -43,10 +43,9 @@ export async function benchHoldsQuery(total = 1_000_000): Promise<Record<string,
     }
     times.sort((a, b) => a - b);
     const c = await benchClient(db.url);
-    const plan = (await c.query(
-      `EXPLAIN SELECT * FROM holds WHERE phase = 'open' AND due_at >= now() AND due_at < $1 ORDER BY due_at, id LIMIT 101`,
-      [before],
-    )).rows.map((r) => r['QUERY PLAN']).join(' | ');
+    const plan = (await c.query(`EXPLAIN SELECT * FROM holds WHERE phase = 'open' AND due_at >= now() AND due_at < $1 ORDER BY due_at, id LIMIT 101`, [before])).rows
+      .map((r) => r['QUERY PLAN'])
+      .join(' | ');
     await c.end();
     console.log(`\nDue holds: GET ${path.replace(/deadlineBefore=[^&]+/, 'deadlineBefore=<now+6h>')}`);
     console.log(`  over ${fmt(total)} holds (${fmt(total * 0.1)} in custody; filled in ${fmt(fillSeconds, 1)} s), ${items} items a page, 200 requests over HTTP`);

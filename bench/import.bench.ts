@@ -13,7 +13,8 @@ import { parseMapping } from '../src/imports/mapping.js';
 import { runImport } from '../src/imports/runner.js';
 import { ADMIN, fmt, freshDatabase, headers, startServer } from './support.js';
 
-const HEADER = 'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
+const HEADER =
+  'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
 const CLASSES = ['Felony', 'Misdemeanor', 'Gross misdemeanor', 'Traffic'];
 const REASONS = ['Bail posted', 'Charges dismissed', 'Time served', 'Court order'];
 
@@ -55,17 +56,22 @@ async function writeBodies(csv: string, path: string): Promise<number> {
   const mapping = parseMapping(readFileSync('mappings/booking-per-row.yaml', 'utf8'));
   const out = createWriteStream(path);
   let events = 0;
-  await runImport(createReadStream(csv, { highWaterMark: 256 * 1024 }), mapping, {
-    knownEvents: async () => [],
-    postEvents: async (batch) => {
-      events += batch.length;
-      if (!out.write(`${JSON.stringify({ events: batch })}\n`)) await once(out, 'drain');
-      return { accepted: batch.length, duplicates: 0, rejected: [] };
+  await runImport(
+    createReadStream(csv, { highWaterMark: 256 * 1024 }),
+    mapping,
+    {
+      knownEvents: async () => [],
+      postEvents: async (batch) => {
+        events += batch.length;
+        if (!out.write(`${JSON.stringify({ events: batch })}\n`)) await once(out, 'drain');
+        return { accepted: batch.length, duplicates: 0, rejected: [] };
+      },
+      keepRejects: async () => {
+        throw new Error('the bench CSV must have no rejects');
+      },
     },
-    keepRejects: async () => {
-      throw new Error('the bench CSV must have no rejects');
-    },
-  }, { facilityId: 'bench-import', file: 'bench.csv', now: new Date().toISOString() });
+    { facilityId: 'bench-import', file: 'bench.csv', now: new Date().toISOString() },
+  );
   out.end();
   await once(out, 'finish');
   return events;
@@ -91,7 +97,11 @@ async function onFreshServer<T>(run: (url: string, watch: (pid: number) => void)
     for (const pid of watched) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakMb(pid) ?? 0));
   }, 100);
   try {
-    const put = await fetch(`${server.url}/api/facilities/bench-import`, { method: 'PUT', headers, body: JSON.stringify({ name: 'Bench import', timeZone: 'America/Chicago', policy: 'federal-48-business-hours' }) });
+    const put = await fetch(`${server.url}/api/facilities/bench-import`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ name: 'Bench import', timeZone: 'America/Chicago', policy: 'federal-48-business-hours' }),
+    });
     if (!put.ok) throw new Error(`facility: ${put.status} ${await put.text()}`);
     const t0 = performance.now();
     const result = await run(server.url, (pid) => watched.push(pid));
@@ -127,7 +137,11 @@ export async function benchImport(rows: number): Promise<{ directRate: number; i
 
     // The import: npm run import as its own process (as a jail runs it), its memory watched.
     const imported = await onFreshServer(async (url, watch) => {
-      const child = spawn(process.execPath, [...IMPORT_NODE_ARGS, 'dist/scripts/import.js', '--mapping', 'mappings/booking-per-row.yaml', '--facility', 'bench-import', '--url', url, '--key', ADMIN, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [...IMPORT_NODE_ARGS, 'dist/scripts/import.js', '--mapping', 'mappings/booking-per-row.yaml', '--facility', 'bench-import', '--url', url, '--key', ADMIN, csv],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       watch(child.pid!);
       let out = '';
       let err = '';
@@ -142,10 +156,14 @@ export async function benchImport(rows: number): Promise<{ directRate: number; i
     const importRate = events / imported.seconds;
     const ratio = importRate / directRate;
     console.log(`\nImport of a ${fmt(rows)}-row CSV (mappings/booking-per-row.yaml, ${fmt(bytes / 1e6, 1)} MB, ${fmt(events)} events), each into a fresh database:`);
-    console.log(`  POST /api/events directly   ${fmt(direct.seconds, 1).padStart(7)} s  ${fmt(directRate).padStart(8)} events/s   (the same events, batches of 5,000 from a file; server peak ${fmt(direct.serverMb)} MB)`);
+    console.log(
+      `  POST /api/events directly   ${fmt(direct.seconds, 1).padStart(7)} s  ${fmt(directRate).padStart(8)} events/s   (the same events, batches of 5,000 from a file; server peak ${fmt(direct.serverMb)} MB)`,
+    );
     console.log(`  npm run import              ${fmt(imported.seconds, 1).padStart(7)} s  ${fmt(importRate).padStart(8)} events/s   (server peak ${fmt(imported.serverMb)} MB)`);
     console.log(`  ratio import / direct       ${fmt(ratio, 2).padStart(7)}               (target >= 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
-    console.log(`  importer peak memory        ${fmt(imported.childMb).padStart(7)} MB              (resident, VmHWM, node ${IMPORT_NODE_ARGS.join(' ')}; target < 300 MB: ${imported.childMb < 300 ? 'met' : 'NOT met'})`);
+    console.log(
+      `  importer peak memory        ${fmt(imported.childMb).padStart(7)} MB              (resident, VmHWM, node ${IMPORT_NODE_ARGS.join(' ')}; target < 300 MB: ${imported.childMb < 300 ? 'met' : 'NOT met'})`,
+    );
     console.log(`  importer's last line: ${imported.result}`);
     if (direct.result !== events) throw new Error(`direct: ${direct.result} accepted of ${events}`);
     return { directRate, importRate, ratio, importerMb: imported.childMb };

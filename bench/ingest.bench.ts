@@ -27,7 +27,11 @@ export function makeEvents(bookings: number, facilityId = 'bench-0', prefix = 'b
     const at = (h: number) => new Date(t0 + i * 60_000 + h * 3_600_000).toISOString();
     const e = (n: string, type: string, h: number, extra: object = {}) => ({ eventId: `${bookingId}-${n}`, type, occurredAt: at(h), facilityId, bookingId, ...extra });
     const list: object[] = [
-      e('o', 'booking.opened', 0, { personId: `p-${i}`, person: { name: `Person ${i}`, dateOfBirth: '1990-01-01' }, charges: [{ code: 'RCW 9A.56', description: 'Theft 2', level: 'felony', disposition: 'pending' }] }),
+      e('o', 'booking.opened', 0, {
+        personId: `p-${i}`,
+        person: { name: `Person ${i}`, dateOfBirth: '1990-01-01' },
+        charges: [{ code: 'RCW 9A.56', description: 'Theft 2', level: 'felony', disposition: 'pending' }],
+      }),
       e('l', 'detainer.lodged', 2, { detainerId: 'd1', form: 'I-247A', warrant: 'administrative' }),
       e('c', 'booking.charges_updated', 30, { charges: [{ code: 'RCW 9A.56', description: 'Theft 2', level: 'misdemeanor', disposition: 'convicted' }] }),
       e('e', 'booking.release_eligible', 72, { reason: 'bail_posted' }),
@@ -121,7 +125,9 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
       `\nIngestion, end to end over HTTP (batches of 5,000; ${rounds} rounds of ${fmt(measured[0].events)} events of ${fmt(perSender * concurrency)} new bookings, all 8 types; ` +
         `${concurrency} sender${concurrency > 1 ? 's' : ''} at once, one facility each${into})${BASELINE ? `: ${build.label}` : ''}`,
     );
-    console.log(`  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (median round; rounds in order ${list((m) => fmt(m.apiRate))}; validation, idempotency, log, bookings, detainers, holds)`);
+    console.log(
+      `  POST /api/events      ${fmt(apiRate).padStart(10)} events/s   (median round; rounds in order ${list((m) => fmt(m.apiRate))}; validation, idempotency, log, bookings, detainers, holds)`,
+    );
     if (measured.every((m) => m.cpu !== null)) {
       const each = (f: (m: Round) => number) => measured.map((m) => perBatch(f(m))).join(' / ');
       console.log(
@@ -129,7 +135,9 @@ export async function benchIngest(totalBookings = 40_000, concurrency = 1, histo
           '(by round, from /proc; Postgres counts all its processes)',
       );
     }
-    console.log(`  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (median round; rounds in order ${list((m) => fmt(m.copyRate))}; each round's rows into a copy of the events table, right after it)`);
+    console.log(
+      `  COPY baseline         ${fmt(copyRate).padStart(10)} rows/s     (median round; rounds in order ${list((m) => fmt(m.copyRate))}; each round's rows into a copy of the events table, right after it)`,
+    );
     console.log(
       `  ratio API / COPY      ${fmt(ratio, 3).padStart(10)}          (median round; rounds ${list((m) => fmt(m.ratio, 3))}; target >= 1/3 and >= 20,000 events/s: ` +
         `${meets({ apiRate, ratio }) ? 'met' : 'NOT met'} by the median round, met in ${measured.filter(meets).length} of ${rounds} rounds)`,

@@ -16,7 +16,9 @@ const cpuMs = () => {
 };
 
 export function benchJudge(bookings = 20_000, rounds = 5): { judgeMsPer1000: number; storeMsPer1000: number; recordBytes: number } {
-  const versions: RuleVersion[] = [{ effectiveFrom: null, rules: { timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false } }];
+  const versions: RuleVersion[] = [
+    { effectiveFrom: null, rules: { timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false } },
+  ];
   const states = makeEvents(bookings).map((list) =>
     foldBooking((list as JmsEvent[]).map((body, seq) => ({ seq, occurredAtMs: Date.parse(body.occurredAt), receivedAtMs: Date.parse(body.occurredAt), body }))),
   );

@@ -57,7 +57,9 @@ export async function benchQuarterly(total = 1_000_000): Promise<void> {
     const all = await run('/api/reports/quarterly?quarter=2025-Q1', 5);
     const r = JSON.parse(one.body) as { people: number; previous: { people: number } };
     console.log(`\nQuarterly review over ${fmt(total)} custody records (filled in ${fmt(fillS, 1)} s), over HTTP`);
-    console.log(`  2025-Q1 with 2024-Q4 beside it, one facility   median ${fmt(one.median, 0).padStart(6)} ms  max ${fmt(one.max, 0)} ms  (HTTP ${one.status}; ${fmt(r.people)} + ${fmt(r.previous.people)} people; target < 2,000 ms)`);
+    console.log(
+      `  2025-Q1 with 2024-Q4 beside it, one facility   median ${fmt(one.median, 0).padStart(6)} ms  max ${fmt(one.max, 0)} ms  (HTTP ${one.status}; ${fmt(r.people)} + ${fmt(r.previous.people)} people; target < 2,000 ms)`,
+    );
     console.log(`  the same, all facilities                      median ${fmt(all.median, 0).padStart(6)} ms  max ${fmt(all.max, 0)} ms  (HTTP ${all.status})`);
   } finally {
     await server.stop();

@@ -32,7 +32,9 @@ export async function benchRulesChange(bookings = 100_000, build: Build = THIS_B
     }
     const seconds = times.sort((a, b) => a - b)[0];
     console.log(`\nA change of rules judging a facility again (${fmt(bookings)} bookings, ${fmt(events.length)} events): ${build.label}`);
-    console.log(`  PUT /api/facilities/:id        ${fmt(seconds, 1).padStart(6)} s   (the faster of two changes: ${times.map((s) => fmt(s, 1)).join(' s, ')} s; ${fmt(bookings / seconds)} bookings/s)`);
+    console.log(
+      `  PUT /api/facilities/:id        ${fmt(seconds, 1).padStart(6)} s   (the faster of two changes: ${times.map((s) => fmt(s, 1)).join(' s, ')} s; ${fmt(bookings / seconds)} bookings/s)`,
+    );
     return { bookings, seconds };
   } finally {
     await server.stop();

@@ -16,8 +16,7 @@ const ICU_LOCALE = process.env.BENCH_ICU_LOCALE;
 if (ICU_LOCALE !== undefined && !/^[A-Za-z0-9-]+$/.test(ICU_LOCALE)) throw new Error(`BENCH_ICU_LOCALE must be a locale name like en-US, got "${ICU_LOCALE}"`);
 
 /** A fresh database on the bench server, dropped by the returned function. */
-export const freshDatabase = (prefix: string) =>
-  createScratchDatabase(BENCH_SERVER, prefix, ICU_LOCALE ? `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU_LOCALE}'` : '');
+export const freshDatabase = (prefix: string) => createScratchDatabase(BENCH_SERVER, prefix, ICU_LOCALE ? `TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU_LOCALE}'` : '');
 
 /**
  * The built server as a child process, as in production (no rate limit: the benches measure the
@@ -69,7 +68,10 @@ export async function benchClient(url: string, policy?: 'calendar-48-hours' | 'f
 /** The facility 'bench' (America/Chicago) with one policy, written straight into a fresh database for bulk fills. */
 async function insertBenchFacility(c: pg.Client, policy: 'calendar-48-hours' | 'federal-48-business-hours'): Promise<void> {
   await c.query(`INSERT INTO facilities (id, name, time_zone, created_at, updated_at) VALUES ('bench', 'Bench County Jail', 'America/Chicago', now(), now()) ON CONFLICT DO NOTHING`);
-  await c.query(`INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at, time_zone) VALUES ('bench', NULL, $1, 48, now(), 'America/Chicago') ON CONFLICT DO NOTHING`, [policy]);
+  await c.query(
+    `INSERT INTO facility_policies (facility_id, effective_from, policy, hold_hours, recorded_at, time_zone) VALUES ('bench', NULL, $1, 48, now(), 'America/Chicago') ON CONFLICT DO NOTHING`,
+    [policy],
+  );
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */

@@ -100,8 +100,6 @@ export class ProjectionChecks1764400000000 implements MigrationInterface {
     for (const t of ['detainers_booking_exists_insert', 'detainers_booking_exists_update']) await q.query(`DROP TRIGGER ${t} ON detainers`);
     for (const f of ['keep_referenced_booking', 'detainers_booking_exists', 'bookings_facility_exists']) await q.query(`DROP FUNCTION ${f}()`);
     await q.query(`ALTER TABLE bookings ADD CONSTRAINT bookings_facility_id_fkey FOREIGN KEY (facility_id) REFERENCES facilities(id)`);
-    await q.query(
-      `ALTER TABLE detainers ADD CONSTRAINT detainers_facility_id_booking_id_fkey FOREIGN KEY (facility_id, booking_id) REFERENCES bookings (facility_id, booking_id)`,
-    );
+    await q.query(`ALTER TABLE detainers ADD CONSTRAINT detainers_facility_id_booking_id_fkey FOREIGN KEY (facility_id, booking_id) REFERENCES bookings (facility_id, booking_id)`);
   }
 }

@@ -25,8 +25,7 @@ const COLUMNS: Record<string, string[]> = {
   webhooks: ['facility_id'],
 };
 
-const alter = (collation: string) =>
-  Object.entries(COLUMNS).map(([table, columns]) => `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} TYPE text COLLATE ${collation}`).join(', ')}`);
+const alter = (collation: string) => Object.entries(COLUMNS).map(([table, columns]) => `ALTER TABLE ${table} ${columns.map((c) => `ALTER COLUMN ${c} TYPE text COLLATE ${collation}`).join(', ')}`);
 
 export class IdsInByteOrder1764600000000 implements MigrationInterface {
   name = 'IdsInByteOrder1764600000000';

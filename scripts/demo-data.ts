@@ -19,8 +19,12 @@ export function demoFacilities(year: number): DemoFacility[] {
     { id: 'cook', body: { name: 'Cook County Jail', timeZone: 'America/Chicago', preset: 'us-il', policy: 'federal-48-business-hours' } },
     { id: 'maricopa', body: { name: 'Maricopa County Lower Buckeye Jail', timeZone: 'America/Phoenix', preset: 'federal', policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1] } },
     {
-      id: 'oahu', body: {
-        name: 'Oahu Community Correctional Center', timeZone: 'Pacific/Honolulu', preset: 'federal', policy: 'federal-48-business-hours',
+      id: 'oahu',
+      body: {
+        name: 'Oahu Community Correctional Center',
+        timeZone: 'Pacific/Honolulu',
+        preset: 'federal',
+        policy: 'federal-48-business-hours',
         // State holidays the jail's records office keeps closed.
         extraHolidays: [`${year}-03-26`, `${year}-06-11`, `${year}-08-21`],
       },
@@ -68,7 +72,11 @@ export function demoPicture(nowMs: number, opts: { perFacility?: number; seed?: 
 
   for (const f of facilities) {
     const rules: HoldRules = {
-      timeZone: f.body.timeZone, policy: f.body.policy, holdHours: f.body.holdHours ?? 48, extraHolidays: f.body.extraHolidays ?? [], requireJudicialWarrant: false,
+      timeZone: f.body.timeZone,
+      policy: f.body.policy,
+      holdHours: f.body.holdHours ?? 48,
+      extraHolidays: f.body.extraHolidays ?? [],
+      requireJudicialWarrant: false,
     };
     for (let i = 0; i < perFacility; i++) {
       const bookingId = `${tag}-${f.id}-${String(i + 1).padStart(4, '0')}`;

@@ -53,7 +53,9 @@ try {
     const tally = (s: string) => picture.bookings.filter((b) => b.state === s).length;
     console.log(`Demo data written to ${config.dataDir}:`);
     console.log(`  ${picture.facilities.length} facilities (${picture.facilities.map((f) => `${f.id}: ${f.body.timeZone}, ${f.body.preset} preset, ${f.body.policy}`).join('; ')})`);
-    console.log(`  ${picture.bookings.length} bookings, ${picture.events.length} events: ${tally('pending')} holds pending, ${tally('running')} running, ${tally('overdue')} overdue, ${tally('closed')} closed`);
+    console.log(
+      `  ${picture.bookings.length} bookings, ${picture.events.length} events: ${tally('pending')} holds pending, ${tally('running')} running, ${tally('overdue')} overdue, ${tally('closed')} closed`,
+    );
     console.log(`  ${sweep.raised} alerts raised`);
     console.log('\nNow run `npm start` and open http://localhost:' + env.port + '/ , then sign in with one of these keys (shown only now):');
     for (const [role, key] of Object.entries(keys)) console.log(`  ${role.padEnd(10)} ${key}`);

@@ -3,12 +3,7 @@
  * `changed` gives, per column, the SQL that makes a copy distinct, over the row `r` and the
  * copy number `g` (1..copies); other columns are copied as they are, generated ones left out.
  */
-export async function multiplyRows(
-  query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>,
-  table: string,
-  copies: number,
-  changed: Record<string, string>,
-): Promise<void> {
+export async function multiplyRows(query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>, table: string, copies: number, changed: Record<string, string>): Promise<void> {
   const columns = (
     await query(
       `SELECT column_name FROM information_schema.columns

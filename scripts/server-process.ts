@@ -32,11 +32,11 @@ export async function startServerProcess(
   let stderr = '';
   let stdout = '';
   let port: number | null = null;
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
     if (echoStderr) process.stderr.write(chunk);
   });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout = (stdout + chunk).slice(-4000);
     port ??= Number(LISTENING.exec(stdout)?.[1] ?? '') || null;
     if (echoStdout) process.stdout.write(chunk);
@@ -50,7 +50,11 @@ export async function startServerProcess(
   for (let ready = false, i = 0; !ready; i++) {
     if (child.exitCode !== null) fail(`server exited with ${child.exitCode}`);
     if (i >= 600) fail(port === null ? 'server did not say which port it listens on' : `server on port ${port} did not answer /api/health`);
-    if (port !== null) ready = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (port !== null)
+      ready = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
     if (!ready) await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -22,7 +22,11 @@ import { readFileSync } from 'node:fs';
 
 const canonical = (v) => {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 };
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -45,7 +49,12 @@ for (const h of histories) {
     checked++;
     const problems = [];
     if (sha256(canonical(e.event)) !== e.contentHash) problems.push('the event differs from what was received (content hash)');
-    for (const [field, value] of [['eventId', e.eventId], ['facilityId', facilityId], ['bookingId', bookingId], ['type', e.type]]) {
+    for (const [field, value] of [
+      ['eventId', e.eventId],
+      ['facilityId', facilityId],
+      ['bookingId', bookingId],
+      ['type', e.type],
+    ]) {
       if (e.event[field] !== value) problems.push(`${field} is "${value}" but the event as sent says "${e.event[field]}"`);
     }
     const sent = Date.parse(e.event.occurredAt); // NaN for a form Node's Date does not read (the server reads more): not compared then

@@ -81,7 +81,9 @@ export const MIN_BOOTSTRAP_KEY_LENGTH = 32;
 function bootstrapKeyFrom(raw: string | undefined): string | null {
   const key = raw?.trim() || null;
   if (key !== null && key.length < MIN_BOOTSTRAP_KEY_LENGTH) {
-    throw new Error(`BOOTSTRAP_ADMIN_KEY is too short: ${key.length} characters, at least ${MIN_BOOTSTRAP_KEY_LENGTH} are needed (make one with: node -e "console.log('dm_' + require('crypto').randomBytes(32).toString('base64url'))")`);
+    throw new Error(
+      `BOOTSTRAP_ADMIN_KEY is too short: ${key.length} characters, at least ${MIN_BOOTSTRAP_KEY_LENGTH} are needed (make one with: node -e "console.log('dm_' + require('crypto').randomBytes(32).toString('base64url'))")`,
+    );
   }
   return key;
 }

@@ -22,7 +22,10 @@ import { ExportsModule } from './exports/exports.module.js';
 @Module({})
 class CoreModule {
   static with(config: AppConfig, clock: Clock): DynamicModule {
-    const providers: Provider[] = [{ provide: AppConfig, useValue: config }, { provide: Clock, useValue: clock }];
+    const providers: Provider[] = [
+      { provide: AppConfig, useValue: config },
+      { provide: Clock, useValue: clock },
+    ];
     return { module: CoreModule, providers, exports: providers };
   }
 }
@@ -32,7 +35,23 @@ export class AppModule {
   static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.with(config, clock), ScheduleModule.forRoot(), DatabaseModule, AuthModule, FacilitiesModule, HoldsModule, EventsModule, AlertsModule, AuditModule, ReportsModule, ImportsModule, ReviewsModule, ComplaintsModule, NoticesModule, ExportsModule],
+      imports: [
+        CoreModule.with(config, clock),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        AuthModule,
+        FacilitiesModule,
+        HoldsModule,
+        EventsModule,
+        AlertsModule,
+        AuditModule,
+        ReportsModule,
+        ImportsModule,
+        ReviewsModule,
+        ComplaintsModule,
+        NoticesModule,
+        ExportsModule,
+      ],
       controllers: [HealthController],
     };
   }

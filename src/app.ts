@@ -83,10 +83,14 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   if (web) {
     // Only the board's own files: not web/tsconfig.json nor anything else that lands in web/.
     const board = express.static(web, { index: 'index.html', maxAge: 0, dotfiles: 'ignore' });
-    const files = new Set(['/', ...readdirSync(web).filter((f) => /^[\w-]+\.(html|js|css|svg|png|ico)$/.test(f)).map((f) => `/${f}`)]);
+    const files = new Set([
+      '/',
+      ...readdirSync(web)
+        .filter((f) => /^[\w-]+\.(html|js|css|svg|png|ico)$/.test(f))
+        .map((f) => `/${f}`),
+    ]);
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (files.has(req.path) ? board(req, res, next) : next()));
-  }
-  else new Logger('http').warn('web/index.html not found: the live board is not served, the API is');
+  } else new Logger('http').warn('web/index.html not found: the live board is not served, the API is');
   app.useStaticAssets(join(dirname(createRequire(import.meta.url).resolve('luxon/package.json')), 'build', 'es6'), { prefix: '/vendor/luxon/', maxAge: '1d' });
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });

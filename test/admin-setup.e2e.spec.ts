@@ -30,7 +30,10 @@ beforeAll(async () => {
   supervisorKey = (await t.keyFor('supervisor')).replace('Bearer ', '');
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -52,7 +55,10 @@ async function open(key: string, who: string) {
 
 const session = (key: string) => t.http.get('/api/session').set('Authorization', `Bearer ${key}`);
 const text = async (page: Page, sel: string, expected: string | RegExp) => {
-  await page.locator(sel, { hasText: expected }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator(sel, { hasText: expected })
+    .waitFor({ timeout: 10_000 })
+    .catch(() => undefined);
   const got = await page.locator(sel).textContent();
   if (typeof expected === 'string') expect(got).toBe(expected);
   else expect(got).toMatch(expected);
@@ -97,7 +103,7 @@ const text = async (page: Page, sel: string, expected: string | RegExp) => {
     await context.close();
   });
 
-  it("facilities: one made from a preset, then new rules from a date, listed dated; bad input names the field", async () => {
+  it('facilities: one made from a preset, then new rules from a date, listed dated; bad input names the field', async () => {
     const { page, context, errors } = await open(ADMIN_KEY, 'admin');
     await page.getByRole('link', { name: 'Setup' }).click();
     const form = page.locator('#admin-facility-form');

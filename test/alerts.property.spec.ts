@@ -47,7 +47,10 @@ const storySample = fc.record({
   secondH: fc.option(fc.integer({ min: -20, max: 60 }), { nil: null, freq: 4 }),
 });
 
-interface Pending { sendAt: number; event: Record<string, unknown> }
+interface Pending {
+  sendAt: number;
+  event: Record<string, unknown>;
+}
 
 function stories(F: string, seed: number): Pending[] {
   return fc.sample(storySample, { numRuns: 50, seed }).flatMap((s, i) => {
@@ -62,9 +65,15 @@ function stories(F: string, seed: number): Pending[] {
     const eligibleMs = at(s.lodgedH + s.eligibleH);
     const ids: Partial<Record<Kind, { id: string; at: number }>> = {};
     const add = (kind: Kind, ms: number, delay: number) => {
-      const e = kind === 'eligible' ? ev.eligible({ ...b, occurredAt: iso(ms) }) : kind === 'cancelled' ? ev.cancelled({ ...b, occurredAt: iso(ms) })
-        : kind === 'released' ? ev.released({ ...b, occurredAt: iso(ms) }) : ev.transferred({ ...b, occurredAt: iso(ms) });
-      ids[kind] = { id: e.eventId as string, at: ms };
+      const e =
+        kind === 'eligible'
+          ? ev.eligible({ ...b, occurredAt: iso(ms) })
+          : kind === 'cancelled'
+            ? ev.cancelled({ ...b, occurredAt: iso(ms) })
+            : kind === 'released'
+              ? ev.released({ ...b, occurredAt: iso(ms) })
+              : ev.transferred({ ...b, occurredAt: iso(ms) });
+      ids[kind] = { id: e.eventId, at: ms };
       push(ms, e, delay);
     };
     add('eligible', eligibleMs, s.delays[1]);
@@ -87,10 +96,25 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface HoldRow { id: string; booking_id: string; phase: string; deadline_at: Date | null }
+interface HoldRow {
+  id: string;
+  booking_id: string;
+  phase: string;
+  deadline_at: Date | null;
+}
 interface AlertRow {
-  id: string; hold_id: string; level: string; threshold_hours: string; deadline_at: Date; due_at: Date; raised_at: Date; state: string;
-  acknowledged_at: Date | null; acknowledged_by: string | null; escalated_at: Date | null; resolution: string | null;
+  id: string;
+  hold_id: string;
+  level: string;
+  threshold_hours: string;
+  deadline_at: Date;
+  due_at: Date;
+  raised_at: Date;
+  state: string;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  escalated_at: Date | null;
+  resolution: string | null;
 }
 
 /** What is wrong at `now`, in words (empty when every promise holds). */
@@ -113,7 +137,8 @@ async function broken(F: string, now: number, warn: number[]): Promise<string[]>
     if (live.length > 1) out.push(`${h.booking_id}: ${live.length} live alerts (${live.map((a) => `${a.level} ${a.threshold_hours} ${a.state}`).join(', ')})`);
     const l = live[0];
     if (h.phase === 'open' && deadline !== null && now > deadline) {
-      if (!l || l.level === 'approaching' || !about(l)) out.push(`${h.booking_id}: past its deadline ${new Date(deadline).toISOString()} with no live overdue alert (${mine.map((a) => `${a.level} ${a.state}`).join(', ') || 'none'})`);
+      if (!l || l.level === 'approaching' || !about(l))
+        out.push(`${h.booking_id}: past its deadline ${new Date(deadline).toISOString()} with no live overdue alert (${mine.map((a) => `${a.level} ${a.state}`).join(', ') || 'none'})`);
       else if (l.level === 'overdue' && l.state === 'open' && l.raised_at.getTime() + ESCALATE_MIN * 60_000 <= now) {
         out.push(`${h.booking_id}: overdue alert unacknowledged since ${l.raised_at.toISOString()}, not escalated`);
       }
@@ -131,7 +156,8 @@ async function broken(F: string, now: number, warn: number[]): Promise<string[]>
       if (a.raised_at.getTime() < a.due_at.getTime()) out.push(`${h.booking_id}: ${a.level} raised before it was due`);
       if (a.level === 'approaching' && a.raised_at.getTime() > a.deadline_at.getTime()) out.push(`${h.booking_id}: warning raised after its deadline`);
       const awaitingAck = h.phase === 'closed' && a.level !== 'approaching' && a.state === 'open';
-      if (isLive(a) && !(h.phase === 'open' && about(a)) && !awaitingAck) out.push(`${h.booking_id}: ${a.level} alert left ${a.state} though the custody is ${h.phase} with deadline ${h.deadline_at?.toISOString()}`);
+      if (isLive(a) && !(h.phase === 'open' && about(a)) && !awaitingAck)
+        out.push(`${h.booking_id}: ${a.level} alert left ${a.state} though the custody is ${h.phase} with deadline ${h.deadline_at?.toISOString()}`);
       if (a.level === 'escalated' && (a.escalated_at === null || (a.acknowledged_at !== null && a.acknowledged_at < a.escalated_at))) out.push(`${h.booking_id}: escalated though acknowledged`);
       if ((a.acknowledged_at === null) !== (a.acknowledged_by === null) || (a.state === 'acknowledged' && a.acknowledged_at === null)) out.push(`${h.booking_id}: acknowledged without who and when`);
       if (a.level !== 'approaching' && a.state === 'resolved' && ['hold closed', 'acknowledged after the custody ended'].includes(a.resolution ?? '') && a.acknowledged_at === null) {
@@ -161,7 +187,11 @@ describe('alerts in a simulated fortnight', () => {
         now += s.minutes * 60_000;
         if (n === 60) {
           t.clock.set(now);
-          await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send({ ...facility, holdHours: 36, warnBeforeHours: WARN_LATER, effectiveFrom: new Date(now).toISOString() }).expect(200);
+          await t.http
+            .put(`/api/facilities/${F}`)
+            .set('Authorization', t.admin)
+            .send({ ...facility, holdHours: 36, warnBeforeHours: WARN_LATER, effectiveFrom: new Date(now).toISOString() })
+            .expect(200);
           warn = WARN_LATER;
         }
         t.clock.set(now);
@@ -171,7 +201,12 @@ describe('alerts in a simulated fortnight', () => {
         await sweep.sweep();
         // A supervisor acknowledges one open overdue (or escalated) alert now and then: an overdue one must not escalate then.
         if (s.ackOne === 0 || s.ackOne === 1) {
-          const [open] = (await t.http.get(`/api/alerts?facilityId=${F}&level=${s.ackOne === 0 ? 'overdue' : 'escalated'}&state=open&limit=1`).set('Authorization', supervisor).expect(200)).body.items;
+          const [open] = (
+            await t.http
+              .get(`/api/alerts?facilityId=${F}&level=${s.ackOne === 0 ? 'overdue' : 'escalated'}&state=open&limit=1`)
+              .set('Authorization', supervisor)
+              .expect(200)
+          ).body.items;
           if (open) await t.http.post(`/api/alerts/${open.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'on it' }).expect(200);
         }
         expect({ at: new Date(now).toISOString(), broken: await broken(F, now, warn) }).toEqual({ at: new Date(now).toISOString(), broken: [] });
@@ -180,10 +215,23 @@ describe('alerts in a simulated fortnight', () => {
       }
       expect(sent).toBe(pending.length);
       // Both versions of the rules judged some of the holds.
-      expect((await t.ds.query(`SELECT DISTINCT hold_hours FROM holds WHERE facility_id = $1 AND clock_started_at IS NOT NULL ORDER BY 1`, [F])).map((r: { hold_hours: number }) => r.hold_hours)).toEqual([36, 48]);
+      expect(
+        (await t.ds.query(`SELECT DISTINCT hold_hours FROM holds WHERE facility_id = $1 AND clock_started_at IS NOT NULL ORDER BY 1`, [F])).map((r: { hold_hours: number }) => r.hold_hours),
+      ).toEqual([36, 48]);
       expect(checks).toBe(400);
       // The simulation reached every level and state.
-      expect([...seen].sort()).toEqual(expect.arrayContaining(['approaching open', 'approaching resolved', 'escalated acknowledged', 'escalated open', 'escalated resolved', 'overdue acknowledged', 'overdue open', 'overdue resolved']));
+      expect([...seen].sort()).toEqual(
+        expect.arrayContaining([
+          'approaching open',
+          'approaching resolved',
+          'escalated acknowledged',
+          'escalated open',
+          'escalated resolved',
+          'overdue acknowledged',
+          'overdue open',
+          'overdue resolved',
+        ]),
+      );
       // Warnings were superseded by the next, and overdue alerts outlived custody until acknowledged.
       const resolutions = (await t.ds.query(`SELECT DISTINCT resolution FROM alerts WHERE facility_id = $1 AND state = 'resolved'`, [F])).map((r: { resolution: string }) => r.resolution);
       expect(resolutions).toEqual(expect.arrayContaining(['superseded by the 4 h warning', 'superseded: the custody is overdue', 'acknowledged after the custody ended', 'hold closed']));

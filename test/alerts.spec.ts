@@ -15,36 +15,43 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
   ingest = await t.keyFor('ingest');
   supervisor = await t.keyFor('supervisor');
-  await t.http.put('/api/facilities/ny').set('Authorization', t.admin)
-    .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 30 })).expect(200);
+  await t.http
+    .put('/api/facilities/ny')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 30 }))
+    .expect(200);
 });
 afterAll(() => t.close());
 
 const sweep = () => t.app.get(SweepService).sweep();
 const post = (body: object) => t.http.post('/api/events').set('Authorization', ingest).send(body).expect(200);
 const alertsOf = async (bookingId: string, state = '') => {
-  const res = await t.http.get(`/api/alerts?facilityId=ny&limit=1000${state ? `&state=${state}` : ''}`).set('Authorization', supervisor).expect(200);
+  const res = await t.http
+    .get(`/api/alerts?facilityId=ny&limit=1000${state ? `&state=${state}` : ''}`)
+    .set('Authorization', supervisor)
+    .expect(200);
   return res.body.items.filter((a: { bookingId: string }) => a.bookingId === bookingId).reverse();
 };
 const brief = (a: { level: string; thresholdHours: number | null; late: boolean; state: string }) => `${a.level}${a.thresholdHours ? `:${a.thresholdHours}` : ''}${a.late ? ' late' : ''} ${a.state}`;
 
 /** A hold in facility ny whose clock starts at `eligibleAt`: deadline 48 real hours later. */
 async function runningHold(bookingId: string, eligibleAt: string) {
-  await post({ events: [
-    ev.opened({ facilityId: 'ny', bookingId, occurredAt: '2026-11-20T10:00:00Z', eventId: `${bookingId}-o` }),
-    ev.lodged({ facilityId: 'ny', bookingId, occurredAt: '2026-11-21T10:00:00Z', eventId: `${bookingId}-l` }),
-    ev.eligible({ facilityId: 'ny', bookingId, occurredAt: eligibleAt, eventId: `${bookingId}-e` }),
-  ] });
+  await post({
+    events: [
+      ev.opened({ facilityId: 'ny', bookingId, occurredAt: '2026-11-20T10:00:00Z', eventId: `${bookingId}-o` }),
+      ev.lodged({ facilityId: 'ny', bookingId, occurredAt: '2026-11-21T10:00:00Z', eventId: `${bookingId}-l` }),
+      ev.eligible({ facilityId: 'ny', bookingId, occurredAt: eligibleAt, eventId: `${bookingId}-e` }),
+    ],
+  });
   return Date.parse(eligibleAt) + 48 * H;
 }
 
 describe('a hold walked through its whole life', () => {
   it('pending, running, each threshold superseding the last, overdue, escalated, closed: one live alert at a time, each raised once', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
-    await post({ events: [
-      ev.opened({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-20T10:00:00Z' }),
-      ev.lodged({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-21T10:00:00Z' }),
-    ] });
+    await post({
+      events: [ev.opened({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-20T10:00:00Z' }), ev.lodged({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-21T10:00:00Z' })],
+    });
     expect(await sweep()).toMatchObject({ raised: 0 });
     await post(ev.eligible({ facilityId: 'ny', bookingId: 'life', occurredAt: '2026-11-24T12:00:00Z' }));
     const deadline = Date.parse('2026-11-26T12:00:00.000Z');
@@ -84,8 +91,15 @@ describe('a hold walked through its whole life', () => {
     expect(all.map((a: { resolvedAt: string | null }) => a.resolvedAt)).toEqual(['2026-11-26T08:00:30.000Z', '2026-11-26T11:00:59.000Z', '2026-11-26T12:00:00.001Z', null]);
     const overdue = all[3];
     expect(overdue).toMatchObject({
-      deadlineAt: '2026-11-26T12:00:00.000Z', deadlineLocal: '2026-11-26T07:00:00.000-05:00', dueAt: '2026-11-26T12:00:00.001Z', raisedAt: '2026-11-26T12:00:00.001Z',
-      raisedLocal: '2026-11-26T07:00:00.001-05:00', escalatedAt: '2026-11-26T12:30:00.001Z', acknowledgedLocal: null, custodyEndedAt: null, holdUrl: `/api/holds/${overdue.holdId}`,
+      deadlineAt: '2026-11-26T12:00:00.000Z',
+      deadlineLocal: '2026-11-26T07:00:00.000-05:00',
+      dueAt: '2026-11-26T12:00:00.001Z',
+      raisedAt: '2026-11-26T12:00:00.001Z',
+      raisedLocal: '2026-11-26T07:00:00.001-05:00',
+      escalatedAt: '2026-11-26T12:30:00.001Z',
+      acknowledgedLocal: null,
+      custodyEndedAt: null,
+      holdUrl: `/api/holds/${overdue.holdId}`,
     });
 
     // The custody ends: the escalated alert, never acknowledged, stays open, saying when custody ended.
@@ -96,7 +110,12 @@ describe('a hold walked through its whole life', () => {
     // Acknowledged: closed at once, who and when recorded.
     const ack = await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'handed to ICE late; reported' }).expect(200);
     expect([ack.body.state, ack.body.resolution, ack.body.acknowledgedBy, ack.body.acknowledgedAt, ack.body.resolvedAt, ack.body.note]).toEqual([
-      'resolved', 'acknowledged after the custody ended', 'test supervisor', '2026-11-27T08:00:00.000Z', '2026-11-27T08:00:00.000Z', 'handed to ICE late; reported',
+      'resolved',
+      'acknowledged after the custody ended',
+      'test supervisor',
+      '2026-11-27T08:00:00.000Z',
+      '2026-11-27T08:00:00.000Z',
+      'handed to ICE late; reported',
     ]);
     expect(await live()).toEqual([]);
   });
@@ -135,10 +154,12 @@ describe('sweeps', () => {
     t.clock.set(deadline - 12 * H);
     expect((await sweep()).raised).toBe(1);
     // The release-eligibility was entered in error: the real one is 24 hours later.
-    await post({ events: [
-      ev.retracted({ facilityId: 'ny', bookingId: 'moved', occurredAt: '2026-11-25T09:00:00Z', retractsEventId: 'moved-e' }),
-      ev.eligible({ facilityId: 'ny', bookingId: 'moved', occurredAt: '2026-11-25T08:00:00Z' }),
-    ] });
+    await post({
+      events: [
+        ev.retracted({ facilityId: 'ny', bookingId: 'moved', occurredAt: '2026-11-25T09:00:00Z', retractsEventId: 'moved-e' }),
+        ev.eligible({ facilityId: 'ny', bookingId: 'moved', occurredAt: '2026-11-25T08:00:00Z' }),
+      ],
+    });
     expect((await alertsOf('moved')).map((a: { state: string; resolution: string }) => `${a.state} ${a.resolution}`)).toEqual(['resolved deadline changed']);
     t.clock.set(deadline - 1 * H);
     await sweep();
@@ -185,7 +206,8 @@ describe('sweeps', () => {
     // The same hold, level and deadline: a new alert, raised at once and not late (it was planned just now).
     const alerts = await alertsOf('reopened');
     expect(alerts.map((a: { state: string; resolution: string | null; raisedAt: string }) => [a.state, a.resolution, a.raisedAt])).toEqual([
-      ['resolved', 'hold closed', '2026-11-24T12:00:00.000Z'], ['open', null, '2026-11-24T13:00:00.000Z'],
+      ['resolved', 'hold closed', '2026-11-24T12:00:00.000Z'],
+      ['open', null, '2026-11-24T13:00:00.000Z'],
     ]);
     expect(alerts.map(brief)).toEqual(['overdue resolved', 'overdue open']);
     // Listed by hold, the resolved one too.
@@ -215,15 +237,26 @@ describe('sweeps', () => {
 
   it('changing the warning thresholds re-plans running holds', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
-    await t.http.put('/api/facilities/warn').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12] })).expect(200);
-    await post({ events: [
-      ev.opened({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-20T10:00:00Z' }),
-      ev.lodged({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-21T10:00:00Z' }),
-      ev.eligible({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-24T12:00:00Z' }),
-    ] });
-    const plan = async () => (await t.ds.query(`SELECT level, threshold_hours::float AS h FROM alert_schedule s WHERE s.booking_id = 'w1' ORDER BY fire_at`)).map((r: { level: string; h: number }) => `${r.level}:${r.h}`);
+    await t.http
+      .put('/api/facilities/warn')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12] }))
+      .expect(200);
+    await post({
+      events: [
+        ev.opened({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-20T10:00:00Z' }),
+        ev.lodged({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-21T10:00:00Z' }),
+        ev.eligible({ facilityId: 'warn', bookingId: 'w1', occurredAt: '2026-11-24T12:00:00Z' }),
+      ],
+    });
+    const plan = async () =>
+      (await t.ds.query(`SELECT level, threshold_hours::float AS h FROM alert_schedule s WHERE s.booking_id = 'w1' ORDER BY fire_at`)).map((r: { level: string; h: number }) => `${r.level}:${r.h}`);
     expect(await plan()).toEqual(['approaching:12', 'overdue:0']);
-    await t.http.put('/api/facilities/warn').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [24, 2] })).expect(200);
+    await t.http
+      .put('/api/facilities/warn')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [24, 2] }))
+      .expect(200);
     expect(await plan()).toEqual(['approaching:24', 'approaching:12', 'approaching:2', 'overdue:0']);
   });
 });
@@ -241,7 +274,11 @@ describe('acknowledging', () => {
     expect(res.body).toMatchObject({ acknowledgedAt: '2026-11-24T11:00:00.001Z', acknowledgedLocal: '2026-11-24T06:00:00.001-05:00' });
     await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', supervisor).send({}).expect(409);
     await t.http.post('/api/alerts/00000000-0000-4000-8000-000000000000/acknowledge').set('Authorization', supervisor).send({}).expect(404);
-    await t.http.post(`/api/alerts/${overdue.id}/acknowledge`).set('Authorization', await t.keyFor('sheriff')).send({}).expect(403);
+    await t.http
+      .post(`/api/alerts/${overdue.id}/acknowledge`)
+      .set('Authorization', await t.keyFor('sheriff'))
+      .send({})
+      .expect(403);
     t.clock.set(deadline + 2 * H);
     await sweep();
     expect((await alertsOf('ack')).map(brief)).toEqual(['overdue acknowledged']);
@@ -252,7 +289,10 @@ describe('acknowledging', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await t.http.get(`/api/alerts?limit=4${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', supervisor).expect(200);
+      const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await t.http
+        .get(`/api/alerts?limit=4${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', supervisor)
+        .expect(200);
       seen.push(...page.body.items.map((a) => a.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -288,17 +328,23 @@ describe('webhooks', () => {
 
   it('a receiver that fails, then recovers, gets every alert exactly once, signed', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
-    await t.http.put('/api/facilities/hooked').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] })).expect(200);
+    await t.http
+      .put('/api/facilities/hooked')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] }))
+      .expect(200);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
     const secret = 'a-shared-secret-of-some-length';
     const hook = await t.http.post('/api/facilities/hooked/webhooks').set('Authorization', t.admin).send({ url, secret }).expect(201);
     expect(hook.body).toMatchObject({ url, secret });
     expect(JSON.stringify((await t.http.get('/api/facilities/hooked/webhooks').set('Authorization', t.admin).expect(200)).body)).not.toContain(secret);
 
-    await post({ events: ['h1', 'h2'].flatMap((b) => [
-      ev.lodged({ facilityId: 'hooked', bookingId: b, occurredAt: '2026-11-21T10:00:00Z' }),
-      ev.eligible({ facilityId: 'hooked', bookingId: b, occurredAt: '2026-11-22T12:00:00Z' }),
-    ]) });
+    await post({
+      events: ['h1', 'h2'].flatMap((b) => [
+        ev.lodged({ facilityId: 'hooked', bookingId: b, occurredAt: '2026-11-21T10:00:00Z' }),
+        ev.eligible({ facilityId: 'hooked', bookingId: b, occurredAt: '2026-11-22T12:00:00Z' }),
+      ]),
+    });
     t.clock.set('2026-11-24T12:00:00.001Z');
     expect((await sweep()).raised).toBe(2);
 
@@ -332,7 +378,11 @@ if (!realPostgres) console.warn('SKIPPED: the several-instances sweep test needs
 describe('several instances sweeping at once (real Postgres)', () => {
   (realPostgres ? it : it.skip)('raise each alert once and skip none', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
-    await t.http.put('/api/facilities/multi').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1] })).expect(200);
+    await t.http
+      .put('/api/facilities/multi')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [12, 4, 1] }))
+      .expect(200);
     const events = Array.from({ length: 400 }, (_, i) => [
       ev.lodged({ facilityId: 'multi', bookingId: `m${i}`, occurredAt: '2026-11-20T10:00:00Z' }),
       ev.eligible({ facilityId: 'multi', bookingId: `m${i}`, occurredAt: new Date(Date.parse('2026-11-22T12:00:00Z') + i * 60_000).toISOString() }),

@@ -128,8 +128,11 @@ describe('API keys', () => {
   });
 
   it('expire at their expiry', async () => {
-    const made = await t.http.post('/api/keys').set('Authorization', t.admin)
-      .send({ name: 'temp', role: 'sheriff', expiresAt: new Date(t.clock.now() + 60_000).toISOString() }).expect(201);
+    const made = await t.http
+      .post('/api/keys')
+      .set('Authorization', t.admin)
+      .send({ name: 'temp', role: 'sheriff', expiresAt: new Date(t.clock.now() + 60_000).toISOString() })
+      .expect(201);
     await t.http.get('/api/holds').set('Authorization', `Bearer ${made.body.key}`).expect(200);
     t.clock.advance(60_000);
     await t.http.get('/api/holds').set('Authorization', `Bearer ${made.body.key}`).expect(401);

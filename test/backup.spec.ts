@@ -36,14 +36,24 @@ if (!available) console.warn('SKIPPED: the backup test needs a real Postgres (TE
     source = await startTestApp({ db: await createTestDatabase() });
     await source.http.put('/api/facilities/bk').set('Authorization', source.admin).send(facilityBody()).expect(200);
     const charges = ev.charges({ facilityId: 'bk', bookingId: 'late', occurredAt: '2026-11-02T12:00:00Z', charges: [{ level: 'felony' }] });
-    await source.http.post('/api/events').set('Authorization', source.admin).send({ events: [
-      ...story('bk', 'late', '2026-11-05T20:00:00Z', { at: '2026-11-09T21:30:00Z', kind: 'released' }),
-      ...story('bk', 'running', '2026-11-23T15:00:00Z'),
-      charges,
-      ev.retracted({ facilityId: 'bk', bookingId: 'late', occurredAt: '2026-11-03T12:00:00Z', retractsEventId: charges.eventId }),
-    ] }).expect(200);
+    await source.http
+      .post('/api/events')
+      .set('Authorization', source.admin)
+      .send({
+        events: [
+          ...story('bk', 'late', '2026-11-05T20:00:00Z', { at: '2026-11-09T21:30:00Z', kind: 'released' }),
+          ...story('bk', 'running', '2026-11-23T15:00:00Z'),
+          charges,
+          ev.retracted({ facilityId: 'bk', bookingId: 'late', occurredAt: '2026-11-03T12:00:00Z', retractsEventId: charges.eventId }),
+        ],
+      })
+      .expect(200);
     // One refused event too: what a jail sent is kept, refusals included.
-    await source.http.post('/api/events').set('Authorization', source.admin).send({ events: [{ eventId: 'bad', type: 'booking.opened' }] }).expect(200);
+    await source.http
+      .post('/api/events')
+      .set('Authorization', source.admin)
+      .send({ events: [{ eventId: 'bad', type: 'booking.opened' }] })
+      .expect(200);
 
     const dump = join(dir, 'detainer.dump');
     execFileSync('pg_dump', ['-Fc', '-f', dump, '-d', source.db.url!], { stdio: 'pipe' });
@@ -83,8 +93,11 @@ if (!available) console.warn('SKIPPED: the backup test needs a real Postgres (TE
 
   it('keeps the log append-only and goes on accepting events, chained to the restored head', async () => {
     await expect(copy.ds.query(`UPDATE events SET type = 'booking.released'`)).rejects.toThrow(/append-only/);
-    await copy.http.post('/api/events').set('Authorization', copy.admin)
-      .send(ev.released({ facilityId: 'bk', bookingId: 'running', occurredAt: '2026-11-24T10:00:00Z' })).expect(200, { accepted: 1, duplicates: 0, rejected: [] });
+    await copy.http
+      .post('/api/events')
+      .set('Authorization', copy.admin)
+      .send(ev.released({ facilityId: 'bk', bookingId: 'running', occurredAt: '2026-11-24T10:00:00Z' }))
+      .expect(200, { accepted: 1, duplicates: 0, rejected: [] });
     expect(await get(copy, '/api/audit/verify?facilityId=bk')).toMatchObject({ ok: true, eventsChecked: 10, firstBroken: null });
     expect((await get(copy, '/api/holds?bookingId=running')).items[0]).toMatchObject({ status: 'closed', compliant: true, outcome: 'released' });
   });

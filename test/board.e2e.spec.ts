@@ -48,7 +48,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   for (const role of ['supervisor', 'sheriff', 'counsel'] as const) keys[role] = (await t.keyFor(role)).replace('Bearer ', '');
   // Calendar hours keep the arithmetic plain: the deadline is 48 h after release eligibility.
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'E2E County Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'E2E County Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' }))
+    .expect(200);
   const events = [
     ...booking('due-soon', NOW - 45 * HOUR + 30_000), // 3 h 00 min 30 s left
     ...booking('overdue', NOW - 49 * HOUR + 30_000), // 59 min 30 s over
@@ -62,7 +66,11 @@ beforeAll(async () => {
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
   // An I-247A beside an I-247N, eligible 10 h ago: the I-247A holds, so the person is running, not overdue.
   // A lone I-247A cancelled before eligibility: nothing authorises the custody. A detainer lodged twice: a note.
-  await t.http.put(`/api/facilities/${F2}`).set('Authorization', t.admin).send(facilityBody({ name: 'E2E Forms Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F2}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'E2E Forms Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' }))
+    .expect(200);
   const b2 = (bookingId: string) => ({ facilityId: F2, bookingId });
   const forms = [
     ...booking('two-forms', NOW - 10 * HOUR).map((e) => ({ ...e, facilityId: F2 })),
@@ -77,12 +85,19 @@ beforeAll(async () => {
   const demo = demoPicture(NOW, { perFacility: 15 });
   for (const f of demo.facilities) await t.http.put(`/api/facilities/${f.id}`).set('Authorization', t.admin).send(f.body).expect(200);
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events: demo.events }).expect(200, { accepted: demo.events.length, duplicates: 0, rejected: [] });
-  await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: (await t.http.get('/api/keys').set('Authorization', t.admin)).body.items.find((k: { role: string }) => k.role === 'counsel').id, facilityId: F, bookingId: 'closed-late' }).expect(201);
+  await t.http
+    .post('/api/grants')
+    .set('Authorization', t.admin)
+    .send({ apiKeyId: (await t.http.get('/api/keys').set('Authorization', t.admin)).body.items.find((k: { role: string }) => k.role === 'counsel').id, facilityId: F, bookingId: 'closed-late' })
+    .expect(201);
   await t.app.get(SweepService).sweep();
 
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -122,7 +137,14 @@ async function open(role: keyof typeof keys, opts: { width?: number; before?: (p
  */
 async function seeText(locator: Locator, expected: string | RegExp): Promise<void> {
   const pattern = typeof expected === 'string' ? new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : expected;
-  const found = await locator.filter({ hasText: pattern }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  const found = await locator
+    .filter({ hasText: pattern })
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   if (!found) expect(await locator.first().textContent()).toMatch(pattern);
 }
 
@@ -134,7 +156,15 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
     // A supervisor sees the board, alerts, the deadline calculator, histories, complaints, notices and refused events, not reports.
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices', 'Refused']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^Board/),
+      expect.stringMatching(/^Alerts/),
+      'Deadline',
+      'History',
+      'Complaints',
+      'Notices',
+      'Refused',
+    ]);
 
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^6 people/ }).waitFor(); // F's answer drawn, not the first one's
@@ -183,7 +213,10 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(marker.locator('li'), /^RCW 10\.93\.160: The section's own text was not read/);
     await page.screenshot({ path: join(ARTIFACTS, 'unverified-preset.png') });
     await page.locator('#board-facility').selectOption('cook'); // us-il: every rule checked against the text
-    await page.locator('#board-table tbody tr td.wide', { hasText: /^Cook County Jail/ }).first().waitFor();
+    await page
+      .locator('#board-table tbody tr td.wide', { hasText: /^Cook County Jail/ })
+      .first()
+      .waitFor();
     expect(await page.locator('#board-table tbody details.unverified').count()).toBe(0);
     await context.close();
   });
@@ -225,16 +258,19 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
-  it("drops a late answer for the facility chosen before, so the board shows the one chosen now", async () => {
+  it('drops a late answer for the facility chosen before, so the board shows the one chosen now', async () => {
     // Hold back the first, all-facilities answer until the answer for F has been drawn.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { page, context } = await open('supervisor', {
       before: async (p) => {
-        await p.route((url) => url.pathname === '/api/custody' && !url.searchParams.has('facilityId'), async (route) => {
-          await gate;
-          await route.continue();
-        });
+        await p.route(
+          (url) => url.pathname === '/api/custody' && !url.searchParams.has('facilityId'),
+          async (route) => {
+            await gate;
+            await route.continue();
+          },
+        );
       },
     });
     await page.locator('#board-facility').selectOption(F);
@@ -325,9 +361,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.locator('#reports-to').fill('2026-12-01');
     await page.getByRole('button', { name: 'Show report' }).click();
     await page.locator('#chart-monthly').waitFor();
-    const figures = Object.fromEntries(
-      await page.locator('.figures > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])),
-    );
+    const figures = Object.fromEntries(await page.locator('.figures > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])));
     expect(figures).toMatchObject({ 'Detainers received': '8', 'Closed within the deadline': '1', 'Closed past the deadline': '1', 'Honoured (transferred)': '1', 'Total time past deadlines': '2 h' });
     await expect(page.locator('#chart-overage').getAttribute('aria-label')).resolves.toBe(
       'How far past the deadline (holds closed late). 0–1 h: 0 holds; 1–4 h: 1 holds; 4–12 h: 0 holds; 12–24 h: 0 holds; 24–48 h: 0 holds; 48 h +: 0 holds.',
@@ -339,16 +373,30 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe(`compliance-${F}-2026-11-01.csv`);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('metric,group,value');
     expect(csv).toContain('holdsPastDeadline,all,1');
     await context.close();
   });
 
   it("works out a deadline ahead on the jail's clock, whatever the desk PC's zone", async () => {
-    await t.http.put('/api/facilities/e2e-ny').set('Authorization', t.admin).send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' })).expect(200);
+    await t.http
+      .put('/api/facilities/e2e-ny')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ name: 'E2E New York Jail', timeZone: 'America/New_York' }))
+      .expect(200);
     const { page, context } = await open('supervisor', { timezoneId: 'Asia/Tokyo' });
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices', 'Refused']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^Board/),
+      expect.stringMatching(/^Alerts/),
+      'Deadline',
+      'History',
+      'Complaints',
+      'Notices',
+      'Refused',
+    ]);
     await page.getByRole('link', { name: 'Deadline' }).click();
     await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
     await page.locator('#deadline-facility').selectOption('e2e-ny');
@@ -391,38 +439,67 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.getByLabel('Booking id', { exact: true }).fill('closed-late');
     await page.getByRole('button', { name: 'Show history' }).click();
     await page.locator('#history-timeline').waitFor();
-    await expect(page.locator('#history-timeline tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual([
-      'booking.opened', 'detainer.lodged', 'booking.release_eligible', 'booking.released',
-    ]);
+    await expect(page.locator('#history-timeline tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual(['booking.opened', 'detainer.lodged', 'booking.release_eligible', 'booking.released']);
     await seeText(page.locator('.hold h3'), 'Detainer d1 (I-247A): closed, past the deadline');
     // The custody record above the holds: its verdict, its sentences and its violations.
     await seeText(page.locator('#history-custody h3'), 'Custody: closed, not compliant (7200 s without authority)');
     await expect(page.locator('#history-violations tbody tr td:nth-child(3), #history-violations tbody tr td:nth-child(4)').allTextContents()).resolves.toEqual(['7200', 'limit reached']);
-    await expect(page.locator('#history-custody .explain li').allTextContents()).resolves.toContainEqual(expect.stringMatching(/^Custody without authority from .*: the detainer's limit was spent\.$/));
+    await expect(page.locator('#history-custody .explain li').allTextContents()).resolves.toContainEqual(
+      expect.stringMatching(/^Custody without authority from .*: the detainer's limit was spent\.$/),
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'history.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
     expect(download.suggestedFilename()).toBe('history-closed-late.pdf');
-    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     await context.close();
   });
 
   it('shows an admin what was refused and why, newest first: a release dated ahead of its receipt among them', async () => {
-    const refused = await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.released({ facilityId: F, bookingId: 'safe', occurredAt: at(NOW + 24 * HOUR), eventId: 'release-tomorrow' }),
-      { eventId: 'no-type', facilityId: F, bookingId: 'safe', occurredAt: at(NOW) },
-    ] }).expect(200);
+    const refused = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.released({ facilityId: F, bookingId: 'safe', occurredAt: at(NOW + 24 * HOUR), eventId: 'release-tomorrow' }),
+          { eventId: 'no-type', facilityId: F, bookingId: 'safe', occurredAt: at(NOW) },
+        ],
+      })
+      .expect(200);
     expect(refused.body.rejected.map((r: { eventId: string }) => r.eventId)).toEqual(['release-tomorrow', 'no-type']);
     const { page, context } = await open('admin');
     // (the alert count beside Alerts comes when its first poll answers)
-    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual(['Board', 'Alerts', 'Deadline', 'Reports', 'History', 'Complaints', 'Notices', 'Refused', 'Import', 'Setup']);
+    expect((await page.locator('#nav a:visible').allTextContents()).map((x) => x.trim().replace(/\s*\d+$/, ''))).toEqual([
+      'Board',
+      'Alerts',
+      'Deadline',
+      'Reports',
+      'History',
+      'Complaints',
+      'Notices',
+      'Refused',
+      'Import',
+      'Setup',
+    ]);
     await page.getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-table tbody tr:not(.resolve)').nth(1).waitFor();
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr:not(.resolve)').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
-    expect(await cells(0)).toEqual(['(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z', 'e2e' + 'booking safe',
-      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, booking.criminal_history, booking.flagged, booking.unflagged, detainer.decided, complaint.filed, complaint.transitioned, notice.served, notice.late, event.retracted', 'Fix and re-send Dismiss']);
-    expect(await cells(1)).toEqual(['booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z', 'e2e' + 'booking safe',
-      'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)', 'Fix and re-send Dismiss']);
+    expect(await cells(0)).toEqual([
+      '(no type)' + 'no-type' + 'dated 2026-11-24T18:00:00.000Z',
+      'e2e' + 'booking safe',
+      'type: must be one of booking.opened, booking.charges_updated, detainer.lodged, detainer.amended, detainer.cancelled, booking.release_eligible, booking.eligibility_ended, booking.custody_transferred, booking.released, booking.criminal_history, booking.flagged, booking.unflagged, detainer.decided, complaint.filed, complaint.transitioned, notice.served, notice.late, event.retracted',
+      'Fix and re-send Dismiss',
+    ]);
+    expect(await cells(1)).toEqual([
+      'booking.released' + 'release-tomorrow' + 'dated 2026-11-25T18:00:00.000Z',
+      'e2e' + 'booking safe',
+      'occurredAt: is after the time received (2026-11-24T18:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)',
+      'Fix and re-send Dismiss',
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
     // The custody that release would have closed still counts down on the board.
     await page.getByRole('link', { name: 'Board' }).click();

@@ -14,9 +14,16 @@ beforeAll(async () => {
   sheriff = await t.keyFor('sheriff');
   const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'Ms. Counsel', role: 'counsel' }).expect(201);
   counsel = `Bearer ${made.body.key}`;
-  await t.http.put('/api/facilities/f1').set('Authorization', t.admin).send(facilityBody({ complaintDeadlines: { acknowledgeHours: 24, closeDays: 10 } })).expect(200);
+  await t.http
+    .put('/api/facilities/f1')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ complaintDeadlines: { acknowledgeHours: 24, closeDays: 10 } }))
+    .expect(200);
   await t.http.put('/api/facilities/f2').set('Authorization', t.admin).send(facilityBody()).expect(200);
-  const events = ['b1', 'b2'].flatMap((b) => [ev.opened({ facilityId: 'f1', bookingId: b, occurredAt: '2026-11-20T10:00:00Z' }), ev.lodged({ facilityId: 'f1', bookingId: b, occurredAt: '2026-11-21T10:00:00Z' })]);
+  const events = ['b1', 'b2'].flatMap((b) => [
+    ev.opened({ facilityId: 'f1', bookingId: b, occurredAt: '2026-11-20T10:00:00Z' }),
+    ev.lodged({ facilityId: 'f1', bookingId: b, occurredAt: '2026-11-21T10:00:00Z' }),
+  ]);
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200);
   await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: made.body.id, facilityId: 'f1', bookingId: 'b1' }).expect(201);
 });
@@ -33,10 +40,27 @@ describe('complaints', () => {
     const res = await file(supervisor, { facilityId: 'f1', bookingId: 'b1', category: 'held_too_long', receivedVia: 'written', narrative: 'Held two days past bail.' }).expect(201);
     id = res.body.id;
     expect(res.body).toEqual({
-      id, facilityId: 'f1', bookingId: 'b1', personId: 'person-b1', category: 'held_too_long', receivedVia: 'written', narrative: 'Held two days past bail.',
-      state: 'received', finding: null, response: null, receivedAt: NOW, acknowledgedAt: null, investigatingAt: null, closedAt: null,
-      acknowledgeDueAt: '2026-11-25T12:00:00.000Z', closeDueAt: '2026-12-04T12:00:00.000Z', acknowledgementOverdue: false, closureOverdue: false,
-      filedBy: 'test supervisor', logBookingId: 'b1', history: '/api/bookings/b1/history?facilityId=f1',
+      id,
+      facilityId: 'f1',
+      bookingId: 'b1',
+      personId: 'person-b1',
+      category: 'held_too_long',
+      receivedVia: 'written',
+      narrative: 'Held two days past bail.',
+      state: 'received',
+      finding: null,
+      response: null,
+      receivedAt: NOW,
+      acknowledgedAt: null,
+      investigatingAt: null,
+      closedAt: null,
+      acknowledgeDueAt: '2026-11-25T12:00:00.000Z',
+      closeDueAt: '2026-12-04T12:00:00.000Z',
+      acknowledgementOverdue: false,
+      closureOverdue: false,
+      filedBy: 'test supervisor',
+      logBookingId: 'b1',
+      history: '/api/bookings/b1/history?facilityId=f1',
     });
     const log = await logOf('b1');
     expect(log.map((e: { type: string }) => e.type)).toEqual(['complaint.filed']);
@@ -77,18 +101,43 @@ describe('complaints', () => {
   it('close with a finding and a response; every step is in the booking history and the chain verifies', async () => {
     t.clock.advance(3_600_000);
     await t.http.post(`/api/complaints/${id}/transition`).set('Authorization', supervisor).send({ to: 'investigating' }).expect(201);
-    const closed = await t.http.post(`/api/complaints/${id}/transition`).set('Authorization', supervisor).send({ to: 'closed', finding: 'substantiated', response: 'Released; policy retrained.' }).expect(201);
-    expect(closed.body).toMatchObject({ state: 'closed', finding: 'substantiated', response: 'Released; policy retrained.', acknowledgedAt: NOW, investigatingAt: '2026-11-24T13:00:00.000Z', closedAt: '2026-11-24T13:00:00.000Z' });
+    const closed = await t.http
+      .post(`/api/complaints/${id}/transition`)
+      .set('Authorization', supervisor)
+      .send({ to: 'closed', finding: 'substantiated', response: 'Released; policy retrained.' })
+      .expect(201);
+    expect(closed.body).toMatchObject({
+      state: 'closed',
+      finding: 'substantiated',
+      response: 'Released; policy retrained.',
+      acknowledgedAt: NOW,
+      investigatingAt: '2026-11-24T13:00:00.000Z',
+      closedAt: '2026-11-24T13:00:00.000Z',
+    });
     const history = await t.http.get('/api/bookings/b1/history?facilityId=f1').set('Authorization', supervisor).expect(200);
-    const steps = history.body.events.filter((e: { type: string }) => e.type.startsWith('complaint.')).map((e: { event: { to?: string; finding?: string } }) => [e.event.to ?? 'received', e.event.finding ?? null]);
-    expect(steps).toEqual([['received', null], ['acknowledged', null], ['investigating', null], ['closed', 'substantiated']]);
+    const steps = history.body.events
+      .filter((e: { type: string }) => e.type.startsWith('complaint.'))
+      .map((e: { event: { to?: string; finding?: string } }) => [e.event.to ?? 'received', e.event.finding ?? null]);
+    expect(steps).toEqual([
+      ['received', null],
+      ['acknowledged', null],
+      ['investigating', null],
+      ['closed', 'substantiated'],
+    ]);
     const verify = await t.http.get('/api/audit/verify?facilityId=f1').set('Authorization', sheriff).expect(200);
     expect(verify.body).toMatchObject({ ok: true });
   });
 
   it('may name no booking: its events are chained under complaint:<id>', async () => {
     const res = await file(supervisor, { facilityId: 'f2', personId: 'p-77', category: 'claims_us_citizenship', receivedVia: 'in_person', narrative: 'Says he was born in Texas.' }).expect(201);
-    expect(res.body).toMatchObject({ bookingId: null, personId: 'p-77', logBookingId: `complaint:${res.body.id}`, acknowledgeDueAt: '2026-11-27T13:00:00.000Z', closeDueAt: '2026-12-24T13:00:00.000Z', history: null });
+    expect(res.body).toMatchObject({
+      bookingId: null,
+      personId: 'p-77',
+      logBookingId: `complaint:${res.body.id}`,
+      acknowledgeDueAt: '2026-11-27T13:00:00.000Z',
+      closeDueAt: '2026-12-24T13:00:00.000Z',
+      history: null,
+    });
     const [row] = await t.ds.query(`SELECT type FROM events WHERE facility_id = 'f2' AND booking_id = $1`, [`complaint:${res.body.id}`]);
     expect(row).toEqual({ type: 'complaint.filed' });
   });
@@ -102,7 +151,10 @@ describe('complaints', () => {
     t.clock.advance(60_000);
     await file(supervisor, { facilityId: 'f1', bookingId: 'b2', category: 'treatment', receivedVia: 'email', narrative: 'Cold cell.' }).expect(201);
     const mine = await t.http.get('/api/complaints').set('Authorization', counsel).expect(200);
-    expect(mine.body.items.map((c: { bookingId: string; category: string }) => [c.bookingId, c.category])).toEqual([['b1', 'access_to_counsel'], ['b1', 'held_too_long']]);
+    expect(mine.body.items.map((c: { bookingId: string; category: string }) => [c.bookingId, c.category])).toEqual([
+      ['b1', 'access_to_counsel'],
+      ['b1', 'held_too_long'],
+    ]);
     const all = await t.http.get('/api/complaints?facilityId=f1').set('Authorization', supervisor).expect(200);
     expect(all.body.items.map((c: { bookingId: string }) => c.bookingId)).toEqual(['b2', 'b1', 'b1']);
   });
@@ -110,19 +162,36 @@ describe('complaints', () => {
   it('sheriffs read counts, zero where none', async () => {
     const res = await t.http.get('/api/complaints/counts?facilityId=f1&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z').set('Authorization', sheriff).expect(200);
     expect(res.body).toEqual({
-      facilityId: 'f1', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', received: 3,
+      facilityId: 'f1',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      received: 3,
       byCategory: { held_too_long: 1, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 1, treatment: 1, other: 0 },
       byState: { received: 2, acknowledged: 0, investigating: 0, closed: 1 },
       byFinding: { substantiated: 1, unsubstantiated: 0, referred: 0 },
-      acknowledgedLate: 0, closedLate: 0,
+      acknowledgedLate: 0,
+      closedLate: 0,
     });
     const bad = await t.http.get('/api/complaints/counts?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400);
     expect(bad.body.errors).toEqual([{ field: 'to', message: 'must be after from' }]);
   });
 
   it('are not sent by a JMS', async () => {
-    const res = await t.http.post('/api/events').set('Authorization', t.admin)
-      .send({ eventId: 'x-complaint', type: 'complaint.filed', occurredAt: NOW, facilityId: 'f1', bookingId: 'b1', complaintId: 'c', category: 'other', receivedVia: 'phone', narrative: 'x', filedBy: { keyId: 'k', name: 'n' } })
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        eventId: 'x-complaint',
+        type: 'complaint.filed',
+        occurredAt: NOW,
+        facilityId: 'f1',
+        bookingId: 'b1',
+        complaintId: 'c',
+        category: 'other',
+        receivedVia: 'phone',
+        narrative: 'x',
+        filedBy: { keyId: 'k', name: 'n' },
+      })
       .expect(400);
     expect(res.body.errors).toEqual([{ field: 'type', message: 'a complaint.filed event is recorded through /api/complaints or /api/notices' }]);
   });

@@ -11,7 +11,11 @@ import { FixedClock } from '../src/common/clock.js';
 import { ev, facilityBody } from './support/factories.js';
 
 /** A Postgres cluster of this test's own (never the machine's shared server), run as the postgres user. */
-const BIN = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(`${b}/initdb`)) : undefined;
+const BIN = existsSync('/usr/lib/postgresql')
+  ? readdirSync('/usr/lib/postgresql')
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((b) => existsSync(`${b}/initdb`))
+  : undefined;
 const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
 const available = Boolean(BIN) && (process.getuid?.() !== 0 || existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser'));
 if (!available) console.warn('SKIPPED: the database-loss test needs PostgreSQL server binaries (initdb, pg_ctl) to start a throwaway cluster.');
@@ -37,7 +41,14 @@ const run = (cmd: string, args: string[]) => {
     if (asPostgres.length) execFileSync('chown', ['postgres', dir]);
     run('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
     start();
-    const config = new AppConfig({ databaseUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`, dataDir: null, bootstrapAdminKey: KEY, sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0 });
+    const config = new AppConfig({
+      databaseUrl: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
+      dataDir: null,
+      bootstrapAdminKey: KEY,
+      sweepIntervalMs: 0,
+      deliveryIntervalMs: 0,
+      rateLimitPerMinute: 0,
+    });
     app = await createApp(config, { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')), logger: false });
     await app.init();
   }, 120_000);
@@ -62,7 +73,10 @@ const run = (cmd: string, args: string[]) => {
     const health = await http.get('/api/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ status: 'unavailable', database: 'down' });
-    const during = await http.post('/api/events').set('Authorization', auth).send(ev.lodged({ facilityId: 'loss', bookingId: 'b1', occurredAt: '2026-11-20T11:00:00Z', eventId: 'during-outage' }));
+    const during = await http
+      .post('/api/events')
+      .set('Authorization', auth)
+      .send(ev.lodged({ facilityId: 'loss', bookingId: 'b1', occurredAt: '2026-11-20T11:00:00Z', eventId: 'during-outage' }));
     expect(during.status).toBe(503);
     expect(during.body).toMatchObject({ error: 'database_unavailable', message: expect.stringContaining('nothing was stored') });
     expect((await http.get('/api/holds').set('Authorization', auth)).status).toBe(503);
@@ -75,7 +89,11 @@ const run = (cmd: string, args: string[]) => {
     }
     expect(healthy).toBe(true);
     // The sender retries what was refused; what was acknowledged before is still there.
-    await http.post('/api/events').set('Authorization', auth).send(ev.lodged({ facilityId: 'loss', bookingId: 'b1', occurredAt: '2026-11-20T11:00:00Z', eventId: 'during-outage' })).expect(200, { accepted: 1, duplicates: 0, rejected: [] });
+    await http
+      .post('/api/events')
+      .set('Authorization', auth)
+      .send(ev.lodged({ facilityId: 'loss', bookingId: 'b1', occurredAt: '2026-11-20T11:00:00Z', eventId: 'during-outage' }))
+      .expect(200, { accepted: 1, duplicates: 0, rejected: [] });
     await http.post('/api/events').set('Authorization', auth).send(before).expect(200, { accepted: 0, duplicates: 1, rejected: [] });
     const holds = await http.get('/api/holds?bookingId=b1').set('Authorization', auth).expect(200);
     expect(holds.body.items).toHaveLength(1);

@@ -5,8 +5,20 @@ import { naiveBusinessDeadline } from '../src/clock/naive-clock.testing.js';
 import { ev } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage',
-  'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'America/Boise', 'America/Detroit', 'America/Adak'];
+const ZONES = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'America/Puerto_Rico',
+  'Pacific/Guam',
+  'America/Boise',
+  'America/Detroit',
+  'America/Adak',
+];
 const POLICIES: PolicyName[] = ['federal-48-business-hours', 'calendar-48-hours', 'no-hold'];
 
 let t: TestApp;
@@ -38,8 +50,11 @@ describe('random holds ingested over the API get exactly the deadline the rules 
       if (facilityOf.has(key)) continue;
       const id = `f${facilityOf.size}`;
       facilityOf.set(key, id);
-      await t.http.put(`/api/facilities/${id}`).set('Authorization', t.admin)
-        .send({ name: id, timeZone: s.zone, policy: s.policy, holdHours: s.holdHours, requireJudicialWarrant: s.requireJudicialWarrant }).expect(200);
+      await t.http
+        .put(`/api/facilities/${id}`)
+        .set('Authorization', t.admin)
+        .send({ name: id, timeZone: s.zone, policy: s.policy, holdHours: s.holdHours, requireJudicialWarrant: s.requireJudicialWarrant })
+        .expect(200);
     }
     const events = samples.flatMap((s, i) => {
       const facilityId = facilityOf.get(`${s.zone}|${s.policy}|${s.holdHours}|${s.requireJudicialWarrant}`)!;
@@ -68,7 +83,9 @@ describe('random holds ingested over the API get exactly the deadline the rules 
       // Starts after the test's "now" are pending, their clock start and deadline under `scheduled`.
       const known = hold.scheduled ? { deadlineAt: hold.scheduled.deadlineAt, clockStartedAt: hold.scheduled.clockStartsAt } : hold;
       expect({ i, deadlineAt: known.deadlineAt, clockStartedAt: known.clockStartedAt }).toEqual({
-        i, deadlineAt: new Date(expected).toISOString(), clockStartedAt: new Date(start).toISOString(),
+        i,
+        deadlineAt: new Date(expected).toISOString(),
+        clockStartedAt: new Date(start).toISOString(),
       });
     }
     expect(checkedAgainstNaive).toBeGreaterThan(20);

@@ -16,9 +16,7 @@ describe('demo picture', () => {
 
   it('has several zones and policies and holds in every state in each facility', () => {
     expect(new Set(p.facilities.map((f) => f.body.timeZone)).size).toBe(4);
-    expect(new Set(p.facilities.map((f) => `${f.body.policy}/${f.body.holdHours ?? 48}`))).toEqual(
-      new Set(['federal-48-business-hours/48', 'calendar-48-hours/48', 'calendar-48-hours/24']),
-    );
+    expect(new Set(p.facilities.map((f) => `${f.body.policy}/${f.body.holdHours ?? 48}`))).toEqual(new Set(['federal-48-business-hours/48', 'calendar-48-hours/48', 'calendar-48-hours/24']));
     expect(p.bookings.length).toBeGreaterThanOrEqual(300);
     for (const f of p.facilities) {
       const states = new Set(p.bookings.filter((b) => b.facilityId === f.id).map((b) => b.state));

@@ -9,10 +9,16 @@ const ID = 'Жанна-李"; filename="evil.exe';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
-  await t.http.put('/api/facilities/dl').set('Authorization', t.admin).send(facilityBody({ name: 'Округ 县 مقاطعة' })).expect(200);
-  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-    ev.opened({ facilityId: 'dl', bookingId: ID, personId: ID, occurredAt: '2026-11-01T10:00:00Z', person: { name: 'Жанна Иванова 李小龍 زينب' } }),
-  ] }).expect(200);
+  await t.http
+    .put('/api/facilities/dl')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Округ 县 مقاطعة' }))
+    .expect(200);
+  await t.http
+    .post('/api/events')
+    .set('Authorization', t.admin)
+    .send({ events: [ev.opened({ facilityId: 'dl', bookingId: ID, personId: ID, occurredAt: '2026-11-01T10:00:00Z', person: { name: 'Жанна Иванова 李小龍 زينب' } })] })
+    .expect(200);
 });
 afterAll(() => t.close());
 
@@ -25,7 +31,10 @@ describe('Content-Disposition', () => {
   it('of every download of a history whose ids are in other scripts and carry quotes: 200, one filename of each kind', async () => {
     const enc = encodeURIComponent(ID).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const ascii = ID.replace(/[^A-Za-z0-9._-]/g, '_');
-    for (const [path, name] of [[`/api/bookings/${encodeURIComponent(ID)}/history`, 'history-'], [`/api/people/${encodeURIComponent(ID)}/history`, 'history-person-']]) {
+    for (const [path, name] of [
+      [`/api/bookings/${encodeURIComponent(ID)}/history`, 'history-'],
+      [`/api/people/${encodeURIComponent(ID)}/history`, 'history-person-'],
+    ]) {
       for (const format of ['csv', 'pdf']) {
         const res = await t.http.get(`${path}?format=${format}`).set('Authorization', t.admin).buffer(true);
         expect([path, format, res.status]).toEqual([path, format, 200]);
@@ -42,18 +51,26 @@ describe('Content-Disposition', () => {
 
 describe('the history PDF of a person named in Cyrillic, Chinese and Arabic', () => {
   const pdf = async (path: string) =>
-    (await t.http.get(path).set('Authorization', t.admin).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200)).body as Buffer;
+    (
+      await t.http
+        .get(path)
+        .set('Authorization', t.admin)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200)
+    ).body as Buffer;
 
   it('is set in the shipped fonts, each stretch in one that has its glyphs, none drawn as .notdef', async () => {
     for (const path of [`/api/people/${encodeURIComponent(ID)}/history?format=pdf`, `/api/bookings/${encodeURIComponent(ID)}/history?format=pdf`]) {
       const { fonts, runs } = readPdf(await pdf(path));
-      expect([path, [...fonts.values()].map((f) => `${f.name} ${f.embedded ? 'embedded' : 'standard'}`).sort()]).toEqual([path, [
-        'DejaVuSans embedded', 'DejaVuSans-Bold embedded', 'DejaVuSansMono embedded', 'NotoSansHans-Regular embedded',
-      ]]);
+      expect([path, [...fonts.values()].map((f) => `${f.name} ${f.embedded ? 'embedded' : 'standard'}`).sort()]).toEqual([
+        path,
+        ['DejaVuSans embedded', 'DejaVuSans-Bold embedded', 'DejaVuSansMono embedded', 'NotoSansHans-Regular embedded'],
+      ]);
       // Glyph 0 is .notdef, the empty box of a character the font lacks; a code no ToUnicode entry names would read as U+FFFD.
       expect(runs.filter((r) => r.codes.includes(0) || r.text.includes('\uFFFD'))).toEqual([]);
       // The facility heading and the person's line, stretch by stretch (runs of one font joined, as
@@ -65,11 +82,16 @@ describe('the history PDF of a person named in Cyrillic, Chinese and Arabic', ()
       }, []);
       const from = (start: string, n: number) => stretches.slice(stretches.findIndex(([, text]) => text.startsWith(start))).slice(0, n);
       expect(from('Округ ', 4)).toEqual([
-        ['DejaVuSans-Bold', 'Округ '], ['NotoSansHans-Regular', '县 '], ['DejaVuSans-Bold', `ةعطاقم — booking ${ID.slice(0, 6)}`], ['NotoSansHans-Regular', '李"; '],
+        ['DejaVuSans-Bold', 'Округ '],
+        ['NotoSansHans-Regular', '县 '],
+        ['DejaVuSans-Bold', `ةعطاقم — booking ${ID.slice(0, 6)}`],
+        ['NotoSansHans-Regular', '李"; '],
       ]);
       expect(from('Facility dl, time zone', 5)).toEqual([
-        ['DejaVuSans', `Facility dl, time zone America/New_York. Person ${ID.slice(0, 6)}`], ['NotoSansHans-Regular', '李"; '],
-        ['DejaVuSans', 'filename="evil.exe, named Жанна Иванова '], ['NotoSansHans-Regular', '李小龍 '],
+        ['DejaVuSans', `Facility dl, time zone America/New_York. Person ${ID.slice(0, 6)}`],
+        ['NotoSansHans-Regular', '李"; '],
+        ['DejaVuSans', 'filename="evil.exe, named Жанна Иванова '],
+        ['NotoSansHans-Regular', '李小龍 '],
         ['DejaVuSans', 'بنيز.Booked 2026-11-01T05:00:00.000-05:00; release-eligible not recorded; left custody still in custody.'],
       ]);
     }

@@ -20,17 +20,30 @@ let source: TestApp;
 /** Sent in several requests at several times: the receipt times differ, and a restore must keep each. */
 beforeAll(async () => {
   source = await startTestApp({ now: NOW });
-  for (const f of [F, G]) await source.http.put(`/api/facilities/${f}`).set('Authorization', source.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+  for (const f of [F, G])
+    await source.http
+      .put(`/api/facilities/${f}`)
+      .set('Authorization', source.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
   const post = async (events: object[]) => (await source.http.post('/api/events').set('Authorization', source.admin).send({ events }).expect(200)).body;
   source.clock.set('2026-11-20T10:00:00.000Z');
-  expect(await post([...story(F, 'b1', '2026-11-05T20:00:00Z', { at: '2026-11-09T21:30:00Z', kind: 'released' }), ...story(G, 'g1', '2026-11-06T15:00:00Z')])).toMatchObject({ accepted: 7, rejected: [] });
+  expect(await post([...story(F, 'b1', '2026-11-05T20:00:00Z', { at: '2026-11-09T21:30:00Z', kind: 'released' }), ...story(G, 'g1', '2026-11-06T15:00:00Z')])).toMatchObject({
+    accepted: 7,
+    rejected: [],
+  });
   source.clock.set('2026-11-21T08:30:00.000Z');
   const wrong = ev.eligible({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-10T10:00:00Z', eventId: 'b2-wrong' });
   expect(await post([...story(F, 'b2', null), wrong])).toMatchObject({ accepted: 3, rejected: [] });
   source.clock.set('2026-11-22T09:00:00.000Z');
   // A retraction, and an event refused (not in the log, so not exported).
-  expect(await post([ev.retracted({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-22T09:00:00Z', retractsEventId: 'b2-wrong', eventId: 'b2-retract' }),
-    ev.eligible({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-12T10:00:00Z', eventId: 'b2-right' }), { type: 'nonsense' }])).toMatchObject({ accepted: 2, rejected: [{ index: 2 }] });
+  expect(
+    await post([
+      ev.retracted({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-22T09:00:00Z', retractsEventId: 'b2-wrong', eventId: 'b2-retract' }),
+      ev.eligible({ facilityId: F, bookingId: 'b2', occurredAt: '2026-11-12T10:00:00Z', eventId: 'b2-right' }),
+      { type: 'nonsense' },
+    ]),
+  ).toMatchObject({ accepted: 2, rejected: [{ index: 2 }] });
   // Many events in one request: the export is read in pages of 1,000.
   source.clock.set('2026-11-23T07:00:00.000Z');
   const many = Array.from({ length: 700 }, (_, i) => story(G, `m${i}`, '2026-11-10T10:00:00Z')).flat();
@@ -40,11 +53,15 @@ beforeAll(async () => {
 afterAll(() => source?.close());
 
 const exportOf = async (t: TestApp, facilityId?: string) => {
-  const res = await t.http.get(`/api/events/export${facilityId ? `?facilityId=${facilityId}` : ''}`).set('Authorization', t.admin).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  const res = await t.http
+    .get(`/api/events/export${facilityId ? `?facilityId=${facilityId}` : ''}`)
+    .set('Authorization', t.admin)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks).toString('utf8')));
+    });
   expect(res.status).toBe(200);
   return { text: res.body as string, headers: res.headers };
 };
@@ -104,7 +121,12 @@ describe('restored into a fresh instance', () => {
     copy = await startTestApp({ now: NOW });
     await copy.app.listen(0, '127.0.0.1');
     url = await copy.app.getUrl();
-    for (const f of [F, G]) await copy.http.put(`/api/facilities/${f}`).set('Authorization', copy.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+    for (const f of [F, G])
+      await copy.http
+        .put(`/api/facilities/${f}`)
+        .set('Authorization', copy.admin)
+        .send(facilityBody({ timeZone: 'America/Chicago' }))
+        .expect(200);
   });
   afterAll(() => copy?.close());
 
@@ -150,7 +172,9 @@ describe('restored into a fresh instance', () => {
     ].join('\n');
     const res = await copy.http.post('/api/events/restore').set('Authorization', copy.admin).set('Content-Type', 'application/x-ndjson').send(body).expect(200);
     expect(res.body).toEqual({
-      lines: 4, accepted: 1, duplicates: 0,
+      lines: 4,
+      accepted: 1,
+      duplicates: 0,
       rejected: [
         { line: 3, eventId: null, errors: [{ field: 'line', message: expect.stringMatching(/^not valid JSON \(/) }] },
         { line: 4, eventId: 'late-lodged', errors: [{ field: 'receivedAt', message: 'is after now (2026-11-24T12:00:00.000Z): a receipt cannot lie ahead' }] },
@@ -171,9 +195,18 @@ describe('restored into a fresh instance', () => {
 
   it('refuses more than 5,000 lines, and a body that is not UTF-8, whole', async () => {
     const many = Array.from({ length: 5001 }, () => '{}').join('\n');
-    expect((await copy.http.post('/api/events/restore').set('Authorization', copy.admin).set('Content-Type', 'application/x-ndjson').send(many).expect(400)).body.errors)
-      .toEqual([{ field: 'body', message: 'at most 5000 lines per request, got 5001; send the export in parts' }]);
-    expect((await copy.http.post('/api/events/restore').set('Authorization', copy.admin).set('Content-Type', 'application/x-ndjson').send(Buffer.from([0xff, 0xfe, 0x41])).expect(400)).body.errors)
-      .toEqual([{ field: 'body', message: 'not valid UTF-8: send the export file as it was written' }]);
+    expect((await copy.http.post('/api/events/restore').set('Authorization', copy.admin).set('Content-Type', 'application/x-ndjson').send(many).expect(400)).body.errors).toEqual([
+      { field: 'body', message: 'at most 5000 lines per request, got 5001; send the export in parts' },
+    ]);
+    expect(
+      (
+        await copy.http
+          .post('/api/events/restore')
+          .set('Authorization', copy.admin)
+          .set('Content-Type', 'application/x-ndjson')
+          .send(Buffer.from([0xff, 0xfe, 0x41]))
+          .expect(400)
+      ).body.errors,
+    ).toEqual([{ field: 'body', message: 'not valid UTF-8: send the export file as it was written' }]);
   });
 });

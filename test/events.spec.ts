@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (body: unknown) => t.http.post('/api/events').set('Authorization', ingest).send(body as object);
+const post = (body: unknown) =>
+  t.http
+    .post('/api/events')
+    .set('Authorization', ingest)
+    .send(body as object);
 /**
  * Post as if received at `receivedAt`, then back to the suite's clock: a custody end is refused if
  * dated after its receipt, so a story that ends after the suite's "now" is sent once it has ended.
@@ -32,16 +36,33 @@ const count = async (table: string) => Number((await t.ds.query(`SELECT count(*)
 
 describe('POST /api/events: each event type shapes the hold', () => {
   it('booking.opened + detainer.lodged: pending hold with person and form', async () => {
-    const res = await post({ events: [
-      ev.opened({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-01T10:00:00-05:00', personId: 'p-types', person: { name: 'A Person' } }),
-      ev.lodged({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-02T10:00:00-05:00', form: 'I-247D', warrant: 'administrative', agency: 'ICE ERO' }),
-    ] }).expect(200);
+    const res = await post({
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-01T10:00:00-05:00', personId: 'p-types', person: { name: 'A Person' } }),
+        ev.lodged({ facilityId: F, bookingId: 'b-types', occurredAt: '2026-11-02T10:00:00-05:00', form: 'I-247D', warrant: 'administrative', agency: 'ICE ERO' }),
+      ],
+    }).expect(200);
     expect(res.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     const [h] = await holdsOf('b-types');
     expect(h).toMatchObject({
-      bookingId: 'b-types', detainerId: 'd1', facilityId: F, personId: 'p-types', form: 'I-247D', warrant: 'administrative', agency: 'ICE ERO',
-      policy: 'federal-48-business-hours', holdHours: 48, status: 'pending', clockStartedAt: null, deadlineAt: null, deadlineLocal: null,
-      countedSeconds: 0, endedAt: null, outcome: null, compliant: null, overageSeconds: null,
+      bookingId: 'b-types',
+      detainerId: 'd1',
+      facilityId: F,
+      personId: 'p-types',
+      form: 'I-247D',
+      warrant: 'administrative',
+      agency: 'ICE ERO',
+      policy: 'federal-48-business-hours',
+      holdHours: 48,
+      status: 'pending',
+      clockStartedAt: null,
+      deadlineAt: null,
+      deadlineLocal: null,
+      countedSeconds: 0,
+      endedAt: null,
+      outcome: null,
+      compliant: null,
+      overageSeconds: null,
     });
   });
 
@@ -50,8 +71,12 @@ describe('POST /api/events: each event type shapes the hold', () => {
     const [h] = await holdsOf('b-types');
     // now = Fri 2026-11-06 07:00 EST: Thursday 9 h + Friday 7 h counted.
     expect(h).toMatchObject({
-      status: 'running', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z',
-      deadlineLocal: '2026-11-09T15:00:00.000-05:00', countedSeconds: 16 * 3600, secondsLeft: (3 * 24 + 8) * 3600,
+      status: 'running',
+      clockStartedAt: '2026-11-05T20:00:00.000Z',
+      deadlineAt: '2026-11-09T20:00:00.000Z',
+      deadlineLocal: '2026-11-09T15:00:00.000-05:00',
+      countedSeconds: 16 * 3600,
+      secondsLeft: (3 * 24 + 8) * 3600,
     });
   });
 
@@ -62,51 +87,64 @@ describe('POST /api/events: each event type shapes the hold', () => {
   });
 
   it('booking.released past the deadline is non-compliant with the exact overage', async () => {
-    await postAt('2026-11-10T00:00:00.000Z', { events: [
-      ev.opened({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-01T10:00:00Z' }),
-      ev.lodged({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-02T10:00:00Z' }),
-      ev.eligible({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-05T15:00:00-05:00' }),
-      ev.released({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-09T17:30:00.250-05:00' }),
-    ] });
+    await postAt('2026-11-10T00:00:00.000Z', {
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-01T10:00:00Z' }),
+        ev.lodged({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-02T10:00:00Z' }),
+        ev.eligible({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-05T15:00:00-05:00' }),
+        ev.released({ facilityId: F, bookingId: 'b-late', occurredAt: '2026-11-09T17:30:00.250-05:00' }),
+      ],
+    });
     const [h] = await holdsOf('b-late');
     expect(h).toMatchObject({ status: 'closed', outcome: 'released', compliant: false, overageSeconds: 2.5 * 3600 + 0.25 });
   });
 
   it('detainer.cancelled while running moves the deadline to the cancellation', async () => {
-    await post({ events: [
-      ev.opened({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-01T10:00:00Z' }),
-      ev.lodged({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-02T10:00:00Z' }),
-      ev.eligible({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-05T15:00:00-05:00' }),
-      ev.cancelled({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-06T06:00:00-05:00' }),
-    ] }).expect(200);
+    await post({
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-01T10:00:00Z' }),
+        ev.lodged({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-02T10:00:00Z' }),
+        ev.eligible({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-05T15:00:00-05:00' }),
+        ev.cancelled({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-06T06:00:00-05:00' }),
+      ],
+    }).expect(200);
     expect((await holdsOf('b-cancel'))[0]).toMatchObject({ status: 'overdue', deadlineAt: '2026-11-06T11:00:00.000Z' });
     await post(ev.released({ facilityId: F, bookingId: 'b-cancel', occurredAt: '2026-11-06T06:30:00-05:00' })).expect(200);
     expect((await holdsOf('b-cancel'))[0]).toMatchObject({ status: 'closed', outcome: 'cancelled', compliant: false, overageSeconds: 1800 });
   });
 
   it('booking.charges_updated replaces the charges of the booking', async () => {
-    await post({ events: [
-      ev.opened({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-01T10:00:00Z', charges: [{ code: 'A', level: 'felony', disposition: 'pending' }] }),
-      ev.charges({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-03T10:00:00Z', charges: [{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }] }),
-    ] }).expect(200);
+    await post({
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-01T10:00:00Z', charges: [{ code: 'A', level: 'felony', disposition: 'pending' }] }),
+        ev.charges({ facilityId: F, bookingId: 'b-charges', occurredAt: '2026-11-03T10:00:00Z', charges: [{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }] }),
+      ],
+    }).expect(200);
     const [row] = await t.ds.query(`SELECT charges FROM bookings WHERE booking_id = 'b-charges'`);
     expect(row.charges).toEqual([{ code: 'B', level: 'misdemeanor', disposition: 'convicted' }]);
   });
 
   it('a batch naming stored bookings and new ones advances each stored booking from its own detainers', async () => {
     const at = (day: number) => `2026-11-0${day}T10:00:00-05:00`;
-    await post({ events: [
-      ev.opened({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(2) }),
-      ev.opened({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(2), detainerId: 'd1' }),
-      ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(3), detainerId: 'd2' }),
-    ] }).expect(200);
+    await post({
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(1) }),
+        ev.lodged({ facilityId: F, bookingId: 'b-mix1', occurredAt: at(2) }),
+        ev.opened({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(1) }),
+        ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(2), detainerId: 'd1' }),
+        ev.lodged({ facilityId: F, bookingId: 'b-mix2', occurredAt: at(3), detainerId: 'd2' }),
+      ],
+    }).expect(200);
     // Stored bookings between new ones, so that those found are not the first keys read.
-    await post({ events: [
-      ev.opened({ facilityId: F, bookingId: 'b-mix0', occurredAt: at(1) }),
-      ev.eligible({ facilityId: F, bookingId: 'b-mix1', occurredAt: '2026-11-05T15:00:00-05:00' }),
-      ev.opened({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(1) }), ev.lodged({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(2) }),
-      ev.eligible({ facilityId: F, bookingId: 'b-mix2', occurredAt: '2026-11-05T15:00:00-05:00' }),
-    ] }).expect(200);
+    await post({
+      events: [
+        ev.opened({ facilityId: F, bookingId: 'b-mix0', occurredAt: at(1) }),
+        ev.eligible({ facilityId: F, bookingId: 'b-mix1', occurredAt: '2026-11-05T15:00:00-05:00' }),
+        ev.opened({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(1) }),
+        ev.lodged({ facilityId: F, bookingId: 'b-mix3', occurredAt: at(2) }),
+        ev.eligible({ facilityId: F, bookingId: 'b-mix2', occurredAt: '2026-11-05T15:00:00-05:00' }),
+      ],
+    }).expect(200);
     const running = { status: 'running', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z' };
     expect(await holdsOf('b-mix1')).toEqual([expect.objectContaining({ detainerId: 'd1', ...running })]);
     // Both are due at once, and the list breaks the tie by hold id: sorted by detainer here.
@@ -134,7 +172,11 @@ describe('idempotency', () => {
     const single = await post(e).expect(409);
     expect(single.body).toMatchObject({ error: 'conflict', accepted: 0, errors: [{ field: 'eventId' }] });
     const batch = await post({ events: [e] }).expect(200);
-    expect(batch.body).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, eventId: 'dup-1', errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }] });
+    expect(batch.body).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      rejected: [{ index: 0, eventId: 'dup-1', errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }],
+    });
   });
 
   it('a conflict inside one batch keeps the first and rejects the second', async () => {
@@ -152,14 +194,17 @@ describe('idempotency', () => {
     const refusedBefore = await count('rejected_events');
     // On a real server the first attempt writes without looking the ids up, fails on mix-o, and
     // the transaction runs again with the lookup: the answer and the rows must be as if once.
-    const res = await post({ events: [
-      opened,
-      { ...lodged, form: 'I-247D' },
-      ev.eligible({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T15:00:00Z', eventId: 'mix-e' }),
-      ev.retracted({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T16:00:00Z', eventId: 'mix-r', retractsEventId: 'mix-l' }),
-    ] }).expect(200);
+    const res = await post({
+      events: [
+        opened,
+        { ...lodged, form: 'I-247D' },
+        ev.eligible({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T15:00:00Z', eventId: 'mix-e' }),
+        ev.retracted({ facilityId: F, bookingId: 'b-mix', occurredAt: '2026-11-05T16:00:00Z', eventId: 'mix-r', retractsEventId: 'mix-l' }),
+      ],
+    }).expect(200);
     expect(res.body).toEqual({
-      accepted: 2, duplicates: 1,
+      accepted: 2,
+      duplicates: 1,
       rejected: [{ index: 1, eventId: 'mix-l', errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }],
     });
     expect(await count('events')).toBe(eventsBefore + 2);
@@ -176,10 +221,15 @@ describe('idempotency', () => {
     await t.http.put('/api/facilities/race-other').set('Authorization', t.admin).send(facilityBody()).expect(200);
     for (let round = 0; round < 5; round++) {
       const eventId = `race-${round}`;
-      const bodies = [[F, 'x'], ['race-other', 'y']].map(([facilityId, b]) => ({ events: [ev.opened({ facilityId, bookingId: `b-race-${round}-${b}`, occurredAt: '2026-11-01T11:00:00Z', eventId })] }));
+      const bodies = [
+        [F, 'x'],
+        ['race-other', 'y'],
+      ].map(([facilityId, b]) => ({ events: [ev.opened({ facilityId, bookingId: `b-race-${round}-${b}`, occurredAt: '2026-11-01T11:00:00Z', eventId })] }));
       const answers = (await Promise.all(bodies.map((body) => post(body).expect(200)))).map((r) => r.body);
       expect(answers.map((a) => a.accepted).sort()).toEqual([0, 1]);
-      expect(answers.find((a) => a.accepted === 0).rejected).toEqual([{ index: 0, eventId, errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] }]);
+      expect(answers.find((a) => a.accepted === 0).rejected).toEqual([
+        { index: 0, eventId, errors: [{ field: 'eventId', message: 'an event with this eventId was already received with different content' }] },
+      ]);
       const stored = await t.ds.query('SELECT booking_id FROM events WHERE event_id = $1', [eventId]);
       expect(stored).toHaveLength(1);
       // The booking of the refused one was not opened.
@@ -205,7 +255,11 @@ describe('out-of-order arrival and retraction', () => {
     await postAt(ENDED, { events: inOrder });
     const expected = strip((await holdsOf('b-order-0'))[0]);
     expect(expected).toMatchObject({ status: 'closed', compliant: false, overageSeconds: 18 * 3600 });
-    const orders = [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]];
+    const orders = [
+      [3, 2, 1, 0],
+      [2, 0, 3, 1],
+      [1, 3, 0, 2],
+    ];
     for (const [n, order] of orders.entries()) {
       const bookingId = `b-order-${n + 1}`;
       const events = storyOf(bookingId);
@@ -230,7 +284,11 @@ describe('out-of-order arrival and retraction', () => {
     expect(h).toMatchObject({ status: 'running', deadlineAt: '2026-11-09T20:00:00.000Z', endedAt: null, outcome: null });
     const detail = await t.http.get(`/api/holds/${h.id}`).set('Authorization', t.admin).expect(200);
     expect(detail.body.timeline.map((e: { eventId: string; retractedBy: string | null }) => [e.eventId, e.retractedBy])).toEqual([
-      ['b-retract-o', null], ['b-retract-l', null], ['b-retract-e', null], ['b-retract-t', 'r-1'], ['r-1', null],
+      ['b-retract-o', null],
+      ['b-retract-l', null],
+      ['b-retract-e', null],
+      ['b-retract-t', 'r-1'],
+      ['r-1', null],
     ]);
   });
 
@@ -251,11 +309,19 @@ describe('out-of-order arrival and retraction', () => {
     const { timeline } = (await t.http.get(`/api/holds/${h.id}`).set('Authorization', t.admin).expect(200)).body;
     const noEffect = '"rr-1" is itself a retraction, and a retraction cannot be retracted: it still counts';
     expect(timeline.map((e: { eventId: string; retractedBy: string | null; noEffect: string | null }) => [e.eventId, e.retractedBy, e.noEffect])).toEqual([
-      ['b-rr-o', null, null], ['b-rr-l', null, null], ['b-rr-e', 'rr-1', null], ['rr-1', null, null], ['rr-2', null, noEffect],
+      ['b-rr-o', null, null],
+      ['b-rr-l', null, null],
+      ['b-rr-e', 'rr-1', null],
+      ['rr-1', null, null],
+      ['rr-2', null, noEffect],
     ]);
     const history = (await t.http.get(`/api/bookings/b-rr/history?facilityId=${F}`).set('Authorization', t.admin).expect(200)).body;
     expect(history.events.map((e: { eventId: string; retractedBy: string | null; noEffect: string | null }) => [e.eventId, e.retractedBy, e.noEffect])).toEqual([
-      ['b-rr-o', null, null], ['b-rr-l', null, null], ['b-rr-e', 'rr-1', null], ['rr-1', null, null], ['rr-2', null, noEffect],
+      ['b-rr-o', null, null],
+      ['b-rr-l', null, null],
+      ['b-rr-e', 'rr-1', null],
+      ['rr-1', null, null],
+      ['rr-2', null, noEffect],
     ]);
   });
 
@@ -270,19 +336,25 @@ describe('out-of-order arrival and retraction', () => {
     // Enough events between them that the retraction is reached before its target is checked.
     const filler = (tag: string) => Array.from({ length: 600 }, (_, i) => ev.opened({ facilityId: F, bookingId: `b-far-${tag}-${i}`, occurredAt: '2026-11-01T09:00:00Z' }));
     const story = storyOf('b-far');
-    const res = await post({ events: [
-      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-l', eventId: 'far-r1' }),
-      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-away', eventId: 'far-r2' }),
-      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'far-r4', eventId: 'far-r3' }),
-      ...filler('a'),
-      ...story.slice(0, 3),
-      ...filler('b'),
-      ev.opened({ facilityId: F, bookingId: 'b-far-other', occurredAt: '2026-11-01T10:00:00Z', eventId: 'b-far-away' }),
-      ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T11:00:00Z', retractsEventId: 'b-far-e', eventId: 'far-r4' }),
-    ] }).expect(200);
+    const res = await post({
+      events: [
+        ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-l', eventId: 'far-r1' }),
+        ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'b-far-away', eventId: 'far-r2' }),
+        ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T10:00:00Z', retractsEventId: 'far-r4', eventId: 'far-r3' }),
+        ...filler('a'),
+        ...story.slice(0, 3),
+        ...filler('b'),
+        ev.opened({ facilityId: F, bookingId: 'b-far-other', occurredAt: '2026-11-01T10:00:00Z', eventId: 'b-far-away' }),
+        ev.retracted({ facilityId: F, bookingId: 'b-far', occurredAt: '2026-11-10T11:00:00Z', retractsEventId: 'b-far-e', eventId: 'far-r4' }),
+      ],
+    }).expect(200);
     expect(res.body.accepted).toBe(1206);
     expect(res.body.rejected).toEqual([
-      { index: 1, eventId: 'far-r2', errors: [{ field: 'retractsEventId', message: 'event "b-far-away" is about booking "b-far-other" of facility "ny"; a retraction must name the same facility and booking' }] },
+      {
+        index: 1,
+        eventId: 'far-r2',
+        errors: [{ field: 'retractsEventId', message: 'event "b-far-away" is about booking "b-far-other" of facility "ny"; a retraction must name the same facility and booking' }],
+      },
       { index: 2, eventId: 'far-r3', errors: [{ field: 'retractsEventId', message: 'a retraction cannot be retracted; send the corrected event again under a new eventId' }] },
     ]);
     // The lodging is retracted, so is the eligibility: no hold.
@@ -328,7 +400,9 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
     const res = await post({ events: [ok, { ...good(), occurredAt: 'yesterday' }, 'not an object', { ...good(), type: 'detainer.lodged' }] }).expect(200);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected.map((r: { index: number; errors: Array<{ field: string }> }) => [r.index, r.errors.map((e) => e.field)])).toEqual([
-      [1, ['occurredAt']], [2, ['(event)']], [3, ['detainerId', 'form', 'personId']],
+      [1, ['occurredAt']],
+      [2, ['(event)']],
+      [3, ['detainerId', 'form', 'personId']],
     ]);
   });
 
@@ -357,16 +431,42 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
   it('keeps bytes that are not UTF-8 as base64, and does not store what an unknown key sent', async () => {
     const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0x22]);
     // As bytes, not serialised: supertest would otherwise write the Buffer as JSON.
-    const res = await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bytes as never).expect(400);
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .set('Content-Type', 'application/json')
+      .serialize((b: Buffer) => b as never)
+      .send(bytes as never)
+      .expect(400);
     expect(res.body.errors).toEqual([{ field: 'body', message: 'not valid UTF-8' }]);
     const [kept] = (await t.http.get('/api/events/rejected?limit=1').set('Authorization', t.admin).expect(200)).body.items;
     expect(kept.body).toEqual({ contentType: 'application/json', unparsedBase64: bytes.toString('base64') });
     // Valid JSON in bytes that are not UTF-8 is refused, not read with replacement characters.
     const latin1 = Buffer.from(JSON.stringify({ events: [] }).replace('[]', '[{"eventId":"x\u00e9"}]'), 'latin1');
-    expect((await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(latin1 as never).expect(400)).body.errors[0].message).toBe('not valid UTF-8');
+    expect(
+      (
+        await t.http
+          .post('/api/events')
+          .set('Authorization', ingest)
+          .set('Content-Type', 'application/json')
+          .serialize((b: Buffer) => b as never)
+          .send(latin1 as never)
+          .expect(400)
+      ).body.errors[0].message,
+    ).toBe('not valid UTF-8');
     // A UTF-8 byte order mark is allowed.
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ events: [] }))]);
-    expect((await t.http.post('/api/events').set('Authorization', ingest).set('Content-Type', 'application/json').serialize((b: Buffer) => b as never).send(bom as never).expect(200)).body).toEqual({ accepted: 0, duplicates: 0, rejected: [] });
+    expect(
+      (
+        await t.http
+          .post('/api/events')
+          .set('Authorization', ingest)
+          .set('Content-Type', 'application/json')
+          .serialize((b: Buffer) => b as never)
+          .send(bom as never)
+          .expect(200)
+      ).body,
+    ).toEqual({ accepted: 0, duplicates: 0, rejected: [] });
     const before = await count('rejected_events');
     await t.http.post('/api/events').set('Authorization', 'Bearer dm_nobody').set('Content-Type', 'application/json').send('{').expect(401);
     expect(await count('rejected_events')).toBe(before);
@@ -388,19 +488,19 @@ describe('invalid input: 400 naming the field, nothing half-stored, the refusal 
   it('a custody end dated after its receipt is refused naming occurredAt and kept; the hold keeps running until a real one comes', async () => {
     // now = 2026-11-06T12:00:00.000Z (Friday 07:00 in New York)
     const b = { facilityId: F, bookingId: 'b-ahead' };
-    await post({ events: [
-      ev.opened({ ...b, occurredAt: '2026-11-01T10:00:00Z' }),
-      ev.lodged({ ...b, occurredAt: '2026-11-02T10:00:00Z' }),
-      ev.eligible({ ...b, occurredAt: '2026-11-05T15:00:00-05:00' }),
-    ] }).expect(200);
+    await post({
+      events: [ev.opened({ ...b, occurredAt: '2026-11-01T10:00:00Z' }), ev.lodged({ ...b, occurredAt: '2026-11-02T10:00:00Z' }), ev.eligible({ ...b, occurredAt: '2026-11-05T15:00:00-05:00' })],
+    }).expect(200);
     const message = 'is after the time received (2026-11-06T12:00:00.000Z): a custody end is sent once the person has left (up to 5 minutes of clock difference allowed)';
     const alone = await post(ev.released({ ...b, eventId: 'ahead-released', occurredAt: '2026-11-06T07:05:00.001-05:00' })).expect(400);
     expect(alone.body.errors).toEqual([{ field: 'occurredAt', message }]);
     // A mistyped year in a batch: that event refused by index, the others stored.
-    const batch = await post({ events: [
-      ev.charges({ ...b, eventId: 'ahead-charges', occurredAt: '2026-11-06T11:00:00Z', charges: [] }),
-      ev.transferred({ ...b, eventId: 'ahead-transferred', occurredAt: '2027-11-06T10:00:00-05:00' }),
-    ] }).expect(200);
+    const batch = await post({
+      events: [
+        ev.charges({ ...b, eventId: 'ahead-charges', occurredAt: '2026-11-06T11:00:00Z', charges: [] }),
+        ev.transferred({ ...b, eventId: 'ahead-transferred', occurredAt: '2027-11-06T10:00:00-05:00' }),
+      ],
+    }).expect(200);
     expect(batch.body).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 1, eventId: 'ahead-transferred', errors: [{ field: 'occurredAt', message }] }] });
     expect((await holdsOf('b-ahead'))[0]).toMatchObject({ status: 'running', endedAt: null, deadlineAt: '2026-11-09T20:00:00.000Z' });
     const kept = (await t.http.get('/api/events/rejected?limit=2').set('Authorization', t.admin).expect(200)).body.items;

@@ -14,19 +14,33 @@ const keys: Record<'counsel' | 'sheriff' | 'supervisor' | 'ingestGf', string> = 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
   for (const f of ['gf', 'other']) await t.http.put(`/api/facilities/${f}`).set('Authorization', t.admin).send(facilityBody()).expect(200);
-  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-    ev.opened({ facilityId: 'gf', bookingId: 'secret-booking', personId: 'secret-person', occurredAt: '2026-11-01T10:00:00Z' }),
-    ev.lodged({ facilityId: 'gf', bookingId: 'secret-booking', occurredAt: '2026-11-02T10:00:00Z' }),
-    ev.opened({ facilityId: 'gf', bookingId: 'open-booking', personId: 'open-person', occurredAt: '2026-11-01T10:00:00Z' }),
-    ev.opened({ facilityId: 'other', bookingId: 'secret-booking', personId: 'secret-person', occurredAt: '2026-11-01T10:00:00Z' }),
-  ] }).expect(200);
+  await t.http
+    .post('/api/events')
+    .set('Authorization', t.admin)
+    .send({
+      events: [
+        ev.opened({ facilityId: 'gf', bookingId: 'secret-booking', personId: 'secret-person', occurredAt: '2026-11-01T10:00:00Z' }),
+        ev.lodged({ facilityId: 'gf', bookingId: 'secret-booking', occurredAt: '2026-11-02T10:00:00Z' }),
+        ev.opened({ facilityId: 'gf', bookingId: 'open-booking', personId: 'open-person', occurredAt: '2026-11-01T10:00:00Z' }),
+        ev.opened({ facilityId: 'other', bookingId: 'secret-booking', personId: 'secret-person', occurredAt: '2026-11-01T10:00:00Z' }),
+      ],
+    })
+    .expect(200);
   const counsel = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'defender', role: 'counsel' }).expect(201);
   keys.counsel = `Bearer ${counsel.body.key}`;
   // The key holds a grant, of another booking: a refusal goes through its grants, not around them.
   await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counsel.body.id, facilityId: 'gf', bookingId: 'open-booking' }).expect(201);
   keys.sheriff = await t.keyFor('sheriff');
   keys.supervisor = await t.keyFor('supervisor');
-  keys.ingestGf = `Bearer ${(await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'gf jms', role: 'ingest', facilityIds: ['gf'] }).expect(201)).body.key}`;
+  keys.ingestGf = `Bearer ${
+    (
+      await t.http
+        .post('/api/keys')
+        .set('Authorization', t.admin)
+        .send({ name: 'gf jms', role: 'ingest', facilityIds: ['gf'] })
+        .expect(201)
+    ).body.key
+  }`;
 });
 afterAll(() => t.close());
 
@@ -58,20 +72,102 @@ const NOT_ROLE = (role: string) => refusal(`the "${role}" role may not use this 
 
 const cases: Array<Case & { answer: object }> = [
   ...['json', 'csv', 'pdf'].flatMap((format) => [
-    { who: 'counsel' as const, what: `booking history (${format})`, exists: 'secret-booking', absent: 'no-such-booking', call: (id: string) => get('counsel', `/api/bookings/${id}/history?format=${format}`), answer: NO_GRANT },
-    { who: 'counsel' as const, what: `booking history in a facility (${format})`, exists: 'secret-booking', absent: 'no-such-booking', call: (id: string) => get('counsel', `/api/bookings/${id}/history?facilityId=gf&format=${format}`), answer: NO_GRANT },
-    { who: 'counsel' as const, what: `person history (${format})`, exists: 'secret-person', absent: 'no-such-person', call: (id: string) => get('counsel', `/api/people/${id}/history?format=${format}`), answer: NO_GRANT },
+    {
+      who: 'counsel' as const,
+      what: `booking history (${format})`,
+      exists: 'secret-booking',
+      absent: 'no-such-booking',
+      call: (id: string) => get('counsel', `/api/bookings/${id}/history?format=${format}`),
+      answer: NO_GRANT,
+    },
+    {
+      who: 'counsel' as const,
+      what: `booking history in a facility (${format})`,
+      exists: 'secret-booking',
+      absent: 'no-such-booking',
+      call: (id: string) => get('counsel', `/api/bookings/${id}/history?facilityId=gf&format=${format}`),
+      answer: NO_GRANT,
+    },
+    {
+      who: 'counsel' as const,
+      what: `person history (${format})`,
+      exists: 'secret-person',
+      absent: 'no-such-person',
+      call: (id: string) => get('counsel', `/api/people/${id}/history?format=${format}`),
+      answer: NO_GRANT,
+    },
   ]),
-  { who: 'counsel', what: 'booking history in a facility that does not exist', exists: 'gf', absent: 'nowhere', call: (f) => get('counsel', `/api/bookings/secret-booking/history?facilityId=${f}`), answer: NO_GRANT },
+  {
+    who: 'counsel',
+    what: 'booking history in a facility that does not exist',
+    exists: 'gf',
+    absent: 'nowhere',
+    call: (f) => get('counsel', `/api/bookings/secret-booking/history?facilityId=${f}`),
+    answer: NO_GRANT,
+  },
   { who: 'counsel', what: 'holds of a booking', exists: 'secret-booking', absent: 'no-such-booking', call: (id) => get('counsel', `/api/holds?bookingId=${id}`), answer: NOT_ROLE('counsel') },
   { who: 'counsel', what: 'custody of a person', exists: 'secret-person', absent: 'no-such-person', call: (id) => get('counsel', `/api/custody?personId=${id}`), answer: NOT_ROLE('counsel') },
-  { who: 'counsel', what: 'a custody record', exists: 'gf:secret-booking', absent: 'gf:no-such-booking', call: (id) => get('counsel', `/api/custody/${encodeURIComponent(id)}`), answer: NOT_ROLE('counsel') },
-  { who: 'counsel', what: 'a hold', exists: 'gf:secret-booking:d1', absent: 'gf:no-such-booking:d1', call: (id) => get('counsel', `/api/holds/${encodeURIComponent(id)}`), answer: NOT_ROLE('counsel') },
-  { who: 'sheriff', what: 'a grant', exists: 'secret-booking', absent: 'no-such-booking', call: (id) => t.http.post('/api/grants').set('Authorization', keys.sheriff).send({ apiKeyId: '00000000-0000-4000-8000-000000000000', facilityId: 'gf', bookingId: id }), answer: NOT_ROLE('sheriff') },
+  {
+    who: 'counsel',
+    what: 'a custody record',
+    exists: 'gf:secret-booking',
+    absent: 'gf:no-such-booking',
+    call: (id) => get('counsel', `/api/custody/${encodeURIComponent(id)}`),
+    answer: NOT_ROLE('counsel'),
+  },
+  {
+    who: 'counsel',
+    what: 'a hold',
+    exists: 'gf:secret-booking:d1',
+    absent: 'gf:no-such-booking:d1',
+    call: (id) => get('counsel', `/api/holds/${encodeURIComponent(id)}`),
+    answer: NOT_ROLE('counsel'),
+  },
+  {
+    who: 'sheriff',
+    what: 'a grant',
+    exists: 'secret-booking',
+    absent: 'no-such-booking',
+    call: (id) => t.http.post('/api/grants').set('Authorization', keys.sheriff).send({ apiKeyId: '00000000-0000-4000-8000-000000000000', facilityId: 'gf', bookingId: id }),
+    answer: NOT_ROLE('sheriff'),
+  },
   { who: 'sheriff', what: 'a booking history', exists: 'secret-booking', absent: 'no-such-booking', call: (id) => get('sheriff', `/api/bookings/${id}/history`), answer: NOT_ROLE('sheriff') },
-  { who: 'ingestGf', what: "another facility's events in force", exists: 'secret-booking', absent: 'no-such-booking', call: (id) => t.http.post('/api/imports/events-in-force').set('Authorization', keys.ingestGf).send({ facilityId: 'other', idPrefix: 'ev', bookingIds: [id] }), answer: refusal('this API key may import only for "gf"') },
-  { who: 'ingestGf', what: 'events in force of a facility that does not exist', exists: 'other', absent: 'nowhere', call: (f) => t.http.post('/api/imports/events-in-force').set('Authorization', keys.ingestGf).send({ facilityId: f, idPrefix: 'ev', bookingIds: ['secret-booking'] }), answer: refusal('this API key may import only for "gf"') },
-  { who: 'ingestGf', what: "rejects kept for another facility", exists: 'other', absent: 'nowhere', call: (f) => t.http.post('/api/imports/rejects').set('Authorization', keys.ingestGf).send({ facilityId: f, file: 'x.csv', rejects: [{ line: 1, content: 'x', reason: 'y' }] }), answer: refusal('this API key may import only for "gf"') },
+  {
+    who: 'ingestGf',
+    what: "another facility's events in force",
+    exists: 'secret-booking',
+    absent: 'no-such-booking',
+    call: (id) =>
+      t.http
+        .post('/api/imports/events-in-force')
+        .set('Authorization', keys.ingestGf)
+        .send({ facilityId: 'other', idPrefix: 'ev', bookingIds: [id] }),
+    answer: refusal('this API key may import only for "gf"'),
+  },
+  {
+    who: 'ingestGf',
+    what: 'events in force of a facility that does not exist',
+    exists: 'other',
+    absent: 'nowhere',
+    call: (f) =>
+      t.http
+        .post('/api/imports/events-in-force')
+        .set('Authorization', keys.ingestGf)
+        .send({ facilityId: f, idPrefix: 'ev', bookingIds: ['secret-booking'] }),
+    answer: refusal('this API key may import only for "gf"'),
+  },
+  {
+    who: 'ingestGf',
+    what: 'rejects kept for another facility',
+    exists: 'other',
+    absent: 'nowhere',
+    call: (f) =>
+      t.http
+        .post('/api/imports/rejects')
+        .set('Authorization', keys.ingestGf)
+        .send({ facilityId: f, file: 'x.csv', rejects: [{ line: 1, content: 'x', reason: 'y' }] }),
+    answer: refusal('this API key may import only for "gf"'),
+  },
 ];
 
 describe('a refusal tells nothing of what exists', () => {
@@ -92,7 +188,19 @@ describe('a refusal tells nothing of what exists', () => {
     expect((await get('counsel', '/api/bookings/open-booking/history').expect(200)).body.booking.bookingId).toBe('open-booking');
     expect((await get('counsel', '/api/people/open-person/history').expect(200)).body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId)).toEqual(['open-booking']);
     expect((await t.http.get('/api/bookings/secret-booking/history?facilityId=gf').set('Authorization', t.admin).expect(200)).body.booking.bookingId).toBe('secret-booking');
-    expect((await t.http.get('/api/bookings/no-such-booking/history').set('Authorization', t.admin).expect(404)).body).toEqual({ statusCode: 404, error: 'not_found', message: 'booking "no-such-booking" not found' });
-    expect((await t.http.post('/api/imports/events-in-force').set('Authorization', keys.ingestGf).send({ facilityId: 'gf', idPrefix: 'zz', bookingIds: ['secret-booking'] }).expect(200)).body).toEqual({ events: [] });
+    expect((await t.http.get('/api/bookings/no-such-booking/history').set('Authorization', t.admin).expect(404)).body).toEqual({
+      statusCode: 404,
+      error: 'not_found',
+      message: 'booking "no-such-booking" not found',
+    });
+    expect(
+      (
+        await t.http
+          .post('/api/imports/events-in-force')
+          .set('Authorization', keys.ingestGf)
+          .send({ facilityId: 'gf', idPrefix: 'zz', bookingIds: ['secret-booking'] })
+          .expect(200)
+      ).body,
+    ).toEqual({ events: [] });
   });
 });

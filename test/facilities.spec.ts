@@ -16,14 +16,42 @@ describe('PUT/GET /api/facilities/:id', () => {
   it('creates with defaults and returns the contract shape', async () => {
     const res = await put('chi', { name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', extraHolidays: ['2026-12-24'] }).expect(200);
     expect(res.body).toEqual({
-      id: 'chi', name: 'Example County Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48,
-      extraHolidays: ['2026-12-24'], requireJudicialWarrant: false, warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, effectiveFrom: null,
-      forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [], ruleSet: null, preset: null, rules: null,
-      policyHistory: [{
-        effectiveFrom: null, timeZone: 'America/Chicago', policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: ['2026-12-24'], requireJudicialWarrant: false,
-        warnBeforeHours: [12, 4, 1], escalateAfterMinutes: 60, forms: FEDERAL_FORMS, formOverrides: null, releaseProcessingMinutes: 0, agencyAliases: [], ruleSet: null,
-      }],
-      createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z',
+      id: 'chi',
+      name: 'Example County Jail',
+      timeZone: 'America/Chicago',
+      policy: 'federal-48-business-hours',
+      holdHours: 48,
+      extraHolidays: ['2026-12-24'],
+      requireJudicialWarrant: false,
+      warnBeforeHours: [12, 4, 1],
+      escalateAfterMinutes: 60,
+      effectiveFrom: null,
+      forms: FEDERAL_FORMS,
+      formOverrides: null,
+      releaseProcessingMinutes: 0,
+      agencyAliases: [],
+      ruleSet: null,
+      preset: null,
+      rules: null,
+      policyHistory: [
+        {
+          effectiveFrom: null,
+          timeZone: 'America/Chicago',
+          policy: 'federal-48-business-hours',
+          holdHours: 48,
+          extraHolidays: ['2026-12-24'],
+          requireJudicialWarrant: false,
+          warnBeforeHours: [12, 4, 1],
+          escalateAfterMinutes: 60,
+          forms: FEDERAL_FORMS,
+          formOverrides: null,
+          releaseProcessingMinutes: 0,
+          agencyAliases: [],
+          ruleSet: null,
+        },
+      ],
+      createdAt: '2026-11-24T12:00:00.000Z',
+      updatedAt: '2026-11-24T12:00:00.000Z',
     });
     expect((await t.http.get('/api/facilities/chi').set('Authorization', t.admin).expect(200)).body).toEqual(res.body);
   });
@@ -84,7 +112,8 @@ describe('dated policy changes', () => {
     // The state forbids holds from 15 November on.
     const res = await put('wa', facilityBody({ timeZone: 'America/Los_Angeles', policy: 'no-hold', effectiveFrom: '2026-11-15T00:00:00-08:00' })).expect(200);
     expect(res.body.policyHistory.map((v: { effectiveFrom: string | null; policy: string }) => [v.effectiveFrom, v.policy])).toEqual([
-      [null, 'federal-48-business-hours'], ['2026-11-15T08:00:00.000Z', 'no-hold'],
+      [null, 'federal-48-business-hours'],
+      ['2026-11-15T08:00:00.000Z', 'no-hold'],
     ]);
     expect(res.body.policy).toBe('no-hold');
     // Judged by the rules at its clock start, but the no-hold version taking effect while its window
@@ -106,16 +135,29 @@ describe('dated policy changes', () => {
 describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => {
   const deadline = (id: string, query: string, key = t.admin) => t.http.get(`/api/facilities/${id}/deadline${query}`).set('Authorization', key);
 
-  it('the design note\'s Thanksgiving example, explained', async () => {
+  it("the design note's Thanksgiving example, explained", async () => {
     await put('dl-ny', facilityBody({ name: 'New York County Jail', timeZone: 'America/New_York' })).expect(200);
     const res = await deadline('dl-ny', '?releaseEligibleAt=2026-11-25T10:00:00-05:00').expect(200);
     expect(res.body).toEqual({
-      facilityId: 'dl-ny', timeZone: 'America/New_York',
-      releaseEligibleAt: '2026-11-25T15:00:00.000Z', releaseEligibleLocal: '2026-11-25T10:00:00.000-05:00',
-      form: 'I-247A', warrant: null,
-      policy: 'federal-48-business-hours', holdHours: 48, requireJudicialWarrant: false, extraHolidays: [], policyEffectiveFrom: null,
-      authorisesHold: true, authority: 'hold', authorityReasons: [], limitHours: 48, counting: 'business',
-      deadlineAt: '2026-11-30T15:00:00.000Z', deadlineLocal: '2026-11-30T10:00:00.000-05:00', holdSeconds: 432_000,
+      facilityId: 'dl-ny',
+      timeZone: 'America/New_York',
+      releaseEligibleAt: '2026-11-25T15:00:00.000Z',
+      releaseEligibleLocal: '2026-11-25T10:00:00.000-05:00',
+      form: 'I-247A',
+      warrant: null,
+      policy: 'federal-48-business-hours',
+      holdHours: 48,
+      requireJudicialWarrant: false,
+      extraHolidays: [],
+      policyEffectiveFrom: null,
+      authorisesHold: true,
+      authority: 'hold',
+      authorityReasons: [],
+      limitHours: 48,
+      counting: 'business',
+      deadlineAt: '2026-11-30T15:00:00.000Z',
+      deadlineLocal: '2026-11-30T10:00:00.000-05:00',
+      holdSeconds: 432_000,
       excludedDays: [
         { date: '2026-11-26', reason: 'Thanksgiving Day' },
         { date: '2026-11-28', reason: 'Saturday' },
@@ -130,15 +172,18 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
     });
   });
 
-  it('starts now by default, with the facility\'s own holidays', async () => {
+  it("starts now by default, with the facility's own holidays", async () => {
     await put('dl-chi', facilityBody({ timeZone: 'America/Chicago', extraHolidays: ['2026-11-27'] })).expect(200);
     // Now is Tuesday 24 November 06:00 in Chicago: Tuesday 18 h, Wednesday 24 (42), Thanksgiving, the facility's Friday, the weekend, Monday 6 h.
     const res = await deadline('dl-chi', '').expect(200);
     expect(res.body).toMatchObject({
-      releaseEligibleAt: '2026-11-24T12:00:00.000Z', deadlineLocal: '2026-11-30T06:00:00.000-06:00',
+      releaseEligibleAt: '2026-11-24T12:00:00.000Z',
+      deadlineLocal: '2026-11-30T06:00:00.000-06:00',
       excludedDays: [
-        { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-27', reason: 'facility holiday' },
-        { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
+        { date: '2026-11-26', reason: 'Thanksgiving Day' },
+        { date: '2026-11-27', reason: 'facility holiday' },
+        { date: '2026-11-28', reason: 'Saturday' },
+        { date: '2026-11-29', reason: 'Sunday' },
       ],
     });
   });
@@ -146,11 +191,17 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
   it('gives exactly the deadline a hold starting then gets', async () => {
     await put('dl-same', facilityBody({ timeZone: 'America/Phoenix', holdHours: 36 })).expect(200);
     const ingest = await t.keyFor('ingest');
-    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
-      ev.opened({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-20T10:00:00Z' }),
-      ev.lodged({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-21T10:00:00Z', form: 'I-247D' }),
-      ev.eligible({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-23T20:17:00-07:00' }),
-    ] }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-20T10:00:00Z' }),
+          ev.lodged({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-21T10:00:00Z', form: 'I-247D' }),
+          ev.eligible({ facilityId: 'dl-same', bookingId: 'x', occurredAt: '2026-12-23T20:17:00-07:00' }),
+        ],
+      })
+      .expect(200);
     const hold = (await t.http.get('/api/holds?bookingId=x&facilityId=dl-same').set('Authorization', t.admin)).body.items[0];
     const res = await deadline('dl-same', '?releaseEligibleAt=2026-12-23T20:17:00-07:00&form=I-247D').expect(200);
     // The hold's clock starts after the test's now: pending, its deadline under `scheduled`.
@@ -163,7 +214,14 @@ describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => 
     await put('dl-wa', facilityBody({ timeZone: 'America/Los_Angeles', requireJudicialWarrant: true })).expect(200);
     await put('dl-wa', facilityBody({ timeZone: 'America/Los_Angeles', policy: 'no-hold', effectiveFrom: '2027-01-01T00:00:00-08:00' })).expect(200);
     const before = (await deadline('dl-wa', '?releaseEligibleAt=2026-12-01T09:00:00-08:00&warrant=judicial').expect(200)).body;
-    expect(before).toMatchObject({ policy: 'federal-48-business-hours', requireJudicialWarrant: true, warrant: 'judicial', authorisesHold: true, deadlineAt: '2026-12-03T17:00:00.000Z', policyEffectiveFrom: null });
+    expect(before).toMatchObject({
+      policy: 'federal-48-business-hours',
+      requireJudicialWarrant: true,
+      warrant: 'judicial',
+      authorisesHold: true,
+      deadlineAt: '2026-12-03T17:00:00.000Z',
+      policyEffectiveFrom: null,
+    });
     const noWarrant = (await deadline('dl-wa', '?releaseEligibleAt=2026-12-01T09:00:00-08:00&warrant=administrative').expect(200)).body;
     expect(noWarrant).toMatchObject({ authorisesHold: false, deadlineAt: '2026-12-01T17:00:00.000Z', holdSeconds: 0, excludedDays: [] });
     expect(noWarrant.explanation[1]).toBe('The facility honours only detainers with a judicial warrant, and this one had none: the deadline is the moment the clock started.');
@@ -261,11 +319,23 @@ describe('GET /api/facilities/:id/changes: who changed the configuration, from w
     expect(items[2].after).toMatchObject({ id: 'chg', name: 'Change County Jail', holdHours: 48, policyHistory: [{ effectiveFrom: null, holdHours: 48 }] });
     const hours = (view: { policyHistory: Array<{ effectiveFrom: string | null; holdHours: number }> }) => view.policyHistory.map((v) => [v.effectiveFrom, v.holdHours]);
     expect(hours(items[1].before)).toEqual([[null, 48]]);
-    expect(hours(items[1].after)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 24]]);
-    expect(hours(items[0].before)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 24]]);
-    expect(hours(items[0].after)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 36]]);
+    expect(hours(items[1].after)).toEqual([
+      [null, 48],
+      ['2027-01-01T05:00:00.000Z', 24],
+    ]);
+    expect(hours(items[0].before)).toEqual([
+      [null, 48],
+      ['2027-01-01T05:00:00.000Z', 24],
+    ]);
+    expect(hours(items[0].after)).toEqual([
+      [null, 48],
+      ['2027-01-01T05:00:00.000Z', 36],
+    ]);
     // The facility itself shows only the version in force for that instant now.
-    expect(hours((await t.http.get('/api/facilities/chg').set('Authorization', t.admin)).body)).toEqual([[null, 48], ['2027-01-01T05:00:00.000Z', 36]]);
+    expect(hours((await t.http.get('/api/facilities/chg').set('Authorization', t.admin)).body)).toEqual([
+      [null, 48],
+      ['2027-01-01T05:00:00.000Z', 36],
+    ]);
   });
 
   it('cannot be rewritten: the database refuses to update, delete or truncate it', async () => {
@@ -278,7 +348,10 @@ describe('GET /api/facilities/:id/changes: who changed the configuration, from w
   it('sheriffs and admins may read it; supervisors may not; 404 for an unknown facility', async () => {
     await put('chg-roles', facilityBody()).expect(200);
     expect(await changes('chg-roles', await t.keyFor('sheriff'))).toHaveLength(1);
-    await t.http.get('/api/facilities/chg-roles/changes').set('Authorization', await t.keyFor('supervisor')).expect(403);
+    await t.http
+      .get('/api/facilities/chg-roles/changes')
+      .set('Authorization', await t.keyFor('supervisor'))
+      .expect(403);
     await t.http.get('/api/facilities/nowhere/changes').set('Authorization', t.admin).expect(404);
   });
 });
@@ -290,11 +363,17 @@ if (!realPostgres) console.warn('SKIPPED: a rule change waiting for a batch unde
   it('waits for a batch under way (its facility lock), so no hold is written under rules no longer in force', async () => {
     await put('serial', facilityBody({ timeZone: 'America/Chicago' })).expect(200);
     const ingest = await t.keyFor('ingest');
-    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
-      ev.opened({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-16T10:00:00Z' }),
-      ev.lodged({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-17T10:00:00Z' }),
-      ev.eligible({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-20T15:00:00Z' }),
-    ] }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-16T10:00:00Z' }),
+          ev.lodged({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-17T10:00:00Z' }),
+          ev.eligible({ facilityId: 'serial', bookingId: 's1', occurredAt: '2026-11-20T15:00:00Z' }),
+        ],
+      })
+      .expect(200);
 
     // A batch of this facility under way: it holds the facility's lock until it commits.
     const batch = new pg.Client({ connectionString: t.db.url! });

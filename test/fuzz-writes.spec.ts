@@ -30,7 +30,12 @@ const around = (valid: Record<string, unknown>) =>
   );
 
 const ENDPOINTS: Array<{ name: string; method: 'put' | 'post'; path: () => string; valid: () => Record<string, unknown> }> = [
-  { name: 'PUT /api/facilities/:id', method: 'put', path: () => '/api/facilities/fw', valid: () => ({ ...facilityBody(), holdHours: 48, extraHolidays: ['2026-12-24'], warnBeforeHours: [12], effectiveFrom: '2026-01-01T00:00:00Z' }) },
+  {
+    name: 'PUT /api/facilities/:id',
+    method: 'put',
+    path: () => '/api/facilities/fw',
+    valid: () => ({ ...facilityBody(), holdHours: 48, extraHolidays: ['2026-12-24'], warnBeforeHours: [12], effectiveFrom: '2026-01-01T00:00:00Z' }),
+  },
   { name: 'POST /api/keys', method: 'post', path: () => '/api/keys', valid: () => ({ name: 'k', role: 'sheriff', expiresAt: '2030-01-01T00:00:00Z' }) },
   { name: 'POST /api/grants', method: 'post', path: () => '/api/grants', valid: () => ({ apiKeyId: counselId, facilityId: 'fw', bookingId: 'b1', expected: true }) },
   { name: 'POST /api/facilities/:id/webhooks', method: 'post', path: () => '/api/facilities/fw/webhooks', valid: () => ({ url: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-enough-length' }) },

@@ -12,20 +12,51 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const TYPES = [
-  'booking.opened', 'booking.charges_updated', 'detainer.lodged', 'detainer.amended', 'detainer.cancelled', 'booking.release_eligible', 'booking.eligibility_ended',
-  'booking.custody_transferred', 'booking.released', 'event.retracted',
+  'booking.opened',
+  'booking.charges_updated',
+  'detainer.lodged',
+  'detainer.amended',
+  'detainer.cancelled',
+  'booking.release_eligible',
+  'booking.eligibility_ended',
+  'booking.custody_transferred',
+  'booking.released',
+  'event.retracted',
 ];
 /** Each type's own fields (unknown fields are refused, so a valid base carries only these). */
 const OWN: Record<string, string[]> = {
-  'booking.opened': ['personId', 'charges'], 'booking.charges_updated': ['charges'], 'detainer.lodged': ['detainerId', 'form'], 'detainer.amended': ['detainerId', 'form'],
-  'detainer.cancelled': ['detainerId'], 'booking.release_eligible': ['reason'], 'booking.eligibility_ended': ['reason'], 'booking.custody_transferred': ['toAgency'],
-  'booking.released': [], 'event.retracted': ['retractsEventId', 'reason'],
+  'booking.opened': ['personId', 'charges'],
+  'booking.charges_updated': ['charges'],
+  'detainer.lodged': ['detainerId', 'form'],
+  'detainer.amended': ['detainerId', 'form'],
+  'detainer.cancelled': ['detainerId'],
+  'booking.release_eligible': ['reason'],
+  'booking.eligibility_ended': ['reason'],
+  'booking.custody_transferred': ['toAgency'],
+  'booking.released': [],
+  'event.retracted': ['retractsEventId', 'reason'],
 };
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ minLength: 129, maxLength: 300 }),
-  fc.constantFrom('', ' ', '\u0000', 'null', '2026-11-05T15:00:00', '2026-13-45T99:99:99Z', '2026-02-30T10:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z',
-    '2026-11-05T15:00:00+25:00', '2026-11-05T15:00:00.1234567890Z', "'; DROP TABLE events; --", '<script>alert(1)</script>', 'x'.repeat(10_000), '\uD800', 'Mars/Olympus'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'null',
+    '2026-11-05T15:00:00',
+    '2026-13-45T99:99:99Z',
+    '2026-02-30T10:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '0000-01-01T00:00:00Z',
+    '2026-11-05T15:00:00+25:00',
+    '2026-11-05T15:00:00.1234567890Z',
+    "'; DROP TABLE events; --",
+    '<script>alert(1)</script>',
+    'x'.repeat(10_000),
+    '\uD800',
+    'Mars/Olympus',
+  ),
 );
 const anyValue = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
 const deep = fc.integer({ min: 50, max: 2000 }).map((n) => {
@@ -36,14 +67,45 @@ const deep = fc.integer({ min: 50, max: 2000 }).map((n) => {
 
 /** A valid event with one field removed, replaced by something hostile, or one field added. */
 const mutated = fc
-  .record({ type: fc.constantFrom(...TYPES), field: fc.constantFrom('eventId', 'type', 'occurredAt', 'facilityId', 'bookingId', 'personId', 'detainerId', 'form', 'warrant', 'charges', 'reason', 'retractsEventId', 'toAgency', 'person', 'extensions'), value: fc.oneof(anyValue, deep), mode: fc.constantFrom('replace', 'delete', 'add'), n: fc.nat() })
+  .record({
+    type: fc.constantFrom(...TYPES),
+    field: fc.constantFrom(
+      'eventId',
+      'type',
+      'occurredAt',
+      'facilityId',
+      'bookingId',
+      'personId',
+      'detainerId',
+      'form',
+      'warrant',
+      'charges',
+      'reason',
+      'retractsEventId',
+      'toAgency',
+      'person',
+      'extensions',
+    ),
+    value: fc.oneof(anyValue, deep),
+    mode: fc.constantFrom('replace', 'delete', 'add'),
+    n: fc.nat(),
+  })
   .map(({ type, field, value, mode, n }) => {
     const all: Record<string, unknown> = {
-      personId: 'p', detainerId: 'd1', form: 'I-247A', charges: [{ level: 'felony' }], retractsEventId: `fz-${n + 1}`, toAgency: 'ICE',
+      personId: 'p',
+      detainerId: 'd1',
+      form: 'I-247A',
+      charges: [{ level: 'felony' }],
+      retractsEventId: `fz-${n + 1}`,
+      toAgency: 'ICE',
       reason: type === 'booking.eligibility_ended' ? 'warrant' : 'other',
     };
     const base: Record<string, unknown> = {
-      eventId: `fz-${n}`, type, occurredAt: '2026-11-05T15:00:00Z', facilityId: 'fz', bookingId: `fzb-${n % 50}`,
+      eventId: `fz-${n}`,
+      type,
+      occurredAt: '2026-11-05T15:00:00Z',
+      facilityId: 'fz',
+      bookingId: `fzb-${n % 50}`,
       ...Object.fromEntries(OWN[type].map((k) => [k, all[k]])),
     };
     if (mode === 'delete') delete base[field];
@@ -92,7 +154,11 @@ describe('POST /api/events under 10,000 malformed or hostile bodies', () => {
 
   it('keeps the valid events of a batch that also carries hostile ones', async () => {
     const good = ev.opened({ facilityId: 'fz', bookingId: 'mixed', occurredAt: '2026-11-05T15:00:00Z', eventId: 'mixed-ok' });
-    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [{ eventId: 'x'.repeat(500) }, good, { type: 'booking.opened', occurredAt: 7 }] }).expect(200);
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: [{ eventId: 'x'.repeat(500) }, good, { type: 'booking.opened', occurredAt: 7 }] })
+      .expect(200);
     expect(res.body.accepted).toBe(1);
     expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([0, 2]);
   });

@@ -57,7 +57,11 @@ describe('BOOTSTRAP_ADMIN_KEY', () => {
 describe('configuration of the edge', () => {
   it('HOST defaults to 127.0.0.1; docker-compose listens on all interfaces; timeouts have defaults', () => {
     expect(AppConfig.fromEnv({})).toMatchObject({ host: '127.0.0.1', headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 60_000, authFailuresPerMinute: 10, webhookAllowHosts: [] });
-    expect(AppConfig.fromEnv({ HOST: '0.0.0.0', REQUEST_TIMEOUT_MS: '5000', WEBHOOK_ALLOW_HOSTS: 'Hooks.Local, 10.0.0.5,[::1]' })).toMatchObject({ host: '0.0.0.0', requestTimeoutMs: 5000, webhookAllowHosts: ['hooks.local', '10.0.0.5', '::1'] });
+    expect(AppConfig.fromEnv({ HOST: '0.0.0.0', REQUEST_TIMEOUT_MS: '5000', WEBHOOK_ALLOW_HOSTS: 'Hooks.Local, 10.0.0.5,[::1]' })).toMatchObject({
+      host: '0.0.0.0',
+      requestTimeoutMs: 5000,
+      webhookAllowHosts: ['hooks.local', '10.0.0.5', '::1'],
+    });
     expect(() => AppConfig.fromEnv({ REQUEST_TIMEOUT_MS: '0' })).toThrow('REQUEST_TIMEOUT_MS must be a whole number of milliseconds above 0');
     expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/^\s+HOST: "0\.0\.0\.0"$/m);
   });
@@ -83,7 +87,16 @@ describe('keys, throttling and the access log', () => {
     const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'desk', role: 'supervisor' }).expect(201);
     const list = await t.http.get('/api/keys').set('Authorization', t.admin).expect(200);
     const desk = list.body.items.find((k: { id: string }) => k.id === made.body.id);
-    expect(desk).toEqual({ id: made.body.id, shortId: made.body.id.slice(0, 8), name: 'desk', role: 'supervisor', facilityIds: null, createdAt: '2026-11-24T12:00:00.000Z', expiresAt: null, revokedAt: null });
+    expect(desk).toEqual({
+      id: made.body.id,
+      shortId: made.body.id.slice(0, 8),
+      name: 'desk',
+      role: 'supervisor',
+      facilityIds: null,
+      createdAt: '2026-11-24T12:00:00.000Z',
+      expiresAt: null,
+      revokedAt: null,
+    });
     expect(made.body.keyPrefix).toBeUndefined();
     const text = JSON.stringify(list.body);
     expect(text).not.toContain(ADMIN_KEY.slice(0, 8));
@@ -93,18 +106,36 @@ describe('keys, throttling and the access log', () => {
 
   it('limits an ingest key to its facilities: events about others refused each, naming facilityId, and kept', async () => {
     await t.http.put('/api/facilities/other').set('Authorization', t.admin).send(facilityBody()).expect(200);
-    const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'hf jms', role: 'ingest', facilityIds: ['hf'] }).expect(201);
+    const made = await t.http
+      .post('/api/keys')
+      .set('Authorization', t.admin)
+      .send({ name: 'hf jms', role: 'ingest', facilityIds: ['hf'] })
+      .expect(201);
     expect(made.body.facilityIds).toEqual(['hf']);
     const key = `Bearer ${made.body.key}`;
-    const res = await t.http.post('/api/events').set('Authorization', key).send({ events: [
-      ev.opened({ facilityId: 'hf', bookingId: 'k1', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-1' }),
-      ev.opened({ facilityId: 'other', bookingId: 'k1', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-2' }),
-    ] }).expect(200);
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', key)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'hf', bookingId: 'k1', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-1' }),
+          ev.opened({ facilityId: 'other', bookingId: 'k1', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-2' }),
+        ],
+      })
+      .expect(200);
     expect(res.body).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 1, eventId: 'lim-2', errors: [{ field: 'facilityId', message: 'this API key may send events only about "hf"' }] }] });
-    const one = await t.http.post('/api/events').set('Authorization', key).send(ev.opened({ facilityId: 'other', bookingId: 'k2', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-3' })).expect(400);
+    const one = await t.http
+      .post('/api/events')
+      .set('Authorization', key)
+      .send(ev.opened({ facilityId: 'other', bookingId: 'k2', occurredAt: '2026-11-01T10:00:00Z', eventId: 'lim-3' }))
+      .expect(400);
     expect(one.body.errors).toEqual([{ field: 'facilityId', message: 'this API key may send events only about "hf"' }]);
     expect((await t.ds.query(`SELECT event_id FROM rejected_events WHERE event_id LIKE 'lim-%' ORDER BY event_id`)).map((r: { event_id: string }) => r.event_id)).toEqual(['lim-2', 'lim-3']);
-    const sheriff = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'x', role: 'sheriff', facilityIds: ['hf'] }).expect(400);
+    const sheriff = await t.http
+      .post('/api/keys')
+      .set('Authorization', t.admin)
+      .send({ name: 'x', role: 'sheriff', facilityIds: ['hf'] })
+      .expect(400);
     expect(sheriff.body.errors).toEqual([{ field: 'facilityIds', message: 'only an ingest key may be limited to facilities' }]);
   });
 
@@ -169,7 +200,11 @@ describe('grants, verification, and what a refusal tells', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await t.http.put('/api/facilities/gf').set('Authorization', t.admin).send(facilityBody()).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send(ev.opened({ facilityId: 'gf', bookingId: 'known', personId: 'p-known', occurredAt: '2026-11-01T10:00:00Z' })).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send(ev.opened({ facilityId: 'gf', bookingId: 'known', personId: 'p-known', occurredAt: '2026-11-01T10:00:00Z' }))
+      .expect(200);
     const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'defender', role: 'counsel' }).expect(201);
     counselId = made.body.id;
     counsel = `Bearer ${made.body.key}`;
@@ -177,9 +212,17 @@ describe('grants, verification, and what a refusal tells', () => {
   afterAll(() => t.close());
 
   it('refuses a grant of a booking or person the facility does not know, unless the admin says it is expected', async () => {
-    const grant = (body: object) => t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: 'gf', ...body });
-    expect((await grant({ bookingId: 'typo' }).expect(400)).body.errors).toEqual([{ field: 'bookingId', message: 'booking "typo" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' }]);
-    expect((await grant({ personId: 'nobody' }).expect(400)).body.errors).toEqual([{ field: 'personId', message: 'person "nobody" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' }]);
+    const grant = (body: object) =>
+      t.http
+        .post('/api/grants')
+        .set('Authorization', t.admin)
+        .send({ apiKeyId: counselId, facilityId: 'gf', ...body });
+    expect((await grant({ bookingId: 'typo' }).expect(400)).body.errors).toEqual([
+      { field: 'bookingId', message: 'booking "typo" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' },
+    ]);
+    expect((await grant({ personId: 'nobody' }).expect(400)).body.errors).toEqual([
+      { field: 'personId', message: 'person "nobody" is not known at facility "gf"; to grant it before its events arrive, send "expected": true' },
+    ]);
     await grant({ bookingId: 'known' }).expect(201);
     await grant({ personId: 'p-known' }).expect(201);
     await grant({ bookingId: 'coming', expected: true }).expect(201);
@@ -192,8 +235,12 @@ describe('grants, verification, and what a refusal tells', () => {
     expect((await t.http.get('/api/audit/verify?facilityId=gf').set('Authorization', t.admin).expect(200)).body).toMatchObject({ facilityId: 'gf', ok: true, eventsChecked: 1 });
   });
 
-  it("refuses counsel a booking that exists and one that does not with the same answer and the same queries", async () => {
-    await t.http.post('/api/events').set('Authorization', t.admin).send(ev.opened({ facilityId: 'gf', bookingId: 'secret-booking', occurredAt: '2026-11-01T10:00:00Z' })).expect(200);
+  it('refuses counsel a booking that exists and one that does not with the same answer and the same queries', async () => {
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send(ev.opened({ facilityId: 'gf', bookingId: 'secret-booking', occurredAt: '2026-11-01T10:00:00Z' }))
+      .expect(200);
     const refusal = async (bookingId: string) => {
       const spy = jest.spyOn(t.ds, 'query');
       const res = await t.http.get(`/api/bookings/${bookingId}/history`).set('Authorization', counsel);
@@ -221,7 +268,10 @@ describe('the key before the body; time limits; caching; what is served', () => 
   it('refuses a wrong key without parsing the body: 401, not a complaint about the JSON', async () => {
     const bad = await t.http.post('/api/keys').set('Authorization', 'Bearer dm_wrong').set('Content-Type', 'application/json').send('{"name": not json');
     expect([bad.status, bad.body.error]).toEqual([401, 'unauthenticated']);
-    const deep = await t.http.post('/api/keys').set('Content-Type', 'application/json').send(`${'['.repeat(100)}${']'.repeat(100)}`);
+    const deep = await t.http
+      .post('/api/keys')
+      .set('Content-Type', 'application/json')
+      .send(`${'['.repeat(100)}${']'.repeat(100)}`);
     expect([deep.status, deep.body.error]).toEqual([401, 'unauthenticated']);
     // With the key, the same body is read and refused for what it is.
     expect((await t.http.post('/api/keys').set('Authorization', t.admin).set('Content-Type', 'application/json').send('{"name": not json')).status).toBe(400);
@@ -236,7 +286,10 @@ describe('the key before the body; time limits; caching; what is served', () => 
   });
 
   it('cuts off a body trickled in (408) and headers that never end', async () => {
-    const body = await raw(server, `POST /api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`, { bytes: 100, everyMs: 200 });
+    const body = await raw(server, `POST /api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`, {
+      bytes: 100,
+      everyMs: 200,
+    });
     expect(body.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(body.closedAfterMs).toBeGreaterThanOrEqual(1400);
     expect(body.closedAfterMs).toBeLessThan(3500);
@@ -246,7 +299,12 @@ describe('the key before the body; time limits; caching; what is served', () => 
   });
 
   it('marks every API answer no-store, refusals and health included', async () => {
-    for (const res of [await t.http.get('/api/holds').set('Authorization', t.admin), await t.http.get('/api/holds'), await t.http.get('/api/health'), await t.http.get('/api/nothing-here').set('Authorization', t.admin)]) {
+    for (const res of [
+      await t.http.get('/api/holds').set('Authorization', t.admin),
+      await t.http.get('/api/holds'),
+      await t.http.get('/api/health'),
+      await t.http.get('/api/nothing-here').set('Authorization', t.admin),
+    ]) {
       expect([res.status, res.headers['cache-control']]).toEqual([res.status, 'no-store']);
     }
   });

@@ -31,7 +31,9 @@ describe('health reports the alert sweep', () => {
     const off = { state: 'off', intervalMs: 0, lastSucceededAt: null, lastFailedAt: null };
     const derivation = { state: 'ok', thisProcess: derivationFingerprint(), database: derivationFingerprint() };
     expect(await health()).toEqual({
-      status: 'ok', database: 'up', migrations: 'applied',
+      status: 'ok',
+      database: 'up',
+      migrations: 'applied',
       alertSweep: { state: 'ok', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
       alertsDue: { state: 'ok', oldestDueAt: null },
@@ -41,7 +43,9 @@ describe('health reports the alert sweep', () => {
     expect(await health()).toMatchObject({ status: 'ok', alertSweep: { state: 'ok' } });
     t.clock.advance(1);
     expect(await health()).toEqual({
-      status: 'degraded', database: 'up', migrations: 'applied',
+      status: 'degraded',
+      database: 'up',
+      migrations: 'applied',
       alertSweep: { state: 'late', intervalMs: HOUR, lastSucceededAt: T0, lastFailedAt: null },
       webhookDelivery: off,
       alertsDue: { state: 'ok', oldestDueAt: null },
@@ -78,12 +82,17 @@ describe('health reports due alerts nobody raised', () => {
   const health = async () => (await t.http.get('/api/health').expect(200)).body;
 
   it('late two minutes after an alert fell due unraised; ok again once a sweep raises it', async () => {
-    await t.http.put('/api/facilities/due').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] })).expect(200);
+    await t.http
+      .put('/api/facilities/due')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] }))
+      .expect(200);
     // Release-eligible 46 hours before T0: the deadline is T0 + 2 h, the 1-hour warning falls due at T0 + 1 h.
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.lodged({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-20T12:00:00Z' }),
-      ev.eligible({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-22T14:00:00Z' }),
-    ] }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: [ev.lodged({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-20T12:00:00Z' }), ev.eligible({ facilityId: 'due', bookingId: 'b', occurredAt: '2026-11-22T14:00:00Z' })] })
+      .expect(200);
     expect((await health()).alertsDue).toEqual({ state: 'ok', oldestDueAt: null });
     t.clock.set('2026-11-24T13:02:00.000Z');
     expect(await health()).toMatchObject({ status: 'ok', alertsDue: { state: 'ok', oldestDueAt: '2026-11-24T13:00:00.000Z' } });

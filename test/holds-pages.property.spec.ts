@@ -16,7 +16,12 @@ let all: Array<Record<string, any>>;
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date(NOW).toISOString() });
-  for (const id of ['pg-a', 'pg-b']) await t.http.put(`/api/facilities/${id}`).set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours' })).expect(200);
+  for (const id of ['pg-a', 'pg-b'])
+    await t.http
+      .put(`/api/facilities/${id}`)
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours' }))
+      .expect(200);
   const sample = fc.record({
     facility: fc.constantFrom('pg-a', 'pg-b'),
     person: fc.constantFrom('p1', 'p2', 'p3'),
@@ -37,7 +42,12 @@ beforeAll(async () => {
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200);
   all = [];
   for (let cursor: string | null = ''; cursor !== null;) {
-    const page: { items: Array<Record<string, any>>; nextCursor: string | null } = (await t.http.get(`/api/holds?limit=1000${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', t.admin).expect(200)).body;
+    const page: { items: Array<Record<string, any>>; nextCursor: string | null } = (
+      await t.http
+        .get(`/api/holds?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', t.admin)
+        .expect(200)
+    ).body;
     all.push(...page.items);
     cursor = page.nextCursor;
   }
@@ -64,7 +74,8 @@ describe('GET /api/holds, filtered and paged', () => {
     for (const q of fc.sample(query, { numRuns: 40, seed: 78 })) {
       const deadlineBefore = q.deadlineBeforeH === undefined ? undefined : NOW + q.deadlineBeforeH * H;
       const picks = (h: Record<string, any>) =>
-        (!q.facilityId || h.facilityId === q.facilityId) && (!q.personId || h.personId === q.personId) &&
+        (!q.facilityId || h.facilityId === q.facilityId) &&
+        (!q.personId || h.personId === q.personId) &&
         (!q.status || (q.status === 'active' ? h.status !== 'closed' : h.status === q.status)) &&
         (deadlineBefore === undefined || sortKey(h) < deadlineBefore);
       const expected = all.filter(picks).map((h) => h.id);
@@ -75,7 +86,12 @@ describe('GET /api/holds, filtered and paged', () => {
       if (deadlineBefore !== undefined) params.set('deadlineBefore', new Date(deadlineBefore).toISOString());
       const got: Array<Record<string, any>> = [];
       for (let cursor: string | null = ''; cursor !== null;) {
-        const page: { items: Array<Record<string, any>>; nextCursor: string | null } = (await t.http.get(`/api/holds?${params}${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', t.admin).expect(200)).body;
+        const page: { items: Array<Record<string, any>>; nextCursor: string | null } = (
+          await t.http
+            .get(`/api/holds?${params.toString()}${cursor ? `&cursor=${cursor}` : ''}`)
+            .set('Authorization', t.admin)
+            .expect(200)
+        ).body;
         expect(page.items.length).toBeLessThanOrEqual(q.limit);
         got.push(...page.items);
         cursor = page.nextCursor;

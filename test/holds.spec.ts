@@ -10,8 +10,16 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
   supervisor = await t.keyFor('supervisor');
   const ingest = await t.keyFor('ingest');
-  await t.http.put('/api/facilities/a').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', timeZone: 'America/Chicago' })).expect(200);
-  await t.http.put('/api/facilities/b').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', timeZone: 'Pacific/Guam' })).expect(200);
+  await t.http
+    .put('/api/facilities/a')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ policy: 'calendar-48-hours', timeZone: 'America/Chicago' }))
+    .expect(200);
+  await t.http
+    .put('/api/facilities/b')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ policy: 'calendar-48-hours', timeZone: 'Pacific/Guam' }))
+    .expect(200);
   const events = [
     // facility a: 10 running holds due 1..10 hours from now, 2 overdue, 2 pending, 2 closed
     ...Array.from({ length: 10 }, (_, i) => story('a', `run-${i}`, new Date(Date.parse('2026-11-22T12:00:00Z') + (i + 1) * 3_600_000).toISOString())).flat(),
@@ -87,11 +95,22 @@ describe('GET /api/holds', () => {
   it('a release-eligible instant sent ahead: pending, with when the clock starts and the deadline it will have, until that instant', async () => {
     const ingest = await t.keyFor('ingest');
     // Sentence completed Wednesday 25 November 10:00 in Chicago, sent the day before (Thanksgiving does not count).
-    await t.http.put('/api/facilities/c').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
-    await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
-      ...story('c', 'ahead', null), ev.eligible({ facilityId: 'c', bookingId: 'ahead', occurredAt: '2026-11-25T10:00:00-06:00', reason: 'sentence_completed' }),
-    ] }).expect(200);
-    const scheduled = { clockStartsAt: '2026-11-25T16:00:00.000Z', clockStartsLocal: '2026-11-25T10:00:00.000-06:00', deadlineAt: '2026-11-30T16:00:00.000Z', deadlineLocal: '2026-11-30T10:00:00.000-06:00' };
+    await t.http
+      .put('/api/facilities/c')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .send({ events: [...story('c', 'ahead', null), ev.eligible({ facilityId: 'c', bookingId: 'ahead', occurredAt: '2026-11-25T10:00:00-06:00', reason: 'sentence_completed' })] })
+      .expect(200);
+    const scheduled = {
+      clockStartsAt: '2026-11-25T16:00:00.000Z',
+      clockStartsLocal: '2026-11-25T10:00:00.000-06:00',
+      deadlineAt: '2026-11-30T16:00:00.000Z',
+      deadlineLocal: '2026-11-30T10:00:00.000-06:00',
+    };
     const hold = async () => (await get('?facilityId=c&bookingId=ahead').expect(200)).body.items[0];
     const withStatus = async (status: string) => ids((await get(`?facilityId=c&status=${status}`).expect(200)).body.items);
     // The contract's pending hold: no start, no deadline yet; `scheduled` says what is known.
@@ -136,7 +155,11 @@ describe('GET /api/holds/:id', () => {
 
   it('timeline leaves out the other detainers of the booking', async () => {
     const ingest = await t.keyFor('ingest');
-    await t.http.post('/api/events').set('Authorization', ingest).send(ev.lodged({ facilityId: 'a', bookingId: 'run-5', detainerId: 'd2', occurredAt: '2026-10-03T00:00:00Z' })).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .send(ev.lodged({ facilityId: 'a', bookingId: 'run-5', detainerId: 'd2', occurredAt: '2026-10-03T00:00:00Z' }))
+      .expect(200);
     const holds = (await get('?bookingId=run-5')).body.items;
     expect(holds.map((x: { detainerId: string }) => x.detainerId).sort()).toEqual(['d1', 'd2']);
     const d1 = holds.find((x: { detainerId: string }) => x.detainerId === 'd1');

@@ -16,7 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'import-dir-'));
 let t: TestApp;
 let folder: ImportFolder;
 
-const HEADER = 'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
+const HEADER =
+  'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
 const ROWS = [
   'C-1,P-1,Doe,Jane,1990-01-02,2026-11-02 08:15:00,THEFT 2,Felony,2026-11-02 10:00:00,I-247A,ICE,,2026-11-05 15:00:00,Bail posted,2026-11-06 09:00:00,ICE',
   'C-2,P-2,Roe,Rick,1985-05-06,2026-11-03 11:00,DUI,Misdemeanor,2026-11-03 12:30,I-247A,,,2026-11-04 10:00,Court order,2026-11-04 11:00,',
@@ -34,7 +35,11 @@ const files = async () => (await t.http.get(`/api/imports/files?facilityId=${F}`
 beforeAll(async () => {
   t = await startTestApp({ config: { importDir: dir } });
   folder = t.app.get(ImportFolder);
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ timeZone: 'America/Chicago' }))
+    .expect(200);
 });
 afterAll(() => t?.close());
 
@@ -51,21 +56,45 @@ describe('IMPORT_DIR', () => {
 
     const listed = await files();
     expect(listed).toEqual({
-      items: [{
-        id: second.files[0].id, source: 'folder', facilityId: F, mapping: 'booking-per-row', file: `${F}/booking-per-row/nightly.csv`,
-        contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: Buffer.byteLength(NIGHTLY), status: 'imported', reason: null,
-        summary: {
-          refused: null, rowsRead: 3, bookings: 3, bookingsImported: 2, bookingsSkipped: 0, detainers: 2, events: 8,
-          eventsByType: { 'booking.opened': 2, 'detainer.lodged': 2, 'booking.release_eligible': 2, 'booking.custody_transferred': 1, 'booking.released': 1 },
-          accepted: 8, duplicates: 0, retracted: 0, refusedByServer: 0, rejectedRows: 1,
-          notes: { 'detainers.0.agency: not in the source (detainer_agency empty); the mapping\'s default "ICE" was used': 1 },
+      items: [
+        {
+          id: second.files[0].id,
+          source: 'folder',
+          facilityId: F,
+          mapping: 'booking-per-row',
+          file: `${F}/booking-per-row/nightly.csv`,
+          contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          bytes: Buffer.byteLength(NIGHTLY),
+          status: 'imported',
+          reason: null,
+          summary: {
+            refused: null,
+            rowsRead: 3,
+            bookings: 3,
+            bookingsImported: 2,
+            bookingsSkipped: 0,
+            detainers: 2,
+            events: 8,
+            eventsByType: { 'booking.opened': 2, 'detainer.lodged': 2, 'booking.release_eligible': 2, 'booking.custody_transferred': 1, 'booking.released': 1 },
+            accepted: 8,
+            duplicates: 0,
+            retracted: 0,
+            refusedByServer: 0,
+            rejectedRows: 1,
+            notes: { 'detainers.0.agency: not in the source (detainer_agency empty); the mapping\'s default "ICE" was used': 1 },
+          },
+          movedTo: `${F}/booking-per-row/done/nightly.csv`,
+          startedAt: '2026-11-24T12:00:00.000Z',
+          finishedAt: '2026-11-24T12:00:00.000Z',
         },
-        movedTo: `${F}/booking-per-row/done/nightly.csv`, startedAt: '2026-11-24T12:00:00.000Z', finishedAt: '2026-11-24T12:00:00.000Z',
-      }],
+      ],
       nextCursor: null,
     });
     const holds = (await t.http.get(`/api/holds?facilityId=${F}`).set('Authorization', t.admin).expect(200)).body.items;
-    expect(holds.map((h: { bookingId: string; outcome: string }) => [h.bookingId, h.outcome]).sort()).toEqual([['C-1', 'transferred'], ['C-2', 'released']]);
+    expect(holds.map((h: { bookingId: string; outcome: string }) => [h.bookingId, h.outcome]).sort()).toEqual([
+      ['C-1', 'transferred'],
+      ['C-2', 'released'],
+    ]);
     const rejects = (await t.http.get(`/api/imports/rejects?facilityId=${F}`).set('Authorization', t.admin).expect(200)).body.items;
     expect(rejects.map((r: { file: string; line: number; content: string }) => [r.file, r.line, r.content])).toEqual([[`${F}/booking-per-row/nightly.csv`, 4, ROWS[2]]]);
   });
@@ -75,7 +104,12 @@ describe('IMPORT_DIR', () => {
     await folder.scan();
     const [row] = (await folder.scan()).files;
     const first = (await files()).items.find((f: { file: string }) => f.file === `${F}/booking-per-row/nightly.csv`);
-    expect(row).toMatchObject({ status: 'duplicate', reason: `the same content was imported already (import #${first.id}, "${F}/booking-per-row/nightly.csv")`, summary: null, movedTo: `${F}/booking-per-row/done/nightly-again.csv` });
+    expect(row).toMatchObject({
+      status: 'duplicate',
+      reason: `the same content was imported already (import #${first.id}, "${F}/booking-per-row/nightly.csv")`,
+      summary: null,
+      movedTo: `${F}/booking-per-row/done/nightly-again.csv`,
+    });
   });
 
   it('a corrected file of the same name is imported (its retractions counted) and kept beside the first in done/', async () => {
@@ -114,7 +148,9 @@ describe('IMPORT_DIR', () => {
   });
 
   it("uses a jail's own mapping put in IMPORT_DIR, and lists it", async () => {
-    const own = readFileSync('mappings/booking-per-row.yaml', 'utf8').replace(/^name: .*$/m, 'name: county-x').replace(/^idPrefix: .*$/m, 'idPrefix: cx');
+    const own = readFileSync('mappings/booking-per-row.yaml', 'utf8')
+      .replace(/^name: .*$/m, 'name: county-x')
+      .replace(/^idPrefix: .*$/m, 'idPrefix: cx');
     writeFileSync(join(dir, 'county-x.yaml'), own);
     drop(`${F}/county-x/export.csv`, NIGHTLY);
     await folder.scan();
@@ -122,7 +158,10 @@ describe('IMPORT_DIR', () => {
     expect(row).toMatchObject({ mapping: 'county-x', status: 'imported', summary: expect.objectContaining({ accepted: 8 }) });
     const mappings = (await t.http.get('/api/imports/mappings').set('Authorization', t.admin).expect(200)).body.items;
     expect(mappings.map((m: { name: string; origin: string; format: string }) => [m.name, m.origin, m.format])).toEqual([
-      ['booking-per-row', 'shipped', 'csv'], ['county-x', 'IMPORT_DIR', 'csv'], ['ojbc-booking-report', 'shipped', 'xml'], ['pierce-county', 'shipped', 'csv'],
+      ['booking-per-row', 'shipped', 'csv'],
+      ['county-x', 'IMPORT_DIR', 'csv'],
+      ['ojbc-booking-report', 'shipped', 'xml'],
+      ['pierce-county', 'shipped', 'csv'],
     ]);
   });
 });

@@ -17,7 +17,8 @@ const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser) console.warn(`SKIPPED: the import page's browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH).`);
 
 const F = 'imp-jail';
-const HEADER = 'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
+const HEADER =
+  'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
 const ROWS = [
   'C-1,P-1,Doe,Jane,1990-01-02,2026-11-02 08:15:00,THEFT 2,Felony,2026-11-02 10:00:00,I-247A,ICE,,2026-11-05 15:00:00,Bail posted,2026-11-06 09:00:00,ICE',
   'C-2,P-2,Roe,Rick,1985-05-06,2026-11-03 11:00,DUI,Misdemeanor,2026-11-03 12:30,I-247A,ICE,,2026-11-04 10:00,Court order,2026-11-04 11:00,',
@@ -33,10 +34,17 @@ beforeAll(async () => {
   t = await startTestApp();
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'Import County Jail', timeZone: 'America/Chicago' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Import County Jail', timeZone: 'America/Chicago' }))
+    .expect(200);
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -66,13 +74,21 @@ const holds = async () => (await t.http.get(`/api/holds?facilityId=${F}`).set('A
     const page = await openImport();
     await page.locator('#import-form').getByLabel('Facility').selectOption(F);
     await page.locator('#import-form').getByLabel('Mapping').selectOption('booking-per-row');
-    await page.locator('#import-form').getByLabel('File').setInputFiles({ name: 'nightly.csv', mimeType: 'text/csv', buffer: Buffer.from(HEADER + ROWS.join('\n') + '\n') });
+    await page
+      .locator('#import-form')
+      .getByLabel('File')
+      .setInputFiles({ name: 'nightly.csv', mimeType: 'text/csv', buffer: Buffer.from(HEADER + ROWS.join('\n') + '\n') });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.locator('#import-figures').waitFor();
     const figures = await page.locator('#import-figures div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]));
     expect(figures).toEqual([
-      ['Records read', '3'], ['Bookings to import', '2'], ['Bookings without a detainer (skipped)', '0'], ['Detainers', '2'],
-      ['Events', '8'], ['Retractions (corrected bookings)', '0'], ['Records kept as rejects', '1'],
+      ['Records read', '3'],
+      ['Bookings to import', '2'],
+      ['Bookings without a detainer (skipped)', '0'],
+      ['Detainers', '2'],
+      ['Events', '8'],
+      ['Retractions (corrected bookings)', '0'],
+      ['Records kept as rejects', '1'],
     ]);
     expect(await page.locator('#import-rejects tbody tr td').allTextContents()).toEqual([
       '4',
@@ -85,10 +101,16 @@ const holds = async () => (await t.http.get(`/api/holds?facilityId=${F}`).set('A
     await page.getByRole('button', { name: 'Import 8 events' }).click();
     await page.locator('#import-result p').waitFor();
     expect(await page.locator('#import-result').textContent()).toBe('Imported: 8 events accepted, 0 already there, 0 retracted, 1 records kept as rejects.');
-    expect((await holds()).map((h) => [h.bookingId, h.outcome]).sort()).toEqual([['C-1', 'transferred'], ['C-2', 'released']]);
+    expect((await holds()).map((h) => [h.bookingId, h.outcome]).sort()).toEqual([
+      ['C-1', 'transferred'],
+      ['C-2', 'released'],
+    ]);
     await page.locator('#import-files tbody tr td').first().waitFor();
     expect((await page.locator('#import-files tbody tr').first().locator('td').allTextContents()).slice(1)).toEqual([
-      'upload/nightly.csvupload, booking-per-row', F, 'imported', '8 accepted, 0 duplicates, 1 rejects',
+      'upload/nightly.csvupload, booking-per-row',
+      F,
+      'imported',
+      '8 accepted, 0 duplicates, 1 rejects',
     ]);
     await page.screenshot({ path: join(ARTIFACTS, 'import-done.png'), fullPage: true });
     await page.context().close();
@@ -97,7 +119,10 @@ const holds = async () => (await t.http.get(`/api/holds?facilityId=${F}`).set('A
   it('says why a file the mapping does not fit would be refused, and offers no import', async () => {
     const page = await openImport();
     await page.locator('#import-form').getByLabel('Facility').selectOption(F);
-    await page.locator('#import-form').getByLabel('File').setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name\n1,x\n') });
+    await page
+      .locator('#import-form')
+      .getByLabel('File')
+      .setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name\n1,x\n') });
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.locator('#import-refused').waitFor();
     expect(await page.locator('#import-refused').textContent()).toMatch(/^This file would be refused whole: missing columns "booking_number", "person_id", .*; the file's columns are "id", "name"$/);

@@ -20,7 +20,12 @@ const recorded = JSON.parse(readFileSync('test/fixtures/imports/pierce-verdicts.
     for (const e of events) types.set(e.type, (types.get(e.type) ?? 0) + 1);
     expect(events).toHaveLength(827);
     expect(Object.fromEntries(types)).toEqual({
-      'booking.opened': 204, 'detainer.lodged': 204, 'detainer.cancelled': 11, 'booking.release_eligible': 204, 'booking.custody_transferred': 121, 'booking.released': 83,
+      'booking.opened': 204,
+      'detainer.lodged': 204,
+      'detainer.cancelled': 11,
+      'booking.release_eligible': 204,
+      'booking.custody_transferred': 121,
+      'booking.released': 83,
     });
   });
 

@@ -18,7 +18,12 @@ beforeAll(async () => {
   t = await startTestApp();
   await t.app.listen(0, '127.0.0.1');
   url = await t.app.getUrl();
-  for (const id of ['cli-jail', 'ojbc-jail']) await t.http.put(`/api/facilities/${id}`).set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+  for (const id of ['cli-jail', 'ojbc-jail'])
+    await t.http
+      .put(`/api/facilities/${id}`)
+      .set('Authorization', t.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
 });
 afterAll(() => t?.close());
 
@@ -35,7 +40,8 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-const HEADER = 'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
+const HEADER =
+  'booking_number,person_id,last_name,first_name,date_of_birth,booked_at,top_charge,top_charge_class,detainer_received_at,detainer_form,detainer_agency,detainer_cancelled_at,release_eligible_at,release_reason,released_at,released_to\n';
 const ROWS = [
   'C-1,P-1,Doe,Jane,1990-01-02,2026-11-02 08:15:00,THEFT 2,Felony,2026-11-02 10:00:00,I-247A,ICE,,2026-11-05 15:00:00,Bail posted,2026-11-06 09:00:00,ICE',
   'C-2,P-2,Roe,Rick,1985-05-06,2026-11-03 11:00,DUI,Misdemeanor,2026-11-03 12:30,I-247A,,,2026-11-04 10:00,Court order,2026-11-04 11:00,',
@@ -48,7 +54,9 @@ describe('npm run import against a server', () => {
     const r = await cli('--mapping', 'mappings/booking-per-row.yaml', '--facility', 'cli-jail', '--dry-run', path);
     expect(r.code).toBe(0);
     expect(r.out).toEqual(expect.arrayContaining([expect.stringMatching(/reject .*dry\.csv:4: booking C-3: booking\.bookedAt \(booked_at\): "2026-11-03" is a date without a time of day/)]));
-    expect(r.out.at(-1)).toBe('import: 1 file, 3 rows read, 2 bookings imported, 0 without a detainer skipped, 2 detainers, 8 events (0 accepted, 0 duplicates), 0 retracted, 1 rows kept as rejects (dry run: nothing sent)');
+    expect(r.out.at(-1)).toBe(
+      'import: 1 file, 3 rows read, 2 bookings imported, 0 without a detainer skipped, 2 detainers, 8 events (0 accepted, 0 duplicates), 0 retracted, 1 rows kept as rejects (dry run: nothing sent)',
+    );
     expect((await t.http.get('/api/holds?facilityId=cli-jail').set('Authorization', t.admin).expect(200)).body.items).toEqual([]);
   });
 
@@ -70,7 +78,9 @@ describe('npm run import against a server', () => {
 
     const rejects = (await t.http.get('/api/imports/rejects?facilityId=cli-jail').set('Authorization', t.admin).expect(200)).body;
     expect(rejects).toEqual({
-      items: [{ id: expect.any(Number), facilityId: 'cli-jail', file: path, line: 4, content: ROWS[2], reason: expect.stringContaining('is a date without a time of day'), receivedAt: expect.any(String) }],
+      items: [
+        { id: expect.any(Number), facilityId: 'cli-jail', file: path, line: 4, content: ROWS[2], reason: expect.stringContaining('is a date without a time of day'), receivedAt: expect.any(String) },
+      ],
       nextCursor: null,
     });
     await t.http.get('/api/imports/rejects').set('Authorization', `Bearer ${ingest}`).expect(403);
@@ -108,14 +118,30 @@ describe('npm run import against a server', () => {
 
 describe('OJBC documents through the API', () => {
   it('a Booking Report and a Custody Status Change Report give the hold, started and closed', async () => {
-    const r = await cli('--mapping', 'mappings/ojbc-booking-report.yaml', '--facility', 'ojbc-jail', '--url', url, '--key', ADMIN_KEY,
-      'test/fixtures/imports/ojbc-booking-report.xml', 'test/fixtures/imports/ojbc-custody-status-change.xml');
+    const r = await cli(
+      '--mapping',
+      'mappings/ojbc-booking-report.yaml',
+      '--facility',
+      'ojbc-jail',
+      '--url',
+      url,
+      '--key',
+      ADMIN_KEY,
+      'test/fixtures/imports/ojbc-booking-report.xml',
+      'test/fixtures/imports/ojbc-custody-status-change.xml',
+    );
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     const [hold] = (await t.http.get('/api/holds?facilityId=ojbc-jail').set('Authorization', t.admin).expect(200)).body.items;
     expect(hold).toMatchObject({
-      bookingId: 'BK-2026-0042', detainerId: 'Charge_02', personId: 'SUBJ-77', form: 'other', status: 'closed', outcome: 'released',
-      clockStartedAt: '2026-11-05T07:00:00.000Z', endedAt: '2026-11-09T23:45:00.000Z',
+      bookingId: 'BK-2026-0042',
+      detainerId: 'Charge_02',
+      personId: 'SUBJ-77',
+      form: 'other',
+      status: 'closed',
+      outcome: 'released',
+      clockStartedAt: '2026-11-05T07:00:00.000Z',
+      endedAt: '2026-11-09T23:45:00.000Z',
     });
     expect(r.out).toEqual(expect.arrayContaining([expect.stringContaining('note (1 booking): detainers.0.form: not in the source')]));
   });

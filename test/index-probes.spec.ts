@@ -24,7 +24,11 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2026-10-05T12:00:00.000Z' });
   await t.http.put('/api/facilities/f').set('Authorization', t.admin).send(facilityBody()).expect(200);
   // One booking with a running hold (so it has a schedule), then an alert raised for it.
-  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: story('f', 'b', '2026-10-05T10:00:00Z') }).expect(200);
+  await t.http
+    .post('/api/events')
+    .set('Authorization', t.admin)
+    .send({ events: story('f', 'b', '2026-10-05T10:00:00Z') })
+    .expect(200);
   t.clock.set(Date.parse('2026-10-07T12:00:00.000Z'));
   await t.app.get(SweepService).sweep();
   expect(Number((await t.ds.query('SELECT count(*) AS n FROM alerts'))[0].n)).toBeGreaterThan(0);

@@ -23,7 +23,11 @@ if (!realPostgres) console.warn('SKIPPED: several instances need a real Postgres
 
   it('loses no event and no hold update, and raises no alert twice', async () => {
     const [a] = apps;
-    await a.http.put('/api/facilities/multi').set('Authorization', a.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
+    await a.http
+      .put('/api/facilities/multi')
+      .set('Authorization', a.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
     // 300 bookings; each booking's events are sent through different instances at the same time, in any order.
     const perInstance: object[][] = [[], [], []];
     for (let i = 0; i < 300; i++) {
@@ -52,13 +56,19 @@ if (!realPostgres) console.warn('SKIPPED: several instances need a real Postgres
       while (!stop) await app.app.get(SweepService).sweep();
     });
     // Each instance posts its events in small batches, last first, so bookings are built out of order.
-    await Promise.all(apps.map(async (app, n) => {
-      const mine = [...perInstance[n]].reverse();
-      for (let k = 0; k < mine.length; k += 25) {
-        const res = await app.http.post('/api/events').set('Authorization', app.admin).send({ events: mine.slice(k, k + 25) }).expect(200);
-        expect(res.body.rejected).toEqual([]);
-      }
-    }));
+    await Promise.all(
+      apps.map(async (app, n) => {
+        const mine = [...perInstance[n]].reverse();
+        for (let k = 0; k < mine.length; k += 25) {
+          const res = await app.http
+            .post('/api/events')
+            .set('Authorization', app.admin)
+            .send({ events: mine.slice(k, k + 25) })
+            .expect(200);
+          expect(res.body.rejected).toEqual([]);
+        }
+      }),
+    );
     stop = true;
     const reads = await Promise.all(readers);
     await Promise.all(sweepers);

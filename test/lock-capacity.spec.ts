@@ -40,8 +40,11 @@ if (!realPostgres) console.warn('SKIPPED: batches at once need a real Postgres (
     try {
       await other.query('BEGIN');
       await other.query(`SELECT pg_advisory_xact_lock(2, hashtext('lc-0'))`);
-      const sent = t.http.post('/api/events').set('Authorization', t.admin)
-        .send({ events: [ev.opened({ facilityId: 'lc-0', bookingId: 'waits', occurredAt: '2026-11-01T10:00:00Z' })] }).then((r) => r);
+      const sent = t.http
+        .post('/api/events')
+        .set('Authorization', t.admin)
+        .send({ events: [ev.opened({ facilityId: 'lc-0', bookingId: 'waits', occurredAt: '2026-11-01T10:00:00Z' })] })
+        .then((r) => r);
       expect(await waitsForLock(other, sent)).toBe('waiting');
       await other.query('COMMIT');
       expect((await sent).body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });

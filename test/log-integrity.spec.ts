@@ -19,10 +19,8 @@ afterAll(() => t.close());
 
 const outcome = (sql: string) => sqlOutcome(t.ds, sql);
 
-const row = (eventId: string, facilityId: string) =>
-  `('${eventId}', '${facilityId}', 'b1', 'booking.released', now(), now(), '{}', 'h')`;
-const insert = (...rows: string[]) =>
-  `INSERT INTO events (event_id, facility_id, booking_id, type, occurred_at, received_at, body, content_hash) VALUES ${rows.join(', ')}`;
+const row = (eventId: string, facilityId: string) => `('${eventId}', '${facilityId}', 'b1', 'booking.released', now(), now(), '{}', 'h')`;
+const insert = (...rows: string[]) => `INSERT INTO events (event_id, facility_id, booking_id, type, occurred_at, received_at, body, content_hash) VALUES ${rows.join(', ')}`;
 const events = async () => (await t.ds.query(`SELECT event_id FROM events ORDER BY seq`)).map((r: { event_id: string }) => r.event_id);
 
 describe('events name a facility that exists', () => {

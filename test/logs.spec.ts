@@ -24,10 +24,13 @@ describe('personal data never appears in logs', () => {
       written.push(String(chunk));
       return true;
     };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
+    process.stdout.write = capture;
+    process.stderr.write = capture;
     // The app's own logger, as in production (not silenced).
-    app = await createApp(new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: 'dm_logs_test_key_00000000000000000000', sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0 }), { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')) });
+    app = await createApp(
+      new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: 'dm_logs_test_key_00000000000000000000', sweepIntervalMs: 0, deliveryIntervalMs: 0, rateLimitPerMinute: 0 }),
+      { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')) },
+    );
     await app.init();
   });
   afterAll(async () => {
@@ -42,12 +45,22 @@ describe('personal data never appears in logs', () => {
     const auth = 'Bearer dm_logs_test_key_00000000000000000000';
     await http.put('/api/facilities/pii').set('Authorization', auth).send(facilityBody()).expect(200);
     const person = { name: NAME, dateOfBirth: DOB, aNumber: A_NUMBER };
-    await http.post('/api/events').set('Authorization', auth).send({ events: [
-      ev.opened({ facilityId: 'pii', bookingId: 'b', occurredAt: '2026-11-20T10:00:00Z', personId: 'p', person }),
-      { ...ev.opened({ facilityId: 'pii', bookingId: 'b2', occurredAt: 'yesterday', personId: 'p2', person }) },
-      { ...ev.opened({ facilityId: 'nowhere', bookingId: 'b3', occurredAt: '2026-11-20T10:00:00Z', personId: 'p3', person }) },
-    ] }).expect(200);
-    await http.post('/api/events').set('Authorization', auth).send({ ...ev.opened({ facilityId: 'pii', bookingId: 'b4', occurredAt: '2026-11-20T10:00:00Z', personId: 'p4' }), person: { name: `${NAME}\u0000` } }).expect(400);
+    await http
+      .post('/api/events')
+      .set('Authorization', auth)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'pii', bookingId: 'b', occurredAt: '2026-11-20T10:00:00Z', personId: 'p', person }),
+          { ...ev.opened({ facilityId: 'pii', bookingId: 'b2', occurredAt: 'yesterday', personId: 'p2', person }) },
+          { ...ev.opened({ facilityId: 'nowhere', bookingId: 'b3', occurredAt: '2026-11-20T10:00:00Z', personId: 'p3', person }) },
+        ],
+      })
+      .expect(200);
+    await http
+      .post('/api/events')
+      .set('Authorization', auth)
+      .send({ ...ev.opened({ facilityId: 'pii', bookingId: 'b4', occurredAt: '2026-11-20T10:00:00Z', personId: 'p4' }), person: { name: `${NAME}\u0000` } })
+      .expect(400);
     Logger.flush();
     const log = written.join('');
     expect(log.length).toBeGreaterThan(0);
@@ -60,10 +73,13 @@ describe('LOG_FORMAT=json', () => {
     const db = await createTestDatabase();
     const written: string[] = [];
     const out = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: unknown) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = (chunk: unknown) => (written.push(String(chunk)), true);
     let app: INestApplication | undefined;
     try {
-      app = await createApp(new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: 'dm_logs_test_key_00000000000000000001', sweepIntervalMs: 0, deliveryIntervalMs: 0, logFormat: 'json' }), { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')) });
+      app = await createApp(
+        new AppConfig({ databaseUrl: db.url, dataDir: null, bootstrapAdminKey: 'dm_logs_test_key_00000000000000000001', sweepIntervalMs: 0, deliveryIntervalMs: 0, logFormat: 'json' }),
+        { clock: new FixedClock(Date.parse('2026-11-24T12:00:00Z')) },
+      );
       await app.init();
       Logger.flush();
     } finally {
@@ -71,7 +87,10 @@ describe('LOG_FORMAT=json', () => {
       await app?.close();
       await db.drop();
     }
-    const lines = written.join('').split('\n').filter((l) => l.trim() !== '');
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     expect(lines.length).toBeGreaterThan(3);
     const entries = lines.map((l) => JSON.parse(l) as { level: string; context: string; message: string });
     for (const e of entries) expect(e).toMatchObject({ level: expect.any(String), context: expect.any(String), message: expect.any(String) });

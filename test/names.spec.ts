@@ -16,7 +16,11 @@ const keys: Record<'supervisor' | 'sheriff' | 'counsel', string> = { supervisor:
 beforeAll(async () => {
   t = await startTestApp({ now: NOW });
   for (const role of ['supervisor', 'sheriff', 'counsel'] as const) keys[role] = await t.keyFor(role);
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ timeZone: 'America/Chicago', policy: 'calendar-48-hours' }))
+    .expect(200);
   const b = (bookingId: string) => ({ facilityId: F, bookingId });
   const events = [
     ev.opened({ ...b('B1'), personId: 'P1', occurredAt: '2026-11-20T10:00:00Z', person: { name: 'Ana María López', aNumber: 'A123-456-789', dateOfBirth: '1990-01-02' } }),
@@ -69,9 +73,19 @@ describe('holds and custody records carry personName and aNumber for the roles t
 
   it('sheriff: ids only, the names null', async () => {
     const custody = (await t.http.get(`/api/custody?facilityId=${F}`).set('Authorization', keys.sheriff).expect(200)).body.items;
-    expect(custody.map(who)).toEqual([['B1', 'P1', null, null], ['B0', 'P1', null, null], ['B3', 'P3', null, null], ['B2', 'P2', null, null]]);
+    expect(custody.map(who)).toEqual([
+      ['B1', 'P1', null, null],
+      ['B0', 'P1', null, null],
+      ['B3', 'P3', null, null],
+      ['B2', 'P2', null, null],
+    ]);
     const holds = (await t.http.get(`/api/holds?facilityId=${F}`).set('Authorization', keys.sheriff).expect(200)).body.items;
-    expect(holds.map((h: { personName: string | null; aNumber: string | null }) => [h.personName, h.aNumber])).toEqual([[null, null], [null, null], [null, null], [null, null]]);
+    expect(holds.map((h: { personName: string | null; aNumber: string | null }) => [h.personName, h.aNumber])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
     const one = (await t.http.get(`/api/custody/${custody[0].id}`).set('Authorization', keys.sheriff).expect(200)).body;
     expect(who(one)).toEqual(['B1', 'P1', null, null]);
     // Nor in the timeline's events as received.
@@ -113,7 +127,9 @@ describe('histories answer supervisors, and name the person', () => {
 
   it("counsel's own grants: GET /api/grants answers counsel with theirs only", async () => {
     const mine = (await t.http.get('/api/grants').set('Authorization', keys.counsel).expect(200)).body.items;
-    expect(mine.map((g: { facilityId: string; bookingId: string | null; personId: string | null; revokedAt: string | null }) => [g.facilityId, g.bookingId, g.personId, g.revokedAt])).toEqual([[F, null, 'P1', null]]);
+    expect(mine.map((g: { facilityId: string; bookingId: string | null; personId: string | null; revokedAt: string | null }) => [g.facilityId, g.bookingId, g.personId, g.revokedAt])).toEqual([
+      [F, null, 'P1', null],
+    ]);
     const other = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'other counsel', role: 'counsel' }).expect(201);
     expect((await t.http.get(`/api/grants?apiKeyId=${other.body.id}`).set('Authorization', keys.counsel).expect(200)).body.items).toHaveLength(1);
     expect((await t.http.get('/api/grants').set('Authorization', `Bearer ${other.body.key}`).expect(200)).body.items).toEqual([]);
@@ -124,9 +140,14 @@ describe('histories answer supervisors, and name the person', () => {
   });
 });
 
-describe("the search box: GET /api/custody?q=", () => {
+describe('the search box: GET /api/custody?q=', () => {
   const find = async (q: string, auth = keys.supervisor) =>
-    (await t.http.get(`/api/custody?${new URLSearchParams({ q })}`).set('Authorization', auth).expect(200)).body.items.map((c: { bookingId: string }) => c.bookingId);
+    (
+      await t.http
+        .get(`/api/custody?${new URLSearchParams({ q }).toString()}`)
+        .set('Authorization', auth)
+        .expect(200)
+    ).body.items.map((c: { bookingId: string }) => c.bookingId);
 
   it('finds by words of a name in any order and case, booking id, person id and A-number in any spelling', async () => {
     expect(await find('lópez ana')).toEqual(['B1']);

@@ -11,14 +11,24 @@ const NOW = '2026-11-24T12:00:00.000Z';
 beforeAll(async () => {
   t = await startTestApp({ now: NOW });
   supervisor = await t.keyFor('supervisor');
-  await t.http.put('/api/facilities/ca1').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Los_Angeles', preset: 'us-ca', complaintDeadlines: { acknowledgeHours: 2, closeDays: 1 } })).expect(200);
+  await t.http
+    .put('/api/facilities/ca1')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ timeZone: 'America/Los_Angeles', preset: 'us-ca', complaintDeadlines: { acknowledgeHours: 2, closeDays: 1 } }))
+    .expect(200);
   await t.http.put('/api/facilities/ny1').set('Authorization', t.admin).send(facilityBody()).expect(200);
-  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-    ev.opened({ facilityId: 'ca1', bookingId: 'b1', occurredAt: '2026-11-24T08:00:00Z' }),
-    ev.lodged({ facilityId: 'ca1', bookingId: 'b1', occurredAt: '2026-11-24T10:00:00Z' }),
-    ev.opened({ facilityId: 'ny1', bookingId: 'n1', occurredAt: '2026-11-24T08:00:00Z' }),
-    ev.lodged({ facilityId: 'ny1', bookingId: 'n1', occurredAt: '2026-11-24T10:00:00Z' }),
-  ] }).expect(200);
+  await t.http
+    .post('/api/events')
+    .set('Authorization', t.admin)
+    .send({
+      events: [
+        ev.opened({ facilityId: 'ca1', bookingId: 'b1', occurredAt: '2026-11-24T08:00:00Z' }),
+        ev.lodged({ facilityId: 'ca1', bookingId: 'b1', occurredAt: '2026-11-24T10:00:00Z' }),
+        ev.opened({ facilityId: 'ny1', bookingId: 'n1', occurredAt: '2026-11-24T08:00:00Z' }),
+        ev.lodged({ facilityId: 'ny1', bookingId: 'n1', occurredAt: '2026-11-24T10:00:00Z' }),
+      ],
+    })
+    .expect(200);
 });
 afterAll(() => t.close());
 
@@ -53,17 +63,40 @@ describe('notices to the person (us-ca: TRUTH Act)', () => {
       { field: 'language', message: 'is required' },
       { field: 'method', message: 'must be one of in_person, written_copy, mail, email, interpreter, other' },
     ]);
-    const future = await t.http.post(`/api/notices/${copy.id}/served`).set('Authorization', supervisor).send({ servedAt: '2026-11-25T00:00:00Z', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' }).expect(400);
+    const future = await t.http
+      .post(`/api/notices/${copy.id}/served`)
+      .set('Authorization', supervisor)
+      .send({ servedAt: '2026-11-25T00:00:00Z', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' })
+      .expect(400);
     expect(future.body.errors).toEqual([{ field: 'servedAt', message: 'is in the future: record service once it is done' }]);
-    const res = await t.http.post(`/api/notices/${copy.id}/served`).set('Authorization', supervisor).send({ servedAt: '2026-11-24T11:45:00-08:00', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' });
+    const res = await t.http
+      .post(`/api/notices/${copy.id}/served`)
+      .set('Authorization', supervisor)
+      .send({ servedAt: '2026-11-24T11:45:00-08:00', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' });
     expect(res.status).toBe(400); // 19:45Z is in the future at 12:00Z
-    const ok = await t.http.post(`/api/notices/${copy.id}/served`).set('Authorization', supervisor).send({ servedAt: '2026-11-24T03:45:00-08:00', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' }).expect(201);
-    expect(ok.body).toMatchObject({ kind: 'detainer_copy', status: 'served', late: false, servedAt: '2026-11-24T11:45:00.000Z', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person', recordedAt: NOW, recordedBy: 'test supervisor' });
+    const ok = await t.http
+      .post(`/api/notices/${copy.id}/served`)
+      .set('Authorization', supervisor)
+      .send({ servedAt: '2026-11-24T03:45:00-08:00', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' })
+      .expect(201);
+    expect(ok.body).toMatchObject({
+      kind: 'detainer_copy',
+      status: 'served',
+      late: false,
+      servedAt: '2026-11-24T11:45:00.000Z',
+      servedBy: 'Dep. Ruiz',
+      language: 'es',
+      method: 'in_person',
+      recordedAt: NOW,
+      recordedBy: 'test supervisor',
+    });
     const again = await t.http.post(`/api/notices/${copy.id}/served`).set('Authorization', supervisor).send({ servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' }).expect(409);
     expect(again.body.errors).toEqual([{ field: 'id', message: `notice "${copy.id}" was already recorded as served` }]);
     const history = await t.http.get('/api/bookings/b1/history?facilityId=ca1').set('Authorization', supervisor).expect(200);
     const served = history.body.events.filter((e: { type: string }) => e.type === 'notice.served');
-    expect(served.map((e: { event: object }) => e.event)).toEqual([expect.objectContaining({ noticeId: copy.id, kind: 'detainer_copy', servedAt: '2026-11-24T11:45:00.000Z', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' })]);
+    expect(served.map((e: { event: object }) => e.event)).toEqual([
+      expect.objectContaining({ noticeId: copy.id, kind: 'detainer_copy', servedAt: '2026-11-24T11:45:00.000Z', servedBy: 'Dep. Ruiz', language: 'es', method: 'in_person' }),
+    ]);
     expect((await due('served')).map((n: { kind: string }) => n.kind)).toEqual(['detainer_copy']);
   });
 });
@@ -71,7 +104,11 @@ describe('notices to the person (us-ca: TRUTH Act)', () => {
 describe('oversight alerts', () => {
   it('fire exactly once when a notice is late or a complaint is past due, however many sweeps run', async () => {
     const sweep = t.app.get(OversightSweep);
-    await t.http.post('/api/complaints').set('Authorization', supervisor).send({ facilityId: 'ca1', bookingId: 'b1', category: 'held_too_long', receivedVia: 'written', narrative: 'Too long.' }).expect(201);
+    await t.http
+      .post('/api/complaints')
+      .set('Authorization', supervisor)
+      .send({ facilityId: 'ca1', bookingId: 'b1', category: 'held_too_long', receivedVia: 'written', narrative: 'Too long.' })
+      .expect(201);
     const first = await sweep.sweep();
     expect(first.map((a) => [a.kind, a.due_at.toISOString()])).toEqual([['notice_late', '2026-11-24T11:00:00.000Z']]);
     expect(await sweep.sweep()).toEqual([]);

@@ -28,13 +28,21 @@ beforeAll(async () => {
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   supervisor = (await t.keyFor('supervisor')).replace('Bearer ', '');
-  await t.http.put('/api/facilities/ca').set('Authorization', t.admin).send(facilityBody({ name: 'Alameda County Jail', timeZone: 'America/Los_Angeles', preset: 'us-ca' })).expect(200);
-  await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-    ev.opened({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T10:00:00Z' }),
-    ev.lodged({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T12:00:00Z' }),
-  ] }).expect(200);
+  await t.http
+    .put('/api/facilities/ca')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Alameda County Jail', timeZone: 'America/Los_Angeles', preset: 'us-ca' }))
+    .expect(200);
+  await t.http
+    .post('/api/events')
+    .set('Authorization', t.admin)
+    .send({ events: [ev.opened({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T10:00:00Z' }), ev.lodged({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T12:00:00Z' })] })
+    .expect(200);
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -77,17 +77,32 @@ function handVerdict(b: HandBooking): { compliant: boolean; overageMs: number } 
       if (cancelled !== null && cancelled <= left) hand.cancelled++;
       else if (b.toIce) hand.honoured++;
     }
-    const r = (await t.http.get(`/api/reports/compliance?facilityId=${PIERCE_FACILITY.id}&from=2015-01-01T00:00:00-08:00&to=2019-01-01T00:00:00-08:00`)
-      .set('Authorization', t.admin).expect(200)).body;
+    const r = (await t.http.get(`/api/reports/compliance?facilityId=${PIERCE_FACILITY.id}&from=2015-01-01T00:00:00-08:00&to=2019-01-01T00:00:00-08:00`).set('Authorization', t.admin).expect(200)).body;
     expect({
-      detainersReceived: r.detainersReceived, holdsStarted: r.holdsStarted, holdsClosedCompliant: r.holdsClosedCompliant, holdsPastDeadline: r.holdsPastDeadline,
-      overageTotal: r.overageSeconds.total, cancelled: r.cancelled, honoured: r.honoured, neverHeld: r.detainersThatNeverHeld, runningAtEnd: r.holdsRunningAtEnd,
+      detainersReceived: r.detainersReceived,
+      holdsStarted: r.holdsStarted,
+      holdsClosedCompliant: r.holdsClosedCompliant,
+      holdsPastDeadline: r.holdsPastDeadline,
+      overageTotal: r.overageSeconds.total,
+      cancelled: r.cancelled,
+      honoured: r.honoured,
+      neverHeld: r.detainersThatNeverHeld,
+      runningAtEnd: r.holdsRunningAtEnd,
     }).toEqual({
-      detainersReceived: 204, holdsStarted: hand.started, holdsClosedCompliant: hand.compliant, holdsPastDeadline: hand.past,
-      overageTotal: hand.overageMs / 1000, cancelled: hand.cancelled, honoured: hand.honoured, neverHeld: hand.neverHeld, runningAtEnd: 0,
+      detainersReceived: 204,
+      holdsStarted: hand.started,
+      holdsClosedCompliant: hand.compliant,
+      holdsPastDeadline: hand.past,
+      overageTotal: hand.overageMs / 1000,
+      cancelled: hand.cancelled,
+      honoured: hand.honoured,
+      neverHeld: hand.neverHeld,
+      runningAtEnd: 0,
     });
     expect(r.monthly.reduce((n: number, m: { detainersReceived: number }) => n + m.detainersReceived, 0)).toBe(204);
-    console.log(`Pierce County compliance: ${JSON.stringify({ started: hand.started, compliant: hand.compliant, past: hand.past, cancelled: hand.cancelled, honoured: hand.honoured, anomalies: r.anomalies })}`);
+    console.log(
+      `Pierce County compliance: ${JSON.stringify({ started: hand.started, compliant: hand.compliant, past: hand.past, cancelled: hand.cancelled, honoured: hand.honoured, anomalies: r.anomalies })}`,
+    );
   });
 
   it('the same rows arriving shuffled, in batches of random sizes, give the same holds', async () => {
@@ -102,7 +117,11 @@ function handVerdict(b: HandBooking): { compliant: boolean; overageMs: number } 
     }
     for (let from = 0; from < events.length;) {
       const size = 1 + Math.floor(random() * 40);
-      const res = await t.http.post('/api/events').set('Authorization', t.admin).send({ events: events.slice(from, from + size) }).expect(200);
+      const res = await t.http
+        .post('/api/events')
+        .set('Authorization', t.admin)
+        .send({ events: events.slice(from, from + size) })
+        .expect(200);
       expect(res.body.rejected).toEqual([]);
       from += size;
     }

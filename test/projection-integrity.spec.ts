@@ -25,10 +25,8 @@ const bookingRow = (facilityId: string, bookingId: string) => `('${facilityId}',
 const insertBookings = (...rows: string[]) => `INSERT INTO bookings (facility_id, booking_id, updated_at) VALUES ${rows.join(', ')}`;
 const detainerRow = (facilityId: string, bookingId: string, detainerId: string) => `('${facilityId}', '${bookingId}', '${detainerId}')`;
 const insertDetainers = (...rows: string[]) => `INSERT INTO detainers (facility_id, booking_id, detainer_id) VALUES ${rows.join(', ')}`;
-const bookings = async () =>
-  (await t.ds.query(`SELECT facility_id || '/' || booking_id AS k FROM bookings ORDER BY 1`)).map((r: { k: string }) => r.k);
-const detainers = async () =>
-  (await t.ds.query(`SELECT facility_id || '/' || booking_id || '/' || detainer_id AS k FROM detainers ORDER BY 1`)).map((r: { k: string }) => r.k);
+const bookings = async () => (await t.ds.query(`SELECT facility_id || '/' || booking_id AS k FROM bookings ORDER BY 1`)).map((r: { k: string }) => r.k);
+const detainers = async () => (await t.ds.query(`SELECT facility_id || '/' || booking_id || '/' || detainer_id AS k FROM detainers ORDER BY 1`)).map((r: { k: string }) => r.k);
 
 const copy = (statement: string, lines: string[]) => copyLines(t.db.url!, statement, lines);
 
@@ -67,7 +65,9 @@ describe('detainers name a booking that exists', () => {
 
   it('an insert and an upsert naming existing bookings are stored', async () => {
     expect(await outcome(insertDetainers(detainerRow('kept', 'b1', 'd1'), detainerRow('other', 'b3', 'd1')))).toBe('ok');
-    expect(await outcome(`${insertDetainers(detainerRow('kept', 'b1', 'd1'), detainerRow('kept', 'b1', 'd2'))} ON CONFLICT (facility_id, booking_id, detainer_id) DO UPDATE SET form = 'I-247A'`)).toBe('ok');
+    expect(await outcome(`${insertDetainers(detainerRow('kept', 'b1', 'd1'), detainerRow('kept', 'b1', 'd2'))} ON CONFLICT (facility_id, booking_id, detainer_id) DO UPDATE SET form = 'I-247A'`)).toBe(
+      'ok',
+    );
     expect(await detainers()).toEqual(['kept/b1/d1', 'kept/b1/d2', 'other/b3/d1']);
   });
 

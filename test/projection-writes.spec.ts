@@ -21,7 +21,12 @@ function stories(f: string): object[][] {
   return [
     // Running (open) hold: an alert schedule is planned for it.
     [
-      ev.opened({ ...e('open'), occurredAt: at(20), person: { name: AWKWARD, dateOfBirth: '1990-01-01', aNumber: 'A123' }, charges: [{ code: 'RCW 9A.56', description: AWKWARD, level: 'felony', disposition: 'pending' }] }),
+      ev.opened({
+        ...e('open'),
+        occurredAt: at(20),
+        person: { name: AWKWARD, dateOfBirth: '1990-01-01', aNumber: 'A123' },
+        charges: [{ code: 'RCW 9A.56', description: AWKWARD, level: 'felony', disposition: 'pending' }],
+      }),
       ev.lodged({ ...e('open'), occurredAt: at(21), warrant: 'administrative', agency: 'ICE ERO' }),
       ev.eligible({ ...e('open'), occurredAt: at(23, 9), reason: 'bail_posted' }),
     ],
@@ -42,7 +47,13 @@ function stories(f: string): object[][] {
 /** A table's rows of facility `f`, without what differs by facility or by the moment of writing. */
 async function rows(table: string, f: string, drop: string[], order: string): Promise<Array<Record<string, unknown>>> {
   const found: Array<Record<string, unknown>> = await t.ds.query(`SELECT * FROM ${table} WHERE facility_id = $1 ORDER BY ${order}`, [f]);
-  return found.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !['facility_id', 'updated_at', ...drop].includes(k)).map(([k, v]) => [k, k === 'facts' ? withoutEventIds(v) : v])));
+  return found.map((r) =>
+    Object.fromEntries(
+      Object.entries(r)
+        .filter(([k]) => !['facility_id', 'updated_at', ...drop].includes(k))
+        .map(([k, v]) => [k, k === 'facts' ? withoutEventIds(v) : v]),
+    ),
+  );
 }
 
 /** A booking's facts without the event ids, which differ between the two facilities' events. */
@@ -50,9 +61,13 @@ const withoutEventIds = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
-  for (const f of ['whole', 'split']) await t.http.put(`/api/facilities/${f}`).set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
-  const post = async (events: object[]) =>
-    t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
+  for (const f of ['whole', 'split'])
+    await t.http
+      .put(`/api/facilities/${f}`)
+      .set('Authorization', t.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
+  const post = async (events: object[]) => t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
   // 'whole': every booking new in its request. 'split': the bookings are opened first, then updated.
   await post(stories('whole').flat());
   const split = stories('split');
@@ -128,28 +143,42 @@ describe(`rows of new bookings (COPY${process.env.TEST_DATABASE_URL ? '' : ': no
 });
 
 describe('fields the contract does not name', () => {
-  it('are refused, each named (a misspelt field must not pass unseen); the sender\'s own data goes in extensions, kept in the log as sent', async () => {
+  it("are refused, each named (a misspelt field must not pass unseen); the sender's own data goes in extensions, kept in the log as sent", async () => {
     await t.http.put('/api/facilities/extra').set('Authorization', t.admin).send(facilityBody()).expect(200);
     const at = '2026-11-20T12:00:00Z';
     const b = { facilityId: 'extra', bookingId: 'x' };
     const person = { name: 'A', nickname: 'B' };
     const charges = [{ level: 'felony', statute: 'RCW 9A.56.030' }];
-    const refused = await t.http.post('/api/events').set('Authorization', t.admin)
-      .send({ ...ev.opened({ ...b, occurredAt: at, person, charges }), source: 'jms-7' }).expect(400);
+    const refused = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ ...ev.opened({ ...b, occurredAt: at, person, charges }), source: 'jms-7' })
+      .expect(400);
     expect(refused.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['charges.0.statute', 'person.nickname', 'source']);
-    const transfer = await t.http.post('/api/events').set('Authorization', t.admin)
-      .send({ ...ev.transferred({ ...b, occurredAt: at }), toAgncy: 'ICE' }).expect(400);
+    const transfer = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ ...ev.transferred({ ...b, occurredAt: at }), toAgncy: 'ICE' })
+      .expect(400);
     expect(transfer.body.errors).toEqual([{ field: 'toAgncy', message: 'is not a known field; put the sender\'s own data in "extensions"' }]);
 
     // The same facts, the sender's own fields under extensions: accepted, and the log keeps them as sent.
     const extensions = { source: 'jms-7', nickname: 'B', statute: 'RCW 9A.56.030', nested: { tags: ['t'], counts: 2 } };
     const opened = { ...ev.opened({ ...b, occurredAt: at, person: { name: 'A' }, charges: [{ level: 'felony' }] }), extensions };
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [opened, ev.lodged({ ...b, occurredAt: at })] }).expect(200, { accepted: 2, duplicates: 0, rejected: [] });
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: [opened, ev.lodged({ ...b, occurredAt: at })] })
+      .expect(200, { accepted: 2, duplicates: 0, rejected: [] });
     const [stored] = await t.ds.query(`SELECT body FROM events WHERE event_id = $1`, [opened.eventId]);
     expect(stored.body.extensions).toEqual(extensions);
     expect(await t.ds.query(`SELECT person, charges FROM bookings WHERE facility_id = 'extra' AND booking_id = 'x'`)).toEqual([{ person: { name: 'A' }, charges: [{ level: 'felony' }] }]);
     // extensions must be an object.
-    const bad = await t.http.post('/api/events').set('Authorization', t.admin).send({ ...ev.released({ ...b, occurredAt: at }), extensions: 'x' }).expect(400);
+    const bad = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ ...ev.released({ ...b, occurredAt: at }), extensions: 'x' })
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['extensions']);
   });
 });

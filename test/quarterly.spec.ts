@@ -33,7 +33,14 @@ const CHICAGO = [
   ev.eligible({ facilityId: CHI, bookingId: 'p0', occurredAt: '2025-01-02T10:00:00-06:00' }),
   ev.released({ facilityId: CHI, bookingId: 'p0', occurredAt: '2025-01-02T11:00:00-06:00' }),
 
-  ev.opened({ facilityId: CHI, bookingId: 'p1', occurredAt: '2025-01-05T09:00:00-06:00', personId: 'P1', person: { name: 'Ana Quarter', aNumber: 'A111222333' }, charges: charge('felony', 'convicted') }),
+  ev.opened({
+    facilityId: CHI,
+    bookingId: 'p1',
+    occurredAt: '2025-01-05T09:00:00-06:00',
+    personId: 'P1',
+    person: { name: 'Ana Quarter', aNumber: 'A111222333' },
+    charges: charge('felony', 'convicted'),
+  }),
   ev.lodged({ facilityId: CHI, bookingId: 'p1', occurredAt: '2025-01-06T09:00:00-06:00' }),
   ev.eligible({ facilityId: CHI, bookingId: 'p1', occurredAt: '2025-01-07T10:00:00-06:00' }),
   ev.transferred({ facilityId: CHI, bookingId: 'p1', occurredAt: '2025-01-08T10:00:00-06:00', toAgency: 'ICE' }),
@@ -80,8 +87,16 @@ beforeAll(async () => {
   t = await startTestApp({ now: '2025-07-01T12:00:00.000Z' });
   sheriff = await t.keyFor('sheriff');
   supervisor = await t.keyFor('supervisor');
-  await t.http.put(`/api/facilities/${CHI}`).set('Authorization', t.admin).send(facilityBody({ name: 'Chicago Test Jail', timeZone: 'America/Chicago' })).expect(200);
-  await t.http.put(`/api/facilities/${NY}`).set('Authorization', t.admin).send(facilityBody({ name: 'New York Test Jail', timeZone: 'America/New_York' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${CHI}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Chicago Test Jail', timeZone: 'America/Chicago' }))
+    .expect(200);
+  await t.http
+    .put(`/api/facilities/${NY}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'New York Test Jail', timeZone: 'America/New_York' }))
+    .expect(200);
   const events = [...CHICAGO, ...NEW_YORK];
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
   // One ICE contact in Q1 about p1 (no rule set: allowed).
@@ -108,7 +123,12 @@ describe('GET /api/custody: compliant, quarter and reason', () => {
     const paged: string[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
-      const body: { items: Array<{ bookingId: string }>; nextCursor: string | null } = (await t.http.get(`/api/custody?quarter=2025-Q1&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).set('Authorization', sheriff).expect(200)).body;
+      const body: { items: Array<{ bookingId: string }>; nextCursor: string | null } = (
+        await t.http
+          .get(`/api/custody?quarter=2025-Q1&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .set('Authorization', sheriff)
+          .expect(200)
+      ).body;
       paged.push(...bookings(body.items));
       cursor = body.nextCursor;
     }
@@ -119,14 +139,18 @@ describe('GET /api/custody: compliant, quarter and reason', () => {
 
 describe('GET /api/reports/quarterly', () => {
   const EMPTY_REASONS = { no_detainer: 0, not_authorized: 0, limit_reached: 0, cancelled: 0, rules_changed: 0, amended: 0, criteria_not_met: 0, needs_review: 0 };
-  const charges = (over: Record<string, Partial<Record<'convicted' | 'charged_only', number>>>) => Object.fromEntries(
-    ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'].map((l) => [l, { convicted: 0, charged_only: 0, ...over[l] }]));
+  const charges = (over: Record<string, Partial<Record<'convicted' | 'charged_only', number>>>) =>
+    Object.fromEntries(['felony', 'misdemeanor', 'traffic', 'infraction', 'none'].map((l) => [l, { convicted: 0, charged_only: 0, ...over[l] }]));
 
   it('one facility: every person in exactly one outcome, every group adding up, the quarter before beside it', async () => {
     const r = (await t.http.get(`/api/reports/quarterly?facilityId=${CHI}&quarter=2025-Q1`).set('Authorization', sheriff).expect(200)).body;
     expect(r.facilities).toEqual([{ facilityId: CHI, name: 'Chicago Test Jail', timeZone: 'America/Chicago', from: '2025-01-01T00:00:00.000-06:00', to: '2025-04-01T00:00:00.000-05:00' }]);
     expect({ ...r, facilities: undefined, definitions: undefined }).toEqual({
-      quarter: '2025-Q1', facilityId: CHI, facilities: undefined, generatedAt: '2025-07-01T12:00:00.000Z', definitions: undefined,
+      quarter: '2025-Q1',
+      facilityId: CHI,
+      facilities: undefined,
+      generatedAt: '2025-07-01T12:00:00.000Z',
+      definitions: undefined,
       people: 5,
       outcomes: { in_custody: 1, transferred: 1, cancelled: 1, notify_only: 1, released: 1 },
       byCharge: charges({ felony: { convicted: 1 }, misdemeanor: { charged_only: 1 }, traffic: { charged_only: 1 }, infraction: { convicted: 1 }, none: { charged_only: 1 } }),
@@ -147,24 +171,35 @@ describe('GET /api/reports/quarterly', () => {
       complaints: null,
       reconciles: { outcomes: true, byCharge: true, conviction: true, trafficOrInfractionOnly: true, victimOrWitness: true },
       previous: {
-        quarter: '2024-Q4', people: 1,
+        quarter: '2024-Q4',
+        people: 1,
         outcomes: { in_custody: 0, transferred: 0, cancelled: 0, notify_only: 0, released: 1 },
         byCharge: charges({ none: { charged_only: 1 } }),
-        conviction: { convicted: 0, chargedOnly: 1 }, trafficOrInfractionOnly: { yes: 0, no: 1 }, victimOrWitness: { yes: 0, no: 1 },
+        conviction: { convicted: 0, chargedOnly: 1 },
+        trafficOrInfractionOnly: { yes: 0, no: 1 },
+        victimOrWitness: { yes: 0, no: 1 },
         beyondEligibility: {
-          authorised: { people: 1, seconds: 3600, medianSeconds: 3600, p90Seconds: 3600 }, unauthorised: { people: 0, seconds: 0, medianSeconds: null, p90Seconds: null },
-          processing: { people: 0, seconds: 0 }, peopleWithViolation: 0,
+          authorised: { people: 1, seconds: 3600, medianSeconds: 3600, p90Seconds: 3600 },
+          unauthorised: { people: 0, seconds: 0, medianSeconds: null, p90Seconds: null },
+          processing: { people: 0, seconds: 0 },
+          peopleWithViolation: 0,
         },
-        violationsByReason: EMPTY_REASONS, reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 }, iceContacts: { total: 0, disallowed: 0 }, complaints: null,
+        violationsByReason: EMPTY_REASONS,
+        reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 },
+        iceContacts: { total: 0, disallowed: 0 },
+        complaints: null,
       },
     });
     expect(Object.keys(r.definitions)).toEqual(expect.arrayContaining(['population', 'people', 'outcomes', 'byCharge', 'beyondEligibility', 'violationsByReason', 'complaints', 'previous']));
   });
 
-  it("all facilities: each in its own calendar (n1 at 23:30 on 31 March New York time counts in Q1)", async () => {
+  it('all facilities: each in its own calendar (n1 at 23:30 on 31 March New York time counts in Q1)', async () => {
     const r = (await t.http.get('/api/reports/quarterly?quarter=2025-Q1').set('Authorization', t.admin).expect(200)).body;
     expect([r.facilityId, r.people, r.outcomes, r.previous.people]).toEqual([null, 6, { in_custody: 2, transferred: 1, cancelled: 1, notify_only: 1, released: 1 }, 1]);
-    expect(r.facilities.map((f: { facilityId: string; from: string }) => [f.facilityId, f.from])).toEqual([[CHI, '2025-01-01T00:00:00.000-06:00'], [NY, '2025-01-01T00:00:00.000-05:00']]);
+    expect(r.facilities.map((f: { facilityId: string; from: string }) => [f.facilityId, f.from])).toEqual([
+      [CHI, '2025-01-01T00:00:00.000-06:00'],
+      [NY, '2025-01-01T00:00:00.000-05:00'],
+    ]);
     // The same people as GET /api/custody?quarter=2025-Q1, and its compliant=false list is the people with a violation.
     expect(r.beyondEligibility.peopleWithViolation).toBe(3);
   });
@@ -175,7 +210,13 @@ describe('GET /api/reports/quarterly', () => {
     expect(res.headers['content-disposition']).toContain('quarterly-chi-2025-Q1.csv');
     const lines = res.text.trim().split('\n');
     expect(lines.slice(0, 7)).toEqual([
-      'Figure,Group,2025-Q1,2024-Q4', 'People,all,5,1', 'Outcome,in_custody,1,0', 'Outcome,transferred,1,0', 'Outcome,cancelled,1,0', 'Outcome,notify_only,1,0', 'Outcome,released,1,1',
+      'Figure,Group,2025-Q1,2024-Q4',
+      'People,all,5,1',
+      'Outcome,in_custody,1,0',
+      'Outcome,transferred,1,0',
+      'Outcome,cancelled,1,0',
+      'Outcome,notify_only,1,0',
+      'Outcome,released,1,1',
     ]);
     expect(lines).toContain('Most serious charge,"felony, convicted",1,0');
     expect(lines).toContain('"Custody beyond eligibility, unauthorised",p90 seconds,24480,');
@@ -187,7 +228,9 @@ describe('GET /api/reports/quarterly', () => {
   it('per-person rows: one CSV row per custody record, no names unless asked by a role that sees them', async () => {
     const rows = (await t.http.get(`/api/reports/quarterly?facilityId=${CHI}&quarter=2025-Q1&rows=people`).set('Authorization', sheriff).expect(200)).text.trim().split('\n');
     expect(rows).toHaveLength(6);
-    expect(rows[0]).toBe('quarter,facility_id,custody_id,booking_id,person_id,first_detainer_received_local,outcome,most_serious_charge,disposition,any_conviction,traffic_or_infraction_only,victim_or_witness,compliant,authorised_seconds_beyond_eligibility,unauthorised_seconds,processing_seconds,violation_reasons,reviews_needed,reviews_awaiting,decided_honour,decided_decline');
+    expect(rows[0]).toBe(
+      'quarter,facility_id,custody_id,booking_id,person_id,first_detainer_received_local,outcome,most_serious_charge,disposition,any_conviction,traffic_or_infraction_only,victim_or_witness,compliant,authorised_seconds_beyond_eligibility,unauthorised_seconds,processing_seconds,violation_reasons,reviews_needed,reviews_awaiting,decided_honour,decided_decline',
+    );
     const cells = rows.slice(1).map((l) => l.split(','));
     expect(cells.map((c) => [c[3], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[16]])).toEqual([
       ['p1', '2025-01-06T09:00-06:00', 'transferred', 'felony', 'convicted', 'yes', 'no', 'no', 'yes', '86400', '0', ''],
@@ -229,6 +272,9 @@ describe('GET /api/reports/quarterly', () => {
     expect((await t.http.get('/api/reports/quarterly').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('quarter');
     await t.http.get('/api/reports/quarterly?quarter=2025-Q1&facilityId=nowhere').set('Authorization', sheriff).expect(404);
     await t.http.get('/api/reports/quarterly?quarter=2025-Q1').set('Authorization', supervisor).expect(403);
-    await t.http.get('/api/reports/quarterly?quarter=2025-Q1').set('Authorization', await t.keyFor('counsel')).expect(403);
+    await t.http
+      .get('/api/reports/quarterly?quarter=2025-Q1')
+      .set('Authorization', await t.keyFor('counsel'))
+      .expect(403);
   });
 });

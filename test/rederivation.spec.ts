@@ -14,7 +14,11 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-11-24T14:00:00.000Z' }); // after every clock start below
-  await t.http.put('/api/facilities/rd').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/New_York' })).expect(200);
+  await t.http
+    .put('/api/facilities/rd')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ timeZone: 'America/New_York' }))
+    .expect(200);
   const ingest = await t.keyFor('ingest');
   const events = [
     // running: release-eligible Monday 23 Nov 15:00: Monday 9 h, Tuesday 24, Wednesday 15 → Wednesday 15:00 EST
@@ -99,8 +103,13 @@ describe('deriving stored bookings and holds again when the code that derived th
 
     // Each verdict the new judgement changed is listed for admins: 'closed' (tampered compliant) and 'retr' (tampered closed).
     const changes = (await t.http.get('/api/custody/verdict-changes').set('Authorization', t.admin).expect(200)).body.items;
-    expect(changes.map((c: { bookingId: string; cause: string; before: { compliant: boolean }; after: { compliant: boolean | null } }) => [c.bookingId, c.cause, c.before.compliant, c.after.compliant]).sort()).toEqual([
-      ['closed', 'upgrade', true, false], ['retr', 'upgrade', true, null],
+    expect(
+      changes
+        .map((c: { bookingId: string; cause: string; before: { compliant: boolean }; after: { compliant: boolean | null } }) => [c.bookingId, c.cause, c.before.compliant, c.after.compliant])
+        .sort(),
+    ).toEqual([
+      ['closed', 'upgrade', true, false],
+      ['retr', 'upgrade', true, null],
     ]);
     // Derived by this code already: nothing to do.
     expect(await t.app.get(Rederivation).run(derivationFingerprint())).toBeNull();
@@ -108,7 +117,7 @@ describe('deriving stored bookings and holds again when the code that derived th
 });
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
-if (!realPostgres) console.warn('SKIPPED: restarting on the same database needs a real Postgres (set TEST_DATABASE_URL); the tests\' PGlite lives in its app\'s memory.');
+if (!realPostgres) console.warn("SKIPPED: restarting on the same database needs a real Postgres (set TEST_DATABASE_URL); the tests' PGlite lives in its app's memory.");
 
 (realPostgres ? describe : describe.skip)('a start on a database derived by other code', () => {
   it('derives it again before it serves', async () => {

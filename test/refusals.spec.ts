@@ -28,8 +28,13 @@ describe('refused events, resolved by a supervisor', () => {
     await t.http.post('/api/events').set('Authorization', ingest).send(bad()).expect(400);
     const [r] = await refused();
     expect(r).toEqual({
-      id: expect.any(Number), receivedAt: NOW, batchIndex: 0, eventId: 'rf-open-1', body: bad(),
-      errors: [{ field: 'occurredAt', message: expect.any(String) }], resolution: null,
+      id: expect.any(Number),
+      receivedAt: NOW,
+      batchIndex: 0,
+      eventId: 'rf-open-1',
+      body: bad(),
+      errors: [{ field: 'occurredAt', message: expect.any(String) }],
+      resolution: null,
     });
     await t.http.get('/api/events/rejected').set('Authorization', sheriff).expect(403);
   });
@@ -37,7 +42,11 @@ describe('refused events, resolved by a supervisor', () => {
   it('a corrected event re-sent goes through the ingest checks: still wrong is refused (and kept), right is stored and the refusal marked resent, who and when', async () => {
     const [r] = await refused('?state=open');
     const before = await count('rejected_events');
-    const still = await t.http.post(`/api/events/rejected/${r.id}/resend`).set('Authorization', supervisor).send({ event: { ...bad(), occurredAt: '2027-01-01' } }).expect(400);
+    const still = await t.http
+      .post(`/api/events/rejected/${r.id}/resend`)
+      .set('Authorization', supervisor)
+      .send({ event: { ...bad(), occurredAt: '2027-01-01' } })
+      .expect(400);
     expect(still.body.errors.map((e: { field: string }) => e.field)).toEqual(['occurredAt']);
     expect(await count('rejected_events')).toBe(before + 1);
     expect((await refused()).find((x: { id: number }) => x.id === r.id).resolution).toBeNull();
@@ -58,7 +67,11 @@ describe('refused events, resolved by a supervisor', () => {
   });
 
   it('a dismissal needs a reason, named; with one it is recorded; the open list leaves it out', async () => {
-    await t.http.post('/api/events').set('Authorization', ingest).send({ ...bad(), eventId: 'rf-open-2', type: 'booking.nonsense' }).expect(400);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', ingest)
+      .send({ ...bad(), eventId: 'rf-open-2', type: 'booking.nonsense' })
+      .expect(400);
     const [r] = await refused('?state=open');
     expect(r.eventId).toBe('rf-open-2');
     const none = await t.http.post(`/api/events/rejected/${r.id}/dismiss`).set('Authorization', supervisor).send({}).expect(400);

@@ -29,16 +29,29 @@ beforeAll(async () => {
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   for (const role of ['supervisor', 'sheriff'] as const) keys[role] = (await t.keyFor(role)).replace('Bearer ', '');
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'Refusal Jail', timeZone: 'America/Chicago' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Refusal Jail', timeZone: 'America/Chicago' }))
+    .expect(200);
   const ingest = await t.keyFor('ingest');
-  const sent = await t.http.post('/api/events').set('Authorization', ingest).send({ events: [
-    { ...ev.opened({ facilityId: F, bookingId: 'rz-1', occurredAt: '2026-12-25T10:00:00Z', personId: 'P-1' }), eventId: 'rz-open', occurredAt: '25/12/2026 10:00' },
-    { eventId: 'rz-test', facilityId: F, bookingId: 'rz-2', type: 'vendor.ping', occurredAt: '2026-12-25T10:00:00Z' },
-  ] }).expect(200);
+  const sent = await t.http
+    .post('/api/events')
+    .set('Authorization', ingest)
+    .send({
+      events: [
+        { ...ev.opened({ facilityId: F, bookingId: 'rz-1', occurredAt: '2026-12-25T10:00:00Z', personId: 'P-1' }), eventId: 'rz-open', occurredAt: '25/12/2026 10:00' },
+        { eventId: 'rz-test', facilityId: F, bookingId: 'rz-2', type: 'vendor.ping', occurredAt: '2026-12-25T10:00:00Z' },
+      ],
+    })
+    .expect(200);
   expect(sent.body.rejected.map((r: { eventId: string }) => r.eventId)).toEqual(['rz-open', 'rz-test']);
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -89,7 +102,9 @@ const work = (page: Page) => page.locator('#refused-table tbody tr.resolve:visib
     const sent = { ...ev.opened({ facilityId: F, bookingId: 'rz-1', occurredAt: '2026-12-25T10:00:00Z', personId: 'P-1' }), eventId: 'rz-open' };
     await editor.fill(JSON.stringify({ ...sent, occurredAt: '2026-12-25' }));
     await work(page).getByRole('button', { name: 'Re-send' }).click();
-    await work(page).locator('.error', { hasText: /^Not accepted: occurredAt: / }).waitFor();
+    await work(page)
+      .locator('.error', { hasText: /^Not accepted: occurredAt: / })
+      .waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'supervisor-resend-refused.png'), fullPage: true });
     await editor.fill(JSON.stringify(sent, null, 2));
     await work(page).getByRole('button', { name: 'Re-send' }).click();
@@ -109,7 +124,9 @@ const work = (page: Page) => page.locator('#refused-table tbody tr.resolve:visib
     const { page, context } = await open('admin');
     await page.getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-state').selectOption('all');
-    await refusal(page, 'rz-test').locator('td.resolution', { hasText: /^Dismissed/ }).waitFor();
+    await refusal(page, 'rz-test')
+      .locator('td.resolution', { hasText: /^Dismissed/ })
+      .waitFor();
     await expect(refusal(page, 'rz-test').locator('td.resolution').textContent()).resolves.toBe('Dismissed by test supervisor at Sat 26 Dec 2026 15:00 UTC: vendor test message, not an event');
     await expect(refusal(page, 'rz-open').last().locator('td.resolution').textContent()).resolves.toBe('Re-sent as event rz-open by test supervisor at Sat 26 Dec 2026 15:00 UTC');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-all.png'), fullPage: true });

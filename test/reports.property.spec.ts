@@ -35,12 +35,24 @@ const storySample = fc.record({
 });
 
 interface Custody {
-  facilityId: string; status: string; eligibility: Array<{ from: string }>; endedAt: string | null; compliant: boolean | null; overageSeconds: number | null;
+  facilityId: string;
+  status: string;
+  eligibility: Array<{ from: string }>;
+  endedAt: string | null;
+  compliant: boolean | null;
+  overageSeconds: number | null;
 }
 
 interface Hold {
-  facilityId: string; form: string; status: string; lodgedAt: string; clockStartedAt: string | null; endedAt: string | null;
-  outcome: string | null; compliant: boolean | null; overageSeconds: number | null;
+  facilityId: string;
+  form: string;
+  status: string;
+  lodgedAt: string;
+  clockStartedAt: string | null;
+  endedAt: string | null;
+  outcome: string | null;
+  compliant: boolean | null;
+  overageSeconds: number | null;
 }
 
 let t: TestApp;
@@ -53,10 +65,7 @@ beforeAll(async () => {
     const b = { facilityId: s.facility, bookingId: `rp-${i}` };
     const at = (h: number) => new Date(START + h * 3_600_000 + s.minutes * 60_000).toISOString();
     const clockH = s.eligibleH === null ? s.lodgedH : s.lodgedH + Math.max(0, s.eligibleH);
-    const list: object[] = [
-      ev.opened({ ...b, occurredAt: at(s.lodgedH - 100) }),
-      ev.lodged({ ...b, occurredAt: at(s.lodgedH), form: s.form }),
-    ];
+    const list: object[] = [ev.opened({ ...b, occurredAt: at(s.lodgedH - 100) }), ev.lodged({ ...b, occurredAt: at(s.lodgedH), form: s.form })];
     if (s.eligibleH !== null) list.push(ev.eligible({ ...b, occurredAt: at(s.lodgedH + s.eligibleH) }));
     if (s.cancelH !== null) list.push(ev.cancelled({ ...b, occurredAt: at(clockH + s.cancelH) }));
     if (s.endH !== null && Date.parse(at(clockH + s.endH)) < Date.parse(NOW)) {
@@ -67,13 +76,23 @@ beforeAll(async () => {
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200, { accepted: events.length, duplicates: 0, rejected: [] });
   holds = [];
   for (let cursor: string | null = ''; cursor !== null;) {
-    const page: { items: Hold[]; nextCursor: string | null } = (await t.http.get(`/api/holds?limit=1000${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', t.admin).expect(200)).body;
+    const page: { items: Hold[]; nextCursor: string | null } = (
+      await t.http
+        .get(`/api/holds?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', t.admin)
+        .expect(200)
+    ).body;
     holds.push(...page.items);
     cursor = page.nextCursor;
   }
   custody = [];
   for (let cursor: string | null = ''; cursor !== null;) {
-    const page: { items: Custody[]; nextCursor: string | null } = (await t.http.get(`/api/custody?limit=1000${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', t.admin).expect(200)).body;
+    const page: { items: Custody[]; nextCursor: string | null } = (
+      await t.http
+        .get(`/api/custody?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', t.admin)
+        .expect(200)
+    ).body;
     custody.push(...page.items);
     cursor = page.nextCursor;
   }
@@ -133,22 +152,39 @@ async function reported(facilityId: string | null, from: number, to: number) {
   const q = `${facilityId ? `facilityId=${facilityId}&` : ''}from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
   const r = (await t.http.get(`/api/reports/compliance?${q}`).set('Authorization', t.admin).expect(200)).body;
   return {
-    detainersReceived: r.detainersReceived, detainersByForm: r.detainersByForm, cancelled: r.cancelled, holdsStarted: r.holdsStarted,
-    holdsClosedCompliant: r.holdsClosedCompliant, holdsPastDeadline: r.holdsPastDeadline, detainersThatNeverHeld: r.detainersThatNeverHeld,
-    holdsRunningAtEnd: r.holdsRunningAtEnd, overageSeconds: { total: r.overageSeconds.total, max: r.overageSeconds.max },
-    overageDistribution: r.overageDistribution.map((b: { holds: number }) => b.holds), monthly: r.monthly,
+    detainersReceived: r.detainersReceived,
+    detainersByForm: r.detainersByForm,
+    cancelled: r.cancelled,
+    holdsStarted: r.holdsStarted,
+    holdsClosedCompliant: r.holdsClosedCompliant,
+    holdsPastDeadline: r.holdsPastDeadline,
+    detainersThatNeverHeld: r.detainersThatNeverHeld,
+    holdsRunningAtEnd: r.holdsRunningAtEnd,
+    overageSeconds: { total: r.overageSeconds.total, max: r.overageSeconds.max },
+    overageDistribution: r.overageDistribution.map((b: { holds: number }) => b.holds),
+    monthly: r.monthly,
   };
 }
 
 describe('the compliance report agrees with the holds and custody records it counts', () => {
   it('over 60 random periods, half their bounds on the instant a hold was lodged, started or ended, for each facility and for both at once', async () => {
-    const instants = holds.flatMap((h) => [h.lodgedAt, h.clockStartedAt, h.endedAt]).filter((v): v is string => v !== null).map(Date.parse).sort((a, b) => a - b);
+    const instants = holds
+      .flatMap((h) => [h.lodgedAt, h.clockStartedAt, h.endedAt])
+      .filter((v): v is string => v !== null)
+      .map(Date.parse)
+      .sort((a, b) => a - b);
     expect(holds.length).toBe(300);
-    const period = fc.tuple(
-      fc.oneof(fc.integer({ min: START - 86_400_000, max: START + HOURS * 3_600_000 }), fc.constantFrom(...instants)),
-      fc.oneof(fc.integer({ min: 3_600_000, max: 60 * 86_400_000 }), fc.constantFrom(...instants).map((v) => -v)),
-      fc.constantFrom<string | null>('rp-chi', 'rp-hnl', null),
-    ).map(([from, span, facilityId]) => ({ from, to: span < 0 ? -span : from + span, facilityId })).filter((p) => p.to > p.from);
+    const period = fc
+      .tuple(
+        fc.oneof(fc.integer({ min: START - 86_400_000, max: START + HOURS * 3_600_000 }), fc.constantFrom(...instants)),
+        fc.oneof(
+          fc.integer({ min: 3_600_000, max: 60 * 86_400_000 }),
+          fc.constantFrom(...instants).map((v) => -v),
+        ),
+        fc.constantFrom<string | null>('rp-chi', 'rp-hnl', null),
+      )
+      .map(([from, span, facilityId]) => ({ from, to: span < 0 ? -span : from + span, facilityId }))
+      .filter((p) => p.to > p.from);
     const samples = fc.sample(period, { numRuns: 60, seed: 4243 });
     let nonEmpty = 0;
     for (const p of samples) {

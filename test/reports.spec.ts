@@ -15,7 +15,15 @@ const F = 'cook';
 /** Four bookings in November 2026 (Chicago, federal rule) with known verdicts. */
 const EVENTS = [
   // b1: felony, convicted; eligible Thu 5 Nov 15:00, deadline Mon 9 Nov 15:00; transferred to ICE Mon 14:00: compliant, honoured.
-  ev.opened({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-01T10:00:00-06:00', eventId: 'b1-o', personId: 'p1', person: { name: 'Ana Example', aNumber: 'A123456789' }, charges: [{ code: 'X', level: 'felony', disposition: 'convicted' }] }),
+  ev.opened({
+    facilityId: F,
+    bookingId: 'b1',
+    occurredAt: '2026-11-01T10:00:00-06:00',
+    eventId: 'b1-o',
+    personId: 'p1',
+    person: { name: 'Ana Example', aNumber: 'A123456789' },
+    charges: [{ code: 'X', level: 'felony', disposition: 'convicted' }],
+  }),
   ev.lodged({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-02T09:00:00-06:00', eventId: 'b1-l', form: 'I-247A', warrant: 'administrative' }),
   ev.eligible({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-05T15:00:00-06:00', eventId: 'b1-e', reason: 'bail_posted' }),
   ev.transferred({ facilityId: F, bookingId: 'b1', occurredAt: '2026-11-09T14:00:00-06:00', eventId: 'b1-t', toAgency: 'ICE' }),
@@ -42,8 +50,16 @@ const EVENTS = [
 beforeAll(async () => {
   t = await startTestApp({ now: '2026-12-02T12:00:00.000Z' });
   sheriff = await t.keyFor('sheriff');
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'Cook County Jail', timeZone: 'America/Chicago' })).expect(200);
-  await t.http.put('/api/facilities/quiet').set('Authorization', t.admin).send(facilityBody({ name: 'Quiet County Jail' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Cook County Jail', timeZone: 'America/Chicago' }))
+    .expect(200);
+  await t.http
+    .put('/api/facilities/quiet')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Quiet County Jail' }))
+    .expect(200);
   await t.http.post('/api/events').set('Authorization', t.admin).send({ events: EVENTS }).expect(200, { accepted: EVENTS.length, duplicates: 0, rejected: [] });
 });
 afterAll(() => t.close());
@@ -53,19 +69,38 @@ describe('GET /api/reports/compliance', () => {
     const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01T00:00:00-06:00&to=2026-12-01T00:00:00-06:00`).set('Authorization', sheriff).expect(200);
     const r = res.body;
     expect(r).toMatchObject({
-      detainersReceived: 4, detainersByForm: { 'I-247A': 2, 'I-247D': 1, 'I-247N': 1 }, detainersByWarrant: { administrative: 1, none: 3 },
-      honoured: 1, notHonoured: 1, cancelled: 1, releasedAtLimit: 1,
+      detainersReceived: 4,
+      detainersByForm: { 'I-247A': 2, 'I-247D': 1, 'I-247N': 1 },
+      detainersByWarrant: { administrative: 1, none: 3 },
+      honoured: 1,
+      notHonoured: 1,
+      cancelled: 1,
+      releasedAtLimit: 1,
       // People, not detainers: b1, b2, b3 and b4 needed an authority from November; b2 and b3 had custody without one.
-      holdsStarted: 4, holdsClosedCompliant: 1, holdsPastDeadline: 2, detainersThatNeverHeld: 1, holdsRunningAtEnd: 1,
+      holdsStarted: 4,
+      holdsClosedCompliant: 1,
+      holdsPastDeadline: 2,
+      detainersThatNeverHeld: 1,
+      holdsRunningAtEnd: 1,
       overageSeconds: { total: 12600, median: 6300, p90: 8460, max: 9000 },
       // 9,000 s = 2.5 h (b2) and 3,600 s = 1 h (b3) without authority: the 1-4 h band.
       overageDistribution: [
-        { fromHours: 0, toHours: 1, holds: 0 }, { fromHours: 1, toHours: 4, holds: 2 }, { fromHours: 4, toHours: 12, holds: 0 },
-        { fromHours: 12, toHours: 24, holds: 0 }, { fromHours: 24, toHours: 48, holds: 0 }, { fromHours: 48, toHours: null, holds: 0 },
+        { fromHours: 0, toHours: 1, holds: 0 },
+        { fromHours: 1, toHours: 4, holds: 2 },
+        { fromHours: 4, toHours: 12, holds: 0 },
+        { fromHours: 12, toHours: 24, holds: 0 },
+        { fromHours: 24, toHours: 48, holds: 0 },
+        { fromHours: 48, toHours: null, holds: 0 },
       ],
       // b2's I-247D is dated 2026, years after the form was replaced: said, not hidden.
       anomalies: { releasedBeforeReleaseEligible: 0, eventsOutOfOrderInTime: 0, byCode: { form_outside_its_years: 1 } },
-      custody: { unauthorizedSeconds: 12600, processingSeconds: 0, violationsByReason: { not_authorized: { people: 1, seconds: 3600 }, limit_reached: { people: 1, seconds: 9000 } }, withAnomalies: 1, rejudged: 0 },
+      custody: {
+        unauthorizedSeconds: 12600,
+        processingSeconds: 0,
+        violationsByReason: { not_authorized: { people: 1, seconds: 3600 }, limit_reached: { people: 1, seconds: 9000 } },
+        withAnomalies: 1,
+        rejudged: 0,
+      },
     });
     // b1: 9 h Thu + 24 h Fri + 14 h Mon = 47 counted, 95 real hours; b2: 50.5 counted, 122.5 real.
     expect(r.holdLengthHours.counted).toEqual({ median: 48.75, p90: 50.15, max: 50.5 });
@@ -79,17 +114,32 @@ describe('GET /api/reports/compliance', () => {
   });
 
   it('counts a clock start sent ahead only once it has come (as of generatedAt)', async () => {
-    await t.http.put('/api/facilities/ahead').set('Authorization', t.admin).send(facilityBody({ timeZone: 'America/Chicago' })).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.opened({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-20T10:00:00-06:00' }),
-      ev.lodged({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-21T10:00:00-06:00' }),
-      ev.eligible({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-12-10T10:00:00-06:00', reason: 'sentence_completed' }),
-    ] }).expect(200);
-    const report = async () => (await t.http.get('/api/reports/compliance?facilityId=ahead&from=2026-12-01T00:00:00-06:00&to=2027-01-01T00:00:00-06:00').set('Authorization', sheriff).expect(200)).body;
+    await t.http
+      .put('/api/facilities/ahead')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ timeZone: 'America/Chicago' }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-20T10:00:00-06:00' }),
+          ev.lodged({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-11-21T10:00:00-06:00' }),
+          ev.eligible({ facilityId: 'ahead', bookingId: 'a1', occurredAt: '2026-12-10T10:00:00-06:00', reason: 'sentence_completed' }),
+        ],
+      })
+      .expect(200);
+    const report = async () =>
+      (await t.http.get('/api/reports/compliance?facilityId=ahead&from=2026-12-01T00:00:00-06:00&to=2027-01-01T00:00:00-06:00').set('Authorization', sheriff).expect(200)).body;
     expect(await report()).toMatchObject({ generatedAt: '2026-12-02T12:00:00.000Z', holdsStarted: 0, holdsRunningAtEnd: 0, monthly: [] });
     t.clock.set('2026-12-10T16:00:00.000Z');
     try {
-      expect(await report()).toMatchObject({ holdsStarted: 1, holdsRunningAtEnd: 1, monthly: [{ month: '2026-12', detainersReceived: 0, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 0 }] });
+      expect(await report()).toMatchObject({
+        holdsStarted: 1,
+        holdsRunningAtEnd: 1,
+        monthly: [{ month: '2026-12', detainersReceived: 0, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 0 }],
+      });
     } finally {
       t.clock.set('2026-12-02T12:00:00.000Z');
     }
@@ -110,7 +160,10 @@ describe('GET /api/reports/compliance', () => {
   it('400 naming the field; 403 for counsel', async () => {
     expect((await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
     expect((await t.http.get('/api/reports/compliance?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
-    await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z').set('Authorization', await t.keyFor('counsel')).expect(403);
+    await t.http
+      .get('/api/reports/compliance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z')
+      .set('Authorization', await t.keyFor('counsel'))
+      .expect(403);
   });
 });
 
@@ -118,7 +171,16 @@ describe('GET /api/reports/illinois-trust-act', () => {
   it('one row per detainer, no personal identifiers', async () => {
     const res = await t.http.get(`/api/reports/illinois-trust-act?facilityId=${F}&year=2026`).set('Authorization', sheriff).expect(200);
     expect(res.body.rows).toHaveLength(4);
-    expect(res.body.rows[0]).toEqual({ row: 1, detainerReceivedDate: '2026-11-02', detainerForm: 'I-247A', warrant: 'administrative', bailPostedAt: '2026-11-05T15:00-06:00', outcome: 'transferred', outcomeAt: '2026-11-09T14:00-06:00', receivingAgency: 'ICE' });
+    expect(res.body.rows[0]).toEqual({
+      row: 1,
+      detainerReceivedDate: '2026-11-02',
+      detainerForm: 'I-247A',
+      warrant: 'administrative',
+      bailPostedAt: '2026-11-05T15:00-06:00',
+      outcome: 'transferred',
+      outcomeAt: '2026-11-09T14:00-06:00',
+      receivingAgency: 'ICE',
+    });
     const text = JSON.stringify(res.body);
     for (const secret of ['Ana Example', 'A123456789', 'p1', 'b1']) expect(text).not.toContain(`"${secret}"`);
     expect(res.body.certification).toBeNull();
@@ -159,17 +221,20 @@ describe('hold histories and who may read them', () => {
     // The person grant still covers b2.
     await t.http.get('/api/bookings/b2/history').set('Authorization', counsel).expect(200);
     expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F }).expect(400)).body.errors[0].field).toBe('bookingId');
-    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, bookingId: 'b2' }).expect(400)).body.errors)
-      .toEqual([{ field: 'facilityId', message: 'is required: the facility whose booking or person this grant opens' }]);
-    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: 'nowhere', bookingId: 'b2' }).expect(400)).body.errors)
-      .toEqual([{ field: 'facilityId', message: 'unknown facility "nowhere"' }]);
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, bookingId: 'b2' }).expect(400)).body.errors).toEqual([
+      { field: 'facilityId', message: 'is required: the facility whose booking or person this grant opens' },
+    ]);
+    expect((await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: 'nowhere', bookingId: 'b2' }).expect(400)).body.errors).toEqual([
+      { field: 'facilityId', message: 'unknown facility "nowhere"' },
+    ]);
   });
-
 
   it('explains the clock in words and shows every event as received, retractions included, with hashes', async () => {
     const b2 = (await t.http.get('/api/bookings/b2/history').set('Authorization', t.admin).expect(200)).body;
     expect(b2.holds[0].explanation.excludedDays).toEqual([
-      { date: '2026-11-26', reason: 'Thanksgiving Day' }, { date: '2026-11-28', reason: 'Saturday' }, { date: '2026-11-29', reason: 'Sunday' },
+      { date: '2026-11-26', reason: 'Thanksgiving Day' },
+      { date: '2026-11-28', reason: 'Saturday' },
+      { date: '2026-11-29', reason: 'Sunday' },
     ]);
     expect(b2.holds[0].explanation.sentences).toContain('The hold ended 2 hours 30 minutes after its deadline.');
     // Which of the facility's rule versions judged it, to match against the facility's change log.
@@ -181,7 +246,11 @@ describe('hold histories and who may read them', () => {
     for (const e of b2.events) expect(e.chainHash).toMatch(/^[0-9a-f]{64}$/);
     const b4 = (await t.http.get('/api/bookings/b4/history').set('Authorization', t.admin).expect(200)).body;
     expect(b4.events.map((e: { eventId: string; retractedBy: string | null }) => [e.eventId, e.retractedBy])).toEqual([
-      ['b4-o', null], ['b4-l', null], ['b4-e1', 'b4-r'], ['b4-r', null], ['b4-e2', null],
+      ['b4-o', null],
+      ['b4-l', null],
+      ['b4-e1', 'b4-r'],
+      ['b4-r', null],
+      ['b4-e2', null],
     ]);
     const csv = (await t.http.get('/api/bookings/b4/history?format=csv').set('Authorization', t.admin).expect(200)).text.trim().split('\n');
     expect(csv[0]).toBe('facility_id,booking_id,seq,event_id,type,occurred_at_utc,occurred_local,received_at_utc,retracted_by,no_effect,content_hash,prev_hash,chain_hash,event_json');
@@ -189,11 +258,16 @@ describe('hold histories and who may read them', () => {
   });
 
   it('renders a printable PDF whose first page is not blank', async () => {
-    const res = await t.http.get('/api/bookings/b2/history?format=pdf').set('Authorization', t.admin).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const res = await t.http
+      .get('/api/bookings/b2/history?format=pdf')
+      .set('Authorization', t.admin)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     const pdf = res.body as Buffer;
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -224,7 +298,11 @@ describe('hold histories and who may read them', () => {
     // (the design's first worked example).
     const NY = 'ny';
     beforeAll(async () => {
-      await t.http.put(`/api/facilities/${NY}`).set('Authorization', t.admin).send(facilityBody({ name: 'New York County Jail', timeZone: 'America/New_York' })).expect(200);
+      await t.http
+        .put(`/api/facilities/${NY}`)
+        .set('Authorization', t.admin)
+        .send(facilityBody({ name: 'New York County Jail', timeZone: 'America/New_York' }))
+        .expect(200);
       const b = { facilityId: NY, bookingId: 'n1' };
       const events = [
         ev.opened({ ...b, occurredAt: '2025-03-03T09:00:00-05:00', eventId: 'n1-o', personId: 'p-ny' }),
@@ -251,13 +329,29 @@ describe('hold histories and who may read them', () => {
       const h = (await t.http.get(`/api/bookings/n1/history?facilityId=${NY}`).set('Authorization', t.admin).expect(200)).body;
       const c = h.custody;
       expect([c.status, c.compliant, c.overageSeconds, c.unauthorizedSeconds, c.processingSeconds, c.rejudged, c.outcome]).toEqual(['closed', false, 7200, 7200, 0, null, 'released']);
-      expect(c.violations).toEqual([{
-        from: '2025-03-06T15:00:00.000Z', fromLocal: '2025-03-06T10:00:00.000-05:00', until: '2025-03-06T17:00:00.000Z', untilLocal: '2025-03-06T12:00:00.000-05:00', seconds: 7200, reason: 'cancelled',
-      }]);
+      expect(c.violations).toEqual([
+        {
+          from: '2025-03-06T15:00:00.000Z',
+          fromLocal: '2025-03-06T10:00:00.000-05:00',
+          until: '2025-03-06T17:00:00.000Z',
+          untilLocal: '2025-03-06T12:00:00.000-05:00',
+          seconds: 7200,
+          reason: 'cancelled',
+        },
+      ]);
       expect(c.anomalies.map((a: { code: string; eventIds: string[] }) => [a.code, a.eventIds])).toEqual([['lodged_before_booking', ['n1-n']]]);
-      expect(c.eligibility).toEqual([{ from: '2025-03-05T19:00:00.000Z', fromLocal: '2025-03-05T14:00:00.000-05:00', until: '2025-03-06T17:00:00.000Z', untilLocal: '2025-03-06T12:00:00.000-05:00', endedBy: 'released' }]);
-      expect(c.detainers.map((d: { detainerId: string; authority: string; windows: Array<{ until: string; endedBy: string }> }) => [d.detainerId, d.authority, d.windows.map((w) => `${w.until} ${w.endedBy}`)])).toEqual([
-        ['da', 'hold', ['2025-03-06T15:00:00.000Z cancelled']], ['dn', 'notify_only', []],
+      expect(c.eligibility).toEqual([
+        { from: '2025-03-05T19:00:00.000Z', fromLocal: '2025-03-05T14:00:00.000-05:00', until: '2025-03-06T17:00:00.000Z', untilLocal: '2025-03-06T12:00:00.000-05:00', endedBy: 'released' },
+      ]);
+      expect(
+        c.detainers.map((d: { detainerId: string; authority: string; windows: Array<{ until: string; endedBy: string }> }) => [
+          d.detainerId,
+          d.authority,
+          d.windows.map((w) => `${w.until} ${w.endedBy}`),
+        ]),
+      ).toEqual([
+        ['da', 'hold', ['2025-03-06T15:00:00.000Z cancelled']],
+        ['dn', 'notify_only', []],
       ]);
       expect(c.explanation).toContain('Custody without authority from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST (2 h 0 min): the detainer was cancelled.');
       expect(c.explanation).toContain('Verdict: not compliant, 2 h 0 min of custody without authority.');
@@ -295,17 +389,24 @@ describe('hold histories and who may read them', () => {
     });
 
     it('the PDF has a custody section before the holds, in sentences with 24-hour local times', async () => {
-      const res = await t.http.get(`/api/bookings/n1/history?facilityId=${NY}&format=pdf`).set('Authorization', t.admin).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const res = await t.http
+        .get(`/api/bookings/n1/history?facilityId=${NY}&format=pdf`)
+        .set('Authorization', t.admin)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       // Compared without spaces: a long line wraps at a hyphen or a slash as well as at a space.
       const text = pdfText(res.body as Buffer).replace(/\s/g, '');
       const has = (sentence: string) => expect(text).toContain(sentence.replace(/\s/g, ''));
       has('Custody status closed (custody has ended); verdict: not compliant, 7200 seconds without authority.');
       has('Release-eligible from Wed 5 Mar 2025 14:00 EST until Thu 6 Mar 2025 12:00 EST (released); every instant of custody in this period needs an authority.');
-      has('Detainer da (I-247A, administrative warrant, ICE) was received Tue 4 Mar 2025 10:00 EST; it authorised custody from Wed 5 Mar 2025 14:00 EST until Thu 6 Mar 2025 10:00 EST (it was cancelled).');
+      has(
+        'Detainer da (I-247A, administrative warrant, ICE) was received Tue 4 Mar 2025 10:00 EST; it authorised custody from Wed 5 Mar 2025 14:00 EST until Thu 6 Mar 2025 10:00 EST (it was cancelled).',
+      );
       has('Custody without authority from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST (2 h 0 min): the detainer was cancelled.');
       has('Violation 1: from Thu 6 Mar 2025 10:00 EST to Thu 6 Mar 2025 12:00 EST, 7200 seconds, reason cancelled.');
       has('Note (lodged_before_booking):');
@@ -316,7 +417,9 @@ describe('hold histories and who may read them', () => {
 
   it('every read of a history or report is in the access log, refusals too', async () => {
     const log = (await t.http.get('/api/audit/access-log?limit=1000').set('Authorization', t.admin).expect(200)).body.items;
-    const counselReads = log.filter((e: { keyName: string }) => e.keyName === 'Public Defender').map((e: { action: string; outcome: string; resource: string }) => `${e.action} ${e.outcome} ${e.resource}`);
+    const counselReads = log
+      .filter((e: { keyName: string }) => e.keyName === 'Public Defender')
+      .map((e: { action: string; outcome: string; resource: string }) => `${e.action} ${e.outcome} ${e.resource}`);
     expect(counselReads).toContain('history.booking forbidden /api/bookings/b1/history');
     expect(counselReads).toContain('history.booking ok /api/bookings/b2/history');
     expect(log.some((e: { action: string; role: string }) => e.action === 'report.compliance' && e.role === 'sheriff')).toBe(true);
@@ -326,7 +429,7 @@ describe('hold histories and who may read them', () => {
 });
 
 describe('tamper evidence', () => {
-  it('verifies the chain, then names the first event edited behind the app\'s back', async () => {
+  it("verifies the chain, then names the first event edited behind the app's back", async () => {
     const ok = (await t.http.get(`/api/audit/verify?facilityId=${F}`).set('Authorization', sheriff).expect(200)).body;
     expect(ok).toMatchObject({ facilityId: F, eventsChecked: EVENTS.length, ok: true, firstBroken: null });
     await t.ds.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
@@ -363,12 +466,22 @@ describe('grants and facilities', () => {
   it('a grant opens its facility only: the same booking and person ids at another jail stay closed', async () => {
     const made = await t.http.post('/api/keys').set('Authorization', t.admin).send({ name: 'Defender B', role: 'counsel' }).expect(201);
     const other = `Bearer ${made.body.key}`;
-    await t.http.put('/api/facilities/elsewhere').set('Authorization', t.admin).send(facilityBody({ name: 'Elsewhere County Jail' })).expect(200);
+    await t.http
+      .put('/api/facilities/elsewhere')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ name: 'Elsewhere County Jail' }))
+      .expect(200);
     // At another jail, another person's booking "b2", and a person "p2" of that jail's own system.
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.opened({ facilityId: 'elsewhere', bookingId: 'b2', personId: 'p-other', occurredAt: '2026-11-01T10:00:00Z' }),
-      ev.opened({ facilityId: 'elsewhere', bookingId: 'q9', personId: 'p2', occurredAt: '2026-11-01T10:00:00Z' }),
-    ] }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'elsewhere', bookingId: 'b2', personId: 'p-other', occurredAt: '2026-11-01T10:00:00Z' }),
+          ev.opened({ facilityId: 'elsewhere', bookingId: 'q9', personId: 'p2', occurredAt: '2026-11-01T10:00:00Z' }),
+        ],
+      })
+      .expect(200);
     await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: made.body.id, facilityId: F, bookingId: 'b2' }).expect(201);
     await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: made.body.id, facilityId: F, personId: 'p2' }).expect(201);
     await t.http.get('/api/bookings/b2/history?facilityId=elsewhere').set('Authorization', other).expect(403);
@@ -380,10 +493,14 @@ describe('grants and facilities', () => {
     expect(person.bookings.map((b: { facility: { id: string }; booking: { bookingId: string } }) => `${b.facility.id}/${b.booking.bookingId}`).sort()).toEqual([`${F}/b2`, `${F}/b4`]);
     // An admin is asked to name the facility, and may read either.
     expect((await t.http.get('/api/bookings/b2/history').set('Authorization', t.admin).expect(400)).body.errors[0].field).toBe('facilityId');
-    expect((await t.http.get('/api/people/p2/history?facilityId=elsewhere').set('Authorization', t.admin).expect(200)).body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId)).toEqual(['q9']);
+    expect(
+      (await t.http.get('/api/people/p2/history?facilityId=elsewhere').set('Authorization', t.admin).expect(200)).body.bookings.map((b: { booking: { bookingId: string } }) => b.booking.bookingId),
+    ).toEqual(['q9']);
     // The grants list says which facility each opens.
     const grants = (await t.http.get(`/api/grants?apiKeyId=${made.body.id}`).set('Authorization', t.admin).expect(200)).body.items;
-    expect(grants.map((g: { facilityId: string; bookingId: string | null; personId: string | null }) => `${g.facilityId} ${g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`}`).sort()).toEqual([`${F} booking b2`, `${F} person p2`]);
+    expect(
+      grants.map((g: { facilityId: string; bookingId: string | null; personId: string | null }) => `${g.facilityId} ${g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`}`).sort(),
+    ).toEqual([`${F} booking b2`, `${F} person p2`]);
   });
 
   it('grants made before they named a facility get the facilities where what they name is known; a grant of nothing known is revoked', async () => {
@@ -401,12 +518,18 @@ describe('grants and facilities', () => {
       await t.ds.query(`ALTER TABLE grants ADD CONSTRAINT grants_facility CHECK (facility_id IS NOT NULL OR revoked_at IS NOT NULL)`);
     }
     const rows: Array<{ id: string; facility_id: string | null; booking_id: string | null; person_id: string | null; revoked: boolean }> = await t.ds.query(
-      `SELECT id, facility_id, booking_id, person_id, revoked_at IS NOT NULL AS revoked FROM grants WHERE api_key_id = $1 ORDER BY booking_id NULLS LAST, person_id, facility_id`, [made.body.id]);
-    expect(rows.map((r) => [r.id.endsWith('0a') || r.id.endsWith('0b') || r.id.endsWith('0c') || r.id.endsWith('0d') ? r.id.slice(-2) : 'new', r.facility_id, r.booking_id ?? r.person_id, r.revoked])).toEqual([
+      `SELECT id, facility_id, booking_id, person_id, revoked_at IS NOT NULL AS revoked FROM grants WHERE api_key_id = $1 ORDER BY booking_id NULLS LAST, person_id, facility_id`,
+      [made.body.id],
+    );
+    expect(
+      rows.map((r) => [r.id.endsWith('0a') || r.id.endsWith('0b') || r.id.endsWith('0c') || r.id.endsWith('0d') ? r.id.slice(-2) : 'new', r.facility_id, r.booking_id ?? r.person_id, r.revoked]),
+    ).toEqual([
       ['0a', F, 'b1', false],
-      ['0b', F, 'b2', false], ['new', 'elsewhere', 'b2', false],
+      ['0b', F, 'b2', false],
+      ['new', 'elsewhere', 'b2', false],
       ['0d', null, 'not-yet', true],
-      ['0c', F, 'p2', false], ['new', 'elsewhere', 'p2', false],
+      ['0c', F, 'p2', false],
+      ['new', 'elsewhere', 'p2', false],
     ]);
   });
 });

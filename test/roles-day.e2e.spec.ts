@@ -43,7 +43,11 @@ beforeAll(async () => {
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   for (const role of ['supervisor', 'sheriff', 'counsel'] as const) keys[role] = (await t.keyFor(role)).replace('Bearer ', '');
-  await t.http.put(`/api/facilities/${F}`).set('Authorization', t.admin).send(facilityBody({ name: 'Roles Day Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' })).expect(200);
+  await t.http
+    .put(`/api/facilities/${F}`)
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Roles Day Jail', timeZone: 'America/Chicago', policy: 'calendar-48-hours' }))
+    .expect(200);
   const ana = { name: 'Ana María López', aNumber: 'A123456789' };
   const events = [
     ...booking('rd-over', 'P-ana', ana, NOW - 49 * HOUR), // 1 h over
@@ -59,7 +63,10 @@ beforeAll(async () => {
   await t.http.post('/api/grants').set('Authorization', t.admin).send({ apiKeyId: counselId, facilityId: F, bookingId: 'rd-soon' }).expect(201);
   mkdirSync(ARTIFACTS, { recursive: true });
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -83,7 +90,14 @@ async function open(role: keyof typeof keys, width = 1280): Promise<{ page: Page
 
 async function seeText(locator: Locator, expected: string | RegExp): Promise<void> {
   const pattern = typeof expected === 'string' ? new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : expected;
-  const found = await locator.filter({ hasText: pattern }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  const found = await locator
+    .filter({ hasText: pattern })
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   if (!found) expect(await locator.first().textContent()).toMatch(pattern);
 }
 
@@ -92,7 +106,15 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 (haveBrowser ? describe : describe.skip)("each role's day in Chromium", () => {
   it('supervisor: names on the board; a booking and a person open from a row, with the timeline and the clock explained', async () => {
     const { page, context, errors } = await open('supervisor');
-    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([expect.stringMatching(/^Board/), expect.stringMatching(/^Alerts/), 'Deadline', 'History', 'Complaints', 'Notices', 'Refused']);
+    await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^Board/),
+      expect.stringMatching(/^Alerts/),
+      'Deadline',
+      'History',
+      'Complaints',
+      'Notices',
+      'Refused',
+    ]);
     await page.locator('#board-facility').selectOption(F);
     await page.locator('#board-summary', { hasText: /^3 people/ }).waitFor();
     await seeText(row(page, 'rd-over').locator('td.booking'), 'rd-overAna María Lópezperson P-ana · A-number A123456789');
@@ -107,7 +129,9 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await seeText(page.locator('#history-out .facts div').first(), 'PersonAna María López · person P-ana · A-number A123456789');
     await expect(page.locator('#history-timeline tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual(['booking.opened', 'detainer.lodged', 'booking.release_eligible']);
     await seeText(page.locator('#history-custody h3'), 'Custody: overdue');
-    await expect(page.locator('.hold .explain li').allTextContents()).resolves.toContain('The person may be held at most 48 hours after the clock starts, counted straight through: nights, weekends and holidays count.');
+    await expect(page.locator('.hold .explain li').allTextContents()).resolves.toContain(
+      'The person may be held at most 48 hours after the clock starts, counted straight through: nights, weekends and holidays count.',
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'supervisor-history.png'), fullPage: true });
 
     // The person across bookings, from the person link.

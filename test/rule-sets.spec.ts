@@ -22,15 +22,19 @@ const base = (type: string, eventId: string, bookingId = 'b1') => ({ eventId, ty
 
 describe('what the jail sends about the person', () => {
   it('takes classes on charges, a criminal history and flags', async () => {
-    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({
-      events: [
-        ev.opened({ facilityId: 'rs', bookingId: 'b1', occurredAt: '2026-03-01T09:00:00-05:00', charges: [{ code: 'PL 120.05', level: 'felony', classes: ['violent_felony', 'class_b_felony'] }] }),
-        { ...base('booking.criminal_history', 'h1'), convictions: [{ code: 'PL 160.10', description: 'robbery 2', classes: ['violent_felony'], convictedAt: '2022-06-01', jurisdiction: 'NY' }] },
-        { ...base('booking.criminal_history', 'h2'), convictions: [] },
-        { ...base('booking.flagged', 'f1'), flag: 'terrorist_screening_match' },
-        { ...base('booking.unflagged', 'f2'), flag: 'terrorist_screening_match' },
-      ],
-    }).expect(200);
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'rs', bookingId: 'b1', occurredAt: '2026-03-01T09:00:00-05:00', charges: [{ code: 'PL 120.05', level: 'felony', classes: ['violent_felony', 'class_b_felony'] }] }),
+          { ...base('booking.criminal_history', 'h1'), convictions: [{ code: 'PL 160.10', description: 'robbery 2', classes: ['violent_felony'], convictedAt: '2022-06-01', jurisdiction: 'NY' }] },
+          { ...base('booking.criminal_history', 'h2'), convictions: [] },
+          { ...base('booking.flagged', 'f1'), flag: 'terrorist_screening_match' },
+          { ...base('booking.unflagged', 'f2'), flag: 'terrorist_screening_match' },
+        ],
+      })
+      .expect(200);
     expect(res.body).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
   });
 
@@ -50,14 +54,21 @@ describe('what the jail sends about the person', () => {
 
 describe("a facility's charge-code table", () => {
   it('is stored with the rules and returned by GET', async () => {
-    const chargeClasses = [{ code: 'PL 125*', classes: ['violent_felony'] }, { code: 'VTL 1192.3', classes: ['misdemeanor'] }];
+    const chargeClasses = [
+      { code: 'PL 125*', classes: ['violent_felony'] },
+      { code: 'VTL 1192.3', classes: ['misdemeanor'] },
+    ];
     await t.http.put('/api/facilities/rs2').set('Authorization', t.admin).send(facilityBody({ chargeClasses })).expect(200);
     const got = (await t.http.get('/api/facilities/rs2').set('Authorization', supervisor).expect(200)).body;
     expect(got.ruleSet).toEqual({ chargeClasses });
   });
 
   it('refuses an unknown class naming the field, and leaves the rules as they were', async () => {
-    const res = await t.http.put('/api/facilities/rs2').set('Authorization', t.admin).send(facilityBody({ chargeClasses: [{ code: 'PL*', classes: ['felony', 'felonious'] }] })).expect(400);
+    const res = await t.http
+      .put('/api/facilities/rs2')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ chargeClasses: [{ code: 'PL*', classes: ['felony', 'felonious'] }] }))
+      .expect(400);
     expect(res.body.errors).toEqual([{ field: 'chargeClasses.0.classes.1', message: expect.stringContaining('must be a known class') }]);
     expect((await t.http.get('/api/facilities/rs2').set('Authorization', supervisor).expect(200)).body.ruleSet.chargeClasses).toHaveLength(2);
   });
@@ -65,7 +76,13 @@ describe("a facility's charge-code table", () => {
 
 describe('criteria per form, judged', () => {
   const criteria = {
-    'I-247A': { allOf: [{ kind: 'judicial_warrant' }], anyOf: [{ kind: 'conviction', classes: ['violent_felony'], withinYears: 5 }, { kind: 'flag', flag: 'terrorist_screening_match' }] },
+    'I-247A': {
+      allOf: [{ kind: 'judicial_warrant' }],
+      anyOf: [
+        { kind: 'conviction', classes: ['violent_felony'], withinYears: 5 },
+        { kind: 'flag', flag: 'terrorist_screening_match' },
+      ],
+    },
   };
   const post = async (events: object[]) => (await t.http.post('/api/events').set('Authorization', t.admin).send({ events }).expect(200)).body;
   const custodyOf = async (bookingId: string) => (await t.http.get(`/api/custody?facilityId=crit&bookingId=${bookingId}`).set('Authorization', supervisor).expect(200)).body.items[0];
@@ -76,15 +93,38 @@ describe('criteria per form, judged', () => {
     ev.eligible({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
     ev.released({ facilityId: 'crit', bookingId: b, occurredAt: '2026-02-23T12:00:00-05:00' }),
   ];
-  const history = (b: string, convictions: object[]) => ({ eventId: `${b}-h`, type: 'booking.criminal_history', occurredAt: '2026-02-23T08:30:00-05:00', facilityId: 'crit', bookingId: b, convictions });
+  const history = (b: string, convictions: object[]) => ({
+    eventId: `${b}-h`,
+    type: 'booking.criminal_history',
+    occurredAt: '2026-02-23T08:30:00-05:00',
+    facilityId: 'crit',
+    bookingId: b,
+    convictions,
+  });
 
   beforeAll(async () => {
-    await t.http.put('/api/facilities/crit').set('Authorization', t.admin).send(facilityBody({ criteria, review: ['victim_or_witness'] })).expect(200);
+    await t.http
+      .put('/api/facilities/crit')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ criteria, review: ['victim_or_witness'] }))
+      .expect(200);
   });
 
   it('refuse an unknown flag or class in a criterion naming the field', async () => {
-    const bad = { 'I-247A': { allOf: [], anyOf: [{ kind: 'flag', flag: 'gang' }, { kind: 'charge', classes: ['arson'] }] } };
-    const res = await t.http.put('/api/facilities/crit').set('Authorization', t.admin).send(facilityBody({ criteria: bad })).expect(400);
+    const bad = {
+      'I-247A': {
+        allOf: [],
+        anyOf: [
+          { kind: 'flag', flag: 'gang' },
+          { kind: 'charge', classes: ['arson'] },
+        ],
+      },
+    };
+    const res = await t.http
+      .put('/api/facilities/crit')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ criteria: bad }))
+      .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['criteria.I-247A.anyOf.0.flag', 'criteria.I-247A.anyOf.1.classes.0']);
     expect((await t.http.get('/api/facilities/crit').set('Authorization', supervisor).expect(200)).body.ruleSet).toEqual({ criteria, review: ['victim_or_witness'] });
   });
@@ -93,14 +133,24 @@ describe('criteria per form, judged', () => {
     await post(story('c1', 'judicial', [history('c1', [{ classes: ['violent_felony'], convictedAt: '2022-02-01', jurisdiction: 'NY' }])]));
     const c = await custodyOf('c1');
     expect([c.compliant, c.unauthorizedSeconds, c.detainers[0].authority, c.detainers[0].reasons]).toEqual([true, 0, 'hold', []]);
-    expect(c.detainers[0].screen).toEqual({ met: ['judicial_warrant', 'conviction:violent_felony within 5 years'], notMet: ['flag:terrorist_screening_match'], unknown: [], review: [], decision: null });
+    expect(c.detainers[0].screen).toEqual({
+      met: ['judicial_warrant', 'conviction:violent_felony within 5 years'],
+      notMet: ['flag:terrorist_screening_match'],
+      unknown: [],
+      review: [],
+      decision: null,
+    });
   });
 
   it('an administrative warrant: criteria_not_met, naming which; every hour after eligibility unauthorised (7200 s)', async () => {
     await post(story('c2', 'administrative', [history('c2', [{ classes: ['violent_felony'], convictedAt: '2022-02-01' }])]));
     const c = await custodyOf('c2');
     expect([c.compliant, c.overageSeconds, c.detainers[0].authority, c.detainers[0].reasons, c.detainers[0].screen.notMet]).toEqual([
-      false, 7200, 'none', ['criteria_not_met'], ['judicial_warrant', 'flag:terrorist_screening_match'],
+      false,
+      7200,
+      'none',
+      ['criteria_not_met'],
+      ['judicial_warrant', 'flag:terrorist_screening_match'],
     ]);
     expect(c.violations.map((v: { reason: string; seconds: number }) => [v.reason, v.seconds])).toEqual([['not_authorized', 7200]]);
     expect(c.explanation).toContain('Rule set for detainer d1: met: conviction:violent_felony within 5 years; not met: judicial_warrant, flag:terrorist_screening_match.');
@@ -110,7 +160,10 @@ describe('criteria per form, judged', () => {
     await post(story('c3', 'judicial'));
     const c = await custodyOf('c3');
     expect([c.overageSeconds, c.detainers[0].authority, c.detainers[0].screen.unknown, c.violations.map((v: { reason: string }) => v.reason)]).toEqual([
-      7200, 'needs_review', ['conviction:violent_felony within 5 years'], ['needs_review'],
+      7200,
+      'needs_review',
+      ['conviction:violent_felony within 5 years'],
+      ['needs_review'],
     ]);
   });
 });
@@ -122,19 +175,45 @@ describe('reviews and decisions', () => {
   let custodyId: string;
 
   beforeAll(async () => {
-    await t.http.put('/api/facilities/rev').set('Authorization', t.admin).send(facilityBody({ review: ['victim_or_witness', 'claims_us_citizenship'] })).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.opened({ facilityId: 'rev', bookingId: B, occurredAt: at('01:00') }),
-      ev.lodged({ facilityId: 'rev', bookingId: B, occurredAt: at('02:00') }),
-      { eventId: 'r1-flag', type: 'booking.flagged', occurredAt: at('03:00'), facilityId: 'rev', bookingId: B, flag: 'victim' },
-      ev.eligible({ facilityId: 'rev', bookingId: B, occurredAt: at('06:00') }),
-    ] }).expect(200);
+    await t.http
+      .put('/api/facilities/rev')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ review: ['victim_or_witness', 'claims_us_citizenship'] }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'rev', bookingId: B, occurredAt: at('01:00') }),
+          ev.lodged({ facilityId: 'rev', bookingId: B, occurredAt: at('02:00') }),
+          { eventId: 'r1-flag', type: 'booking.flagged', occurredAt: at('03:00'), facilityId: 'rev', bookingId: B, flag: 'victim' },
+          ev.eligible({ facilityId: 'rev', bookingId: B, occurredAt: at('06:00') }),
+        ],
+      })
+      .expect(200);
   });
 
   it('lists the detainer waiting for a decision, to supervisors, while the person is held without authority', async () => {
     const items = (await t.http.get('/api/reviews?facilityId=rev').set('Authorization', supervisor).expect(200)).body.items;
     custodyId = items[0].custodyId;
-    expect(items).toEqual([{ custodyId, facilityId: 'rev', bookingId: B, personId: `person-${B}`, detainerId: 'd1', form: 'I-247A', warrant: null, lodgedAt: '2026-03-02T07:00:00.000Z', status: 'overdue', unknown: [], review: ['victim_or_witness'], met: [], notMet: [] }]);
+    expect(items).toEqual([
+      {
+        custodyId,
+        facilityId: 'rev',
+        bookingId: B,
+        personId: `person-${B}`,
+        detainerId: 'd1',
+        form: 'I-247A',
+        warrant: null,
+        lodgedAt: '2026-03-02T07:00:00.000Z',
+        status: 'overdue',
+        unknown: [],
+        review: ['victim_or_witness'],
+        met: [],
+        notMet: [],
+      },
+    ]);
     const sheriff = await t.keyFor('sheriff');
     await t.http.get('/api/reviews').set('Authorization', sheriff).expect(403);
   });
@@ -143,25 +222,47 @@ describe('reviews and decisions', () => {
     await t.app.get(SweepService).sweep();
     const alerts = (await t.http.get(`/api/alerts?custodyId=${custodyId}`).set('Authorization', supervisor).expect(200)).body.items;
     expect(alerts.map((a: { level: string; deadlineAt: string; state: string }) => [a.level, a.deadlineAt, a.state]).sort()).toEqual([
-      ['overdue', '2026-03-02T11:00:00.000Z', 'open'], ['review', '2026-03-02T11:00:00.000Z', 'open'],
+      ['overdue', '2026-03-02T11:00:00.000Z', 'open'],
+      ['review', '2026-03-02T11:00:00.000Z', 'open'],
     ]);
   });
 
   it('refuses a decision sent as an event by a JMS, naming type', async () => {
-    const res = await t.http.post('/api/events').set('Authorization', t.admin).send({
-      eventId: 'forged', type: 'detainer.decided', occurredAt: at('06:30'), facilityId: 'rev', bookingId: B, detainerId: 'd1', decision: 'honour', basis: 'x', decidedBy: { keyId: 'k', name: 'n' },
-    }).expect(400);
+    const res = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        eventId: 'forged',
+        type: 'detainer.decided',
+        occurredAt: at('06:30'),
+        facilityId: 'rev',
+        bookingId: B,
+        detainerId: 'd1',
+        decision: 'honour',
+        basis: 'x',
+        decidedBy: { keyId: 'k', name: 'n' },
+      })
+      .expect(400);
     expect(res.body.errors).toEqual([{ field: 'type', message: 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' }]);
   });
 
   it('records a decision in the log: honoured from 07:00, unauthorised before (3600 s), the review alert resolved', async () => {
-    const res = await t.http.post(`/api/custody/${custodyId}/decisions`).set('Authorization', supervisor).send({ detainerId: 'd1', decision: 'honour', basis: 'Victim status not certified; ICE confirms removal order.' }).expect(201);
+    const res = await t.http
+      .post(`/api/custody/${custodyId}/decisions`)
+      .set('Authorization', supervisor)
+      .send({ detainerId: 'd1', decision: 'honour', basis: 'Victim status not certified; ICE confirms removal order.' })
+      .expect(201);
     expect(res.body.decision).toMatchObject({ detainerId: 'd1', decision: 'honour', decidedBy: { name: 'test supervisor' }, decidedAt: '2026-03-02T12:00:00.000Z' });
     const c = res.body.custody;
     expect([c.status, c.detainers[0].authority, c.detainers[0].authorizedFrom, c.violations.map((v: { reason: string; seconds: number; until: string }) => [v.reason, v.seconds, v.until])]).toEqual([
-      'running', 'hold', '2026-03-02T12:00:00.000Z', [['needs_review', 3600, '2026-03-02T12:00:00.000Z']],
+      'running',
+      'hold',
+      '2026-03-02T12:00:00.000Z',
+      [['needs_review', 3600, '2026-03-02T12:00:00.000Z']],
     ]);
-    expect(c.explanation).toContain('Rule set for detainer d1: needs review: victim_or_witness. A supervisor (test supervisor) decided to honour it on Mon 2 Mar 2026 07:00 EST: Victim status not certified; ICE confirms removal order.');
+    expect(c.explanation).toContain(
+      'Rule set for detainer d1: needs review: victim_or_witness. A supervisor (test supervisor) decided to honour it on Mon 2 Mar 2026 07:00 EST: Victim status not certified; ICE confirms removal order.',
+    );
     const logged = await t.ds.query(`SELECT type, body->>'basis' AS basis FROM events WHERE facility_id = 'rev' AND type = 'detainer.decided'`);
     expect(logged).toEqual([{ type: 'detainer.decided', basis: 'Victim status not certified; ICE confirms removal order.' }]);
     const alerts = (await t.http.get(`/api/alerts?custodyId=${custodyId}&level=review`).set('Authorization', supervisor).expect(200)).body.items;
@@ -179,19 +280,34 @@ describe('reviews and decisions', () => {
   });
 
   it('a decline resolves the review item too, while the overdue alert beside it stays', async () => {
-    await t.http.put('/api/facilities/rev2').set('Authorization', t.admin).send(facilityBody({ review: ['victim_or_witness', 'claims_us_citizenship'] })).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.opened({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('01:00') }),
-      ev.lodged({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('02:00') }),
-      { eventId: 'r2-flag', type: 'booking.flagged', occurredAt: at('03:00'), facilityId: 'rev2', bookingId: 'r2', flag: 'witness' },
-      ev.eligible({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('06:00') }),
-    ] }).expect(200);
+    await t.http
+      .put('/api/facilities/rev2')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ review: ['victim_or_witness', 'claims_us_citizenship'] }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('01:00') }),
+          ev.lodged({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('02:00') }),
+          { eventId: 'r2-flag', type: 'booking.flagged', occurredAt: at('03:00'), facilityId: 'rev2', bookingId: 'r2', flag: 'witness' },
+          ev.eligible({ facilityId: 'rev2', bookingId: 'r2', occurredAt: at('06:00') }),
+        ],
+      })
+      .expect(200);
     await t.app.get(SweepService).sweep();
     const id = (await t.http.get('/api/reviews?facilityId=rev2').set('Authorization', supervisor).expect(200)).body.items[0].custodyId;
-    await t.http.post(`/api/custody/${id}/decisions`).set('Authorization', supervisor).send({ detainerId: 'd1', decision: 'decline', basis: 'A witness in a pending case: the jail will not hold.' }).expect(201);
+    await t.http
+      .post(`/api/custody/${id}/decisions`)
+      .set('Authorization', supervisor)
+      .send({ detainerId: 'd1', decision: 'decline', basis: 'A witness in a pending case: the jail will not hold.' })
+      .expect(201);
     const alerts = (await t.http.get(`/api/alerts?custodyId=${id}`).set('Authorization', supervisor).expect(200)).body.items;
     expect(alerts.map((a: { level: string; state: string; resolution: string | null }) => [a.level, a.state, a.resolution]).sort()).toEqual([
-      ['overdue', 'open', null], ['review', 'resolved', 'no detainer waits for a decision any more'],
+      ['overdue', 'open', null],
+      ['review', 'resolved', 'no detainer waits for a decision any more'],
     ]);
   });
 });
@@ -206,26 +322,56 @@ describe('release-date disclosure and the ICE-contact log', () => {
 
   beforeAll(async () => {
     const judicialOnly = { 'I-247A': { allOf: [{ kind: 'judicial_warrant' }], anyOf: [] } };
-    await t.http.put('/api/facilities/disc').set('Authorization', t.admin).send(facilityBody({ criteria: judicialOnly, disclosure: 'if_criteria' })).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [...facts('disc', 'k1', 'judicial'), ...facts('disc', 'k2', 'administrative')] }).expect(200);
+    await t.http
+      .put('/api/facilities/disc')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ criteria: judicialOnly, disclosure: 'if_criteria' }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: [...facts('disc', 'k1', 'judicial'), ...facts('disc', 'k2', 'administrative')] })
+      .expect(200);
   });
 
   it('custody records say whether a release date may be told to ICE, and why', async () => {
     expect((await custody('disc', 'k1')).disclosure).toEqual({ allowed: true, basis: 'detainer d1 meets the criteria for holding: judicial_warrant (if_criteria)' });
-    expect((await custody('disc', 'k2')).disclosure).toEqual({ allowed: false, basis: 'no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria)' });
+    expect((await custody('disc', 'k2')).disclosure).toEqual({
+      allowed: false,
+      basis: 'no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria)',
+    });
     expect((await custody('crit', 'c1')).disclosure).toEqual({ allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
   });
 
   it('logs contacts, flags one the rules did not allow, and the report counts it', async () => {
     const k2 = (await custody('disc', 'k2')).id;
-    const shared = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'release_date_shared', at: at('05:00'), note: 'ERO called the desk' }).expect(201);
-    expect(shared.body).toMatchObject({ custodyId: k2, kind: 'release_date_shared', at: '2026-03-02T10:00:00.000Z', note: 'ERO called the desk', recordedBy: 'test supervisor', allowed: false, flagged: true });
-    const records = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'records_request', at: at('05:30') }).expect(201);
+    const shared = await t.http
+      .post(`/api/custody/${k2}/contacts`)
+      .set('Authorization', supervisor)
+      .send({ kind: 'release_date_shared', at: at('05:00'), note: 'ERO called the desk' })
+      .expect(201);
+    expect(shared.body).toMatchObject({
+      custodyId: k2,
+      kind: 'release_date_shared',
+      at: '2026-03-02T10:00:00.000Z',
+      note: 'ERO called the desk',
+      recordedBy: 'test supervisor',
+      allowed: false,
+      flagged: true,
+    });
+    const records = await t.http
+      .post(`/api/custody/${k2}/contacts`)
+      .set('Authorization', supervisor)
+      .send({ kind: 'records_request', at: at('05:30') })
+      .expect(201);
     expect([records.body.allowed, records.body.basis]).toEqual([true, 'discloses no release date']);
     const bad = await t.http.post(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).send({ kind: 'gossip', at: '2026-03-02 05:00' }).expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['kind', 'at']);
     const list = (await t.http.get(`/api/custody/${k2}/contacts`).set('Authorization', supervisor).expect(200)).body.items;
-    expect(list.map((c: { kind: string; flagged: boolean }) => [c.kind, c.flagged])).toEqual([['release_date_shared', true], ['records_request', false]]);
+    expect(list.map((c: { kind: string; flagged: boolean }) => [c.kind, c.flagged])).toEqual([
+      ['release_date_shared', true],
+      ['records_request', false],
+    ]);
     const sheriff = await t.keyFor('sheriff');
     const report = (await t.http.get('/api/reports/compliance?facilityId=disc&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z').set('Authorization', sheriff).expect(200)).body;
     expect(report.iceContacts).toEqual({ total: 2, disallowed: 1 });
@@ -238,21 +384,51 @@ describe('presets through the API', () => {
   it('GET /api/rule-presets lists them, each with citations and whether verified', async () => {
     const items = (await t.http.get('/api/rule-presets').set('Authorization', supervisor).expect(200)).body.items;
     expect(items.map((p: { id: string; verified: boolean }) => [p.id, p.verified])).toEqual([
-      ['federal', false], ['federal-i247a-calendar', false], ['us-ca', false], ['us-co', false], ['us-ct', false], ['us-il', true], ['us-ma', false],
-      ['us-nj', false], ['us-nyc', false], ['us-or', false], ['us-tx', false], ['us-wa', false],
+      ['federal', false],
+      ['federal-i247a-calendar', false],
+      ['us-ca', false],
+      ['us-co', false],
+      ['us-ct', false],
+      ['us-il', true],
+      ['us-ma', false],
+      ['us-nj', false],
+      ['us-nyc', false],
+      ['us-or', false],
+      ['us-tx', false],
+      ['us-wa', false],
     ]);
-    expect(items.find((p: { id: string }) => p.id === 'us-il')).toMatchObject({ name: 'Illinois TRUST Act', jurisdiction: 'Illinois', unverified: [], citations: [{ cite: '5 ILCS 805/15(a)', verified: true }, { cite: '5 ILCS 805/10', verified: true }] });
+    expect(items.find((p: { id: string }) => p.id === 'us-il')).toMatchObject({
+      name: 'Illinois TRUST Act',
+      jurisdiction: 'Illinois',
+      unverified: [],
+      citations: [
+        { cite: '5 ILCS 805/15(a)', verified: true },
+        { cite: '5 ILCS 805/10', verified: true },
+      ],
+    });
   });
 
   it('PUT takes a preset and overrides; GET returns both and the rules in force; an unknown preset is refused naming it', async () => {
-    const put = await t.http.put('/api/facilities/nyc').set('Authorization', t.admin)
-      .send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc', rules: { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] } }).expect(200);
+    const put = await t.http
+      .put('/api/facilities/nyc')
+      .set('Authorization', t.admin)
+      .send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc', rules: { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] } })
+      .expect(200);
     expect([put.body.policy, put.body.holdHours, put.body.preset.id, put.body.preset.verified, put.body.rules, put.body.ruleSet.disclosure, put.body.ruleSet.chargeClasses]).toEqual([
-      'federal-48-business-hours', 48, 'us-nyc', false, { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] }, 'if_criteria',
+      'federal-48-business-hours',
+      48,
+      'us-nyc',
+      false,
+      { chargeClasses: [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }] },
+      'if_criteria',
       [{ code: 'PL 160.15', classes: ['nyc_violent_or_serious_crime'] }],
     ]);
     expect(put.body.preset.unverified[0]).toMatch(/^NYC Admin\. Code 9-131/);
-    const bad = await t.http.put('/api/facilities/nyc').set('Authorization', t.admin).send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc-2', rules: { holdHours: 0 } }).expect(400);
+    const bad = await t.http
+      .put('/api/facilities/nyc')
+      .set('Authorization', t.admin)
+      .send({ name: 'Rikers', timeZone: 'America/New_York', preset: 'us-nyc-2', rules: { holdHours: 0 } })
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['preset', 'rules.holdHours']);
     const none = await t.http.put('/api/facilities/nopolicy').set('Authorization', t.admin).send({ name: 'X', timeZone: 'America/New_York' }).expect(400);
     expect(none.body.errors.map((e: { field: string }) => e.field)).toEqual(['policy']);
@@ -267,20 +443,31 @@ describe('presets through the API', () => {
       ['n4', 'judicial', [{ classes: ['misdemeanor'], convictedAt: '2025-02-20' }], 'none'],
     ];
     for (const [b, warrant, convictions] of stories) {
-      await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-        ev.opened({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T08:00:00-05:00' }),
-        { eventId: `${b}-h`, type: 'booking.criminal_history', occurredAt: '2026-02-23T08:30:00-05:00', facilityId: 'nyc', bookingId: b, convictions },
-        ev.lodged({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T09:00:00-05:00', warrant }),
-        ev.eligible({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
-        ev.released({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-24T10:00:00-05:00' }),
-      ] }).expect(200);
+      await t.http
+        .post('/api/events')
+        .set('Authorization', t.admin)
+        .send({
+          events: [
+            ev.opened({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T08:00:00-05:00' }),
+            { eventId: `${b}-h`, type: 'booking.criminal_history', occurredAt: '2026-02-23T08:30:00-05:00', facilityId: 'nyc', bookingId: b, convictions },
+            ev.lodged({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T09:00:00-05:00', warrant }),
+            ev.eligible({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-23T10:00:00-05:00' }),
+            ev.released({ facilityId: 'nyc', bookingId: b, occurredAt: '2026-02-24T10:00:00-05:00' }),
+          ],
+        })
+        .expect(200);
     }
     const got = [];
     for (const [b] of stories) {
       const c = (await t.http.get(`/api/custody?facilityId=nyc&bookingId=${b}`).set('Authorization', supervisor).expect(200)).body.items[0];
       got.push([b, c.detainers[0].authority, c.compliant, c.overageSeconds]);
     }
-    expect(got).toEqual([['n1', 'hold', true, 0], ['n2', 'none', false, 86400], ['n3', 'none', false, 86400], ['n4', 'none', false, 86400]]);
+    expect(got).toEqual([
+      ['n1', 'hold', true, 0],
+      ['n2', 'none', false, 86400],
+      ['n3', 'none', false, 86400],
+      ['n4', 'none', false, 86400],
+    ]);
   });
 });
 
@@ -296,7 +483,11 @@ describe('the presets added from their laws, one story each through the API', ()
   const run = async (preset: string, lodged: { form: string; warrant?: string }, facts: object[] = []) => {
     const facilityId = `p-${preset}`;
     await t.http.put(`/api/facilities/${facilityId}`).set('Authorization', t.admin).send({ name: preset, timeZone: 'America/New_York', preset }).expect(200);
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: storyOf(facilityId, 'b1', lodged, facts) }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: storyOf(facilityId, 'b1', lodged, facts) })
+      .expect(200);
     const c = (await t.http.get(`/api/custody?facilityId=${facilityId}&bookingId=b1`).set('Authorization', supervisor).expect(200)).body.items[0];
     return [c.detainers[0].authority, c.detainers[0].reasons, c.compliant, c.overageSeconds, c.disclosure.allowed];
   };
@@ -308,7 +499,11 @@ describe('the presets added from their laws, one story each through the API', ()
 
   it('us-co: an I-247X with an ICE administrative warrant is a civil immigration detainer: criteria_not_met, a day unauthorised', async () => {
     expect(await run('us-co', { form: 'I-247X', warrant: 'administrative' }, [history([{ classes: ['violent_felony'], convictedAt: '2022-06-01' }])])).toEqual([
-      'none', ['criteria_not_met'], false, 86400, false,
+      'none',
+      ['criteria_not_met'],
+      false,
+      86400,
+      false,
     ]);
   });
 
@@ -317,20 +512,22 @@ describe('the presets added from their laws, one story each through the API', ()
   });
 
   it('us-nj: an administrative warrant for a person convicted of an indictable crime four years ago holds, and the release date may be told', async () => {
-    expect(await run('us-nj', { form: 'I-247A', warrant: 'administrative' }, [history([{ code: '2C:18-2', classes: ['nj_indictable_crime'], convictedAt: '2022-06-01', jurisdiction: 'NJ' }])])).toEqual([
-      'hold', [], true, 0, true,
-    ]);
+    expect(
+      await run('us-nj', { form: 'I-247A', warrant: 'administrative' }, [history([{ code: '2C:18-2', classes: ['nj_indictable_crime'], convictedAt: '2022-06-01', jurisdiction: 'NJ' }])]),
+    ).toEqual(['hold', [], true, 0, true]);
   });
 
   it('us-ct: an administrative warrant for a person convicted of a class B felony ten years ago holds', async () => {
-    expect(await run('us-ct', { form: 'I-247A', warrant: 'administrative' }, [history([{ classes: ['class_b_felony'], convictedAt: '2016-01-01' }])])).toEqual([
-      'hold', [], true, 0, true,
-    ]);
+    expect(await run('us-ct', { form: 'I-247A', warrant: 'administrative' }, [history([{ classes: ['class_b_felony'], convictedAt: '2016-01-01' }])])).toEqual(['hold', [], true, 0, true]);
   });
 
   it('us-tx: a person who claims US citizenship waits for a supervisor; until decided the day past eligibility is unauthorised', async () => {
     expect(await run('us-tx', { form: 'I-247A', warrant: 'administrative' }, [{ type: 'booking.flagged', flag: 'claims_us_citizenship' }])).toEqual([
-      'needs_review', ['needs_review'], false, 86400, true,
+      'needs_review',
+      ['needs_review'],
+      false,
+      86400,
+      true,
     ]);
   });
 });

@@ -19,7 +19,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 
 describe('the scheduled sweep and deliveries, several instances on one database', () => {
   let db: TestDatabase;
-  let apps: TestApp[] = [];
+  const apps: TestApp[] = [];
   let server: Server;
   const received: Array<{ body: string; signature: string; timestamp: string }> = [];
 
@@ -49,14 +49,27 @@ describe('the scheduled sweep and deliveries, several instances on one database'
   it('a hold due in two minutes: approaching then overdue, in the API and at the webhook, once each', async () => {
     const [a] = apps;
     const secret = 'scheduler-test-secret-123';
-    await a.http.put('/api/facilities/sched').set('Authorization', a.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [0.05] })).expect(200);
-    await a.http.post('/api/facilities/sched/webhooks').set('Authorization', a.admin)
-      .send({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret }).expect(201);
+    await a.http
+      .put('/api/facilities/sched')
+      .set('Authorization', a.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [0.05] }))
+      .expect(200);
+    await a.http
+      .post('/api/facilities/sched/webhooks')
+      .set('Authorization', a.admin)
+      .send({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret })
+      .expect(201);
     // Release-eligible 47 h 58 min ago: the 48-hour deadline is two minutes away; the 3-minute warning is due now.
-    await a.http.post('/api/events').set('Authorization', a.admin).send({ events: [
-      ev.lodged({ facilityId: 'sched', bookingId: 'due-soon', occurredAt: '2026-11-21T12:00:00Z' }),
-      ev.eligible({ facilityId: 'sched', bookingId: 'due-soon', occurredAt: '2026-11-22T12:02:00Z' }),
-    ] }).expect(200);
+    await a.http
+      .post('/api/events')
+      .set('Authorization', a.admin)
+      .send({
+        events: [
+          ev.lodged({ facilityId: 'sched', bookingId: 'due-soon', occurredAt: '2026-11-21T12:00:00Z' }),
+          ev.eligible({ facilityId: 'sched', bookingId: 'due-soon', occurredAt: '2026-11-22T12:02:00Z' }),
+        ],
+      })
+      .expect(200);
     const alerts = async () => (await a.http.get('/api/alerts?facilityId=sched').set('Authorization', a.admin)).body.items as Array<{ id: string; level: string }>;
 
     await until('the approaching alert', async () => ((await alerts()).length === 1 ? true : undefined));

@@ -45,9 +45,16 @@ describe('security at the edge', () => {
   });
 
   it('answers errors without stack traces', async () => {
-    const res = await t.http.get('/api/holds?limit=nope').set('Authorization', await t.keyFor('sheriff')).expect(400);
+    const res = await t.http
+      .get('/api/holds?limit=nope')
+      .set('Authorization', await t.keyFor('sheriff'))
+      .expect(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
-    const big = await t.http.post('/api/events').set('Authorization', t.admin).set('Content-Type', 'application/json').send(`{"events":[${'"x",'.repeat(6_000_000)}"x"]}`);
+    const big = await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .set('Content-Type', 'application/json')
+      .send(`{"events":[${'"x",'.repeat(6_000_000)}"x"]}`);
     expect(big.status).toBe(413);
     expect(big.body.errors[0].field).toBe('body');
   });

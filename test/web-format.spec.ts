@@ -1,7 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 // The board's pure helpers are plain browser modules; Jest loads them as ES modules.
 import {
-  boardSummary, countdown, countdownSpoken, defaultPeriod, detainerAuthority, detainerLine, holdState, periodAhead, policyLabel, presetNotice, localClock, sweepWarning, utcClock, wallClock,
+  boardSummary,
+  countdown,
+  countdownSpoken,
+  defaultPeriod,
+  detainerAuthority,
+  detainerLine,
+  holdState,
+  periodAhead,
+  policyLabel,
+  presetNotice,
+  localClock,
+  sweepWarning,
+  utcClock,
+  wallClock,
 } from '../web/format.js';
 import { localText } from '../src/common/local-time.js';
 
@@ -93,7 +106,7 @@ describe('one time format: 24-hour local time with the zone named', () => {
     expect(wallClock(null)).toBe('—');
     expect([utcClock('2026-11-24T18:00:00.000Z'), utcClock(null)]).toEqual(['Tue 24 Nov 2026 18:00 UTC', '—']);
   });
-  it('is the server\'s format exactly (src/common/local-time.ts), midnight and noon included', () => {
+  it("is the server's format exactly (src/common/local-time.ts), midnight and noon included", () => {
     for (const zone of ['America/Chicago', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'UTC', 'Europe/Berlin']) {
       for (const iso of ['2026-11-24T06:00:00.000Z', '2026-11-24T18:00:00.000Z', '2026-07-01T05:00:00.000Z', '2027-03-14T07:59:00.000Z']) {
         expect([zone, iso, localClock(iso, zone)]).toEqual([zone, iso, localText(Date.parse(iso), zone)]);
@@ -148,7 +161,7 @@ describe('sweep warning', () => {
 
 describe('a preset on the board', () => {
   it('names the unverified rules plainly, with their reasons; nothing when every rule was checked or there is no preset', () => {
-    const preset = { id: 'us-wa', name: 'Keep Washington Working Act', verified: false, unverified: ['RCW 10.93.160: The section\'s own text was not read.'] };
+    const preset = { id: 'us-wa', name: 'Keep Washington Working Act', verified: false, unverified: ["RCW 10.93.160: The section's own text was not read."] };
     expect(presetNotice(preset)).toEqual({ label: 'Unverified rules (us-wa): RCW 10.93.160', reasons: ["RCW 10.93.160: The section's own text was not read."] });
     expect([presetNotice({ ...preset, verified: true, unverified: [] }), presetNotice(null), presetNotice(undefined)]).toEqual([null, null, null]);
   });

@@ -40,7 +40,11 @@ describe('webhook secrets in the database', () => {
   const received: Array<{ body: string; headers: IncomingMessage['headers'] }> = [];
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-24T12:00:00.000Z' });
-    await t.http.put('/api/facilities/sealed').set('Authorization', t.admin).send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] })).expect(200);
+    await t.http
+      .put('/api/facilities/sealed')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [1] }))
+      .expect(200);
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
@@ -71,15 +75,20 @@ describe('webhook secrets in the database', () => {
     const rows = await t.ds.query(`SELECT id, secret FROM webhooks ORDER BY id`);
     expect(rows.filter((r: { secret: string }) => !r.secret.startsWith('v1:'))).toEqual([]);
 
-    await t.http.post('/api/events').set('Authorization', t.admin).send({ events: [
-      ev.lodged({ facilityId: 'sealed', bookingId: 'w1', occurredAt: '2026-11-21T10:00:00Z' }),
-      ev.eligible({ facilityId: 'sealed', bookingId: 'w1', occurredAt: '2026-11-22T12:00:00Z' }),
-    ] }).expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [ev.lodged({ facilityId: 'sealed', bookingId: 'w1', occurredAt: '2026-11-21T10:00:00Z' }), ev.eligible({ facilityId: 'sealed', bookingId: 'w1', occurredAt: '2026-11-22T12:00:00Z' })],
+      })
+      .expect(200);
     t.clock.set('2026-11-24T12:00:00.001Z');
     expect((await t.app.get(SweepService).sweep()).raised).toBe(1);
     expect(await t.app.get(WebhooksService).deliverDue()).toEqual({ delivered: 2, failed: 0 });
     // Each delivery signed with its webhook's secret as given.
-    const signedWith = received.map((r) => [secret, 'an-old-secret-kept-in-clear'].find((k) => signature(k, r.headers['x-detainer-timestamp'] as string, r.body) === r.headers['x-detainer-signature']));
+    const signedWith = received.map((r) =>
+      [secret, 'an-old-secret-kept-in-clear'].find((k) => signature(k, r.headers['x-detainer-timestamp'] as string, r.body) === r.headers['x-detainer-signature']),
+    );
     expect(signedWith.sort()).toEqual(['an-old-secret-kept-in-clear', secret].sort());
   });
 });

@@ -5,8 +5,6 @@ import { api } from './api.js';
 import { $, h, replace } from './dom.js';
 import { localClock, utcClock } from './format.js';
 
-const POLICIES = ['federal-48-business-hours', 'calendar-48-hours', 'no-hold'];
-
 export function createAdmin({ facilities }) {
   const error = $('#admin-error');
   const status = $('#admin-status');
@@ -31,14 +29,13 @@ export function createAdmin({ facilities }) {
     e.preventDefault();
     attempt(keyError, async () => {
       const data = new FormData(keyForm);
-      const only = String(data.get('facilityIds') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const only = String(data.get('facilityIds') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const body = { name: String(data.get('name') ?? ''), role: String(data.get('role') ?? ''), ...(only.length ? { facilityIds: only } : {}) };
       const made = await api.post('/api/keys', body);
-      replace(
-        secret,
-        h('p', {}, h('strong', {}, `Key for ${made.name} (${made.role}), id ${made.shortId}: copy it now, it is shown only this once.`)),
-        h('code', { id: 'admin-key-value' }, made.key),
-      );
+      replace(secret, h('p', {}, h('strong', {}, `Key for ${made.name} (${made.role}), id ${made.shortId}: copy it now, it is shown only this once.`)), h('code', { id: 'admin-key-value' }, made.key));
       secret.hidden = false;
       keyForm.reset();
       await loadKeys();
@@ -59,17 +56,36 @@ export function createAdmin({ facilities }) {
           h('td', {}, k.facilityIds ? k.facilityIds.join(', ') : 'all'),
           h('td', {}, utcClock(k.createdAt)),
           h('td', {}, k.revokedAt ? `revoked ${utcClock(k.revokedAt)}` : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? `expired ${utcClock(k.expiresAt)}` : 'active'),
-          h('td', {}, k.revokedAt ? null : h('button', { type: 'button', class: 'quiet', onclick: () => attempt(error, async () => {
-            await api.del(`/api/keys/${k.id}`);
-            await loadKeys();
-            status.textContent = `Key ${k.shortId} (${k.name}) revoked: it stops working at once.`;
-          }) }, `Revoke ${k.shortId}`)),
+          h(
+            'td',
+            {},
+            k.revokedAt
+              ? null
+              : h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'quiet',
+                    onclick: () =>
+                      attempt(error, async () => {
+                        await api.del(`/api/keys/${k.id}`);
+                        await loadKeys();
+                        status.textContent = `Key ${k.shortId} (${k.name}) revoked: it stops working at once.`;
+                      }),
+                  },
+                  `Revoke ${k.shortId}`,
+                ),
+          ),
         ),
       ),
     );
     const counsel = /** @type {HTMLSelectElement} */ ($('#admin-grant-key'));
     const chosen = counsel.value;
-    replace(counsel, h('option', { value: '' }, 'Choose a counsel key'), keys.filter((k) => k.role === 'counsel' && !k.revokedAt).map((k) => h('option', { value: k.id }, `${k.name} (${k.shortId})`)));
+    replace(
+      counsel,
+      h('option', { value: '' }, 'Choose a counsel key'),
+      keys.filter((k) => k.role === 'counsel' && !k.revokedAt).map((k) => h('option', { value: k.id }, `${k.name} (${k.shortId})`)),
+    );
     counsel.value = [...counsel.options].some((o) => o.value === chosen) ? chosen : '';
   }
 
@@ -83,17 +99,29 @@ export function createAdmin({ facilities }) {
     facilities.list = null;
     const list = await facilities.load();
     const chosen = pick.value;
-    replace(pick, h('option', { value: '' }, 'New facility'), list.map((f) => h('option', { value: f.id }, `${f.name} (${f.id})`)));
+    replace(
+      pick,
+      h('option', { value: '' }, 'New facility'),
+      list.map((f) => h('option', { value: f.id }, `${f.name} (${f.id})`)),
+    );
     pick.value = [...pick.options].some((o) => o.value === chosen) ? chosen : '';
     const grantFacility = /** @type {HTMLSelectElement} */ ($('#admin-grant-facility'));
     const g = grantFacility.value;
-    replace(grantFacility, h('option', { value: '' }, 'Choose a facility'), list.map((f) => h('option', { value: f.id }, `${f.name} (${f.id})`)));
+    replace(
+      grantFacility,
+      h('option', { value: '' }, 'Choose a facility'),
+      list.map((f) => h('option', { value: f.id }, `${f.name} (${f.id})`)),
+    );
     grantFacility.value = [...grantFacility.options].some((o) => o.value === g) ? g : '';
   }
 
   async function loadPresets() {
     const presets = (await api.get('/api/rule-presets')).items;
-    replace(field('preset'), h('option', { value: '' }, 'none'), presets.map((p) => h('option', { value: p.id }, `${p.name} (${p.id})`)));
+    replace(
+      field('preset'),
+      h('option', { value: '' }, 'none'),
+      presets.map((p) => h('option', { value: p.id }, `${p.name} (${p.id})`)),
+    );
   }
 
   /** The chosen facility in the form, and its dated rules below it (a new one: an empty form). */
@@ -121,12 +149,27 @@ export function createAdmin({ facilities }) {
       h(
         'table',
         { class: 'grid compact', id: 'admin-rules-table' },
-        h('thead', {}, h('tr', {}, ['In force from', 'Rule', 'Holidays not counted', 'Rule set'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['In force from', 'Rule', 'Holidays not counted', 'Rule set'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
         h(
           'tbody',
           {},
           f.policyHistory.map((v) =>
-            h('tr', {}, h('td', {}, v.effectiveFrom ? localClock(v.effectiveFrom, v.timeZone) : 'always'), h('td', {}, `${v.policy}, ${v.holdHours} h${v.requireJudicialWarrant ? ', judicial warrant' : ''}`), h('td', {}, v.extraHolidays.join(', ') || 'none'), h('td', {}, v.ruleSet ? 'yes' : 'none')),
+            h(
+              'tr',
+              {},
+              h('td', {}, v.effectiveFrom ? localClock(v.effectiveFrom, v.timeZone) : 'always'),
+              h('td', {}, `${v.policy}, ${v.holdHours} h${v.requireJudicialWarrant ? ', judicial warrant' : ''}`),
+              h('td', {}, v.extraHolidays.join(', ') || 'none'),
+              h('td', {}, v.ruleSet ? 'yes' : 'none'),
+            ),
           ),
         ),
       ),
@@ -148,7 +191,10 @@ export function createAdmin({ facilities }) {
         }
       }
       const hours = field('holdHours').value.trim();
-      const holidays = field('extraHolidays').value.split(',').map((s) => s.trim()).filter(Boolean);
+      const holidays = field('extraHolidays')
+        .value.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const body = {
         name: field('name').value,
         timeZone: field('timeZone').value.trim(),
@@ -207,11 +253,26 @@ export function createAdmin({ facilities }) {
               h('td', {}, g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`, ` at ${g.facilityId}`),
               h('td', {}, utcClock(g.createdAt)),
               h('td', {}, g.revokedAt ? `revoked ${utcClock(g.revokedAt)}` : 'active'),
-              h('td', {}, g.revokedAt ? null : h('button', { type: 'button', class: 'quiet', onclick: () => attempt(error, async () => {
-                await api.del(`/api/grants/${g.id}`);
-                await loadGrants();
-                status.textContent = `Grant of ${g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`} to ${keyName(g.apiKeyId)} revoked.`;
-              }) }, 'Revoke')),
+              h(
+                'td',
+                {},
+                g.revokedAt
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'quiet',
+                        onclick: () =>
+                          attempt(error, async () => {
+                            await api.del(`/api/grants/${g.id}`);
+                            await loadGrants();
+                            status.textContent = `Grant of ${g.bookingId ? `booking ${g.bookingId}` : `person ${g.personId}`} to ${keyName(g.apiKeyId)} revoked.`;
+                          }),
+                      },
+                      'Revoke',
+                    ),
+              ),
             ),
           ),
     );

@@ -42,7 +42,10 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
   function render(alerts) {
     const waiting = alerts.filter(awaiting);
     const acked = alerts.length - waiting.length;
-    const text = alerts.length === 0 ? 'No open alerts.' : `${waiting.length} open alert${waiting.length === 1 ? '' : 's'}, ${waiting.filter((a) => a.level === 'escalated').length} escalated${acked ? `; ${acked} acknowledged, custody still going on` : ''}.`;
+    const text =
+      alerts.length === 0
+        ? 'No open alerts.'
+        : `${waiting.length} open alert${waiting.length === 1 ? '' : 's'}, ${waiting.filter((a) => a.level === 'escalated').length} escalated${acked ? `; ${acked} acknowledged, custody still going on` : ''}.`;
     if (summary.textContent !== text) summary.textContent = text;
     if (open.length) return; // keep the form the user is typing in; the next poll after it closes redraws
     replace(list, alerts.map(card));
@@ -57,9 +60,22 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
       { class: `card level-${a.level}${awaiting(a) ? '' : ' acknowledged'}`, 'data-alert': a.id, 'data-custody': a.custodyId },
       h('h2', {}, a.level === 'escalated' ? '⚠ ' : a.level === 'overdue' ? '■ ' : '▲ ', title),
       a.personName ? h('p', { class: 'name' }, a.personName) : null,
-      h('p', {}, 'Booking ', canOpenHistory() ? h('a', { href: bookingHref(a.facilityId, a.bookingId) }, h('strong', {}, a.bookingId)) : h('strong', {}, a.bookingId), ` at ${f ? f.name : a.facilityId}`, a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody'),
+      h(
+        'p',
+        {},
+        'Booking ',
+        canOpenHistory() ? h('a', { href: bookingHref(a.facilityId, a.bookingId) }, h('strong', {}, a.bookingId)) : h('strong', {}, a.bookingId),
+        ` at ${f ? f.name : a.facilityId}`,
+        a.detainerId ? `, detainer ${a.detainerId}` : ': no detainer authorised this custody',
+      ),
       personLine({ personId: a.personId, aNumber: a.aNumber })
-        ? h('p', { class: 'sub' }, canOpenHistory() && a.personId ? h('a', { href: personHref(a.facilityId, a.personId) }, personLine({ personId: a.personId, aNumber: a.aNumber })) : personLine({ personId: a.personId, aNumber: a.aNumber }))
+        ? h(
+            'p',
+            { class: 'sub' },
+            canOpenHistory() && a.personId
+              ? h('a', { href: personHref(a.facilityId, a.personId) }, personLine({ personId: a.personId, aNumber: a.aNumber }))
+              : personLine({ personId: a.personId, aNumber: a.aNumber }),
+          )
         : null,
       h('p', {}, 'Deadline ', at(a.deadlineLocal)),
       h('p', { class: 'sub raised' }, `Raised ${at(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),

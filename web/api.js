@@ -87,5 +87,4 @@ export const api = {
   },
 };
 
-export const qs = (params) =>
-  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v !== null && v !== undefined)).toString();
+export const qs = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v !== null && v !== undefined)).toString();

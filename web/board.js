@@ -1,7 +1,22 @@
 // The board: one row per person's custody (pending, running or overdue), least authority left first, counting down live.
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
-import { STATE_ICONS, STATE_LABELS, boardSummary, bookingHref, countdown, countdownSpoken, detainerLine, holdState, periodAhead, personHref, personLine, policyLabel, presetNotice, wallClock } from './format.js';
+import {
+  STATE_ICONS,
+  STATE_LABELS,
+  boardSummary,
+  bookingHref,
+  countdown,
+  countdownSpoken,
+  detainerLine,
+  holdState,
+  periodAhead,
+  personHref,
+  personLine,
+  policyLabel,
+  presetNotice,
+  wallClock,
+} from './format.js';
 
 /** How often custody records are fetched again, and after how long without an answer the data is called stale. */
 export const POLL_MS = 15_000;
@@ -42,10 +57,7 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
   }
 
   function render() {
-    replace(
-      tbody,
-      people.length === 0 ? h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No one is held on a detainer here right now.')) : people.map(row),
-    );
+    replace(tbody, people.length === 0 ? h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No one is held on a detainer here right now.')) : people.map(row));
     tick();
   }
 
@@ -57,10 +69,7 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
   function authorizedCell(custody) {
     const ahead = periodAhead(custody, Date.now());
     if (ahead) {
-      return [
-        custody.authorizedUntilLocal ? wallClock(custody.authorizedUntilLocal, custody.timeZone) : null,
-        h('span', { class: 'sub' }, `starts ${wallClock(ahead.fromLocal, custody.timeZone)}`),
-      ];
+      return [custody.authorizedUntilLocal ? wallClock(custody.authorizedUntilLocal, custody.timeZone) : null, h('span', { class: 'sub' }, `starts ${wallClock(ahead.fromLocal, custody.timeZone)}`)];
     }
     if (custody.status === 'pending') return [h('span', { class: 'sub' }, 'starts when release-eligible')];
     if (custody.authorizedUntilLocal) return [wallClock(custody.authorizedUntilLocal, custody.timeZone)];
@@ -76,7 +85,11 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
       'details',
       { class: 'notes' },
       h('summary', {}, `${n} note${n === 1 ? '' : 's'}`),
-      h('ul', {}, custody.anomalies.map((a) => h('li', {}, a.message))),
+      h(
+        'ul',
+        {},
+        custody.anomalies.map((a) => h('li', {}, a.message)),
+      ),
     );
   }
 
@@ -109,9 +122,24 @@ export function createBoard({ facilities, stale, canOpenHistory }) {
       { 'data-custody': custody.id },
       h('td', { class: 'left' }, h('span', { class: 'state' }), ' ', h('span', { class: 'countdown' })),
       h('td', { class: 'booking' }, ...whoCell(custody), notes(custody)),
-      h('td', { class: 'wide' }, f ? f.name : custody.facilityId, h('span', { class: 'sub' }, custody.timeZone), f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null, unverified(f)),
+      h(
+        'td',
+        { class: 'wide' },
+        f ? f.name : custody.facilityId,
+        h('span', { class: 'sub' }, custody.timeZone),
+        f ? h('span', { class: 'sub' }, policyLabel(f.policy, f.holdHours)) : null,
+        unverified(f),
+      ),
       h('td', {}, ...authorizedCell(custody)),
-      h('td', {}, h('ul', { class: 'detainers' }, custody.detainers.map((d) => h('li', {}, detainerLine(d, custody.status))))),
+      h(
+        'td',
+        {},
+        h(
+          'ul',
+          { class: 'detainers' },
+          custody.detainers.map((d) => h('li', {}, detainerLine(d, custody.status))),
+        ),
+      ),
     );
   }
 

@@ -26,12 +26,18 @@ export function barChart({ title, categories, series, id }) {
     categories.map((c, i) => {
       const gx = pad.l + i * groupW + (groupW - barW * series.length) / 2;
       return [
-        series.map((x, j) => s('rect', { x: gx + j * barW, y: y(x.values[i]), width: barW - 1, height: Math.max(0, y(0) - y(x.values[i])), class: `bar ${x.cls}` }, s('title', {}, `${c}, ${x.name}: ${x.values[i]}`))),
+        series.map((x, j) =>
+          s('rect', { x: gx + j * barW, y: y(x.values[i]), width: barW - 1, height: Math.max(0, y(0) - y(x.values[i])), class: `bar ${x.cls}` }, s('title', {}, `${c}, ${x.name}: ${x.values[i]}`)),
+        ),
         s('text', { x: pad.l + i * groupW + groupW / 2, y: H - pad.b + 16, 'text-anchor': 'middle', class: 'tick' }, c),
       ];
     }),
   );
-  const legend = h('ul', { class: 'chart-legend' }, series.map((x) => h('li', {}, h('span', { class: `swatch ${x.cls}`, 'aria-hidden': 'true' }), x.name)));
+  const legend = h(
+    'ul',
+    { class: 'chart-legend' },
+    series.map((x) => h('li', {}, h('span', { class: `swatch ${x.cls}`, 'aria-hidden': 'true' }), x.name)),
+  );
   const table = h(
     'details',
     {},
@@ -39,8 +45,28 @@ export function barChart({ title, categories, series, id }) {
     h(
       'table',
       { class: 'grid compact' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), series.map((x) => h('th', { scope: 'col' }, x.name)))),
-      h('tbody', {}, categories.map((c, i) => h('tr', {}, h('th', { scope: 'row' }, c), series.map((x) => h('td', {}, x.values[i]))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, ''),
+          series.map((x) => h('th', { scope: 'col' }, x.name)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        categories.map((c, i) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, c),
+            series.map((x) => h('td', {}, x.values[i])),
+          ),
+        ),
+      ),
     ),
   );
   return h('figure', { class: 'chart-box' }, h('figcaption', {}, title), svg, legend, table);

@@ -41,7 +41,11 @@ export function createDeadline({ facilities }) {
         fact('Rule', `${policyLabel(d.policy, d.holdHours)}${d.requireJudicialWarrant ? ', judicial warrant required' : ''}`),
         fact('Days not counted', d.excludedDays.length ? d.excludedDays.map((x) => `${x.date} (${x.reason})`).join(', ') : 'none'),
       ),
-      h('ul', { class: 'explain', id: 'deadline-explanation' }, d.explanation.map((t) => h('li', {}, t))),
+      h(
+        'ul',
+        { class: 'explain', id: 'deadline-explanation' },
+        d.explanation.map((t) => h('li', {}, t)),
+      ),
     ];
   }
 
@@ -62,8 +66,20 @@ export function createDeadline({ facilities }) {
           'table',
           { class: 'grid compact' },
           h('caption', { class: 'sr-only' }, `Weekdays of ${c.year} that a business-hours count skips`),
-          h('thead', {}, h('tr', {}, ['Date', 'Day', 'Why'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, c.days.map((d) => h('tr', {}, h('td', {}, d.date), h('td', {}, d.weekday), h('td', {}, d.reason)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Date', 'Day', 'Why'].map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            c.days.map((d) => h('tr', {}, h('td', {}, d.date), h('td', {}, d.weekday), h('td', {}, d.reason))),
+          ),
         ),
       );
     } catch (err) {

@@ -49,7 +49,15 @@ export function localClock(instant, zone) {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant ?? '');
   if (!Number.isFinite(ms)) return '—';
   const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
   });
   const p = Object.fromEntries(fmt.formatToParts(ms).map((x) => [x.type, x.value]));
   return `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;

@@ -81,14 +81,17 @@ export function createHistory({ role }) {
     });
     return [
       h('h2', { id: 'history-person' }, `Person ${x.personName ? `${x.personName} (${x.personId})` : x.personId}`),
-      h('p', { class: 'sub' }, `${x.bookings.length} booking${x.bookings.length === 1 ? '' : 's'}${x.aNumber ? `; A-number ${x.aNumber}` : ''}${facilityId ? `; in ${facilityId}` : ''}, oldest first.`),
+      h(
+        'p',
+        { class: 'sub' },
+        `${x.bookings.length} booking${x.bookings.length === 1 ? '' : 's'}${x.aNumber ? `; A-number ${x.aNumber}` : ''}${facilityId ? `; in ${facilityId}` : ''}, oldest first.`,
+      ),
       pdfButton(`${path}?${qs({ facilityId, format: 'pdf' })}`, `history-person-${x.personId}.pdf`),
       x.bookings.map((b) => h('article', { class: 'booking-history' }, render(b, { single: false }))),
     ];
   }
 
-  const pdfButton = (path, name) =>
-    h('button', { type: 'button', id: 'history-pdf', onclick: () => api.download(path, name).catch((e) => (error.textContent = e.message)) }, 'Download PDF');
+  const pdfButton = (path, name) => h('button', { type: 'button', id: 'history-pdf', onclick: () => api.download(path, name).catch((e) => (error.textContent = e.message)) }, 'Download PDF');
 
   /** One booking's history as page content; `single`: the page shows only it (ids for its parts). */
   function render(x, { single, pdf = null }) {
@@ -99,7 +102,7 @@ export function createHistory({ role }) {
       h(
         'dl',
         { class: 'facts' },
-        fact('Person', b.personId ? h('a', { href: personHref(x.facility.id, b.personId) }, personLine(b)) : (personLine(b) || '—')),
+        fact('Person', b.personId ? h('a', { href: personHref(x.facility.id, b.personId) }, personLine(b)) : personLine(b) || '—'),
         fact('Booked', wallClock(b.bookedLocal, x.facility.timeZone)),
         fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal, x.facility.timeZone)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
         fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal, x.facility.timeZone)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
@@ -112,8 +115,16 @@ export function createHistory({ role }) {
           'article',
           { class: 'hold' },
           h('h3', {}, `Detainer ${hold.detainerId} (${hold.form}): ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the deadline' : ''}`),
-          h('p', { class: 'sub' }, `${policyLabel(hold.policy, hold.holdHours)}; deadline ${wallClock(hold.deadlineLocal, x.facility.timeZone)}${hold.secondsLeft !== null ? `; ${countdown(hold.secondsLeft)}` : ''}`),
-          h('ul', { class: 'explain' }, hold.explanation.sentences.map((t) => h('li', {}, t))),
+          h(
+            'p',
+            { class: 'sub' },
+            `${policyLabel(hold.policy, hold.holdHours)}; deadline ${wallClock(hold.deadlineLocal, x.facility.timeZone)}${hold.secondsLeft !== null ? `; ${countdown(hold.secondsLeft)}` : ''}`,
+          ),
+          h(
+            'ul',
+            { class: 'explain' },
+            hold.explanation.sentences.map((t) => h('li', {}, t)),
+          ),
         ),
       ),
       h('h3', {}, 'Timeline: every event as received'),
@@ -124,7 +135,15 @@ export function createHistory({ role }) {
           'table',
           { class: 'grid compact timeline', id: id('history-timeline') },
           h('caption', { class: 'sr-only' }, 'Events of this booking in the order they happened'),
-          h('thead', {}, h('tr', {}, ['#', 'Happened (jail time)', 'Event', 'Received', 'Chain hash'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['#', 'Happened (jail time)', 'Event', 'Received', 'Chain hash'].map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -152,17 +171,29 @@ export function createHistory({ role }) {
    * windows and why they ended, violations, anomalies) and a table of the violations.
    */
   function custodySection(c, id) {
-    if (!c) return h('section', { class: 'custody', id: id('history-custody') }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
+    if (!c)
+      return h('section', { class: 'custody', id: id('history-custody') }, h('h3', {}, 'Custody'), h('p', { class: 'sub' }, 'This booking has no detainer, so there is no custody record to judge.'));
     const verdict = c.compliant === null ? '' : c.compliant ? ', compliant' : `, not compliant (${c.overageSeconds} s without authority)`;
-    const now = c.status === 'running' || c.status === 'overdue' ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal, c.timeZone)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; ` : '';
+    const now =
+      c.status === 'running' || c.status === 'overdue'
+        ? `${c.status === 'running' ? 'authorised until' : 'authority ended'} ${wallClock(c.authorizedUntilLocal, c.timeZone)}${c.secondsLeft !== null ? `; ${countdown(c.secondsLeft)}` : ''}; `
+        : '';
     return h(
       'section',
       { class: 'custody', id: id('history-custody') },
       h('h3', {}, `Custody: ${c.status}${verdict}`),
       h('p', { class: 'sub' }, `${now}${c.compliant === null ? `${c.unauthorizedSeconds} s without authority so far, ` : ''}${c.processingSeconds} s of release processing; times in ${c.timeZone}`),
-      h('ul', { class: 'explain' }, c.explanation.map((t) => h('li', {}, t))),
+      h(
+        'ul',
+        { class: 'explain' },
+        c.explanation.map((t) => h('li', {}, t)),
+      ),
       c.rejudged
-        ? h('p', {}, `Judged again after custody ended (rule version recorded ${utcClock(c.rejudged.recordedAt)}): the verdict before was ${c.rejudged.compliant === null ? 'not decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} s without authority`}.`)
+        ? h(
+            'p',
+            {},
+            `Judged again after custody ended (rule version recorded ${utcClock(c.rejudged.recordedAt)}): the verdict before was ${c.rejudged.compliant === null ? 'not decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} s without authority`}.`,
+          )
         : null,
       c.violations.length === 0
         ? h('p', { class: 'sub' }, 'No custody without authority.')
@@ -173,12 +204,27 @@ export function createHistory({ role }) {
               'table',
               { class: 'grid compact violations', id: id('history-violations') },
               h('caption', { class: 'sr-only' }, 'Custody without authority: each stretch and why it had none'),
-              h('thead', {}, h('tr', {}, ['From (jail time)', 'Until (jail time)', 'Seconds', 'Why no authority'].map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['From (jail time)', 'Until (jail time)', 'Seconds', 'Why no authority'].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
               h(
                 'tbody',
                 {},
                 c.violations.map((v) =>
-                  h('tr', {}, h('td', {}, wallClock(v.fromLocal, c.timeZone)), h('td', {}, v.untilLocal ? wallClock(v.untilLocal, c.timeZone) : 'still going on'), h('td', {}, v.seconds), h('td', {}, v.reason.replace(/_/g, ' '))),
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, wallClock(v.fromLocal, c.timeZone)),
+                    h('td', {}, v.untilLocal ? wallClock(v.untilLocal, c.timeZone) : 'still going on'),
+                    h('td', {}, v.seconds),
+                    h('td', {}, v.reason.replace(/_/g, ' ')),
+                  ),
                 ),
               ),
             ),

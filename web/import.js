@@ -51,12 +51,35 @@ export function createImport({ facilities }) {
       h('h2', {}, `Preview: ${a.file} with ${a.mapping} into ${facilities.byId(a.facilityId)?.name ?? a.facilityId}`),
       h('p', { class: 'sub' }, 'Nothing has been stored yet.', ` ${a.bytes} bytes, SHA-256 ${a.sha256.slice(0, 16)}…`),
       refused ? h('p', { class: 'error', id: 'import-refused' }, `This file would be refused whole: ${p.refused}`) : null,
-      h('dl', { class: 'figures', id: 'import-figures' }, figures.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+      h(
+        'dl',
+        { class: 'figures', id: 'import-figures' },
+        figures.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+      ),
       Object.keys(p.eventsByType).length > 0
-        ? h('p', {}, 'Events by type: ', Object.entries(p.eventsByType).map(([t, n]) => `${n} ${t}`).join(', '))
+        ? h(
+            'p',
+            {},
+            'Events by type: ',
+            Object.entries(p.eventsByType)
+              .map(([t, n]) => `${n} ${t}`)
+              .join(', '),
+          )
         : null,
-      Object.keys(p.notes).length > 0 ? h('ul', { class: 'reasons', id: 'import-notes' }, Object.entries(p.notes).map(([note, n]) => h('li', {}, `${note} (${n} booking${n === 1 ? '' : 's'})`))) : null,
-      p.retractions.length > 0 ? h('ul', { class: 'reasons' }, p.retractions.map((r) => h('li', {}, `retracts ${r.eventId} (booking ${r.bookingId}): the file no longer gives it`))) : null,
+      Object.keys(p.notes).length > 0
+        ? h(
+            'ul',
+            { class: 'reasons', id: 'import-notes' },
+            Object.entries(p.notes).map(([note, n]) => h('li', {}, `${note} (${n} booking${n === 1 ? '' : 's'})`)),
+          )
+        : null,
+      p.retractions.length > 0
+        ? h(
+            'ul',
+            { class: 'reasons' },
+            p.retractions.map((r) => h('li', {}, `retracts ${r.eventId} (booking ${r.bookingId}): the file no longer gives it`)),
+          )
+        : null,
       p.rejects.length > 0 ? rejectsTable(p) : null,
       h('p', {}, h('button', { type: 'button', id: 'import-confirm', disabled: refused, onclick: confirm }, refused ? 'Cannot be imported' : `Import ${p.events} events`)),
       h('div', { id: 'import-result', 'aria-live': 'polite' }),
@@ -70,9 +93,17 @@ export function createImport({ facilities }) {
       h(
         'table',
         { class: 'grid compact', id: 'import-rejects' },
-        h('caption', {}, `Records that cannot be mapped: ${p.rejectedRows}${p.rejectedRows > p.rejects.length ? ` (the first ${p.rejects.length} shown)` : ''}. They are kept and listed, never dropped.`),
+        h(
+          'caption',
+          {},
+          `Records that cannot be mapped: ${p.rejectedRows}${p.rejectedRows > p.rejects.length ? ` (the first ${p.rejects.length} shown)` : ''}. They are kept and listed, never dropped.`,
+        ),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Line'), h('th', { scope: 'col' }, 'Why'), h('th', { scope: 'col' }, 'Content'))),
-        h('tbody', {}, p.rejects.map((r) => h('tr', {}, h('td', {}, r.line), h('td', {}, r.reason), h('td', {}, h('code', {}, r.content))))),
+        h(
+          'tbody',
+          {},
+          p.rejects.map((r) => h('tr', {}, h('td', {}, r.line), h('td', {}, r.reason), h('td', {}, h('code', {}, r.content)))),
+        ),
       ),
     );
   }
@@ -129,7 +160,10 @@ export function createImport({ facilities }) {
       const mappings = (await api.get('/api/imports/mappings')).items;
       const select = $('#import-mapping');
       const current = select.value;
-      replace(select, mappings.map((m) => h('option', { value: m.name }, `${m.name} (${m.format}${m.origin === 'IMPORT_DIR' ? ', this jail\'s' : ''})`)));
+      replace(
+        select,
+        mappings.map((m) => h('option', { value: m.name }, `${m.name} (${m.format}${m.origin === 'IMPORT_DIR' ? ", this jail's" : ''})`)),
+      );
       if (mappings.some((m) => m.name === current)) select.value = current;
       await loadFiles();
     } catch (err) {

@@ -12,7 +12,10 @@ export function createComplaints({ facilities }) {
   const error = $('#complaint-error');
   const status = $('#complaint-status');
   const body = $('#complaints-table tbody');
-  replace($('#complaint-category'), CATEGORIES.map((c) => h('option', { value: c }, label(c))));
+  replace(
+    $('#complaint-category'),
+    CATEGORIES.map((c) => h('option', { value: c }, label(c))),
+  );
 
   async function load() {
     fillFacilities(facility, await facilities.load(), { all: false });
@@ -22,7 +25,15 @@ export function createComplaints({ facilities }) {
 
   function row(c) {
     const due = c.state === 'received' ? `acknowledge by ${utcClock(c.acknowledgeDueAt)}` : c.state === 'closed' ? c.finding : `close by ${utcClock(c.closeDueAt)}`;
-    return h('tr', { 'data-id': c.id }, h('td', {}, utcClock(c.receivedAt)), h('td', {}, c.bookingId ?? c.personId ?? '—'), h('td', {}, label(c.category)), h('td', {}, c.state), h('td', { class: c.acknowledgementOverdue || c.closureOverdue ? 'overdue' : '' }, due));
+    return h(
+      'tr',
+      { 'data-id': c.id },
+      h('td', {}, utcClock(c.receivedAt)),
+      h('td', {}, c.bookingId ?? c.personId ?? '—'),
+      h('td', {}, label(c.category)),
+      h('td', {}, c.state),
+      h('td', { class: c.acknowledgementOverdue || c.closureOverdue ? 'overdue' : '' }, due),
+    );
   }
 
   form.addEventListener('submit', async (e) => {
@@ -57,21 +68,41 @@ export function createNotices() {
   function row(n) {
     const by = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': `Served by (${label(n.kind)}, ${n.bookingId})`, placeholder: 'Served by', required: true }));
     const lang = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': `Language (${label(n.kind)}, ${n.bookingId})`, placeholder: 'Language', required: true, size: 8 }));
-    const how = /** @type {HTMLSelectElement} */ (h('select', { 'aria-label': `How (${label(n.kind)}, ${n.bookingId})` }, ['in_person', 'written_copy', 'mail', 'email', 'interpreter', 'other'].map((m) => h('option', { value: m }, label(m)))));
-    const record = h('form', {
-      class: 'inline',
-      onsubmit: async (e) => {
-        e.preventDefault();
-        try {
-          await api.post(`/api/notices/${n.id}/served`, { servedBy: by.value.trim(), language: lang.value.trim(), method: how.value });
-          await load();
-        } catch (err) {
-          error.textContent = err.message;
-        }
+    const how = /** @type {HTMLSelectElement} */ (
+      h(
+        'select',
+        { 'aria-label': `How (${label(n.kind)}, ${n.bookingId})` },
+        ['in_person', 'written_copy', 'mail', 'email', 'interpreter', 'other'].map((m) => h('option', { value: m }, label(m))),
+      )
+    );
+    const record = h(
+      'form',
+      {
+        class: 'inline',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          try {
+            await api.post(`/api/notices/${n.id}/served`, { servedBy: by.value.trim(), language: lang.value.trim(), method: how.value });
+            await load();
+          } catch (err) {
+            error.textContent = err.message;
+          }
+        },
       },
-    }, by, lang, how, h('button', { type: 'submit' }, 'Record service'));
-    return h('tr', { 'data-id': n.id }, h('td', {}, n.bookingId), h('td', {}, label(n.kind), h('span', { class: 'sub' }, `to ${n.recipients.join(' and ')}`)),
-      h('td', { class: n.late ? 'overdue' : '' }, `${utcClock(n.dueAt)}${n.late ? ' (late)' : ''}`), h('td', {}, n.citation ?? ''), h('td', {}, record));
+      by,
+      lang,
+      how,
+      h('button', { type: 'submit' }, 'Record service'),
+    );
+    return h(
+      'tr',
+      { 'data-id': n.id },
+      h('td', {}, n.bookingId),
+      h('td', {}, label(n.kind), h('span', { class: 'sub' }, `to ${n.recipients.join(' and ')}`)),
+      h('td', { class: n.late ? 'overdue' : '' }, `${utcClock(n.dueAt)}${n.late ? ' (late)' : ''}`),
+      h('td', {}, n.citation ?? ''),
+      h('td', {}, record),
+    );
   }
   return { show: () => load().catch((err) => (error.textContent = err.message)), hide() {} };
 }

@@ -50,12 +50,26 @@ export function createRefused() {
       h('td', {}, utcClock(r.receivedAt)),
       h('td', {}, what, r.eventId !== null ? h('span', { class: 'sub' }, r.eventId) : null, text(sent.occurredAt) ? h('span', { class: 'sub' }, `dated ${sent.occurredAt}`) : null),
       h('td', {}, text(sent.facilityId) ?? '—', text(sent.bookingId) ? h('span', { class: 'sub' }, `booking ${sent.bookingId}`) : null),
-      h('td', {}, h('ul', { class: 'reasons' }, r.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`)))),
-      h('td', { class: 'resolution' }, r.resolution ? resolutionText(r.resolution) : [
-        h('button', { type: 'button', class: 'quiet', onclick: () => openResend(r, work) }, 'Fix and re-send'),
-        ' ',
-        h('button', { type: 'button', class: 'quiet', onclick: () => openDismiss(r, work) }, 'Dismiss'),
-      ]),
+      h(
+        'td',
+        {},
+        h(
+          'ul',
+          { class: 'reasons' },
+          r.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`)),
+        ),
+      ),
+      h(
+        'td',
+        { class: 'resolution' },
+        r.resolution
+          ? resolutionText(r.resolution)
+          : [
+              h('button', { type: 'button', class: 'quiet', onclick: () => openResend(r, work) }, 'Fix and re-send'),
+              ' ',
+              h('button', { type: 'button', class: 'quiet', onclick: () => openDismiss(r, work) }, 'Dismiss'),
+            ],
+      ),
     );
     return [main, work];
   }
@@ -70,28 +84,33 @@ export function createRefused() {
     const err = h('p', { class: 'error', role: 'alert', id: `${id}-error` });
     const area = /** @type {HTMLTextAreaElement} */ (h('textarea', { id, rows: 12, cols: 60, spellcheck: 'false', 'aria-describedby': `${id}-error` }));
     area.value = editableText(r.body);
-    const form = h('form', { class: 'stack', onsubmit: async (e) => {
-      e.preventDefault();
-      err.textContent = '';
-      let event;
-      try {
-        event = JSON.parse(area.value);
-      } catch (x) {
-        err.textContent = `event: not valid JSON (${x.message})`;
-        return;
-      }
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        err.textContent = 'event: must be one event object ({ ... }), not a list or a value';
-        return;
-      }
-      try {
-        const out = await api.post(`/api/events/rejected/${r.id}/resend`, { event });
-        const dup = out.result.duplicates > 0 ? ' (it was already stored)' : '';
-        done(`Refused event ${r.id} re-sent: stored as event ${out.refusal.resolution.resentEventId}${dup}.`);
-      } catch (x) {
-        err.textContent = `Not accepted: ${x.message}. This attempt is kept in the list as a refusal of its own.`;
-      }
-    } },
+    const form = h(
+      'form',
+      {
+        class: 'stack',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          err.textContent = '';
+          let event;
+          try {
+            event = JSON.parse(area.value);
+          } catch (x) {
+            err.textContent = `event: not valid JSON (${x.message})`;
+            return;
+          }
+          if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+            err.textContent = 'event: must be one event object ({ ... }), not a list or a value';
+            return;
+          }
+          try {
+            const out = await api.post(`/api/events/rejected/${r.id}/resend`, { event });
+            const dup = out.result.duplicates > 0 ? ' (it was already stored)' : '';
+            done(`Refused event ${r.id} re-sent: stored as event ${out.refusal.resolution.resentEventId}${dup}.`);
+          } catch (x) {
+            err.textContent = `Not accepted: ${x.message}. This attempt is kept in the list as a refusal of its own.`;
+          }
+        },
+      },
       h('label', { for: id }, `Corrected event (JSON), sent through the same checks as the jail's`),
       area,
       err,
@@ -104,21 +123,26 @@ export function createRefused() {
     const id = `refused-reason-${r.id}`;
     const err = h('p', { class: 'error', role: 'alert', id: `${id}-error` });
     const input = /** @type {HTMLInputElement} */ (h('input', { id, maxlength: 2000, 'aria-describedby': `${id}-error` }));
-    const form = h('form', { class: 'row-form', onsubmit: async (e) => {
-      e.preventDefault();
-      err.textContent = '';
-      if (input.value.trim() === '') {
-        err.textContent = 'Reason: say why this refused event needs no re-sending.';
-        input.focus();
-        return;
-      }
-      try {
-        await api.post(`/api/events/rejected/${r.id}/dismiss`, { reason: input.value });
-        done(`Refused event ${r.id} dismissed.`);
-      } catch (x) {
-        err.textContent = x.message;
-      }
-    } },
+    const form = h(
+      'form',
+      {
+        class: 'row-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          err.textContent = '';
+          if (input.value.trim() === '') {
+            err.textContent = 'Reason: say why this refused event needs no re-sending.';
+            input.focus();
+            return;
+          }
+          try {
+            await api.post(`/api/events/rejected/${r.id}/dismiss`, { reason: input.value });
+            done(`Refused event ${r.id} dismissed.`);
+          } catch (x) {
+            err.textContent = x.message;
+          }
+        },
+      },
       h('label', { for: id }, 'Reason for dismissing'),
       input,
       h('button', { type: 'submit' }, 'Dismiss'),
@@ -145,5 +169,11 @@ export function createRefused() {
 
   more.addEventListener('click', () => load(true));
   state.addEventListener('change', () => load(false));
-  return { show: () => { status.textContent = ''; return load(false); }, hide() {} };
+  return {
+    show: () => {
+      status.textContent = '';
+      return load(false);
+    },
+    hide() {},
+  };
 }

@@ -50,7 +50,11 @@ export function createReports({ facilities }) {
     const bandLabel = (b) => (b.toHours === null ? `${b.fromHours} h +` : `${b.fromHours}–${b.toHours} h`);
     return [
       h('h2', {}, `${name}: ${params.from.slice(0, 10)} to ${params.to.slice(0, 10)}`),
-      h('dl', { class: 'figures' }, figures.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+      h(
+        'dl',
+        { class: 'figures' },
+        figures.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+      ),
       h(
         'div',
         { class: 'charts' },
@@ -87,7 +91,10 @@ export function createReports({ facilities }) {
         {
           type: 'button',
           id: 'reports-csv',
-          onclick: () => api.download(`/api/reports/compliance?${qs({ ...params, format: 'csv' })}`, `compliance-${r.facilityId ?? 'all'}-${params.from.slice(0, 10)}.csv`).catch((e) => (error.textContent = e.message)),
+          onclick: () =>
+            api
+              .download(`/api/reports/compliance?${qs({ ...params, format: 'csv' })}`, `compliance-${r.facilityId ?? 'all'}-${params.from.slice(0, 10)}.csv`)
+              .catch((e) => (error.textContent = e.message)),
         },
         'Download CSV',
       ),

@@ -53,7 +53,13 @@ export class AlertPlanner implements OnModuleInit {
     const now = this.clock.now();
     // A hold just created has nothing planned or raised yet: only the others are looked up.
     const existing = changes.filter((c) => !c.created);
-    const created = ahead === undefined ? this.planAhead(changes.filter((c) => c.created), facilities) : ahead;
+    const created =
+      ahead === undefined
+        ? this.planAhead(
+            changes.filter((c) => c.created),
+            facilities,
+          )
+        : ahead;
     await this.alerts.replan(m, existing, plan(existing, facilities, now), new Date(now), created);
   }
 }

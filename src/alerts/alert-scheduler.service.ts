@@ -93,7 +93,10 @@ export class AlertScheduler implements OnApplicationBootstrap {
         this.busy.delete(name);
       }
     };
-    this.registry.addInterval(name, setInterval(run, ms));
+    this.registry.addInterval(
+      name,
+      setInterval(() => void run(), ms),
+    );
     void run();
   }
 }

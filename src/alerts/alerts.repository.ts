@@ -171,10 +171,18 @@ export class AlertsRepository {
                 threshold_hours numeric, deadline_at timestamptz, fire_at timestamptz)
          ON CONFLICT DO NOTHING`,
         [
-          JSON.stringify(planned.map((p) => ({
-            hold_id: p.holdId, facility_id: p.facilityId, booking_id: p.bookingId, detainer_id: p.detainerId, level: p.level,
-            threshold_hours: p.thresholdHours, deadline_at: isoUtc(p.deadlineAt), fire_at: isoUtc(p.fireAt),
-          }))),
+          JSON.stringify(
+            planned.map((p) => ({
+              hold_id: p.holdId,
+              facility_id: p.facilityId,
+              booking_id: p.bookingId,
+              detainer_id: p.detainerId,
+              level: p.level,
+              threshold_hours: p.thresholdHours,
+              deadline_at: isoUtc(p.deadlineAt),
+              fire_at: isoUtc(p.fireAt),
+            })),
+          ),
           now,
         ],
       );
@@ -219,9 +227,7 @@ export class AlertsRepository {
         [now, limit],
       );
       if (fired.length === 0) return { claimed: 0, raised: 0, late: 0, escalated: 0 };
-      await m.query(`SELECT count(pg_advisory_xact_lock(${SWEEP_LOCK}, hashtext(k))) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) s`, [
-        fired.map((f) => f.facility_id),
-      ]);
+      await m.query(`SELECT count(pg_advisory_xact_lock(${SWEEP_LOCK}, hashtext(k))) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) s`, [fired.map((f) => f.facility_id)]);
       const rows = JSON.stringify(fired);
       await m.query(SUPERSEDE_SQL, [rows, now]);
       const [r]: Array<{ raised: number; late: number; escalated: number }> = await m.query(RAISE_SQL, [rows, now, lateAfterMs]);
@@ -269,10 +275,7 @@ export class AlertsRepository {
    */
   async acknowledge(id: string, by: { name: string; keyId: string }, note: string | null, now: Date): Promise<boolean> {
     return this.ds.transaction(async (m) => {
-      const [custody]: Array<{ phase: string | null }> = await m.query(
-        `SELECT (SELECT c.phase FROM custody_records c WHERE c.id = a.hold_id FOR SHARE) AS phase FROM alerts a WHERE a.id = $1`,
-        [id],
-      );
+      const [custody]: Array<{ phase: string | null }> = await m.query(`SELECT (SELECT c.phase FROM custody_records c WHERE c.id = a.hold_id FOR SHARE) AS phase FROM alerts a WHERE a.id = $1`, [id]);
       const ended = !custody || custody.phase !== 'open';
       // TypeORM answers an UPDATE with [rows, rowCount].
       const [, updated]: [unknown[], number] = await m.query(

@@ -60,7 +60,8 @@ export class SweepService {
       if (step.claimed < SweepService.STEP) break;
     }
     result.ms = performance.now() - started;
-    if (result.raised + result.escalated > 0) this.log.log(`raised ${result.raised} alert(s)${result.late ? `, ${result.late} late` : ''}, escalated ${result.escalated}, in ${result.ms.toFixed(1)} ms`);
+    if (result.raised + result.escalated > 0)
+      this.log.log(`raised ${result.raised} alert(s)${result.late ? `, ${result.late} late` : ''}, escalated ${result.escalated}, in ${result.ms.toFixed(1)} ms`);
     return result;
   }
 }

@@ -33,11 +33,17 @@ export function publicAddress(address: string): boolean {
 
 /** WEBHOOK_ALLOW_HOSTS: host names or IP literals, lower case, brackets of IPv6 literals removed. */
 export function parseAllowHosts(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((h) => normalHost(h.trim())).filter((h) => h.length > 0);
+  return (raw ?? '')
+    .split(',')
+    .map((h) => normalHost(h.trim()))
+    .filter((h) => h.length > 0);
 }
 
 function normalHost(host: string): string {
-  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const h = host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   // One spelling per address, so "::1", "0:0::1" and "[::1]" all name the same one.
   return ipaddr.isValid(h) ? ipaddr.parse(h).toString() : h;
 }
@@ -74,14 +80,14 @@ export class WebhookTargets {
    */
   lookupFor(url: URL): LookupFunction | undefined {
     if (this.allowlisted(url)) return undefined;
-    return ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    return (hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
       dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 0);
         if (addresses.length === 0 || addresses.some((a) => !publicAddress(a.address))) return callback(refusedAddress(), '', 0);
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0].address, addresses[0].family);
       });
-    }) as LookupFunction;
+    };
   }
 }
 

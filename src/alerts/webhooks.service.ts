@@ -96,9 +96,16 @@ export class WebhooksService implements OnApplicationBootstrap {
     const rows = await this.alerts.deliveries(id, 500);
     return {
       items: rows.map((d) => ({
-        id: d.id, alertId: d.alert_id, state: d.state, attempts: d.attempts, nextAttemptAt: isoUtc(d.next_attempt_at as Date),
-        lastAttemptAt: isoUtc(d.last_attempt_at as Date | null), lastStatus: d.last_status, lastError: d.last_error,
-        deliveredAt: isoUtc(d.delivered_at as Date | null), createdAt: isoUtc(d.created_at as Date),
+        id: d.id,
+        alertId: d.alert_id,
+        state: d.state,
+        attempts: d.attempts,
+        nextAttemptAt: isoUtc(d.next_attempt_at as Date),
+        lastAttemptAt: isoUtc(d.last_attempt_at as Date | null),
+        lastStatus: d.last_status,
+        lastError: d.last_error,
+        deliveredAt: isoUtc(d.delivered_at as Date | null),
+        createdAt: isoUtc(d.created_at as Date),
       })),
     };
   }
@@ -110,7 +117,10 @@ export class WebhooksService implements OnApplicationBootstrap {
       const claims = await this.alerts.claimDeliveries(new Date(this.clock.now()), WebhooksService.LEASE_MS, 50);
       if (claims.length === 0) return result;
       const outcomes = await Promise.all(claims.map((c) => this.attempt(c)));
-      for (const ok of outcomes) ok ? result.delivered++ : result.failed++;
+      for (const ok of outcomes) {
+        if (ok) result.delivered++;
+        else result.failed++;
+      }
       if (claims.length < 50) return result;
     }
   }
@@ -130,7 +140,10 @@ export class WebhooksService implements OnApplicationBootstrap {
     if (secret !== null) {
       try {
         status = await this.post(claim.url, body, {
-          'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature(secret, timestamp, body), [DELIVERY_HEADER]: String(claim.id),
+          'content-type': 'application/json',
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signature(secret, timestamp, body),
+          [DELIVERY_HEADER]: String(claim.id),
         });
         if (status < 200 || status > 299) error = `HTTP ${status}`;
       } catch (err) {
@@ -162,7 +175,9 @@ export class WebhooksService implements OnApplicationBootstrap {
         reject(err);
       };
       const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-        method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: this.targets.lookupFor(url),
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: this.targets.lookupFor(url),
       });
       const timer = setTimeout(() => req.destroy(new Error('timed out')), WebhooksService.TIMEOUT_MS);
       req.on('error', fail);

@@ -16,8 +16,15 @@ type LoggedRequest = AuthedRequest & { accessLoggedStatus?: number };
 
 function entry(req: LoggedRequest, action: string, status: number, outcome = outcomeOf(status)): AccessEntry {
   return {
-    apiKeyId: req.principal?.keyId ?? null, keyName: req.principal?.name ?? null, role: req.principal?.role ?? null,
-    action, resource: req.originalUrl.slice(0, 2000), outcome, status, ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+    apiKeyId: req.principal?.keyId ?? null,
+    keyName: req.principal?.name ?? null,
+    role: req.principal?.role ?? null,
+    action,
+    resource: req.originalUrl.slice(0, 2000),
+    outcome,
+    status,
+    ip: req.ip ?? null,
+    userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
   };
 }
 

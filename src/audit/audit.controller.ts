@@ -7,7 +7,15 @@ import { parseOrThrow } from '../common/zod-validation.js';
 import { AuditService, grantBody } from './audit.service.js';
 
 const verifyQuery = z.object({ facilityId: z.string({ error: 'is required' }).min(1).max(128) }).strict();
-const logQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional() }).strict();
+const logQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, 'is not a cursor this API gave out')
+      .optional(),
+  })
+  .strict();
 const grantsQuery = z.object({ apiKeyId: z.uuid().optional() }).strict();
 
 @ApiTags('audit')
@@ -32,7 +40,19 @@ export class AuditController {
 
   @Post('grants')
   @ApiOperation({ summary: 'Grant a counsel key the history of a booking or of a person, in one facility (admin). Name exactly one of bookingId or personId.' })
-  @ApiBody({ schema: { type: 'object', properties: { apiKeyId: { type: 'string', format: 'uuid' }, facilityId: { type: 'string' }, bookingId: { type: 'string' }, personId: { type: 'string' }, expected: { type: 'boolean', description: 'grant a booking or person not known yet (refused otherwise)' } }, required: ['apiKeyId', 'facilityId'] } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        apiKeyId: { type: 'string', format: 'uuid' },
+        facilityId: { type: 'string' },
+        bookingId: { type: 'string' },
+        personId: { type: 'string' },
+        expected: { type: 'boolean', description: 'grant a booking or person not known yet (refused otherwise)' },
+      },
+      required: ['apiKeyId', 'facilityId'],
+    },
+  })
   grant(@Body() body: unknown) {
     return this.audit.grant(parseOrThrow(grantBody, body));
   }

@@ -43,10 +43,18 @@ export class AuditRepository {
   }
 
   async logAccess(e: AccessEntry, at: Date): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [at, e.apiKeyId, e.keyName, e.role, e.action, e.resource, e.outcome, e.status, e.ip, e.userAgent],
-    );
+    await this.ds.query(`INSERT INTO access_log (at, api_key_id, key_name, role, action, resource, outcome, status, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      at,
+      e.apiKeyId,
+      e.keyName,
+      e.role,
+      e.action,
+      e.resource,
+      e.outcome,
+      e.status,
+      e.ip,
+      e.userAgent,
+    ]);
   }
 
   accessLog(limit: number, beforeId: number | null): Promise<Array<Record<string, unknown> & { id: number; at: Date }>> {
@@ -58,10 +66,14 @@ export class AuditRepository {
   }
 
   async createGrant(g: { id: string; apiKeyId: string; facilityId: string; bookingId: string | null; personId: string | null; createdAt: Date }): Promise<void> {
-    await this.ds.query(
-      'INSERT INTO grants (id, api_key_id, facility_id, booking_id, person_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [g.id, g.apiKeyId, g.facilityId, g.bookingId, g.personId, g.createdAt],
-    );
+    await this.ds.query('INSERT INTO grants (id, api_key_id, facility_id, booking_id, person_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      g.id,
+      g.apiKeyId,
+      g.facilityId,
+      g.bookingId,
+      g.personId,
+      g.createdAt,
+    ]);
   }
 
   async revokeGrant(id: string, now: Date): Promise<boolean> {
@@ -70,16 +82,15 @@ export class AuditRepository {
     return n === 1;
   }
 
-  grants(apiKeyId: string | null): Promise<Array<{ id: string; api_key_id: string; facility_id: string | null; booking_id: string | null; person_id: string | null; created_at: Date; revoked_at: Date | null }>> {
+  grants(
+    apiKeyId: string | null,
+  ): Promise<Array<{ id: string; api_key_id: string; facility_id: string | null; booking_id: string | null; person_id: string | null; created_at: Date; revoked_at: Date | null }>> {
     return this.ds.query('SELECT * FROM grants WHERE ($1::uuid IS NULL OR api_key_id = $1) ORDER BY created_at, id', [apiKeyId]);
   }
 
   /** Whether the facility has a booking of this id, or of this person. */
   async knows(facilityId: string, bookingId: string | null, personId: string | null): Promise<boolean> {
-    const rows = await this.ds.query(
-      `SELECT 1 FROM bookings WHERE facility_id = $1 AND (booking_id = $2 OR person_id = $3) LIMIT 1`,
-      [facilityId, bookingId, personId],
-    );
+    const rows = await this.ds.query(`SELECT 1 FROM bookings WHERE facility_id = $1 AND (booking_id = $2 OR person_id = $3) LIMIT 1`, [facilityId, bookingId, personId]);
     return rows.length > 0;
   }
 

@@ -70,8 +70,13 @@ export class AuditService {
         if (column) return broken(`the stored ${column} differs from the event as received`);
         if (e.prev_hash !== prev) return broken('the link to the previous event is broken (an event before it was removed, added or reordered)');
         const expected = chainHash(prev, {
-          eventId: e.event_id, facilityId: e.facility_id, bookingId: e.booking_id, type: e.type,
-          occurredAt: isoUtc(e.occurred_at)!, receivedAt: isoUtc(e.received_at)!, contentHash: e.content_hash,
+          eventId: e.event_id,
+          facilityId: e.facility_id,
+          bookingId: e.booking_id,
+          type: e.type,
+          occurredAt: isoUtc(e.occurred_at)!,
+          receivedAt: isoUtc(e.received_at)!,
+          contentHash: e.content_hash,
         });
         if (expected !== e.chain_hash) return broken('the stored fields of the event were changed (chain hash mismatch)');
         prev = e.chain_hash;
@@ -90,8 +95,17 @@ export class AuditService {
     const page = rows.slice(0, limit);
     return {
       items: page.map((r) => ({
-        id: r.id, at: isoUtc(r.at), apiKeyId: r.api_key_id, keyName: r.key_name, role: r.role, action: r.action, resource: r.resource,
-        outcome: r.outcome, status: r.status, ip: r.ip, userAgent: r.user_agent,
+        id: r.id,
+        at: isoUtc(r.at),
+        apiKeyId: r.api_key_id,
+        keyName: r.key_name,
+        role: r.role,
+        action: r.action,
+        resource: r.resource,
+        outcome: r.outcome,
+        status: r.status,
+        ip: r.ip,
+        userAgent: r.user_agent,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     };
@@ -119,6 +133,16 @@ export class AuditService {
 
   async grants(apiKeyId: string | null) {
     const rows = await this.repo.grants(apiKeyId);
-    return { items: rows.map((g) => ({ id: g.id, apiKeyId: g.api_key_id, facilityId: g.facility_id, bookingId: g.booking_id, personId: g.person_id, createdAt: isoUtc(g.created_at), revokedAt: isoUtc(g.revoked_at) })) };
+    return {
+      items: rows.map((g) => ({
+        id: g.id,
+        apiKeyId: g.api_key_id,
+        facilityId: g.facility_id,
+        bookingId: g.booking_id,
+        personId: g.person_id,
+        createdAt: isoUtc(g.created_at),
+        revokedAt: isoUtc(g.revoked_at),
+      })),
+    };
   }
 }

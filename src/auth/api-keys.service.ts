@@ -22,7 +22,11 @@ export const createKeyBody = z
       .transform((v) => new Date(parseInstant(v)!))
       .optional(),
     /** An ingest key limited to these facilities: events about others are refused. */
-    facilityIds: z.array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'), { error: 'must be a list of facility ids' }).min(1, 'must name at least one facility').max(1000).optional(),
+    facilityIds: z
+      .array(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'), { error: 'must be a list of facility ids' })
+      .min(1, 'must name at least one facility')
+      .max(1000)
+      .optional(),
   })
   .strict()
   .refine((b) => b.facilityIds === undefined || b.role === 'ingest', { message: 'only an ingest key may be limited to facilities', path: ['facilityIds'] });
@@ -76,8 +80,14 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   private async insert(name: string, role: Role, secret: string, expiresAt: Date | null, facilityIds: string[] | null): Promise<ApiKeyEntity> {
     const entity = Object.assign(new ApiKeyEntity(), {
-      id: randomUUID(), name, role, keyHash: hashKey(secret), facilityIds,
-      createdAt: new Date(this.clock.now()), expiresAt, revokedAt: null,
+      id: randomUUID(),
+      name,
+      role,
+      keyHash: hashKey(secret),
+      facilityIds,
+      createdAt: new Date(this.clock.now()),
+      expiresAt,
+      revokedAt: null,
     });
     await this.ds.getRepository(ApiKeyEntity).insert(entity);
     return entity;
@@ -107,6 +117,15 @@ export class ApiKeysService implements OnApplicationBootstrap {
   }
 
   private view(k: ApiKeyEntity): ApiKeyView {
-    return { id: k.id, shortId: k.id.slice(0, 8), name: k.name, role: k.role, facilityIds: k.facilityIds, createdAt: isoUtc(k.createdAt)!, expiresAt: isoUtc(k.expiresAt), revokedAt: isoUtc(k.revokedAt) };
+    return {
+      id: k.id,
+      shortId: k.id.slice(0, 8),
+      name: k.name,
+      role: k.role,
+      facilityIds: k.facilityIds,
+      createdAt: isoUtc(k.createdAt)!,
+      expiresAt: isoUtc(k.expiresAt),
+      revokedAt: isoUtc(k.revokedAt),
+    };
   }
 }

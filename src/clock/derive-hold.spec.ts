@@ -23,7 +23,13 @@ describe('deriveHold', () => {
 
   it('runs from the release-eligible instant', () => {
     expect(view(booking({ releaseEligibleAt: t('2026-11-05T15:00') }), detainer())).toEqual({
-      phase: 'open', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z', endedAt: null, outcome: null, compliant: null, overageMs: null,
+      phase: 'open',
+      clockStartedAt: '2026-11-05T20:00:00.000Z',
+      deadlineAt: '2026-11-09T20:00:00.000Z',
+      endedAt: null,
+      outcome: null,
+      compliant: null,
+      overageMs: null,
     });
   });
 
@@ -35,7 +41,13 @@ describe('deriveHold', () => {
 
   it('transfer to ICE before the deadline is compliant', () => {
     expect(view(booking({ releaseEligibleAt: t('2026-11-05T15:00'), custodyEndedAt: t('2026-11-09T14:00'), custodyEndKind: 'transferred' }), detainer())).toEqual({
-      phase: 'closed', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-09T20:00:00.000Z', endedAt: '2026-11-09T19:00:00.000Z', outcome: 'transferred', compliant: true, overageMs: 0,
+      phase: 'closed',
+      clockStartedAt: '2026-11-05T20:00:00.000Z',
+      deadlineAt: '2026-11-09T20:00:00.000Z',
+      endedAt: '2026-11-09T19:00:00.000Z',
+      outcome: 'transferred',
+      compliant: true,
+      overageMs: 0,
     });
   });
 
@@ -51,7 +63,13 @@ describe('deriveHold', () => {
     expect([running.phase, running.deadlineAt]).toEqual(['open', '2026-11-06T15:00:00.000Z']);
     const closed = view(booking({ releaseEligibleAt: t('2026-11-05T15:00'), custodyEndedAt: t('2026-11-06T12:00'), custodyEndKind: 'released' }), detainer({ cancelledAt: t('2026-11-06T10:00') }));
     expect(closed).toEqual({
-      phase: 'closed', clockStartedAt: '2026-11-05T20:00:00.000Z', deadlineAt: '2026-11-06T15:00:00.000Z', endedAt: '2026-11-06T17:00:00.000Z', outcome: 'cancelled', compliant: false, overageMs: 2 * 3_600_000,
+      phase: 'closed',
+      clockStartedAt: '2026-11-05T20:00:00.000Z',
+      deadlineAt: '2026-11-06T15:00:00.000Z',
+      endedAt: '2026-11-06T17:00:00.000Z',
+      outcome: 'cancelled',
+      compliant: false,
+      overageMs: 2 * 3_600_000,
     });
   });
 
@@ -62,14 +80,26 @@ describe('deriveHold', () => {
 
   it('a detainer cancelled before the clock would start never held anyone', () => {
     expect(view(booking({ releaseEligibleAt: t('2026-11-05T15:00') }), detainer({ cancelledAt: t('2026-11-04T10:00') }))).toEqual({
-      phase: 'closed', clockStartedAt: null, deadlineAt: null, endedAt: '2026-11-04T15:00:00.000Z', outcome: 'cancelled', compliant: true, overageMs: 0,
+      phase: 'closed',
+      clockStartedAt: null,
+      deadlineAt: null,
+      endedAt: '2026-11-04T15:00:00.000Z',
+      outcome: 'cancelled',
+      compliant: true,
+      overageMs: 0,
     });
     expect(view(booking(), detainer({ cancelledAt: t('2026-11-04T10:00') })).outcome).toBe('cancelled');
   });
 
   it('a booking that left custody before the clock would start never held anyone', () => {
     expect(view(booking({ releaseEligibleAt: t('2026-11-05T15:00'), custodyEndedAt: t('2026-11-05T11:00'), custodyEndKind: 'released' }), detainer())).toEqual({
-      phase: 'closed', clockStartedAt: null, deadlineAt: null, endedAt: '2026-11-05T16:00:00.000Z', outcome: 'released', compliant: true, overageMs: 0,
+      phase: 'closed',
+      clockStartedAt: null,
+      deadlineAt: null,
+      endedAt: '2026-11-05T16:00:00.000Z',
+      outcome: 'released',
+      compliant: true,
+      overageMs: 0,
     });
     expect(view(booking({ custodyEndedAt: t('2026-11-05T11:00'), custodyEndKind: 'transferred' }), detainer()).outcome).toBe('transferred');
   });

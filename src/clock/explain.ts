@@ -83,15 +83,15 @@ export function explainHold(h: ExplainInput): Explanation {
   const reason = REASONS[h.releaseReason ?? 'other'] ?? h.releaseReason;
   // A release-eligible instant sent ahead: the clock has not started yet.
   const ahead = h.status === 'pending';
-  s.push(ahead
-    ? `The person becomes eligible for release ${when(h.clockStartedAt, zone)} (${reason}): the clock starts then.`
-    : `The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${reason}).`);
+  s.push(
+    ahead
+      ? `The person becomes eligible for release ${when(h.clockStartedAt, zone)} (${reason}): the clock starts then.`
+      : `The clock started ${when(h.clockStartedAt, zone)}, when the person became eligible for release (${reason}).`,
+  );
   s.push(policySentence(h.rules, h.form, h.warrant));
   if (h.policyVersion) s.push(versionSentence(h.policyVersion, zone, ahead));
   const excludedDays =
-    h.rules.policy === 'federal-48-business-hours' && h.deadlineAt !== null
-      ? excludedDaysBetween(h.clockStartedAt, Math.max(h.deadlineAt, h.endedAt ?? 0), zone, h.rules.extraHolidays)
-      : [];
+    h.rules.policy === 'federal-48-business-hours' && h.deadlineAt !== null ? excludedDaysBetween(h.clockStartedAt, Math.max(h.deadlineAt, h.endedAt ?? 0), zone, h.rules.extraHolidays) : [];
   if (excludedDays.length > 0) s.push(`Days that ${ahead ? 'will not count' : 'did not count'}: ${excludedDays.map((d) => `${d.date} (${d.reason})`).join(', ')}.`);
   if (h.cancelledAt !== null && h.deadlineAt === h.cancelledAt) s.push(`The detainer was cancelled ${when(h.cancelledAt, zone)}, which ended its authority: that is the deadline.`);
   s.push(`Deadline: ${when(h.deadlineAt!, zone)}.`);
@@ -99,7 +99,12 @@ export function explainHold(h: ExplainInput): Explanation {
     s.push(ahead ? 'The clock has not started yet.' : `The person is still in custody; ${duration(h.countedMs)} counted so far.`);
     return { sentences: s, excludedDays };
   }
-  const how = h.outcome === 'transferred' ? `custody was transferred${h.toAgency ? ` to ${h.toAgency}` : ''}` : h.outcome === 'cancelled' ? 'the person left custody after the detainer was cancelled' : 'the person was released';
+  const how =
+    h.outcome === 'transferred'
+      ? `custody was transferred${h.toAgency ? ` to ${h.toAgency}` : ''}`
+      : h.outcome === 'cancelled'
+        ? 'the person left custody after the detainer was cancelled'
+        : 'the person was released';
   s.push(`Custody ended ${when(h.endedAt, zone)}: ${how}. Time counted under the policy: ${duration(h.countedMs)}.`);
   s.push(h.compliant ? 'The hold ended at or before its deadline.' : `The hold ended ${duration(h.overageMs ?? 0)} after its deadline.`);
   return { sentences: s, excludedDays };

@@ -4,9 +4,20 @@ import { addBusinessTime, businessTimeBetween, policyDeadline, type HoldRules } 
 import { naiveBusinessDeadline, naiveBusinessMinutes } from './naive-clock.testing.js';
 
 const ZONES = [
-  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles',
-  'America/Anchorage', 'America/Adak', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam',
-  'America/Indiana/Indianapolis', 'America/Boise', 'Pacific/Pago_Pago', 'America/St_Thomas',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'America/Adak',
+  'Pacific/Honolulu',
+  'America/Puerto_Rico',
+  'Pacific/Guam',
+  'America/Indiana/Indianapolis',
+  'America/Boise',
+  'Pacific/Pago_Pago',
+  'America/St_Thomas',
 ];
 /**
  * Zones whose clocks change on weekdays, at local midnight (so a day starts at 01:00 or has
@@ -14,8 +25,18 @@ const ZONES = [
  * IANA zone" is claimed, and these are where day arithmetic goes wrong.
  */
 const ODD_ZONES = [
-  'America/Havana', 'America/Santiago', 'America/Asuncion', 'Asia/Gaza', 'Asia/Beirut', 'Africa/Cairo', 'Asia/Tehran',
-  'Australia/Lord_Howe', 'Pacific/Apia', 'Pacific/Chatham', 'America/St_Johns', 'America/Scoresbysund',
+  'America/Havana',
+  'America/Santiago',
+  'America/Asuncion',
+  'Asia/Gaza',
+  'Asia/Beirut',
+  'Africa/Cairo',
+  'Asia/Tehran',
+  'Australia/Lord_Howe',
+  'Pacific/Apia',
+  'Pacific/Chatham',
+  'America/St_Johns',
+  'America/Scoresbysund',
 ];
 const MINUTE = 60_000;
 const FROM = Date.UTC(2014, 0, 1) / MINUTE;
@@ -23,7 +44,10 @@ const TO = Date.UTC(2032, 0, 1) / MINUTE;
 
 const wholeMinute = fc.integer({ min: FROM, max: TO }).map((m) => m * MINUTE);
 const zone = fc.constantFrom(...ZONES);
-const extraHolidays = fc.array(fc.integer({ min: 0, max: 6574 }).map((d) => new Date(Date.UTC(2014, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)), { maxLength: 3 });
+const extraHolidays = fc.array(
+  fc.integer({ min: 0, max: 6574 }).map((d) => new Date(Date.UTC(2014, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)),
+  { maxLength: 3 },
+);
 
 describe('hold clock against a naive minute-by-minute implementation', () => {
   it('business-hours deadlines agree to the millisecond (random starts, dozen US zones)', () => {
@@ -81,7 +105,10 @@ describe('hold clock against a naive minute-by-minute implementation', () => {
       start: fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
       cuts: fc.array(fc.integer({ min: 1, max: 399 * 86_400_000 }), { minLength: 2, maxLength: 25 }),
       tz: fc.constantFrom(...ZONES, ...ODD_ZONES),
-      extra: fc.array(fc.integer({ min: 0, max: 50 * 366 }).map((d) => new Date(Date.UTC(1990, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)), { maxLength: 20 }),
+      extra: fc.array(
+        fc.integer({ min: 0, max: 50 * 366 }).map((d) => new Date(Date.UTC(1990, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)),
+        { maxLength: 20 },
+      ),
     });
     fc.assert(
       fc.property(longSpan, ({ start, cuts, tz, extra }) => {

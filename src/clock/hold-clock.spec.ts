@@ -89,9 +89,7 @@ describe('business time', () => {
       { date: '2026-11-28', reason: 'Saturday' },
       { date: '2026-11-29', reason: 'Sunday' },
     ]);
-    expect(excludedDaysBetween(at('2026-07-02T10:00', zone), at('2026-07-03T10:00', zone), zone, [])).toEqual([
-      { date: '2026-07-03', reason: 'Independence Day (observed)' },
-    ]);
+    expect(excludedDaysBetween(at('2026-07-02T10:00', zone), at('2026-07-03T10:00', zone), zone, [])).toEqual([{ date: '2026-07-03', reason: 'Independence Day (observed)' }]);
   });
 });
 
@@ -114,8 +112,21 @@ describe('isValidTimeZone', () => {
 
 describe('localIsoDate', () => {
   it('agrees with Luxon for instants around every DST change of a dozen zones, 2015-2030', () => {
-    const zones = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage',
-      'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'America/Havana', 'America/Santiago', 'Asia/Kolkata', 'Australia/Lord_Howe'];
+    const zones = [
+      'America/New_York',
+      'America/Chicago',
+      'America/Denver',
+      'America/Phoenix',
+      'America/Los_Angeles',
+      'America/Anchorage',
+      'Pacific/Honolulu',
+      'America/Puerto_Rico',
+      'Pacific/Guam',
+      'America/Havana',
+      'America/Santiago',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+    ];
     for (const zone of zones) {
       for (let ms = Date.UTC(2015, 0, 1); ms < Date.UTC(2031, 0, 1); ms += 3 * 3_600_000 + 17 * 60_000) {
         const expected = DateTime.fromMillis(ms, { zone }).toISODate();
@@ -126,7 +137,7 @@ describe('localIsoDate', () => {
 });
 
 describe('holidaysOfYear: the weekdays of a year that do not count', () => {
-  it('2026: the observed federal holidays (Independence Day on Friday 3 July) and the facility\'s own', () => {
+  it("2026: the observed federal holidays (Independence Day on Friday 3 July) and the facility's own", () => {
     expect(holidaysOfYear(2026, ['2026-12-24', '2026-12-26'])).toEqual([
       { date: '2026-01-01', weekday: 'Thursday', reason: "New Year's Day" },
       { date: '2026-01-19', weekday: 'Monday', reason: 'Birthday of Martin Luther King, Jr.' },
@@ -143,7 +154,7 @@ describe('holidaysOfYear: the weekdays of a year that do not count', () => {
     ]); // 26 December 2026 is a Saturday: not listed
   });
 
-  it('2021: New Year 2022 observed on Friday 31 December 2021 belongs to 2021\'s list', () => {
+  it("2021: New Year 2022 observed on Friday 31 December 2021 belongs to 2021's list", () => {
     const days = holidaysOfYear(2021, []);
     expect(days.at(-1)).toEqual({ date: '2021-12-31', weekday: 'Friday', reason: "New Year's Day (observed)" });
     expect(holidaysOfYear(2022, []).map((d) => d.date)).not.toContain('2022-01-01');

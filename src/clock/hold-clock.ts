@@ -229,12 +229,7 @@ function countedByDays(startMs: number, endMs: number, timeZone: string, extraHo
 }
 
 /** The local days between two instants that did not count, with the reason for each. */
-export function excludedDaysBetween(
-  startMs: number,
-  endMs: number,
-  timeZone: string,
-  extraHolidays: readonly string[],
-): Array<{ date: string; reason: string }> {
+export function excludedDaysBetween(startMs: number, endMs: number, timeZone: string, extraHolidays: readonly string[]): Array<{ date: string; reason: string }> {
   const extra = new Set(extraHolidays);
   const out: Array<{ date: string; reason: string }> = [];
   for (let day = dayOf(startMs, timeZone), fromMs = startMs; fromMs < endMs; fromMs = day.endMs, day = nextDay(day, timeZone)) {

@@ -52,7 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = err.getStatus();
       const body = err.getResponse();
       const raw = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
-      let message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+      let message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : JSON.stringify(raw);
       // Nest turns body-parser failures into 400/413 HttpExceptions: they are about the body as a whole.
       if (status === 400 && /JSON/i.test(message)) message = `not valid JSON (${message})`;
       const errors = status === 400 || status === 413 ? { errors: [{ field: 'body', message }] } : {};

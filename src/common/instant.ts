@@ -26,7 +26,11 @@ export function parseInstant(value: string): number | null {
 function parse(value: string): number | null {
   const m = INSTANT.exec(value);
   if (!m) return null;
-  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]), h = Number(m[4]), mi = Number(m[5]);
+  const y = Number(m[1]),
+    mo = Number(m[2]),
+    d = Number(m[3]),
+    h = Number(m[4]),
+    mi = Number(m[5]);
   const s = m[6] === undefined ? 0 : Number(m[6]);
   // Years 0-99 are long before MIN_MS, and Date.UTC would read them as 1900-1999.
   if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;

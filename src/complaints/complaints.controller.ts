@@ -15,7 +15,10 @@ export class ComplaintsController {
 
   @Post()
   @Roles('supervisor', 'counsel')
-  @ApiOperation({ summary: "File a complaint (staff on someone's behalf; counsel only about a booking or person granted to them). Due dates for acknowledgement and closure follow the facility's complaintDeadlines (default 72 hours, 30 days). Logged in the tamper-evident chain." })
+  @ApiOperation({
+    summary:
+      "File a complaint (staff on someone's behalf; counsel only about a booking or person granted to them). Due dates for acknowledgement and closure follow the facility's complaintDeadlines (default 72 hours, 30 days). Logged in the tamper-evident chain.",
+  })
   @ApiBody({ schema: z.toJSONSchema(fileComplaintBody, { io: 'input' }) as object })
   file(@Req() req: AuthedRequest, @Body() body: unknown) {
     return this.complaints.file(parseOrThrow(fileComplaintBody, body), req.principal!);
@@ -45,7 +48,10 @@ export class ComplaintsController {
 
   @Post(':id/transition')
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Move a complaint along received → acknowledged → investigating → closed (acknowledged may close directly). Closing needs finding and response (400 naming them); a step the workflow does not allow → 409 naming to.' })
+  @ApiOperation({
+    summary:
+      'Move a complaint along received → acknowledged → investigating → closed (acknowledged may close directly). Closing needs finding and response (400 naming them); a step the workflow does not allow → 409 naming to.',
+  })
   @ApiBody({ schema: z.toJSONSchema(transitionBody, { io: 'input' }) as object })
   transition(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
     return this.complaints.transition(id, parseOrThrow(transitionBody, body), req.principal!);

@@ -3,7 +3,11 @@ import { pageLimit, required } from '../common/zod-validation.js';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATES, FINDINGS, RECEIVED_VIA } from './complaint.entity.js';
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: required(`must be one of ${values.join(', ')}`) });
-const id = z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const id = z
+  .string({ error: required('must be a string') })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters');
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with an offset or Z' });
 
 export const fileComplaintBody = z
@@ -13,7 +17,11 @@ export const fileComplaintBody = z
     personId: id.optional(),
     category: oneOf(COMPLAINT_CATEGORIES),
     receivedVia: oneOf(RECEIVED_VIA),
-    narrative: z.string({ error: required('must say what happened') }).trim().min(1, 'must say what happened').max(10000, 'must be at most 10000 characters'),
+    narrative: z
+      .string({ error: required('must say what happened') })
+      .trim()
+      .min(1, 'must say what happened')
+      .max(10000, 'must be at most 10000 characters'),
   })
   .strict();
 export type FileComplaintBody = z.infer<typeof fileComplaintBody>;

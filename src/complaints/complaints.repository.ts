@@ -12,8 +12,27 @@ export class ComplaintsRepository {
       `INSERT INTO complaints (id, facility_id, booking_id, person_id, log_booking_id, category, received_via, narrative, state, finding, response, received_at,
          acknowledged_at, investigating_at, closed_at, acknowledge_due_at, close_due_at, filed_by_key_id, filed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-      [c.id, c.facility_id, c.booking_id, c.person_id, c.log_booking_id, c.category, c.received_via, c.narrative, c.state, c.finding, c.response, c.received_at,
-        c.acknowledged_at, c.investigating_at, c.closed_at, c.acknowledge_due_at, c.close_due_at, c.filed_by_key_id, c.filed_by],
+      [
+        c.id,
+        c.facility_id,
+        c.booking_id,
+        c.person_id,
+        c.log_booking_id,
+        c.category,
+        c.received_via,
+        c.narrative,
+        c.state,
+        c.finding,
+        c.response,
+        c.received_at,
+        c.acknowledged_at,
+        c.investigating_at,
+        c.closed_at,
+        c.acknowledge_due_at,
+        c.close_due_at,
+        c.filed_by_key_id,
+        c.filed_by,
+      ],
     );
   }
 
@@ -57,7 +76,12 @@ export class ComplaintsRepository {
   }
 
   /** Complaints received in [from, to): by category, state and finding, and how many were acknowledged or closed late. */
-  async counts(facilityId: string | null, from: Date, to: Date, now: Date): Promise<Array<{ category: string; state: string; finding: string | null; complaints: number; acknowledged_late: number; closed_late: number }>> {
+  async counts(
+    facilityId: string | null,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<Array<{ category: string; state: string; finding: string | null; complaints: number; acknowledged_late: number; closed_late: number }>> {
     return this.ds.query(
       `SELECT category, state, finding, count(*)::int AS complaints,
               count(*) FILTER (WHERE COALESCE(acknowledged_at, closed_at, $4) > acknowledge_due_at)::int AS acknowledged_late,

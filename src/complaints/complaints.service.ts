@@ -33,10 +33,22 @@ export interface ComplaintCounts {
 
 export function complaintView(c: ComplaintRow, now: number) {
   return {
-    id: c.id, facilityId: c.facility_id, bookingId: c.booking_id, personId: c.person_id, category: c.category, receivedVia: c.received_via, narrative: c.narrative,
-    state: c.state, finding: c.finding, response: c.response,
-    receivedAt: isoUtc(c.received_at), acknowledgedAt: isoUtc(c.acknowledged_at), investigatingAt: isoUtc(c.investigating_at), closedAt: isoUtc(c.closed_at),
-    acknowledgeDueAt: isoUtc(c.acknowledge_due_at), closeDueAt: isoUtc(c.close_due_at),
+    id: c.id,
+    facilityId: c.facility_id,
+    bookingId: c.booking_id,
+    personId: c.person_id,
+    category: c.category,
+    receivedVia: c.received_via,
+    narrative: c.narrative,
+    state: c.state,
+    finding: c.finding,
+    response: c.response,
+    receivedAt: isoUtc(c.received_at),
+    acknowledgedAt: isoUtc(c.acknowledged_at),
+    investigatingAt: isoUtc(c.investigating_at),
+    closedAt: isoUtc(c.closed_at),
+    acknowledgeDueAt: isoUtc(c.acknowledge_due_at),
+    closeDueAt: isoUtc(c.close_due_at),
     acknowledgementOverdue: c.state === 'received' && c.acknowledge_due_at.getTime() < now,
     closureOverdue: c.state !== 'closed' && c.close_due_at.getTime() < now,
     filedBy: c.filed_by,
@@ -75,7 +87,8 @@ export class ComplaintsService {
       personId ??= booking.person_id;
     }
     if (by.role === 'counsel') {
-      if (body.bookingId === undefined && body.personId === undefined) throw DomainError.validation([{ field: 'bookingId', message: 'counsel must name the booking or person the complaint is about' }]);
+      if (body.bookingId === undefined && body.personId === undefined)
+        throw DomainError.validation([{ field: 'bookingId', message: 'counsel must name the booking or person the complaint is about' }]);
       if (!(await this.repo.granted(by.keyId, body.facilityId, body.bookingId ?? null, body.personId ?? null))) {
         throw new DomainError('forbidden', 'this counsel key has no grant for this booking or person');
       }
@@ -84,18 +97,43 @@ export class ComplaintsService {
     const deadlines = rulesAt(rules, now).ruleSet?.complaintDeadlines ?? DEFAULT_COMPLAINT_DEADLINES;
     const id = randomUUID();
     const row: ComplaintRow = {
-      id, facility_id: body.facilityId, booking_id: body.bookingId ?? null, person_id: personId, log_booking_id: body.bookingId ?? `complaint:${id}`,
-      category: body.category, received_via: body.receivedVia, narrative: body.narrative, state: 'received', finding: null, response: null,
-      received_at: new Date(now), acknowledged_at: null, investigating_at: null, closed_at: null,
-      acknowledge_due_at: new Date(now + deadlines.acknowledgeHours * HOUR_MS), close_due_at: new Date(now + deadlines.closeDays * 24 * HOUR_MS),
-      filed_by_key_id: by.keyId, filed_by: by.name,
+      id,
+      facility_id: body.facilityId,
+      booking_id: body.bookingId ?? null,
+      person_id: personId,
+      log_booking_id: body.bookingId ?? `complaint:${id}`,
+      category: body.category,
+      received_via: body.receivedVia,
+      narrative: body.narrative,
+      state: 'received',
+      finding: null,
+      response: null,
+      received_at: new Date(now),
+      acknowledged_at: null,
+      investigating_at: null,
+      closed_at: null,
+      acknowledge_due_at: new Date(now + deadlines.acknowledgeHours * HOUR_MS),
+      close_due_at: new Date(now + deadlines.closeDays * 24 * HOUR_MS),
+      filed_by_key_id: by.keyId,
+      filed_by: by.name,
     };
     await this.repo.insert(this.ds.manager, row);
     try {
-      await this.record(row, by.keyId, {
-        eventId: `complaint-${id}-received`, type: 'complaint.filed', complaintId: id, category: row.category, receivedVia: row.received_via,
-        ...(personId !== null ? { personId } : {}), narrative: row.narrative, filedBy: { keyId: by.keyId, name: by.name },
-      }, now);
+      await this.record(
+        row,
+        by.keyId,
+        {
+          eventId: `complaint-${id}-received`,
+          type: 'complaint.filed',
+          complaintId: id,
+          category: row.category,
+          receivedVia: row.received_via,
+          ...(personId !== null ? { personId } : {}),
+          narrative: row.narrative,
+          filedBy: { keyId: by.keyId, name: by.name },
+        },
+        now,
+      );
     } catch (err) {
       await this.ds.query(`DELETE FROM complaints WHERE id = $1`, [id]);
       throw err;
@@ -116,7 +154,10 @@ export class ComplaintsService {
       throw conflict('to', `a complaint ${c.state} cannot go to ${body.to}${next.length ? `; next: ${next.join(' or ')}` : ': it is closed'}`);
     }
     const missing = body.to === 'closed' ? (['finding', 'response'] as const).filter((f) => body[f] === undefined) : [];
-    if (missing.length > 0) throw DomainError.validation(missing.map((field) => ({ field, message: field === 'finding' ? `is required to close: one of ${FINDINGS.join(', ')}` : 'is required to close: the response given' })));
+    if (missing.length > 0)
+      throw DomainError.validation(
+        missing.map((field) => ({ field, message: field === 'finding' ? `is required to close: one of ${FINDINGS.join(', ')}` : 'is required to close: the response given' })),
+      );
     const extra = body.to !== 'closed' ? (['finding', 'response'] as const).filter((f) => body[f] !== undefined) : [];
     if (extra.length > 0) throw DomainError.validation(extra.map((field) => ({ field, message: 'is given only when closing' })));
 
@@ -129,13 +170,30 @@ export class ComplaintsService {
     );
     if (changed === 0) throw conflict('to', `the complaint changed meanwhile; read it again`);
     try {
-      await this.record(c, by.keyId, {
-        eventId: `complaint-${c.id}-${body.to}`, type: 'complaint.transitioned', complaintId: c.id, from: c.state, to: body.to,
-        ...(body.finding !== undefined ? { finding: body.finding } : {}), ...(body.response !== undefined ? { response: body.response } : {}), by: { keyId: by.keyId, name: by.name },
-      }, now);
+      await this.record(
+        c,
+        by.keyId,
+        {
+          eventId: `complaint-${c.id}-${body.to}`,
+          type: 'complaint.transitioned',
+          complaintId: c.id,
+          from: c.state,
+          to: body.to,
+          ...(body.finding !== undefined ? { finding: body.finding } : {}),
+          ...(body.response !== undefined ? { response: body.response } : {}),
+          by: { keyId: by.keyId, name: by.name },
+        },
+        now,
+      );
     } catch (err) {
       await this.ds.query(`UPDATE complaints SET state = $2, acknowledged_at = $3, investigating_at = $4, closed_at = $5, finding = $6, response = $7 WHERE id = $1`, [
-        c.id, c.state, c.acknowledged_at, c.investigating_at, c.closed_at, c.finding, c.response,
+        c.id,
+        c.state,
+        c.acknowledged_at,
+        c.investigating_at,
+        c.closed_at,
+        c.finding,
+        c.response,
       ]);
       throw err;
     }
@@ -153,8 +211,15 @@ export class ComplaintsService {
     const rows = await this.repo.counts(q.facilityId ?? null, new Date(q.from), new Date(q.to), new Date(this.clock.now()));
     const zero = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
     const out: ComplaintCounts = {
-      facilityId: q.facilityId ?? null, from: isoUtc(Date.parse(q.from))!, to: isoUtc(Date.parse(q.to))!, received: 0,
-      byCategory: zero(COMPLAINT_CATEGORIES), byState: zero(COMPLAINT_STATES), byFinding: zero(FINDINGS), acknowledgedLate: 0, closedLate: 0,
+      facilityId: q.facilityId ?? null,
+      from: isoUtc(Date.parse(q.from))!,
+      to: isoUtc(Date.parse(q.to))!,
+      received: 0,
+      byCategory: zero(COMPLAINT_CATEGORIES),
+      byState: zero(COMPLAINT_STATES),
+      byFinding: zero(FINDINGS),
+      acknowledgedLate: 0,
+      closedLate: 0,
     };
     for (const r of rows) {
       out.received += r.complaints;

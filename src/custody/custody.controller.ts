@@ -32,7 +32,7 @@ export class CustodyController {
   }
 
   @Get('verdict-changes')
-  @ApiOperation({ summary: 'Verdicts that changed when custody was judged again (an upgrade, or a change of a facility\'s rules), newest first (admin).' })
+  @ApiOperation({ summary: "Verdicts that changed when custody was judged again (an upgrade, or a change of a facility's rules), newest first (admin)." })
   verdictChanges(@Query() query: unknown) {
     return this.custody.verdictChanges(parseOrThrow(verdictChangesQuery, query));
   }

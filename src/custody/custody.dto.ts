@@ -21,7 +21,10 @@ export const custodyQuery = z
     status: z.enum(CUSTODY_STATUSES, { error: `must be one of ${CUSTODY_STATUSES.join(', ')} (active = pending, running or overdue)` }).optional(),
     /** Open custody whose authority ends (or ended) before this instant. */
     authorizedBefore: instant.optional(),
-    compliant: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+    compliant: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((v) => v === 'true')
+      .optional(),
     /** Custody whose first detainer was received in this quarter of the facility's calendar (as the quarterly review counts). */
     quarter: quarterField.optional(),
     /** Custody with a violation of this reason. */
@@ -35,7 +38,10 @@ export type CustodyQuery = z.infer<typeof custodyQuery>;
 export const verdictChangesQuery = z
   .object({
     limit: pageLimit(),
-    cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, 'is not a cursor this API gave out')
+      .optional(),
   })
   .strict();
 

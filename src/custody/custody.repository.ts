@@ -98,11 +98,18 @@ export interface StoredCustody {
 export type StoredJudgement = CustodyJudgement & { disclosure?: DisclosureVerdict };
 
 /** The judgement's fields kept in columns of their own, not again in `record`. */
-type InColumns = 'phase' | 'endedAt' | 'outcome' | 'toAgency' | 'honoured' | 'activeFrom' | 'dueAt' | 'authorizedUntil' | 'dueDetainerId' | 'compliant' | 'overageMs' | 'unauthorizedMs' | 'processingMs';
+type InColumns =
+  'phase' | 'endedAt' | 'outcome' | 'toAgency' | 'honoured' | 'activeFrom' | 'dueAt' | 'authorizedUntil' | 'dueDetainerId' | 'compliant' | 'overageMs' | 'unauthorizedMs' | 'processingMs';
 /** What `record` stores: the periods, detainers, stretches and anomalies (every batch writes one a booking: the fewer bytes, the faster). */
 type RecordJson = Omit<StoredJudgement, InColumns>;
 const recordJson = (j: StoredJudgement): RecordJson => ({
-  eligibility: j.eligibility, detainers: j.detainers, violations: j.violations, processing: j.processing, authorizedMs: j.authorizedMs, anomalies: j.anomalies, disclosure: j.disclosure,
+  eligibility: j.eligibility,
+  detainers: j.detainers,
+  violations: j.violations,
+  processing: j.processing,
+  authorizedMs: j.authorizedMs,
+  anomalies: j.anomalies,
+  disclosure: j.disclosure,
 });
 /** A Postgres array literal of identifiers or numbers (nothing to quote), read the same from COPY text and from JSON. */
 const pgArray = (items: ReadonlyArray<string | number>) => `{${items.join(',')}}`;
@@ -111,25 +118,68 @@ const numberOf = (v: string | number | null) => (v === null ? null : Number(v));
 /** The judgement back from a row: its record, and the columns (records stored whole before carry the same values). */
 const judgementOf = (r: Record<string, any>): StoredJudgement => ({
   ...(r.record as RecordJson),
-  phase: r.phase, endedAt: msOf(r.ended_at), outcome: r.outcome, toAgency: r.to_agency, honoured: r.honoured, activeFrom: msOf(r.active_from), dueAt: msOf(r.due_at),
-  authorizedUntil: msOf(r.authorized_until), dueDetainerId: r.due_detainer_id, compliant: r.compliant, overageMs: numberOf(r.overage_ms),
-  unauthorizedMs: Number(r.unauthorized_ms), processingMs: Number(r.processing_ms),
+  phase: r.phase,
+  endedAt: msOf(r.ended_at),
+  outcome: r.outcome,
+  toAgency: r.to_agency,
+  honoured: r.honoured,
+  activeFrom: msOf(r.active_from),
+  dueAt: msOf(r.due_at),
+  authorizedUntil: msOf(r.authorized_until),
+  dueDetainerId: r.due_detainer_id,
+  compliant: r.compliant,
+  overageMs: numberOf(r.overage_ms),
+  unauthorizedMs: Number(r.unauthorized_ms),
+  processingMs: Number(r.processing_ms),
 });
 
 const COLUMNS = [
-  'id', 'facility_id', 'booking_id', 'person_id', 'phase', 'active_from', 'eligible_from', 'due_at', 'authorized_until', 'due_detainer_id', 'ended_at', 'outcome',
-  'to_agency', 'honoured', 'compliant', 'overage_ms', 'unauthorized_ms', 'processing_ms', 'anomaly_count', 'record',
-  'first_lodged_at', 'authorized_ms', 'review_outcome', 'charge_level', 'charge_disposition', 'any_conviction', 'minor_only', 'victim_or_witness', 'violation_reasons', 'review_counts',
+  'id',
+  'facility_id',
+  'booking_id',
+  'person_id',
+  'phase',
+  'active_from',
+  'eligible_from',
+  'due_at',
+  'authorized_until',
+  'due_detainer_id',
+  'ended_at',
+  'outcome',
+  'to_agency',
+  'honoured',
+  'compliant',
+  'overage_ms',
+  'unauthorized_ms',
+  'processing_ms',
+  'anomaly_count',
+  'record',
+  'first_lodged_at',
+  'authorized_ms',
+  'review_outcome',
+  'charge_level',
+  'charge_disposition',
+  'any_conviction',
+  'minor_only',
+  'victim_or_witness',
+  'violation_reasons',
+  'review_counts',
 ] as const;
 const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, eligible_from timestamptz, due_at timestamptz,
   authorized_until timestamptz, due_detainer_id text, ended_at timestamptz, outcome text, to_agency text, honoured boolean, compliant boolean,
   overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record json,
   first_lodged_at timestamptz, authorized_ms bigint, review_outcome text, charge_level text, charge_disposition text, any_conviction boolean, minor_only boolean,
   victim_or_witness boolean, violation_reasons text[], review_counts integer[])`;
-const SET = COLUMNS.slice(3).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+const SET = COLUMNS.slice(3)
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
 // json has no equality: the record compares as its text (written by one JSON.stringify, so the same judgement is the same text).
 const asCompared = (c: string) => (c.endsWith('.record') ? `${c}::text` : c);
-const DISTINCT = `(${COLUMNS.slice(3).map((c) => asCompared(`custody_records.${c}`)).join(', ')}) IS DISTINCT FROM (${COLUMNS.slice(3).map((c) => asCompared(`EXCLUDED.${c}`)).join(', ')})`;
+const DISTINCT = `(${COLUMNS.slice(3)
+  .map((c) => asCompared(`custody_records.${c}`))
+  .join(', ')}) IS DISTINCT FROM (${COLUMNS.slice(3)
+  .map((c) => asCompared(`EXCLUDED.${c}`))
+  .join(', ')})`;
 
 /** How a custody row meets the stored one: written only if something differs; the records that changed come back. */
 const UPSERT = `ON CONFLICT (facility_id, booking_id) DO UPDATE SET ${SET}, updated_at = EXCLUDED.updated_at
@@ -152,16 +202,34 @@ export const CUSTODY_SELECT = `SELECT c.*, b.person, COALESCE(
 
 function toStored(r: Record<string, any>): StoredCustody {
   return {
-    id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, personId: r.person_id, person: r.person ?? null, phase: r.phase,
-    activeFrom: r.active_from, dueAt: r.due_at, authorizedUntil: r.authorized_until, endedAt: r.ended_at, outcome: r.outcome,
-    compliant: r.compliant, overageMs: r.overage_ms === null ? null : Number(r.overage_ms), record: judgementOf(r), rejudged: r.rejudged,
+    id: r.id,
+    facilityId: r.facility_id,
+    bookingId: r.booking_id,
+    personId: r.person_id,
+    person: r.person ?? null,
+    phase: r.phase,
+    activeFrom: r.active_from,
+    dueAt: r.due_at,
+    authorizedUntil: r.authorized_until,
+    endedAt: r.ended_at,
+    outcome: r.outcome,
+    compliant: r.compliant,
+    overageMs: r.overage_ms === null ? null : Number(r.overage_ms),
+    record: judgementOf(r),
+    rejudged: r.rejudged,
     timeZone: r.zone, // 'infinity' (closed, pending) comes back as a number or an invalid date: the cursor says so in words.
-    dueKey: r.due_key instanceof Date && Number.isFinite(r.due_key.getTime()) ? r.due_key.toISOString() : 'infinity', updatedAt: r.updated_at,
+    dueKey: r.due_key instanceof Date && Number.isFinite(r.due_key.getTime()) ? r.due_key.toISOString() : 'infinity',
+    updatedAt: r.updated_at,
   };
 }
 
 const changeOf = (r: { id: string; facility_id: string; booking_id: string; phase: CustodyPhase | null; due_at: Date | null; due_detainer_id: string | null }): CustodyChange => ({
-  custodyId: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.due_detainer_id ?? '', phase: r.phase, dueAt: r.due_at,
+  custodyId: r.id,
+  facilityId: r.facility_id,
+  bookingId: r.booking_id,
+  detainerId: r.due_detainer_id ?? '',
+  phase: r.phase,
+  dueAt: r.due_at,
 });
 
 /** Where custody records are stored and read: the one place a verdict is kept. */
@@ -183,14 +251,48 @@ export class CustodyRepository {
       const j = r.judgement;
       const v = r.review;
       const values = [
-        r.id, r.key.facilityId, r.key.bookingId, r.personId, j.phase, isoUtc(j.activeFrom), isoUtc(j.eligibility[0]?.from ?? null), isoUtc(j.dueAt), isoUtc(j.authorizedUntil), j.dueDetainerId,
-        isoUtc(j.endedAt), j.outcome, j.toAgency, j.honoured, j.compliant, j.overageMs, j.unauthorizedMs, j.processingMs, j.anomalies.length, new JsonText(JSON.stringify(recordJson(j))),
-        isoUtc(v.firstLodgedAt), j.authorizedMs, v.outcome, v.chargeLevel, v.chargeDisposition, v.anyConviction, v.minorOnly, v.victimOrWitness,
-        pgArray(v.violationReasons), pgArray(v.reviews),
+        r.id,
+        r.key.facilityId,
+        r.key.bookingId,
+        r.personId,
+        j.phase,
+        isoUtc(j.activeFrom),
+        isoUtc(j.eligibility[0]?.from ?? null),
+        isoUtc(j.dueAt),
+        isoUtc(j.authorizedUntil),
+        j.dueDetainerId,
+        isoUtc(j.endedAt),
+        j.outcome,
+        j.toAgency,
+        j.honoured,
+        j.compliant,
+        j.overageMs,
+        j.unauthorizedMs,
+        j.processingMs,
+        j.anomalies.length,
+        new JsonText(JSON.stringify(recordJson(j))),
+        isoUtc(v.firstLodgedAt),
+        j.authorizedMs,
+        v.outcome,
+        v.chargeLevel,
+        v.chargeDisposition,
+        v.anyConviction,
+        v.minorOnly,
+        v.victimOrWitness,
+        pgArray(v.violationReasons),
+        pgArray(v.reviews),
       ] as const;
       if (this.db.copies && created.has(keyOf(r.key))) {
         copy.add([...values, updatedAt]);
-        changes.push({ custodyId: r.id, facilityId: r.key.facilityId, bookingId: r.key.bookingId, detainerId: j.dueDetainerId ?? '', phase: j.phase, dueAt: j.dueAt === null ? null : new Date(j.dueAt), created: true });
+        changes.push({
+          custodyId: r.id,
+          facilityId: r.key.facilityId,
+          bookingId: r.key.bookingId,
+          detainerId: j.dueDetainerId ?? '',
+          phase: j.phase,
+          dueAt: j.dueAt === null ? null : new Date(j.dueAt),
+          created: true,
+        });
       } else if (this.db.copies) {
         staged.add([...values, updatedAt]);
       } else {
@@ -231,19 +333,14 @@ export class CustodyRepository {
       changes.push(...changed.map(changeOf));
     }
     if (pruned.length === 0) return changes;
-    const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string }>, number] = await m.query(DROP_SQL, [
-      pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), rows.kept,
-    ]);
+    const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string }>, number] = await m.query(DROP_SQL, [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), rows.kept]);
     for (const d of deleted) changes.push({ custodyId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: '', phase: null, dueAt: null });
     return changes;
   }
 
   /** Every custody record of a facility, as a change (a rule change re-plans all of them). */
   async changesOfFacility(m: EntityManager, facilityId: string): Promise<CustodyChange[]> {
-    const rows: Array<Parameters<typeof changeOf>[0]> = await m.query(
-      'SELECT id, facility_id, booking_id, phase, due_at, due_detainer_id FROM custody_records WHERE facility_id = $1',
-      [facilityId],
-    );
+    const rows: Array<Parameters<typeof changeOf>[0]> = await m.query('SELECT id, facility_id, booking_id, phase, due_at, due_detainer_id FROM custody_records WHERE facility_id = $1', [facilityId]);
     return rows.map(changeOf);
   }
 
@@ -253,7 +350,9 @@ export class CustodyRepository {
       `SELECT id, booking_id, phase, compliant, overage_ms, rejudged FROM custody_records WHERE facility_id = $1 AND ($2::text[] IS NULL OR booking_id = ANY($2::text[]))`,
       [facilityId, bookingIds],
     );
-    return new Map(rows.map((r) => [r.booking_id, { id: r.id, phase: r.phase, compliant: r.compliant, overageSeconds: r.overage_ms === null ? null : Number(r.overage_ms) / 1000, rejudged: r.rejudged }]));
+    return new Map(
+      rows.map((r) => [r.booking_id, { id: r.id, phase: r.phase, compliant: r.compliant, overageSeconds: r.overage_ms === null ? null : Number(r.overage_ms) / 1000, rejudged: r.rejudged }]),
+    );
   }
 
   /** Before custody records existed (an upgrade), the verdict the holds of a booking gave: compliant if all were, the largest overage. */
@@ -263,12 +362,23 @@ export class CustodyRepository {
          FROM holds WHERE facility_id = $1 AND booking_id = ANY($2::text[]) GROUP BY booking_id`,
       [facilityId, bookingIds],
     );
-    return new Map(rows.map((r) => [r.booking_id, {
-      phase: r.closed ? 'closed' : r.open ? 'open' : 'pending', compliant: r.closed ? r.compliant : null, overageSeconds: r.closed && r.overage_ms !== null ? Number(r.overage_ms) / 1000 : null,
-    }]));
+    return new Map(
+      rows.map((r) => [
+        r.booking_id,
+        {
+          phase: r.closed ? 'closed' : r.open ? 'open' : 'pending',
+          compliant: r.closed ? r.compliant : null,
+          overageSeconds: r.closed && r.overage_ms !== null ? Number(r.overage_ms) / 1000 : null,
+        },
+      ]),
+    );
   }
 
-  async recordVerdictChanges(m: EntityManager, rows: Array<{ facilityId: string; bookingId: string; custodyId: string; cause: string; before: Verdict | null; after: Verdict | null }>, at: Date): Promise<void> {
+  async recordVerdictChanges(
+    m: EntityManager,
+    rows: Array<{ facilityId: string; bookingId: string; custodyId: string; cause: string; before: Verdict | null; after: Verdict | null }>,
+    at: Date,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
       `INSERT INTO verdict_changes (facility_id, booking_id, custody_id, changed_at, cause, before, after)
@@ -280,17 +390,14 @@ export class CustodyRepository {
 
   async setRejudged(m: EntityManager, items: Array<{ id: string; rejudged: object | null }>): Promise<void> {
     if (items.length === 0) return;
-    await m.query(
-      `UPDATE custody_records c SET rejudged = x.rejudged FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, rejudged jsonb) WHERE c.id = x.id`,
-      [JSON.stringify(items)],
-    );
+    await m.query(`UPDATE custody_records c SET rejudged = x.rejudged FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, rejudged jsonb) WHERE c.id = x.id`, [JSON.stringify(items)]);
   }
 
   async listVerdictChanges(limit: number, beforeId: number | null): Promise<Array<Record<string, any>>> {
-    return this.ds.query(
-      `SELECT id, facility_id, booking_id, custody_id, changed_at, cause, before, after FROM verdict_changes WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
-      [beforeId, limit],
-    );
+    return this.ds.query(`SELECT id, facility_id, booking_id, custody_id, changed_at, cause, before, after FROM verdict_changes WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`, [
+      beforeId,
+      limit,
+    ]);
   }
 
   /** Custody records matching the filters, least authority left first (open custody by dueAt, the rest after), keyset-paginated. */
@@ -318,7 +425,8 @@ export class CustodyRepository {
     if (f.status === 'overdue') where.push(`c.phase = 'open'`, `c.active_from <= ${p(now)}`, `c.due_key < ${p(now)}`);
     if (f.status === 'active') where.push(`c.phase IN ('pending', 'open')`);
     if (f.compliant !== undefined) where.push(`c.compliant = ${p(f.compliant)}`);
-    if (f.quarter) where.push(`c.first_lodged_at >= (${p(f.quarter.startDate)}::timestamp AT TIME ZONE f.time_zone)`, `c.first_lodged_at < (${p(f.quarter.endDate)}::timestamp AT TIME ZONE f.time_zone)`);
+    if (f.quarter)
+      where.push(`c.first_lodged_at >= (${p(f.quarter.startDate)}::timestamp AT TIME ZONE f.time_zone)`, `c.first_lodged_at < (${p(f.quarter.endDate)}::timestamp AT TIME ZONE f.time_zone)`);
     if (f.reason) where.push(`EXISTS (SELECT 1 FROM json_array_elements(c.record->'violations') v WHERE v->>'reason' = ${p(f.reason)})`);
     if (f.authorizedBefore !== undefined) where.push(`c.due_key < ${p(new Date(f.authorizedBefore))}`);
     if (f.after) where.push(`(c.due_key, c.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);

@@ -16,7 +16,6 @@ import { CustodyRepository, type StoredCustody } from './custody.repository.js';
 import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
 import { localText } from '../common/local-time.js';
 
-
 @Injectable()
 export class CustodyService {
   constructor(
@@ -28,10 +27,18 @@ export class CustodyService {
   async list(q: CustodyQuery, role: Role): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const rows = await this.repo.search({
-      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status, compliant: q.compliant, reason: q.reason,
+      facilityId: q.facilityId,
+      bookingId: q.bookingId,
+      personId: q.personId,
+      status: q.status,
+      compliant: q.compliant,
+      reason: q.reason,
       quarter: q.quarter ? { startDate: quarterStartDate(q.quarter), endDate: quarterStartDate(nextQuarter(q.quarter)) } : undefined,
       find: q.q === undefined ? undefined : findTerms(q.q, mayReadNames(role)),
-      authorizedBefore: q.authorizedBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+      authorizedBefore: q.authorizedBefore,
+      after: q.cursor ? decodeDueCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+      nowMs: now,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
@@ -50,7 +57,14 @@ export class CustodyService {
     const page = rows.slice(0, q.limit);
     return {
       items: page.map((r) => ({
-        id: String(r.id), facilityId: r.facility_id, bookingId: r.booking_id, custodyId: r.custody_id, changedAt: isoUtc(r.changed_at), cause: r.cause, before: r.before, after: r.after,
+        id: String(r.id),
+        facilityId: r.facility_id,
+        bookingId: r.booking_id,
+        custodyId: r.custody_id,
+        changedAt: isoUtc(r.changed_at),
+        cause: r.cause,
+        before: r.before,
+        after: r.after,
       })),
       nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
     };
@@ -61,12 +75,17 @@ export class CustodyService {
     const events = await this.log.forBookings(undefined, [{ facilityId: c.facilityId, bookingId: c.bookingId }]);
     const { retractedBy, noEffect } = readRetractions(events);
     return events.map((e) => ({
-      eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, c.timeZone)!,
-      receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: eventAsSeen(e.body, role),
+      eventId: e.eventId,
+      type: e.type,
+      occurredAt: isoUtc(e.occurredAtMs)!,
+      occurredLocal: isoLocal(e.occurredAtMs, c.timeZone)!,
+      receivedAt: isoUtc(e.receivedAt)!,
+      retractedBy: retractedBy.get(e.eventId) ?? null,
+      noEffect: noEffect.get(e.eventId) ?? null,
+      event: eventAsSeen(e.body, role),
     }));
   }
 }
-
 
 /** A stretch as the API shows it at `now`: an open-ended one runs to now; one that has not begun is not shown. */
 function clipped(s: { from: number; until: number | null }, now: number, zone: string): (Instants & { seconds: number }) | null {
@@ -103,24 +122,54 @@ export function custodyView(c: StoredCustody, now: number, names: PersonNames = 
   const authorizedUntil = c.phase === 'open' ? ms(c.authorizedUntil) : null;
   const dueAt = ms(c.dueAt);
   return {
-    id: c.id, facilityId: c.facilityId, bookingId: c.bookingId, personId: c.personId, personName: names.personName, aNumber: names.aNumber, status, timeZone: zone,
+    id: c.id,
+    facilityId: c.facilityId,
+    bookingId: c.bookingId,
+    personId: c.personId,
+    personName: names.personName,
+    aNumber: names.aNumber,
+    status,
+    timeZone: zone,
     eligibility: j.eligibility.map((p) => ({ from: isoUtc(p.from)!, fromLocal: isoLocal(p.from, zone)!, until: isoUtc(p.until), untilLocal: isoLocal(p.until, zone), endedBy: p.endedBy })),
-    authorizedUntil: isoUtc(authorizedUntil), authorizedUntilLocal: isoLocal(authorizedUntil, zone),
+    authorizedUntil: isoUtc(authorizedUntil),
+    authorizedUntilLocal: isoLocal(authorizedUntil, zone),
     secondsLeft: (status === 'running' || status === 'overdue') && dueAt !== null ? (dueAt - now) / 1000 : null,
     detainers: j.detainers.map((d) => ({
-      detainerId: d.detainerId, form: d.form, warrant: d.warrant, agency: d.agency, lodgedAt: isoUtc(d.lodgedAt)!, cancelledAt: isoUtc(d.cancelledAt),
-      authority: d.authority, authorizedFrom: isoUtc(d.authorizedFrom), deadlineAt: isoUtc(d.deadlineAt), deadlineLocal: isoLocal(d.deadlineAt, zone), reasons: d.reasons,
-      windows: d.windows.map((w) => ({ from: isoUtc(w.from)!, fromLocal: isoLocal(w.from, zone)!, until: isoUtc(w.until), untilLocal: isoLocal(w.until, zone), endedBy: w.endedBy, authorityEnd: isoUtc(w.authorityEnd)! })),
+      detainerId: d.detainerId,
+      form: d.form,
+      warrant: d.warrant,
+      agency: d.agency,
+      lodgedAt: isoUtc(d.lodgedAt)!,
+      cancelledAt: isoUtc(d.cancelledAt),
+      authority: d.authority,
+      authorizedFrom: isoUtc(d.authorizedFrom),
+      deadlineAt: isoUtc(d.deadlineAt),
+      deadlineLocal: isoLocal(d.deadlineAt, zone),
+      reasons: d.reasons,
+      windows: d.windows.map((w) => ({
+        from: isoUtc(w.from)!,
+        fromLocal: isoLocal(w.from, zone)!,
+        until: isoUtc(w.until),
+        untilLocal: isoLocal(w.until, zone),
+        endedBy: w.endedBy,
+        authorityEnd: isoUtc(w.authorityEnd)!,
+      })),
       screen: d.screen ? { ...d.screen, decision: d.screen.decision ? { ...d.screen.decision, at: isoUtc(d.screen.decision.at)! } : null } : null,
       holdId: holdId(c.facilityId, c.bookingId, d.detainerId),
     })),
-    violations, processing,
+    violations,
+    processing,
     unauthorizedSeconds,
     processingSeconds: processing.reduce((s, p) => s + p.seconds, 0),
-    compliant: c.compliant, overageSeconds: c.overageMs === null ? null : c.overageMs / 1000,
+    compliant: c.compliant,
+    overageSeconds: c.overageMs === null ? null : c.overageMs / 1000,
     anomalies: j.anomalies,
     rejudged: c.rejudged,
-    endedAt: isoUtc(c.endedAt), endedLocal: isoLocal(c.endedAt, zone), outcome: j.outcome, toAgency: j.toAgency, honoured: j.honoured,
+    endedAt: isoUtc(c.endedAt),
+    endedLocal: isoLocal(c.endedAt, zone),
+    outcome: j.outcome,
+    toAgency: j.toAgency,
+    honoured: j.honoured,
     disclosure: j.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' },
     explanation: explainCustody(j, zone, now),
   };
@@ -138,7 +187,7 @@ const WINDOW_END: Record<WindowEnd, string> = {
   rules_changed: "the facility's rules in force from then no longer let it hold the person",
   amended: 'it was amended into one that cannot hold the person',
   criteria_not_met: "what became known of the person no longer met the facility's criteria for holding on it",
-  needs_review: 'what became known of the person made it wait for a supervisor\'s decision',
+  needs_review: "what became known of the person made it wait for a supervisor's decision",
   period_ended: 'the person was no longer release-eligible or left custody',
 };
 const VIOLATION: Record<ViolationReason, string> = {
@@ -168,7 +217,9 @@ function screenSentence(detainerId: string, s: NonNullable<CustodyJudgement['det
   if (s.notMet.length) parts.push(`not met: ${s.notMet.join(', ')}`);
   if (s.unknown.length) parts.push(`not known (no criminal history on file): ${s.unknown.join(', ')}`);
   if (s.review.length) parts.push(`needs review: ${s.review.join(', ')}`);
-  const decision = s.decision ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis.replace(/[.\s]+$/, '')}.` : '';
+  const decision = s.decision
+    ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis.replace(/[.\s]+$/, '')}.`
+    : '';
   return `Rule set for detainer ${detainerId}: ${parts.join('; ') || 'no criterion applies'}.${decision}`;
 }
 
@@ -176,9 +227,10 @@ function screenSentence(detainerId: string, s: NonNullable<CustodyJudgement['det
 export function explainCustody(j: CustodyJudgement, zone: string, now: number): string[] {
   const t = (x: number) => localText(x, zone);
   const out: string[] = [];
-  if (j.eligibility.length === 0) out.push('The person has not been release-eligible: all custody so far is the jail\'s own and needs no detainer.');
+  if (j.eligibility.length === 0) out.push("The person has not been release-eligible: all custody so far is the jail's own and needs no detainer.");
   for (const p of j.eligibility) {
-    const end = p.until === null ? 'and still is' : `until ${t(p.until)} (${p.endedBy === 'released' ? 'released' : p.endedBy === 'transferred' ? 'custody transferred' : `eligibility ended: ${p.endedBy}`})`;
+    const end =
+      p.until === null ? 'and still is' : `until ${t(p.until)} (${p.endedBy === 'released' ? 'released' : p.endedBy === 'transferred' ? 'custody transferred' : `eligibility ended: ${p.endedBy}`})`;
     out.push(`Release-eligible from ${t(p.from)} ${end}; every instant of custody in this period needs an authority.`);
   }
   for (const d of j.detainers) {

@@ -80,7 +80,11 @@ const storyArb = (opts: { ends: { min: number; max: number }; simple?: boolean }
         relodge: opts.simple ? fc.constant(null) : fc.option(fc.record({ at: time(-0.1, 1), form, warrant }), { freq: 3 }),
         amend: opts.simple ? fc.constant(null) : fc.option(fc.record({ at: time(-0.1, 1), form: fc.option(form), warrant: fc.option(warrant) }), { freq: 3 }),
         // Mostly none or one cancellation, sometimes two (the earliest counts).
-        cancels: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: time(-0.1, 1.1).map((t) => [t]) }, { weight: opts.simple ? 0 : 1, arbitrary: fc.tuple(time(-0.1, 1.1), time(-0.1, 1.1)) }),
+        cancels: fc.oneof(
+          { weight: 3, arbitrary: fc.constant([]) },
+          { weight: 3, arbitrary: time(-0.1, 1.1).map((t) => [t]) },
+          { weight: opts.simple ? 0 : 1, arbitrary: fc.tuple(time(-0.1, 1.1), time(-0.1, 1.1)) },
+        ),
       });
       return fc.record({
         zone: fc.constant(zone),
@@ -90,7 +94,10 @@ const storyArb = (opts: { ends: { min: number; max: number }; simple?: boolean }
         between: fc.array(fc.option(fc.integer({ min: 0, max: 100 }), { freq: 5 }), { minLength: 2, maxLength: 2 }),
         strayEnd: opts.simple ? fc.constant(null) : fc.option(time(0, 1), { freq: 3 }),
         granuleMs: fc.constant(granule * MINUTE),
-        ends: fc.array(fc.record({ at: fc.oneof(time(0.7, 1.05), time(0.1, 1.05)), kind: fc.constantFrom('released', 'ICE', 'unknown', 'Marshals') }), { minLength: opts.ends.min, maxLength: opts.ends.max }),
+        ends: fc.array(fc.record({ at: fc.oneof(time(0.7, 1.05), time(0.1, 1.05)), kind: fc.constantFrom('released', 'ICE', 'unknown', 'Marshals') }), {
+          minLength: opts.ends.min,
+          maxLength: opts.ends.max,
+        }),
         detainers: fc.array(detainer, { minLength: 1, maxLength: opts.simple ? 1 : 3 }),
         versions: fc.array(fc.record({ effectiveFrom: time(-0.1, 1), rules: rulesArb }), { minLength: 1, maxLength: 2 }),
       });
@@ -157,7 +164,11 @@ function merged(violations: Array<{ from: number; until: number | null; reason: 
 }
 
 const describeStory = (s: Story) =>
-  [s.zone, ...s.versions.map((v) => JSON.stringify(v)), ...[...s.events].sort((a, b) => a.at - b.at).map((e) => `${DateTime.fromMillis(e.at, { zone: s.zone }).toFormat("ccc yyyy-MM-dd'T'HH:mm")} ${JSON.stringify(e.body)}`)].join('\n');
+  [
+    s.zone,
+    ...s.versions.map((v) => JSON.stringify(v)),
+    ...[...s.events].sort((a, b) => a.at - b.at).map((e) => `${DateTime.fromMillis(e.at, { zone: s.zone }).toFormat("ccc yyyy-MM-dd'T'HH:mm")} ${JSON.stringify(e.body)}`),
+  ].join('\n');
 
 const closedStory = storyArb({ ends: { min: 1, max: 2 } });
 const anyStory = storyArb({ ends: { min: 0, max: 2 } });
@@ -194,9 +205,9 @@ describe('custody judge against a naive minute-by-minute judge', () => {
 
   it('arrival order does not matter: the events in any order, some twice, give the same judgement', () => {
     const shuffled = anyStory.chain((story) =>
-      fc.tuple(fc.constant(story), fc.shuffledSubarray(story.events, { minLength: story.events.length }), fc.subarray(story.events)).chain(([s, all, again]) =>
-        fc.tuple(fc.constant(s), fc.shuffledSubarray([...all, ...again], { minLength: all.length + again.length })),
-      ),
+      fc
+        .tuple(fc.constant(story), fc.shuffledSubarray(story.events, { minLength: story.events.length }), fc.subarray(story.events))
+        .chain(([s, all, again]) => fc.tuple(fc.constant(s), fc.shuffledSubarray([...all, ...again], { minLength: all.length + again.length }))),
     );
     fc.assert(
       fc.property(shuffled, ([story, arrival]) => {

@@ -12,7 +12,7 @@ const N = { detainerId: 'N', form: 'I-247N' };
 /** Detainer A as first lodged on an I-247N. */
 const N_AS_A = { detainerId: 'A', form: 'I-247N' };
 
-describe('the design note\'s worked examples (New York, federal-48-business-hours)', () => {
+describe("the design note's worked examples (New York, federal-48-business-hours)", () => {
   it('1. an I-247N beside a valid I-247A: the I-247A covers the custody, compliant, nothing unauthorised', () => {
     const j = judgeCustody(
       facts(NY, [
@@ -105,7 +105,11 @@ describe('the design note\'s worked examples (New York, federal-48-business-hour
   it('5. no-hold with 60 minutes of release processing: 45 minutes is compliant; 90 minutes is 1800 s unauthorised and 3600 s processing', () => {
     const r = since(rules(NY, { policy: 'no-hold', releaseProcessingMinutes: 60 }));
     const story = (released: string) =>
-      facts(NY, [['detainer.lodged', '2025-06-02T08:00', A], ['booking.release_eligible', '2025-06-03T10:00'], ['booking.released', released]]);
+      facts(NY, [
+        ['detainer.lodged', '2025-06-02T08:00', A],
+        ['booking.release_eligible', '2025-06-03T10:00'],
+        ['booking.released', released],
+      ]);
     const quick = judgeCustody(story('2025-06-03T10:45'), r);
     expect([quick.compliant, quick.unauthorizedMs, quick.processingMs]).toEqual([true, 0, 2_700_000]);
     const slow = judgeCustody(story('2025-06-03T11:30'), r);
@@ -274,7 +278,7 @@ describe('custody stories: every violation reason and every anomaly (New York, A
     expect(iso(j.detainers[0].deadlineAt)).toBe('2025-04-08T14:00:00.000Z');
   });
 
-  it('released at exactly the window end: compliant, 0 s (eligible Thursday 15:00, 33 h to Friday\'s end, the weekend skipped, Monday 15:00)', () => {
+  it("released at exactly the window end: compliant, 0 s (eligible Thursday 15:00, 33 h to Friday's end, the weekend skipped, Monday 15:00)", () => {
     const j = judge([
       ['detainer.lodged', '2025-04-10T09:00', A],
       ['booking.release_eligible', '2025-04-10T15:00'],
@@ -300,12 +304,22 @@ describe('custody stories: every violation reason and every anomaly (New York, A
       ['detainer.lodged', '2025-04-07T09:00', A],
       ['booking.release_eligible', '2025-04-09T10:00'],
     ]);
-    expect([j.phase, iso(j.activeFrom), iso(j.dueAt), iso(j.authorizedUntil), j.dueDetainerId]).toEqual(['open', '2025-04-09T14:00:00.000Z', '2025-04-11T14:00:00.000Z', '2025-04-11T14:00:00.000Z', 'A']);
+    expect([j.phase, iso(j.activeFrom), iso(j.dueAt), iso(j.authorizedUntil), j.dueDetainerId]).toEqual([
+      'open',
+      '2025-04-09T14:00:00.000Z',
+      '2025-04-11T14:00:00.000Z',
+      '2025-04-11T14:00:00.000Z',
+      'A',
+    ]);
     expect([j.compliant, j.overageMs, j.unauthorizedMs]).toEqual([null, null, 0]);
     expect(stretches(j)).toEqual([['2025-04-11T14:00:00.000Z', null, 'limit_reached', null]]);
     const status = (local: string) => custodyStatusAt(j.phase, j.activeFrom, j.dueAt, at(local, NY));
     expect([status('2025-04-07T12:00'), status('2025-04-09T09:59:59.999'), status('2025-04-09T10:00'), status('2025-04-11T10:00'), status('2025-04-11T10:00:00.001')]).toEqual([
-      'pending', 'pending', 'running', 'running', 'overdue',
+      'pending',
+      'pending',
+      'running',
+      'running',
+      'overdue',
     ]);
   });
 
@@ -422,29 +436,37 @@ describe('custody stories: every violation reason and every anomaly (New York, A
   describe('rule sets (src/rules/criteria.ts): what is known of the person decides whether a detainer may hold', () => {
     it('criteria_not_met: the felony charge the criteria rested on is dismissed at 12:00; the window ends there (3600 s)', () => {
       const versions = since(rules(NY, { ruleSet: { criteria: { 'I-247A': { allOf: [], anyOf: [{ kind: 'charge', classes: ['felony'] }] } } } }));
-      const j = judge([
-        ['booking.opened', '2025-04-07T08:00', { personId: 'p', charges: [{ level: 'felony', code: 'PL 120.05' }] }],
-        ['detainer.lodged', '2025-04-07T09:00', A],
-        ['booking.release_eligible', '2025-04-07T10:00'],
-        ['booking.charges_updated', '2025-04-07T12:00', { charges: [{ level: 'felony', code: 'PL 120.05', disposition: 'dismissed' }] }],
-        ['booking.released', '2025-04-07T13:00'],
-      ], versions);
+      const j = judge(
+        [
+          ['booking.opened', '2025-04-07T08:00', { personId: 'p', charges: [{ level: 'felony', code: 'PL 120.05' }] }],
+          ['detainer.lodged', '2025-04-07T09:00', A],
+          ['booking.release_eligible', '2025-04-07T10:00'],
+          ['booking.charges_updated', '2025-04-07T12:00', { charges: [{ level: 'felony', code: 'PL 120.05', disposition: 'dismissed' }] }],
+          ['booking.released', '2025-04-07T13:00'],
+        ],
+        versions,
+      );
       expect(stretches(j)).toEqual([['2025-04-07T16:00:00.000Z', '2025-04-07T17:00:00.000Z', 'criteria_not_met', 3600]]);
       const a = j.detainers[0];
       expect([a.authority, a.reasons, a.windows.map((w) => [iso(w.from), iso(w.until), w.endedBy]), a.screen]).toEqual([
-        'none', ['criteria_not_met'], [['2025-04-07T14:00:00.000Z', '2025-04-07T16:00:00.000Z', 'criteria_not_met']],
+        'none',
+        ['criteria_not_met'],
+        [['2025-04-07T14:00:00.000Z', '2025-04-07T16:00:00.000Z', 'criteria_not_met']],
         { met: [], notMet: ['charge:felony'], unknown: [], review: [], decision: null },
       ]);
     });
 
     it('needs_review: a victim awaits a supervisor; custody from eligibility is unauthorised until one decides (3600 s)', () => {
       const versions = since(rules(NY, { ruleSet: { review: ['victim_or_witness'] } }));
-      const j = judge([
-        ['detainer.lodged', '2025-04-07T09:00', A],
-        ['booking.flagged', '2025-04-07T09:30', { flag: 'victim' }],
-        ['booking.release_eligible', '2025-04-07T10:00'],
-        ['booking.released', '2025-04-07T11:00'],
-      ], versions);
+      const j = judge(
+        [
+          ['detainer.lodged', '2025-04-07T09:00', A],
+          ['booking.flagged', '2025-04-07T09:30', { flag: 'victim' }],
+          ['booking.release_eligible', '2025-04-07T10:00'],
+          ['booking.released', '2025-04-07T11:00'],
+        ],
+        versions,
+      );
       expect(stretches(j)).toEqual([['2025-04-07T14:00:00.000Z', '2025-04-07T15:00:00.000Z', 'needs_review', 3600]]);
       expect([j.detainers[0].authority, j.detainers[0].reasons, j.detainers[0].screen?.review]).toEqual(['needs_review', ['needs_review'], ['victim_or_witness']]);
     });

@@ -333,7 +333,15 @@ function formAnomalies(detainerId: string, d: DetainerFacts, versions: readonly 
 }
 
 /** One detainer over every period of the booking, its limit spent cumulatively. */
-function judgeDetainer(detainerId: string, d: DetainerFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[], screening: CustodyFacts['screening']): DetainerVerdict | null {
+function judgeDetainer(
+  detainerId: string,
+  d: DetainerFacts,
+  periods: EligibilityPeriod[],
+  versions: readonly RuleVersion[],
+  bookedAt: number | null,
+  anomalies: Anomaly[],
+  screening: CustodyFacts['screening'],
+): DetainerVerdict | null {
   const lodgings = sortedByTime(d.lodgings);
   if (lodgings.length === 0) {
     const ids = [...d.amendments, ...d.cancellations].sort(byTime).map((x) => x.eventId);
@@ -349,13 +357,21 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
     });
   }
   if (bookedAt !== null && first.at < bookedAt) {
-    anomalies.push({ code: 'lodged_before_booking', message: `detainer "${detainerId}" is dated before the booking opened: it can authorise nothing before the person is release-eligible`, eventIds: [first.eventId] });
+    anomalies.push({
+      code: 'lodged_before_booking',
+      message: `detainer "${detainerId}" is dated before the booking opened: it can authorise nothing before the person is release-eligible`,
+      eventIds: [first.eventId],
+    });
   }
   formAnomalies(detainerId, d, versions, anomalies);
   const cancellations = sortedByTime(d.cancellations);
   const cancelledAt = cancellations[0]?.at ?? null;
   if (cancelledAt !== null && cancelledAt < first.at) {
-    anomalies.push({ code: 'cancelled_before_lodged', message: `detainer "${detainerId}" is cancelled before it was lodged: it authorises nothing`, eventIds: [cancellations[0].eventId, first.eventId] });
+    anomalies.push({
+      code: 'cancelled_before_lodged',
+      message: `detainer "${detainerId}" is cancelled before it was lodged: it authorises nothing`,
+      eventIds: [cancellations[0].eventId, first.eventId],
+    });
   }
   const timeline = formTimeline(d, lodgings);
   const latest = timeline[timeline.length - 1].state;
@@ -381,11 +397,21 @@ function judgeDetainer(detainerId: string, d: DetainerFacts, periods: Eligibilit
   for (const w of windows) if (w.endedBy !== 'period_ended') reasons.add(w.endedBy);
   if (cancelledAt !== null) reasons.add('cancelled');
   return {
-    detainerId, form: latest.form, warrant: latest.warrant, agency: first.agency ?? 'ICE', lodgedAt: first.at, cancelledAt,
-    authority: authority.kind, reasons: [...reasons], windows,
+    detainerId,
+    form: latest.form,
+    warrant: latest.warrant,
+    agency: first.agency ?? 'ICE',
+    lodgedAt: first.at,
+    cancelledAt,
+    authority: authority.kind,
+    reasons: [...reasons],
+    windows,
     authorizedFrom: lastOfLatest?.from ?? null,
     deadlineAt: lastOfLatest?.authorityEnd ?? clockStartedAt,
-    clockStartedAt, limitUsedMs: usedMs, versionIndex, screen: authority.screen ?? null,
+    clockStartedAt,
+    limitUsedMs: usedMs,
+    versionIndex,
+    screen: authority.screen ?? null,
   };
 }
 
@@ -433,7 +459,7 @@ function custodyEnd(facts: CustodyFacts, anomalies: Anomaly[]): CustodyFacts['en
   if (ends.length > 1) {
     anomalies.push({
       code: 'several_custody_ends',
-      message: `${ends.length} custody ends were received; the latest (${new Date(end!.at).toISOString()}) counts, as the person may have been back in custody`,
+      message: `${ends.length} custody ends were received; the latest (${new Date(end.at).toISOString()}) counts, as the person may have been back in custody`,
       eventIds: ends.map((e) => e.eventId),
     });
   }
@@ -499,7 +525,10 @@ function unauthorisedStretches(periods: EligibilityPeriod[], detainers: Detainer
       const reason = reasonAt(g.from, inPeriod, detainers);
       const cuts: Array<{ at: number; reason: ViolationReason }> = [{ at: g.from, reason }];
       if (reason === 'no_detainer') {
-        const arrival = detainers.map((d) => d.lodgedAt).filter((t) => t > g.from && t < g.until).sort((a, b) => a - b)[0];
+        const arrival = detainers
+          .map((d) => d.lodgedAt)
+          .filter((t) => t > g.from && t < g.until)
+          .sort((a, b) => a - b)[0];
         if (arrival !== undefined) cuts.push({ at: arrival, reason: 'not_authorized' });
       }
       for (let i = 0; i < cuts.length; i++) {

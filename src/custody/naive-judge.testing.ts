@@ -33,7 +33,7 @@ export interface NaiveJudgement {
 
 /** What a form and warrant may do under a version's rules: hold minutes and how they are counted, or null (nothing). */
 function holdOf(rules: AuthorityRules, form: DetainerForm, warrant: WarrantKind | null): { minutes: number; business: boolean } | null {
-  if (rules.forms) throw new Error('the naive judge knows only the policies\' own per-form settings');
+  if (rules.forms) throw new Error("the naive judge knows only the policies' own per-form settings");
   if (form === 'I-247N' || rules.policy === 'no-hold') return null;
   if (rules.requireJudicialWarrant && warrant !== 'judicial') return null;
   return { minutes: rules.holdHours * 60, business: rules.policy === 'federal-48-business-hours' };
@@ -103,7 +103,7 @@ export function naiveJudge(facts: CustodyFacts, versions: readonly RuleVersion[]
     if (lodgings.length === 0) continue; // never lodged: it authorises nothing and was never received
     const first = lodgings[0];
     const later = [
-      ...lodgings.slice(1).map((l) => ({ at: l.at, eventId: l.eventId, form: l.form as DetainerForm | null, warrant: l.warrant, replaces: true })),
+      ...lodgings.slice(1).map((l) => ({ at: l.at, eventId: l.eventId, form: l.form, warrant: l.warrant, replaces: true })),
       ...f.amendments.filter((a) => a.at >= first.at).map((a) => ({ at: a.at, eventId: a.eventId, form: a.form, warrant: a.warrant, replaces: false })),
     ].sort(byAtThenId);
     detainers.push({

@@ -95,7 +95,10 @@ export function screeningAt(s: ScreeningFacts | undefined, t: number): Screening
   return {
     charges: latest(s.charges, t)?.charges ?? [],
     convictions: latest(s.histories, t)?.convictions ?? null,
-    flags: [...flags].filter(([, f]) => f.set).map(([flag]) => flag).sort(),
+    flags: [...flags]
+      .filter(([, f]) => f.set)
+      .map(([flag]) => flag)
+      .sort(),
     decisions,
   };
 }

@@ -8,7 +8,12 @@ import { addFact, emptyFacts, type CustodyFacts } from './custody-facts.js';
 import type { RuleVersion } from './judge.js';
 
 export const rules = (timeZone: string, over: Partial<AuthorityRules> = {}): AuthorityRules => ({
-  timeZone, policy: 'federal-48-business-hours', holdHours: 48, extraHolidays: [], requireJudicialWarrant: false, ...over,
+  timeZone,
+  policy: 'federal-48-business-hours',
+  holdHours: 48,
+  extraHolidays: [],
+  requireJudicialWarrant: false,
+  ...over,
 });
 
 export const since = (r: AuthorityRules): RuleVersion[] => [{ effectiveFrom: null, rules: r }];

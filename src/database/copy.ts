@@ -14,8 +14,7 @@ import type { EntityManager } from 'typeorm';
  * indexOf scans find nothing to escape faster than one regular expression (a body is ~400 characters).
  */
 const needsEscape = (v: string) => v.indexOf('\\') >= 0 || v.indexOf('\t') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
-export const copyText = (v: string | null) =>
-  v === null ? '\\N' : !needsEscape(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+export const copyText = (v: string | null) => (v === null ? '\\N' : !needsEscape(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
 
 /**
  * A value known to be JSON text (from JSON.stringify or canonicalJson): JSON writes tabs and line

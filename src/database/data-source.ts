@@ -29,7 +29,31 @@ import { oneInstanceAtATime } from './locks.js';
 // bigint counts and durations fit in a double; return them as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export const MIGRATIONS = [Initial1764000000000, Alerts1764100000000, Audit1764200000000, StatementChecks1764300000000, ProjectionChecks1764400000000, RetractionsByBooking1764500000000, IdsInByteOrder1764600000000, Derivations1764700000000, FacilityChanges1764800000000, AlertsRaisedAgain1764900000000, GrantsByFacility1765000000000, CustodyRecords1765100000000, SecurityHardening1765500000000, ImportRejects1765600000000, ImportFiles1766100000000, RuleSets1766200000000, ReviewAlerts1766210000000, IceContacts1766220000000, OneLiveAlert1766300000000, ReviewBesideLiveAlert1766310000000, CustodyFirstDetainer1766500000000, Oversight1766600000000, RefusalResolutions1766700000000];
+export const MIGRATIONS = [
+  Initial1764000000000,
+  Alerts1764100000000,
+  Audit1764200000000,
+  StatementChecks1764300000000,
+  ProjectionChecks1764400000000,
+  RetractionsByBooking1764500000000,
+  IdsInByteOrder1764600000000,
+  Derivations1764700000000,
+  FacilityChanges1764800000000,
+  AlertsRaisedAgain1764900000000,
+  GrantsByFacility1765000000000,
+  CustodyRecords1765100000000,
+  SecurityHardening1765500000000,
+  ImportRejects1765600000000,
+  ImportFiles1766100000000,
+  RuleSets1766200000000,
+  ReviewAlerts1766210000000,
+  IceContacts1766220000000,
+  OneLiveAlert1766300000000,
+  ReviewBesideLiveAlert1766310000000,
+  CustodyFirstDetainer1766500000000,
+  Oversight1766600000000,
+  RefusalResolutions1766700000000,
+];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {
   return new DataSource({

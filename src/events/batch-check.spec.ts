@@ -46,7 +46,12 @@ describe('BatchCheck', () => {
     // Only the first stretch is checked synchronously; the rest after turns of the event loop.
     expect(check.checkedUpTo).toBe(CHECK_YIELD_EVERY - 1);
     expect(check.order.length).toBe(CHECK_YIELD_EVERY - 1);
-    const runs = await drain(check.runs(() => 0, (c) => c.index));
+    const runs = await drain(
+      check.runs(
+        () => 0,
+        (c) => c.index,
+      ),
+    );
     expect(runs.length).toBeGreaterThan(1);
     expect(runs[0]).toEqual(Array.from({ length: CHECK_YIELD_EVERY - 1 }, (_, i) => i));
     expect(runs.flat()).toEqual(Array.from({ length: 1000 }, (_, i) => i));
@@ -74,7 +79,16 @@ describe('BatchCheck', () => {
 
   it('leaves out what take refuses', async () => {
     const { check } = batch();
-    expect((await drain(check.runs(() => 0, (c) => (c.index % 2 ? null : c.index)))).flat()).toEqual(Array.from({ length: 500 }, (_, i) => i * 2));
+    expect(
+      (
+        await drain(
+          check.runs(
+            () => 0,
+            (c) => (c.index % 2 ? null : c.index),
+          ),
+        )
+      ).flat(),
+    ).toEqual(Array.from({ length: 500 }, (_, i) => i * 2));
   });
 
   it('passes a failure of the check to the reader', async () => {
@@ -87,7 +101,14 @@ describe('BatchCheck', () => {
       same: () => true,
       conflict: () => undefined,
     });
-    await expect(drain(check.runs(() => 0, (c) => c))).rejects.toThrow('boom');
+    await expect(
+      drain(
+        check.runs(
+          () => 0,
+          (c) => c,
+        ),
+      ),
+    ).rejects.toThrow('boom');
     await check.done;
   });
 });

@@ -30,7 +30,7 @@ export class BatchCheck<C> {
   duplicates = 0;
   /** The events before this index are checked. */
   checkedUpTo = 0;
-  private failure: unknown = null;
+  private failure: Error | null = null;
   private wake: Array<() => void> = [];
   /** Settles when every event is checked (or the check failed). */
   readonly done: Promise<void>;
@@ -59,7 +59,7 @@ export class BatchCheck<C> {
         }
         this.checkedUpTo = count;
       } catch (err) {
-        this.failure = err ?? new Error('batch check failed');
+        this.failure = err instanceof Error ? err : new Error(`batch check failed: ${String(err)}`);
       }
       this.notify();
     })();
@@ -71,9 +71,13 @@ export class BatchCheck<C> {
 
   /** Resolves when more is checked than now (or all is); rejects if the check failed. */
   async more(): Promise<void> {
-    if (this.failure !== null) throw this.failure;
+    this.throwIfFailed();
     if (this.finished) return;
     await new Promise<void>((resolve) => this.wake.push(resolve));
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
   }
 

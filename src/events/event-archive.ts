@@ -17,9 +17,7 @@ export function archiveLine(event: unknown, receivedAt: Date): string {
   return `${canonicalJson({ event, receivedAt: receivedAt.toISOString() })}\n`;
 }
 
-export type ArchiveRead =
-  | { ok: true; event: Record<string, unknown>; receivedAt: Date }
-  | { ok: false; eventId: string | null; errors: FieldError[] };
+export type ArchiveRead = { ok: true; event: Record<string, unknown>; receivedAt: Date } | { ok: false; eventId: string | null; errors: FieldError[] };
 
 /**
  * One line of an export, read back. The event itself is checked by ingestion as any event is;

@@ -107,7 +107,12 @@ const REJECTED_SELECT = `SELECT r.id, r.received_at, r.batch_index, r.event_id, 
   FROM rejected_events r LEFT JOIN refusal_resolutions x ON x.rejected_id = r.id`;
 
 const rejectedListed = (r: RejectedSqlRow): RejectedListed => ({
-  id: r.id, receivedAt: r.received_at, batchIndex: r.batch_index, eventId: r.event_id, body: r.body, errors: r.errors,
+  id: r.id,
+  receivedAt: r.received_at,
+  batchIndex: r.batch_index,
+  eventId: r.event_id,
+  body: r.body,
+  errors: r.errors,
   resolution: r.action === null ? null : { action: r.action, reason: r.reason, resentEventId: r.resent_event_id, by: r.by_name!, at: r.at! },
 });
 
@@ -136,8 +141,10 @@ export class EventLogRepository {
     const events = new Map<string, StoredSummary>();
     const retracted = new Set<string>();
     if (ids.length === 0 && bookings.length === 0) return { events, retracted };
-    const rows: Array<{ half: number; event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string; retracts_event_id: string | null }> =
-      await m.query(STORED_EVENTS_SQL, [ids, bookings.map((b) => b.facilityId), bookings.map((b) => b.bookingId)]);
+    const rows: Array<{ half: number; event_id: string; content_hash: string; facility_id: string; booking_id: string; type: string; retracts_event_id: string | null }> = await m.query(
+      STORED_EVENTS_SQL,
+      [ids, bookings.map((b) => b.facilityId), bookings.map((b) => b.bookingId)],
+    );
     for (const r of rows) {
       if (r.half === 1) events.set(r.event_id, { contentHash: r.content_hash, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type });
       else retracted.add(retractionKey(r.facility_id, r.booking_id, r.retracts_event_id!));
@@ -157,9 +164,16 @@ export class EventLogRepository {
     if (rows.length === 0) return new Set();
     const payload = JSON.stringify(
       rows.map((r) => ({
-        event_id: r.eventId, facility_id: r.facilityId, booking_id: r.bookingId, type: r.type,
-        occurred_at: r.occurredAt, retracts_event_id: r.retractsEventId, body: r.bodyJson, content_hash: r.contentHash,
-        prev_hash: r.prevHash, chain_hash: r.chainHash,
+        event_id: r.eventId,
+        facility_id: r.facilityId,
+        booking_id: r.bookingId,
+        type: r.type,
+        occurred_at: r.occurredAt,
+        retracts_event_id: r.retractsEventId,
+        body: r.bodyJson,
+        content_hash: r.contentHash,
+        prev_hash: r.prevHash,
+        chain_hash: r.chainHash,
       })),
     );
     // One JSON parameter expanded in SQL: one round trip; seq follows the order sent.
@@ -190,9 +204,7 @@ export class EventLogRepository {
       for await (const run of source) {
         for (const r of run) {
           ids.add(r.eventId);
-          const full = data.add([
-            r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, new JsonText(r.bodyJson), r.contentHash, apiKeyId, r.prevHash, r.chainHash,
-          ]);
+          const full = data.add([r.eventId, r.facilityId, r.bookingId, r.type, r.occurredAt, received, r.retractsEventId, new JsonText(r.bodyJson), r.contentHash, apiKeyId, r.prevHash, r.chainHash]);
           if (full) {
             yield* data.take();
             await yieldToEventLoop();
@@ -202,11 +214,7 @@ export class EventLogRepository {
       yield* data.take(true);
     }
     // seq comes from the identity default, row by row in the order sent.
-    await copyInto(
-      m,
-      'COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN',
-      chunks(),
-    );
+    await copyInto(m, 'COPY events (event_id, facility_id, booking_id, type, occurred_at, received_at, retracts_event_id, body, content_hash, api_key_id, prev_hash, chain_hash) FROM STDIN', chunks());
     return ids;
   }
 
@@ -239,14 +247,18 @@ export class EventLogRepository {
   /** The whole log of some bookings, in (occurredAt, seq) order. */
   async forBookings(m: EntityManager | undefined, keys: Array<{ facilityId: string; bookingId: string }>): Promise<StoredEventRow[]> {
     if (keys.length === 0) return [];
-    const rows: Array<{ seq: number; event_id: string; facility_id: string; booking_id: string; type: string; occurred_at: Date; received_at: Date; body: JmsEvent }> =
-      await (m ?? this.ds.manager).query(
-        BOOKING_LOGS_SQL,
-        [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)],
-      );
+    const rows: Array<{ seq: number; event_id: string; facility_id: string; booking_id: string; type: string; occurred_at: Date; received_at: Date; body: JmsEvent }> = await (
+      m ?? this.ds.manager
+    ).query(BOOKING_LOGS_SQL, [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)]);
     return rows.map((r) => ({
-      seq: r.seq, eventId: r.event_id, facilityId: r.facility_id, bookingId: r.booking_id, type: r.type,
-      occurredAtMs: r.occurred_at.getTime(), receivedAt: r.received_at, body: r.body,
+      seq: r.seq,
+      eventId: r.event_id,
+      facilityId: r.facility_id,
+      bookingId: r.booking_id,
+      type: r.type,
+      occurredAtMs: r.occurred_at.getTime(),
+      receivedAt: r.received_at,
+      body: r.body,
     }));
   }
 
@@ -314,7 +326,15 @@ export class EventLogRepository {
   }
 
   /** Record how a refusal was resolved; false when it already was (the first resolution stands). */
-  async insertResolution(r: { rejectedId: number; action: 'resent' | 'dismissed'; reason: string | null; resentEventId: string | null; byKeyId: string | null; byName: string; at: Date }): Promise<boolean> {
+  async insertResolution(r: {
+    rejectedId: number;
+    action: 'resent' | 'dismissed';
+    reason: string | null;
+    resentEventId: string | null;
+    byKeyId: string | null;
+    byName: string;
+    at: Date;
+  }): Promise<boolean> {
     const rows: unknown[] = await this.ds.query(
       `INSERT INTO refusal_resolutions (rejected_id, action, reason, resent_event_id, by_key_id, by_name, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (rejected_id) DO NOTHING RETURNING rejected_id`,

@@ -12,7 +12,10 @@ export const MAX_BATCH = 5000;
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: required(`must be one of ${values.join(', ')}`) });
 
-const id = z.string({ error: required('must be a string') }).min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const id = z
+  .string({ error: required('must be a string') })
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters');
 const instant = z.string({ error: required(`must be ${INSTANT_HINT}`) }).refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` });
 const text = (max: number) => z.string({ error: required('must be a string') }).max(max, `must be at most ${max} characters`);
 
@@ -24,9 +27,11 @@ export const ELIGIBILITY_END_REASONS = ['new_charge', 'warrant', 'other_agency_h
 /** A class of offence (src/rules/classes.ts): an unknown one is refused naming it, so a misspelt class cannot pass a criterion unseen. */
 const className = z.string({ error: 'must be a class name' }).refine((c) => KNOWN_CLASSES.includes(c), { message: `must be a known class: ${KNOWN_CLASSES.join(', ')}` });
 const classes = z.array(className, { error: 'must be an array of class names' }).max(20, 'at most 20 classes');
-const isoDate = z.string({ error: required('must be a date YYYY-MM-DD') }).refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number.isFinite(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-  message: 'must be a date YYYY-MM-DD',
-});
+const isoDate = z
+  .string({ error: required('must be a date YYYY-MM-DD') })
+  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number.isFinite(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+    message: 'must be a date YYYY-MM-DD',
+  });
 
 const charge = z.strictObject({
   code: text(64).optional(),
@@ -51,7 +56,7 @@ const base = {
   facilityId: id,
   bookingId: id,
   /** The sender's own data, kept as sent and never read: every other field must be the contract's. */
-  extensions: z.record(z.string(), z.unknown(), { error: 'must be an object of the sender\'s own fields' }).optional(),
+  extensions: z.record(z.string(), z.unknown(), { error: "must be an object of the sender's own fields" }).optional(),
 };
 const agency = text(64).min(1, 'must not be empty');
 /** The API key that recorded an event the app itself writes (decisions, complaints, notices). */

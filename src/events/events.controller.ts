@@ -6,7 +6,6 @@ import { LogAccess } from '../audit/access-log.interceptor.js';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { attachment } from '../common/content-disposition.js';
-import { isoUtc } from '../common/instant.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { ARCHIVE_TYPE } from './event-archive.js';
 import { EventArchiveService } from './event-archive.service.js';
@@ -35,7 +34,8 @@ export class EventsController {
   @LogAccess('events.export')
   @ApiOperation({
     summary: 'Every event of a facility (or of all), retractions included, in the order stored, as NDJSON (admin): a backup, or the way to move a jail to another instance.',
-    description: 'One line per event: {"event": <as sent>, "receivedAt": "..."} in canonical JSON; the same log always gives the same bytes. Streamed. POST /api/events/restore (or npm run import -- --ndjson FILE) puts it back.',
+    description:
+      'One line per event: {"event": <as sent>, "receivedAt": "..."} in canonical JSON; the same log always gives the same bytes. Streamed. POST /api/events/restore (or npm run import -- --ndjson FILE) puts it back.',
   })
   @ApiQuery({ name: 'facilityId', required: false })
   @ApiProduces(ARCHIVE_TYPE)
@@ -49,7 +49,8 @@ export class EventsController {
   @HttpCode(200)
   @ApiOperation({
     summary: `Restore up to ${MAX_BATCH} lines of an export (NDJSON, as GET /api/events/export wrote them) (admin).`,
-    description: 'Each event goes through ingestion as received at its receivedAt, so the restored log has the same order, hashes and chain, and gives the same holds. Facilities must be configured first. Idempotent: lines already restored are duplicates. A line that cannot be restored is refused and kept with the refused events.',
+    description:
+      'Each event goes through ingestion as received at its receivedAt, so the restored log has the same order, hashes and chain, and gives the same holds. Facilities must be configured first. Idempotent: lines already restored are duplicates. A line that cannot be restored is refused and kept with the refused events.',
   })
   @ApiConsumes(ARCHIVE_TYPE)
   @ApiBody({ schema: { type: 'string', description: 'NDJSON lines of an export' } })

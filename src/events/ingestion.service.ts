@@ -177,7 +177,7 @@ export class IngestionService {
       }
       return result;
     }
-    const events = (body as { events: unknown }).events;
+    const events = body.events;
     if (!Array.isArray(events)) await this.refuseWhole(body, [{ field: 'events', message: 'must be an array of events' }], apiKeyId);
     if ((events as unknown[]).length > MAX_BATCH) {
       await this.refuseWhole(body, [{ field: 'events', message: `at most ${MAX_BATCH} events per request, got ${(events as unknown[]).length}` }], apiKeyId);
@@ -238,7 +238,13 @@ export class IngestionService {
   }
 
   /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
-  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void, onlyFacilities: ReadonlySet<string> | null, opts: { decisions?: boolean } = {}): BatchCheck<Candidate> {
+  private check(
+    raws: unknown[],
+    receivedAtMs: number,
+    reject: (index: number, errors: FieldError[]) => void,
+    onlyFacilities: ReadonlySet<string> | null,
+    opts: { decisions?: boolean } = {},
+  ): BatchCheck<Candidate> {
     return new BatchCheck<Candidate>(raws.length, {
       check: (index) => {
         const raw = raws[index];
@@ -253,7 +259,10 @@ export class IngestionService {
         }
         // A decision is a supervisor's, recorded through the decisions route, never sent by a JMS.
         if (RECORDED_BY_APP.has(v.event.type) && !opts.decisions) {
-          const message = v.event.type === 'detainer.decided' ? 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions' : `a ${v.event.type} event is recorded through /api/complaints or /api/notices`;
+          const message =
+            v.event.type === 'detainer.decided'
+              ? 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions'
+              : `a ${v.event.type} event is recorded through /api/complaints or /api/notices`;
           reject(index, [{ field: 'type', message }]);
           return null;
         }
@@ -346,8 +355,16 @@ export class IngestionService {
       const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt, receivedAt: receivedAtIso, contentHash });
       heads.set(e.facilityId, link);
       return {
-        eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt,
-        retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null, bodyJson: canonical, contentHash, prevHash, chainHash: link,
+        eventId: e.eventId,
+        facilityId: e.facilityId,
+        bookingId: e.bookingId,
+        type: e.type,
+        occurredAt,
+        retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null,
+        bodyJson: canonical,
+        contentHash,
+        prevHash,
+        chainHash: link,
       };
     };
 
@@ -369,7 +386,12 @@ export class IngestionService {
     // Judge what the INSERT path skipped against what the other request stored.
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
     if (raced.length > 0) {
-      const now = (await this.events.findByIds(m, raced.map((c) => c.event.eventId))).events;
+      const now = (
+        await this.events.findByIds(
+          m,
+          raced.map((c) => c.event.eventId),
+        )
+      ).events;
       for (const c of raced) {
         if (now.get(c.event.eventId)?.contentHash === c.hash) out.duplicates++;
         else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
@@ -395,7 +417,10 @@ export class IngestionService {
     if (!target) return null; // may arrive later: events can come in any order
     if (target.type === 'event.retracted') return { field: 'retractsEventId', message: 'a retraction cannot be retracted; send the corrected event again under a new eventId' };
     if (target.facilityId !== e.facilityId || target.bookingId !== e.bookingId) {
-      return { field: 'retractsEventId', message: `event "${e.retractsEventId}" is about booking "${target.bookingId}" of facility "${target.facilityId}"; a retraction must name the same facility and booking` };
+      return {
+        field: 'retractsEventId',
+        message: `event "${e.retractsEventId}" is about booking "${target.bookingId}" of facility "${target.facilityId}"; a retraction must name the same facility and booking`,
+      };
     }
     return null;
   }

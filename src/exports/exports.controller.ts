@@ -16,7 +16,10 @@ export class ExportsController {
 
   @Get('ice-reconciliation')
   @Roles('sheriff')
-  @ApiOperation({ summary: "One row per detainer received in [from, to): ICE's prepare date, facility code and lift reason (where detainer.lodged carried them) beside the jail's hour-level verdict, to join with ICE's released detainer tables." })
+  @ApiOperation({
+    summary:
+      "One row per detainer received in [from, to): ICE's prepare date, facility code and lift reason (where detainer.lodged carried them) beside the jail's hour-level verdict, to join with ICE's released detainer tables.",
+  })
   @ApiQuery({ name: 'facilityId', required: true })
   @ApiQuery({ name: 'from', required: true })
   @ApiQuery({ name: 'to', required: true })
@@ -31,7 +34,10 @@ export class ExportsController {
 
   @Get('public-records')
   @Roles('sheriff')
-  @ApiOperation({ summary: 'What a public-records request about detainers may get: every custody record whose first detainer was received in [from, to) with no name, date of birth, A-number or id; the rules in force, complaint and notice counts, ICE contacts; a manifest with the digest of the records and the chain head.' })
+  @ApiOperation({
+    summary:
+      'What a public-records request about detainers may get: every custody record whose first detainer was received in [from, to) with no name, date of birth, A-number or id; the rules in force, complaint and notice counts, ICE contacts; a manifest with the digest of the records and the chain head.',
+  })
   @ApiQuery({ name: 'facilityId', required: true })
   @ApiQuery({ name: 'from', required: true })
   @ApiQuery({ name: 'to', required: true })

@@ -3,7 +3,11 @@ import { required } from '../common/zod-validation.js';
 
 const instant = z.iso.datetime({ offset: true, error: required('must be an ISO 8601 instant with an offset or Z') });
 const period = {
-  facilityId: z.string({ error: required('must be a facility id') }).trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  facilityId: z
+    .string({ error: required('must be a facility id') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters'),
   from: instant,
   to: instant,
 };

@@ -81,7 +81,11 @@ export class ExportsRepository {
   }
 
   /** The rule versions in force at some instant of [from, to). */
-  rulesInForce(facilityId: string, from: Date, to: Date): Promise<Array<{ effective_from: Date | null; policy: string; hold_hours: number; require_judicial_warrant: boolean; preset: string | null; rule_set: object | null; recorded_at: Date }>> {
+  rulesInForce(
+    facilityId: string,
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ effective_from: Date | null; policy: string; hold_hours: number; require_judicial_warrant: boolean; preset: string | null; rule_set: object | null; recorded_at: Date }>> {
     return this.ds.query(
       `SELECT effective_from, policy, hold_hours, require_judicial_warrant, preset, rule_set, recorded_at FROM facility_policies p
         WHERE p.facility_id = $1 AND (p.effective_from IS NULL OR p.effective_from < $3)
@@ -93,10 +97,11 @@ export class ExportsRepository {
   }
 
   iceContacts(facilityId: string, from: Date, to: Date): Promise<Array<{ kind: string; allowed: boolean; contacts: number }>> {
-    return this.ds.query(
-      `SELECT kind, allowed, count(*)::int AS contacts FROM ice_contacts WHERE facility_id = $1 AND at >= $2 AND at < $3 GROUP BY kind, allowed ORDER BY kind, allowed DESC`,
-      [facilityId, from, to],
-    );
+    return this.ds.query(`SELECT kind, allowed, count(*)::int AS contacts FROM ice_contacts WHERE facility_id = $1 AND at >= $2 AND at < $3 GROUP BY kind, allowed ORDER BY kind, allowed DESC`, [
+      facilityId,
+      from,
+      to,
+    ]);
   }
 
   async chainHead(facilityId: string): Promise<{ seq: number; event_id: string; chain_hash: string } | null> {

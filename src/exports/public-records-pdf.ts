@@ -17,16 +17,29 @@ export function publicRecordsPdf(p: PublicRecords): Promise<Buffer> {
   line(`Records (CSV) SHA-256: ${p.manifest.recordsSha256}`, 'mono');
   line(p.manifest.chainHead ? `Chain head: event ${p.manifest.chainHead.seq}, ${p.manifest.chainHead.chainHash}. Verify with ${p.manifest.verify}.` : 'The facility has no events yet.', 'mono');
   heading('Rules in force');
-  for (const r of p.rulesInForce) line(`${r.effectiveFrom ?? 'Since always'}: ${r.policy}, ${r.holdHours} hours${r.preset ? `, preset ${r.preset}` : ''}${r.requireJudicialWarrant ? ', judicial warrant required' : ''}.`);
+  for (const r of p.rulesInForce)
+    line(`${r.effectiveFrom ?? 'Since always'}: ${r.policy}, ${r.holdHours} hours${r.preset ? `, preset ${r.preset}` : ''}${r.requireJudicialWarrant ? ', judicial warrant required' : ''}.`);
   heading('Complaints');
-  line(`${p.complaints.received} received; by category ${Object.entries(p.complaints.byCategory).map(([k, v]) => `${k} ${v}`).join(', ')}; findings ${Object.entries(p.complaints.byFinding).map(([k, v]) => `${k} ${v}`).join(', ')}; acknowledged late ${p.complaints.acknowledgedLate}, closed late ${p.complaints.closedLate}.`);
+  line(
+    `${p.complaints.received} received; by category ${Object.entries(p.complaints.byCategory)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; findings ${Object.entries(p.complaints.byFinding)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; acknowledged late ${p.complaints.acknowledgedLate}, closed late ${p.complaints.closedLate}.`,
+  );
   heading('Notices to the person');
-  line(Object.keys(p.notices.byKind).length === 0 ? 'None due.' : Object.entries(p.notices.byKind).map(([k, v]) => `${k}: ${v.due} due, ${v.servedOnTime} on time, ${v.servedLate} late, ${v.missingLate} missing`).join('; '));
+  line(
+    Object.keys(p.notices.byKind).length === 0
+      ? 'None due.'
+      : Object.entries(p.notices.byKind)
+          .map(([k, v]) => `${k}: ${v.due} due, ${v.servedOnTime} on time, ${v.servedLate} late, ${v.missingLate} missing`)
+          .join('; '),
+  );
   heading('Contacts with ICE');
   line(p.iceContacts.length === 0 ? 'None logged.' : p.iceContacts.map((c) => `${c.kind} (${c.allowed ? 'allowed' : 'not allowed'}): ${c.contacts}`).join('; '));
   heading('Custody records');
   line(p.columns.join(' | '), 'mono');
-  for (const r of p.records) line(r.map((c) => (c === null ? '' : String(c))).join(' | '), 'mono');
+  for (const r of p.records) line(r.map((c) => (c === null ? '' : typeof c === 'string' ? c : typeof c === 'number' || typeof c === 'boolean' ? String(c) : JSON.stringify(c))).join(' | '), 'mono');
   doc.end();
   return done;
 }

@@ -29,20 +29,27 @@ export class FacilitiesRepository {
 
   /** Policy versions, oldest first (the since-always version leads). */
   versions(facilityId: string, m: EntityManager = this.ds.manager): Promise<FacilityPolicyEntity[]> {
-    return m
-      .createQueryBuilder(FacilityPolicyEntity, 'p')
-      .where('p.facilityId = :facilityId', { facilityId })
-      .orderBy('p.effectiveFrom', 'ASC', 'NULLS FIRST')
-      .getMany();
+    return m.createQueryBuilder(FacilityPolicyEntity, 'p').where('p.facilityId = :facilityId', { facilityId }).orderBy('p.effectiveFrom', 'ASC', 'NULLS FIRST').getMany();
   }
 
   async rulesFor(facilityIds: string[], m: EntityManager = this.ds.manager): Promise<Map<string, FacilityRules>> {
     const out = new Map<string, FacilityRules>();
     if (facilityIds.length === 0) return out;
     const rows: Array<{
-      id: string; facility_zone: string; version_id: number; time_zone: string; effective_from: Date | null; policy: HoldRules['policy']; hold_hours: number;
-      extra_holidays: string[]; require_judicial_warrant: boolean; warn_before_hours: number[];
-      forms: AuthorityRules['forms']; release_processing_minutes: number; agency_aliases: string[]; rule_set: AuthorityRules['ruleSet'];
+      id: string;
+      facility_zone: string;
+      version_id: number;
+      time_zone: string;
+      effective_from: Date | null;
+      policy: HoldRules['policy'];
+      hold_hours: number;
+      extra_holidays: string[];
+      require_judicial_warrant: boolean;
+      warn_before_hours: number[];
+      forms: AuthorityRules['forms'];
+      release_processing_minutes: number;
+      agency_aliases: string[];
+      rule_set: AuthorityRules['ruleSet'];
     }> = await m.query(
       `SELECT f.id, f.time_zone AS facility_zone, p.id AS version_id, p.time_zone, p.effective_from, p.policy, p.hold_hours, p.extra_holidays, p.require_judicial_warrant, p.warn_before_hours,
               p.forms, p.release_processing_minutes, p.agency_aliases, p.rule_set
@@ -59,8 +66,15 @@ export class FacilitiesRepository {
         effectiveFrom: r.effective_from ? r.effective_from.getTime() : null,
         warnBeforeHours: r.warn_before_hours,
         rules: {
-          timeZone: r.time_zone, policy: r.policy, holdHours: r.hold_hours, extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
-          forms: r.forms, releaseProcessingMinutes: r.release_processing_minutes, agencyAliases: r.agency_aliases, ruleSet: r.rule_set,
+          timeZone: r.time_zone,
+          policy: r.policy,
+          holdHours: r.hold_hours,
+          extraHolidays: r.extra_holidays,
+          requireJudicialWarrant: r.require_judicial_warrant,
+          forms: r.forms,
+          releaseProcessingMinutes: r.release_processing_minutes,
+          agencyAliases: r.agency_aliases,
+          ruleSet: r.rule_set,
         },
       });
     }
@@ -73,10 +87,14 @@ export class FacilitiesRepository {
 
   /** One facility change, who made it, and the configuration before and after (append-only). */
   async recordChange(m: EntityManager, c: { facilityId: string; at: Date; keyId: string; keyName: string; before: object | null; after: object }): Promise<void> {
-    await m.query(
-      'INSERT INTO facility_changes (facility_id, changed_at, api_key_id, key_name, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
-      [c.facilityId, c.at, c.keyId, c.keyName, c.before === null ? null : JSON.stringify(c.before), JSON.stringify(c.after)],
-    );
+    await m.query('INSERT INTO facility_changes (facility_id, changed_at, api_key_id, key_name, before, after) VALUES ($1, $2, $3, $4, $5, $6)', [
+      c.facilityId,
+      c.at,
+      c.keyId,
+      c.keyName,
+      c.before === null ? null : JSON.stringify(c.before),
+      JSON.stringify(c.after),
+    ]);
   }
 
   /** A facility's changes, newest first. */
@@ -86,10 +104,10 @@ export class FacilitiesRepository {
 
   /** Insert a policy version, replacing one that takes effect at the same instant. */
   async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {
-    await m.query(
-      `DELETE FROM facility_policies WHERE facility_id = $1 AND COALESCE(effective_from, '-infinity'::timestamptz) = COALESCE($2::timestamptz, '-infinity'::timestamptz)`,
-      [v.facilityId, v.effectiveFrom],
-    );
+    await m.query(`DELETE FROM facility_policies WHERE facility_id = $1 AND COALESCE(effective_from, '-infinity'::timestamptz) = COALESCE($2::timestamptz, '-infinity'::timestamptz)`, [
+      v.facilityId,
+      v.effectiveFrom,
+    ]);
     await m.insert(FacilityPolicyEntity, v);
   }
 }

@@ -11,7 +11,17 @@ import { lockFacilities } from '../database/locks.js';
 import { addCounted, authorityOf, formAuthorities } from '../rules/authority.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { isVerified, presetById, type PresetRules } from '../rules/presets/index.js';
-import { FACILITY_ID, type FacilityChangeView, type CalendarQuery, type CalendarView, type DeadlineQuery, type DeadlineView, type FacilityBody, type FacilityView, type PolicyVersionView } from './facility.dto.js';
+import {
+  FACILITY_ID,
+  type FacilityChangeView,
+  type CalendarQuery,
+  type CalendarView,
+  type DeadlineQuery,
+  type DeadlineView,
+  type FacilityBody,
+  type FacilityView,
+  type PolicyVersionView,
+} from './facility.dto.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
 
@@ -89,12 +99,26 @@ export class FacilitiesService {
       const o = body.rules ?? {};
       const pick = <K extends keyof PresetRules & keyof FacilityBody>(k: K) => (o as Partial<PresetRules>)[k] ?? body[k] ?? preset?.[k];
       const rules = {
-        timeZone: body.timeZone, forms: (pick('forms') as FacilityPolicyEntity['forms']) ?? null, releaseProcessingMinutes: body.releaseProcessingMinutes, agencyAliases: body.agencyAliases,
-        policy: pick('policy')!, holdHours: pick('holdHours') ?? 48, extraHolidays: body.extraHolidays,
-        requireJudicialWarrant: pick('requireJudicialWarrant') ?? false, warnBeforeHours: body.warnBeforeHours,
+        timeZone: body.timeZone,
+        forms: (pick('forms') as FacilityPolicyEntity['forms']) ?? null,
+        releaseProcessingMinutes: body.releaseProcessingMinutes,
+        agencyAliases: body.agencyAliases,
+        policy: pick('policy')!,
+        holdHours: pick('holdHours') ?? 48,
+        extraHolidays: body.extraHolidays,
+        requireJudicialWarrant: pick('requireJudicialWarrant') ?? false,
+        warnBeforeHours: body.warnBeforeHours,
         escalateAfterMinutes: body.escalateAfterMinutes,
-        preset: body.preset ?? null, overrides: body.rules ?? null,
-        ruleSet: ruleSetOf({ criteria: pick('criteria'), chargeClasses: pick('chargeClasses'), review: pick('review'), disclosure: pick('disclosure'), notices: pick('notices'), complaintDeadlines: pick('complaintDeadlines') }),
+        preset: body.preset ?? null,
+        overrides: body.rules ?? null,
+        ruleSet: ruleSetOf({
+          criteria: pick('criteria'),
+          chargeClasses: pick('chargeClasses'),
+          review: pick('review'),
+          disclosure: pick('disclosure'),
+          notices: pick('notices'),
+          complaintDeadlines: pick('complaintDeadlines'),
+        }),
       };
       const record = async (before: FacilityView | null) =>
         this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });
@@ -151,17 +175,27 @@ export class FacilitiesService {
     const deadline = authority.kind === 'hold' ? addCounted(start, authority.limitMs, authority.counting, rules) : start;
     const { sentences, excludedDays } = explainDeadline({ rules, form: q.form, warrant, startMs: start, deadlineMs: deadline });
     return {
-      facilityId: id, timeZone: rules.timeZone,
-      releaseEligibleAt: isoUtc(start)!, releaseEligibleLocal: isoLocal(start, rules.timeZone)!,
-      form: q.form, warrant,
-      policy: rules.policy, holdHours: rules.holdHours, requireJudicialWarrant: rules.requireJudicialWarrant, extraHolidays: [...rules.extraHolidays],
+      facilityId: id,
+      timeZone: rules.timeZone,
+      releaseEligibleAt: isoUtc(start)!,
+      releaseEligibleLocal: isoLocal(start, rules.timeZone)!,
+      form: q.form,
+      warrant,
+      policy: rules.policy,
+      holdHours: rules.holdHours,
+      requireJudicialWarrant: rules.requireJudicialWarrant,
+      extraHolidays: [...rules.extraHolidays],
       policyEffectiveFrom: isoUtc(version.effectiveFrom),
       authorisesHold: authority.kind === 'hold',
-      authority: authority.kind, authorityReasons: authority.reasons,
-      limitHours: authority.kind === 'hold' ? authority.limitMs / 3_600_000 : null, counting: authority.kind === 'hold' ? authority.counting : null,
-      deadlineAt: isoUtc(deadline)!, deadlineLocal: isoLocal(deadline, rules.timeZone)!,
+      authority: authority.kind,
+      authorityReasons: authority.reasons,
+      limitHours: authority.kind === 'hold' ? authority.limitMs / 3_600_000 : null,
+      counting: authority.kind === 'hold' ? authority.counting : null,
+      deadlineAt: isoUtc(deadline)!,
+      deadlineLocal: isoLocal(deadline, rules.timeZone)!,
       holdSeconds: (deadline - start) / 1000,
-      excludedDays, explanation: sentences,
+      excludedDays,
+      explanation: sentences,
     };
   }
 
@@ -175,7 +209,11 @@ export class FacilitiesService {
     const { rules } = rulesInForce(facility.versions, now);
     const year = q.year ?? Number(localIsoDate(now, rules.timeZone).slice(0, 4));
     return {
-      facilityId: id, timeZone: rules.timeZone, year, policy: rules.policy, holdHours: rules.holdHours,
+      facilityId: id,
+      timeZone: rules.timeZone,
+      year,
+      policy: rules.policy,
+      holdHours: rules.holdHours,
       skipsThem: rules.policy === 'federal-48-business-hours',
       days: holidaysOfYear(year, rules.extraHolidays),
     };
@@ -213,13 +251,26 @@ export class FacilitiesService {
     const current = [...versions].reverse().find((v) => v.effectiveFrom === null || v.effectiveFrom.getTime() <= now) ?? versions[0];
     const cur = history[versions.indexOf(current)];
     return {
-      id: f.id, name: f.name, timeZone: f.timeZone,
-      policy: cur.policy, holdHours: cur.holdHours, extraHolidays: cur.extraHolidays,
-      forms: cur.forms, formOverrides: cur.formOverrides, releaseProcessingMinutes: cur.releaseProcessingMinutes, agencyAliases: cur.agencyAliases,
-      requireJudicialWarrant: cur.requireJudicialWarrant, warnBeforeHours: cur.warnBeforeHours, escalateAfterMinutes: cur.escalateAfterMinutes, ruleSet: cur.ruleSet,
-      effectiveFrom: cur.effectiveFrom, policyHistory: history,
-      preset: presetOf(current.preset), rules: current.overrides,
-      createdAt: isoUtc(f.createdAt)!, updatedAt: isoUtc(f.updatedAt)!,
+      id: f.id,
+      name: f.name,
+      timeZone: f.timeZone,
+      policy: cur.policy,
+      holdHours: cur.holdHours,
+      extraHolidays: cur.extraHolidays,
+      forms: cur.forms,
+      formOverrides: cur.formOverrides,
+      releaseProcessingMinutes: cur.releaseProcessingMinutes,
+      agencyAliases: cur.agencyAliases,
+      requireJudicialWarrant: cur.requireJudicialWarrant,
+      warnBeforeHours: cur.warnBeforeHours,
+      escalateAfterMinutes: cur.escalateAfterMinutes,
+      ruleSet: cur.ruleSet,
+      effectiveFrom: cur.effectiveFrom,
+      policyHistory: history,
+      preset: presetOf(current.preset),
+      rules: current.overrides,
+      createdAt: isoUtc(f.createdAt)!,
+      updatedAt: isoUtc(f.updatedAt)!,
     };
   }
 }

@@ -27,11 +27,9 @@ const formAuthority = z.discriminatedUnion(
   ],
   { error: 'must be {"authority": "hold", "limitHours", "counting"}, {"authority": "notify_only"} or {"authority": "none"}' },
 );
-const forms = z
-  .partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formAuthority)
-  .superRefine((f, ctx) => {
-    if (f['I-247N'] && f['I-247N'].authority === 'hold') ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only and can never authorise a hold' });
-  }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormAuthority>>>;
+const forms = z.partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formAuthority).superRefine((f, ctx) => {
+  if (f['I-247N'] && f['I-247N'].authority === 'hold') ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only and can never authorise a hold' });
+}) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormAuthority>>>;
 
 const className = z.string({ error: 'must be a class name' }).refine((c) => KNOWN_CLASSES.includes(c), { message: `must be a known class: ${KNOWN_CLASSES.join(', ')}` });
 const classList = z.array(className, { error: 'must be an array of class names' }).min(1, 'must name at least one class').max(20, 'at most 20 classes');
@@ -44,7 +42,12 @@ const criterion = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('conviction'),
       classes: classList,
-      withinYears: z.number({ error: 'must be a whole number of years from 1 to 100' }).int('must be a whole number of years from 1 to 100').min(1, 'must be a whole number of years from 1 to 100').max(100, 'must be a whole number of years from 1 to 100').optional(),
+      withinYears: z
+        .number({ error: 'must be a whole number of years from 1 to 100' })
+        .int('must be a whole number of years from 1 to 100')
+        .min(1, 'must be a whole number of years from 1 to 100')
+        .max(100, 'must be a whole number of years from 1 to 100')
+        .optional(),
     }),
     z.strictObject({ kind: z.literal('final_order') }),
     z.strictObject({ kind: z.literal('flag'), flag: z.enum(FLAGS, { error: `must be one of ${FLAGS.join(', ')}` }) }),
@@ -55,11 +58,9 @@ const formCriteria = z.strictObject({
   allOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
   anyOf: z.array(criterion, { error: 'must be an array of criteria' }).max(20, 'at most 20 criteria').default([]),
 });
-const criteria = z
-  .partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formCriteria)
-  .superRefine((c, ctx) => {
-    if (c['I-247N']) ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only: criteria for holding do not apply' });
-  }) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormCriteria>>>;
+const criteria = z.partialRecord(z.enum(DETAINER_FORMS, { error: `each key must be a form: ${DETAINER_FORMS.join(', ')}` }), formCriteria).superRefine((c, ctx) => {
+  if (c['I-247N']) ctx.addIssue({ code: 'custom', path: ['I-247N'], message: 'an I-247N asks for notification only: criteria for holding do not apply' });
+}) as unknown as z.ZodType<Partial<Record<(typeof DETAINER_FORMS)[number], FormCriteria>>>;
 const chargeClasses = z
   .array(
     z.strictObject({
@@ -73,10 +74,16 @@ const chargeClasses = z
 const noticeRules = z
   .array(
     z.strictObject({
-      kind: z.string({ error: 'must name the notice, e.g. detainer_copy' }).trim().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and _ (at most 64)'),
+      kind: z
+        .string({ error: 'must name the notice, e.g. detainer_copy' })
+        .trim()
+        .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and _ (at most 64)'),
       after: z.enum(NOTICE_AFTER, { error: `must be one of ${NOTICE_AFTER.join(', ')}` }),
       withinHours: z.number({ error: 'must be a number of hours from 0 to 720' }).min(0, 'must be a number of hours from 0 to 720').max(720, 'must be a number of hours from 0 to 720'),
-      to: z.array(z.enum(NOTICE_RECIPIENTS, { error: `must be one of ${NOTICE_RECIPIENTS.join(', ')}` }), { error: 'must be an array of recipients' }).min(1, 'must name at least one recipient').max(2),
+      to: z
+        .array(z.enum(NOTICE_RECIPIENTS, { error: `must be one of ${NOTICE_RECIPIENTS.join(', ')}` }), { error: 'must be an array of recipients' })
+        .min(1, 'must name at least one recipient')
+        .max(2),
       citation: z.string({ error: 'must be a string' }).max(300, 'must be at most 300 characters').optional(),
     }),
     { error: 'must be an array of {"kind", "after", "withinHours", "to"}' },
@@ -90,21 +97,36 @@ const noticeRules = z
     });
   }) as unknown as z.ZodType<NoticeRule[]>;
 const complaintDeadlines = z.strictObject({
-  acknowledgeHours: z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720'),
-  closeDays: z.number({ error: 'must be a whole number of days from 1 to 365' }).int('must be a whole number of days from 1 to 365').min(1, 'must be a whole number of days from 1 to 365').max(365, 'must be a whole number of days from 1 to 365'),
+  acknowledgeHours: z
+    .number({ error: 'must be a whole number of hours from 1 to 720' })
+    .int('must be a whole number of hours from 1 to 720')
+    .min(1, 'must be a whole number of hours from 1 to 720')
+    .max(720, 'must be a whole number of hours from 1 to 720'),
+  closeDays: z
+    .number({ error: 'must be a whole number of days from 1 to 365' })
+    .int('must be a whole number of days from 1 to 365')
+    .min(1, 'must be a whole number of days from 1 to 365')
+    .max(365, 'must be a whole number of days from 1 to 365'),
 });
 
 /** The rule-set fields (src/rules/rule-set.ts), top level or in a preset's `rules` overrides. */
 export const ruleSetFields = {
   criteria: criteria.optional(),
   chargeClasses: chargeClasses.optional(),
-  review: z.array(z.enum(REVIEW_TRIGGERS, { error: `must be one of ${REVIEW_TRIGGERS.join(', ')}` }), { error: 'must be an array of review triggers' }).max(REVIEW_TRIGGERS.length).optional(),
+  review: z
+    .array(z.enum(REVIEW_TRIGGERS, { error: `must be one of ${REVIEW_TRIGGERS.join(', ')}` }), { error: 'must be an array of review triggers' })
+    .max(REVIEW_TRIGGERS.length)
+    .optional(),
   disclosure: z.enum(DISCLOSURES, { error: `must be one of ${DISCLOSURES.join(', ')}` }).optional(),
   notices: noticeRules.optional(),
   complaintDeadlines: complaintDeadlines.optional(),
 };
 
-const hours = z.number({ error: 'must be a whole number of hours from 1 to 720' }).int('must be a whole number of hours from 1 to 720').min(1, 'must be a whole number of hours from 1 to 720').max(720, 'must be a whole number of hours from 1 to 720');
+const hours = z
+  .number({ error: 'must be a whole number of hours from 1 to 720' })
+  .int('must be a whole number of hours from 1 to 720')
+  .min(1, 'must be a whole number of hours from 1 to 720')
+  .max(720, 'must be a whole number of hours from 1 to 720');
 /** Overrides of a preset's rules. */
 const ruleOverrides = z.strictObject({
   policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` }).optional(),
@@ -116,7 +138,11 @@ const ruleOverrides = z.strictObject({
 
 export const facilityBody = z
   .object({
-    name: z.string({ error: required('must be a string') }).trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+    name: z
+      .string({ error: required('must be a string') })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(300, 'must be at most 300 characters'),
     timeZone: z
       .string({ error: required('must be an IANA time zone such as America/Chicago') })
       .refine((z) => canonicalTimeZone(z) !== null, { message: 'must be an IANA time zone such as America/Chicago' })
@@ -154,7 +180,10 @@ export const facilityBody = z
       .default(60),
     ...ruleSetFields,
     /** A preset to start from (GET /api/rule-presets); `rules` overrides any of its rules. */
-    preset: z.string({ error: 'must be a preset id' }).refine((id) => presetById(id) !== undefined, { message: `must be one of ${PRESETS.map((p) => p.id).join(', ')}` }).optional(),
+    preset: z
+      .string({ error: 'must be a preset id' })
+      .refine((id) => presetById(id) !== undefined, { message: `must be one of ${PRESETS.map((p) => p.id).join(', ')}` })
+      .optional(),
     rules: ruleOverrides.optional(),
     /** From when these rules apply; absent: since always for a new facility, from now for a change. */
     effectiveFrom: z
@@ -165,7 +194,8 @@ export const facilityBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.policy === undefined && b.rules?.policy === undefined && b.preset === undefined) ctx.addIssue({ code: 'custom', path: ['policy'], message: `is required (or a preset): one of ${POLICIES.join(', ')}` });
+    if (b.policy === undefined && b.rules?.policy === undefined && b.preset === undefined)
+      ctx.addIssue({ code: 'custom', path: ['policy'], message: `is required (or a preset): one of ${POLICIES.join(', ')}` });
   });
 
 export type FacilityBody = z.infer<typeof facilityBody>;

@@ -10,7 +10,8 @@ export class RulePresetsController {
   @Get()
   @Roles('supervisor', 'sheriff')
   @ApiOperation({
-    summary: "Ready rule sets a facility can start from (PUT /api/facilities/:id with preset, and rules to override): each with its jurisdiction, summary, the law it rests on, and whether every rule was checked against the law's text (verified) or why not (unverified). Not legal advice.",
+    summary:
+      "Ready rule sets a facility can start from (PUT /api/facilities/:id with preset, and rules to override): each with its jurisdiction, summary, the law it rests on, and whether every rule was checked against the law's text (verified) or why not (unverified). Not legal advice.",
   })
   list() {
     return { items: PRESETS.map(presetView) };

@@ -4,23 +4,24 @@ import { foldBooking, readRetractions } from './booking-projection.js';
 
 const F = { facilityId: 'f', bookingId: 'b' };
 const at = (iso: string) => Date.parse(iso);
-const opened = (eventId: string, occurredAt: string, personId = 'p'): JmsEvent => ({ ...F, eventId, type: 'booking.opened', occurredAt, personId }) as JmsEvent;
-const eligible = (eventId: string, occurredAt: string): JmsEvent => ({ ...F, eventId, type: 'booking.release_eligible', occurredAt }) as JmsEvent;
-const retraction = (eventId: string, occurredAt: string, retractsEventId: string): JmsEvent =>
-  ({ ...F, eventId, type: 'event.retracted', occurredAt, retractsEventId, reason: 'entered in error' }) as JmsEvent;
+const opened = (eventId: string, occurredAt: string, personId = 'p'): JmsEvent => ({ ...F, eventId, type: 'booking.opened', occurredAt, personId });
+const eligible = (eventId: string, occurredAt: string): JmsEvent => ({ ...F, eventId, type: 'booking.release_eligible', occurredAt });
+const retraction = (eventId: string, occurredAt: string, retractsEventId: string): JmsEvent => ({ ...F, eventId, type: 'event.retracted', occurredAt, retractsEventId, reason: 'entered in error' });
 /** A log in (occurredAt, seq) order, seq in the order given. */
 const log = (...bodies: JmsEvent[]) => bodies.map((body, seq) => ({ seq, occurredAtMs: at(body.occurredAt), body }));
 
 describe('readRetractions', () => {
   it('takes an event out, and says why each other retraction takes nothing out', () => {
-    const r = readRetractions(log(
-      opened('o', '2026-11-01T10:00:00Z'),
-      eligible('e', '2026-11-02T10:00:00Z'),
-      retraction('r1', '2026-11-03T10:00:00Z', 'e'),
-      retraction('r2', '2026-11-03T11:00:00Z', 'e'),
-      retraction('r3', '2026-11-03T12:00:00Z', 'r1'),
-      retraction('r4', '2026-11-03T13:00:00Z', 'elsewhere'),
-    ));
+    const r = readRetractions(
+      log(
+        opened('o', '2026-11-01T10:00:00Z'),
+        eligible('e', '2026-11-02T10:00:00Z'),
+        retraction('r1', '2026-11-03T10:00:00Z', 'e'),
+        retraction('r2', '2026-11-03T11:00:00Z', 'e'),
+        retraction('r3', '2026-11-03T12:00:00Z', 'r1'),
+        retraction('r4', '2026-11-03T13:00:00Z', 'elsewhere'),
+      ),
+    );
     expect([...r.retractedBy]).toEqual([['e', 'r1']]);
     expect(Object.fromEntries(r.noEffect)).toEqual({
       r2: '"e" was already retracted by "r1"',
@@ -51,7 +52,9 @@ describe('foldBooking', () => {
     for (const order of [events, [...events].reverse()]) {
       const s = foldBooking(order.map((body, seq) => ({ seq, occurredAtMs: at(body.occurredAt), body })));
       expect({ personId: s.personId, bookedAt: s.bookedAt, releaseEligibleAt: s.releaseEligibleAt }).toEqual({
-        personId: 'first', bookedAt: at('2026-11-01T10:00:00Z'), releaseEligibleAt: at('2026-11-04T10:00:00Z'),
+        personId: 'first',
+        bookedAt: at('2026-11-01T10:00:00Z'),
+        releaseEligibleAt: at('2026-11-04T10:00:00Z'),
       });
     }
   });

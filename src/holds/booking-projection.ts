@@ -61,8 +61,16 @@ export const anyConviction = (charges: unknown[]) => (charges as Array<{ disposi
 
 export function emptyBooking(): BookingState {
   return {
-    personId: null, person: null, bookedAt: null, charges: [], chargesAt: null,
-    releaseEligibleAt: null, releaseReason: null, custodyEndedAt: null, custodyEndKind: null, toAgency: null,
+    personId: null,
+    person: null,
+    bookedAt: null,
+    charges: [],
+    chargesAt: null,
+    releaseEligibleAt: null,
+    releaseReason: null,
+    custodyEndedAt: null,
+    custodyEndKind: null,
+    toAgency: null,
     detainers: new Map(),
     facts: emptyFacts(),
   };

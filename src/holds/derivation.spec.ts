@@ -31,8 +31,11 @@ function corpus(): unknown[] {
   const from = Date.UTC(2015, 0, 1);
   for (let i = 0; i < 3000; i++) {
     const rules: HoldRules = {
-      timeZone: pick(ZONES), policy: pick(POLICIES), holdHours: pick([24, 48, 72]),
-      extraHolidays: r() < 0.3 ? ['2020-12-24', '2021-11-26', '2026-12-24'] : [], requireJudicialWarrant: r() < 0.2,
+      timeZone: pick(ZONES),
+      policy: pick(POLICIES),
+      holdHours: pick([24, 48, 72]),
+      extraHolidays: r() < 0.3 ? ['2020-12-24', '2021-11-26', '2026-12-24'] : [],
+      requireJudicialWarrant: r() < 0.2,
     };
     const booked = from + Math.floor(r() * 16 * 365 * 24) * HOUR + Math.floor(r() * 60) * 60_000;
     const at = (h: number) => booked + Math.floor(h * HOUR);
@@ -52,9 +55,25 @@ function corpus(): unknown[] {
       .sort((a, b) => a.seq - b.seq);
     const state = foldBooking(log);
     const j = judgeCustody(state.facts, [{ effectiveFrom: null, rules }]);
-    out.push([i, j.phase, j.activeFrom, j.dueAt, j.authorizedUntil, j.endedAt, j.outcome, j.compliant, j.overageMs, j.processingMs, j.violations, j.anomalies.map((a) => a.code),
-      mostSeriousLevel(state.charges), anyConviction(state.charges), state.toAgency, state.custodyEndKind,
-      j.detainers.map((d) => [d.detainerId, d.authority, d.clockStartedAt, d.deadlineAt, d.windows, d.reasons])]);
+    out.push([
+      i,
+      j.phase,
+      j.activeFrom,
+      j.dueAt,
+      j.authorizedUntil,
+      j.endedAt,
+      j.outcome,
+      j.compliant,
+      j.overageMs,
+      j.processingMs,
+      j.violations,
+      j.anomalies.map((a) => a.code),
+      mostSeriousLevel(state.charges),
+      anyConviction(state.charges),
+      state.toAgency,
+      state.custodyEndKind,
+      j.detainers.map((d) => [d.detainerId, d.authority, d.clockStartedAt, d.deadlineAt, d.windows, d.reasons]),
+    ]);
   }
   return out;
 }

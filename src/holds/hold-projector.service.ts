@@ -8,7 +8,7 @@ import { reviewFactsOf } from '../custody/review-facts.js';
 import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
-import { FacilitiesRepository, rulesAt, type FacilityRules } from '../facilities/facilities.repository.js';
+import { FacilitiesRepository, type FacilityRules } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
 import { custodyId, detainerKey, holdId, keyOf, parseKey, type BookingKey } from './booking-key.js';
@@ -83,7 +83,7 @@ export class HoldProjector implements OnModuleInit {
   }
 
   onHoldsChanged<P>(listener: HoldsChangedListener<P>): void {
-    this.listeners.push(listener as HoldsChangedListener);
+    this.listeners.push(listener);
   }
 
   private async tell(m: EntityManager, { changes, facilities, prepared }: Saved): Promise<void> {
@@ -188,12 +188,20 @@ export class HoldProjector implements OnModuleInit {
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
     const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
     const { states, rules } = await this.load(m, keys, [facilityId]);
-    const judged = await this.derive([...states].map(([k, state]) => ({ key: parseKey(k), state })), rules);
+    const judged = await this.derive(
+      [...states].map(([k, state]) => ({ key: parseKey(k), state })),
+      rules,
+    );
     const now = new Date(this.clock.now());
     const before = await this.custody.verdictsOf(m, facilityId, null);
     // Written in pieces: one statement of 100,000 records (~100 MB of JSON) cost more than its parts.
     for (let i = 0; i < judged.custody.length; i += RECOMPUTE_CHUNK) {
-      await this.custody.replace(m, [], this.custody.rows(judged.custody.slice(i, i + RECOMPUTE_CHUNK), {}, (k) => keyOf(k.facilityId, k.bookingId), now), now);
+      await this.custody.replace(
+        m,
+        [],
+        this.custody.rows(judged.custody.slice(i, i + RECOMPUTE_CHUNK), {}, (k) => keyOf(k.facilityId, k.bookingId), now),
+        now,
+      );
     }
     for (let i = 0; i < judged.holds.length; i += RECOMPUTE_CHUNK) {
       await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds.slice(i, i + RECOMPUTE_CHUNK), { now }), now);
@@ -219,7 +227,14 @@ export class HoldProjector implements OnModuleInit {
       const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
       const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
       flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
-      listed.push({ facilityId: r.key.facilityId, bookingId: r.key.bookingId, custodyId: r.id, cause: 'rules_changed', before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds }, after });
+      listed.push({
+        facilityId: r.key.facilityId,
+        bookingId: r.key.bookingId,
+        custodyId: r.id,
+        cause: 'rules_changed',
+        before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds },
+        after,
+      });
     }
     await this.custody.setRejudged(m, flags);
     await this.custody.recordVerdictChanges(m, listed, now);
@@ -249,11 +264,21 @@ export class HoldProjector implements OnModuleInit {
         const version = facility.versions[d.versionIndex];
         holds.push({
           id: holdId(key.facilityId, key.bookingId, d.detainerId),
-          key, detainerId: d.detainerId, personId: state.personId, form: d.form, warrant: d.warrant, agency: d.agency, lodgedAt: d.lodgedAt,
-          chargeLevel, convicted, toAgency: judgement.toAgency,
+          key,
+          detainerId: d.detainerId,
+          personId: state.personId,
+          form: d.form,
+          warrant: d.warrant,
+          agency: d.agency,
+          lodgedAt: d.lodgedAt,
+          chargeLevel,
+          convicted,
+          toAgency: judgement.toAgency,
           derived: holdOf(judgement, d, version.rules),
           policyVersionId: version.id,
-          custodyId: id, custodyActiveFrom: judgement.activeFrom, custodyDueAt: judgement.dueAt,
+          custodyId: id,
+          custodyActiveFrom: judgement.activeFrom,
+          custodyDueAt: judgement.dueAt,
           honoured: honouredBy(judgement, d, facility.versions),
         });
       }
@@ -263,10 +288,18 @@ export class HoldProjector implements OnModuleInit {
 }
 
 /** A custody change as the alert planner sees its subject: alerts are raised per custody record, before dueAt. */
-const asAlertSubject = (review: ReadonlySet<string>) => (c: CustodyChange): HoldChange => ({
-  holdId: c.custodyId, facilityId: c.facilityId, bookingId: c.bookingId, detainerId: c.detainerId, phase: c.phase, deadlineAt: c.dueAt, created: c.created,
-  ...(review.has(c.custodyId) ? { review: true } : {}),
-});
+const asAlertSubject =
+  (review: ReadonlySet<string>) =>
+  (c: CustodyChange): HoldChange => ({
+    holdId: c.custodyId,
+    facilityId: c.facilityId,
+    bookingId: c.bookingId,
+    detainerId: c.detainerId,
+    phase: c.phase,
+    deadlineAt: c.dueAt,
+    created: c.created,
+    ...(review.has(c.custodyId) ? { review: true } : {}),
+  });
 
 /** The custody records with a detainer waiting for a supervisor's decision (a review alert each). */
 const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => {
@@ -280,7 +313,14 @@ function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rul
   const cancelled = d.cancelledAt !== null && (j.endedAt === null || d.cancelledAt <= j.endedAt);
   const outcome: HoldOutcome | null = j.phase !== 'closed' ? null : cancelled ? 'cancelled' : j.outcome;
   return {
-    phase: j.phase, rules, clockStartedAt: d.clockStartedAt, deadlineAt: d.deadlineAt, endedAt: j.endedAt, outcome, compliant: j.compliant, overageMs: j.overageMs,
+    phase: j.phase,
+    rules,
+    clockStartedAt: d.clockStartedAt,
+    deadlineAt: d.deadlineAt,
+    endedAt: j.endedAt,
+    outcome,
+    compliant: j.compliant,
+    overageMs: j.overageMs,
   };
 }
 

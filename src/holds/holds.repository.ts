@@ -73,16 +73,51 @@ export interface HoldChange {
 
 /** Columns of a booking row as `stateRows` writes them (then updated_at). */
 const BOOKING_COLUMNS = [
-  'facility_id', 'booking_id', 'person_id', 'person', 'booked_at', 'charges', 'charges_at', 'release_eligible_at', 'release_reason',
-  'custody_ended_at', 'custody_end_kind', 'to_agency', 'facts',
+  'facility_id',
+  'booking_id',
+  'person_id',
+  'person',
+  'booked_at',
+  'charges',
+  'charges_at',
+  'release_eligible_at',
+  'release_reason',
+  'custody_ended_at',
+  'custody_end_kind',
+  'to_agency',
+  'facts',
 ] as const;
 /** Columns of a detainer row. */
 const DETAINER_COLUMNS = ['facility_id', 'booking_id', 'detainer_id', 'form', 'agency', 'warrant', 'lodged_at', 'cancelled_at'] as const;
 /** Columns of a hold row as `holdRows` writes them (then updated_at). */
 const HOLD_COLUMNS = [
-  'id', 'facility_id', 'booking_id', 'detainer_id', 'person_id', 'form', 'warrant', 'agency', 'policy', 'hold_hours', 'policy_version_id', 'phase',
-  'lodged_at', 'clock_started_at', 'deadline_at', 'ended_at', 'outcome', 'compliant', 'overage_ms', 'counted_ms', 'charge_level', 'convicted', 'to_agency',
-  'custody_id', 'custody_active_from', 'custody_due_at', 'honoured',
+  'id',
+  'facility_id',
+  'booking_id',
+  'detainer_id',
+  'person_id',
+  'form',
+  'warrant',
+  'agency',
+  'policy',
+  'hold_hours',
+  'policy_version_id',
+  'phase',
+  'lodged_at',
+  'clock_started_at',
+  'deadline_at',
+  'ended_at',
+  'outcome',
+  'compliant',
+  'overage_ms',
+  'counted_ms',
+  'charge_level',
+  'convicted',
+  'to_agency',
+  'custody_id',
+  'custody_active_from',
+  'custody_due_at',
+  'honoured',
 ] as const;
 
 /** How a hold row meets the stored one: written only if something differs; the holds that changed come back. */
@@ -135,11 +170,30 @@ export const HOLD_SELECT = `SELECT h.id, h.facility_id, h.booking_id, h.detainer
 
 export function toHold(r: Record<string, any>): HoldEntity {
   return Object.assign(new HoldEntity(), {
-    id: r.id, facilityId: r.facility_id, bookingId: r.booking_id, detainerId: r.detainer_id, personId: r.person_id, form: r.form,
-    warrant: r.warrant, agency: r.agency, policy: r.policy, holdHours: r.hold_hours, policyVersionId: r.policy_version_id, rules: r.rules, phase: r.phase, lodgedAt: r.lodged_at,
-    clockStartedAt: r.clock_started_at, deadlineAt: r.deadline_at, endedAt: r.ended_at, outcome: r.outcome, compliant: r.compliant,
-    overageMs: r.overage_ms, updatedAt: r.updated_at,
-    custodyId: r.custody_id, custodyActiveFrom: r.custody_active_from, custodyDueAt: r.custody_due_at,
+    id: r.id,
+    facilityId: r.facility_id,
+    bookingId: r.booking_id,
+    detainerId: r.detainer_id,
+    personId: r.person_id,
+    form: r.form,
+    warrant: r.warrant,
+    agency: r.agency,
+    policy: r.policy,
+    holdHours: r.hold_hours,
+    policyVersionId: r.policy_version_id,
+    rules: r.rules,
+    phase: r.phase,
+    lodgedAt: r.lodged_at,
+    clockStartedAt: r.clock_started_at,
+    deadlineAt: r.deadline_at,
+    endedAt: r.ended_at,
+    outcome: r.outcome,
+    compliant: r.compliant,
+    overageMs: r.overage_ms,
+    updatedAt: r.updated_at,
+    custodyId: r.custody_id,
+    custodyActiveFrom: r.custody_active_from,
+    custodyDueAt: r.custody_due_at,
   });
 }
 
@@ -218,16 +272,33 @@ export class HoldsRepository {
     const out = new Map<string, BookingState>();
     if (keys.length === 0) return out;
     const bookings: Array<{
-      facility_id: string; booking_id: string; person_id: string | null; person: Record<string, unknown> | null; booked_at: Date | null;
-      charges: unknown[]; charges_at: Date | null; release_eligible_at: Date | null; release_reason: string | null;
-      custody_ended_at: Date | null; custody_end_kind: BookingState['custodyEndKind']; to_agency: string | null; facts: BookingState['facts'] | null;
+      facility_id: string;
+      booking_id: string;
+      person_id: string | null;
+      person: Record<string, unknown> | null;
+      booked_at: Date | null;
+      charges: unknown[];
+      charges_at: Date | null;
+      release_eligible_at: Date | null;
+      release_reason: string | null;
+      custody_ended_at: Date | null;
+      custody_end_kind: BookingState['custodyEndKind'];
+      to_agency: string | null;
+      facts: BookingState['facts'] | null;
     }> = await m.query(LOAD_BOOKINGS_SQL, [keys.map((k) => k.facilityId), keys.map((k) => k.bookingId)]);
     for (const b of bookings) {
       out.set(keyOf(b.facility_id, b.booking_id), {
         ...emptyBooking(),
-        personId: b.person_id, person: b.person, bookedAt: ms(b.booked_at), charges: b.charges, chargesAt: ms(b.charges_at),
-        releaseEligibleAt: ms(b.release_eligible_at), releaseReason: b.release_reason,
-        custodyEndedAt: ms(b.custody_ended_at), custodyEndKind: b.custody_end_kind, toAgency: b.to_agency,
+        personId: b.person_id,
+        person: b.person,
+        bookedAt: ms(b.booked_at),
+        charges: b.charges,
+        chargesAt: ms(b.charges_at),
+        releaseEligibleAt: ms(b.release_eligible_at),
+        releaseReason: b.release_reason,
+        custodyEndedAt: ms(b.custody_ended_at),
+        custodyEndKind: b.custody_end_kind,
+        toAgency: b.to_agency,
         facts: b.facts ?? emptyFacts(),
       });
     }
@@ -235,11 +306,22 @@ export class HoldsRepository {
     // found are not looked for. A batch that opens new bookings reads no detainers at all.
     if (bookings.length === 0) return out;
     const detainers: Array<{
-      facility_id: string; booking_id: string; detainer_id: string; form: never; agency: string | null; warrant: never; lodged_at: Date | null; cancelled_at: Date | null;
+      facility_id: string;
+      booking_id: string;
+      detainer_id: string;
+      form: never;
+      agency: string | null;
+      warrant: never;
+      lodged_at: Date | null;
+      cancelled_at: Date | null;
     }> = await m.query(LOAD_DETAINERS_SQL, [bookings.map((b) => b.facility_id), bookings.map((b) => b.booking_id)]);
     for (const d of detainers) {
       out.get(keyOf(d.facility_id, d.booking_id))?.detainers.set(d.detainer_id, {
-        form: d.form, agency: d.agency, warrant: d.warrant, lodgedAt: ms(d.lodged_at), cancelledAt: ms(d.cancelled_at),
+        form: d.form,
+        agency: d.agency,
+        warrant: d.warrant,
+        lodgedAt: ms(d.lodged_at),
+        cancelledAt: ms(d.cancelled_at),
       });
     }
     return out;
@@ -293,9 +375,18 @@ export class HoldsRepository {
       const k = keyOf(key.facilityId, key.bookingId);
       const copied = this.db.copies && created.has(k);
       const booking: Value[] = [
-        key.facilityId, key.bookingId, s.personId, s.person === null ? null : JSON.stringify(s.person), isoUtc(s.bookedAt),
-        JSON.stringify(s.charges), isoUtc(s.chargesAt), isoUtc(s.releaseEligibleAt), s.releaseReason,
-        isoUtc(s.custodyEndedAt), s.custodyEndKind, s.toAgency,
+        key.facilityId,
+        key.bookingId,
+        s.personId,
+        s.person === null ? null : JSON.stringify(s.person),
+        isoUtc(s.bookedAt),
+        JSON.stringify(s.charges),
+        isoUtc(s.chargesAt),
+        isoUtc(s.releaseEligibleAt),
+        s.releaseReason,
+        isoUtc(s.custodyEndedAt),
+        s.custodyEndKind,
+        s.toAgency,
       ];
       if (copied) newBookings.add([...booking, new JsonText(JSON.stringify(s.facts)), updatedAt]);
       else bookings.push({ ...record(BOOKING_COLUMNS, booking), facts: s.facts });
@@ -313,10 +404,10 @@ export class HoldsRepository {
       detainers: detainers.length > 0 ? JSON.stringify(detainers) : null,
       newBookings: newBookings.rows > 0 ? newBookings.take(true) : null,
       newDetainers: newDetainers.rows > 0 ? newDetainers.take(true) : null,
-      refolded: dropped.length === 0 ? null : [
-        dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId),
-        kept.map((d) => d.facilityId), kept.map((d) => d.bookingId), kept.map((d) => d.detainerId),
-      ],
+      refolded:
+        dropped.length === 0
+          ? null
+          : [dropped.map((s) => s.key.facilityId), dropped.map((s) => s.key.bookingId), kept.map((d) => d.facilityId), kept.map((d) => d.bookingId), kept.map((d) => d.detainerId)],
     };
   }
 
@@ -368,10 +459,7 @@ export class HoldsRepository {
    * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`);
    * those of bookings in `pruned` (refolded) are all the holds those bookings keep.
    */
-  holdRows(
-    holds: HoldRow[],
-    { created = new Set(), pruned = new Set(), now }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string>; now: Date },
-  ): HoldRows {
+  holdRows(holds: HoldRow[], { created = new Set(), pruned = new Set(), now }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string>; now: Date }): HoldRows {
     const updatedAt = isoUtc(now.getTime());
     const upserted: object[] = [];
     const copied = new CopyChunks();
@@ -379,21 +467,45 @@ export class HoldsRepository {
     const changes: HoldChange[] = [];
     for (const h of holds) {
       const values: Value[] = [
-        h.id, h.key.facilityId, h.key.bookingId, h.detainerId, h.personId,
-        h.form, h.warrant, h.agency, h.derived.rules.policy, h.derived.rules.holdHours,
-        h.policyVersionId, h.derived.phase, isoUtc(h.lodgedAt), isoUtc(h.derived.clockStartedAt),
-        isoUtc(h.derived.deadlineAt), isoUtc(h.derived.endedAt), h.derived.outcome, h.derived.compliant,
+        h.id,
+        h.key.facilityId,
+        h.key.bookingId,
+        h.detainerId,
+        h.personId,
+        h.form,
+        h.warrant,
+        h.agency,
+        h.derived.rules.policy,
+        h.derived.rules.holdHours,
+        h.policyVersionId,
+        h.derived.phase,
+        isoUtc(h.lodgedAt),
+        isoUtc(h.derived.clockStartedAt),
+        isoUtc(h.derived.deadlineAt),
+        isoUtc(h.derived.endedAt),
+        h.derived.outcome,
+        h.derived.compliant,
         h.derived.overageMs,
         // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
         h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
-        h.chargeLevel, h.convicted, h.toAgency,
-        h.custodyId, isoUtc(h.custodyActiveFrom), isoUtc(h.custodyDueAt), h.honoured,
+        h.chargeLevel,
+        h.convicted,
+        h.toAgency,
+        h.custodyId,
+        isoUtc(h.custodyActiveFrom),
+        isoUtc(h.custodyDueAt),
+        h.honoured,
       ];
       if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
         copied.add([...values, updatedAt]);
         changes.push({
-          holdId: h.id, facilityId: h.key.facilityId, bookingId: h.key.bookingId, detainerId: h.detainerId, phase: h.derived.phase,
-          deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt), created: true,
+          holdId: h.id,
+          facilityId: h.key.facilityId,
+          bookingId: h.key.bookingId,
+          detainerId: h.detainerId,
+          phase: h.derived.phase,
+          deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt),
+          created: true,
         });
       } else if (this.db.copies) {
         staged.add([...values, updatedAt]);
@@ -421,29 +533,32 @@ export class HoldsRepository {
     const changed: Changed = [];
     if (holds.upserts !== null) {
       const stage = await stageCopy(m, 'holds', [...HOLD_COLUMNS, 'updated_at'], holds.upserts);
-      changed.push(...((await m.query(`WITH staged AS (DELETE FROM ${stage} RETURNING *) INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at) SELECT * FROM staged ${HOLD_UPSERT}`)) as Changed));
+      changed.push(...(await m.query<Changed>(`WITH staged AS (DELETE FROM ${stage} RETURNING *) INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at) SELECT * FROM staged ${HOLD_UPSERT}`)));
     }
     if (holds.json !== null) {
-      changed.push(...((await m.query(
-        `INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at)
+      changed.push(
+        ...(await m.query<Changed>(
+          `INSERT INTO holds (${HOLD_COLUMNS.join(', ')}, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(id uuid, facility_id text, booking_id text, detainer_id text, person_id text,
                 form text, warrant text, agency text, policy text, hold_hours integer, policy_version_id bigint, phase text, lodged_at timestamptz,
                 clock_started_at timestamptz, deadline_at timestamptz, ended_at timestamptz, outcome text, compliant boolean, overage_ms bigint,
                 counted_ms bigint, charge_level text, convicted boolean, to_agency text,
                 custody_id uuid, custody_active_from timestamptz, custody_due_at timestamptz, honoured boolean)
          ${HOLD_UPSERT}`,
-        [holds.json, now],
-      )) as Changed));
+          [holds.json, now],
+        )),
+      );
     }
     for (const c of changed) {
       changes.push({ holdId: c.id, facilityId: c.facility_id, bookingId: c.booking_id, detainerId: c.detainer_id, phase: c.phase, deadlineAt: c.deadline_at });
     }
     if (pruned.length === 0) return changes;
     // TypeORM answers a DELETE with [rows, rowCount].
-    const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(
-      DROP_HOLDS_SQL,
-      [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), holds.kept],
-    );
+    const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string; detainer_id: string }>, number] = await m.query(DROP_HOLDS_SQL, [
+      pruned.map((k) => k.facilityId),
+      pruned.map((k) => k.bookingId),
+      holds.kept,
+    ]);
     for (const d of deleted) changes.push({ holdId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: d.detainer_id, phase: null, deadlineAt: null });
     return changes;
   }

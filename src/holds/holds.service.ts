@@ -15,7 +15,6 @@ import type { HoldEntity } from './hold.entity.js';
 import { HoldsRepository } from './holds.repository.js';
 import { keyOf } from './booking-key.js';
 
-
 @Injectable()
 export class HoldsService {
   constructor(
@@ -27,8 +26,14 @@ export class HoldsService {
   async list(q: HoldQuery, role: Role): Promise<{ items: HoldView[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const rows = await this.holds.search({
-      facilityId: q.facilityId, bookingId: q.bookingId, personId: q.personId, status: q.status,
-      deadlineBefore: q.deadlineBefore, after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now,
+      facilityId: q.facilityId,
+      bookingId: q.bookingId,
+      personId: q.personId,
+      status: q.status,
+      deadlineBefore: q.deadlineBefore,
+      after: q.cursor ? decodeDueCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+      nowMs: now,
     });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
@@ -59,15 +64,21 @@ export class HoldsService {
       if (body.type === 'detainer.lodged' || body.type === 'detainer.cancelled' || body.type === 'detainer.amended') return body.detainerId === hold.detainerId;
       if (body.type === 'event.retracted') {
         const target = events.find((e) => e.eventId === body.retractsEventId);
-        return target ? concerns(target.body as never) : false;
+        return target ? concerns(target.body) : false;
       }
       return true;
     };
     return events
       .filter((e) => concerns(e.body as never))
       .map((e) => ({
-        eventId: e.eventId, type: e.type, occurredAt: isoUtc(e.occurredAtMs)!, occurredLocal: isoLocal(e.occurredAtMs, hold.rules.timeZone)!,
-        receivedAt: isoUtc(e.receivedAt)!, retractedBy: retractedBy.get(e.eventId) ?? null, noEffect: noEffect.get(e.eventId) ?? null, event: eventAsSeen(e.body, role),
+        eventId: e.eventId,
+        type: e.type,
+        occurredAt: isoUtc(e.occurredAtMs)!,
+        occurredLocal: isoLocal(e.occurredAtMs, hold.rules.timeZone)!,
+        receivedAt: isoUtc(e.receivedAt)!,
+        retractedBy: retractedBy.get(e.eventId) ?? null,
+        noEffect: noEffect.get(e.eventId) ?? null,
+        event: eventAsSeen(e.body, role),
       }));
   }
 }
@@ -84,20 +95,36 @@ export function toView(h: HoldEntity, now: number, names: PersonNames = NO_NAMES
   const started = ahead ? null : h.clockStartedAt;
   const due = ahead ? null : h.deadlineAt;
   return {
-    id: h.id, bookingId: h.bookingId, detainerId: h.detainerId, facilityId: h.facilityId, personId: h.personId, personName: names.personName, aNumber: names.aNumber,
-    form: h.form, warrant: h.warrant, agency: h.agency, policy: h.policy, holdHours: h.holdHours, status,
+    id: h.id,
+    bookingId: h.bookingId,
+    detainerId: h.detainerId,
+    facilityId: h.facilityId,
+    personId: h.personId,
+    personName: names.personName,
+    aNumber: names.aNumber,
+    form: h.form,
+    warrant: h.warrant,
+    agency: h.agency,
+    policy: h.policy,
+    holdHours: h.holdHours,
+    status,
     lodgedAt: isoUtc(h.lodgedAt)!,
-    clockStartedAt: isoUtc(started), deadlineAt: isoUtc(due), deadlineLocal: isoLocal(due, zone),
-    clockStartedLocal: isoLocal(started, zone), endedAt: isoUtc(h.endedAt), endedLocal: isoLocal(h.endedAt, zone), timeZone: zone,
+    clockStartedAt: isoUtc(started),
+    deadlineAt: isoUtc(due),
+    deadlineLocal: isoLocal(due, zone),
+    clockStartedLocal: isoLocal(started, zone),
+    endedAt: isoUtc(h.endedAt),
+    endedLocal: isoLocal(h.endedAt, zone),
+    timeZone: zone,
     countedSeconds: countedSoFar({ clockStartedAt: ms(started), endedAt: ms(h.endedAt), rules: h.rules }, now) / 1000,
     // Time left of the custody's authority (negative once overdue), whichever detainer gives it.
     secondsLeft: (status === 'running' || status === 'overdue') && dueAt !== null ? (dueAt - now) / 1000 : null,
-    outcome: h.outcome, compliant: h.compliant, overageSeconds: h.overageMs === null ? null : Number(h.overageMs) / 1000,
+    outcome: h.outcome,
+    compliant: h.compliant,
+    overageSeconds: h.overageMs === null ? null : Number(h.overageMs) / 1000,
     custodyId: h.custodyId,
     scheduled: ahead
       ? { clockStartsAt: isoUtc(h.clockStartedAt)!, clockStartsLocal: isoLocal(h.clockStartedAt, zone)!, deadlineAt: isoUtc(h.deadlineAt)!, deadlineLocal: isoLocal(h.deadlineAt, zone)! }
       : null,
   };
 }
-
-

@@ -93,7 +93,10 @@ export class Rederivation implements OnApplicationBootstrap {
           const ids = all.slice(i, i + CHUNK);
           await this.ds.transaction(async (m) => {
             await lockFacilities(m, [id]);
-            const logs = await this.events.logsOf(m, ids.map((bookingId) => ({ facilityId: id, bookingId })));
+            const logs = await this.events.logsOf(
+              m,
+              ids.map((bookingId) => ({ facilityId: id, bookingId })),
+            );
             const changed = await this.projector.rederive(m, id, logs);
             done.holdsChanged += changed.holdsChanged;
             done.verdictsChanged += changed.verdictsChanged;
@@ -107,7 +110,9 @@ export class Rederivation implements OnApplicationBootstrap {
       }
       await this.holds.recordDerivation(this.ds.manager, fingerprint, new Date(this.clock.now()));
       if (facilities.length > 0) {
-        this.log.log(`derived ${done.bookings} bookings of ${done.facilities} facilities again in ${((performance.now() - began) / 1000).toFixed(1)} s: ${done.holdsChanged} holds changed, ${done.verdictsChanged} custody verdicts changed${done.verdictsChanged > 0 ? ' (listed at GET /api/custody/verdict-changes)' : ''}`);
+        this.log.log(
+          `derived ${done.bookings} bookings of ${done.facilities} facilities again in ${((performance.now() - began) / 1000).toFixed(1)} s: ${done.holdsChanged} holds changed, ${done.verdictsChanged} custody verdicts changed${done.verdictsChanged > 0 ? ' (listed at GET /api/custody/verdict-changes)' : ''}`,
+        );
       }
       return done;
     });

@@ -38,7 +38,13 @@ export function httpRestoreSink(url: string, key: string): RestoreSink {
 
 function restoreReport(s: RestoreSummary, dryRun: boolean, io: CliIo): void {
   io.out(`${s.file}:`);
-  io.out(`  ${s.lines} lines: ${Object.entries(s.eventsByType).map(([t, n]) => `${n} ${t}`).join(', ') || 'no events'}`);
+  io.out(
+    `  ${s.lines} lines: ${
+      Object.entries(s.eventsByType)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ') || 'no events'
+    }`,
+  );
   if (dryRun) io.out('  dry run: nothing was sent');
   else io.out(`  sent: ${s.accepted} accepted, ${s.duplicates} duplicates (already there), ${s.refused.length} refused`);
   for (const r of s.refused) io.out(`  refused ${s.file}:${r.line}${r.eventId ? ` (${r.eventId})` : ''}: ${r.reason}`);
@@ -121,7 +127,13 @@ function report(s: ImportSummary, dryRun: boolean, io: CliIo): void {
   io.out(`${s.file}:`);
   if (s.refused) io.out(`  REFUSED: ${s.refused}`);
   io.out(`  ${s.rowsRead} records read; ${s.bookings} bookings (${s.bookingsImported} imported, ${s.bookingsSkipped} without a detainer skipped); ${s.detainers} detainers`);
-  io.out(`  ${s.events} events: ${Object.entries(s.eventsByType).map(([t, n]) => `${n} ${t}`).join(', ') || 'none'}`);
+  io.out(
+    `  ${s.events} events: ${
+      Object.entries(s.eventsByType)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ') || 'none'
+    }`,
+  );
   if (dryRun) io.out('  dry run: nothing was sent (retractions of corrected bookings are worked out only against a server)');
   else io.out(`  sent: ${s.accepted} accepted, ${s.duplicates} duplicates (already imported), ${s.retracted} retracted, ${s.refusedByServer} refused by the server`);
   for (const r of s.retractions.slice(0, 50)) io.out(`  retracted ${r.eventId} (booking ${r.bookingId}): the corrected file no longer gives it`);
@@ -136,7 +148,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { mapping: { type: 'string' }, ndjson: { type: 'boolean', default: false }, facility: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: {
+        mapping: { type: 'string' },
+        ndjson: { type: 'boolean', default: false },
+        facility: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        url: { type: 'string' },
+        key: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     });
   } catch (e) {
     io.err(`${(e as Error).message}\n${USAGE}`);
@@ -199,7 +219,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
       failed = true;
       continue;
     }
-    const bar = io.tty ? new cliProgress.SingleBar({ format: `${name} [{bar}] {percentage}% | {rows} records | {events} events | {rejects} rejects`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    const bar = io.tty
+      ? new cliProgress.SingleBar({ format: `${name} [{bar}] {percentage}% | {rows} records | {events} events | {rejects} rejects`, stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
     let read = 0;
     bar?.start(size, 0, { rows: 0, events: 0, rejects: 0 });
     async function* counted() {

@@ -137,7 +137,12 @@ function build(m: Mapping, group: BookingGroup, ctx: MapContext, out: MappedBook
         const newForm = readValue(rule.amended.form, r, `${field}.amended.form`, notes);
         const newWarrant = readValue(rule.amended.warrant, r, `${field}.amended.warrant`, notes);
         detainerEvents.push(
-          withEventId(m.idPrefix, `amended.${detainerId}`, { ...common('detainer.amended', at, [r]), detainerId, ...(newForm ? { form: newForm } : {}), ...(newWarrant ? { warrant: newWarrant } : {}) }),
+          withEventId(m.idPrefix, `amended.${detainerId}`, {
+            ...common('detainer.amended', at, [r]),
+            detainerId,
+            ...(newForm ? { form: newForm } : {}),
+            ...(newWarrant ? { warrant: newWarrant } : {}),
+          }),
         );
       }
     }
@@ -152,7 +157,9 @@ function build(m: Mapping, group: BookingGroup, ctx: MapContext, out: MappedBook
   const charges: ChargeRead[] = [];
   const cs = m.booking.charges && (!m.booking.charges.records || m.booking.charges.records.includes(first.kind)) ? m.booking.charges : undefined;
   if (cs) {
-    for (const [j, r] of eachOf(cs.each).filter((r) => !detainerLines.has(r) && holds(cs.when, r)).entries()) {
+    for (const [j, r] of eachOf(cs.each)
+      .filter((r) => !detainerLines.has(r) && holds(cs.when, r))
+      .entries()) {
       const field = `booking.charges`;
       const charge: Record<string, string> = {};
       for (const key of ['code', 'description', 'level', 'disposition'] as const) {
@@ -221,9 +228,7 @@ function build(m: Mapping, group: BookingGroup, ctx: MapContext, out: MappedBook
       const disposition = readValue(ce.disposition, first, 'custodyEnd.disposition', notes);
       const toAgency = disposition === undefined ? undefined : applyMap(ce.transferredTo, disposition);
       events.push(
-        toAgency
-          ? withEventId(m.idPrefix, 'left', { ...common('booking.custody_transferred', at, [first]), toAgency })
-          : withEventId(m.idPrefix, 'left', common('booking.released', at, [first])),
+        toAgency ? withEventId(m.idPrefix, 'left', { ...common('booking.custody_transferred', at, [first]), toAgency }) : withEventId(m.idPrefix, 'left', common('booking.released', at, [first])),
       );
     }
   }

@@ -80,7 +80,10 @@ export class ImportFolder implements OnApplicationBootstrap {
     for (const facility of await dirs(root)) {
       for (const mapping of await dirs(join(root, facility), [DONE, FAILED])) {
         const folder = join(root, facility, mapping);
-        for (const name of (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile() && !IGNORED.test(d.name)).map((d) => d.name).sort()) {
+        for (const name of (await readdir(folder, { withFileTypes: true }))
+          .filter((d) => d.isFile() && !IGNORED.test(d.name))
+          .map((d) => d.name)
+          .sort()) {
           const path = join(folder, name);
           present.add(path);
           const st = await stat(path);
@@ -117,8 +120,19 @@ export class ImportFolder implements OnApplicationBootstrap {
       if (!(e instanceof DomainError)) throw e;
       // The folder names no configured facility or no usable mapping: the file is refused whole.
       row = await this.repo.recordFile(
-        { source: 'folder', facilityId: (await this.repo.facilityExists(facilityId)) ? facilityId : null, mapping: mappingName, file: rel, contentSha256: sha256, bytes, startedAt: new Date(this.clock.now()), apiKeyId: null },
-        'refused', e.message, null,
+        {
+          source: 'folder',
+          facilityId: (await this.repo.facilityExists(facilityId)) ? facilityId : null,
+          mapping: mappingName,
+          file: rel,
+          contentSha256: sha256,
+          bytes,
+          startedAt: new Date(this.clock.now()),
+          apiKeyId: null,
+        },
+        'refused',
+        e.message,
+        null,
       );
     }
     const into = row.status === 'refused' || row.status === 'failed' ? FAILED : DONE;
@@ -150,7 +164,10 @@ export class ImportFolder implements OnApplicationBootstrap {
 }
 
 async function dirs(path: string, except: string[] = []): Promise<string[]> {
-  return (await readdir(path, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.') && !except.includes(d.name)).map((d) => d.name).sort();
+  return (await readdir(path, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !except.includes(d.name))
+    .map((d) => d.name)
+    .sort();
 }
 
 /** The name itself, or, when done/ already holds one, the name with the start of its content hash. */

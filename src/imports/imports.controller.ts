@@ -22,13 +22,19 @@ const inForceBody = z.strictObject({
 const rejectsBody = z.strictObject({
   facilityId: id,
   file: z.string().min(1).max(1000),
-  rejects: z.array(z.strictObject({ line: z.number().int().min(0), content: z.string().max(100_000), reason: z.string().min(1).max(10_000) })).min(1).max(5000),
+  rejects: z
+    .array(z.strictObject({ line: z.number().int().min(0), content: z.string().max(100_000), reason: z.string().min(1).max(10_000) }))
+    .min(1)
+    .max(5000),
 });
 
 const listQuery = z.strictObject({
   facilityId: id.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this API gave out').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'is not a cursor this API gave out')
+    .optional(),
 });
 
 const uploadQuery = z.strictObject({
@@ -38,6 +44,7 @@ const uploadQuery = z.strictObject({
     .string({ error: "is required: the file's name" })
     .min(1)
     .max(200)
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     .refine((f) => !/[/\\\u0000-\u001f\u007f]/.test(f) && f !== '.' && f !== '..', 'must be a file name, without folders or control characters'),
 });
 const confirmQuery = uploadQuery.extend({ sha256: z.string({ error: 'is required: the sha256 the preview answered' }).regex(/^[0-9a-f]{64}$/, 'must be the sha256 the preview answered') });
@@ -45,10 +52,16 @@ const confirmQuery = uploadQuery.extend({ sha256: z.string({ error: 'is required
 /** The bytes of an upload: the body as it arrives, unless a JSON parser took it (the file must be sent as it is). */
 function uploadBody(req: AuthedRequest): AsyncIterable<Uint8Array> {
   if (req.is('application/json') || (req.body !== undefined && !Buffer.isBuffer(req.body) && req.readableEnded)) {
-    throw new DomainError('unsupported_media_type', 'send the file as it is, with Content-Type application/octet-stream (or text/csv, application/xml)', { errors: [{ field: 'Content-Type', message: 'must not be application/json' }] });
+    throw new DomainError('unsupported_media_type', 'send the file as it is, with Content-Type application/octet-stream (or text/csv, application/xml)', {
+      errors: [{ field: 'Content-Type', message: 'must not be application/json' }],
+    });
   }
   const parsed = Buffer.isBuffer(req.body) ? req.body : null;
-  return parsed ? (async function* () { yield parsed; })() : req;
+  return parsed
+    ? (async function* () {
+        yield parsed;
+      })()
+    : req;
 }
 
 const uploadQueries = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
@@ -74,7 +87,10 @@ export class ImportsController {
   @Post('preview')
   @HttpCode(200)
   @uploadQueries()
-  @ApiOperation({ summary: 'Upload an export to see what importing it would do, nothing stored (admin): rows read, bookings, detainers, events by type, retractions, every reject (the first 1,000 listed) and notes; and its sha256, to confirm with.' })
+  @ApiOperation({
+    summary:
+      'Upload an export to see what importing it would do, nothing stored (admin): rows read, bookings, detainers, events by type, retractions, every reject (the first 1,000 listed) and notes; and its sha256, to confirm with.',
+  })
   preview(@Req() req: AuthedRequest, @Query() query: unknown) {
     const q: UploadQuery = parseOrThrow(uploadQuery, query);
     return this.imports.previewUpload(uploadBody(req), q);
@@ -84,7 +100,10 @@ export class ImportsController {
   @HttpCode(200)
   @uploadQueries()
   @ApiQuery({ name: 'sha256', required: true, description: 'what the preview answered: the file must be the one previewed' })
-  @ApiOperation({ summary: 'Import an export after its preview (admin): the same file, sent again with the sha256 the preview gave; imported once (the same content again is a duplicate). Answers its record, as GET /api/imports/files lists it.' })
+  @ApiOperation({
+    summary:
+      'Import an export after its preview (admin): the same file, sent again with the sha256 the preview gave; imported once (the same content again is a duplicate). Answers its record, as GET /api/imports/files lists it.',
+  })
   async upload(@Req() req: AuthedRequest, @Query() query: unknown) {
     const q = parseOrThrow(confirmQuery, query);
     return fileView(await this.imports.confirmUpload(uploadBody(req), q, req.principal?.keyId ?? null));
@@ -93,7 +112,9 @@ export class ImportsController {
   @Post('events-in-force')
   @HttpCode(200)
   @Roles('ingest')
-  @ApiOperation({ summary: 'Ids of the events in force (not retracted) of these bookings whose id starts with idPrefix: what an earlier import made, so a corrected file can retract what it no longer gives.' })
+  @ApiOperation({
+    summary: 'Ids of the events in force (not retracted) of these bookings whose id starts with idPrefix: what an earlier import made, so a corrected file can retract what it no longer gives.',
+  })
   async eventsInForce(@Req() req: AuthedRequest, @Body() body: unknown) {
     const b = parseOrThrow(inForceBody, body);
     await this.facility(req, b.facilityId);
@@ -124,7 +145,10 @@ export class ImportsController {
   }
 
   @Get('files')
-  @ApiOperation({ summary: 'Files imported from the watched folder (IMPORT_DIR) or uploaded, newest first: mapping, facility, content hash, how each ended (imported, refused, failed, duplicate), its counts and where it was moved (admin). Its rejects: GET /api/imports/rejects.' })
+  @ApiOperation({
+    summary:
+      'Files imported from the watched folder (IMPORT_DIR) or uploaded, newest first: mapping, facility, content hash, how each ended (imported, refused, failed, duplicate), its counts and where it was moved (admin). Its rejects: GET /api/imports/rejects.',
+  })
   async listFiles(@Query() query: unknown) {
     const q = parseOrThrow(listQuery, query);
     const rows = await this.repo.listFiles(q.facilityId ?? null, q.limit + 1, q.cursor ? Number(q.cursor) : null);
@@ -133,7 +157,7 @@ export class ImportsController {
   }
 
   @Get('mappings')
-  @ApiOperation({ summary: 'The mappings the server imports with: a jail\'s own in IMPORT_DIR, and the shipped ones (admin).' })
+  @ApiOperation({ summary: "The mappings the server imports with: a jail's own in IMPORT_DIR, and the shipped ones (admin)." })
   mappings() {
     return { items: this.library.list() };
   }

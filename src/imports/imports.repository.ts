@@ -54,9 +54,19 @@ export const EVENTS_IN_FORCE_SQL = `SELECT e.booking_id, e.event_id FROM unnest(
 
 const FILE_COLUMNS = 'id, source, facility_id, mapping, file, content_sha256, bytes, status, reason, summary, moved_to, started_at, finished_at';
 const fileRow = (r: Record<string, unknown>): ImportFileRow => ({
-  id: Number(r.id), source: r.source as ImportFileRow['source'], facilityId: r.facility_id as string | null, mapping: r.mapping as string, file: r.file as string,
-  contentSha256: r.content_sha256 as string, bytes: Number(r.bytes), status: r.status as ImportFileStatus, reason: r.reason as string | null,
-  summary: r.summary as Record<string, unknown> | null, movedTo: r.moved_to as string | null, startedAt: r.started_at as Date, finishedAt: r.finished_at as Date | null,
+  id: Number(r.id),
+  source: r.source as ImportFileRow['source'],
+  facilityId: r.facility_id as string | null,
+  mapping: r.mapping as string,
+  file: r.file as string,
+  contentSha256: r.content_sha256 as string,
+  bytes: Number(r.bytes),
+  status: r.status as ImportFileStatus,
+  reason: r.reason as string | null,
+  summary: r.summary as Record<string, unknown> | null,
+  movedTo: r.moved_to as string | null,
+  startedAt: r.started_at as Date,
+  finishedAt: r.finished_at as Date | null,
 });
 
 /** The import rejects and files tables, and what an import needs to know of the event log (read only). */
@@ -71,7 +81,10 @@ export class ImportsRepository {
   /** Keep rejects; one already kept (same facility, file, line, content and reason) is not kept again. Returns how many were new. */
   async keepRejects(facilityId: string, file: string, rows: Array<{ line: number; content: string; reason: string }>, receivedAt: Date, apiKeyId: string | null): Promise<number> {
     if (rows.length === 0) return 0;
-    const key = (r: { line: number; content: string; reason: string }) => createHash('sha256').update(JSON.stringify([file, r.line, r.content, r.reason])).digest('hex');
+    const key = (r: { line: number; content: string; reason: string }) =>
+      createHash('sha256')
+        .update(JSON.stringify([file, r.line, r.content, r.reason]))
+        .digest('hex');
     const result: Array<{ id: number }> = await this.ds.query(
       `INSERT INTO import_rejects (facility_id, file, line, content, reason, reject_key, received_at, api_key_id)
        SELECT $1, $2, r.line, r.content, r.reason, r.reject_key, $3, $4
@@ -90,7 +103,15 @@ export class ImportsRepository {
         ORDER BY id DESC LIMIT $3`,
       [facilityId, before, limit],
     );
-    return rows.map((r) => ({ id: Number(r.id), facilityId: r.facility_id as string, file: r.file as string, line: r.line as number, content: r.content as string, reason: r.reason as string, receivedAt: r.received_at as Date }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      facilityId: r.facility_id as string,
+      file: r.file as string,
+      line: r.line as number,
+      content: r.content as string,
+      reason: r.reason as string,
+      receivedAt: r.received_at as Date,
+    }));
   }
 
   /**
@@ -135,7 +156,13 @@ export class ImportsRepository {
   }
 
   async finishFile(id: number, status: ImportFileStatus, reason: string | null, summary: object | null, finishedAt: Date): Promise<void> {
-    await this.ds.query(`UPDATE import_files SET status = $2, reason = $3, summary = $4, finished_at = $5 WHERE id = $1`, [id, status, reason, summary === null ? null : JSON.stringify(summary), finishedAt]);
+    await this.ds.query(`UPDATE import_files SET status = $2, reason = $3, summary = $4, finished_at = $5 WHERE id = $1`, [
+      id,
+      status,
+      reason,
+      summary === null ? null : JSON.stringify(summary),
+      finishedAt,
+    ]);
   }
 
   async fileMoved(id: number, movedTo: string): Promise<void> {
@@ -144,7 +171,10 @@ export class ImportsRepository {
 
   /** Imports a process left unfinished (it stopped): the file is imported again when seen. */
   async interruptUnfinished(at: Date): Promise<number> {
-    const rows = await this.ds.query(`UPDATE import_files SET status = 'interrupted', reason = 'the server stopped during the import; it is imported again when the file is seen', finished_at = $1 WHERE status = 'importing' RETURNING id`, [at]);
+    const rows = await this.ds.query(
+      `UPDATE import_files SET status = 'interrupted', reason = 'the server stopped during the import; it is imported again when the file is seen', finished_at = $1 WHERE status = 'importing' RETURNING id`,
+      [at],
+    );
     return rows.length;
   }
 

@@ -117,7 +117,8 @@ export class ImportsService {
     const claim = await this.repo.claimFile(record);
     if ('heldBy' in claim) {
       const held = claim.heldBy;
-      const reason = held.status === 'importing' ? `the same content is being imported now (import #${held.id}, "${held.file}")` : `the same content was imported already (import #${held.id}, "${held.file}")`;
+      const reason =
+        held.status === 'importing' ? `the same content is being imported now (import #${held.id}, "${held.file}")` : `the same content was imported already (import #${held.id}, "${held.file}")`;
       return { ...(await this.repo.recordFile(record, 'duplicate', reason, null)), summary: null };
     }
     const row = claim.claimed;
@@ -126,7 +127,9 @@ export class ImportsService {
     let summary: StoredSummary | null = null;
     try {
       const s = await runImport(createReadStream(f.path, { highWaterMark: 256 * 1024 }), mapping, this.sink(apiKeyId, false), {
-        facilityId, file: f.name, now: new Date(this.clock.now()).toISOString(),
+        facilityId,
+        file: f.name,
+        now: new Date(this.clock.now()).toISOString(),
       });
       summary = storedSummary(s);
       if (s.refused) {
@@ -159,7 +162,9 @@ export class ImportsService {
     const { mapping, facilityId } = await this.resolve(q.mapping, q.facilityId);
     return received(body, async (f) => {
       if (f.sha256 !== q.sha256) {
-        throw new DomainError('conflict', `sha256: the file sent is not the one previewed (its SHA-256 is ${f.sha256}); preview it again`, { errors: [{ field: 'sha256', message: 'is not the SHA-256 of the file sent' }] });
+        throw new DomainError('conflict', `sha256: the file sent is not the one previewed (its SHA-256 is ${f.sha256}); preview it again`, {
+          errors: [{ field: 'sha256', message: 'is not the SHA-256 of the file sent' }],
+        });
       }
       return this.importFile({ source: 'upload', path: f.path, name: uploadName(q.file), sha256: f.sha256, bytes: f.bytes }, q.mapping, mapping, facilityId, apiKeyId);
     });

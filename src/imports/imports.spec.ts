@@ -247,7 +247,9 @@ describe('XML exports (OJBC)', () => {
     expect(s).toMatchObject({ refused: null, rowsRead: 1, bookingsImported: 1, detainers: 1, rejectedRows: 0 });
     expect(s.sent.map((e) => e.type)).toEqual(['booking.opened', 'detainer.lodged', 'booking.release_eligible']);
     expect(s.sent[0]).toMatchObject({
-      bookingId: 'BK-2026-0042', personId: 'SUBJ-77', occurredAt: '2026-11-02T08:15:00-07:00',
+      bookingId: 'BK-2026-0042',
+      personId: 'SUBJ-77',
+      occurredAt: '2026-11-02T08:15:00-07:00',
       person: { name: 'Lopez & Ruiz, Ana', dateOfBirth: '1988-04-09' },
       charges: [{ code: '18-4-401', description: 'Theft 2', level: 'felony', disposition: 'pending' }],
     });
@@ -261,7 +263,7 @@ describe('XML exports (OJBC)', () => {
     ]);
   });
 
-  it('a Custody Status Change Report gives the release, and no charges that would replace the booking report\'s', async () => {
+  it("a Custody Status Change Report gives the release, and no charges that would replace the booking report's", async () => {
     const s = await run(ojbc, fixture('ojbc-custody-status-change.xml'));
     expect(s.sent.map((e) => e.type)).toEqual(['booking.opened', 'detainer.lodged', 'booking.released']);
     expect(s.sent[0]).not.toHaveProperty('charges');
@@ -269,7 +271,9 @@ describe('XML exports (OJBC)', () => {
   });
 
   it('several documents under any wrapper element are one booking each', async () => {
-    const one = fixture('ojbc-booking-report.xml').toString().replace(/<\?xml[^>]*\?>/, '');
+    const one = fixture('ojbc-booking-report.xml')
+      .toString()
+      .replace(/<\?xml[^>]*\?>/, '');
     const s = await run(ojbc, `<?xml version="1.0"?><Batch>${one}${one.replace(/BK-2026-0042/g, 'BK-2026-0043')}</Batch>`);
     expect(s).toMatchObject({ rowsRead: 2, bookingsImported: 2 });
   });

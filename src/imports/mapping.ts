@@ -30,19 +30,23 @@ const regex = z.string().refine((v) => {
 const source = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 /** One rule of a value map: the first rule that fits gives the value. */
-const mapRule = z.strictObject({
-  match: regex.optional(),
-  equals: z.string().optional(),
-  to: z.string(),
-}).refine((r) => (r.match === undefined) !== (r.equals === undefined), 'give exactly one of match or equals');
+const mapRule = z
+  .strictObject({
+    match: regex.optional(),
+    equals: z.string().optional(),
+    to: z.string(),
+  })
+  .refine((r) => (r.match === undefined) !== (r.equals === undefined), 'give exactly one of match or equals');
 
-const valueObject = z.strictObject({
-  from: source.optional(),
-  value: z.string().optional(),
-  template: z.string().optional(),
-  map: z.array(mapRule).optional(),
-  default: z.string().optional(),
-}).refine((v) => [v.from, v.value, v.template].filter((x) => x !== undefined).length <= 1, 'give at most one of from, value or template')
+const valueObject = z
+  .strictObject({
+    from: source.optional(),
+    value: z.string().optional(),
+    template: z.string().optional(),
+    map: z.array(mapRule).optional(),
+    default: z.string().optional(),
+  })
+  .refine((v) => [v.from, v.value, v.template].filter((x) => x !== undefined).length <= 1, 'give at most one of from, value or template')
   .refine((v) => v.from !== undefined || v.value !== undefined || v.template !== undefined || v.default !== undefined, 'give from, value, template or default');
 
 /** A value: a bare string (or list of alternatives) is `from`. */
@@ -51,39 +55,48 @@ export const valueSpec = z.union([z.string().min(1), z.array(z.string().min(1)).
 });
 
 export const DATE_ONLY = ['reject', 'startOfDay'] as const;
-const timeObject = z.strictObject({
-  from: source.optional(),
-  /** Luxon format tokens (yyyy-MM-dd HH:mm:ss); several are tried in order; none: ISO 8601. */
-  format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  /** Zone of local times without an offset; default: the mapping's timeZone. */
-  timeZone: z.string().optional(),
-  /** What a date without a time of day becomes; default: the mapping's dateOnly. */
-  dateOnly: z.enum(DATE_ONLY).optional(),
-  /** Another time of the booking, used as it is. */
-  sameAs: z.literal('bookedAt').optional(),
-  /** Used, and reported as an anomaly, when the source has no value (alone: the source never has one). */
-  fallback: z.literal('bookedAt').optional(),
-}).refine((t) => !(t.from !== undefined && t.sameAs !== undefined) && (t.from !== undefined || t.sameAs !== undefined || t.fallback !== undefined), 'give from, sameAs, or fallback alone (the source has no such time)');
+const timeObject = z
+  .strictObject({
+    from: source.optional(),
+    /** Luxon format tokens (yyyy-MM-dd HH:mm:ss); several are tried in order; none: ISO 8601. */
+    format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Zone of local times without an offset; default: the mapping's timeZone. */
+    timeZone: z.string().optional(),
+    /** What a date without a time of day becomes; default: the mapping's dateOnly. */
+    dateOnly: z.enum(DATE_ONLY).optional(),
+    /** Another time of the booking, used as it is. */
+    sameAs: z.literal('bookedAt').optional(),
+    /** Used, and reported as an anomaly, when the source has no value (alone: the source never has one). */
+    fallback: z.literal('bookedAt').optional(),
+  })
+  .refine(
+    (t) => !(t.from !== undefined && t.sameAs !== undefined) && (t.from !== undefined || t.sameAs !== undefined || t.fallback !== undefined),
+    'give from, sameAs, or fallback alone (the source has no such time)',
+  );
 /** A time: a bare string (or list of alternatives) is `from`. */
 export const timeSpec = z.union([z.string().min(1), z.array(z.string().min(1)).min(1), timeObject], {
   error: 'must be a column or path, a list of them, or { from | sameAs | fallback, format, timeZone, dateOnly }',
 });
 
 type Condition =
-  | { from: string | string[]; equals?: string; matches?: string; present?: boolean; in?: string[] }
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { record: string };
-const fieldCondition = z.strictObject({
-  from: source,
-  equals: z.string().optional(),
-  matches: regex.optional(),
-  present: z.boolean().optional(),
-  in: z.array(z.string()).optional(),
-}).refine((c) => [c.equals, c.matches, c.present, c.in].filter((x) => x !== undefined).length === 1, 'give exactly one of equals, matches, present or in');
+  { from: string | string[]; equals?: string; matches?: string; present?: boolean; in?: string[] } | { all: Condition[] } | { any: Condition[] } | { not: Condition } | { record: string };
+const fieldCondition = z
+  .strictObject({
+    from: source,
+    equals: z.string().optional(),
+    matches: regex.optional(),
+    present: z.boolean().optional(),
+    in: z.array(z.string()).optional(),
+  })
+  .refine((c) => [c.equals, c.matches, c.present, c.in].filter((x) => x !== undefined).length === 1, 'give exactly one of equals, matches, present or in');
 export const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([fieldCondition, z.strictObject({ all: z.array(condition).min(1) }), z.strictObject({ any: z.array(condition).min(1) }), z.strictObject({ not: condition }), z.strictObject({ record: z.string().min(1) })]),
+  z.union([
+    fieldCondition,
+    z.strictObject({ all: z.array(condition).min(1) }),
+    z.strictObject({ any: z.array(condition).min(1) }),
+    z.strictObject({ not: condition }),
+    z.strictObject({ record: z.string().min(1) }),
+  ]),
 );
 
 const charges = z.strictObject({
@@ -151,16 +164,20 @@ export const mappingSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   format: z.enum(['csv', 'xml']),
-  csv: z.strictObject({
-    delimiter: z.string().min(1).max(2).default(','),
-    /** auto: a byte order mark decides, else UTF-8. latin1 is read as Windows-1252, its superset. */
-    encoding: z.enum(['auto', 'utf-8', 'latin1', 'windows-1252', 'utf-16le', 'utf-16be']).default('auto'),
-    quote: z.string().length(1).default('"'),
-  }).default({ delimiter: ',', encoding: 'auto', quote: '"' }),
-  xml: z.strictObject({
-    /** Local names of the elements that are one record each (a booking's document). */
-    records: z.array(z.string().min(1)).min(1),
-  }).optional(),
+  csv: z
+    .strictObject({
+      delimiter: z.string().min(1).max(2).default(','),
+      /** auto: a byte order mark decides, else UTF-8. latin1 is read as Windows-1252, its superset. */
+      encoding: z.enum(['auto', 'utf-8', 'latin1', 'windows-1252', 'utf-16le', 'utf-16be']).default('auto'),
+      quote: z.string().length(1).default('"'),
+    })
+    .default({ delimiter: ',', encoding: 'auto', quote: '"' }),
+  xml: z
+    .strictObject({
+      /** Local names of the elements that are one record each (a booking's document). */
+      records: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
   /** Facility the events go to; the CLI's --facility overrides it. */
   facility: z.string().min(1).max(128).optional(),
   /** IANA zone of local times that carry no offset. */
@@ -211,9 +228,7 @@ export function parseMapping(text: string, file = 'mapping'): Mapping {
     const at = (path: PropertyKey[]) => (path.length ? path.join('.') : '(top)');
     throw new MappingError(
       file,
-      r.error.issues.flatMap((i) =>
-        i.code === 'unrecognized_keys' ? i.keys.map((k) => `${at([...i.path, k])}: is not a known key`) : [`${at(i.path)}: ${i.message}`],
-      ),
+      r.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${at([...i.path, k])}: is not a known key`) : [`${at(i.path)}: ${i.message}`])),
     );
   }
   const m = r.data;

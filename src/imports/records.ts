@@ -80,7 +80,11 @@ export function selectXml(root: XmlElement, path: string): { elements: XmlElemen
     const step = steps[i];
     if (step.startsWith('@')) {
       const name = step.slice(1);
-      const attributes = current.flatMap((el) => Object.entries(el.attributes).filter(([k]) => (name.includes(':') ? k === name : localName(k) === name)).map(([, v]) => v));
+      const attributes = current.flatMap((el) =>
+        Object.entries(el.attributes)
+          .filter(([k]) => (name.includes(':') ? k === name : localName(k) === name))
+          .map(([, v]) => v),
+      );
       return { elements: [], attributes };
     }
     const pool = i === 0 && deep ? current.flatMap((el) => descendants(el)) : current.flatMap((el) => el.children);
@@ -123,7 +127,10 @@ export class XmlRecord implements SourceRecord {
 /** An element's tree as indented `name: text` lines: what a reject shows of a document. */
 function outline(el: XmlElement, depth: number): string {
   const text = el.text.replace(/\s+/g, ' ').trim();
-  const attrs = Object.entries(el.attributes).filter(([k]) => !k.startsWith('xmlns') && !k.startsWith('xsi:')).map(([k, v]) => ` @${k}=${v}`).join('');
+  const attrs = Object.entries(el.attributes)
+    .filter(([k]) => !k.startsWith('xmlns') && !k.startsWith('xsi:'))
+    .map(([k, v]) => ` @${k}=${v}`)
+    .join('');
   const head = `${'  '.repeat(depth)}${el.name}${attrs}${text ? `: ${text}` : ''}`;
   return [head, ...el.children.map((c) => outline(c, depth + 1))].join('\n');
 }

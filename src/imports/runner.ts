@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { bookingIdPrefix, idCore, mapBooking, type ImportEvent } from './engine.js';
 import type { Mapping } from './mapping.js';
 import type { SourceRecord } from './records.js';
-import { FileRefused, readRecords, type ReadItem } from './sources.js';
+import { FileRefused, readRecords } from './sources.js';
 
 export const BATCH = 5000;
 
@@ -76,8 +76,23 @@ interface Pending {
 
 export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mapping, sink: ImportSink, opts: RunOptions): Promise<ImportSummary> {
   const s: ImportSummary = {
-    file: opts.file, refused: null, rowsRead: 0, bookings: 0, bookingsImported: 0, bookingsSkipped: 0, detainers: 0, events: 0, eventsByType: {},
-    accepted: 0, duplicates: 0, retracted: 0, retractions: [], refusedByServer: 0, rejectedRows: 0, rejects: [], notes: {},
+    file: opts.file,
+    refused: null,
+    rowsRead: 0,
+    bookings: 0,
+    bookingsImported: 0,
+    bookingsSkipped: 0,
+    detainers: 0,
+    events: 0,
+    eventsByType: {},
+    accepted: 0,
+    duplicates: 0,
+    retracted: 0,
+    retractions: [],
+    refusedByServer: 0,
+    rejectedRows: 0,
+    rejects: [],
+    notes: {},
   };
   let rejectBuffer: RejectRow[] = [];
   const reject = async (rows: RejectRow[]) => {
@@ -159,7 +174,7 @@ export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mappi
   const finished = new Map<string, number>();
   const retract = mapping.corrections === 'retract';
   try {
-    for await (const item of readRecords(bytes, mapping) as AsyncGenerator<ReadItem>) {
+    for await (const item of readRecords(bytes, mapping)) {
       s.rowsRead++;
       if ('unread' in item) {
         await reject([{ line: item.line, content: item.content, reason: item.reason }]);
@@ -182,7 +197,9 @@ export async function runImport(bytes: AsyncIterable<Uint8Array>, mapping: Mappi
         const earlier = retract ? finished.get(bookingId) : undefined;
         if (earlier !== undefined) {
           // Its picture would be split in two, and the second half would retract the first.
-          await reject([{ line: item.line, content: item.content(), reason: `booking ${bookingId}: its rows are not together in the file (it also starts at line ${earlier}); sort the export by booking` }]);
+          await reject([
+            { line: item.line, content: item.content(), reason: `booking ${bookingId}: its rows are not together in the file (it also starts at line ${earlier}); sort the export by booking` },
+          ]);
           current = null;
           continue;
         }
@@ -215,7 +232,8 @@ function bookingIdOf(mapping: Mapping, record: SourceRecord): string | undefined
   const spec = mapping.booking.id;
   const s = typeof spec === 'string' || Array.isArray(spec) ? { from: spec } : spec;
   if (s.value !== undefined) return s.value;
-  if (s.template !== undefined) return s.template.replace(/\{([^{}:]+)(?::(\d+))?\}/g, (_, p: string, n?: string) => (record.values(p.trim())[0] ?? '').slice(0, n ? Number(n) : undefined)) || undefined;
+  if (s.template !== undefined)
+    return s.template.replace(/\{([^{}:]+)(?::(\d+))?\}/g, (_, p: string, n?: string) => (record.values(p.trim())[0] ?? '').slice(0, n ? Number(n) : undefined)) || undefined;
   for (const p of Array.isArray(s.from) ? s.from : [s.from!]) {
     const v = record.values(p)[0];
     if (v) return v;

@@ -66,7 +66,26 @@ export async function* decode(bytes: AsyncIterable<Uint8Array>, declared: Encodi
 }
 
 /** Keys whose bare string value is a column or path (a value or time given by `from`). */
-const SPEC_KEYS = new Set(['id', 'personId', 'code', 'description', 'level', 'disposition', 'name', 'dateOfBirth', 'aNumber', 'form', 'agency', 'warrant', 'reason', 'at', 'ifNoCharges', 'bookedAt', 'lodgedAt', 'releasedAt']);
+const SPEC_KEYS = new Set([
+  'id',
+  'personId',
+  'code',
+  'description',
+  'level',
+  'disposition',
+  'name',
+  'dateOfBirth',
+  'aNumber',
+  'form',
+  'agency',
+  'warrant',
+  'reason',
+  'at',
+  'ifNoCharges',
+  'bookedAt',
+  'lodgedAt',
+  'releasedAt',
+]);
 
 /** Every column (CSV) or path (XML) a mapping reads, for the header check; lists are alternatives. */
 export function columnsRead(mapping: Mapping): string[][] {
@@ -80,7 +99,7 @@ export function columnsRead(mapping: Mapping): string[][] {
       else if (k === 'template' && typeof x === 'string') for (const m of x.matchAll(/\{([^{}:]+)(?::\d+)?\}/g)) out.push([m[1].trim()]);
       else if (typeof x === 'string' && SPEC_KEYS.has(k)) {
         if (!(k === 'at' && x === 'latestChargeRelease')) out.push([x]);
-      } else if (Array.isArray(x) && SPEC_KEYS.has(k) && x.every((p) => typeof p === 'string')) out.push(x as string[]);
+      } else if (Array.isArray(x) && SPEC_KEYS.has(k) && x.every((p) => typeof p === 'string')) out.push(x);
       else walk(x);
     }
   };
@@ -96,7 +115,8 @@ function startLine(endLine: number, raw: string): number {
 /** The rows of a CSV export, the header checked against the mapping before any row is read. */
 export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mapping): AsyncGenerator<ReadItem> {
   const pending: UnreadRecord[] = [];
-  let refused: FileRefused | null = null;
+  // Set inside the parser's callbacks: declared wide, as the compiler cannot see those assignments.
+  let refused = null as FileRefused | null;
   const parser = parseCsv({
     delimiter: mapping.csv.delimiter,
     quote: mapping.csv.quote,
@@ -104,7 +124,9 @@ export async function* readCsv(bytes: AsyncIterable<Uint8Array>, mapping: Mappin
       const names = header.map((h) => h.trim());
       const missing = columnsRead(mapping).filter((alts) => !alts.some((a) => names.includes(a)));
       if (missing.length) {
-        refused = new FileRefused(`missing column${missing.length > 1 ? 's' : ''} ${missing.map((a) => a.map((c) => `"${c}"`).join(' or ')).join(', ')}; the file's columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+        refused = new FileRefused(
+          `missing column${missing.length > 1 ? 's' : ''} ${missing.map((a) => a.map((c) => `"${c}"`).join(' or ')).join(', ')}; the file's columns are ${names.map((n) => `"${n}"`).join(', ')}`,
+        );
         throw refused;
       }
       return names;
@@ -166,7 +188,8 @@ export async function* readXml(bytes: AsyncIterable<Uint8Array>, mapping: Mappin
   const done: XmlRecord[] = [];
   const stack: XmlElement[] = [];
   let root: string | null = null;
-  let failure: FileRefused | null = null;
+  // Set inside the parser's callbacks: declared wide, as the compiler cannot see those assignments.
+  let failure = null as FileRefused | null;
   const local = (q: string) => q.slice(q.indexOf(':') + 1);
   parser.on('doctype', () => {
     failure ??= new FileRefused('the document has a DOCTYPE: DTDs and their entities are refused (no export needs them; they are how XML bombs and external entities get in)');

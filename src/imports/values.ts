@@ -185,7 +185,7 @@ export function holds(cond: ConditionSpec | undefined, record: SourceRecord): bo
   if ('not' in cond) return !holds(cond.not, record);
   if ('record' in cond) return record.kind === cond.record;
   const values = firstValues(record, cond.from);
-  if (cond.present !== undefined) return (values.length > 0) === cond.present;
+  if (cond.present !== undefined) return values.length > 0 === cond.present;
   if (cond.equals !== undefined) return values.includes(cond.equals);
   if (cond.in !== undefined) return values.some((v) => cond.in!.includes(v));
   return values.some((v) => regexOf(cond.matches!).test(v));

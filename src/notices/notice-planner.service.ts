@@ -15,8 +15,17 @@ export function noticesDue(rules: FacilityRules, after: NoticeAfter, at: number,
   return (rulesAt(rules, at).ruleSet?.notices ?? [])
     .filter((n) => n.after === after)
     .map((n) => ({
-      id: randomUUID(), facility_id: where.facilityId, booking_id: where.bookingId, kind: n.kind, after_event: after, after_ref: where.ref,
-      after_at: new Date(at), due_at: new Date(at + n.withinHours * HOUR_MS), recipients: n.to, citation: n.citation ?? null, created_at: new Date(nowMs),
+      id: randomUUID(),
+      facility_id: where.facilityId,
+      booking_id: where.bookingId,
+      kind: n.kind,
+      after_event: after,
+      after_ref: where.ref,
+      after_at: new Date(at),
+      due_at: new Date(at + n.withinHours * HOUR_MS),
+      recipients: n.to,
+      citation: n.citation ?? null,
+      created_at: new Date(nowMs),
     }));
 }
 
@@ -48,7 +57,9 @@ export class NoticePlanner implements OnModuleInit {
       [touched.map((c) => c.facilityId), touched.map((c) => c.bookingId)],
     );
     const now = this.clock.now();
-    const rows = detainers.flatMap((d) => noticesDue(facilities.get(d.facility_id)!, 'detainer.lodged', d.lodged_at.getTime(), { facilityId: d.facility_id, bookingId: d.booking_id, ref: d.detainer_id }, now));
+    const rows = detainers.flatMap((d) =>
+      noticesDue(facilities.get(d.facility_id)!, 'detainer.lodged', d.lodged_at.getTime(), { facilityId: d.facility_id, bookingId: d.booking_id, ref: d.detainer_id }, now),
+    );
     await this.notices.insert(m, rows);
   }
 

@@ -15,7 +15,10 @@ export class NoticesController {
 
   @Get()
   @Roles('supervisor')
-  @ApiOperation({ summary: "Notices to the person the facility's rules make due (rules.notices; the us-ca preset carries the TRUTH Act's). status=due (default): not yet served, soonest first, late ones flagged; late: past due and not served; served." })
+  @ApiOperation({
+    summary:
+      "Notices to the person the facility's rules make due (rules.notices; the us-ca preset carries the TRUTH Act's). status=due (default): not yet served, soonest first, late ones flagged; late: past due and not served; served.",
+  })
   @ApiQuery({ name: 'status', required: false, enum: ['due', 'late', 'served'] })
   @ApiQuery({ name: 'facilityId', required: false })
   @ApiQuery({ name: 'bookingId', required: false })

@@ -40,10 +40,15 @@ export class NoticesRepository {
 
   /** Record service once: false when it was already recorded. */
   async markServed(id: string, s: { servedAt: Date; servedBy: string; language: string; method: string; recordedAt: Date; recordedBy: string }): Promise<boolean> {
-    const [, changed] = await this.ds.query(
-      `UPDATE notices SET served_at = $2, served_by = $3, language = $4, method = $5, recorded_at = $6, recorded_by = $7 WHERE id = $1 AND served_at IS NULL`,
-      [id, s.servedAt, s.servedBy, s.language, s.method, s.recordedAt, s.recordedBy],
-    );
+    const [, changed] = await this.ds.query(`UPDATE notices SET served_at = $2, served_by = $3, language = $4, method = $5, recorded_at = $6, recorded_by = $7 WHERE id = $1 AND served_at IS NULL`, [
+      id,
+      s.servedAt,
+      s.servedBy,
+      s.language,
+      s.method,
+      s.recordedAt,
+      s.recordedBy,
+    ]);
     return changed === 1;
   }
 
@@ -52,7 +57,12 @@ export class NoticesRepository {
   }
 
   /** Notices made due in [from, to): served on time, served late, not served and late, not served and not yet due (reports read these). */
-  counts(facilityId: string | null, from: Date, to: Date, now: Date): Promise<Array<{ kind: string; due: number; served_on_time: number; served_late: number; missing_late: number; pending: number }>> {
+  counts(
+    facilityId: string | null,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<Array<{ kind: string; due: number; served_on_time: number; served_late: number; missing_late: number; pending: number }>> {
     return this.ds.query(
       `SELECT kind, count(*)::int AS due,
               count(*) FILTER (WHERE served_at IS NOT NULL AND served_at <= due_at)::int AS served_on_time,

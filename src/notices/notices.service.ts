@@ -14,10 +14,24 @@ export function noticeView(n: NoticeRow, now: number) {
   const served = n.served_at !== null;
   const late = served ? n.served_at!.getTime() > n.due_at.getTime() : n.due_at.getTime() < now;
   return {
-    id: n.id, facilityId: n.facility_id, bookingId: n.booking_id, kind: n.kind, recipients: n.recipients, citation: n.citation,
-    after: n.after_event, afterRef: n.after_ref, afterAt: isoUtc(n.after_at), dueAt: isoUtc(n.due_at),
-    status: served ? ('served' as const) : late ? ('late' as const) : ('due' as const), late,
-    servedAt: isoUtc(n.served_at), servedBy: n.served_by, language: n.language, method: n.method, recordedAt: isoUtc(n.recorded_at), recordedBy: n.recorded_by,
+    id: n.id,
+    facilityId: n.facility_id,
+    bookingId: n.booking_id,
+    kind: n.kind,
+    recipients: n.recipients,
+    citation: n.citation,
+    after: n.after_event,
+    afterRef: n.after_ref,
+    afterAt: isoUtc(n.after_at),
+    dueAt: isoUtc(n.due_at),
+    status: served ? ('served' as const) : late ? ('late' as const) : ('due' as const),
+    late,
+    servedAt: isoUtc(n.served_at),
+    servedBy: n.served_by,
+    language: n.language,
+    method: n.method,
+    recordedAt: isoUtc(n.recorded_at),
+    recordedBy: n.recorded_by,
     history: `/api/bookings/${encodeURIComponent(n.booking_id)}/history?facilityId=${encodeURIComponent(n.facility_id)}`,
   };
 }
@@ -57,8 +71,18 @@ export class NoticesService {
       throw new DomainError('conflict', `id: ${errors[0].message}`, { errors });
     }
     const event = {
-      eventId: `notice-${n.id}-served`, type: 'notice.served', occurredAt: new Date(now).toISOString(), facilityId: n.facility_id, bookingId: n.booking_id,
-      noticeId: n.id, kind: n.kind, servedAt: s.servedAt.toISOString(), servedBy: s.servedBy, language: s.language, method: s.method, recordedBy: { keyId: by.keyId, name: by.name },
+      eventId: `notice-${n.id}-served`,
+      type: 'notice.served',
+      occurredAt: new Date(now).toISOString(),
+      facilityId: n.facility_id,
+      bookingId: n.booking_id,
+      noticeId: n.id,
+      kind: n.kind,
+      servedAt: s.servedAt.toISOString(),
+      servedBy: s.servedBy,
+      language: s.language,
+      method: s.method,
+      recordedBy: { keyId: by.keyId, name: by.name },
     };
     const result = await this.ingestion.ingest([event], by.keyId, null, { decisions: true }).catch(async (err) => {
       await this.repo.unmarkServed(n.id);

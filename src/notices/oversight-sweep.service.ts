@@ -17,7 +17,13 @@ export interface OversightAlertRow {
 }
 
 export const oversightAlertView = (a: OversightAlertRow) => ({
-  id: a.id, kind: a.kind, subjectId: a.subject_id, facilityId: a.facility_id, bookingId: a.booking_id, dueAt: isoUtc(a.due_at), raisedAt: isoUtc(a.raised_at),
+  id: a.id,
+  kind: a.kind,
+  subjectId: a.subject_id,
+  facilityId: a.facility_id,
+  bookingId: a.booking_id,
+  dueAt: isoUtc(a.due_at),
+  raisedAt: isoUtc(a.raised_at),
 });
 
 /**
@@ -40,7 +46,10 @@ export class OversightSweep implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.sweepIntervalMs <= 0) return;
-    this.registry.addInterval('oversightSweep', setInterval(() => void this.tick(), this.config.sweepIntervalMs));
+    this.registry.addInterval(
+      'oversightSweep',
+      setInterval(() => void this.tick(), this.config.sweepIntervalMs),
+    );
   }
 
   private async tick(): Promise<void> {
@@ -74,13 +83,23 @@ export class OversightSweep implements OnApplicationBootstrap {
     raised.sort((a, b) => a.kind.localeCompare(b.kind) || a.due_at.getTime() - b.due_at.getTime() || a.subject_id.localeCompare(b.subject_id));
     const late = raised.filter((a) => a.kind === 'notice_late');
     if (late.length > 0) {
-      const kinds = new Map<string, string>((await this.ds.query(`SELECT id, kind FROM notices WHERE id = ANY($1::uuid[])`, [late.map((a) => a.subject_id)])).map((r: { id: string; kind: string }) => [r.id, r.kind]));
+      const kinds = new Map<string, string>(
+        (await this.ds.query(`SELECT id, kind FROM notices WHERE id = ANY($1::uuid[])`, [late.map((a) => a.subject_id)])).map((r: { id: string; kind: string }) => [r.id, r.kind]),
+      );
       await this.ingestion.ingest(
         late.map((a) => ({
-          eventId: `notice-${a.subject_id}-late`, type: 'notice.late', occurredAt: now.toISOString(), facilityId: a.facility_id, bookingId: a.booking_id!,
-          noticeId: a.subject_id, kind: kinds.get(a.subject_id)!, dueAt: a.due_at.toISOString(),
+          eventId: `notice-${a.subject_id}-late`,
+          type: 'notice.late',
+          occurredAt: now.toISOString(),
+          facilityId: a.facility_id,
+          bookingId: a.booking_id!,
+          noticeId: a.subject_id,
+          kind: kinds.get(a.subject_id)!,
+          dueAt: a.due_at.toISOString(),
         })),
-        null, null, { decisions: true },
+        null,
+        null,
+        { decisions: true },
       );
     }
     if (raised.length > 0) this.log.log(`raised ${raised.length} oversight alert(s)`);

@@ -15,11 +15,14 @@ const STATUS: Record<CustodyView['status'], string> = {
 export function custodyLines(c: CustodyView): string[] {
   const t = (iso: string) => localText(Date.parse(iso), c.timeZone);
   const verdict = c.compliant === null ? '' : c.compliant ? '; verdict: compliant' : `; verdict: not compliant, ${c.overageSeconds} seconds without authority`;
-  const lines = [`Custody status ${STATUS[c.status]}${verdict}${c.authorizedUntil && c.status !== 'closed' ? `; authorised until ${t(c.authorizedUntil)}` : ''}. Times are 24-hour local times in ${c.timeZone}.`];
+  const lines = [
+    `Custody status ${STATUS[c.status]}${verdict}${c.authorizedUntil && c.status !== 'closed' ? `; authorised until ${t(c.authorizedUntil)}` : ''}. Times are 24-hour local times in ${c.timeZone}.`,
+  ];
   lines.push(...c.explanation);
-  c.violations.forEach((v, i) =>
-    lines.push(`Violation ${i + 1}: from ${t(v.from)} ${v.until ? `to ${t(v.until)}` : 'and still going on'}, ${v.seconds} seconds, reason ${v.reason}.`));
-  lines.push(`In all: ${c.unauthorizedSeconds} seconds of custody without authority, ${c.processingSeconds} seconds of release processing${c.anomalies.length ? `, ${c.anomalies.length} note${c.anomalies.length === 1 ? '' : 's'} on the facts` : ''}.`);
+  c.violations.forEach((v, i) => lines.push(`Violation ${i + 1}: from ${t(v.from)} ${v.until ? `to ${t(v.until)}` : 'and still going on'}, ${v.seconds} seconds, reason ${v.reason}.`));
+  lines.push(
+    `In all: ${c.unauthorizedSeconds} seconds of custody without authority, ${c.processingSeconds} seconds of release processing${c.anomalies.length ? `, ${c.anomalies.length} note${c.anomalies.length === 1 ? '' : 's'} on the facts` : ''}.`,
+  );
   if (c.rejudged) {
     const before = c.rejudged.compliant === null ? 'not yet decided' : c.rejudged.compliant ? 'compliant' : `not compliant, ${c.rejudged.overageSeconds ?? 0} seconds without authority`;
     lines.push(`Judged again after custody ended, under a rule version recorded ${t(c.rejudged.recordedAt)}: the verdict before was ${before}.`);
@@ -53,7 +56,9 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     heading(`${h.facility.name} — booking ${h.booking.bookingId}`, 15);
     const name = typeof h.booking.person?.name === 'string' && h.booking.person.name.trim() ? h.booking.person.name : null;
     line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}${name ? `, named ${name}` : ''}.`);
-    line(`Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`);
+    line(
+      `Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`,
+    );
     heading('Custody');
     if (h.custody === null) line('This booking has no detainer, so there is no custody record to judge.');
     else for (const s of custodyLines(h.custody)) line(s);
@@ -75,7 +80,11 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     doc.switchToPage(i);
     // Writing inside the bottom margin would otherwise start a new page.
     doc.page.margins.bottom = 0;
-    doc.font('sans').fontSize(8).fillColor('#555').text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
+    doc
+      .font('sans')
+      .fontSize(8)
+      .fillColor('#555')
+      .text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
   }
   doc.end();
   return done;

@@ -40,7 +40,11 @@ export class HistoryService {
   }
 
   /** A person's bookings (in one facility, or in every one: each jail system's person ids are its own). */
-  async forPerson(personId: string, facilityId: string | undefined, reader: Principal): Promise<{ personId: string; personName: string | null; aNumber: string | null; generatedAt: string; bookings: BookingHistory[] }> {
+  async forPerson(
+    personId: string,
+    facilityId: string | undefined,
+    reader: Principal,
+  ): Promise<{ personId: string; personName: string | null; aNumber: string | null; generatedAt: string; bookings: BookingHistory[] }> {
     const bookings = await this.repo.bookings({ personId, facilityId, grantedTo: grantsOf(reader) });
     if (bookings.length === 0) throw unseen(reader, `person "${personId}"`);
     const out: BookingHistory[] = [];
@@ -68,11 +72,20 @@ export class HistoryService {
       generatedAt: isoUtc(now)!,
       facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
       booking: {
-        bookingId: b.booking_id as string, personId: b.person_id as string | null, personName: names.personName, aNumber: names.aNumber,
+        bookingId: b.booking_id as string,
+        personId: b.person_id as string | null,
+        personName: names.personName,
+        aNumber: names.aNumber,
         person: b.person as Record<string, unknown> | null,
-        bookedAt: isoUtc(b.booked_at), bookedLocal: isoLocal(b.booked_at, zone), charges: b.charges as unknown[],
-        releaseEligibleAt: isoUtc(b.release_eligible_at), releaseEligibleLocal: isoLocal(b.release_eligible_at, zone), releaseReason: b.release_reason as string | null,
-        custodyEndedAt: isoUtc(b.custody_ended_at), custodyEndedLocal: isoLocal(b.custody_ended_at, zone), custodyEndKind: b.custody_end_kind as string | null,
+        bookedAt: isoUtc(b.booked_at),
+        bookedLocal: isoLocal(b.booked_at, zone),
+        charges: b.charges as unknown[],
+        releaseEligibleAt: isoUtc(b.release_eligible_at),
+        releaseEligibleLocal: isoLocal(b.release_eligible_at, zone),
+        releaseReason: b.release_reason as string | null,
+        custodyEndedAt: isoUtc(b.custody_ended_at),
+        custodyEndedLocal: isoLocal(b.custody_ended_at, zone),
+        custodyEndKind: b.custody_end_kind as string | null,
         toAgency: b.to_agency as string | null,
       },
       custody,
@@ -87,22 +100,39 @@ export class HistoryService {
         const own = ownClock(h, now);
         const differs = custody !== null && differsFromCustody(own, custody);
         const explanation = explainHold({
-          rules: h.rules, form: h.form, warrant: h.warrant, status: differs ? own.status : view.status, lodgedAt: h.lodgedAt.getTime(),
-          clockStartedAt: ms(h.clockStartedAt), deadlineAt: ms(h.deadlineAt), endedAt: ms(h.endedAt), outcome: h.outcome,
-          compliant: differs ? own.compliant : h.compliant, overageMs: differs ? own.overageMs : h.overageMs,
+          rules: h.rules,
+          form: h.form,
+          warrant: h.warrant,
+          status: differs ? own.status : view.status,
+          lodgedAt: h.lodgedAt.getTime(),
+          clockStartedAt: ms(h.clockStartedAt),
+          deadlineAt: ms(h.deadlineAt),
+          endedAt: ms(h.endedAt),
+          outcome: h.outcome,
+          compliant: differs ? own.compliant : h.compliant,
+          overageMs: differs ? own.overageMs : h.overageMs,
           countedMs: countedSoFar({ clockStartedAt: ms(h.clockStartedAt), endedAt: ms(h.endedAt), rules: h.rules }, now),
-          releaseReason: b.release_reason, toAgency: b.to_agency, cancelledAt: ms(raw.cancelled_at),
+          releaseReason: b.release_reason,
+          toAgency: b.to_agency,
+          cancelledAt: ms(raw.cancelled_at),
           policyVersion: version,
         });
-        if (differs) explanation.sentences.push(custodyPointer(custody!));
+        if (differs) explanation.sentences.push(custodyPointer(custody));
         const policyVersion = version && { effectiveFrom: isoUtc(version.effectiveFrom), recordedAt: isoUtc(version.recordedAt)! };
         return { ...view, policyVersion, explanation };
       }),
       events: events.map((e) => ({
-        seq: Number(e.seq), eventId: e.event_id as string, type: e.type as string,
-        occurredAt: isoUtc(e.occurred_at)!, occurredLocal: isoLocal(e.occurred_at, zone)!, receivedAt: isoUtc(e.received_at)!,
-        retractedBy: retractedBy.get(e.event_id) ?? null, noEffect: noEffect.get(e.event_id) ?? null,
-        contentHash: e.content_hash as string, prevHash: e.prev_hash as string | null, chainHash: e.chain_hash as string | null,
+        seq: Number(e.seq),
+        eventId: e.event_id as string,
+        type: e.type as string,
+        occurredAt: isoUtc(e.occurred_at)!,
+        occurredLocal: isoLocal(e.occurred_at, zone)!,
+        receivedAt: isoUtc(e.received_at)!,
+        retractedBy: retractedBy.get(e.event_id) ?? null,
+        noEffect: noEffect.get(e.event_id) ?? null,
+        contentHash: e.content_hash as string,
+        prevHash: e.prev_hash as string | null,
+        chainHash: e.chain_hash as string | null,
         event: e.body as unknown,
       })),
       verification: {
@@ -113,9 +143,39 @@ export class HistoryService {
 
   /** The timeline as CSV (the custody record is in the JSON and the PDF), one row per event as received, with its hashes. */
   csv(histories: BookingHistory[]): string {
-    const header = ['facility_id', 'booking_id', 'seq', 'event_id', 'type', 'occurred_at_utc', 'occurred_local', 'received_at_utc', 'retracted_by', 'no_effect', 'content_hash', 'prev_hash', 'chain_hash', 'event_json'];
+    const header = [
+      'facility_id',
+      'booking_id',
+      'seq',
+      'event_id',
+      'type',
+      'occurred_at_utc',
+      'occurred_local',
+      'received_at_utc',
+      'retracted_by',
+      'no_effect',
+      'content_hash',
+      'prev_hash',
+      'chain_hash',
+      'event_json',
+    ];
     const rows = histories.flatMap((h) =>
-      h.events.map((e) => [h.facility.id, h.booking.bookingId, e.seq, e.eventId, e.type, e.occurredAt, e.occurredLocal, e.receivedAt, e.retractedBy ?? '', e.noEffect ?? '', e.contentHash, e.prevHash ?? '', e.chainHash ?? '', JSON.stringify(e.event)]),
+      h.events.map((e) => [
+        h.facility.id,
+        h.booking.bookingId,
+        e.seq,
+        e.eventId,
+        e.type,
+        e.occurredAt,
+        e.occurredLocal,
+        e.receivedAt,
+        e.retractedBy ?? '',
+        e.noEffect ?? '',
+        e.contentHash,
+        e.prevHash ?? '',
+        e.chainHash ?? '',
+        JSON.stringify(e.event),
+      ]),
     );
     return toCsv([header, ...rows]);
   }
@@ -164,9 +224,13 @@ function differsFromCustody(own: OwnClock, c: CustodyView): boolean {
 function custodyPointer(c: CustodyView): string {
   const verdict =
     c.status === 'closed'
-      ? c.compliant ? 'compliant, no custody without authority' : `not compliant, ${duration((c.overageSeconds ?? 0) * 1000)} of custody without authority`
-      : c.status === 'running' ? `running, authorised${c.authorizedUntil ? ` until ${when(Date.parse(c.authorizedUntil), c.timeZone)}` : ''}`
-      : c.status === 'overdue' ? 'overdue: the person is held now without authority'
-      : 'pending: the person is not release-eligible now';
+      ? c.compliant
+        ? 'compliant, no custody without authority'
+        : `not compliant, ${duration((c.overageSeconds ?? 0) * 1000)} of custody without authority`
+      : c.status === 'running'
+        ? `running, authorised${c.authorizedUntil ? ` until ${when(Date.parse(c.authorizedUntil), c.timeZone)}` : ''}`
+        : c.status === 'overdue'
+          ? 'overdue: the person is held now without authority'
+          : 'pending: the person is not release-eligible now';
   return `This detainer's own clock is not the booking's verdict: custody is judged for the whole booking, where every detainer's window counts. The booking's custody verdict is in the custody section: ${verdict}.`;
 }

@@ -11,7 +11,7 @@ describe('the shipped fonts', () => {
     expect(layout('sans', 'زينب').glyphs.map((g) => g.name)).toEqual(['uniFE90', 'uniFEE8', 'uniFEF3', 'uni0632']);
   });
 
-  it('lay out other text glyph by glyph with the font\'s advances', () => {
+  it("lay out other text glyph by glyph with the font's advances", () => {
     const run = layout('sans', 'Жанна');
     expect(run.glyphs.map((g) => g.codePoints)).toEqual([[0x416], [0x430], [0x43d], [0x43d], [0x430]]);
     expect(run.advanceWidth).toBe(run.glyphs.reduce((w, g) => w + g.advanceWidth, 0));

@@ -57,7 +57,8 @@ function quickLayout(font: Font): Font {
     const glyphs = f.glyphsForString(text);
     const positions = glyphs.map((g) => ({ xAdvance: g.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 }));
     return {
-      glyphs, positions,
+      glyphs,
+      positions,
       get advanceWidth() {
         return positions.reduce((w, p) => w + p.xAdvance, 0);
       },

@@ -10,7 +10,7 @@ type Bar = { label: string; now: number; before: number };
  * one before light) with its figures, then the definition of every figure. Shipped fonts only.
  */
 export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
-  const title = `Quarterly statistical review, ${r.quarter} — ${r.facilityId === null ? 'all facilities' : r.facilities[0]?.name ?? r.facilityId}`;
+  const title = `Quarterly statistical review, ${r.quarter} — ${r.facilityId === null ? 'all facilities' : (r.facilities[0]?.name ?? r.facilityId)}`;
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
   registerPdfFonts(doc);
   const chunks: Buffer[] = [];
@@ -43,9 +43,23 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
       const y = top + i * rowH;
       at(left, y + 4);
       writeText(doc.fontSize(9).fillColor('#000'), b.label, 'regular', { width: labelW - 8, lineBreak: false });
-      doc.save().rect(left + labelW, y + 2, (barW * b.now) / max, 8).fill('#1f4e79').restore();
-      doc.save().rect(left + labelW, y + 11, (barW * b.before) / max, 8).fill('#9dc3e6').restore();
-      doc.save().moveTo(left + labelW, y).lineTo(left + labelW, y + rowH - 2).lineWidth(0.5).stroke('#666').restore();
+      doc
+        .save()
+        .rect(left + labelW, y + 2, (barW * b.now) / max, 8)
+        .fill('#1f4e79')
+        .restore();
+      doc
+        .save()
+        .rect(left + labelW, y + 11, (barW * b.before) / max, 8)
+        .fill('#9dc3e6')
+        .restore();
+      doc
+        .save()
+        .moveTo(left + labelW, y)
+        .lineTo(left + labelW, y + rowH - 2)
+        .lineWidth(0.5)
+        .stroke('#666')
+        .restore();
       at(left + labelW + barW + 6, y + 4);
       writeText(doc.fontSize(9).fillColor('#000'), `${b.now}  (before: ${b.before})`, 'regular', { width: numW, lineBreak: false });
     });
@@ -61,17 +75,30 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
   heading('Who is counted');
   line(`${r.people} people in ${r.quarter} (${r.previous.people} in ${r.previous.quarter}): ${r.definitions.population}.`);
   const ok = Object.values(r.reconciles).every(Boolean);
-  line(ok
-    ? `The counts reconcile: every person is in exactly one outcome (the outcomes add up to ${r.people}), and every group table below adds up to ${r.people}.`
-    : `WARNING: some group tables do not add up to ${r.people}: ${Object.entries(r.reconciles).filter(([, v]) => !v).map(([k]) => k).join(', ')}.`, 10, ok ? '#000' : '#b00020');
+  line(
+    ok
+      ? `The counts reconcile: every person is in exactly one outcome (the outcomes add up to ${r.people}), and every group table below adds up to ${r.people}.`
+      : `WARNING: some group tables do not add up to ${r.people}: ${Object.entries(r.reconciles)
+          .filter(([, v]) => !v)
+          .map(([k]) => k)
+          .join(', ')}.`,
+    10,
+    ok ? '#000' : '#b00020',
+  );
 
   const labels = (s: string) => s.replace(/_/g, ' ');
   heading('Outcome (each person in exactly one)');
   chart(Object.entries(r.outcomes).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.outcomes[k as keyof typeof r.outcomes] })));
   heading('Most serious current charge and its disposition');
-  chart(Object.entries(r.byCharge).flatMap(([level, d]) => Object.entries(d).map(([disp, n]) => ({
-    label: `${level}, ${labels(disp)}`, now: n, before: r.previous.byCharge[level as keyof typeof r.byCharge][disp as 'convicted'],
-  }))));
+  chart(
+    Object.entries(r.byCharge).flatMap(([level, d]) =>
+      Object.entries(d).map(([disp, n]) => ({
+        label: `${level}, ${labels(disp)}`,
+        now: n,
+        before: r.previous.byCharge[level as keyof typeof r.byCharge][disp as 'convicted'],
+      })),
+    ),
+  );
   heading('Convicted, traffic or infraction only, victims and witnesses');
   chart([
     { label: 'convicted', now: r.conviction.convicted, before: r.previous.conviction.convicted },
@@ -88,14 +115,22 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
     { label: 'people, unauthorised', now: b.unauthorised.people, before: pb.unauthorised.people },
     { label: 'people, release processing', now: b.processing.people, before: pb.processing.people },
   ]);
-  line(`Authorised: ${b.authorised.seconds} s in all, median ${h(b.authorised.medianSeconds)}, p90 ${h(b.authorised.p90Seconds)} (before: ${pb.authorised.seconds} s, median ${h(pb.authorised.medianSeconds)}, p90 ${h(pb.authorised.p90Seconds)}).`);
-  line(`Unauthorised: ${b.unauthorised.seconds} s in all, median ${h(b.unauthorised.medianSeconds)}, p90 ${h(b.unauthorised.p90Seconds)} (before: ${pb.unauthorised.seconds} s, median ${h(pb.unauthorised.medianSeconds)}, p90 ${h(pb.unauthorised.p90Seconds)}).`);
+  line(
+    `Authorised: ${b.authorised.seconds} s in all, median ${h(b.authorised.medianSeconds)}, p90 ${h(b.authorised.p90Seconds)} (before: ${pb.authorised.seconds} s, median ${h(pb.authorised.medianSeconds)}, p90 ${h(pb.authorised.p90Seconds)}).`,
+  );
+  line(
+    `Unauthorised: ${b.unauthorised.seconds} s in all, median ${h(b.unauthorised.medianSeconds)}, p90 ${h(b.unauthorised.p90Seconds)} (before: ${pb.unauthorised.seconds} s, median ${h(pb.unauthorised.medianSeconds)}, p90 ${h(pb.unauthorised.p90Seconds)}).`,
+  );
   heading('People with a violation, by reason');
   line(`${b.peopleWithViolation} people with a violation (before: ${pb.peopleWithViolation}).`);
   chart(Object.entries(r.violationsByReason).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.violationsByReason[k] })));
   heading('Reviews, decisions, ICE contacts, complaints');
-  line(`Detainer reviews needed ${r.reviews.needed}, awaiting ${r.reviews.awaiting}, decided honour ${r.reviews.decidedHonour}, decided decline ${r.reviews.decidedDecline} (before: ${r.previous.reviews.needed}, ${r.previous.reviews.awaiting}, ${r.previous.reviews.decidedHonour}, ${r.previous.reviews.decidedDecline}).`);
-  line(`ICE contacts logged ${r.iceContacts.total}, of which not allowed by the disclosure rule ${r.iceContacts.disallowed} (before: ${r.previous.iceContacts.total}, ${r.previous.iceContacts.disallowed}).`);
+  line(
+    `Detainer reviews needed ${r.reviews.needed}, awaiting ${r.reviews.awaiting}, decided honour ${r.reviews.decidedHonour}, decided decline ${r.reviews.decidedDecline} (before: ${r.previous.reviews.needed}, ${r.previous.reviews.awaiting}, ${r.previous.reviews.decidedHonour}, ${r.previous.reviews.decidedDecline}).`,
+  );
+  line(
+    `ICE contacts logged ${r.iceContacts.total}, of which not allowed by the disclosure rule ${r.iceContacts.disallowed} (before: ${r.previous.iceContacts.total}, ${r.previous.iceContacts.disallowed}).`,
+  );
   line('Complaints: not counted yet (the complaint system is being built).');
 
   heading('Definitions');

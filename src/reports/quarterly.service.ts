@@ -18,15 +18,20 @@ const dist = (q: number[] | null) => ({ medianSeconds: q ? Math.round(Number(q[0
 const sec = (ms: unknown) => Math.round(Number(ms ?? 0) / 1000);
 
 export const QUARTERLY_DEFINITIONS = {
-  population: "people (custody records: one per booking that has or had a detainer) whose first detainer was received in the quarter, in each facility's own calendar (a quarter starts at 00:00 local time of the facility); every figure counts this one population",
+  population:
+    "people (custody records: one per booking that has or had a detainer) whose first detainer was received in the quarter, in each facility's own calendar (a quarter starts at 00:00 local time of the facility); every figure counts this one population",
   people: 'the number of people in the quarter',
-  outcomes: 'every person in exactly one outcome, the first that fits: in_custody (custody had not ended when the figures were made), transferred (to ICE by name or the facility\'s aliases: the detainer was honoured), cancelled (every detainer cancelled before custody ended), notify_only (custody ended while every detainer in force was notify-only, I-247N), released (any other end: released, or transferred to an agency other than ICE, with a detainer in force not honoured); the values add up to people',
-  byCharge: "by the most serious current charge's level (felony, misdemeanor, traffic, infraction, none: no charge sent) and its disposition (convicted: a charge of that level is a conviction; charged_only: none is); adds up to people",
+  outcomes:
+    "every person in exactly one outcome, the first that fits: in_custody (custody had not ended when the figures were made), transferred (to ICE by name or the facility's aliases: the detainer was honoured), cancelled (every detainer cancelled before custody ended), notify_only (custody ended while every detainer in force was notify-only, I-247N), released (any other end: released, or transferred to an agency other than ICE, with a detainer in force not honoured); the values add up to people",
+  byCharge:
+    "by the most serious current charge's level (felony, misdemeanor, traffic, infraction, none: no charge sent) and its disposition (convicted: a charge of that level is a conviction; charged_only: none is); adds up to people",
   conviction: 'convicted: any current charge is a conviction; chargedOnly: none is (or no charge was sent); adds up to people',
   trafficOrInfractionOnly: 'yes: every current charge is a traffic offence or an infraction (at least one), none a conviction; adds up to people',
   victimOrWitness: 'yes: the booking is flagged victim or witness (booking.flagged, not unflagged since); adds up to people',
-  beyondEligibility: 'custody after the person was release-eligible: authorised (a detainer covered it), unauthorised (no authority, beyond the release-processing allowance: violations) and processing (the allowance); people with some such time, its total seconds, and the median and 90th percentile over those people; custody still going on counts up to when its record was last judged',
-  violationsByReason: 'people with at least one stretch of unauthorised custody of each reason; a person with stretches of two reasons is counted under both, so these do not add up to people (peopleWithViolation counts each once)',
+  beyondEligibility:
+    'custody after the person was release-eligible: authorised (a detainer covered it), unauthorised (no authority, beyond the release-processing allowance: violations) and processing (the allowance); people with some such time, its total seconds, and the median and 90th percentile over those people; custody still going on counts up to when its record was last judged',
+  violationsByReason:
+    'people with at least one stretch of unauthorised custody of each reason; a person with stretches of two reasons is counted under both, so these do not add up to people (peopleWithViolation counts each once)',
   reviews: 'detainers of these people that the rule set sent to a supervisor (a discretion case or criteria on facts not on file): needed, still awaiting a decision, decided honour, decided decline',
   iceContacts: "contacts with ICE logged in the quarter (facility calendar), and those the facility's disclosure rule did not allow then",
   complaints: 'not counted yet: complaints (issue 29, item 4) are being built separately; null until they are',
@@ -46,7 +51,9 @@ export class QuarterlyService {
     if (facilityId && rows.length === 0) throw DomainError.notFound(`facility "${facilityId}"`);
     const at = (date: string, zone: string) => DateTime.fromISO(date, { zone });
     const facilities = rows.map((f) => ({
-      facilityId: f.id, name: f.name, timeZone: f.time_zone,
+      facilityId: f.id,
+      name: f.name,
+      timeZone: f.time_zone,
       bounds: [previousQuarter(q), q, nextQuarter(q)].map((x) => at(quarterStartDate(x), f.time_zone)),
     }));
     const scope: QuarterScope = { facilities: facilities.map((f) => ({ id: f.facilityId, previousStart: f.bounds[0].toJSDate(), start: f.bounds[1].toJSDate(), end: f.bounds[2].toJSDate() })) };
@@ -69,7 +76,10 @@ export class QuarterlyService {
       return {
         people: count(() => true),
         outcomes: Object.fromEntries(REVIEW_OUTCOMES.map((o) => [o, count((c) => c.review_outcome === o)])) as Record<(typeof REVIEW_OUTCOMES)[number], number>,
-        byCharge: Object.fromEntries(CHARGE_LEVELS.map((l) => [l, Object.fromEntries(DISPOSITIONS.map((d) => [d, count((c) => c.charge_level === l && c.charge_disposition === d)]))])) as Record<(typeof CHARGE_LEVELS)[number], Record<(typeof DISPOSITIONS)[number], number>>,
+        byCharge: Object.fromEntries(CHARGE_LEVELS.map((l) => [l, Object.fromEntries(DISPOSITIONS.map((d) => [d, count((c) => c.charge_level === l && c.charge_disposition === d)]))])) as Record<
+          (typeof CHARGE_LEVELS)[number],
+          Record<(typeof DISPOSITIONS)[number], number>
+        >,
         conviction: { convicted: count((c) => c.any_conviction), chargedOnly: count((c) => !c.any_conviction) },
         trafficOrInfractionOnly: yesNo((c) => c.minor_only),
         victimOrWitness: yesNo((c) => c.victim_or_witness),
@@ -136,18 +146,59 @@ export class QuarterlyService {
   async people(facilityId: string | null, q: Quarter, withNames: boolean, role: Role): Promise<string> {
     if (withNames && !mayReadNames(role)) throw new DomainError('forbidden', `the "${role}" role may not see names: leave out names=true`);
     const rows = await this.repo.people((await this.scope(facilityId, q)).scope);
-    const header = ['quarter', 'facility_id', 'custody_id', 'booking_id', 'person_id', ...(withNames ? ['person_name', 'a_number'] : []), 'first_detainer_received_local', 'outcome',
-      'most_serious_charge', 'disposition', 'any_conviction', 'traffic_or_infraction_only', 'victim_or_witness', 'compliant', 'authorised_seconds_beyond_eligibility',
-      'unauthorised_seconds', 'processing_seconds', 'violation_reasons', 'reviews_needed', 'reviews_awaiting', 'decided_honour', 'decided_decline'];
+    const header = [
+      'quarter',
+      'facility_id',
+      'custody_id',
+      'booking_id',
+      'person_id',
+      ...(withNames ? ['person_name', 'a_number'] : []),
+      'first_detainer_received_local',
+      'outcome',
+      'most_serious_charge',
+      'disposition',
+      'any_conviction',
+      'traffic_or_infraction_only',
+      'victim_or_witness',
+      'compliant',
+      'authorised_seconds_beyond_eligibility',
+      'unauthorised_seconds',
+      'processing_seconds',
+      'violation_reasons',
+      'reviews_needed',
+      'reviews_awaiting',
+      'decided_honour',
+      'decided_decline',
+    ];
     const yes = (b: boolean | null) => (b === null ? '' : b ? 'yes' : 'no');
-    return toCsv([header, ...rows.map((r) => {
-      const names = withNames ? namesOf(r.person, role) : null;
-      const counts = (r.review_counts ?? [0, 0, 0, 0]) as number[];
-      return [quarterLabel(q), r.facility_id, r.id, r.booking_id, r.person_id ?? '', ...(names ? [names.personName ?? '', names.aNumber ?? ''] : []),
-        DateTime.fromJSDate(r.first_lodged_at, { zone: r.time_zone }).toFormat("yyyy-MM-dd'T'HH:mmZZ"), r.review_outcome, r.charge_level, r.charge_disposition?.replace('_', ' '),
-        yes(r.any_conviction), yes(r.minor_only), yes(r.victim_or_witness), yes(r.compliant), sec(r.authorized_ms), sec(r.unauthorized_ms), sec(r.processing_ms),
-        (r.violation_reasons ?? []).join('; '), ...counts];
-    })]);
+    return toCsv([
+      header,
+      ...rows.map((r) => {
+        const names = withNames ? namesOf(r.person, role) : null;
+        const counts = (r.review_counts ?? [0, 0, 0, 0]) as number[];
+        return [
+          quarterLabel(q),
+          r.facility_id,
+          r.id,
+          r.booking_id,
+          r.person_id ?? '',
+          ...(names ? [names.personName ?? '', names.aNumber ?? ''] : []),
+          DateTime.fromJSDate(r.first_lodged_at, { zone: r.time_zone }).toFormat("yyyy-MM-dd'T'HH:mmZZ"),
+          r.review_outcome,
+          r.charge_level,
+          r.charge_disposition?.replace('_', ' '),
+          yes(r.any_conviction),
+          yes(r.minor_only),
+          yes(r.victim_or_witness),
+          yes(r.compliant),
+          sec(r.authorized_ms),
+          sec(r.unauthorized_ms),
+          sec(r.processing_ms),
+          (r.violation_reasons ?? []).join('; '),
+          ...counts,
+        ];
+      }),
+    ]);
   }
 }
 
@@ -155,7 +206,14 @@ export type QuarterlyReport = Awaited<ReturnType<QuarterlyService['report']>>;
 type Figures = Omit<QuarterlyReport['previous'], 'quarter'>;
 
 /** Whether each group table adds up to the people counted (it must: one population). */
-export function reconciliation(f: { people: number; outcomes: Record<string, number>; byCharge: Record<string, Record<string, number>>; conviction: Record<string, number>; trafficOrInfractionOnly: Record<string, number>; victimOrWitness: Record<string, number> }) {
+export function reconciliation(f: {
+  people: number;
+  outcomes: Record<string, number>;
+  byCharge: Record<string, Record<string, number>>;
+  conviction: Record<string, number>;
+  trafficOrInfractionOnly: Record<string, number>;
+  victimOrWitness: Record<string, number>;
+}) {
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   return {
     outcomes: sum(f.outcomes) === f.people,

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
 import { quarterField } from '../common/quarter.js';
 
-const instant = z.string({ error: `must be ${INSTANT_HINT}` }).refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` }).transform((v) => new Date(parseInstant(v)!));
+const instant = z
+  .string({ error: `must be ${INSTANT_HINT}` })
+  .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
+  .transform((v) => new Date(parseInstant(v)!));
 const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 
 export const complianceQuery = z
@@ -18,9 +21,7 @@ export const illinoisQuery = z
   })
   .strict();
 
-export const historyQuery = z
-  .object({ facilityId: z.string().min(1).max(128).optional(), format: format(['json', 'csv', 'pdf'] as const).default('json') })
-  .strict();
+export const historyQuery = z.object({ facilityId: z.string().min(1).max(128).optional(), format: format(['json', 'csv', 'pdf'] as const).default('json') }).strict();
 
 export const quarterlyQuery = z
   .object({
@@ -30,6 +31,9 @@ export const quarterlyQuery = z
     /** people: one CSV row per custody record of the quarter instead of the figures. */
     rows: z.enum(['people'], { error: 'must be people' }).optional(),
     /** With rows=people: the names the JMS sent, for roles that see them. */
-    names: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false),
+    names: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((v) => v === 'true')
+      .default(false),
   })
   .strict();

@@ -35,7 +35,10 @@ export class ReportsController {
   @Get('reports/quarterly')
   @Roles('sheriff')
   @LogAccess('report.quarterly')
-  @ApiOperation({ summary: "Quarterly statistical review (people whose first detainer was received in the quarter, each facility's calendar), with the quarter before: JSON, CSV (one row per figure and group) or PDF; rows=people: one CSV row per custody record." })
+  @ApiOperation({
+    summary:
+      "Quarterly statistical review (people whose first detainer was received in the quarter, each facility's calendar), with the quarter before: JSON, CSV (one row per figure and group) or PDF; rows=people: one CSV row per custody record.",
+  })
   @ApiQuery({ name: 'facilityId', required: false, description: 'one facility; all when absent' })
   @ApiQuery({ name: 'quarter', required: true, description: 'e.g. 2025-Q1' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })

@@ -57,7 +57,12 @@ export class ReportsRepository {
    * holds a live grant for, by booking or by person, in the booking's facility: one statement with
    * the same parameters whether the booking exists or not, so that a refusal cannot tell them apart.
    */
-  bookings(where: { bookingId?: string; personId?: string; facilityId?: string; grantedTo: string | null }): Promise<Array<Record<string, any> & { facility_id: string; booking_id: string; person_id: string | null }>> {
+  bookings(where: {
+    bookingId?: string;
+    personId?: string;
+    facilityId?: string;
+    grantedTo: string | null;
+  }): Promise<Array<Record<string, any> & { facility_id: string; booking_id: string; person_id: string | null }>> {
     return this.ds.query(
       `SELECT b.*, f.name AS facility_name, f.time_zone FROM bookings b JOIN facilities f ON f.id = b.facility_id
         WHERE ($1::text IS NULL OR b.booking_id = $1) AND ($2::text IS NULL OR b.person_id = $2) AND ($3::text IS NULL OR b.facility_id = $3)
@@ -189,7 +194,19 @@ export class ReportsRepository {
    * Detainers received in the period, in one pass grouped two ways: by form and warrant, and
    * by the booking's most serious charge level and conviction, with what became of them.
    */
-  breakdowns(p: Period): Promise<Array<{ form: string | null; warrant: string | null; level: string | null; convicted: boolean | null; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>> {
+  breakdowns(p: Period): Promise<
+    Array<{
+      form: string | null;
+      warrant: string | null;
+      level: string | null;
+      convicted: boolean | null;
+      received: number;
+      started: number;
+      compliant: number;
+      past_deadline: number;
+      honoured: number;
+    }>
+  > {
     return this.ds.query(
       `SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
               count(*)::int AS received,

@@ -23,14 +23,30 @@ export class ReportsService {
     const p: Period = { ...period, asOf: new Date(this.clock.now()) };
     // Independent queries, run side by side on the pool.
     const [counts, people, reasons, lengths, breakdowns, monthly, anomalies, policies, rs] = await Promise.all([
-      this.repo.totals(p), this.repo.custodyTotals(p), this.repo.custodyReasons(p), this.repo.lengths(p), this.repo.breakdowns(p), this.monthly(p), this.repo.anomalies(p),
-      this.repo.policies(p.facilityId), this.repo.ruleSetCounts(p),
+      this.repo.totals(p),
+      this.repo.custodyTotals(p),
+      this.repo.custodyReasons(p),
+      this.repo.lengths(p),
+      this.repo.breakdowns(p),
+      this.monthly(p),
+      this.repo.anomalies(p),
+      this.repo.policies(p.facilityId),
+      this.repo.ruleSetCounts(p),
     ]);
     const t = { ...counts, ...people, ...lengths };
-    const byCode = (kind: 'violation' | 'anomaly') => Object.fromEntries(reasons.filter((r) => r.kind === kind).map((r) => [r.code, kind === 'violation' ? { people: r.n, seconds: Number(r.seconds) } : r.n]));
+    const byCode = (kind: 'violation' | 'anomaly') =>
+      Object.fromEntries(reasons.filter((r) => r.kind === kind).map((r) => [r.code, kind === 'violation' ? { people: r.n, seconds: Number(r.seconds) } : r.n]));
     // Rows of the (form, warrant) grouping set have no level; rows of (level, convicted) have no form.
     const forms = breakdowns.filter((r) => r.form !== null).map((r) => ({ form: r.form!, warrant: r.warrant!, n: r.received }));
-    const charges = breakdowns.filter((r) => r.form === null) as Array<{ level: string; convicted: boolean; received: number; started: number; compliant: number; past_deadline: number; honoured: number }>;
+    const charges = breakdowns.filter((r) => r.form === null) as Array<{
+      level: string;
+      convicted: boolean;
+      received: number;
+      started: number;
+      compliant: number;
+      past_deadline: number;
+      honoured: number;
+    }>;
     const dist = (q: number[] | null, max: unknown) => ({ median: q ? Number(q[0]) : null, p90: q ? Number(q[1]) : null, max: max === null ? null : Number(max) });
     const [overage, real, counted, lag] = [dist(t.overage_q, t.overage_max), dist(t.real_q, t.real_max), dist(t.counted_q, t.counted_max), dist(t.lag_q, t.lag_max)];
     if (p.facilityId && policies.length === 0) throw DomainError.notFound(`facility "${p.facilityId}"`);
@@ -78,18 +94,27 @@ export class ReportsService {
       reviews: { needed: rs.needed_review, awaiting: rs.awaiting, honoured: rs.honoured, declined: rs.declined },
       iceContacts: { total: rs.contacts, disallowed: rs.disallowed },
       anomalies: {
-        releasedBeforeReleaseEligible: anomalies.released_before_eligible, eventsOutOfOrderInTime: anomalies.events_out_of_order,
+        releasedBeforeReleaseEligible: anomalies.released_before_eligible,
+        eventsOutOfOrderInTime: anomalies.events_out_of_order,
         byCode: byCode('anomaly'),
       },
       policies: policies.map((r) => ({
-        facilityId: r.id, facilityName: r.name, timeZone: r.time_zone, effectiveFrom: isoUtc(r.effective_from), policy: r.policy, holdHours: r.hold_hours,
-        extraHolidays: r.extra_holidays, requireJudicialWarrant: r.require_judicial_warrant,
+        facilityId: r.id,
+        facilityName: r.name,
+        timeZone: r.time_zone,
+        effectiveFrom: isoUtc(r.effective_from),
+        policy: r.policy,
+        holdHours: r.hold_hours,
+        extraHolidays: r.extra_holidays,
+        requireJudicialWarrant: r.require_judicial_warrant,
       })),
       definitions: {
-        period: 'detainers by when they were received; people (custody records) by when their custody first needed an authority (holdsStarted) and by when it ended (closed); all in [from, to); as of generatedAt (an eligibility sent ahead counts once it has come)',
-        people: 'holdsStarted, holdsClosedCompliant, holdsPastDeadline, holdsRunningAtEnd, overageSeconds, overageDistribution and custody count people (one custody record per booking with a detainer), not detainers: a person held on two detainers counts once',
+        period:
+          'detainers by when they were received; people (custody records) by when their custody first needed an authority (holdsStarted) and by when it ended (closed); all in [from, to); as of generatedAt (an eligibility sent ahead counts once it has come)',
+        people:
+          'holdsStarted, holdsClosedCompliant, holdsPastDeadline, holdsRunningAtEnd, overageSeconds, overageDistribution and custody count people (one custody record per booking with a detainer), not detainers: a person held on two detainers counts once',
         holdsPastDeadline: 'people whose custody ended in the period with some custody that no detainer authorised (after any release-processing allowance)',
-        honoured: 'custody was transferred to the agency that lodged the detainer (ICE by name or by the facility\'s agency aliases)',
+        honoured: "custody was transferred to the agency that lodged the detainer (ICE by name or by the facility's agency aliases)",
         releasedAtLimit: 'released (not transferred) within the last hour before the deadline or after it',
         overageSeconds: 'custody without authority of the people whose custody ended in the period',
         overageDistribution: 'people whose custody ended in the period with custody without authority, by its hours: fromHours inclusive, toHours exclusive (null: no upper bound)',
@@ -121,7 +146,19 @@ export class ReportsService {
   complianceCsv(r: ComplianceReport): string {
     const rows: Array<[string, string, string | number | null]> = [];
     const add = (metric: string, group: string, value: string | number | null) => rows.push([metric, group, value]);
-    for (const k of ['detainersReceived', 'honoured', 'notHonoured', 'cancelled', 'releasedAtLimit', 'holdsStarted', 'holdsClosedCompliant', 'holdsPastDeadline', 'detainersThatNeverHeld', 'holdsRunningAtEnd'] as const) add(k, 'all', r[k]);
+    for (const k of [
+      'detainersReceived',
+      'honoured',
+      'notHonoured',
+      'cancelled',
+      'releasedAtLimit',
+      'holdsStarted',
+      'holdsClosedCompliant',
+      'holdsPastDeadline',
+      'detainersThatNeverHeld',
+      'holdsRunningAtEnd',
+    ] as const)
+      add(k, 'all', r[k]);
     for (const [f, n] of Object.entries(r.detainersByForm)) add('detainersByForm', f, n);
     for (const [w, n] of Object.entries(r.detainersByWarrant)) add('detainersByWarrant', w, n);
     for (const [k, v] of Object.entries(r.overageSeconds)) add(`overageSeconds.${k}`, 'all', v);
@@ -130,7 +167,7 @@ export class ReportsService {
     for (const [k, v] of Object.entries(r.detainerToHoldStartSeconds)) add(`detainerToHoldStartSeconds.${k}`, 'all', v);
     for (const [level, g] of Object.entries(r.byChargeLevel)) for (const [k, v] of Object.entries(g)) add(`byChargeLevel.${k}`, level, v);
     for (const [c, g] of Object.entries(r.byConviction)) for (const [k, v] of Object.entries(g)) add(`byConviction.${k}`, c, v);
-    for (const m of r.monthly) for (const [k, v] of Object.entries(m)) if (k !== 'month') add(`monthly.${k}`, m.month, v as number);
+    for (const m of r.monthly) for (const [k, v] of Object.entries(m)) if (k !== 'month') add(`monthly.${k}`, m.month, v);
     add('anomalies.releasedBeforeReleaseEligible', 'all', r.anomalies.releasedBeforeReleaseEligible);
     add('anomalies.eventsOutOfOrderInTime', 'all', r.anomalies.eventsOutOfOrderInTime);
     for (const [code, n] of Object.entries(r.anomalies.byCode)) add('anomalies.byCode', code, n as number);
@@ -159,7 +196,12 @@ export class ReportsService {
       receivingAgency: r.outcome === 'transferred' ? (r.to_agency ?? 'unknown (not named by the jail)') : null,
     }));
     return {
-      facilityId, facilityName: facility.name, year, law: '5 ILCS 805/25 (Illinois TRUST Act)', generatedAt: isoUtc(this.clock.now()), rows: items,
+      facilityId,
+      facilityName: facility.name,
+      year,
+      law: '5 ILCS 805/25 (Illinois TRUST Act)',
+      generatedAt: isoUtc(this.clock.now()),
+      rows: items,
       certification: items.length === 0 ? `${facility.name} certifies that it received no immigration detainers in ${year}.` : null,
     };
   }

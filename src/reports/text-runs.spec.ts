@@ -7,7 +7,9 @@ const has: HasGlyph = (font, cp) => cp < 0x80 || (font === 0 ? cp < 0x700 || cp 
 describe('textRuns', () => {
   it('puts each stretch in the first font that has its letters; spaces and punctuation stay in the run they are in', () => {
     expect(textRuns('Жанна 李小龍, 2 Ivanova', 2, has)).toEqual([
-      { text: 'Жанна ', font: 0 }, { text: '李小龍, 2 ', font: 1 }, { text: 'Ivanova', font: 0 },
+      { text: 'Жанна ', font: 0 },
+      { text: '李小龍, 2 ', font: 1 },
+      { text: 'Ivanova', font: 0 },
     ]);
     expect(textRuns('plain ASCII — one run', 2, has)).toEqual([{ text: 'plain ASCII — one run', font: 0 }]);
     expect(textRuns('', 2, has)).toEqual([]);
@@ -15,7 +17,11 @@ describe('textRuns', () => {
 
   it('draws right-to-left words in right-to-left order, each a run of its own, and leaves the letters to the font engine', () => {
     expect(textRuns('named زينب علي.', 2, has)).toEqual([
-      { text: 'named ', font: 0 }, { text: 'علي', font: 0 }, { text: ' ', font: 0 }, { text: 'زينب', font: 0 }, { text: '.', font: 0 },
+      { text: 'named ', font: 0 },
+      { text: 'علي', font: 0 },
+      { text: ' ', font: 0 },
+      { text: 'زينب', font: 0 },
+      { text: '.', font: 0 },
     ]);
     // Digits between right-to-left words stay between them; a line break ends the stretch.
     expect(textRuns('زينب 12 علي\nx', 2, has).map((r) => r.text)).toEqual(['علي', ' ', '12', ' ', 'زينب', '\nx']);
@@ -28,6 +34,9 @@ describe('textRuns', () => {
   });
 
   it('keeps a line break in the run it ends', () => {
-    expect(textRuns('李\nb', 2, has)).toEqual([{ text: '李\n', font: 1 }, { text: 'b', font: 0 }]);
+    expect(textRuns('李\nb', 2, has)).toEqual([
+      { text: '李\n', font: 1 },
+      { text: 'b', font: 0 },
+    ]);
   });
 });

@@ -14,7 +14,9 @@ export class ContactsController {
 
   @Post(':id/contacts')
   @Roles('supervisor')
-  @ApiOperation({ summary: "Log a contact with ICE about this custody (kind, when, a note). One the facility's disclosure rule did not allow then is flagged (allowed: false) and counted in reports." })
+  @ApiOperation({
+    summary: "Log a contact with ICE about this custody (kind, when, a note). One the facility's disclosure rule did not allow then is flagged (allowed: false) and counted in reports.",
+  })
   @ApiBody({ schema: z.toJSONSchema(contactBody, { io: 'input' }) as object })
   add(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
     return this.contacts.add(id, parseOrThrow(contactBody, body), req.principal!);

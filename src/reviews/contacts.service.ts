@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { CustodyRepository } from '../custody/custody.repository.js';
 import { NoticePlanner } from '../notices/notice-planner.service.js';
-import { contactAllowed, type ContactKind } from '../rules/disclosure.js';
+import { contactAllowed } from '../rules/disclosure.js';
 import type { ContactRow } from './contacts.repository.js';
 import { ContactsRepository } from './contacts.repository.js';
 
@@ -22,8 +22,18 @@ export const contactBody = z
   .strict();
 
 const view = (r: ContactRow) => ({
-  id: r.id, custodyId: r.custody_id, facilityId: r.facility_id, bookingId: r.booking_id, kind: r.kind, at: isoUtc(r.at), note: r.note,
-  recordedAt: isoUtc(r.recorded_at), recordedBy: r.key_name, allowed: r.allowed, flagged: !r.allowed, basis: r.basis,
+  id: r.id,
+  custodyId: r.custody_id,
+  facilityId: r.facility_id,
+  bookingId: r.booking_id,
+  kind: r.kind,
+  at: isoUtc(r.at),
+  note: r.note,
+  recordedAt: isoUtc(r.recorded_at),
+  recordedBy: r.key_name,
+  allowed: r.allowed,
+  flagged: !r.allowed,
+  basis: r.basis,
 });
 
 /** The ICE-contact log: every contact, who recorded it, and whether the disclosure rule allowed it when recorded. */
@@ -44,10 +54,18 @@ export class ContactsService {
 
   async add(custodyId: string, body: z.infer<typeof contactBody>, by: Principal) {
     const c = await this.record(custodyId);
-    const verdict = contactAllowed(body.kind as ContactKind, c.record.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
+    const verdict = contactAllowed(body.kind, c.record.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
     const row = {
-      id: randomUUID(), custody_id: c.id, facility_id: c.facilityId, booking_id: c.bookingId, kind: body.kind, at: new Date(body.at), note: body.note ?? null,
-      key_name: by.name, allowed: verdict.allowed, basis: verdict.basis,
+      id: randomUUID(),
+      custody_id: c.id,
+      facility_id: c.facilityId,
+      booking_id: c.bookingId,
+      kind: body.kind,
+      at: new Date(body.at),
+      note: body.note ?? null,
+      key_name: by.name,
+      allowed: verdict.allowed,
+      basis: verdict.basis,
     };
     const recordedAt = new Date(this.clock.now());
     await this.contacts.insert({ ...row, recordedAt, apiKeyId: by.keyId });

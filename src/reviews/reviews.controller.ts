@@ -15,7 +15,9 @@ export class ReviewsController {
 
   @Get('reviews')
   @Roles('supervisor')
-  @ApiOperation({ summary: "Detainers waiting for a supervisor's decision (authority needs_review) on custody not yet ended: the criteria the jail's facts cannot decide, and ICE's discretion cases." })
+  @ApiOperation({
+    summary: "Detainers waiting for a supervisor's decision (authority needs_review) on custody not yet ended: the criteria the jail's facts cannot decide, and ICE's discretion cases.",
+  })
   @ApiQuery({ name: 'facilityId', required: false })
   @ApiQuery({ name: 'limit', required: false, description: 'custody records, 1-1000, default 100' })
   list(@Query() query: unknown) {
@@ -24,7 +26,9 @@ export class ReviewsController {
 
   @Post('custody/:id/decisions')
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Record a decision (honour or decline, the basis in words) on a detainer that needs review; kept in the tamper-evident event log. 409 when the detainer needs no decision.' })
+  @ApiOperation({
+    summary: 'Record a decision (honour or decline, the basis in words) on a detainer that needs review; kept in the tamper-evident event log. 409 when the detainer needs no decision.',
+  })
   @ApiBody({ schema: z.toJSONSchema(decisionBody, { io: 'input' }) as object })
   decide(@Req() req: AuthedRequest, @Param('id') id: string, @Body() body: unknown) {
     return this.reviews.decide(id, parseOrThrow(decisionBody, body), req.principal!);

@@ -32,8 +32,19 @@ export class ReviewsService {
       for (const d of c.record.detainers) {
         if (d.authority !== 'needs_review') continue;
         items.push({
-          custodyId: c.id, facilityId: c.facilityId, bookingId: c.bookingId, personId: c.personId, detainerId: d.detainerId, form: d.form, warrant: d.warrant,
-          lodgedAt: isoUtc(d.lodgedAt)!, status, unknown: d.screen?.unknown ?? [], review: d.screen?.review ?? [], met: d.screen?.met ?? [], notMet: d.screen?.notMet ?? [],
+          custodyId: c.id,
+          facilityId: c.facilityId,
+          bookingId: c.bookingId,
+          personId: c.personId,
+          detainerId: d.detainerId,
+          form: d.form,
+          warrant: d.warrant,
+          lodgedAt: isoUtc(d.lodgedAt)!,
+          status,
+          unknown: d.screen?.unknown ?? [],
+          review: d.screen?.review ?? [],
+          met: d.screen?.met ?? [],
+          notMet: d.screen?.notMet ?? [],
         });
       }
     }
@@ -53,12 +64,22 @@ export class ReviewsService {
     }
     const occurredAt = new Date(this.clock.now()).toISOString();
     const event = {
-      eventId: `decision-${randomUUID()}`, type: 'detainer.decided', occurredAt, facilityId: c.facilityId, bookingId: c.bookingId,
-      detainerId: d.detainerId, decision: body.decision, basis: body.basis, decidedBy: { keyId: by.keyId, name: by.name },
+      eventId: `decision-${randomUUID()}`,
+      type: 'detainer.decided',
+      occurredAt,
+      facilityId: c.facilityId,
+      bookingId: c.bookingId,
+      detainerId: d.detainerId,
+      decision: body.decision,
+      basis: body.basis,
+      decidedBy: { keyId: by.keyId, name: by.name },
     };
     const result = await this.ingestion.ingest([event], by.keyId, null, { decisions: true });
     if (result.rejected.length > 0) throw DomainError.validation(result.rejected[0].errors);
     const after = (await this.custody.find(c.id))!;
-    return { decision: { eventId: event.eventId, detainerId: d.detainerId, decision: body.decision, basis: body.basis, decidedBy: event.decidedBy, decidedAt: occurredAt }, custody: custodyView(after, this.clock.now()) };
+    return {
+      decision: { eventId: event.eventId, detainerId: d.detainerId, decision: body.decision, basis: body.basis, decidedBy: event.decidedBy, decidedAt: occurredAt },
+      custody: custodyView(after, this.clock.now()),
+    };
   }
 }

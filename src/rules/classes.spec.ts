@@ -3,9 +3,13 @@ import { classesOfCharge, codeMatches, isKnownClass } from './classes.js';
 
 describe('charge classes', () => {
   it('match codes exactly or by a prefix ending in *, case and spacing ignored', () => {
-    expect([codeMatches('PL 120.10', 'pl  120.10'), codeMatches('PL 120.10', 'PL 120.1'), codeMatches('PL 120*', 'PL 120.05'), codeMatches('PL 120*', 'PL 125.25'), codeMatches('*', 'anything')]).toEqual([
-      true, false, true, false, true,
-    ]);
+    expect([
+      codeMatches('PL 120.10', 'pl  120.10'),
+      codeMatches('PL 120.10', 'PL 120.1'),
+      codeMatches('PL 120*', 'PL 120.05'),
+      codeMatches('PL 120*', 'PL 125.25'),
+      codeMatches('*', 'anything'),
+    ]).toEqual([true, false, true, false, true]);
   });
 
   it("are the charge's own, its level's and the table's for its code, sorted and once each", () => {
@@ -19,7 +23,7 @@ describe('charge classes', () => {
     expect(classesOfCharge({ level: 'none' }, table)).toEqual([]);
   });
 
-  it('know the shared names and the presets\' own, nothing else', () => {
+  it("know the shared names and the presets' own, nothing else", () => {
     expect([isKnownClass('violent_felony'), isKnownClass('nyc_violent_or_serious_crime'), isKnownClass('violent-felony')]).toEqual([true, true, false]);
   });
 });

@@ -74,7 +74,14 @@ export function evaluateCriterion(c: Criterion, warrant: WarrantKind | null, kno
 }
 
 /** allOf: every criterion; anyOf: at least one (none asked: met). Not met wins over unknown. */
-export function evaluateCriteria(fc: FormCriteria, warrant: WarrantKind | null, known: ScreeningSnapshot, table: readonly ChargeClassRow[], asOf: number, zone = 'UTC'): { result: CriterionResult; met: string[]; notMet: string[]; unknown: string[] } {
+export function evaluateCriteria(
+  fc: FormCriteria,
+  warrant: WarrantKind | null,
+  known: ScreeningSnapshot,
+  table: readonly ChargeClassRow[],
+  asOf: number,
+  zone = 'UTC',
+): { result: CriterionResult; met: string[]; notMet: string[]; unknown: string[] } {
   const met: string[] = [];
   const notMet: string[] = [];
   const unknown: string[] = [];
@@ -95,10 +102,12 @@ export function reviewCases(triggers: readonly ReviewTrigger[], known: Screening
   for (const t of triggers) {
     if (t === 'minor_traffic_only') {
       // Charged only with traffic offences or infractions, and not convicted of any of them.
-      const minor = known.charges.length > 0 && known.charges.every((c) => {
-        const cls = classesOfCharge(c, table);
-        return cls.length > 0 && cls.every((x) => x === 'traffic' || x === 'infraction') && c.disposition !== 'convicted';
-      });
+      const minor =
+        known.charges.length > 0 &&
+        known.charges.every((c) => {
+          const cls = classesOfCharge(c, table);
+          return cls.length > 0 && cls.every((x) => x === 'traffic' || x === 'infraction') && c.disposition !== 'convicted';
+        });
       if (minor) out.push(t);
     }
     if (t === 'victim_or_witness' && (known.flags.includes('victim') || known.flags.includes('witness') || known.flags.includes('u_visa_or_t_visa'))) out.push(t);
@@ -108,8 +117,7 @@ export function reviewCases(triggers: readonly ReviewTrigger[], known: Screening
 }
 
 /** Whether these rules screen this form at all (criteria or review): without, the authority is authorityOf's. */
-export const screens = (rules: AuthorityRules, form: DetainerForm): boolean =>
-  !!rules.ruleSet && (!!rules.ruleSet.criteria?.[form] || (rules.ruleSet.review?.length ?? 0) > 0);
+export const screens = (rules: AuthorityRules, form: DetainerForm): boolean => !!rules.ruleSet && (!!rules.ruleSet.criteria?.[form] || (rules.ruleSet.review?.length ?? 0) > 0);
 
 /**
  * What a detainer of this form and warrant authorises under these rules, given what is known of
@@ -126,7 +134,10 @@ export function screenedAuthority(rules: AuthorityRules, form: DetainerForm, war
   const review = evaluated.result === 'not_met' ? [] : reviewCases(rules.ruleSet?.review ?? [], known, table);
   const d = known.decisions.get(detainerId);
   const screen: Screen = {
-    met: evaluated.met, notMet: evaluated.notMet, unknown: evaluated.unknown, review,
+    met: evaluated.met,
+    notMet: evaluated.notMet,
+    unknown: evaluated.unknown,
+    review,
     decision: d ? { decision: d.decision, basis: d.basis, by: d.by, at: d.at, eventId: d.eventId } : null,
   };
   const none = (kind: Authority['kind'], reasons: Authority['reasons']): Authority => ({ kind, limitMs: 0, counting: 'calendar', reasons, screen });

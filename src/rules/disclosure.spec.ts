@@ -15,7 +15,9 @@ describe('release-date disclosure', () => {
   it('gates only the contacts that disclose a release date', () => {
     const never = disclosureOf({ ruleSet: { disclosure: 'never' } }, []);
     expect([contactAllowed('release_date_shared', never).allowed, contactAllowed('notification_sent', never).allowed, contactAllowed('records_request', never)]).toEqual([
-      false, false, { allowed: true, basis: 'discloses no release date' },
+      false,
+      false,
+      { allowed: true, basis: 'discloses no release date' },
     ]);
   });
 });

@@ -49,7 +49,10 @@ function objects(pdf: Buffer): Map<number, PdfObject> {
 }
 
 function utf16(hex: string): string {
-  const units = hex.split(/\s+/).filter(Boolean).map((h) => parseInt(h, 16));
+  const units = hex
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((h) => parseInt(h, 16));
   return String.fromCharCode(...units);
 }
 
@@ -75,7 +78,7 @@ export function readPdf(pdf: Buffer): { fonts: Map<string, PdfFont>; runs: PdfRu
       const base = /\/BaseFont \/(?:[A-Z]{6}\+)?([^\s/>]+)/.exec(font.dict)?.[1] ?? '?';
       const embedded = font.dict.includes('/Type0');
       const cmapRef = /\/ToUnicode (\d+) 0 R/.exec(font.dict)?.[1];
-      const cmap = cmapRef ? objs.get(Number(cmapRef))?.stream?.toString('latin1') ?? '' : '';
+      const cmap = cmapRef ? (objs.get(Number(cmapRef))?.stream?.toString('latin1') ?? '') : '';
       fontOf.set(f[1], { name: base, embedded, toUnicode: toUnicode(cmap) });
     }
   }
@@ -106,5 +109,8 @@ export function readPdf(pdf: Buffer): { fonts: Map<string, PdfFont>; runs: PdfRu
 
 /** The text of a PDF: its runs joined with spaces (wrapped lines too), spaces collapsed. */
 export function pdfText(pdf: Buffer): string {
-  return readPdf(pdf).runs.map((r) => r.text).join(' ').replace(/\s+/g, ' ');
+  return readPdf(pdf)
+    .runs.map((r) => r.text)
+    .join(' ')
+    .replace(/\s+/g, ' ');
 }

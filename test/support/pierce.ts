@@ -55,7 +55,7 @@ export interface HandBooking {
 const pacific = (local: string) => DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm:ss', { zone: 'America/Los_Angeles' }).toMillis();
 
 export function handBookings(): HandBooking[] {
-  const rows = parse(readFileSync(PIERCE_CSV, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Row[];
+  const rows = parse<Row>(readFileSync(PIERCE_CSV, 'utf8'), { columns: true, skip_empty_lines: true, trim: true });
   const by = new Map<string, Row[]>();
   for (const r of rows) by.set(r.booking_id, [...(by.get(r.booking_id) ?? []), r]);
   return [...by].map(([bookingId, rs]) => {

@@ -11,8 +11,16 @@ type Query = (sql: string) => Promise<Array<Record<string, any>>>;
  * refold of their events gives, with the rules given (one version). Empty when projections are whole.
  */
 export async function holdsNotMatchingLog(query: Query, facilityId: string, rules: HoldRules): Promise<{ bookings: number; wrong: string[] }> {
-  const events = (await query(`SELECT seq, booking_id, occurred_at, received_at, body FROM events WHERE facility_id = '${facilityId}' ORDER BY seq`)) as Array<{ seq: number; booking_id: string; occurred_at: Date; received_at: Date; body: JmsEvent }>;
-  const holds = new Map((await query(`SELECT booking_id, detainer_id, phase, deadline_at, ended_at, compliant FROM holds WHERE facility_id = '${facilityId}'`)).map((h) => [`${h.booking_id}/${h.detainer_id}`, h]));
+  const events = (await query(`SELECT seq, booking_id, occurred_at, received_at, body FROM events WHERE facility_id = '${facilityId}' ORDER BY seq`)) as Array<{
+    seq: number;
+    booking_id: string;
+    occurred_at: Date;
+    received_at: Date;
+    body: JmsEvent;
+  }>;
+  const holds = new Map(
+    (await query(`SELECT booking_id, detainer_id, phase, deadline_at, ended_at, compliant FROM holds WHERE facility_id = '${facilityId}'`)).map((h) => [`${h.booking_id}/${h.detainer_id}`, h]),
+  );
   const custody = new Map((await query(`SELECT booking_id, phase, due_at, ended_at, compliant, overage_ms FROM custody_records WHERE facility_id = '${facilityId}'`)).map((c) => [c.booking_id, c]));
   const byBooking = new Map<string, Array<{ seq: number; occurredAtMs: number; receivedAtMs: number; body: JmsEvent }>>();
   for (const e of events) {
@@ -38,4 +46,7 @@ export async function holdsNotMatchingLog(query: Query, facilityId: string, rule
   return { bookings: byBooking.size, wrong };
 }
 
-export const viaDataSource = (ds: DataSource): Query => (sql) => ds.query(sql);
+export const viaDataSource =
+  (ds: DataSource): Query =>
+  (sql) =>
+    ds.query(sql);

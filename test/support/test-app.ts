@@ -32,18 +32,35 @@ export async function startTestApp(opts: { now?: string; db?: TestDatabase; conf
   // failed authentications are not throttled (the role matrix makes dozens; hardening.spec.ts tests the throttle);
   // one key seals webhook secrets, so that instances sharing a database read each other's.
   const config = new AppConfig({
-    databaseUrl: db.url, dataDir: null, bootstrapAdminKey: ADMIN_KEY, port: 0, sweepIntervalMs: 0, deliveryIntervalMs: 0, importScanIntervalMs: 0, rateLimitPerMinute: 0,
-    webhookAllowHosts: ['127.0.0.1'], authFailuresPerMinute: 0, webhookSecretKey: 'test-key-that-seals-webhook-secrets-0123', ...opts.config,
+    databaseUrl: db.url,
+    dataDir: null,
+    bootstrapAdminKey: ADMIN_KEY,
+    port: 0,
+    sweepIntervalMs: 0,
+    deliveryIntervalMs: 0,
+    importScanIntervalMs: 0,
+    rateLimitPerMinute: 0,
+    webhookAllowHosts: ['127.0.0.1'],
+    authFailuresPerMinute: 0,
+    webhookSecretKey: 'test-key-that-seals-webhook-secrets-0123',
+    ...opts.config,
   });
   const app = await createApp(config, { clock, logger: false });
   await app.init();
   const http = request(app.getHttpServer());
   const admin = `Bearer ${ADMIN_KEY}`;
   return {
-    app, http, clock, db, admin,
+    app,
+    http,
+    clock,
+    db,
+    admin,
     ds: app.get(DataSource),
     async keyFor(role: Role) {
-      const res = await http.post('/api/keys').set('Authorization', admin).send({ name: `test ${role}`, role });
+      const res = await http
+        .post('/api/keys')
+        .set('Authorization', admin)
+        .send({ name: `test ${role}`, role });
       if (res.status !== 201) throw new Error(`could not make a ${role} key: ${res.status} ${JSON.stringify(res.body)}`);
       return `Bearer ${res.body.key}`;
     },

@@ -19,7 +19,8 @@ export const FEDERAL: Preset = {
   id: 'federal',
   name: 'Federal regulation (business hours)',
   jurisdiction: 'United States',
-  summary: 'Every detainer form but the I-247N may hold 48 hours counted on business days (weekends and federal holidays excluded). Discretion cases of the 2011 reforms wait for a supervisor. A release date may be shared.',
+  summary:
+    'Every detainer form but the I-247N may hold 48 hours counted on business days (weekends and federal holidays excluded). Discretion cases of the 2011 reforms wait for a supervisor. A release date may be shared.',
   citations: [CFR, REFORMS_2011],
   rules: { policy: 'federal-48-business-hours', holdHours: 48, review: ['minor_traffic_only', 'victim_or_witness', 'claims_us_citizenship'], disclosure: 'always' },
 };
@@ -37,7 +38,7 @@ export const FEDERAL_I247A_CALENDAR: Preset = {
       rule: '48 calendar hours beyond the time the person would otherwise be released',
       source: 'not read',
       verified: false,
-      note: 'The form text was not found; the reading is issue 28\'s. Use only if counsel reads the form so.',
+      note: "The form text was not found; the reading is issue 28's. Use only if counsel reads the form so.",
     },
     REFORMS_2011,
   ],

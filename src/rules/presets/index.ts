@@ -23,6 +23,13 @@ export const isVerified = (p: Preset): boolean => p.citations.every((c) => c.ver
 
 /** The API's view: the preset, whether it is verified, and why not. */
 export const presetView = (p: Preset) => ({
-  id: p.id, name: p.name, jurisdiction: p.jurisdiction, summary: p.summary, citations: p.citations, verified: isVerified(p),
-  unverified: p.citations.filter((c) => !c.verified).map((c) => `${c.cite}: ${c.note}`), ...(p.variantOf ? { variantOf: p.variantOf } : {}), rules: p.rules,
+  id: p.id,
+  name: p.name,
+  jurisdiction: p.jurisdiction,
+  summary: p.summary,
+  citations: p.citations,
+  verified: isVerified(p),
+  unverified: p.citations.filter((c) => !c.verified).map((c) => `${c.cite}: ${c.note}`),
+  ...(p.variantOf ? { variantOf: p.variantOf } : {}),
+  rules: p.rules,
 });

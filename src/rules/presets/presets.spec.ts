@@ -42,8 +42,18 @@ const ctClassACharge = { level: 'felony', classes: ['class_a_felony'] };
 describe('presets', () => {
   it('list each with citations and say plainly which are verified', () => {
     expect(PRESETS.map((p) => [p.id, isVerified(p)])).toEqual([
-      ['federal', false], ['federal-i247a-calendar', false], ['us-ca', false], ['us-co', false], ['us-ct', false], ['us-il', true], ['us-ma', false],
-      ['us-nj', false], ['us-nyc', false], ['us-or', false], ['us-tx', false], ['us-wa', false],
+      ['federal', false],
+      ['federal-i247a-calendar', false],
+      ['us-ca', false],
+      ['us-co', false],
+      ['us-ct', false],
+      ['us-il', true],
+      ['us-ma', false],
+      ['us-nj', false],
+      ['us-nyc', false],
+      ['us-or', false],
+      ['us-tx', false],
+      ['us-wa', false],
     ]);
     for (const p of PRESETS) expect(p.citations.length).toBeGreaterThan(0);
     expect(presetView(presetById('us-wa')!).unverified).toEqual([expect.stringMatching(/^RCW 10\.93\.160: The section's own text was not read/)]);
@@ -96,7 +106,9 @@ describe('presets', () => {
     const holding = [{ detainerId: 'd1', authority: 'hold', screen: { met: ['judicial_warrant'] } }];
     const none = [{ detainerId: 'd1', authority: 'none', screen: { met: [] } }];
     const ids = ['us-il', 'us-wa', 'us-ca', 'us-or', 'us-co', 'us-ma'];
-    expect(ids.map((id) => [id, presetById(id)!.rules.disclosure, disclosureOf({ ruleSet: presetById(id)!.rules }, holding).allowed, disclosureOf({ ruleSet: presetById(id)!.rules }, none).allowed])).toEqual([
+    expect(
+      ids.map((id) => [id, presetById(id)!.rules.disclosure, disclosureOf({ ruleSet: presetById(id)!.rules }, holding).allowed, disclosureOf({ ruleSet: presetById(id)!.rules }, none).allowed]),
+    ).toEqual([
       ['us-il', 'if_criteria', true, false],
       ['us-wa', 'if_criteria', true, false],
       ['us-ca', 'if_criteria', true, false],
@@ -108,7 +120,7 @@ describe('presets', () => {
     ]);
   });
 
-  it("us-or: ORS 181A.826(1): an ICE administrative warrant of arrest with an I-247A is a hold for immigration enforcement, refused", () => {
+  it('us-or: ORS 181A.826(1): an ICE administrative warrant of arrest with an I-247A is a hold for immigration enforcement, refused', () => {
     const stories: Story[] = [
       ['administrative', { convictions: [violent6y] }, 'none', ['criteria_not_met']],
       ['judicial', { convictions: [] }, 'hold', []],

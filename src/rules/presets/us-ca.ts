@@ -45,7 +45,13 @@ export const US_CA: Preset = {
       { kind: 'detainer_copy', after: 'detainer.lodged', withinHours: 24, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): a copy of the detainer' },
       { kind: 'compliance_intent', after: 'detainer.lodged', withinHours: 24, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): whether the jail will comply' },
       { kind: 'interview_consent', after: 'ice_contact.interview_requested', withinHours: 0, to: ['person'], citation: 'Cal. Gov. Code 7283.1(a): written consent form before an ICE interview' },
-      { kind: 'release_information', after: 'ice_contact.release_date_shared', withinHours: 24, to: ['person', 'attorney'], citation: 'Cal. Gov. Code 7283.1(b): release information given to ICE, in writing to the person and their attorney' },
+      {
+        kind: 'release_information',
+        after: 'ice_contact.release_date_shared',
+        withinHours: 24,
+        to: ['person', 'attorney'],
+        citation: 'Cal. Gov. Code 7283.1(b): release information given to ICE, in writing to the person and their attorney',
+      },
     ],
   },
 };

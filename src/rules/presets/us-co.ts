@@ -11,16 +11,18 @@ export const US_CO: Preset = {
     {
       cite: 'C.R.S. 24-76.6-101(1), (2)',
       rule: 'a "civil immigration detainer" is a written request by federal immigration authorities to keep a person past eligibility for release, including a "warrant for arrest of alien" or "warrant of removal/deportation on any form promulgated by federal immigration enforcement authorities"',
-      source: 'https://e.casetext.com/statute/colorado-revised-statutes/title-24-government-state/restrictions-on-public-benefits/article-766-prioritizing-state-enforcement-of-civil-immigration-law/section-24-766-101-definitions',
+      source:
+        'https://e.casetext.com/statute/colorado-revised-statutes/title-24-government-state/restrictions-on-public-benefits/article-766-prioritizing-state-enforcement-of-civil-immigration-law/section-24-766-101-definitions',
       verified: true,
       note: 'Definitions read as quoted (text current through the 5 November 2024 election).',
     },
     {
       cite: 'C.R.S. 24-76.6-102(2), (3)',
       rule: 'a law enforcement officer shall not arrest or detain an individual on the basis of a civil immigration detainer request; cooperation is allowed in executing a warrant issued by a federal judge or magistrate',
-      source: 'http://www.leg.colorado.gov/bills/hb19-1124 (the General Assembly\'s summary of the act as enacted); https://www.chaffeema.com/immigrant-rights/relevant-info-for-carolina-suarez-estrada-darwin-arriche-sierra (quotes 102(2)); Nash v. Mikesell, 2024 COA 68',
+      source:
+        "http://www.leg.colorado.gov/bills/hb19-1124 (the General Assembly's summary of the act as enacted); https://www.chaffeema.com/immigrant-rights/relevant-info-for-carolina-suarez-estrada-darwin-arriche-sierra (quotes 102(2)); Nash v. Mikesell, 2024 COA 68",
       verified: false,
-      note: 'The section\'s own text was not read: only the legislature\'s bill summary, a page quoting subsection (2), and the Court of Appeals\' summary in Nash v. Mikesell. SB 25-276 (2025) amended the article and was not read.',
+      note: "The section's own text was not read: only the legislature's bill summary, a page quoting subsection (2), and the Court of Appeals' summary in Nash v. Mikesell. SB 25-276 (2025) amended the article and was not read.",
     },
     {
       cite: 'Release dates (no citation)',

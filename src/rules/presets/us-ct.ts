@@ -8,11 +8,7 @@ import type { FormCriteria } from '../rule-set.js';
  */
 const CRITERIA: FormCriteria = {
   allOf: [],
-  anyOf: [
-    { kind: 'judicial_warrant' },
-    { kind: 'conviction', classes: ['class_a_felony', 'class_b_felony'] },
-    { kind: 'flag', flag: 'terrorist_screening_match' },
-  ],
+  anyOf: [{ kind: 'judicial_warrant' }, { kind: 'conviction', classes: ['class_a_felony', 'class_b_felony'] }, { kind: 'flag', flag: 'terrorist_screening_match' }],
 };
 
 export const US_CT: Preset = {
@@ -25,14 +21,16 @@ export const US_CT: Preset = {
     {
       cite: 'C.G.S. 54-192h(a)(1), (2) as amended by P.A. 19-20',
       rule: 'an "administrative warrant" (warrant, notice to appear, removal order or warrant of deportation issued by an immigration agent) "does not include a warrant issued or signed by a judicial officer"; a "civil immigration detainer" is a request to detain, to facilitate arrest or transfer, or to notify the release date and time, including through DHS Form I-247A',
-      source: 'https://app.legiplex.com/ct/legislature/2019/2019-r/bills/sb00992/draft-568791 (P.A. 19-20 as chaptered); https://getpocketlaw.com/law/state_connecticut/section-54-192h-civil-immigration-detainers_d644beaa0df2 (the codified section)',
+      source:
+        'https://app.legiplex.com/ct/legislature/2019/2019-r/bills/sb00992/draft-568791 (P.A. 19-20 as chaptered); https://getpocketlaw.com/law/state_connecticut/section-54-192h-civil-immigration-detainers_d644beaa0df2 (the codified section)',
       verified: true,
       note: 'Definitions read as quoted, in the Public Act and the codified section.',
     },
     {
       cite: 'C.G.S. 54-192h(b) as amended by P.A. 19-20',
       rule: 'no arrest or detention on a civil immigration detainer unless it is accompanied by a warrant issued by a judicial officer, or the person has been convicted of a class A or B felony, or is a possible match in the federal Terrorist Screening Database',
-      source: 'https://fastdemocracy.com/bill-summary/?billsummary_id=CTB00032885&billsummary_session=2025&billsummary_state=ct (2025 bills describing the law they would change); https://www.legalfix.com/statutes/state-codes/connecticut/title-54/chapter-965/section-54-192h (the text before 2019)',
+      source:
+        'https://fastdemocracy.com/bill-summary/?billsummary_id=CTB00032885&billsummary_session=2025&billsummary_state=ct (2025 bills describing the law they would change); https://www.legalfix.com/statutes/state-codes/connecticut/title-54/chapter-965/section-54-192h (the text before 2019)',
       verified: false,
       note: 'Subsection (b) as amended in 2019 was not read. The judicial-warrant and terrorist-screening conditions are those 2025 bill summaries say existing law allows; the class A or B felony condition is not confirmed by any text read (the 2013 text read allows "convicted of a felony" and more). Raised Bills 7211 and 7212 of 2025 would change the section; whether either was enacted was not checked.',
     },
@@ -41,7 +39,7 @@ export const US_CT: Preset = {
       rule: 'at most 48 hours, excluding Saturdays, Sundays and federal holidays; release if ICE has not taken custody',
       source: 'https://prdext3.cga.ct.gov/2013/SUM/2013SUM00155-R02HB-06659-SUM.htm (Office of Legislative Research summary of the 2013 act)',
       verified: false,
-      note: 'Read in the legislature\'s summary of the original act, not in the section\'s text.',
+      note: "Read in the legislature's summary of the original act, not in the section's text.",
     },
   ],
   rules: {

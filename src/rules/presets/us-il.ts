@@ -4,8 +4,7 @@ export const US_IL: Preset = {
   id: 'us-il',
   name: 'Illinois TRUST Act',
   jurisdiction: 'Illinois',
-  summary:
-    'No one is held, and no detainer complied with, on an immigration detainer or civil immigration warrant: only a warrant a judge signed can hold. A release date is shared only then.',
+  summary: 'No one is held, and no detainer complied with, on an immigration detainer or civil immigration warrant: only a warrant a judge signed can hold. A release date is shared only then.',
   citations: [
     {
       cite: '5 ILCS 805/15(a)',

@@ -13,11 +13,11 @@ export const US_MA: Preset = {
       rule: 'Massachusetts law provides no authority for court officers to arrest and hold an individual solely on the basis of a federal civil immigration detainer beyond the time the individual would otherwise be entitled to be released from state custody',
       source: 'https://law.justia.com/cases/massachusetts/supreme-court/2017/sjc-12276.html; https://app.midpage.ai/case/lunn-v-commonwealth-4188684',
       verified: false,
-      note: 'The declaration was read, in these words, in two summaries of the case (Justia\'s and midpage\'s), which agree; the opinion\'s own text was read only to its caption. The court spoke of court officers; applying it to a jail, and letting a judicial (criminal) warrant hold, are readings for counsel.',
+      note: "The declaration was read, in these words, in two summaries of the case (Justia's and midpage's), which agree; the opinion's own text was read only to its caption. The court spoke of court officers; applying it to a jail, and letting a judicial (criminal) warrant hold, are readings for counsel.",
     },
     {
       cite: 'Release dates (no citation)',
-      rule: 'release date may be shared (always, the monitor\'s default)',
+      rule: "release date may be shared (always, the monitor's default)",
       source: 'not read',
       verified: false,
       note: 'Lunn, as read, decides detention only. No Massachusetts text on telling ICE a release date was read; override if counsel reads one.',

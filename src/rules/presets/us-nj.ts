@@ -24,12 +24,13 @@ export const US_NJ: Preset = {
   name: 'New Jersey Immigrant Trust Directive',
   jurisdiction: 'New Jersey',
   summary:
-    'A detainer may hold a person currently charged with, or ever convicted of, a violent or serious offense (Appendix A), or convicted of another indictable crime in the past five years, or under a final order of removal; a judicial warrant holds. Release dates under the same conditions. Read from the Attorney General\'s own summaries, not the Directive\'s text.',
+    "A detainer may hold a person currently charged with, or ever convicted of, a violent or serious offense (Appendix A), or convicted of another indictable crime in the past five years, or under a final order of removal; a judicial warrant holds. Release dates under the same conditions. Read from the Attorney General's own summaries, not the Directive's text.",
   citations: [
     {
       cite: 'AG Directive 2018-6 (Immigrant Trust Directive, rev. 2019), notice and detention conditions',
       rule: 'notice of release (and a detainer) only for a person currently charged with or ever convicted of a violent or serious offense as the Directive defines it, or convicted of any other indictable crime within the past five years; notice also in compliance with a valid judicial warrant or other court order',
-      source: 'https://www.njoag.gov/attorney-general-grewal-releases-immigrant-trust-directive-annual-reporting-data-for-2019/ (the Attorney General\'s account of the conditions); https://viewer.joomag.com/the-nj-police-chief-magazine-volume-31-number-7/0079066001742829272/p9 (the AG\'s officer resource guide: "Comply with judicial warrants")',
+      source:
+        'https://www.njoag.gov/attorney-general-grewal-releases-immigrant-trust-directive-annual-reporting-data-for-2019/ (the Attorney General\'s account of the conditions); https://viewer.joomag.com/the-nj-police-chief-magazine-volume-31-number-7/0079066001742829272/p9 (the AG\'s officer resource guide: "Comply with judicial warrants")',
       verified: false,
       note: 'The Directive\'s text (its detainer section and Appendix A) was not read; the conditions come from the Attorney General\'s 2020 release describing it and the officer resource guide. Whether the same conditions govern continued detention, how long a permitted detention may last, and what the 2019 revision changed were not checked. Map Appendix A offences to nj_violent_or_serious_offense and indictable crimes (1st to 4th degree) to nj_indictable_crime; a bare "felony" class is not read as indictable.',
     },

@@ -22,9 +22,10 @@ export const US_OR: Preset = {
     {
       cite: 'ORS 181A.820 (2021 text, subsections (2) and (5))',
       rule: 'a judicial warrant may hold: an agency "may arrest" a person charged by the United States with a listed federal immigration crime and subject to a warrant of arrest issued by a federal magistrate',
-      source: 'https://getpocketlaw.com/law/state_oregon/section-181a-820-enforcement-of-federal-immigration-laws-civil-action-for-violation_ba470581306b; https://oregon.public.law/statutes/ors_181A.820 (the 2019 text, then subsection (3))',
+      source:
+        'https://getpocketlaw.com/law/state_oregon/section-181a-820-enforcement-of-federal-immigration-laws-civil-action-for-violation_ba470581306b; https://oregon.public.law/statutes/ors_181A.820 (the 2019 text, then subsection (3))',
       verified: false,
-      note: 'The text was read, but it is narrower than the rule: it allows an arrest on a federal magistrate\'s warrant for the crimes it lists (Title II of the INA, 18 U.S.C. 1015, 1422 to 1429, 1505). The monitor knows only that a warrant is judicial, not what crime it is for, so letting any judicial warrant hold is a reading for counsel to confirm.',
+      note: "The text was read, but it is narrower than the rule: it allows an arrest on a federal magistrate's warrant for the crimes it lists (Title II of the INA, 18 U.S.C. 1015, 1422 to 1429, 1505). The monitor knows only that a warrant is judicial, not what crime it is for, so letting any judicial warrant hold is a reading for counsel to confirm.",
     },
     {
       cite: 'ORS 181A.826(2)(b)(A), (3)(a); ORS 181A.823(1)(c)',

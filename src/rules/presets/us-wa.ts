@@ -18,7 +18,7 @@ export const US_WA: Preset = {
       rule: 'no detention on a hold request; no release information on a notification request',
       source: 'https://atg.wa.gov/index.php/keep-washington-working-act-faq-law-enforcement; https://defensenet.org/keep-washington-working-act/',
       verified: false,
-      note: 'The section\'s own text was not read: only the Attorney General\'s FAQ and secondary summaries ("administrative immigration warrants will not be enforced"), and a county policy implementing it. Looked for again (December 2026): RCW 43.17.420\'s definitions name 10.93.160 among the sections they serve, but 10.93.160 itself was not found.',
+      note: "The section's own text was not read: only the Attorney General's FAQ and secondary summaries (\"administrative immigration warrants will not be enforced\"), and a county policy implementing it. Looked for again (December 2026): RCW 43.17.420's definitions name 10.93.160 among the sections they serve, but 10.93.160 itself was not found.",
     },
   ],
   rules: {
