@@ -14,7 +14,7 @@ export class RefusalResolutions1766700000000 implements MigrationInterface {
         rejected_id      bigint PRIMARY KEY REFERENCES rejected_events(id),
         action           text NOT NULL CHECK (action IN ('resent', 'dismissed')),
         reason           text,
-        resent_event_id  text,
+        resent_event_id  text COLLATE "C",
         by_key_id        uuid,
         by_name          text NOT NULL,
         at               timestamptz NOT NULL,
