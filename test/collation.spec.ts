@@ -49,7 +49,19 @@ describe('identifier columns', () => {
   });
 
   // Tables and columns made after that migration, which declare "C" themselves.
-  const LATER_COLUMNS = ['facility_changes.', 'grants.facility_id', 'custody_records.', 'verdict_changes.', 'import_rejects.', 'import_files.', 'ice_contacts.', 'complaints.', 'notices.', 'oversight_alerts.', 'refusal_resolutions.'];
+  const LATER_COLUMNS = [
+    'facility_changes.',
+    'grants.facility_id',
+    'custody_records.',
+    'verdict_changes.',
+    'import_rejects.',
+    'import_files.',
+    'ice_contacts.',
+    'complaints.',
+    'notices.',
+    'oversight_alerts.',
+    'refusal_resolutions.',
+  ];
 
   it('go back to the default collation and forth again, the triggers that keep keys made again as they were', async () => {
     const triggers = await keptKeys();
