@@ -63,8 +63,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // POST /api/events takes its body as bytes: ingestion parses it after the key is checked, so
   // a body that is not JSON is kept with the refusals too (nothing a jail sent is lost).
   const rawEvents = forAuthenticated(express.raw({ type: () => true, limit: config.bodyLimit }));
-  // Only POST /api/events itself: its sub-routes (a refusal re-sent or dismissed) take JSON like any other.
-  app.use('/api/events', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.method === 'POST' && req.path === '/' ? rawEvents(req, res, next) : next()));
+  // Only POST /api/events itself and its restore (NDJSON): the other sub-routes (a refusal re-sent or dismissed) take JSON like any other.
+  app.use('/api/events', (req: express.Request, res: express.Response, next: express.NextFunction) =>
+    req.method === 'POST' && (req.path === '/' || req.path === '/restore') ? rawEvents(req, res, next) : next(),
+  );
   app.use(
     forAuthenticated(
       express.json({

@@ -76,8 +76,14 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
     await page.getByLabel('What happened').fill('Held a day past bail.');
     await page.getByRole('button', { name: 'File complaint' }).click();
     await page.locator('#complaint-status', { hasText: 'Complaint filed' }).waitFor();
-    expect(await page.locator('#complaint-status').textContent()).toBe('Complaint filed; acknowledge by 2026-11-27 18:00:00.');
-    expect(await page.locator('#complaints-table tbody tr td').allTextContents()).toEqual(['2026-11-24 18:00:00', 'ca-1', 'held too long', 'received', 'acknowledge by 2026-11-27 18:00:00']);
+    expect(await page.locator('#complaint-status').textContent()).toBe('Complaint filed; acknowledge by Fri 27 Nov 2026 18:00 UTC.');
+    expect(await page.locator('#complaints-table tbody tr td').allTextContents()).toEqual([
+      'Tue 24 Nov 2026 18:00 UTC',
+      'ca-1',
+      'held too long',
+      'received',
+      'acknowledge by Fri 27 Nov 2026 18:00 UTC',
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, 'complaints.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
