@@ -67,7 +67,7 @@ const text = async (page: Page, sel: string, expected: string | RegExp) => {
 (haveBrowser ? describe : describe.skip)('admin setup in Chromium', () => {
   it('keys: made per role with the secret shown once, listed by short id, revoked; a refusal names the field', async () => {
     const { page, context, errors } = await open(ADMIN_KEY, 'admin');
-    await page.getByRole('link', { name: 'Setup' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Setup' }).click();
     await page.locator('#admin-keys tbody tr').first().waitFor();
     const form = page.locator('#admin-key-form');
     await form.getByLabel('Name (who or what uses it)').fill('Night supervisor');
@@ -89,8 +89,8 @@ const text = async (page: Page, sel: string, expected: string | RegExp) => {
     expect((await row.locator('td').allTextContents()).slice(0, 6)).toEqual([made.shortId, 'Night supervisor', 'supervisor', 'all', 'Sat 26 Dec 2026 15:00 UTC', 'active']);
     await page.screenshot({ path: join(ARTIFACTS, 'key-made.png'), fullPage: true });
     // Shown once: leaving the section takes it off the screen, and the list never has it.
-    await page.getByRole('link', { name: 'Board' }).click();
-    await page.getByRole('link', { name: 'Setup' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Board' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Setup' }).click();
     await row.waitFor();
     await expect(page.locator('#admin-key-secret').isHidden()).resolves.toBe(true);
     expect(await page.locator('#view-admin').textContent()).not.toContain(secret);
@@ -105,7 +105,7 @@ const text = async (page: Page, sel: string, expected: string | RegExp) => {
 
   it('facilities: one made from a preset, then new rules from a date, listed dated; bad input names the field', async () => {
     const { page, context, errors } = await open(ADMIN_KEY, 'admin');
-    await page.getByRole('link', { name: 'Setup' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Setup' }).click();
     const form = page.locator('#admin-facility-form');
     await form.locator('select[name="preset"] option[value="us-il"]').waitFor({ state: 'attached' });
     await form.getByLabel('Id', { exact: true }).fill('setup-jail');
@@ -153,7 +153,7 @@ const text = async (page: Page, sel: string, expected: string | RegExp) => {
     await t.http.put('/api/facilities/grant-jail').set('Authorization', t.admin).send({ name: 'Grant Jail', timeZone: 'America/Chicago', policy: 'federal-48-business-hours' }).expect(200);
     await t.keyFor('counsel'); // "test counsel"
     const { page, context, errors } = await open(ADMIN_KEY, 'admin');
-    await page.getByRole('link', { name: 'Setup' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Setup' }).click();
     const form = page.locator('#admin-grant-form');
     await form.locator('select[name="apiKeyId"] option', { hasText: 'test counsel' }).waitFor({ state: 'attached' });
     await form.getByRole('button', { name: 'Grant' }).click();

@@ -355,7 +355,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
   it('shows the compliance report with charts, and downloads its CSV', async () => {
     const { page, context } = await open('sheriff');
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['Board', 'Deadline', 'Reports']);
-    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Reports' }).click();
     await page.locator('#reports-facility').selectOption(F);
     await page.locator('#reports-from').fill('2026-11-01');
     await page.locator('#reports-to').fill('2026-12-01');
@@ -397,7 +397,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       'Notices',
       'Refused',
     ]);
-    await page.getByRole('link', { name: 'Deadline' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Deadline' }).click();
     await page.locator('#deadline-facility option[value="e2e-ny"]').waitFor({ state: 'attached' });
     await page.locator('#deadline-facility').selectOption('e2e-ny');
     const facts = () => page.locator('#deadline-out .facts > div').evaluateAll((divs) => Object.fromEntries(divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])));
@@ -484,7 +484,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       'Import',
       'Setup',
     ]);
-    await page.getByRole('link', { name: 'Refused' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-table tbody tr:not(.resolve)').nth(1).waitFor();
     const cells = async (n: number) => (await page.locator('#refused-table tbody tr:not(.resolve)').nth(n).locator('td').allTextContents()).slice(1);
     // Both came in one request: the later row (the one kept last) shows first.
@@ -502,7 +502,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     ]);
     await page.screenshot({ path: join(ARTIFACTS, 'refused.png'), fullPage: true });
     // The custody that release would have closed still counts down on the board.
-    await page.getByRole('link', { name: 'Board' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Board' }).click();
     await row(page, 'safe').waitFor();
     await context.close();
   });

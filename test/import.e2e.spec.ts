@@ -61,7 +61,7 @@ async function openImport(): Promise<Page> {
   await page.getByLabel('API key').fill(ADMIN_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#who-name').filter({ hasText: 'admin' }).waitFor();
-  await page.getByRole('link', { name: 'Import' }).click();
+  await page.locator('#nav').getByRole('link', { name: 'Import' }).click();
   await page.locator('#import-mapping option[value="booking-per-row"]').waitFor({ state: 'attached' });
   expect(errors).toEqual([]);
   return page;

@@ -66,7 +66,7 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
 (haveBrowser ? describe : describe.skip)('complaints and notices in Chromium', () => {
   it('staff file a complaint with the form; a narrative left out is refused naming it', async () => {
     const { page, errors } = await open();
-    await page.getByRole('link', { name: 'Complaints' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Complaints' }).click();
     await page.locator('#complaint-facility option[value="ca"]').waitFor({ state: 'attached' });
     await page.getByLabel('Booking (optional)').fill('ca-1');
     await page.getByLabel('Category').selectOption('held_too_long');
@@ -90,7 +90,7 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
 
   it('due notices are tasks; recording service takes one off the list', async () => {
     const { page, errors } = await open();
-    await page.getByRole('link', { name: 'Notices' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Notices' }).click();
     await page.locator('#notices-table tbody tr').nth(1).waitFor();
     expect(await page.locator('#notices-table tbody tr td:nth-child(2)').allTextContents()).toEqual(['compliance intentto person', 'detainer copyto person']);
     await page.screenshot({ path: join(ARTIFACTS, 'notices-due.png'), fullPage: true });

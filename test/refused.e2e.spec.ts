@@ -77,7 +77,7 @@ const work = (page: Page) => page.locator('#refused-table tbody tr.resolve:visib
 (haveBrowser ? describe : describe.skip)('refused events in Chromium', () => {
   it('supervisor: dismisses one with a reason (without one, a message naming it); fixes and re-sends another', async () => {
     const { page, context, errors } = await open('supervisor');
-    await page.getByRole('link', { name: 'Refused' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Refused' }).click();
     await refusal(page, 'rz-test').waitFor();
     await expect(page.locator('#refused-table tbody tr:not(.resolve) td:nth-child(2) span.sub:first-of-type').allTextContents()).resolves.toEqual(['rz-test', 'rz-open']);
     await page.screenshot({ path: join(ARTIFACTS, 'supervisor-open.png'), fullPage: true });
@@ -122,7 +122,7 @@ const work = (page: Page) => page.locator('#refused-table tbody tr.resolve:visib
 
   it('admin: all of them, with who resolved each and how; a sheriff has no Refused section', async () => {
     const { page, context } = await open('admin');
-    await page.getByRole('link', { name: 'Refused' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'Refused' }).click();
     await page.locator('#refused-state').selectOption('all');
     await refusal(page, 'rz-test')
       .locator('td.resolution', { hasText: /^Dismissed/ })

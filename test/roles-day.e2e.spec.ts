@@ -145,7 +145,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 
   it('supervisor: the search box finds by name, A-number or booking id; a search that finds nothing says so', async () => {
     const { page, context } = await open('supervisor');
-    await page.getByRole('link', { name: 'History' }).click();
+    await page.locator('#nav').getByRole('link', { name: 'History' }).click();
     const search = page.getByLabel('Find a person or booking');
     await search.fill('lópez');
     await page.getByRole('button', { name: 'Find' }).click();
