@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportFolder } from '../src/imports/import-folder.service.js';
+import { ImportsRepository } from '../src/imports/imports.repository.js';
 import { facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -42,6 +43,21 @@ beforeAll(async () => {
     .expect(200);
 });
 afterAll(() => t?.close());
+
+describe('imports a stopped server left unfinished', () => {
+  it('are marked interrupted at the next start, and counted exactly (none: 0)', async () => {
+    const repo = t.app.get(ImportsRepository);
+    expect(await repo.interruptUnfinished(new Date('2026-11-24T18:00:00Z'))).toBe(0);
+    await t.ds.query(
+      `INSERT INTO import_files (source, facility_id, mapping, file, content_sha256, bytes, status, started_at) VALUES ('folder', 'gone', 'm', 'a.csv', 'x1', 1, 'importing', now()), ('folder', 'gone', 'm', 'b.csv', 'x2', 1, 'imported', now())`,
+    );
+    expect(await repo.interruptUnfinished(new Date('2026-11-24T18:00:00Z'))).toBe(1);
+    expect(await t.ds.query(`SELECT file, status FROM import_files WHERE facility_id = 'gone' ORDER BY file`)).toEqual([
+      { file: 'a.csv', status: 'interrupted' },
+      { file: 'b.csv', status: 'imported' },
+    ]);
+  });
+});
 
 describe('IMPORT_DIR', () => {
   it('takes a file once it is unchanged between two scans, imports it, lists it and moves it to done/', async () => {

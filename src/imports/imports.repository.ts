@@ -171,7 +171,8 @@ export class ImportsRepository {
 
   /** Imports a process left unfinished (it stopped): the file is imported again when seen. */
   async interruptUnfinished(at: Date): Promise<number> {
-    const rows = await this.ds.query(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, rowCount].
+    const [rows]: [Array<{ id: string }>, number] = await this.ds.query(
       `UPDATE import_files SET status = 'interrupted', reason = 'the server stopped during the import; it is imported again when the file is seen', finished_at = $1 WHERE status = 'importing' RETURNING id`,
       [at],
     );
