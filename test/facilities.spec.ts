@@ -130,6 +130,15 @@ describe('dated policy changes', () => {
     expect(res.body.name).toBe('Renamed');
     t.clock.advance(-3_600_000);
   });
+
+  it('a PUT with an unchanged preset of criteria and notices adds no version either (stored keys come back reordered)', async () => {
+    const body = { name: 'Alameda', timeZone: 'America/Los_Angeles', preset: 'us-ca' };
+    await put('same-ca', body).expect(200);
+    t.clock.advance(3_600_000);
+    const res = await put('same-ca', { ...body, name: 'Alameda County Jail' }).expect(200);
+    expect(res.body.policyHistory).toHaveLength(1);
+    t.clock.advance(-3_600_000);
+  });
 });
 
 describe('GET /api/facilities/:id/deadline: a deadline worked out ahead', () => {

@@ -22,26 +22,29 @@ import {
   type FacilityView,
   type PolicyVersionView,
 } from './facility.dto.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { FacilityEntity, FacilityPolicyEntity } from './facility.entity.js';
 import { FacilitiesRepository, type FacilityRules } from './facilities.repository.js';
 
 /** Called inside the transaction that changed a facility's time zone or policy. */
 export type RulesChangedListener = (m: EntityManager, facilityId: string) => Promise<void>;
 
+// Stored rules come back from jsonb with their keys reordered: compared in canonical form (sorted keys).
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiveFrom' | 'facilityId'>, b: typeof a) =>
   a.timeZone === b.timeZone &&
-  JSON.stringify(a.forms) === JSON.stringify(b.forms) &&
+  same(a.forms, b.forms) &&
   a.releaseProcessingMinutes === b.releaseProcessingMinutes &&
-  JSON.stringify(a.agencyAliases) === JSON.stringify(b.agencyAliases) &&
+  same(a.agencyAliases, b.agencyAliases) &&
   a.policy === b.policy &&
   a.holdHours === b.holdHours &&
   a.requireJudicialWarrant === b.requireJudicialWarrant &&
-  JSON.stringify(a.extraHolidays) === JSON.stringify(b.extraHolidays) &&
-  JSON.stringify(a.warnBeforeHours) === JSON.stringify(b.warnBeforeHours) &&
+  same(a.extraHolidays, b.extraHolidays) &&
+  same(a.warnBeforeHours, b.warnBeforeHours) &&
   a.escalateAfterMinutes === b.escalateAfterMinutes &&
   a.preset === b.preset &&
-  JSON.stringify(a.overrides) === JSON.stringify(b.overrides) &&
-  JSON.stringify(a.ruleSet) === JSON.stringify(b.ruleSet);
+  same(a.overrides, b.overrides) &&
+  same(a.ruleSet, b.ruleSet);
 
 /** A version's preset as a facility shows it: plainly verified or not, and why not. */
 function presetOf(id: string | null): FacilityView['preset'] {
