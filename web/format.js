@@ -40,15 +40,12 @@ export const STATE_ICONS = { overdue: '■', approaching: '▲', safe: '●', pe
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/**
- * An instant in 24-hour local time with the zone named, the one format of the page and the API's
- * sentences (src/common/local-time.ts): "Tue 24 Nov 2026 12:00 CST". `zone`: an IANA zone (a
- * facility's; "UTC"; the desk's for what is about the server, see `deskZone`).
- */
-export function localClock(instant, zone) {
-  const ms = typeof instant === 'number' ? instant : Date.parse(instant ?? '');
-  if (!Number.isFinite(ms)) return '—';
-  const fmt = new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone (building one is the dear part, and the board formats every row every refresh). */
+const clockFormats = new Map();
+function clockFormat(zone) {
+  const known = clockFormats.get(zone);
+  if (known) return known;
+  const made = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     weekday: 'short',
     day: 'numeric',
@@ -59,6 +56,19 @@ export function localClock(instant, zone) {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
+  clockFormats.set(zone, made);
+  return made;
+}
+
+/**
+ * An instant in 24-hour local time with the zone named, the one format of the page and the API's
+ * sentences (src/common/local-time.ts): "Tue 24 Nov 2026 12:00 CST". `zone`: an IANA zone (a
+ * facility's; "UTC"; the desk's for what is about the server, see `deskZone`).
+ */
+export function localClock(instant, zone) {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant ?? '');
+  if (!Number.isFinite(ms)) return '—';
+  const fmt = clockFormat(zone);
   const p = Object.fromEntries(fmt.formatToParts(ms).map((x) => [x.type, x.value]));
   return `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }

@@ -33,6 +33,11 @@ export class DomainError extends Error {
     return new DomainError('validation_failed', message, { errors, ...extra });
   }
 
+  /** A request that conflicts with what is stored, naming the field (409). */
+  static conflict(field: string, message: string): DomainError {
+    return new DomainError('conflict', `${field}: ${message}`, { errors: [{ field, message }] });
+  }
+
   static notFound(what: string): DomainError {
     return new DomainError('not_found', `${what} not found`);
   }

@@ -59,8 +59,6 @@ export function complaintView(c: ComplaintRow, now: number) {
 }
 export type ComplaintView = ReturnType<typeof complaintView>;
 
-const conflict = (field: string, message: string) => new DomainError('conflict', `${field}: ${message}`, { errors: [{ field, message }] });
-
 /**
  * Complaints: intake (staff on someone's behalf, or counsel about a person granted to them), the
  * workflow received → acknowledged → investigating → closed with a finding and a response, and
@@ -118,26 +116,22 @@ export class ComplaintsService {
       filed_by: by.name,
     };
     await this.repo.insert(this.ds.manager, row);
-    try {
-      await this.record(
-        row,
-        by.keyId,
-        {
-          eventId: `complaint-${id}-received`,
-          type: 'complaint.filed',
-          complaintId: id,
-          category: row.category,
-          receivedVia: row.received_via,
-          ...(personId !== null ? { personId } : {}),
-          narrative: row.narrative,
-          filedBy: { keyId: by.keyId, name: by.name },
-        },
-        now,
-      );
-    } catch (err) {
-      await this.ds.query(`DELETE FROM complaints WHERE id = $1`, [id]);
-      throw err;
-    }
+    await this.record(
+      row,
+      by.keyId,
+      {
+        eventId: `complaint-${id}-received`,
+        type: 'complaint.filed',
+        complaintId: id,
+        category: row.category,
+        receivedVia: row.received_via,
+        ...(personId !== null ? { personId } : {}),
+        narrative: row.narrative,
+        filedBy: { keyId: by.keyId, name: by.name },
+      },
+      now,
+      () => this.ds.query(`DELETE FROM complaints WHERE id = $1`, [id]),
+    );
     return complaintView(row, now);
   }
 
@@ -151,7 +145,7 @@ export class ComplaintsService {
     if (!c) throw DomainError.notFound(`complaint "${id}"`);
     if (!NEXT_STATES[c.state].includes(body.to)) {
       const next = NEXT_STATES[c.state];
-      throw conflict('to', `a complaint ${c.state} cannot go to ${body.to}${next.length ? `; next: ${next.join(' or ')}` : ': it is closed'}`);
+      throw DomainError.conflict('to', `a complaint ${c.state} cannot go to ${body.to}${next.length ? `; next: ${next.join(' or ')}` : ': it is closed'}`);
     }
     const missing = body.to === 'closed' ? (['finding', 'response'] as const).filter((f) => body[f] === undefined) : [];
     if (missing.length > 0)
@@ -168,35 +162,32 @@ export class ComplaintsService {
         WHERE id = $1 AND state = $2`,
       [c.id, c.state, body.to, at, body.finding ?? null, body.response ?? null],
     );
-    if (changed === 0) throw conflict('to', `the complaint changed meanwhile; read it again`);
-    try {
-      await this.record(
-        c,
-        by.keyId,
-        {
-          eventId: `complaint-${c.id}-${body.to}`,
-          type: 'complaint.transitioned',
-          complaintId: c.id,
-          from: c.state,
-          to: body.to,
-          ...(body.finding !== undefined ? { finding: body.finding } : {}),
-          ...(body.response !== undefined ? { response: body.response } : {}),
-          by: { keyId: by.keyId, name: by.name },
-        },
-        now,
-      );
-    } catch (err) {
-      await this.ds.query(`UPDATE complaints SET state = $2, acknowledged_at = $3, investigating_at = $4, closed_at = $5, finding = $6, response = $7 WHERE id = $1`, [
-        c.id,
-        c.state,
-        c.acknowledged_at,
-        c.investigating_at,
-        c.closed_at,
-        c.finding,
-        c.response,
-      ]);
-      throw err;
-    }
+    if (changed === 0) throw DomainError.conflict('to', `the complaint changed meanwhile; read it again`);
+    await this.record(
+      c,
+      by.keyId,
+      {
+        eventId: `complaint-${c.id}-${body.to}`,
+        type: 'complaint.transitioned',
+        complaintId: c.id,
+        from: c.state,
+        to: body.to,
+        ...(body.finding !== undefined ? { finding: body.finding } : {}),
+        ...(body.response !== undefined ? { response: body.response } : {}),
+        by: { keyId: by.keyId, name: by.name },
+      },
+      now,
+      () =>
+        this.ds.query(`UPDATE complaints SET state = $2, acknowledged_at = $3, investigating_at = $4, closed_at = $5, finding = $6, response = $7 WHERE id = $1`, [
+          c.id,
+          c.state,
+          c.acknowledged_at,
+          c.investigating_at,
+          c.closed_at,
+          c.finding,
+          c.response,
+        ]),
+    );
     return complaintView((await this.repo.find(c.id))!, now);
   }
 
@@ -232,10 +223,8 @@ export class ComplaintsService {
     return out;
   }
 
-  /** Log one event of this complaint in its facility's tamper-evident chain. */
-  private async record(c: ComplaintRow, keyId: string, fields: Record<string, unknown>, now: number): Promise<void> {
-    const event = { ...fields, occurredAt: new Date(now).toISOString(), facilityId: c.facility_id, bookingId: c.log_booking_id };
-    const result = await this.ingestion.ingest([event], keyId, null, { decisions: true });
-    if (result.rejected.length > 0) throw DomainError.validation(result.rejected[0].errors);
+  /** Log one event of this complaint in its facility's tamper-evident chain; `undo` puts the row back if it is not logged. */
+  private record(c: ComplaintRow, keyId: string, fields: Record<string, unknown>, now: number, undo: () => Promise<unknown>): Promise<void> {
+    return this.ingestion.recordByApp({ ...fields, occurredAt: new Date(now).toISOString(), facilityId: c.facility_id, bookingId: c.log_booking_id }, keyId, undo);
   }
 }

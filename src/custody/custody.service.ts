@@ -15,6 +15,7 @@ import type { CustodyQuery, CustodyView, Instants } from './custody.dto.js';
 import { CustodyRepository, type StoredCustody } from './custody.repository.js';
 import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
 import { localText } from '../common/local-time.js';
+import { DISCLOSURE_ALWAYS } from '../rules/disclosure.js';
 
 @Injectable()
 export class CustodyService {
@@ -170,12 +171,11 @@ export function custodyView(c: StoredCustody, now: number, names: PersonNames = 
     outcome: j.outcome,
     toAgency: j.toAgency,
     honoured: j.honoured,
-    disclosure: j.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' },
+    disclosure: j.disclosure ?? DISCLOSURE_ALWAYS,
     explanation: explainCustody(j, zone, now),
   };
 }
 
-export { localText };
 const span = (msValue: number) => {
   const minutes = Math.round(msValue / 60_000);
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;

@@ -10,7 +10,7 @@ import { localIsoDate, type DetainerForm, type WarrantKind } from '../clock/hold
 import { rulesInForce } from '../clock/derive-hold.js';
 import { addCounted, countedBetween, isIce, type Authority, type AuthorityKind, type AuthorityRules } from '../rules/authority.js';
 import { byTime, sortedByTime, type CustodyFacts, type DetainerFacts } from './custody-facts.js';
-import { detainerAuthority, screenEnd, type AuthorityAt } from './screening.js';
+import { detainerAuthority, screenEnd, screeningTimeline, type AuthorityAt, type ScreeningTimeline } from './screening.js';
 import type { Screen } from '../rules/criteria.js';
 
 export interface RuleVersion {
@@ -340,7 +340,7 @@ function judgeDetainer(
   versions: readonly RuleVersion[],
   bookedAt: number | null,
   anomalies: Anomaly[],
-  screening: CustodyFacts['screening'],
+  screening: ScreeningTimeline,
 ): DetainerVerdict | null {
   const lodgings = sortedByTime(d.lodgings);
   if (lodgings.length === 0) {
@@ -472,8 +472,9 @@ function custodyEnd(facts: CustodyFacts, anomalies: Anomaly[]): CustodyFacts['en
 /** Every detainer lodged, by id, over every period. */
 function judgeDetainers(facts: CustodyFacts, periods: EligibilityPeriod[], versions: readonly RuleVersion[], bookedAt: number | null, anomalies: Anomaly[]): DetainerVerdict[] {
   const detainers: DetainerVerdict[] = [];
+  const screening = screeningTimeline(facts.screening);
   for (const id of Object.keys(facts.detainers).sort()) {
-    const v = judgeDetainer(id, facts.detainers[id], periods, versions, bookedAt, anomalies, facts.screening);
+    const v = judgeDetainer(id, facts.detainers[id], periods, versions, bookedAt, anomalies, screening);
     if (v) detainers.push(v);
   }
   return detainers;

@@ -6,11 +6,13 @@
  */
 import type { CustodyFacts } from './custody-facts.js';
 import type { CustodyJudgement } from './judge.js';
+import { anyConviction, CHARGE_LEVELS_BY_SERIOUSNESS } from '../holds/booking-projection.js';
 import { screeningAt } from './screening-facts.js';
 
 export const REVIEW_OUTCOMES = ['in_custody', 'transferred', 'cancelled', 'notify_only', 'released'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
-export const CHARGE_LEVELS = ['felony', 'misdemeanor', 'traffic', 'infraction', 'none'] as const;
+/** Charge levels, most serious first: the one ranking holds and reports use (booking-projection.ts). */
+export const CHARGE_LEVELS = CHARGE_LEVELS_BY_SERIOUSNESS;
 
 export interface ReviewFacts {
   /** When the first detainer was received: the review's quarter is this instant's, in the facility's calendar. */
@@ -47,7 +49,7 @@ export function reviewFactsOf(j: CustodyJudgement, facts: CustodyFacts, charges:
     return i < 0 ? CHARGE_LEVELS.length - 1 : i;
   };
   const best = list.reduce((r, c) => Math.min(r, rank(c)), CHARGE_LEVELS.length - 1);
-  const anyConviction = list.some((c) => c.disposition === 'convicted');
+  const convicted = anyConviction(charges as unknown[]);
   const flags = screeningAt(facts.screening, Infinity).flags;
   const reviews: ReviewFacts['reviews'] = [0, 0, 0, 0];
   for (const d of j.detainers) {
@@ -61,8 +63,8 @@ export function reviewFactsOf(j: CustodyJudgement, facts: CustodyFacts, charges:
     outcome: reviewOutcome(j),
     chargeLevel: CHARGE_LEVELS[best],
     chargeDisposition: list.some((c) => rank(c) === best && c.disposition === 'convicted') ? 'convicted' : 'charged_only',
-    anyConviction,
-    minorOnly: list.length > 0 && !anyConviction && list.every((c) => c.level === 'traffic' || c.level === 'infraction'),
+    anyConviction: convicted,
+    minorOnly: list.length > 0 && !convicted && list.every((c) => c.level === 'traffic' || c.level === 'infraction'),
     victimOrWitness: flags.includes('victim') || flags.includes('witness'),
     violationReasons: [...new Set(j.violations.map((v) => v.reason))].sort(),
     reviews,

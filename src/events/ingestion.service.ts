@@ -194,6 +194,21 @@ export class IngestionService {
   }
 
   /**
+   * Log one event the app records itself (RECORDED_BY_APP: a supervisor's decision, a complaint's
+   * step, a notice served) in its facility's tamper-evident chain, as `keyId`. Refused or failed,
+   * `undo` puts back what the caller stored for it, and the refusal is thrown naming its fields.
+   */
+  async recordByApp(event: Record<string, unknown>, keyId: string, undo: () => Promise<unknown> = async () => undefined): Promise<void> {
+    try {
+      const result = await this.ingest([event], keyId, null, { decisions: true });
+      if (result.rejected.length > 0) throw DomainError.validation(result.rejected[0].errors);
+    } catch (err) {
+      await undo();
+      throw err;
+    }
+  }
+
+  /**
    * `onlyFacilities`: the facilities the sending key is limited to (null: any); events about others are refused.
    * `opts.decisions`: accept the events the app records itself (RECORDED_BY_APP).
    * `opts.receivedAt`: when the batch was received, for a restore of an export (see event-archive.ts); default now.

@@ -10,7 +10,7 @@ import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../cu
 import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, type FacilityRules } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
-import { anyConviction, applyEvent, emptyBooking, foldBooking, mostSeriousLevel, type BookingState, type FoldEvent } from './booking-projection.js';
+import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
 import { custodyId, detainerKey, holdId, keyOf, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldChange, type HoldRow, type HoldRows, type StateRows } from './holds.repository.js';
 
@@ -257,9 +257,9 @@ export class HoldProjector implements OnModuleInit {
       // Whether ICE may be told a release date: the disclosure rule of the version in force at the custody's end, or now.
       const judgement = { ...judged, disclosure: disclosureOf(rulesInForce(facility.versions, judged.endedAt ?? this.clock.now()).rules, judged.detainers) };
       const id = custodyId(key.facilityId, key.bookingId);
-      custody.push({ id, key, personId: state.personId, judgement, review: reviewFactsOf(judgement, state.facts, state.charges) });
-      const chargeLevel = mostSeriousLevel(state.charges);
-      const convicted = anyConviction(state.charges);
+      const review = reviewFactsOf(judgement, state.facts, state.charges);
+      custody.push({ id, key, personId: state.personId, judgement, review });
+      const { chargeLevel, anyConviction: convicted } = review;
       for (const d of judgement.detainers) {
         const version = facility.versions[d.versionIndex];
         holds.push({

@@ -67,8 +67,7 @@ export class NoticesService {
     if (servedAt < n.after_at.getTime()) throw DomainError.validation([{ field: 'servedAt', message: `is before the notice was due to be given (${isoUtc(n.after_at)})` }]);
     const s = { servedAt: new Date(servedAt), servedBy: body.servedBy, language: body.language, method: body.method, recordedAt: new Date(now), recordedBy: by.name };
     if (!(await this.repo.markServed(n.id, s))) {
-      const errors = [{ field: 'id', message: `notice "${n.id}" was already recorded as served` }];
-      throw new DomainError('conflict', `id: ${errors[0].message}`, { errors });
+      throw DomainError.conflict('id', `notice "${n.id}" was already recorded as served`);
     }
     const event = {
       eventId: `notice-${n.id}-served`,
@@ -84,14 +83,7 @@ export class NoticesService {
       method: s.method,
       recordedBy: { keyId: by.keyId, name: by.name },
     };
-    const result = await this.ingestion.ingest([event], by.keyId, null, { decisions: true }).catch(async (err) => {
-      await this.repo.unmarkServed(n.id);
-      throw err;
-    });
-    if (result.rejected.length > 0) {
-      await this.repo.unmarkServed(n.id);
-      throw DomainError.validation(result.rejected[0].errors);
-    }
+    await this.ingestion.recordByApp(event, by.keyId, () => this.repo.unmarkServed(n.id));
     return noticeView((await this.repo.find(n.id))!, now);
   }
 

@@ -54,7 +54,8 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
 
   for (const h of histories) {
     heading(`${h.facility.name} — booking ${h.booking.bookingId}`, 15);
-    const name = typeof h.booking.person?.name === 'string' && h.booking.person.name.trim() ? h.booking.person.name : null;
+    // The name as this reader's role may see it (personal-data.ts), as the JSON history shows it.
+    const name = h.booking.personName;
     line(`Facility ${h.facility.id}, time zone ${h.facility.timeZone}. Person ${h.booking.personId ?? 'unknown'}${name ? `, named ${name}` : ''}.`);
     line(
       `Booked ${h.booking.bookedLocal ?? 'unknown'}; release-eligible ${h.booking.releaseEligibleLocal ?? 'not recorded'}; left custody ${h.booking.custodyEndedLocal ?? 'still in custody'}${h.booking.toAgency ? ` (to ${h.booking.toAgency})` : ''}.`,

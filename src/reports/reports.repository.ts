@@ -36,7 +36,7 @@ const HONOURED_SQL = `(h.outcome = 'transferred' AND h.honoured IS TRUE)`;
  * `c`, as of $4: those whose custody needed an authority from the period, ended in it, or ran through it.
  */
 const PERIOD_CUSTODY = `WITH c AS (
-  SELECT c.id, c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record,
+  SELECT c.id, c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record, c.review_counts,
          CASE WHEN c.eligible_from <= $4 THEN c.eligible_from END AS eligible_from, c.ended_at,
          (c.ended_at >= $2 AND c.ended_at < $3) AS closed_in
     FROM custody_records c
@@ -144,13 +144,15 @@ export class ReportsRepository {
   /** Rule sets: detainers that needed a supervisor's review, awaiting and decided, and ICE contacts logged in the period, those not allowed. */
   async ruleSetCounts(p: Period): Promise<{ needed_review: number; awaiting: number; honoured: number; declined: number; contacts: number; disallowed: number }> {
     const [row] = await this.ds.query(
-      `${PERIOD_CUSTODY}, d AS (SELECT c.phase, x->>'authority' AS authority, x->'screen' AS screen FROM c, json_array_elements(c.record->'detainers') x)
-       SELECT (SELECT count(*)::int FROM d WHERE json_array_length(d.screen->'review') > 0 OR json_array_length(d.screen->'unknown') > 0 OR d.authority = 'needs_review') AS needed_review,
-              (SELECT count(*)::int FROM d WHERE d.authority = 'needs_review') AS awaiting,
-              (SELECT count(*)::int FROM d WHERE d.screen->'decision'->>'decision' = 'honour') AS honoured,
-              (SELECT count(*)::int FROM d WHERE d.screen->'decision'->>'decision' = 'decline') AS declined,
-              (SELECT count(*)::int FROM ice_contacts k WHERE ($1::text IS NULL OR k.facility_id = $1) AND k.at >= $2 AND k.at < $3) AS contacts,
-              (SELECT count(*)::int FROM ice_contacts k WHERE ($1::text IS NULL OR k.facility_id = $1) AND k.at >= $2 AND k.at < $3 AND NOT k.allowed) AS disallowed`,
+      // The review figures are the ones each record stored when it was written (review_counts, as the quarterly review reads them).
+      `${PERIOD_CUSTODY}, r AS (
+         SELECT COALESCE(sum(review_counts[1]), 0)::int AS needed_review, COALESCE(sum(review_counts[2]), 0)::int AS awaiting,
+                COALESCE(sum(review_counts[3]), 0)::int AS honoured, COALESCE(sum(review_counts[4]), 0)::int AS declined FROM c
+       ), k AS (
+         SELECT count(*)::int AS contacts, count(*) FILTER (WHERE NOT allowed)::int AS disallowed
+           FROM ice_contacts WHERE ($1::text IS NULL OR facility_id = $1) AND at >= $2 AND at < $3
+       )
+       SELECT * FROM r, k`,
       [p.facilityId, p.from, p.to, p.asOf],
     );
     return row;

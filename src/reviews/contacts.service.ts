@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { CustodyRepository } from '../custody/custody.repository.js';
 import { NoticePlanner } from '../notices/notice-planner.service.js';
-import { contactAllowed } from '../rules/disclosure.js';
+import { contactAllowed, DISCLOSURE_ALWAYS } from '../rules/disclosure.js';
 import type { ContactRow } from './contacts.repository.js';
 import { ContactsRepository } from './contacts.repository.js';
 
@@ -54,7 +54,7 @@ export class ContactsService {
 
   async add(custodyId: string, body: z.infer<typeof contactBody>, by: Principal) {
     const c = await this.record(custodyId);
-    const verdict = contactAllowed(body.kind, c.record.disclosure ?? { allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
+    const verdict = contactAllowed(body.kind, c.record.disclosure ?? DISCLOSURE_ALWAYS);
     const row = {
       id: randomUUID(),
       custody_id: c.id,

@@ -59,8 +59,7 @@ export class ReviewsService {
     if (!d) throw DomainError.validation([{ field: 'detainerId', message: `custody record "${custodyId}" has no detainer "${body.detainerId}"` }]);
     if (d.authority !== 'needs_review' || c.phase === 'closed') {
       const why = c.phase === 'closed' ? 'custody has ended' : `its authority is ${d.authority}`;
-      const errors = [{ field: 'detainerId', message: `detainer "${d.detainerId}" needs no decision: ${why}` }];
-      throw new DomainError('conflict', `detainerId: ${errors[0].message}`, { errors });
+      throw DomainError.conflict('detainerId', `detainer "${d.detainerId}" needs no decision: ${why}`);
     }
     const occurredAt = new Date(this.clock.now()).toISOString();
     const event = {
@@ -74,8 +73,7 @@ export class ReviewsService {
       basis: body.basis,
       decidedBy: { keyId: by.keyId, name: by.name },
     };
-    const result = await this.ingestion.ingest([event], by.keyId, null, { decisions: true });
-    if (result.rejected.length > 0) throw DomainError.validation(result.rejected[0].errors);
+    await this.ingestion.recordByApp(event, by.keyId);
     const after = (await this.custody.find(c.id))!;
     return {
       decision: { eventId: event.eventId, detainerId: d.detainerId, decision: body.decision, basis: body.basis, decidedBy: event.decidedBy, decidedAt: occurredAt },

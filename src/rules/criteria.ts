@@ -11,6 +11,20 @@ import type { DetainerForm, WarrantKind } from '../clock/hold-clock.js';
 import type { ConvictionFact, Decision, ScreeningSnapshot } from '../custody/screening-facts.js';
 import { authorityOf, type Authority, type AuthorityRules } from './authority.js';
 import { classesOfCharge, type ChargeClassRow, type ChargeFact } from './classes.js';
+
+/**
+ * A charge's classes under a facility's code table, remembered per table and charge: the judge asks
+ * at every instant it evaluates, for every criterion, and each answer scans the whole table.
+ */
+const classesByTable = new WeakMap<readonly ChargeClassRow[], WeakMap<ChargeFact, string[]>>();
+function classesOf(charge: ChargeFact, table: readonly ChargeClassRow[]): string[] {
+  let byCharge = classesByTable.get(table);
+  if (!byCharge) classesByTable.set(table, (byCharge = new WeakMap()));
+  let classes = byCharge.get(charge);
+  if (!classes) byCharge.set(charge, (classes = classesOfCharge(charge, table)));
+  return classes;
+}
+const NO_TABLE: readonly ChargeClassRow[] = [];
 import type { Criterion, FormCriteria, ReviewTrigger } from './rule-set.js';
 
 export type CriterionResult = 'met' | 'not_met' | 'unknown';
@@ -61,12 +75,12 @@ export function evaluateCriterion(c: Criterion, warrant: WarrantKind | null, kno
     case 'flag':
       return known.flags.includes(c.flag) ? 'met' : 'not_met';
     case 'charge':
-      return known.charges.some((ch) => CURRENT(ch) && intersects(classesOfCharge(ch, table), c.classes)) ? 'met' : 'not_met';
+      return known.charges.some((ch) => CURRENT(ch) && intersects(classesOf(ch, table), c.classes)) ? 'met' : 'not_met';
     case 'conviction': {
       const since = c.withinYears !== undefined ? yearsBefore(asOf, c.withinYears, zone) : null;
       const prior = (known.convictions ?? []).some((v: ConvictionFact) => (since === null || v.convictedAt >= since) && intersects(v.classes, c.classes));
       // A conviction on this booking's own charges is recent whatever the lookback.
-      const here = known.charges.some((ch) => ch.disposition === 'convicted' && intersects(classesOfCharge(ch, table), c.classes));
+      const here = known.charges.some((ch) => ch.disposition === 'convicted' && intersects(classesOf(ch, table), c.classes));
       if (prior || here) return 'met';
       return known.convictions === null ? 'unknown' : 'not_met';
     }
@@ -105,7 +119,7 @@ export function reviewCases(triggers: readonly ReviewTrigger[], known: Screening
       const minor =
         known.charges.length > 0 &&
         known.charges.every((c) => {
-          const cls = classesOfCharge(c, table);
+          const cls = classesOf(c, table);
           return cls.length > 0 && cls.every((x) => x === 'traffic' || x === 'infraction') && c.disposition !== 'convicted';
         });
       if (minor) out.push(t);
@@ -128,7 +142,7 @@ export const screens = (rules: AuthorityRules, form: DetainerForm): boolean => !
 export function screenedAuthority(rules: AuthorityRules, form: DetainerForm, warrant: WarrantKind | null, known: ScreeningSnapshot, detainerId: string, asOf: number): Authority {
   const base = authorityOf(rules, form, warrant);
   if (base.kind !== 'hold' || !screens(rules, form)) return base;
-  const table = rules.ruleSet?.chargeClasses ?? [];
+  const table = rules.ruleSet?.chargeClasses ?? NO_TABLE;
   const fc = rules.ruleSet?.criteria?.[form];
   const evaluated = fc ? evaluateCriteria(fc, warrant, known, table, asOf, rules.timeZone) : { result: 'met' as const, met: [], notMet: [], unknown: [] };
   const review = evaluated.result === 'not_met' ? [] : reviewCases(rules.ruleSet?.review ?? [], known, table);

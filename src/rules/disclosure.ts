@@ -15,9 +15,12 @@ export const CONTACT_KINDS = ['release_date_shared', 'notification_sent', 'inter
 export type ContactKind = (typeof CONTACT_KINDS)[number];
 export const DISCLOSING_CONTACTS: readonly ContactKind[] = ['release_date_shared', 'notification_sent'];
 
+/** The verdict under the default rule, and of records stored before rule sets. */
+export const DISCLOSURE_ALWAYS: DisclosureVerdict = { allowed: true, basis: 'the rules allow telling ICE a release date (always)' };
+
 export function disclosureOf(rules: Pick<AuthorityRules, 'ruleSet'>, detainers: ReadonlyArray<{ detainerId: string; authority: string; screen: { met: string[] } | null }>): DisclosureVerdict {
   const rule = rules.ruleSet?.disclosure ?? 'always';
-  if (rule === 'always') return { allowed: true, basis: 'the rules allow telling ICE a release date (always)' };
+  if (rule === 'always') return DISCLOSURE_ALWAYS;
   if (rule === 'never') return { allowed: false, basis: 'the rules forbid telling ICE a release date (never)' };
   const meeting = detainers.find((d) => d.authority === 'hold');
   if (meeting) {
