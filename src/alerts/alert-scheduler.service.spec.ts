@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../app-config.js';
 import { FixedClock } from '../common/clock.js';
+import type { OversightSweep } from '../notices/oversight-sweep.service.js';
 import { AlertScheduler, jobState } from './alert-scheduler.service.js';
 import type { SweepService } from './sweep.service.js';
 import type { WebhooksService } from './webhooks.service.js';
@@ -26,6 +27,8 @@ describe('jobState: when a timed job counts as late', () => {
   });
 });
 
+const noOversight = { sweep: () => Promise.resolve([]) } as unknown as OversightSweep;
+
 describe('AlertScheduler remembers when each job last succeeded and failed', () => {
   it('a sweep that fails is recorded, and is late two intervals after the start; so is a delivery that succeeded once', async () => {
     const clock = new FixedClock(Date.parse('2026-11-24T12:00:00.000Z'));
@@ -33,7 +36,7 @@ describe('AlertScheduler remembers when each job last succeeded and failed', () 
     const config = new AppConfig({ sweepIntervalMs: 3_600_000, deliveryIntervalMs: 3_600_000 });
     const sweep = { sweep: () => Promise.reject(new Error('relation "alert_schedule" does not exist')) } as unknown as SweepService;
     const webhooks = { deliverDue: () => Promise.resolve(0) } as unknown as WebhooksService;
-    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks, derived);
+    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks, derived, noOversight);
     Logger.overrideLogger(false); // the failure's warning is expected here
     try {
       await scheduler.onApplicationBootstrap(); // each job runs once at once, then hourly
@@ -58,7 +61,7 @@ describe('AlertScheduler starts sweeping only once stored holds are derived by t
     let finish!: () => void;
     const derivation = new Promise<null>((resolve) => (finish = () => resolve(null)));
     const rederivation = { ensure: () => derivation } as unknown as Rederivation;
-    const scheduler = new AlertScheduler(registry, config, new FixedClock(0), sweep, {} as WebhooksService, rederivation);
+    const scheduler = new AlertScheduler(registry, config, new FixedClock(0), sweep, {} as WebhooksService, rederivation, noOversight);
     try {
       const started = scheduler.onApplicationBootstrap();
       await new Promise((r) => setImmediate(r));
@@ -67,7 +70,7 @@ describe('AlertScheduler starts sweeping only once stored holds are derived by t
       finish();
       await started;
       expect(swept).toEqual(['swept']);
-      expect(registry.getIntervals()).toEqual(['alertSweep']);
+      expect(registry.getIntervals()).toEqual(['alertSweep', 'oversightSweep']); // the oversight sweep keeps the alert sweep's pace; no delivery (interval 0)
     } finally {
       for (const name of registry.getIntervals()) clearInterval(registry.getInterval(name));
     }

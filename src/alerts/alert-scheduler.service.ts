@@ -4,10 +4,11 @@ import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
 import { isoUtc } from '../common/instant.js';
 import { Rederivation } from '../holds/rederivation.service.js';
+import { OversightSweep } from '../notices/oversight-sweep.service.js';
 import { lateMargin, SweepService } from './sweep.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
-export type JobName = 'alertSweep' | 'webhookDelivery';
+export type JobName = 'alertSweep' | 'webhookDelivery' | 'oversightSweep';
 
 /** A timed job as health reports it. */
 export interface JobHealth {
@@ -53,6 +54,7 @@ export class AlertScheduler implements OnApplicationBootstrap {
     private readonly sweep: SweepService,
     private readonly webhooks: WebhooksService,
     private readonly rederivation: Rederivation,
+    private readonly oversight: OversightSweep,
   ) {
     this.startedAt = clock.now();
   }
@@ -62,6 +64,8 @@ export class AlertScheduler implements OnApplicationBootstrap {
     await this.rederivation.ensure();
     this.every('alertSweep', this.config.sweepIntervalMs, () => this.sweep.sweep());
     this.every('webhookDelivery', this.config.deliveryIntervalMs, () => this.webhooks.deliverDue());
+    // Complaints and notices past due, at the alert sweep's pace.
+    this.every('oversightSweep', this.config.sweepIntervalMs, () => this.oversight.sweep());
   }
 
   /** A job not started (before bootstrap) reports as off. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FacilitiesModule } from '../facilities/facilities.module.js';
 import { HoldsModule } from '../holds/holds.module.js';
+import { NoticesModule } from '../notices/notices.module.js';
 import { AlertPlanner } from './alert-planner.service.js';
 import { AlertScheduler } from './alert-scheduler.service.js';
 import { AlertsController } from './alerts.controller.js';
@@ -10,7 +11,7 @@ import { SweepService } from './sweep.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @Module({
-  imports: [HoldsModule, FacilitiesModule],
+  imports: [HoldsModule, FacilitiesModule, NoticesModule],
   controllers: [AlertsController],
   providers: [AlertsRepository, AlertPlanner, SweepService, WebhooksService, AlertsService, AlertScheduler],
   exports: [SweepService, WebhooksService, AlertScheduler],

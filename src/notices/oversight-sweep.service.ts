@@ -1,7 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
 import { isoUtc } from '../common/instant.js';
 import { IngestionService } from '../events/ingestion.service.js';
@@ -30,39 +28,17 @@ export const oversightAlertView = (a: OversightAlertRow) => ({
  * Complaints and notices past due: each raises one alert, the first sweep after its due instant,
  * however many instances sweep at once (alerts are unique per subject and kind; the insert that
  * loses a race inserts nothing). A notice found late is also an event in the chain (notice.late).
+ * Run by AlertScheduler beside the alert sweep (its timer, one run at a time, health's record).
  */
 @Injectable()
-export class OversightSweep implements OnApplicationBootstrap {
+export class OversightSweep {
   private readonly log = new Logger('oversight-sweep');
-  private busy = false;
 
   constructor(
     private readonly ds: DataSource,
     private readonly ingestion: IngestionService,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
-    private readonly registry: SchedulerRegistry,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.sweepIntervalMs <= 0) return;
-    this.registry.addInterval(
-      'oversightSweep',
-      setInterval(() => void this.tick(), this.config.sweepIntervalMs),
-    );
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.sweep();
-    } catch (err) {
-      this.log.warn(`oversight sweep failed: ${(err as Error).message}`);
-    } finally {
-      this.busy = false;
-    }
-  }
 
   /** Raise what is past due at the clock's now; returns the alerts this sweep raised. */
   async sweep(): Promise<OversightAlertRow[]> {
