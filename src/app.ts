@@ -5,11 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppConfig } from './app-config.js';
 import { AppModule } from './app.module.js';
 import { accessLogOfRefusals } from './audit/access-log.interceptor.js';
@@ -19,6 +18,7 @@ import { Authenticator } from './auth/authenticator.service.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './common/json-depth.js';
+import { projectFolder } from './common/project-folder.js';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -100,12 +100,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
 }
 
 /** web/ at the project root, found from here whether running from src/ (tests) or dist/src/ (npm start). */
-function webRoot(): string | null {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'web', 'index.html'))) return join(dir, 'web');
-  }
-  return null;
-}
+const webRoot = () => projectFolder('web', 'index.html');
 
 /** The OpenAPI document, generated from the controllers and their zod schemas. */
 export function buildOpenApi(app: INestApplication) {

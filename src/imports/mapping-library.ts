@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../app-config.js';
 import { DomainError } from '../common/domain-error.js';
 import { MappingError, parseMapping, type Mapping } from './mapping.js';
+import { projectFolder } from '../common/project-folder.js';
 
 /** A mapping's name: what a folder of IMPORT_DIR or an upload names it by. */
 export const MAPPING_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -20,12 +20,7 @@ export interface MappingEntry {
 }
 
 /** mappings/ at the project root, found from here whether running from src/ (tests) or dist/src/. */
-function shippedRoot(): string | null {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'mappings', 'booking-per-row.yaml'))) return join(dir, 'mappings');
-  }
-  return null;
-}
+const shippedRoot = () => projectFolder('mappings', 'booking-per-row.yaml');
 
 /**
  * The mappings the server imports with (the watched folder, uploads), by name: a jail's own in

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { create, type Font } from 'fontkit';
 import type PDFDocument from 'pdfkit';
 import { textRuns } from './text-runs.js';
+import { projectFolder } from '../common/project-folder.js';
 
 /**
  * The fonts every PDF is set in, shipped in fonts/ with their licences (fonts/README.md): PDF's
@@ -36,9 +36,8 @@ const CHAINS: Record<PdfStyle, FontKey[]> = {
 
 /** fonts/ at the project root, found from here whether running from src/ (tests) or dist/src/ (npm start). */
 export function fontDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'fonts', FILES.sans))) return join(dir, 'fonts');
-  }
+  const dir = projectFolder('fonts', FILES.sans);
+  if (dir !== null) return dir;
   throw new Error(`the PDF fonts (fonts/${FILES.sans}) are missing: they ship with the project`);
 }
 
