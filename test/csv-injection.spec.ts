@@ -68,6 +68,6 @@ describe('CSV exports', () => {
   it('compliance: nothing to run, numbers left as numbers', async () => {
     const rows = await csv('/api/reports/compliance?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z&format=csv');
     expect(dangerous(rows)).toEqual([]);
-    expect(rows.find((r) => r[0] === 'detainersReceived')).toEqual(['detainersReceived', 'all', '1']);
+    expect(rows.find((r) => r[5] === 'detainersReceived')).toEqual(['Detainers received', 'Detainers received', 'all', '1', 'detainers', 'detainersReceived']);
   });
 });

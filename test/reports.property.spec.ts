@@ -35,6 +35,7 @@ const storySample = fc.record({
 });
 
 interface Custody {
+  id: string;
   facilityId: string;
   status: string;
   eligibility: Array<{ from: string }>;
@@ -104,18 +105,25 @@ afterAll(() => t.close());
  * from the holds (one per detainer), everything about time held and violations from the custody
  * records (one per person's booking).
  */
-function expected(facilityId: string | null, from: number, to: number) {
+function expected(facilityId: string | null, from: number, to: number, range: (facility: string) => [number, number] = () => [from, to]) {
   const ms = (v: string | null) => (v === null ? null : Date.parse(v));
-  const within = (v: string | null) => v !== null && ms(v)! >= from && ms(v)! < to;
+  // Each record against its own facility's period (the same instants for all, or each facility's own midnights).
+  let lo = from;
+  let hi = to;
+  const within = (v: string | null) => v !== null && ms(v)! >= lo && ms(v)! < hi;
+  const inPeriod = (x: { facilityId: string }, v: string | null) => {
+    [lo, hi] = range(x.facilityId);
+    return within(v);
+  };
   const scope = holds.filter((h) => facilityId === null || h.facilityId === facilityId);
-  const received = scope.filter((h) => within(h.lodgedAt));
-  const closedIn = scope.filter((h) => h.status === 'closed' && within(h.endedAt));
+  const received = scope.filter((h) => inPeriod(h, h.lodgedAt));
+  const closedIn = scope.filter((h) => h.status === 'closed' && inPeriod(h, h.endedAt));
   const byForm: Record<string, number> = {};
   for (const h of received) byForm[h.form] = (byForm[h.form] ?? 0) + 1;
   // People: custody needs an authority from its first eligibility (once that has come, as of NOW).
   const people = custody.filter((c) => facilityId === null || c.facilityId === facilityId);
   const eligibleFrom = (c: Custody) => (c.eligibility.length > 0 && ms(c.eligibility[0].from)! <= Date.parse(NOW) ? c.eligibility[0].from : null);
-  const peopleClosedIn = people.filter((c) => c.status === 'closed' && within(c.endedAt));
+  const peopleClosedIn = people.filter((c) => c.status === 'closed' && inPeriod(c, c.endedAt));
   const late = peopleClosedIn.filter((c) => c.compliant === false);
   const onTime = peopleClosedIn.filter((c) => c.compliant === true && eligibleFrom(c) !== null);
   const overages = late.map((c) => c.overageSeconds!);
@@ -129,7 +137,7 @@ function expected(facilityId: string | null, from: number, to: number) {
     months.set(month, m);
   };
   for (const h of received) bump(h.facilityId, h.lodgedAt, 'detainersReceived');
-  const started = people.filter((c) => within(eligibleFrom(c)));
+  const started = people.filter((c) => inPeriod(c, eligibleFrom(c)));
   for (const c of started) bump(c.facilityId, eligibleFrom(c)!, 'holdsStarted');
   for (const c of onTime) bump(c.facilityId, c.endedAt!, 'holdsClosedCompliant');
   for (const c of late) bump(c.facilityId, c.endedAt!, 'holdsPastDeadline');
@@ -141,16 +149,33 @@ function expected(facilityId: string | null, from: number, to: number) {
     holdsClosedCompliant: onTime.length,
     holdsPastDeadline: late.length,
     detainersThatNeverHeld: closedIn.filter((h) => h.clockStartedAt === null).length,
-    holdsRunningAtEnd: people.filter((c) => eligibleFrom(c) !== null && ms(eligibleFrom(c))! < to && (c.endedAt === null || ms(c.endedAt)! >= to)).length,
+    holdsRunningAtEnd: people.filter((c) => eligibleFrom(c) !== null && ms(eligibleFrom(c))! < range(c.facilityId)[1] && (c.endedAt === null || ms(c.endedAt)! >= range(c.facilityId)[1])).length,
+    closed: peopleClosedIn.length,
+    late: late.map((c) => c.id).sort(),
     overageSeconds: { total: overages.reduce((a, b) => a + b, 0), max: overages.length ? Math.max(...overages) : null },
     overageDistribution: bands,
     monthly: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
   };
 }
 
-async function reported(facilityId: string | null, from: number, to: number) {
-  const q = `${facilityId ? `facilityId=${facilityId}&` : ''}from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+/** The report's figures, and its late list as the custody list gives it (every page). */
+async function reported(facilityId: string | null, from: string, to: string) {
+  const q = `${facilityId ? `facilityId=${facilityId}&` : ''}from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
   const r = (await t.http.get(`/api/reports/compliance?${q}`).set('Authorization', t.admin).expect(200)).body;
+  // Every table adds up to its headline, and the people who ended are each in one outcome.
+  expect(r.reconciles).toEqual({ closed: true, detainersByForm: true, detainersByWarrant: true, byChargeLevel: true, byConviction: true, monthly: true, overageDistribution: true });
+  const late: string[] = [];
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const page: { items: Custody[]; nextCursor: string | null } = (
+      await t.http
+        .get(`${r.heldPastLimit.list}&limit=50${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('Authorization', t.admin)
+        .expect(200)
+    ).body;
+    late.push(...page.items.map((c) => c.id));
+    cursor = page.nextCursor;
+  }
+  expect(r.heldPastLimit.people).toBe(late.length);
   return {
     detainersReceived: r.detainersReceived,
     detainersByForm: r.detainersByForm,
@@ -163,6 +188,8 @@ async function reported(facilityId: string | null, from: number, to: number) {
     overageSeconds: { total: r.overageSeconds.total, max: r.overageSeconds.max },
     overageDistribution: r.overageDistribution.map((b: { holds: number }) => b.holds),
     monthly: r.monthly,
+    closed: r.closed.total,
+    late: late.sort(),
   };
 }
 
@@ -190,9 +217,27 @@ describe('the compliance report agrees with the holds and custody records it cou
     for (const p of samples) {
       const want = expected(p.facilityId, p.from, p.to);
       if (want.detainersReceived > 0 && want.holdsPastDeadline > 0) nonEmpty++;
-      expect({ ...p, report: await reported(p.facilityId, p.from, p.to) }).toEqual({ ...p, report: want });
+      expect({ ...p, report: await reported(p.facilityId, new Date(p.from).toISOString(), new Date(p.to).toISOString()) }).toEqual({ ...p, report: want });
     }
     // The periods are not all empty: most count late holds too.
     expect(nonEmpty).toBeGreaterThan(20);
+  });
+
+  it("over 30 random periods of local dates: each facility's own midnights (Chicago and Honolulu are 4 to 5 hours apart)", async () => {
+    const day = fc.integer({ min: -2, max: 95 }).map((d) => DateTime.fromMillis(START, { zone: 'UTC' }).plus({ days: d }).toISODate()!);
+    const period = fc
+      .tuple(day, fc.integer({ min: 1, max: 45 }), fc.constantFrom<string | null>('rp-chi', 'rp-hnl', null))
+      .map(([from, days, facilityId]) => ({ from, to: DateTime.fromISO(from, { zone: 'UTC' }).plus({ days }).toISODate()!, facilityId }));
+    let nonEmpty = 0;
+    for (const p of fc.sample(period, { numRuns: 30, seed: 4244 })) {
+      const midnights = (facility: string): [number, number] => {
+        const zone = FACILITIES[facility as FacilityId].timeZone;
+        return [DateTime.fromISO(p.from, { zone }).toMillis(), DateTime.fromISO(p.to, { zone }).toMillis()];
+      };
+      const want = expected(p.facilityId, 0, 0, midnights);
+      if (want.holdsPastDeadline > 0) nonEmpty++;
+      expect({ ...p, report: await reported(p.facilityId, p.from, p.to) }).toEqual({ ...p, report: want });
+    }
+    expect(nonEmpty).toBeGreaterThan(10);
   });
 });

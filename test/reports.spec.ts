@@ -106,9 +106,32 @@ describe('GET /api/reports/compliance', () => {
     expect(r.holdLengthHours.counted).toEqual({ median: 48.75, p90: 50.15, max: 50.5 });
     expect(r.holdLengthHours.real.max).toBe(122.5);
     expect(r.byChargeLevel.felony).toEqual({ detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 1, holdsPastDeadline: 0, honoured: 1 });
-    expect(r.byChargeLevel.none).toEqual({ detainersReceived: 1, holdsStarted: 0, holdsClosedCompliant: 0, holdsPastDeadline: 0, honoured: 0 });
-    expect(r.byConviction.anyConviction.detainersReceived).toBe(1);
-    expect(r.byConviction.noConviction.detainersReceived).toBe(3);
+    // b3 has no charges: its detainer, and its person held past the limit, count under "none", as the headline counts them.
+    expect(r.byChargeLevel.none).toEqual({ detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 1, honoured: 0 });
+    expect(r.byChargeLevel.misdemeanor).toEqual({ detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 1, honoured: 0 });
+    expect(r.byChargeLevel.traffic).toEqual({ detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 0, holdsPastDeadline: 0, honoured: 0 });
+    expect(r.byConviction).toEqual({
+      anyConviction: { detainersReceived: 1, holdsStarted: 1, holdsClosedCompliant: 1, holdsPastDeadline: 0, honoured: 1 },
+      noConviction: { detainersReceived: 3, holdsStarted: 3, holdsClosedCompliant: 0, holdsPastDeadline: 2, honoured: 0 },
+    });
+    // One population per figure, stated; the people who ended each in one outcome; every table adding up to its headline.
+    expect(r.closed).toEqual({ total: 3, withinLimit: 1, pastLimit: 2, withoutNeedingAuthority: 0 });
+    expect(Object.values(r.reconciles)).toEqual([true, true, true, true, true, true, true]);
+    expect(r.heldPastLimit).toEqual({
+      people: 2,
+      list: '/api/custody?facilityId=cook&status=closed&compliant=false&endedFrom=2026-11-01T06%3A00%3A00.000Z&endedTo=2026-12-01T06%3A00%3A00.000Z',
+    });
+    expect(r.periodKind).toBe('instants');
+    expect(r.periods).toEqual([
+      {
+        facilityId: F,
+        timeZone: 'America/Chicago',
+        from: '2026-11-01T06:00:00.000Z',
+        to: '2026-12-01T06:00:00.000Z',
+        fromLocal: '2026-11-01T01:00:00.000-05:00',
+        toLocal: '2026-12-01T00:00:00.000-06:00',
+      },
+    ]);
     expect(r.monthly).toEqual([{ month: '2026-11', detainersReceived: 4, holdsStarted: 4, holdsClosedCompliant: 1, holdsPastDeadline: 2 }]);
     expect(r.policies).toEqual([expect.objectContaining({ facilityId: F, policy: 'federal-48-business-hours', timeZone: 'America/Chicago', effectiveFrom: null })]);
   });
@@ -145,25 +168,150 @@ describe('GET /api/reports/compliance', () => {
     }
   });
 
-  it('as CSV with a header row', async () => {
-    const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01T00:00:00Z&to=2026-12-01T06:00:00Z&format=csv`).set('Authorization', sheriff).expect(200);
+  it('as CSV a spreadsheet reads: one row per figure in words, with its group, rounded value, unit and JSON key', async () => {
+    const res = await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01&to=2026-12-01&format=csv`).set('Authorization', sheriff).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toContain('compliance-cook-2026-11-01.csv');
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('metric,group,value');
-    expect(lines).toContain('holdsPastDeadline,all,2');
-    expect(lines).toContain('overageDistribution.holds,1-4h,2');
-    expect(lines).toContain('custody.violationsByReason.seconds,not_authorized,3600');
-    expect(lines).toContain('overageDistribution.holds,48h+,0');
-    expect(lines).toContain('detainersByForm,I-247A,2');
+    expect(lines[0]).toBe('Section,Figure,Group,Value,Unit,Key');
+    expect(lines).toContain('Period,From,all,2026-11-01,"date, each facility\'s midnight",from');
+    expect(lines).toContain('Period,From (local),cook,2026-11-01T00:00:00.000-05:00,America/Chicago,periods.fromLocal');
+    expect(lines).toContain('People (custody records),Custody ended past the limit (the late list),all,2,people,holdsPastDeadline');
+    expect(lines).toContain('People (custody records),Custody ended,all,3,people,closed.total');
+    expect(lines).toContain('Time held past the limit,"People, by hours past the limit",1 to 4 h,2,people,overageDistribution');
+    expect(lines).toContain('Time held past the limit,"Time, by reason",not authorized,3600,seconds,custody.violationsByReason.seconds');
+    expect(lines).toContain('Time held past the limit,"People, by hours past the limit",48 h or more,0,people,overageDistribution');
+    expect(lines).toContain('Detainers received,"Detainers received, by form",I-247A,2,detainers,detainersByForm');
+    expect(lines).toContain('Hold length,"Counted (as the rule counts) hours, p90",all,50.15,hours,holdLengthHours.counted.p90');
+    expect(lines).toContain('By most serious charge,Custody ended past the limit,none,1,people,byChargeLevel.holdsPastDeadline');
+    expect(lines).toContain('By month (local calendar),Custody ended past the limit,2026-11,2,people,monthly.holdsPastDeadline');
+    expect(lines).toContain('Checks,byChargeLevel adds up to its headline,all,yes,,reconciles.byChargeLevel');
+    // No floating-point residue anywhere: at most two decimals.
+    for (const l of lines) expect(l).not.toMatch(/,\d+\.\d{3,},/);
+  });
+
+  it("the late list: the custody list's closed records past the limit in the period, on the page, as CSV and in the PDF", async () => {
+    const r = (await t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01&to=2026-12-01`).set('Authorization', sheriff).expect(200)).body;
+    expect(r.heldPastLimit.list).toBe('/api/custody?facilityId=cook&status=closed&compliant=false&endedFrom=2026-11-01&endedTo=2026-12-01');
+    const list = (await t.http.get(r.heldPastLimit.list).set('Authorization', sheriff).expect(200)).body;
+    expect(list.items.map((c: { bookingId: string }) => c.bookingId).sort()).toEqual(['b2', 'b3']);
+    expect(list.items.map((c: { compliant: boolean }) => c.compliant)).toEqual([false, false]);
+    // The closed-custody view with its other filters: within the limit, and all that ended.
+    expect(
+      (await t.http.get('/api/custody?facilityId=cook&status=closed&compliant=true&endedFrom=2026-11-01&endedTo=2026-12-01').set('Authorization', sheriff).expect(200)).body.items.map(
+        (c: { bookingId: string }) => c.bookingId,
+      ),
+    ).toEqual(['b1']);
+    expect(
+      (await t.http.get('/api/custody?facilityId=cook&status=closed&endedFrom=2026-11-07&endedTo=2026-12-01').set('Authorization', sheriff).expect(200)).body.items
+        .map((c: { bookingId: string }) => c.bookingId)
+        .sort(),
+    ).toEqual(['b1', 'b2']);
+    const csv = (await t.http.get(`${r.heldPastLimit.list}&format=csv`).set('Authorization', sheriff).expect(200)).text.trim().split('\n');
+    expect(csv[0]).toBe(
+      'Facility,Booking,Person,Status,Verdict,Time without authority (h:mm:ss),Seconds without authority,Reasons,Custody ended (local),Custody ended (UTC),Outcome,To agency,Time zone,Custody record',
+    );
+    expect(
+      csv
+        .slice(1)
+        .map((l) => l.split(',').slice(0, 12).join(','))
+        .sort(),
+    ).toEqual([
+      'cook,b2,p2,closed,held past the limit,2:30:00,9000,limit reached,Mon 30 Nov 2026 12:30 CST,2026-11-30T18:30:00.000Z,released,',
+      'cook,b3,p3,closed,held past the limit,1:00:00,3600,not authorized,Fri 6 Nov 2026 13:00 CST,2026-11-06T19:00:00.000Z,released,',
+    ]);
+    // Names only for roles that see them.
+    expect((await t.http.get(`${r.heldPastLimit.list}&format=csv`).set('Authorization', t.admin).expect(200)).text.split('\n')[0]).toContain('Person,Name,A-number,Status');
+    const pdf = await t.http
+      .get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01&to=2026-12-01&format=pdf`)
+      .set('Authorization', sheriff)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    mkdirSync(join(process.cwd(), 'test-artifacts'), { recursive: true });
+    writeFileSync(join(process.cwd(), 'test-artifacts', 'compliance-cook-2026-11.pdf'), pdf.body as Buffer);
+    const text = pdfText(pdf.body as Buffer).replace(/\s/g, '');
+    const has = (s: string) => expect(text).toContain(s.replace(/\s/g, ''));
+    has('Compliance report — Cook County Jail');
+    has('Cook County Jail (cook): 2026-11-01T00:00:00.000-05:00 to 2026-12-01T00:00:00.000-06:00, local time in America/Chicago.');
+    has('The figures reconcile: the 3 people whose custody ended are each in exactly one outcome');
+    has('Held past the limit: 2 people');
+    has('Mon 30 Nov 2026 12:30 CST');
+    has('limit reached');
+    has('By month (local calendar)');
+    has('Definitions');
+    has('page 1 of');
+    expect((pdf.body as Buffer).includes(Buffer.from('/Subtype /Image'))).toBe(false);
   });
 
   it('400 naming the field; 403 for counsel', async () => {
     expect((await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
     expect((await t.http.get('/api/reports/compliance?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('to');
+    expect((await t.http.get('/api/reports/compliance?from=2026-11-01&to=2026-12-01T00:00:00Z').set('Authorization', sheriff).expect(400)).body.errors).toEqual([
+      { field: 'to', message: 'must be of the same kind as from: both dates or both instants' },
+    ]);
+    expect((await t.http.get('/api/reports/compliance?from=2026-11-31&to=2026-12-01').set('Authorization', sheriff).expect(400)).body.errors[0].field).toBe('from');
+    expect((await t.http.get('/api/reports/compliance?from=2026-11-01&to=2026-11-01').set('Authorization', sheriff).expect(400)).body.errors[0]).toEqual({
+      field: 'to',
+      message: 'must be after from',
+    });
+    expect((await t.http.get('/api/custody?endedFrom=2026-11-01&endedTo=2026-10-01').set('Authorization', sheriff).expect(400)).body.errors[0]).toEqual({
+      field: 'endedTo',
+      message: 'must be after endedFrom',
+    });
     await t.http
       .get('/api/reports/compliance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z')
       .set('Authorization', await t.keyFor('counsel'))
       .expect(403);
+  });
+
+  it("an all-facilities report in dates counts each jail's own days: a release at 23:30 on 30 November in Los Angeles is November's", async () => {
+    await t.http
+      .put('/api/facilities/la')
+      .set('Authorization', t.admin)
+      .send(facilityBody({ name: 'LA Test Jail', timeZone: 'America/Los_Angeles', policy: 'calendar-48-hours' }))
+      .expect(200);
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({
+        events: [
+          ev.opened({ facilityId: 'la', bookingId: 'l1', occurredAt: '2026-11-20T10:00:00-08:00' }),
+          ev.lodged({ facilityId: 'la', bookingId: 'l1', occurredAt: '2026-11-20T11:00:00-08:00' }),
+          ev.eligible({ facilityId: 'la', bookingId: 'l1', occurredAt: '2026-11-27T12:00:00-08:00' }),
+          ev.released({ facilityId: 'la', bookingId: 'l1', occurredAt: '2026-11-30T23:30:00-08:00' }),
+        ],
+      })
+      .expect(200);
+    const local = (await t.http.get('/api/reports/compliance?from=2026-11-01&to=2026-12-01').set('Authorization', sheriff).expect(200)).body;
+    expect(local).toMatchObject({
+      periodKind: 'local-dates',
+      from: '2026-11-01',
+      to: '2026-12-01',
+      holdsPastDeadline: 3,
+      closed: { total: 4, withinLimit: 1, pastLimit: 3, withoutNeedingAuthority: 0 },
+    });
+    expect(local.monthly.map((m: { month: string }) => m.month)).toEqual(['2026-11']);
+    expect(local.monthly[0].holdsPastDeadline).toBe(3);
+    expect(local.periods.find((p: { facilityId: string }) => p.facilityId === 'la')).toEqual({
+      facilityId: 'la',
+      timeZone: 'America/Los_Angeles',
+      from: '2026-11-01T07:00:00.000Z',
+      to: '2026-12-01T08:00:00.000Z',
+      fromLocal: '2026-11-01T00:00:00.000-07:00',
+      toLocal: '2026-12-01T00:00:00.000-08:00',
+    });
+    // The late list of the same period has the same three people.
+    const late = (await t.http.get(local.heldPastLimit.list).set('Authorization', sheriff).expect(200)).body.items.map((c: { bookingId: string }) => c.bookingId);
+    expect(late.sort()).toEqual(['b2', 'b3', 'l1']);
+    // In UTC instants the Los Angeles release falls in December.
+    const utc = (await t.http.get('/api/reports/compliance?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z').set('Authorization', sheriff).expect(200)).body;
+    expect(utc.holdsPastDeadline).toBe(2);
   });
 });
 

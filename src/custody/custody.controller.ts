@@ -1,6 +1,8 @@
-import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { attachment } from '../common/content-disposition.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { parseOrThrow } from '../common/zod-validation.js';
 import { CUSTODY_STATUSES, custodyQuery, verdictChangesQuery } from './custody.dto.js';
@@ -25,10 +27,17 @@ export class CustodyController {
   @ApiQuery({ name: 'compliant', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'quarter', required: false, description: "e.g. 2025-Q1: custody whose first detainer was received in that quarter of the facility's calendar (as the quarterly review counts)" })
   @ApiQuery({ name: 'reason', required: false, enum: VIOLATION_REASONS, description: 'custody with a violation of this reason' })
+  @ApiQuery({ name: 'endedFrom', required: false, description: "custody that ended at or after: a date YYYY-MM-DD (midnight in each facility's own time zone) or an instant with offset" })
+  @ApiQuery({ name: 'endedTo', required: false, description: 'custody that ended before (exclusive), of the same kind as endedFrom' })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  list(@Req() req: AuthedRequest, @Query() query: unknown) {
-    return this.custody.list(parseOrThrow(custodyQuery, query), req.principal!.role);
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: every matching record (not a page), one row per person, in words' })
+  async list(@Req() req: AuthedRequest, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    const q = parseOrThrow(custodyQuery, query);
+    if (q.format === 'json') return this.custody.list(q, req.principal!.role);
+    const body = await this.custody.csv(q, req.principal!.role);
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', attachment(`custody-${q.facilityId ?? 'all'}.csv`));
+    return body;
   }
 
   @Get('verdict-changes')

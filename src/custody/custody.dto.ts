@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageLimit } from '../common/zod-validation.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { boundField, periodError } from '../common/period-bound.js';
 import { quarterField } from '../common/quarter.js';
 import { VIOLATION_REASONS } from './judge.js';
 
@@ -27,12 +28,22 @@ export const custodyQuery = z
       .optional(),
     /** Custody whose first detainer was received in this quarter of the facility's calendar (as the quarterly review counts). */
     quarter: quarterField.optional(),
+    /** Custody that ended at or after this bound: a date (midnight in the facility's own calendar) or an instant. */
+    endedFrom: boundField.optional(),
+    /** Custody that ended before this bound (exclusive), of the same kind as endedFrom. */
+    endedTo: boundField.optional(),
     /** Custody with a violation of this reason. */
     reason: z.enum(VIOLATION_REASONS, { error: `must be one of ${VIOLATION_REASONS.join(', ')}` }).optional(),
     limit: pageLimit(),
     cursor: z.string().max(200).optional(),
+    /** csv: every matching record (not a page), one row per person's custody, for a spreadsheet. */
+    format: z.enum(['json', 'csv'], { error: 'must be one of json, csv' }).default('json'),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    const error = periodError(q.endedFrom, q.endedTo);
+    if (error) ctx.addIssue({ code: 'custom', message: error.replace('from', 'endedFrom'), path: ['endedTo'] });
+  });
 export type CustodyQuery = z.infer<typeof custodyQuery>;
 
 export const verdictChangesQuery = z

@@ -8,6 +8,6 @@ import { CustodyService } from './custody.service.js';
   imports: [EventLogModule],
   controllers: [CustodyController],
   providers: [CustodyRepository, CustodyService],
-  exports: [CustodyRepository],
+  exports: [CustodyRepository, CustodyService],
 })
 export class CustodyModule {}

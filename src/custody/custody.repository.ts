@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
+import { boundSql, type PeriodBound } from '../common/period-bound.js';
 import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { DisclosureVerdict } from '../rules/disclosure.js';
@@ -65,6 +66,9 @@ export interface CustodySearch {
   compliant?: boolean;
   /** First detainer received in [start, end) local dates of the facility's own calendar. */
   quarter?: { startDate: string; endDate: string };
+  /** Custody that ended in [from, to) (dates in the facility's own calendar, or instants). */
+  endedFrom?: PeriodBound;
+  endedTo?: PeriodBound;
   /** A violation of this reason. */
   reason?: string;
   authorizedBefore?: number;
@@ -427,6 +431,8 @@ export class CustodyRepository {
     if (f.compliant !== undefined) where.push(`c.compliant = ${p(f.compliant)}`);
     if (f.quarter)
       where.push(`c.first_lodged_at >= (${p(f.quarter.startDate)}::timestamp AT TIME ZONE f.time_zone)`, `c.first_lodged_at < (${p(f.quarter.endDate)}::timestamp AT TIME ZONE f.time_zone)`);
+    if (f.endedFrom) where.push(`c.ended_at >= ${boundSql(f.endedFrom, p, 'f.time_zone')}`);
+    if (f.endedTo) where.push(`c.ended_at < ${boundSql(f.endedTo, p, 'f.time_zone')}`);
     if (f.reason) where.push(`EXISTS (SELECT 1 FROM json_array_elements(c.record->'violations') v WHERE v->>'reason' = ${p(f.reason)})`);
     if (f.authorizedBefore !== undefined) where.push(`c.due_key < ${p(new Date(f.authorizedBefore))}`);
     if (f.after) where.push(`(c.due_key, c.id) > (${p(f.after.due)}::timestamptz, ${p(f.after.id)}::uuid)`);

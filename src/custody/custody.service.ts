@@ -15,6 +15,7 @@ import type { CustodyQuery, CustodyView, Instants } from './custody.dto.js';
 import { CustodyRepository, type StoredCustody } from './custody.repository.js';
 import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type WindowEnd } from './judge.js';
 import { localText } from '../common/local-time.js';
+import { toCsv } from '../common/csv.js';
 import { DISCLOSURE_ALWAYS } from '../rules/disclosure.js';
 
 @Injectable()
@@ -27,24 +28,41 @@ export class CustodyService {
 
   async list(q: CustodyQuery, role: Role): Promise<{ items: CustodyView[]; nextCursor: string | null }> {
     const now = this.clock.now();
-    const rows = await this.repo.search({
-      facilityId: q.facilityId,
-      bookingId: q.bookingId,
-      personId: q.personId,
-      status: q.status,
-      compliant: q.compliant,
-      reason: q.reason,
-      quarter: q.quarter ? { startDate: quarterStartDate(q.quarter), endDate: quarterStartDate(nextQuarter(q.quarter)) } : undefined,
-      find: q.q === undefined ? undefined : findTerms(q.q, mayReadNames(role)),
-      authorizedBefore: q.authorizedBefore,
-      after: q.cursor ? decodeDueCursor(q.cursor) : undefined,
-      limit: q.limit + 1,
-      nowMs: now,
-    });
+    const rows = await this.repo.search({ ...searchOf(q, role), after: q.cursor ? decodeDueCursor(q.cursor) : undefined, limit: q.limit + 1, nowMs: now });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > q.limit ? encodeDueCursor(last.dueKey, last.id) : null;
     return { items: page.map((c) => custodyView(c, now, namesOf(c.person, role))), nextCursor };
+  }
+
+  /**
+   * Every record the filters match (from the cursor on, up to CSV_MAX_ROWS), one row per person's
+   * custody in words a spreadsheet reader follows: the same records, in the same order, as the
+   * JSON pages. Names and A-numbers only for roles that see them.
+   */
+  async csv(q: CustodyQuery, role: Role): Promise<string> {
+    const { views, more } = await this.matching(q, role, CSV_MAX_ROWS);
+    if (more)
+      throw DomainError.validation([
+        { field: 'format', message: `csv: the filters match more than ${CSV_MAX_ROWS} custody records; narrow them (facilityId, endedFrom, endedTo) and download each part` },
+      ]);
+    const names = mayReadNames(role);
+    return toCsv([custodyCsvHeader(names), ...views.map((c) => custodyCsvRow(c, names))]);
+  }
+
+  /** The records the filters match from the cursor on, in the order of the pages, up to `max`; whether there are more. */
+  async matching(q: CustodyQuery, role: Role, max: number): Promise<{ views: CustodyView[]; more: boolean }> {
+    const now = this.clock.now();
+    const search = searchOf(q, role);
+    const views: CustodyView[] = [];
+    let after = q.cursor ? decodeDueCursor(q.cursor) : undefined;
+    for (;;) {
+      const page = await this.repo.search({ ...search, after, limit: Math.min(CSV_PAGE, max + 1 - views.length), nowMs: now });
+      for (const c of page) views.push(custodyView(c, now, namesOf(c.person, role)));
+      if (views.length > max) return { views: views.slice(0, max), more: true };
+      if (page.length < CSV_PAGE) return { views, more: false };
+      after = { due: page[page.length - 1].dueKey, id: page[page.length - 1].id };
+    }
   }
 
   async get(id: string, role: Role): Promise<CustodyView & { timeline: TimelineEntry[] }> {
@@ -86,6 +104,75 @@ export class CustodyService {
       event: eventAsSeen(e.body, role),
     }));
   }
+}
+
+/** Rows of a CSV download, and the page size it reads them in. */
+const CSV_MAX_ROWS = 100_000;
+const CSV_PAGE = 1000;
+
+/** What the filters of a custody query ask the repository for (paging aside). */
+function searchOf(q: CustodyQuery, role: Role) {
+  return {
+    facilityId: q.facilityId,
+    bookingId: q.bookingId,
+    personId: q.personId,
+    status: q.status,
+    compliant: q.compliant,
+    reason: q.reason,
+    endedFrom: q.endedFrom,
+    endedTo: q.endedTo,
+    quarter: q.quarter ? { startDate: quarterStartDate(q.quarter), endDate: quarterStartDate(nextQuarter(q.quarter)) } : undefined,
+    find: q.q === undefined ? undefined : findTerms(q.q, mayReadNames(role)),
+    authorizedBefore: q.authorizedBefore,
+  };
+}
+
+const VERDICT_WORDS = (c: CustodyView) => (c.compliant === null ? (c.status === 'closed' ? 'not judged' : 'custody not ended') : c.compliant ? 'within the limit' : 'held past the limit');
+/** Seconds as hours and minutes, h:mm:ss. */
+const clockSpan = (seconds: number) => {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+
+function custodyCsvHeader(names: boolean): string[] {
+  return [
+    'Facility',
+    'Booking',
+    'Person',
+    ...(names ? ['Name', 'A-number'] : []),
+    'Status',
+    'Verdict',
+    'Time without authority (h:mm:ss)',
+    'Seconds without authority',
+    'Reasons',
+    'Custody ended (local)',
+    'Custody ended (UTC)',
+    'Outcome',
+    'To agency',
+    'Time zone',
+    'Custody record',
+  ];
+}
+
+function custodyCsvRow(c: CustodyView, names: boolean): unknown[] {
+  const reasons = [...new Set(c.violations.map((v) => v.reason.replace(/_/g, ' ')))].join('; ');
+  return [
+    c.facilityId,
+    c.bookingId,
+    c.personId ?? '',
+    ...(names ? [c.personName ?? '', c.aNumber ?? ''] : []),
+    c.status,
+    VERDICT_WORDS(c),
+    clockSpan(c.unauthorizedSeconds),
+    Math.round(c.unauthorizedSeconds),
+    reasons,
+    c.endedAt === null ? '' : localText(Date.parse(c.endedAt), c.timeZone),
+    c.endedAt ?? '',
+    c.outcome ?? '',
+    c.toAgency ?? '',
+    c.timeZone,
+    c.id,
+  ];
 }
 
 /** A stretch as the API shows it at `now`: an open-ended one runs to now; one that has not begun is not shown. */

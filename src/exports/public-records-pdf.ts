@@ -1,17 +1,12 @@
-import PDFDocument from 'pdfkit';
-import { registerPdfFonts, writeText } from '../reports/pdf-fonts.js';
+import { PdfReport } from '../reports/pdf-report.js';
 import type { PublicRecords } from './exports.service.js';
 
 /** The public-records export as a PDF, set in the shipped fonts: manifest, rules, counts, then one line per record. */
 export function publicRecordsPdf(p: PublicRecords): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'LETTER', margin: 54, info: { Title: p.manifest.title, Creator: 'Detainer Monitor' } });
-  registerPdfFonts(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  const heading = (text: string) => writeText(doc.moveDown(0.6).fontSize(13).fillColor('#000'), text, 'bold');
-  const line = (text: string, style: 'regular' | 'mono' = 'regular') => writeText(doc.fontSize(9), text, style, { paragraphGap: 1 });
-  writeText(doc.fontSize(16), p.manifest.title, 'bold');
+  const pdf = new PdfReport(p.manifest.title);
+  const heading = (text: string) => pdf.heading(text);
+  const line = (text: string, style: 'regular' | 'mono' = 'regular') => pdf.line(text, { size: 9, style });
+  pdf.line(p.manifest.title, { size: 16, style: 'bold' });
   heading('Manifest');
   line(`Generated ${p.manifest.generatedAt}; ${p.manifest.records} custody records. Removed from every record: ${p.manifest.removed.join(', ')}.`);
   line(`Records (CSV) SHA-256: ${p.manifest.recordsSha256}`, 'mono');
@@ -40,6 +35,5 @@ export function publicRecordsPdf(p: PublicRecords): Promise<Buffer> {
   heading('Custody records');
   line(p.columns.join(' | '), 'mono');
   for (const r of p.records) line(r.map((c) => (c === null ? '' : typeof c === 'string' ? c : typeof c === 'number' || typeof c === 'boolean' ? String(c) : JSON.stringify(c))).join(' | '), 'mono');
-  doc.end();
-  return done;
+  return pdf.finish();
 }

@@ -1,8 +1,8 @@
-import PDFDocument from 'pdfkit';
 import type { CustodyView } from '../custody/custody.dto.js';
 import { localText } from '../common/local-time.js';
 import type { BookingHistory } from './history.service.js';
-import { registerPdfFonts, writeText, type PdfStyle } from './pdf-fonts.js';
+import type { PdfStyle } from './pdf-fonts.js';
+import { PdfReport } from './pdf-report.js';
 
 const STATUS: Record<CustodyView['status'], string> = {
   pending: 'pending (the person is not release-eligible now)',
@@ -36,20 +36,11 @@ export function custodyLines(c: CustodyView): string[] {
  * Set in the fonts shipped in fonts/ (pdf-fonts.ts), so names in other scripts print.
  */
 export function historyPdf(histories: BookingHistory[], title: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
-  registerPdfFonts(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const pdf = new PdfReport(title);
+  const heading = (text: string, size = 13) => pdf.heading(text, size);
+  const line = (text: string, opts: { size?: number; color?: string; style?: PdfStyle } = {}) => pdf.line(text, opts);
 
-  const heading = (text: string, size = 13) => {
-    writeText(doc.moveDown(0.6).fontSize(size).fillColor('#000'), text, 'bold');
-    doc.moveDown(0.2);
-  };
-  const line = (text: string, opts: { size?: number; color?: string; style?: PdfStyle } = {}) =>
-    writeText(doc.fontSize(opts.size ?? 10).fillColor(opts.color ?? '#000'), text, opts.style ?? 'regular', { paragraphGap: 2 });
-
-  writeText(doc.fontSize(18), title, 'bold');
+  pdf.line(title, { size: 18, style: 'bold' });
   line(`Generated ${histories[0]?.generatedAt ?? ''} by Detainer Monitor. Times are shown in the facility's local time with UTC in parentheses.`, { size: 9, color: '#444' });
 
   for (const h of histories) {
@@ -76,17 +67,5 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     line(h.verification.chain, { size: 8, color: '#444' });
   }
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing inside the bottom margin would otherwise start a new page.
-    doc.page.margins.bottom = 0;
-    doc
-      .font('sans')
-      .fontSize(8)
-      .fillColor('#555')
-      .text(`Page ${i + 1} of ${range.count}`, 54, doc.page.height - 40, { align: 'center', width: doc.page.width - 108, lineBreak: false });
-  }
-  doc.end();
-  return done;
+  return pdf.finish();
 }

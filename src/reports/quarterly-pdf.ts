@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import { registerPdfFonts, writeText } from './pdf-fonts.js';
+import { PdfReport } from './pdf-report.js';
 import type { QuarterlyReport } from './quarterly.service.js';
 
 type Bar = { label: string; now: number; before: number };
@@ -11,64 +10,18 @@ type Bar = { label: string; now: number; before: number };
  */
 export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
   const title = `Quarterly statistical review, ${r.quarter} — ${r.facilityId === null ? 'all facilities' : (r.facilities[0]?.name ?? r.facilityId)}`;
-  const doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
-  registerPdfFonts(doc);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  const left = doc.page.margins.left;
-  const at = (x: number, y: number) => {
-    doc.x = x;
-    doc.y = y;
-  };
-  const width = doc.page.width - left - doc.page.margins.right;
+  const pdf = new PdfReport(title);
+  const heading = (text: string) => pdf.heading(text);
+  const line = (text: string, size = 10, color = '#000') => pdf.line(text, { size, color });
+  /** Two bars per group (this quarter dark, the one before light), with their figures. */
+  const chart = (bars: Bar[]) =>
+    pdf.bars(
+      bars.map((b) => ({ label: b.label, values: [b.now, b.before], text: `${b.now}  (before: ${b.before})` })),
+      ['#1f4e79', '#9dc3e6'],
+      `Dark bars: ${r.quarter}; light bars: ${r.previous.quarter}.`,
+    );
 
-  const heading = (text: string) => {
-    if (doc.y > doc.page.height - 160) doc.addPage();
-    writeText(doc.moveDown(0.8).fontSize(13).fillColor('#000'), text, 'bold');
-    doc.moveDown(0.2);
-  };
-  const line = (text: string, size = 10, color = '#000') => writeText(doc.fontSize(size).fillColor(color), text, 'regular', { paragraphGap: 2, width });
-
-  /** Horizontal bars, two per group (this quarter, the one before), scaled to the largest value; the figures beside them. */
-  const chart = (bars: Bar[]) => {
-    const rowH = 22;
-    const labelW = 170;
-    const numW = 90;
-    const barW = width - labelW - numW;
-    const max = Math.max(1, ...bars.flatMap((b) => [b.now, b.before]));
-    if (doc.y + bars.length * rowH + 20 > doc.page.height - doc.page.margins.bottom) doc.addPage();
-    const top = doc.y + 4;
-    bars.forEach((b, i) => {
-      const y = top + i * rowH;
-      at(left, y + 4);
-      writeText(doc.fontSize(9).fillColor('#000'), b.label, 'regular', { width: labelW - 8, lineBreak: false });
-      doc
-        .save()
-        .rect(left + labelW, y + 2, (barW * b.now) / max, 8)
-        .fill('#1f4e79')
-        .restore();
-      doc
-        .save()
-        .rect(left + labelW, y + 11, (barW * b.before) / max, 8)
-        .fill('#9dc3e6')
-        .restore();
-      doc
-        .save()
-        .moveTo(left + labelW, y)
-        .lineTo(left + labelW, y + rowH - 2)
-        .lineWidth(0.5)
-        .stroke('#666')
-        .restore();
-      at(left + labelW + barW + 6, y + 4);
-      writeText(doc.fontSize(9).fillColor('#000'), `${b.now}  (before: ${b.before})`, 'regular', { width: numW, lineBreak: false });
-    });
-    doc.x = left;
-    doc.y = top + bars.length * rowH + 4;
-    writeText(doc.fontSize(8).fillColor('#444'), `Dark bars: ${r.quarter}; light bars: ${r.previous.quarter}.`, 'regular', { width });
-  };
-
-  writeText(doc.fontSize(17), title, 'bold');
+  pdf.line(title, { size: 17, style: 'bold' });
   line(`Generated ${r.generatedAt} by Detainer Monitor. Compared with ${r.previous.quarter}.`, 9, '#444');
   for (const f of r.facilities) line(`${f.name} (${f.facilityId}), ${f.timeZone}: ${f.from} to ${f.to} (local time).`, 9, '#444');
 
@@ -136,15 +89,5 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
   heading('Definitions');
   for (const [k, v] of Object.entries(r.definitions)) line(`${k}: ${v}.`, 9);
 
-  const range = doc.bufferedPageRange();
-  for (let i = 0; i < range.count; i++) {
-    doc.switchToPage(range.start + i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    at(left, doc.page.height - 36);
-    writeText(doc.fontSize(8).fillColor('#666'), `${title} — page ${i + 1} of ${range.count}`, 'regular', { width, lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return done;
+  return pdf.finish();
 }

@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import { INSTANT_HINT, parseInstant } from '../common/instant.js';
+import { periodError, boundField } from '../common/period-bound.js';
 import { quarterField } from '../common/quarter.js';
 
-const instant = z
-  .string({ error: `must be ${INSTANT_HINT}` })
-  .refine((v) => parseInstant(v) !== null, { message: `must be ${INSTANT_HINT}` })
-  .transform((v) => new Date(parseInstant(v)!));
 const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 
 export const complianceQuery = z
-  .object({ facilityId: z.string().min(1).max(128).optional(), from: instant, to: instant, format: format(['json', 'csv'] as const).default('json') })
+  .object({ facilityId: z.string().min(1).max(128).optional(), from: boundField, to: boundField, format: format(['json', 'csv', 'pdf'] as const).default('json') })
   .strict()
-  .refine((q) => q.from < q.to, { message: 'must be after from', path: ['to'] });
+  .superRefine((q, ctx) => {
+    const error = periodError(q.from, q.to);
+    if (error) ctx.addIssue({ code: 'custom', message: error, path: ['to'] });
+  });
 
 export const illinoisQuery = z
   .object({

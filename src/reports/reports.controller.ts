@@ -57,15 +57,20 @@ export class ReportsController {
   @Get('reports/compliance')
   @Roles('sheriff')
   @LogAccess('report.compliance')
-  @ApiOperation({ summary: 'Compliance report for a facility (or all) and period, computed in SQL. JSON or CSV.' })
+  @ApiOperation({
+    summary:
+      'Compliance report for a facility (or all) and period, computed in SQL: one population per figure, stated, and every table adding up to its headline (reconciles). JSON, CSV (one row per figure, in words) or PDF (charts, the late list, definitions). The late list itself: heldPastLimit.list.',
+  })
   @ApiQuery({ name: 'facilityId', required: false })
-  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601 instant with offset' })
-  @ApiQuery({ name: 'to', required: true, description: 'ISO 8601 instant with offset (exclusive)' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  async compliance(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+  @ApiQuery({ name: 'from', required: true, description: "a date YYYY-MM-DD (midnight in each facility's own time zone) or an ISO 8601 instant with offset" })
+  @ApiQuery({ name: 'to', required: true, description: 'exclusive; of the same kind as from' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'pdf'] })
+  async compliance(@Req() req: AuthedRequest, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const q = parseOrThrow(complianceQuery, query);
-    const report = await this.reports.compliance({ facilityId: q.facilityId ?? null, from: q.from, to: q.to });
-    return send(res, q.format, `compliance-${q.facilityId ?? 'all'}`, q.format === 'csv' ? this.reports.complianceCsv(report) : report);
+    const period = { facilityId: q.facilityId ?? null, from: q.from, to: q.to };
+    const report = await this.reports.compliance(period);
+    const body = q.format === 'csv' ? this.reports.complianceCsv(report) : q.format === 'pdf' ? await this.reports.compliancePdf(report, period, req.principal!.role) : report;
+    return send(res, q.format, `compliance-${q.facilityId ?? 'all'}-${report.from.slice(0, 10)}`, body);
   }
 
   @Get('reports/illinois-trust-act')

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { boundText, isLocalBound, type PeriodBound } from '../common/period-bound.js';
 import { HOLD_SELECT } from '../holds/holds.repository.js';
 
 export interface Period {
   facilityId: string | null;
-  from: Date;
-  to: Date;
+  /** Dates are each facility's own midnight (period-bound.ts); instants the same for all. */
+  from: PeriodBound;
+  to: PeriodBound;
   /**
    * The report's own time (its generatedAt): a clock start known ahead (a release-eligible
    * instant sent before it came) counts as a start only once it has come.
@@ -16,34 +18,57 @@ export interface Period {
 /** Lower bounds, in hours, of the overage bands counted by the compliance report. */
 export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
 
-/** The holds touching the period [$2, $3) of facility $1 (all when null), as CTE `h`, as of $4 (a clock start still ahead is none yet). */
-const PERIOD_HOLDS = `WITH h AS (
-  SELECT h.lodged_at, CASE WHEN h.clock_started_at <= $4 THEN h.clock_started_at END AS clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome,
-         h.compliant, h.agency, h.to_agency, h.honoured, h.overage_ms, h.counted_ms, (h.ended_at >= $2 AND h.ended_at < $3) AS closed_in, (h.clock_started_at <= $4) IS TRUE AS ran,
+/**
+ * The period of each facility in scope ($1: one, or all when null), as CTE `fb` (fid, zone, lo,
+ * hi, and as_of: $4): from $2 to $3, as dates in the facility's own calendar when $5, else as instants. Every
+ * statement of the report reads its bounds from here, so all of them count the same period.
+ */
+const BOUNDS = `fb AS (
+  SELECT f.id AS fid, f.time_zone AS zone, $4::timestamptz AS as_of,
+         CASE WHEN $5 THEN $2::text::date::timestamp AT TIME ZONE f.time_zone ELSE $2::text::timestamptz END AS lo,
+         CASE WHEN $5 THEN $3::text::date::timestamp AT TIME ZONE f.time_zone ELSE $3::text::timestamptz END AS hi
+    FROM facilities f WHERE $1::text IS NULL OR f.id = $1
+)`;
+
+/** The holds touching each facility's period, as CTE `h` with its bounds (lo, hi), as of $4 (a clock start still ahead is none yet). */
+const PERIOD_HOLDS = `WITH ${BOUNDS}, h AS (
+  SELECT fb.lo, fb.hi, h.lodged_at, CASE WHEN h.clock_started_at <= $4 THEN h.clock_started_at END AS clock_started_at, h.ended_at, h.deadline_at, h.phase, h.outcome,
+         h.compliant, h.agency, h.to_agency, h.honoured, h.overage_ms, h.counted_ms, (h.ended_at >= fb.lo AND h.ended_at < fb.hi) AS closed_in, (h.clock_started_at <= $4) IS TRUE AS ran,
          date_part('epoch', h.ended_at) - date_part('epoch', h.clock_started_at) AS real_s,
          date_part('epoch', h.clock_started_at) - date_part('epoch', h.lodged_at) AS lag_s
-    FROM holds h
-   WHERE ($1::text IS NULL OR h.facility_id = $1)
-     AND ((h.lodged_at >= $2 AND h.lodged_at < $3) OR (h.clock_started_at >= $2 AND h.clock_started_at < $3)
-          OR (h.ended_at >= $2 AND h.ended_at < $3) OR (h.clock_started_at < $3 AND (h.ended_at IS NULL OR h.ended_at >= $3)))
+    FROM holds h JOIN fb ON fb.fid = h.facility_id
+   WHERE ((h.lodged_at >= fb.lo AND h.lodged_at < fb.hi) OR (h.clock_started_at >= fb.lo AND h.clock_started_at < fb.hi)
+          OR (h.ended_at >= fb.lo AND h.ended_at < fb.hi) OR (h.clock_started_at < fb.hi AND (h.ended_at IS NULL OR h.ended_at >= fb.hi)))
 )`;
 
 /** A hold counts as honoured when custody went to the agency that lodged the detainer (ICE by name or the facility's aliases). */
 const HONOURED_SQL = `(h.outcome = 'transferred' AND h.honoured IS TRUE)`;
 
 /**
- * The custody records (people) touching the period [$2, $3) of facility $1 (all when null), as CTE
- * `c`, as of $4: those whose custody needed an authority from the period, ended in it, or ran through it.
+ * The custody records (people) touching each facility's period, as CTE `c` with its bounds (lo,
+ * hi), as of $4: those whose custody needed an authority from the period, ended in it, or ran through it.
  */
-const PERIOD_CUSTODY = `WITH c AS (
-  SELECT c.id, c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record, c.review_counts,
+const PERIOD_CUSTODY = `WITH ${BOUNDS}, c AS (
+  SELECT fb.lo, fb.hi, fb.zone, c.id, c.phase, c.compliant, c.overage_ms, c.processing_ms, c.anomaly_count, c.rejudged IS NOT NULL AS rejudged, c.record, c.review_counts,
+         COALESCE(c.charge_level, 'none') AS level, COALESCE(c.any_conviction, false) AS convicted,
          CASE WHEN c.eligible_from <= $4 THEN c.eligible_from END AS eligible_from, c.ended_at,
-         (c.ended_at >= $2 AND c.ended_at < $3) AS closed_in
-    FROM custody_records c
-   WHERE ($1::text IS NULL OR c.facility_id = $1)
-     AND ((c.ended_at >= $2 AND c.ended_at < $3) OR (c.eligible_from >= $2 AND c.eligible_from < $3)
-          OR (c.eligible_from < $3 AND (c.ended_at IS NULL OR c.ended_at >= $3)))
+         (c.ended_at >= fb.lo AND c.ended_at < fb.hi) AS closed_in
+    FROM custody_records c JOIN fb ON fb.fid = c.facility_id
+   WHERE ((c.ended_at >= fb.lo AND c.ended_at < fb.hi) OR (c.eligible_from >= fb.lo AND c.eligible_from < fb.hi)
+          OR (c.eligible_from < fb.hi AND (c.ended_at IS NULL OR c.ended_at >= fb.hi)))
 )`;
+
+/**
+ * The people figures of the report, each counted one way (the headline and every group of it):
+ * custody that first needed an authority in the period; custody that ended in it, within the
+ * limit, past it, or without ever needing an authority (the three add up to all that ended).
+ */
+const PEOPLE_FIGURES = `
+  count(*) FILTER (WHERE eligible_from >= lo AND eligible_from < hi)::int AS started,
+  count(*) FILTER (WHERE closed_in)::int AS closed,
+  count(*) FILTER (WHERE closed_in AND eligible_from IS NOT NULL AND compliant)::int AS compliant,
+  count(*) FILTER (WHERE closed_in AND NOT compliant)::int AS past_deadline,
+  count(*) FILTER (WHERE closed_in AND NOT (eligible_from IS NOT NULL AND compliant IS TRUE) AND compliant IS DISTINCT FROM false)::int AS never_needed`;
 
 /** Data access of the reports module: histories and compliance reports, aggregated in SQL. */
 @Injectable()
@@ -94,19 +119,29 @@ export class ReportsRepository {
 
   // --- compliance --------------------------------------------------------------------------
 
+  /** The parameters every statement of the report takes ($1 to $5: see BOUNDS). */
+  private args(p: Period): unknown[] {
+    return [p.facilityId, boundText(p.from), boundText(p.to), p.asOf, isLocalBound(p.from)];
+  }
+
+  /** Each facility's period as instants (what BOUNDS works out), for the report to state. */
+  bounds(p: Period): Promise<Array<{ fid: string; zone: string; lo: Date; hi: Date }>> {
+    return this.ds.query(`WITH ${BOUNDS} SELECT fid, zone, lo, hi FROM fb ORDER BY fid`, this.args(p));
+  }
+
   /** Every headline count in one pass over the holds touching the period. */
   async totals(p: Period): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `${PERIOD_HOLDS}
        SELECT
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3) AS detainers_received,
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND ${HONOURED_SQL}) AS honoured,
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND outcome = 'cancelled') AS cancelled,
-         count(*) FILTER (WHERE lodged_at >= $2 AND lodged_at < $3 AND phase = 'closed' AND outcome <> 'cancelled' AND NOT ${HONOURED_SQL}) AS not_honoured,
+         count(*) FILTER (WHERE lodged_at >= lo AND lodged_at < hi) AS detainers_received,
+         count(*) FILTER (WHERE lodged_at >= lo AND lodged_at < hi AND ${HONOURED_SQL}) AS honoured,
+         count(*) FILTER (WHERE lodged_at >= lo AND lodged_at < hi AND outcome = 'cancelled') AS cancelled,
+         count(*) FILTER (WHERE lodged_at >= lo AND lodged_at < hi AND phase = 'closed' AND outcome <> 'cancelled' AND NOT ${HONOURED_SQL}) AS not_honoured,
          count(*) FILTER (WHERE closed_in AND outcome = 'released' AND ran AND ended_at >= deadline_at - interval '1 hour') AS released_at_limit,
          count(*) FILTER (WHERE closed_in AND NOT ran) AS never_held
        FROM h`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
     return row;
   }
@@ -118,11 +153,8 @@ export class ReportsRepository {
   async custodyTotals(p: Period): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `${PERIOD_CUSTODY}
-       SELECT
-         count(*) FILTER (WHERE eligible_from >= $2 AND eligible_from < $3) AS holds_started,
-         count(*) FILTER (WHERE closed_in AND eligible_from IS NOT NULL AND compliant) AS closed_compliant,
-         count(*) FILTER (WHERE closed_in AND NOT compliant) AS past_deadline,
-         count(*) FILTER (WHERE eligible_from < $3 AND (ended_at IS NULL OR ended_at >= $3)) AS running_at_end,
+       SELECT ${PEOPLE_FIGURES},
+         count(*) FILTER (WHERE eligible_from < hi AND (ended_at IS NULL OR ended_at >= hi))::int AS running_at_end,
          COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND NOT compliant), 0) AS overage_total,
          -- One sort per measure (both fractions at once).
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND NOT compliant) AS overage_q,
@@ -136,7 +168,7 @@ export class ReportsRepository {
            return `count(*) FILTER (WHERE closed_in AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
          }).join(', ')}] AS overage_bands
        FROM c`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
     return row;
   }
@@ -149,11 +181,11 @@ export class ReportsRepository {
          SELECT COALESCE(sum(review_counts[1]), 0)::int AS needed_review, COALESCE(sum(review_counts[2]), 0)::int AS awaiting,
                 COALESCE(sum(review_counts[3]), 0)::int AS honoured, COALESCE(sum(review_counts[4]), 0)::int AS declined FROM c
        ), k AS (
-         SELECT count(*)::int AS contacts, count(*) FILTER (WHERE NOT allowed)::int AS disallowed
-           FROM ice_contacts WHERE ($1::text IS NULL OR facility_id = $1) AND at >= $2 AND at < $3
+         SELECT count(*)::int AS contacts, count(*) FILTER (WHERE NOT x.allowed)::int AS disallowed
+           FROM ice_contacts x JOIN fb ON fb.fid = x.facility_id WHERE x.at >= fb.lo AND x.at < fb.hi
        )
        SELECT * FROM r, k`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
     return row;
   }
@@ -168,7 +200,7 @@ export class ReportsRepository {
        UNION ALL
        SELECT 'anomaly', a->>'code', count(*)::int, 0 FROM c, json_array_elements(c.record->'anomalies') a WHERE c.closed_in GROUP BY 2
        ORDER BY 1, 2`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
   }
 
@@ -184,62 +216,54 @@ export class ReportsRepository {
          max(real_s) FILTER (WHERE closed_in AND ran) AS real_max,
          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY counted_ms) FILTER (WHERE closed_in AND ran) AS counted_q,
          max(counted_ms) FILTER (WHERE closed_in AND ran) AS counted_max,
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_q,
-         max(lag_s) FILTER (WHERE clock_started_at >= $2 AND clock_started_at < $3) AS lag_max
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lag_s) FILTER (WHERE clock_started_at >= lo AND clock_started_at < hi) AS lag_q,
+         max(lag_s) FILTER (WHERE clock_started_at >= lo AND clock_started_at < hi) AS lag_max
        FROM h`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
     return row;
   }
 
   /**
-   * Detainers received in the period, in one pass grouped two ways: by form and warrant, and
-   * by the booking's most serious charge level and conviction, with what became of them.
+   * Detainers received in the period, in one pass grouped two ways: by form and warrant, and by
+   * the booking's most serious charge level and conviction, with how many were honoured.
    */
-  breakdowns(p: Period): Promise<
-    Array<{
-      form: string | null;
-      warrant: string | null;
-      level: string | null;
-      convicted: boolean | null;
-      received: number;
-      started: number;
-      compliant: number;
-      past_deadline: number;
-      honoured: number;
-    }>
-  > {
+  breakdowns(p: Period): Promise<Array<{ form: string | null; warrant: string | null; level: string | null; convicted: boolean | null; received: number; honoured: number }>> {
     return this.ds.query(
-      `SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
-              count(*)::int AS received,
-              count(*) FILTER (WHERE h.clock_started_at <= $4)::int AS started,
-              count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND h.compliant)::int AS compliant,
-              count(*) FILTER (WHERE h.phase = 'closed' AND h.clock_started_at IS NOT NULL AND NOT h.compliant)::int AS past_deadline,
-              count(*) FILTER (WHERE ${HONOURED_SQL})::int AS honoured
-         FROM holds h
-        WHERE ($1::text IS NULL OR h.facility_id = $1) AND h.lodged_at >= $2 AND h.lodged_at < $3
+      `WITH ${BOUNDS}
+       SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
+              count(*)::int AS received, count(*) FILTER (WHERE ${HONOURED_SQL})::int AS honoured
+         FROM holds h JOIN fb ON fb.fid = h.facility_id
+        WHERE h.lodged_at >= fb.lo AND h.lodged_at < fb.hi
         GROUP BY GROUPING SETS ((h.form, 2), (3, 4))`,
-      [p.facilityId, p.from, p.to, p.asOf],
+      this.args(p),
     );
   }
 
+  /** The people figures (PEOPLE_FIGURES) by the most serious charge level and conviction: each group counted as the headline is. */
+  peopleByCharge(p: Period): Promise<Array<{ level: string; convicted: boolean; started: number; closed: number; compliant: number; past_deadline: number; never_needed: number }>> {
+    return this.ds.query(`${PERIOD_CUSTODY} SELECT level, convicted, ${PEOPLE_FIGURES} FROM c GROUP BY 1, 2`, this.args(p));
+  }
+
   /**
-   * Month by month in the facilities' local calendar: `bounds` are the local month starts
-   * (computed once for the zone), and rows are put in months by width_bucket, not by
-   * converting every instant.
+   * Month by month in the local calendar of the facilities in `zone`: `months` are its local
+   * month starts (and the end of the last), and rows are put in months by width_bucket, not by
+   * converting every instant. Each figure counted as the headline counts it.
    */
-  async monthly(p: Period, zone: string, bounds: Date[]): Promise<Array<{ bucket: number; kind: string; n: number }>> {
-    const facilities = `(SELECT id FROM facilities WHERE time_zone = $4 AND ($1::text IS NULL OR id = $1))`;
+  async monthly(p: Period, zone: string, months: Date[]): Promise<Array<{ bucket: number; kind: string; n: number }>> {
     return this.ds.query(
-      `SELECT width_bucket(lodged_at, $5::timestamptz[]) AS bucket, 'received' AS kind, count(*)::int AS n FROM holds
-        WHERE facility_id IN ${facilities} AND lodged_at >= $2 AND lodged_at < $3 GROUP BY 1
+      `${PERIOD_CUSTODY}, r AS (
+         SELECT width_bucket(h.lodged_at, $6::timestamptz[]) AS bucket FROM holds h JOIN fb ON fb.fid = h.facility_id
+          WHERE fb.zone = $7 AND h.lodged_at >= fb.lo AND h.lodged_at < fb.hi
+       )
+       SELECT bucket, 'received' AS kind, count(*)::int AS n FROM r GROUP BY 1
        UNION ALL
-       SELECT width_bucket(eligible_from, $5::timestamptz[]), 'started', count(*)::int FROM custody_records
-        WHERE facility_id IN ${facilities} AND eligible_from >= $2 AND eligible_from < $3 AND eligible_from <= $6 GROUP BY 1
+       SELECT width_bucket(eligible_from, $6::timestamptz[]), 'started', count(*)::int FROM c WHERE zone = $7 AND eligible_from >= lo AND eligible_from < hi GROUP BY 1
        UNION ALL
-       SELECT width_bucket(ended_at, $5::timestamptz[]), CASE WHEN compliant THEN 'compliant' ELSE 'past_deadline' END, count(*)::int FROM custody_records
-        WHERE facility_id IN ${facilities} AND ended_at >= $2 AND ended_at < $3 AND phase = 'closed' AND (eligible_from IS NOT NULL OR NOT compliant) GROUP BY 1, 2`,
-      [p.facilityId, p.from, p.to, zone, bounds, p.asOf],
+       SELECT width_bucket(ended_at, $6::timestamptz[]), 'compliant', count(*)::int FROM c WHERE zone = $7 AND closed_in AND eligible_from IS NOT NULL AND compliant GROUP BY 1
+       UNION ALL
+       SELECT width_bucket(ended_at, $6::timestamptz[]), 'past_deadline', count(*)::int FROM c WHERE zone = $7 AND closed_in AND NOT compliant GROUP BY 1`,
+      [...this.args(p), months, zone],
     );
   }
 
@@ -250,15 +274,17 @@ export class ReportsRepository {
   /** Data that contradicts itself, counted rather than hidden. */
   async anomalies(p: Period): Promise<{ released_before_eligible: number; events_out_of_order: number }> {
     const [a] = await this.ds.query(
-      `SELECT count(*)::int AS released_before_eligible FROM bookings
-        WHERE ($1::text IS NULL OR facility_id = $1) AND custody_ended_at >= $2 AND custody_ended_at < $3 AND custody_ended_at < release_eligible_at`,
-      [p.facilityId, p.from, p.to],
+      `WITH ${BOUNDS}
+       SELECT count(*)::int AS released_before_eligible FROM bookings b JOIN fb ON fb.fid = b.facility_id
+        WHERE b.custody_ended_at >= fb.lo AND b.custody_ended_at < fb.hi AND b.custody_ended_at < b.release_eligible_at`,
+      this.args(p),
     );
     const [b] = await this.ds.query(
-      `SELECT count(*)::int AS events_out_of_order FROM (
-         SELECT occurred_at < max(occurred_at) OVER (PARTITION BY facility_id, booking_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
-           FROM events WHERE ($1::text IS NULL OR facility_id = $1) AND received_at >= $2 AND received_at < $3) x WHERE late`,
-      [p.facilityId, p.from, p.to],
+      `WITH ${BOUNDS}
+       SELECT count(*)::int AS events_out_of_order FROM (
+         SELECT e.occurred_at < max(e.occurred_at) OVER (PARTITION BY e.facility_id, e.booking_id ORDER BY e.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
+           FROM events e JOIN fb ON fb.fid = e.facility_id WHERE e.received_at >= fb.lo AND e.received_at < fb.hi) x WHERE late`,
+      this.args(p),
     );
     return { ...a, ...b };
   }
