@@ -352,7 +352,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await context.close();
   });
 
-  it('shows the compliance report with charts, and downloads its CSV', async () => {
+  it('shows the compliance report that reconciles, with charts, CSV and PDF, and the closed-custody list matching GET /api/custody', async () => {
     const { page, context } = await open('sheriff');
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual(['Board', 'Deadline', 'Reports']);
     await page.locator('#nav').getByRole('link', { name: 'Reports' }).click();
@@ -362,11 +362,32 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     await page.getByRole('button', { name: 'Show report' }).click();
     await page.locator('#chart-monthly').waitFor();
     const figures = Object.fromEntries(await page.locator('.figures > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent])));
-    expect(figures).toMatchObject({ 'Detainers received': '8', 'Closed within the deadline': '1', 'Closed past the deadline': '1', 'Honoured (transferred)': '1', 'Total time past deadlines': '2 h' });
+    expect(figures).toMatchObject({
+      'Detainers received': '8',
+      'Custody ended': '2',
+      'Ended within the limit': '1',
+      'Ended past the limit': '1',
+      'Ended without needing an authority': '0',
+      'Honoured (transferred)': '1',
+      'Time past the limit, all people': '2 h',
+    });
+    await seeText(page.locator('#reports-reconcile'), 'The figures reconcile: the 2 people whose custody ended are each in one outcome, and every table adds up to its headline.');
     await expect(page.locator('#chart-overage').getAttribute('aria-label')).resolves.toBe(
-      'How far past the deadline (holds closed late). 0–1 h: 0 holds; 1–4 h: 1 holds; 4–12 h: 0 holds; 12–24 h: 0 holds; 24–48 h: 0 holds; 48 h +: 0 holds.',
+      'How far past the limit (people whose custody ended past it). 0–1 h: 0 people; 1–4 h: 1 people; 4–12 h: 0 people; 12–24 h: 0 people; 24–48 h: 0 people; 48 h +: 0 people.',
     );
     await expect(page.locator('#chart-charges rect.bar').count()).resolves.toBe(20);
+    // The late list: the same people, in the same order, as the custody list the API gives for the period.
+    const late = (await t.http.get(`/api/custody?facilityId=${F}&status=closed&compliant=false&endedFrom=2026-11-01&endedTo=2026-12-01`).set('Authorization', t.admin).expect(200)).body.items;
+    expect(late).toHaveLength(1);
+    await seeText(page.locator('#closed-status'), '1: held past the limit.');
+    await expect(page.locator('#closed-table tbody tr').count()).resolves.toBe(1);
+    const cells = await page.locator('#closed-table tbody tr td').allTextContents();
+    expect(cells[1]).toContain(late[0].bookingId);
+    expect(cells[3]).toBe('2 h 00 min');
+    expect(cells[4]).toBe('limit reached');
+    await page.locator('#closed-verdict').selectOption({ label: 'Within the limit' });
+    await seeText(page.locator('#closed-status'), '1: within the limit.');
+    await expect(page.locator('#closed-table tbody tr td').nth(4).textContent()).resolves.toBe('within the limit');
     // Nothing polls on this page, so a quiet minute is not called stale.
     await page.clock.runFor(60_000);
     await expect(page.locator('#stale').isHidden()).resolves.toBe(true);
@@ -376,8 +397,24 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const csv = readFileSync(await download.path(), 'utf8')
       .trim()
       .split('\n');
-    expect(csv[0]).toBe('metric,group,value');
-    expect(csv).toContain('holdsPastDeadline,all,1');
+    expect(csv[0]).toBe('Section,Figure,Group,Value,Unit,Key');
+    expect(csv).toContain('People (custody records),Custody ended past the limit (the late list),all,1,people,holdsPastDeadline');
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PDF' }).click()]);
+    expect(pdf.suggestedFilename()).toBe(`compliance-${F}-2026-11-01.pdf`);
+    expect(
+      readFileSync(await pdf.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    await page.locator('#closed-verdict').selectOption({ label: 'Held past the limit' });
+    await seeText(page.locator('#closed-status'), '1: held past the limit.');
+    const [list] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download this list (CSV)' }).click()]);
+    expect(list.suggestedFilename()).toBe(`custody-${F}-2026-11-01-past-limit.csv`);
+    const rows = readFileSync(await list.path(), 'utf8')
+      .trim()
+      .split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(`${F},${late[0].bookingId},`);
     await context.close();
   });
 

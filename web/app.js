@@ -78,7 +78,7 @@ const views = {
   board: createBoard({ facilities, stale, canOpenHistory }),
   alerts: createAlerts({ facilities, stale, onCount: showAlertCount, canOpenHistory }),
   deadline: createDeadline({ facilities }),
-  reports: createReports({ facilities }),
+  reports: createReports({ facilities, canOpenHistory }),
   history: createHistory({ role: () => me?.role ?? null }),
   refused: createRefused(),
   import: createImport({ facilities }),
