@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundField, periodError } from '../common/period-bound.js';
 import { pageLimit, required } from '../common/zod-validation.js';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATES, FINDINGS, RECEIVED_VIA } from './complaint.entity.js';
 
@@ -8,7 +9,6 @@ const id = z
   .trim()
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters');
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with an offset or Z' });
 
 export const fileComplaintBody = z
   .object({
@@ -49,9 +49,12 @@ export type ComplaintsQuery = z.infer<typeof complaintsQuery>;
 export const complaintCountsQuery = z
   .object({
     facilityId: id.optional(),
-    from: instant,
-    to: instant,
+    from: boundField,
+    to: boundField,
   })
   .strict()
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+  .superRefine((q, ctx) => {
+    const error = periodError(q.from, q.to);
+    if (error) ctx.addIssue({ code: 'custom', message: error, path: ['to'] });
+  });
 export type ComplaintCountsQuery = z.infer<typeof complaintCountsQuery>;

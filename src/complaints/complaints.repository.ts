@@ -1,3 +1,4 @@
+import { boundSql, type PeriodBound } from '../common/period-bound.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ComplaintRow, ComplaintState } from './complaint.entity.js';
@@ -76,19 +77,23 @@ export class ComplaintsRepository {
   }
 
   /** Complaints received in [from, to): by category, state and finding, and how many were acknowledged or closed late. */
+  /** Complaints received in the period (dates: each facility's own midnights), by category, state and finding, and those past their due dates as of `now`. */
   async counts(
     facilityId: string | null,
-    from: Date,
-    to: Date,
+    from: PeriodBound,
+    to: PeriodBound,
     now: Date,
   ): Promise<Array<{ category: string; state: string; finding: string | null; complaints: number; acknowledged_late: number; closed_late: number }>> {
+    const params: unknown[] = [facilityId, now];
+    const p = (v: unknown) => `$${params.push(v)}`;
     return this.ds.query(
-      `SELECT category, state, finding, count(*)::int AS complaints,
-              count(*) FILTER (WHERE COALESCE(acknowledged_at, closed_at, $4) > acknowledge_due_at)::int AS acknowledged_late,
-              count(*) FILTER (WHERE COALESCE(closed_at, $4) > close_due_at)::int AS closed_late
-         FROM complaints WHERE ($1::text IS NULL OR facility_id = $1) AND received_at >= $2 AND received_at < $3
-        GROUP BY category, state, finding ORDER BY category, state, finding NULLS FIRST`,
-      [facilityId, from, to, now],
+      `SELECT c.category, c.state, c.finding, count(*)::int AS complaints,
+              count(*) FILTER (WHERE COALESCE(c.acknowledged_at, c.closed_at, $2) > c.acknowledge_due_at)::int AS acknowledged_late,
+              count(*) FILTER (WHERE COALESCE(c.closed_at, $2) > c.close_due_at)::int AS closed_late
+         FROM complaints c JOIN facilities f ON f.id = c.facility_id
+        WHERE ($1::text IS NULL OR c.facility_id = $1) AND c.received_at >= ${boundSql(from, p, 'f.time_zone')} AND c.received_at < ${boundSql(to, p, 'f.time_zone')}
+        GROUP BY c.category, c.state, c.finding ORDER BY c.category, c.state, c.finding NULLS FIRST`,
+      params,
     );
   }
 }

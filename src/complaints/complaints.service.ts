@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { boundText, type PeriodBound } from '../common/period-bound.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { IngestionService } from '../events/ingestion.service.js';
 import { FacilitiesRepository, rulesAt } from '../facilities/facilities.repository.js';
 import { DEFAULT_COMPLAINT_DEADLINES } from '../rules/rule-set.js';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATES, FINDINGS, NEXT_STATES, type ComplaintRow } from './complaint.entity.js';
-import type { ComplaintCountsQuery, ComplaintsQuery, FileComplaintBody, TransitionBody } from './complaints.dto.js';
+import type { ComplaintsQuery, FileComplaintBody, TransitionBody } from './complaints.dto.js';
 import { ComplaintsRepository } from './complaints.repository.js';
 
 const HOUR_MS = 3_600_000;
@@ -198,13 +199,13 @@ export class ComplaintsService {
   }
 
   /** Counts for sheriffs and reports (the quarterly review reads these): every category, state and finding, zero where none. */
-  async counts(q: ComplaintCountsQuery): Promise<ComplaintCounts> {
-    const rows = await this.repo.counts(q.facilityId ?? null, new Date(q.from), new Date(q.to), new Date(this.clock.now()));
+  async counts(q: { facilityId?: string | null; from: PeriodBound; to: PeriodBound }): Promise<ComplaintCounts> {
+    const rows = await this.repo.counts(q.facilityId ?? null, q.from, q.to, new Date(this.clock.now()));
     const zero = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
     const out: ComplaintCounts = {
       facilityId: q.facilityId ?? null,
-      from: isoUtc(Date.parse(q.from))!,
-      to: isoUtc(Date.parse(q.to))!,
+      from: boundText(q.from),
+      to: boundText(q.to),
       received: 0,
       byCategory: zero(COMPLAINT_CATEGORIES),
       byState: zero(COMPLAINT_STATES),

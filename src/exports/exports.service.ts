@@ -163,8 +163,8 @@ export class ExportsService {
     const [rows, rules, complaints, notices, iceContacts, head] = [
       await this.repo.publicRecords(q.facilityId, from, to),
       await this.repo.rulesInForce(q.facilityId, from, to),
-      await this.complaints.counts({ facilityId: q.facilityId, from: q.from, to: q.to }),
-      await this.notices.counts(q.facilityId, from, to),
+      await this.complaints.counts({ facilityId: q.facilityId, from: { instant: from }, to: { instant: to } }),
+      await this.notices.counts(q.facilityId, { instant: from }, { instant: to }),
       await this.repo.iceContacts(q.facilityId, from, to),
       await this.repo.chainHead(q.facilityId),
     ];

@@ -1,3 +1,4 @@
+import { boundSql, type PeriodBound } from '../common/period-bound.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NoticeRow } from './notice.entity.js';
@@ -59,18 +60,22 @@ export class NoticesRepository {
   /** Notices made due in [from, to): served on time, served late, not served and late, not served and not yet due (reports read these). */
   counts(
     facilityId: string | null,
-    from: Date,
-    to: Date,
+    from: PeriodBound,
+    to: PeriodBound,
     now: Date,
   ): Promise<Array<{ kind: string; due: number; served_on_time: number; served_late: number; missing_late: number; pending: number }>> {
+    const params: unknown[] = [facilityId, now];
+    const p = (v: unknown) => `$${params.push(v)}`;
     return this.ds.query(
-      `SELECT kind, count(*)::int AS due,
-              count(*) FILTER (WHERE served_at IS NOT NULL AND served_at <= due_at)::int AS served_on_time,
-              count(*) FILTER (WHERE served_at IS NOT NULL AND served_at > due_at)::int AS served_late,
-              count(*) FILTER (WHERE served_at IS NULL AND due_at < $4)::int AS missing_late,
-              count(*) FILTER (WHERE served_at IS NULL AND due_at >= $4)::int AS pending
-         FROM notices WHERE ($1::text IS NULL OR facility_id = $1) AND after_at >= $2 AND after_at < $3 GROUP BY kind ORDER BY kind`,
-      [facilityId, from, to, now],
+      `SELECT n.kind, count(*)::int AS due,
+              count(*) FILTER (WHERE n.served_at IS NOT NULL AND n.served_at <= n.due_at)::int AS served_on_time,
+              count(*) FILTER (WHERE n.served_at IS NOT NULL AND n.served_at > n.due_at)::int AS served_late,
+              count(*) FILTER (WHERE n.served_at IS NULL AND n.due_at < $2)::int AS missing_late,
+              count(*) FILTER (WHERE n.served_at IS NULL AND n.due_at >= $2)::int AS pending
+         FROM notices n JOIN facilities f ON f.id = n.facility_id
+        WHERE ($1::text IS NULL OR n.facility_id = $1) AND n.after_at >= ${boundSql(from, p, 'f.time_zone')} AND n.after_at < ${boundSql(to, p, 'f.time_zone')}
+        GROUP BY n.kind ORDER BY n.kind`,
+      params,
     );
   }
 }

@@ -1,3 +1,4 @@
+import type { PeriodBound } from '../common/period-bound.js';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { Principal } from '../auth/roles.decorator.js';
@@ -88,7 +89,8 @@ export class NoticesService {
   }
 
   /** For the quarterly review: notices made due in [from, to), late and missing ones. */
-  async counts(facilityId: string | null, from: Date, to: Date): Promise<NoticeCounts> {
+  /** Notices made due in the period (dates: each facility's own midnights). */
+  async counts(facilityId: string | null, from: PeriodBound, to: PeriodBound): Promise<NoticeCounts> {
     const rows = await this.repo.counts(facilityId, from, to, new Date(this.clock.now()));
     const byKind = Object.fromEntries(rows.map((r) => [r.kind, { due: r.due, servedOnTime: r.served_on_time, servedLate: r.served_late, missingLate: r.missing_late, pending: r.pending }]));
     return { byKind, late: rows.reduce((a, r) => a + r.served_late + r.missing_late, 0), missing: rows.reduce((a, r) => a + r.missing_late, 0) };

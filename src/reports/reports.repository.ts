@@ -15,20 +15,40 @@ export interface Period {
   asOf: Date;
 }
 
+/** A facility's period as instants. */
+export interface FacilityBounds {
+  fid: string;
+  zone: string;
+  lo: Date;
+  hi: Date;
+}
+
+/** The period resolved for each facility in scope, and the report's time. */
+export interface Resolved {
+  facilities: FacilityBounds[];
+  asOf: Date;
+}
+
 /** Lower bounds, in hours, of the overage bands counted by the compliance report. */
 export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
 
 /**
- * The period of each facility in scope ($1: one, or all when null), as CTE `fb` (fid, zone, lo,
- * hi, and as_of: $4): from $2 to $3, as dates in the facility's own calendar when $5, else as instants. Every
- * statement of the report reads its bounds from here, so all of them count the same period.
+ * The period of each facility in scope ($1: one, or all when null), from $2 to $3, as dates in the
+ * facility's own calendar when $5, else as instants (with $4, the report's time, to keep the
+ * parameters of every statement the same): what `bounds` reads once per report.
  */
-const BOUNDS = `fb AS (
-  SELECT f.id AS fid, f.time_zone AS zone, $4::timestamptz AS as_of,
+const RESOLVE = `SELECT f.id AS fid, f.time_zone AS zone, $4::timestamptz AS as_of,
          CASE WHEN $5 THEN $2::text::date::timestamp AT TIME ZONE f.time_zone ELSE $2::text::timestamptz END AS lo,
          CASE WHEN $5 THEN $3::text::date::timestamp AT TIME ZONE f.time_zone ELSE $3::text::timestamptz END AS hi
-    FROM facilities f WHERE $1::text IS NULL OR f.id = $1
-)`;
+    FROM facilities f WHERE $1::text IS NULL OR f.id = $1 ORDER BY f.id`;
+
+/**
+ * Each facility's period as `bounds` resolved it, as CTE `fb` (fid, lo, hi, zone): facility ids $1,
+ * bounds $2 and $3, zones $5, the report's time $4. Every statement of the report reads its bounds
+ * from here, so all of them count the same period; as parameters, not expressions, the bounds are
+ * worked out once, not for every row, and the scans can run in parallel.
+ */
+const BOUNDS = `fb AS (SELECT *, $4::timestamptz AS as_of FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $5::text[]) AS fb(fid, lo, hi, zone))`;
 
 /** The holds touching each facility's period, as CTE `h` with its bounds (lo, hi), as of $4 (a clock start still ahead is none yet). */
 const PERIOD_HOLDS = `WITH ${BOUNDS}, h AS (
@@ -119,18 +139,20 @@ export class ReportsRepository {
 
   // --- compliance --------------------------------------------------------------------------
 
-  /** The parameters every statement of the report takes ($1 to $5: see BOUNDS). */
-  private args(p: Period): unknown[] {
-    return [p.facilityId, boundText(p.from), boundText(p.to), p.asOf, isLocalBound(p.from)];
+  /** Each facility's period as instants: what every statement then counts (BOUNDS), and what the report states. */
+  async bounds(p: Period): Promise<Resolved> {
+    const rows: FacilityBounds[] = await this.ds.query(RESOLVE, [p.facilityId, boundText(p.from), boundText(p.to), p.asOf, isLocalBound(p.from)]);
+    return { facilities: rows, asOf: p.asOf };
   }
 
-  /** Each facility's period as instants (what BOUNDS works out), for the report to state. */
-  bounds(p: Period): Promise<Array<{ fid: string; zone: string; lo: Date; hi: Date }>> {
-    return this.ds.query(`WITH ${BOUNDS} SELECT fid, zone, lo, hi FROM fb ORDER BY fid`, this.args(p));
+  /** The parameters every statement of the report takes ($1 to $5: see BOUNDS). */
+  private args(r: Resolved): unknown[] {
+    const f = r.facilities;
+    return [f.map((b) => b.fid), f.map((b) => b.lo), f.map((b) => b.hi), r.asOf, f.map((b) => b.zone)];
   }
 
   /** Every headline count in one pass over the holds touching the period. */
-  async totals(p: Period): Promise<Record<string, any>> {
+  async totals(p: Resolved): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `${PERIOD_HOLDS}
        SELECT
@@ -150,7 +172,7 @@ export class ReportsRepository {
    * Everything about time held and violations counts people (custody records), not detainers: a
    * person held on two detainers is one person, and their custody without authority counts once.
    */
-  async custodyTotals(p: Period): Promise<Record<string, any>> {
+  async custodyTotals(p: Resolved): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `${PERIOD_CUSTODY}
        SELECT ${PEOPLE_FIGURES},
@@ -174,7 +196,7 @@ export class ReportsRepository {
   }
 
   /** Rule sets: detainers that needed a supervisor's review, awaiting and decided, and ICE contacts logged in the period, those not allowed. */
-  async ruleSetCounts(p: Period): Promise<{ needed_review: number; awaiting: number; honoured: number; declined: number; contacts: number; disallowed: number }> {
+  async ruleSetCounts(p: Resolved): Promise<{ needed_review: number; awaiting: number; honoured: number; declined: number; contacts: number; disallowed: number }> {
     const [row] = await this.ds.query(
       // The review figures are the ones each record stored when it was written (review_counts, as the quarterly review reads them).
       `${PERIOD_CUSTODY}, r AS (
@@ -191,7 +213,7 @@ export class ReportsRepository {
   }
 
   /** Of the custody closed in the period: unauthorised time by reason, and anomalies by code. */
-  async custodyReasons(p: Period): Promise<Array<{ kind: 'violation' | 'anomaly'; code: string; n: number; seconds: number }>> {
+  async custodyReasons(p: Resolved): Promise<Array<{ kind: 'violation' | 'anomaly'; code: string; n: number; seconds: number }>> {
     return this.ds.query(
       `${PERIOD_CUSTODY}
        SELECT 'violation' AS kind, v->>'reason' AS code, count(DISTINCT c.id)::int AS n,
@@ -208,7 +230,7 @@ export class ReportsRepository {
    * Hold lengths: exact percentiles, a sort of up to every hold per measure. A statement of its
    * own so that it runs beside the counts on another connection (and core), not after them.
    */
-  async lengths(p: Period): Promise<Record<string, any>> {
+  async lengths(p: Resolved): Promise<Record<string, any>> {
     const [row] = await this.ds.query(
       `${PERIOD_HOLDS}
        SELECT
@@ -228,7 +250,7 @@ export class ReportsRepository {
    * Detainers received in the period, in one pass grouped two ways: by form and warrant, and by
    * the booking's most serious charge level and conviction, with how many were honoured.
    */
-  breakdowns(p: Period): Promise<Array<{ form: string | null; warrant: string | null; level: string | null; convicted: boolean | null; received: number; honoured: number }>> {
+  breakdowns(p: Resolved): Promise<Array<{ form: string | null; warrant: string | null; level: string | null; convicted: boolean | null; received: number; honoured: number }>> {
     return this.ds.query(
       `WITH ${BOUNDS}
        SELECT h.form, COALESCE(h.warrant, 'none') AS warrant, COALESCE(h.charge_level, 'none') AS level, COALESCE(h.convicted, false) AS convicted,
@@ -241,7 +263,7 @@ export class ReportsRepository {
   }
 
   /** The people figures (PEOPLE_FIGURES) by the most serious charge level and conviction: each group counted as the headline is. */
-  peopleByCharge(p: Period): Promise<Array<{ level: string; convicted: boolean; started: number; closed: number; compliant: number; past_deadline: number; never_needed: number }>> {
+  peopleByCharge(p: Resolved): Promise<Array<{ level: string; convicted: boolean; started: number; closed: number; compliant: number; past_deadline: number; never_needed: number }>> {
     return this.ds.query(`${PERIOD_CUSTODY} SELECT level, convicted, ${PEOPLE_FIGURES} FROM c GROUP BY 1, 2`, this.args(p));
   }
 
@@ -250,7 +272,7 @@ export class ReportsRepository {
    * month starts (and the end of the last), and rows are put in months by width_bucket, not by
    * converting every instant. Each figure counted as the headline counts it.
    */
-  async monthly(p: Period, zone: string, months: Date[]): Promise<Array<{ bucket: number; kind: string; n: number }>> {
+  async monthly(p: Resolved, zone: string, months: Date[]): Promise<Array<{ bucket: number; kind: string; n: number }>> {
     return this.ds.query(
       `${PERIOD_CUSTODY}, r AS (
          SELECT width_bucket(h.lodged_at, $6::timestamptz[]) AS bucket FROM holds h JOIN fb ON fb.fid = h.facility_id
@@ -267,12 +289,8 @@ export class ReportsRepository {
     );
   }
 
-  zones(facilityId: string | null): Promise<Array<{ time_zone: string }>> {
-    return this.ds.query('SELECT DISTINCT time_zone FROM facilities WHERE ($1::text IS NULL OR id = $1)', [facilityId]);
-  }
-
   /** Data that contradicts itself, counted rather than hidden. */
-  async anomalies(p: Period): Promise<{ released_before_eligible: number; events_out_of_order: number }> {
+  async anomalies(p: Resolved): Promise<{ released_before_eligible: number; events_out_of_order: number }> {
     const [a] = await this.ds.query(
       `WITH ${BOUNDS}
        SELECT count(*)::int AS released_before_eligible FROM bookings b JOIN fb ON fb.fid = b.facility_id

@@ -11,7 +11,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isoLocal, isoUtc } from '../common/instant.js';
 import { boundAt, boundText, isLocalBound } from '../common/period-bound.js';
 import { CHARGE_LEVELS_BY_SERIOUSNESS as LEVELS } from '../holds/booking-projection.js';
-import { OVERAGE_BANDS_H, ReportsRepository, type Period } from './reports.repository.js';
+import { OVERAGE_BANDS_H, ReportsRepository, type Period, type Resolved } from './reports.repository.js';
 
 const seconds = (ms: unknown) => (ms === null || ms === undefined ? null : Number(ms) / 1000);
 const hours = (s: number | null) => (s === null ? null : s / 3600);
@@ -70,19 +70,20 @@ export class ReportsService {
 
   async compliance(period: Omit<Period, 'asOf'>) {
     const p: Period = { ...period, asOf: new Date(this.clock.now()) };
-    // Independent queries, run side by side on the pool.
-    const bounds = await this.repo.bounds(p);
+    // Each facility's period first; then independent queries, run side by side on the pool.
+    const rp = await this.repo.bounds(p);
+    const bounds = rp.facilities;
     const [counts, people, reasons, lengths, breakdowns, byCharge, monthly, anomalies, policies, rs] = await Promise.all([
-      this.repo.totals(p),
-      this.repo.custodyTotals(p),
-      this.repo.custodyReasons(p),
-      this.repo.lengths(p),
-      this.repo.breakdowns(p),
-      this.repo.peopleByCharge(p),
-      this.monthly(p, new Set(bounds.map((b) => b.zone))),
-      this.repo.anomalies(p),
+      this.repo.totals(rp),
+      this.repo.custodyTotals(rp),
+      this.repo.custodyReasons(rp),
+      this.repo.lengths(rp),
+      this.repo.breakdowns(rp),
+      this.repo.peopleByCharge(rp),
+      this.monthly(p, rp),
+      this.repo.anomalies(rp),
       this.repo.policies(p.facilityId),
-      this.repo.ruleSetCounts(p),
+      this.repo.ruleSetCounts(rp),
     ]);
     if (p.facilityId && policies.length === 0) throw DomainError.notFound(`facility "${p.facilityId}"`);
     const t = { ...counts, ...people, ...lengths };
@@ -201,13 +202,13 @@ export class ReportsService {
   }
 
   /** Counts per local calendar month of the facilities in each zone, merged over the zones in scope. */
-  private async monthly(p: Period, zones: Set<string>) {
+  private async monthly(p: Period, rp: Resolved) {
     const months = new Map<string, { month: string; detainersReceived: number; holdsStarted: number; holdsClosedCompliant: number; holdsPastDeadline: number }>();
-    for (const zone of zones) {
+    for (const zone of new Set(rp.facilities.map((b) => b.zone))) {
       const starts: DateTime[] = [];
       const end = boundAt(p.to, zone);
       for (let m = boundAt(p.from, zone).startOf('month'); m < end; m = m.plus({ months: 1 })) starts.push(m);
-      const rows = await this.repo.monthly(p, zone, [...starts.map((m) => m.toJSDate()), starts[starts.length - 1].plus({ months: 1 }).toJSDate()]);
+      const rows = await this.repo.monthly(rp, zone, [...starts.map((m) => m.toJSDate()), starts[starts.length - 1].plus({ months: 1 }).toJSDate()]);
       for (const r of rows) {
         const label = starts[r.bucket - 1]?.toFormat('yyyy-MM');
         if (!label) continue;
