@@ -133,4 +133,37 @@ describe('oversight alerts', () => {
     const late = await t.ds.query(`SELECT body->>'kind' AS kind FROM events WHERE type = 'notice.late' ORDER BY seq`);
     expect(late).toEqual([{ kind: 'interview_consent' }, { kind: 'compliance_intent' }, { kind: 'release_information' }]);
   });
+
+  it("are acknowledged once, with who, when and a note, in the facility's time too; open ones listed apart", async () => {
+    const open = async () => (await t.http.get('/api/oversight-alerts?facilityId=ca1&state=open').set('Authorization', supervisor).expect(200)).body.items;
+    const before = await open();
+    expect(before).toHaveLength(5);
+    const complaint = before.find((x: { kind: string }) => x.kind === 'complaint_acknowledgement_overdue');
+    expect(complaint).toMatchObject({ about: 'held_too_long', bookingId: 'b1', state: 'open', dueLocal: '2026-11-24T06:00:00.000-08:00', acknowledgedBy: null, timeZone: 'America/Los_Angeles' });
+    t.clock.set('2026-11-25T14:00:00Z');
+    const done = (await t.http.post(`/api/oversight-alerts/${complaint.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'Called the family.' }).expect(200)).body;
+    expect(done).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedAt: '2026-11-25T14:00:00.000Z',
+      acknowledgedLocal: '2026-11-25T06:00:00.000-08:00',
+      acknowledgedBy: 'test supervisor',
+      note: 'Called the family.',
+    });
+    expect((await open()).map((x: { id: string }) => x.id)).not.toContain(complaint.id);
+    expect((await t.http.get('/api/oversight-alerts?facilityId=ca1&state=acknowledged').set('Authorization', supervisor).expect(200)).body.items.map((x: { id: string }) => x.id)).toEqual([
+      complaint.id,
+    ]);
+    // Once: a second acknowledgement is refused naming the alert, and changes nothing.
+    const again = await t.http.post(`/api/oversight-alerts/${complaint.id}/acknowledge`).set('Authorization', supervisor).send({ note: 'Again.' }).expect(409);
+    expect(again.body.errors[0]).toEqual({ field: 'id', message: 'was already acknowledged by test supervisor at 2026-11-25T14:00:00.000Z' });
+    await t.http.post('/api/oversight-alerts/00000000-0000-0000-0000-000000000000/acknowledge').set('Authorization', supervisor).send({}).expect(404);
+    expect((await t.http.post(`/api/oversight-alerts/${complaint.id}/acknowledge`).set('Authorization', supervisor).send({ note: 5 }).expect(400)).body.errors[0].field).toBe('note');
+    await t.http
+      .post(`/api/oversight-alerts/${complaint.id}/acknowledge`)
+      .set('Authorization', await t.keyFor('sheriff'))
+      .send({})
+      .expect(403);
+    // The sweep raises nothing again for what was acknowledged.
+    expect(await t.app.get(OversightSweep).sweep()).toEqual([]);
+  });
 });

@@ -102,6 +102,23 @@ beforeAll(async () => {
   // One ICE contact in Q1 about p1 (no rule set: allowed).
   const p1 = (await t.http.get(`/api/custody?facilityId=${CHI}&bookingId=p1`).set('Authorization', supervisor).expect(200)).body.items[0];
   await t.http.post(`/api/custody/${p1.id}/contacts`).set('Authorization', supervisor).send({ kind: 'release_date_shared', at: '2025-01-07T11:00:00-06:00' }).expect(201);
+  // Complaints, filed as the clock stood then: one in Q1 about p2, acknowledged four days later
+  // (past the 72 hours allowed), and one in the quarter before, never acknowledged.
+  const complaint = async (at: string, body: object) => {
+    t.clock.set(at);
+    return (
+      await t.http
+        .post('/api/complaints')
+        .set('Authorization', supervisor)
+        .send({ facilityId: CHI, receivedVia: 'written', ...body })
+        .expect(201)
+    ).body;
+  };
+  const c1 = await complaint('2025-02-10T15:00:00.000Z', { bookingId: 'p2', category: 'held_too_long', narrative: 'Held past bail.' });
+  t.clock.set('2025-02-14T16:00:00.000Z');
+  await t.http.post(`/api/complaints/${c1.id}/transition`).set('Authorization', supervisor).send({ to: 'acknowledged' }).expect(201);
+  await complaint('2024-12-15T15:00:00.000Z', { category: 'treatment', narrative: 'Cold cell.' });
+  t.clock.set('2025-07-01T12:00:00.000Z');
 });
 afterAll(() => t.close());
 
@@ -168,7 +185,15 @@ describe('GET /api/reports/quarterly', () => {
       violationsByReason: { ...EMPTY_REASONS, no_detainer: 1, not_authorized: 2 },
       reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 },
       iceContacts: { total: 1, disallowed: 0 },
-      complaints: null,
+      complaints: {
+        received: 1,
+        byCategory: { held_too_long: 1, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 0, treatment: 0, other: 0 },
+        byState: { received: 0, acknowledged: 1, investigating: 0, closed: 0 },
+        byFinding: { substantiated: 0, unsubstantiated: 0, referred: 0 },
+        acknowledgedLate: 1,
+        closedLate: 1,
+      },
+      notices: { due: 0, servedOnTime: 0, servedLate: 0, missing: 0, pending: 0, byKind: {} },
       reconciles: { outcomes: true, byCharge: true, conviction: true, trafficOrInfractionOnly: true, victimOrWitness: true },
       previous: {
         quarter: '2024-Q4',
@@ -187,7 +212,15 @@ describe('GET /api/reports/quarterly', () => {
         violationsByReason: EMPTY_REASONS,
         reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 },
         iceContacts: { total: 0, disallowed: 0 },
-        complaints: null,
+        complaints: {
+          received: 1,
+          byCategory: { held_too_long: 0, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 0, treatment: 1, other: 0 },
+          byState: { received: 1, acknowledged: 0, investigating: 0, closed: 0 },
+          byFinding: { substantiated: 0, unsubstantiated: 0, referred: 0 },
+          acknowledgedLate: 1,
+          closedLate: 1,
+        },
+        notices: { due: 0, servedOnTime: 0, servedLate: 0, missing: 0, pending: 0, byKind: {} },
       },
     });
     expect(Object.keys(r.definitions)).toEqual(expect.arrayContaining(['population', 'people', 'outcomes', 'byCharge', 'beyondEligibility', 'violationsByReason', 'complaints', 'previous']));
@@ -221,8 +254,11 @@ describe('GET /api/reports/quarterly', () => {
     expect(lines).toContain('Most serious charge,"felony, convicted",1,0');
     expect(lines).toContain('"Custody beyond eligibility, unauthorised",p90 seconds,24480,');
     expect(lines).toContain('"People with a violation, by reason",not_authorized,2,0');
-    expect(lines).toContain('Complaints,not counted yet,,');
-    expect(lines).toHaveLength(49);
+    expect(lines).toContain('Complaints received,all,1,1');
+    expect(lines).toContain('"Complaints received, by category",held too long,1,0');
+    expect(lines).toContain('Complaints,acknowledged late,1,1');
+    expect(lines).toContain('Notices to the person,missing (past due),0,0');
+    expect(lines).toHaveLength(69);
   });
 
   it('per-person rows: one CSV row per custody record, no names unless asked by a role that sees them', async () => {
@@ -256,7 +292,8 @@ describe('GET /api/reports/quarterly', () => {
     has('Outcome (each person in exactly one)');
     has('1 (before: 0)');
     has('Unauthorised: 37800 s in all, median 2.0 h, p90 6.8 h');
-    has('Complaints: not counted yet');
+    has('Complaints received 1 (before: 1); acknowledged late 1, closed late 1 (before: 1, 1).');
+    has('Notices to the person due 0');
     has('Definitions');
     has('population: people (custody records');
     has('page 1 of');

@@ -23,6 +23,7 @@ import { ReviewBesideLiveAlert1766310000000 } from '../../migrations/17663100000
 import { CustodyFirstDetainer1766500000000 } from '../../migrations/1766500000000-CustodyFirstDetainer.js';
 import { Oversight1766600000000 } from '../../migrations/1766600000000-Oversight.js';
 import { RefusalResolutions1766700000000 } from '../../migrations/1766700000000-RefusalResolutions.js';
+import { OversightAcknowledged1766800000000 } from '../../migrations/1766800000000-OversightAcknowledged.js';
 import { ENTITIES } from './entities.js';
 import { oneInstanceAtATime } from './locks.js';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   CustodyFirstDetainer1766500000000,
   Oversight1766600000000,
   RefusalResolutions1766700000000,
+  OversightAcknowledged1766800000000,
 ];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {

@@ -7,12 +7,13 @@ import { NoticesController } from './notices.controller.js';
 import { NoticesRepository } from './notices.repository.js';
 import { NoticesService } from './notices.service.js';
 import { OversightAlertsController } from './oversight-alerts.controller.js';
+import { OversightAlertsService } from './oversight-alerts.service.js';
 import { OversightSweep } from './oversight-sweep.service.js';
 
 @Module({
   imports: [EventsModule, FacilitiesModule, HoldsModule],
   controllers: [NoticesController, OversightAlertsController],
-  providers: [NoticesRepository, NoticesService, NoticePlanner, OversightSweep],
+  providers: [NoticesRepository, NoticesService, NoticePlanner, OversightSweep, OversightAlertsService],
   exports: [NoticesService, NoticePlanner, OversightSweep],
 })
 export class NoticesModule {}

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { isoUtc } from '../common/instant.js';
 import { IngestionService } from '../events/ingestion.service.js';
 
 export interface OversightAlertRow {
@@ -12,17 +11,10 @@ export interface OversightAlertRow {
   booking_id: string | null;
   due_at: Date;
   raised_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  note: string | null;
 }
-
-export const oversightAlertView = (a: OversightAlertRow) => ({
-  id: a.id,
-  kind: a.kind,
-  subjectId: a.subject_id,
-  facilityId: a.facility_id,
-  bookingId: a.booking_id,
-  dueAt: isoUtc(a.due_at),
-  raisedAt: isoUtc(a.raised_at),
-});
 
 /**
  * Complaints and notices past due: each raises one alert, the first sweep after its due instant,
@@ -80,13 +72,5 @@ export class OversightSweep {
     }
     if (raised.length > 0) this.log.log(`raised ${raised.length} oversight alert(s)`);
     return raised;
-  }
-
-  async list(f: { facilityId?: string; kind?: string; limit: number }): Promise<{ items: ReturnType<typeof oversightAlertView>[] }> {
-    const rows: OversightAlertRow[] = await this.ds.query(
-      `SELECT * FROM oversight_alerts WHERE ($1::text IS NULL OR facility_id = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY raised_at DESC, kind, due_at, subject_id LIMIT $3`,
-      [f.facilityId ?? null, f.kind ?? null, f.limit],
-    );
-    return { items: rows.map(oversightAlertView) };
   }
 }

@@ -77,14 +77,27 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
   heading('People with a violation, by reason');
   line(`${b.peopleWithViolation} people with a violation (before: ${pb.peopleWithViolation}).`);
   chart(Object.entries(r.violationsByReason).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.violationsByReason[k] })));
-  heading('Reviews, decisions, ICE contacts, complaints');
+  heading('Reviews, decisions, ICE contacts, complaints, notices');
   line(
     `Detainer reviews needed ${r.reviews.needed}, awaiting ${r.reviews.awaiting}, decided honour ${r.reviews.decidedHonour}, decided decline ${r.reviews.decidedDecline} (before: ${r.previous.reviews.needed}, ${r.previous.reviews.awaiting}, ${r.previous.reviews.decidedHonour}, ${r.previous.reviews.decidedDecline}).`,
   );
   line(
     `ICE contacts logged ${r.iceContacts.total}, of which not allowed by the disclosure rule ${r.iceContacts.disallowed} (before: ${r.previous.iceContacts.total}, ${r.previous.iceContacts.disallowed}).`,
   );
-  line('Complaints: not counted yet (the complaint system is being built).');
+  const c = r.complaints;
+  const pc = r.previous.complaints;
+  line(`Complaints received ${c.received} (before: ${pc.received}); acknowledged late ${c.acknowledgedLate}, closed late ${c.closedLate} (before: ${pc.acknowledgedLate}, ${pc.closedLate}).`);
+  chart(Object.entries(c.byCategory).map(([k, n]) => ({ label: labels(k), now: n, before: pc.byCategory[k] ?? 0 })));
+  line(
+    `Findings of closed complaints: ${Object.entries(c.byFinding)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}.`,
+  );
+  const n = r.notices;
+  const pn = r.previous.notices;
+  line(
+    `Notices to the person due ${n.due}: served on time ${n.servedOnTime}, served late ${n.servedLate}, missing ${n.missing}, not yet due ${n.pending} (before: ${pn.due} due, ${pn.servedOnTime}, ${pn.servedLate}, ${pn.missing}, ${pn.pending}).`,
+  );
 
   heading('Definitions');
   for (const [k, v] of Object.entries(r.definitions)) line(`${k}: ${v}.`, 9);

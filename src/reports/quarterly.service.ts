@@ -9,6 +9,8 @@ import { isoUtc } from '../common/instant.js';
 import { nextQuarter, previousQuarter, quarterLabel, quarterStartDate, type Quarter } from '../common/quarter.js';
 import { VIOLATION_REASONS } from '../custody/judge.js';
 import { CHARGE_LEVELS, REVIEW_OUTCOMES } from '../custody/review-facts.js';
+import { ComplaintsService } from '../complaints/complaints.service.js';
+import { NoticesService } from '../notices/notices.service.js';
 import { QuarterlyRepository, type QuarterScope, type ReviewCell } from './quarterly.repository.js';
 
 export const DISPOSITIONS = ['convicted', 'charged_only'] as const;
@@ -34,7 +36,10 @@ export const QUARTERLY_DEFINITIONS = {
     'people with at least one stretch of unauthorised custody of each reason; a person with stretches of two reasons is counted under both, so these do not add up to people (peopleWithViolation counts each once)',
   reviews: 'detainers of these people that the rule set sent to a supervisor (a discretion case or criteria on facts not on file): needed, still awaiting a decision, decided honour, decided decline',
   iceContacts: "contacts with ICE logged in the quarter (facility calendar), and those the facility's disclosure rule did not allow then",
-  complaints: 'not counted yet: complaints (issue 29, item 4) are being built separately; null until they are',
+  complaints:
+    "complaints received in the quarter (each facility's calendar), whoever they are about (not only this population): by category, by where they stand now, by finding; acknowledged late and closed late (past the facility's due dates, or still open past them)",
+  notices:
+    "notices to the person (the facility's rules) made due in the quarter (each facility's calendar): due, served on time, served late, missing (not served and past due) and pending (not served, not yet due); due adds up the other four",
   previous: 'the same figures for the quarter before, counted the same way',
 } as const;
 
@@ -42,8 +47,23 @@ export const QUARTERLY_DEFINITIONS = {
 export class QuarterlyService {
   constructor(
     private readonly repo: QuarterlyRepository,
+    private readonly complaints: ComplaintsService,
+    private readonly notices: NoticesService,
     private readonly clock: Clock,
   ) {}
+
+  /** Complaints received and notices made due in a quarter of each facility's calendar, as the complaint and notice modules count them. */
+  private async oversight(facilityId: string | null, q: Quarter) {
+    const from = { date: quarterStartDate(q) };
+    const to = { date: quarterStartDate(nextQuarter(q)) };
+    const [c, n] = await Promise.all([this.complaints.counts({ facilityId, from, to }), this.notices.counts(facilityId, from, to)]);
+    const kinds = Object.values(n.byKind);
+    const total = (k: 'due' | 'servedOnTime' | 'servedLate' | 'missingLate' | 'pending') => kinds.reduce((a, x) => a + x[k], 0);
+    return {
+      complaints: { received: c.received, byCategory: c.byCategory, byState: c.byState, byFinding: c.byFinding, acknowledgedLate: c.acknowledgedLate, closedLate: c.closedLate },
+      notices: { due: total('due'), servedOnTime: total('servedOnTime'), servedLate: total('servedLate'), missing: total('missingLate'), pending: total('pending'), byKind: n.byKind },
+    };
+  }
 
   /** The facilities in scope, each with its quarter's bounds in its own calendar. */
   private async scope(facilityId: string | null, q: Quarter) {
@@ -65,7 +85,13 @@ export class QuarterlyService {
 
   async report(facilityId: string | null, q: Quarter) {
     const { scope, facilities } = await this.scope(facilityId, q);
-    const [cells, pct, contacts] = await Promise.all([this.repo.cells(scope), this.repo.percentiles(scope), this.repo.contacts(scope)]);
+    const [cells, pct, contacts, now, before] = await Promise.all([
+      this.repo.cells(scope),
+      this.repo.percentiles(scope),
+      this.repo.contacts(scope),
+      this.oversight(facilityId, q),
+      this.oversight(facilityId, previousQuarter(q)),
+    ]);
     const figures = (cur: boolean) => {
       const mine = cells.filter((c) => c.cur === cur);
       const count = (pick: (c: ReviewCell) => boolean) => mine.reduce((n, c) => n + (pick(c) ? c.n : 0), 0);
@@ -92,7 +118,7 @@ export class QuarterlyService {
         violationsByReason: Object.fromEntries(VIOLATION_REASONS.map((r) => [r, count((c) => (c.violation_reasons ?? []).includes(r))])),
         reviews: { needed: review(0), awaiting: review(1), decidedHonour: review(2), decidedDecline: review(3) },
         iceContacts: { total: k?.total ?? 0, disallowed: k?.disallowed ?? 0 },
-        complaints: null,
+        ...(cur ? now : before),
       };
     };
     const current = figures(true);
@@ -138,7 +164,14 @@ export class QuarterlyService {
     add('Detainer reviews', 'decided decline', (f) => f.reviews.decidedDecline);
     add('ICE contacts', 'all', (f) => f.iceContacts.total);
     add('ICE contacts', 'not allowed by the disclosure rule', (f) => f.iceContacts.disallowed);
-    add('Complaints', 'not counted yet', () => null);
+    add('Complaints received', 'all', (f) => f.complaints.received);
+    for (const k of Object.keys(r.complaints.byCategory)) add('Complaints received, by category', k.replace(/_/g, ' '), (f) => f.complaints.byCategory[k] ?? 0);
+    for (const k of Object.keys(r.complaints.byState)) add('Complaints received, where they stand', k, (f) => f.complaints.byState[k] ?? 0);
+    for (const k of Object.keys(r.complaints.byFinding)) add('Complaints received, by finding', k, (f) => f.complaints.byFinding[k] ?? 0);
+    add('Complaints', 'acknowledged late', (f) => f.complaints.acknowledgedLate);
+    add('Complaints', 'closed late', (f) => f.complaints.closedLate);
+    for (const k of ['due', 'servedOnTime', 'servedLate', 'missing', 'pending'] as const)
+      add('Notices to the person', { due: 'due', servedOnTime: 'served on time', servedLate: 'served late', missing: 'missing (past due)', pending: 'not yet due' }[k], (f) => f.notices[k]);
     return toCsv([['Figure', 'Group', r.quarter, r.previous.quarter], ...rows]);
   }
 

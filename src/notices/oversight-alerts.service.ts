@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { Principal } from '../auth/roles.decorator.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { isoLocal, isoUtc } from '../common/instant.js';
+import type { OversightAlertRow } from './oversight-sweep.service.js';
+
+type Row = OversightAlertRow & { time_zone: string; category: string | null; notice_kind: string | null };
+
+/** An oversight alert as the API shows it: what is past due, since when, in the facility's time too, and who acknowledged it. */
+const view = (a: Row) => ({
+  id: a.id,
+  kind: a.kind,
+  subjectId: a.subject_id,
+  /** The complaint's category, or the notice's kind. */
+  about: a.category ?? a.notice_kind,
+  facilityId: a.facility_id,
+  bookingId: a.booking_id?.startsWith('complaint:') ? null : a.booking_id,
+  state: a.acknowledged_at === null ? ('open' as const) : ('acknowledged' as const),
+  dueAt: isoUtc(a.due_at),
+  dueLocal: isoLocal(a.due_at, a.time_zone),
+  raisedAt: isoUtc(a.raised_at),
+  raisedLocal: isoLocal(a.raised_at, a.time_zone),
+  acknowledgedAt: isoUtc(a.acknowledged_at),
+  acknowledgedLocal: isoLocal(a.acknowledged_at, a.time_zone),
+  acknowledgedBy: a.acknowledged_by,
+  note: a.note,
+  timeZone: a.time_zone,
+});
+export type OversightAlertView = ReturnType<typeof view>;
+
+const SELECT = `SELECT a.*, f.time_zone, c.category, n.kind AS notice_kind
+  FROM oversight_alerts a JOIN facilities f ON f.id = a.facility_id
+  LEFT JOIN complaints c ON c.id = a.subject_id AND a.kind <> 'notice_late'
+  LEFT JOIN notices n ON n.id = a.subject_id AND a.kind = 'notice_late'`;
+
+/** The alerts the oversight sweep raised (a complaint or a notice past due): listed, and acknowledged once, as custody alerts are. */
+@Injectable()
+export class OversightAlertsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(f: { facilityId?: string; kind?: string; state?: 'open' | 'acknowledged'; limit: number }): Promise<{ items: OversightAlertView[] }> {
+    const rows: Row[] = await this.ds.query(
+      `${SELECT} WHERE ($1::text IS NULL OR a.facility_id = $1) AND ($2::text IS NULL OR a.kind = $2)
+          AND ($3::text IS NULL OR (a.acknowledged_at IS NULL) = ($3 = 'open'))
+        ORDER BY a.raised_at DESC, a.kind, a.due_at, a.subject_id LIMIT $4`,
+      [f.facilityId ?? null, f.kind ?? null, f.state ?? null, f.limit],
+    );
+    return { items: rows.map(view) };
+  }
+
+  /** Acknowledge an open alert: who (the key's name), when, and a note; once (409 after that). */
+  async acknowledge(id: string, by: Principal, note: string | null): Promise<OversightAlertView> {
+    if (!z.uuid().safeParse(id).success) throw DomainError.notFound(`oversight alert "${id}"`);
+    // An UPDATE comes back as [rows, count].
+    const [updated]: [Array<{ id: string }>, number] = await this.ds.query(
+      `UPDATE oversight_alerts SET acknowledged_at = $2, acknowledged_by = $3, note = $4 WHERE id = $1 AND acknowledged_at IS NULL RETURNING id`,
+      [id, new Date(this.clock.now()), by.name, note],
+    );
+    const [row]: Row[] = await this.ds.query(`${SELECT} WHERE a.id = $1`, [id]);
+    if (!row) throw DomainError.notFound(`oversight alert "${id}"`);
+    if (updated.length === 0) throw DomainError.conflict('id', `was already acknowledged by ${row.acknowledged_by} at ${isoUtc(row.acknowledged_at)}`);
+    return view(row);
+  }
+}
