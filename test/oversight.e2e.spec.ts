@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { OversightSweep } from '../src/notices/oversight-sweep.service.js';
 import { ev, facilityBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -105,4 +106,39 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
     await page.screenshot({ path: join(ARTIFACTS, 'notices-served.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('what is past due shows once on the alerts page, and is acknowledged with a note', async () => {
+    // Three days on, the complaint was not acknowledged and the compliance notice was not served.
+    t.clock.set('2026-11-27T18:00:00.001Z');
+    const raised = await t.app.get(OversightSweep).sweep();
+    expect(raised.map((a) => a.kind)).toEqual(['complaint_acknowledgement_overdue', 'notice_late']);
+    expect(await t.app.get(OversightSweep).sweep()).toEqual([]);
+    const { page, errors } = await open();
+    await page
+      .locator('#nav')
+      .getByRole('link', { name: /^Alerts/ })
+      .click();
+    await page.locator('#oversight-list li').nth(1).waitFor();
+    await seeText(page.locator('#oversight-summary'), '2 past due, not acknowledged.');
+    expect(await page.locator('#oversight-list li h2').allTextContents()).toEqual(['■ Complaint not acknowledged in time', '■ Notice to the person not served in time']);
+    const complaint = page.locator('#oversight-list li').first();
+    expect(await complaint.locator('p').first().textContent()).toBe('Complaint: held too long, booking ca-1 at Alameda County Jail');
+    expect(await complaint.locator('p').nth(1).textContent()).toBe('Was due Fri 27 Nov 2026 10:00 PST');
+    await page.screenshot({ path: join(ARTIFACTS, 'oversight-alerts.png'), fullPage: true });
+    await complaint.getByRole('button', { name: 'Acknowledge' }).click();
+    await complaint.getByLabel('Note (optional): what was done').fill('Complaint acknowledged by letter today.');
+    await complaint.getByRole('button', { name: 'Confirm acknowledge' }).click();
+    await seeText(page.locator('#alerts-status'), 'Complaint not acknowledged in time (booking ca-1) acknowledged by test supervisor at Fri 27 Nov 2026 10:00 PST.');
+    await seeText(page.locator('#oversight-summary'), '1 past due, not acknowledged.');
+    const [row] = await t.ds.query(`SELECT acknowledged_by, note FROM oversight_alerts WHERE kind = 'complaint_acknowledgement_overdue'`);
+    expect(row).toEqual({ acknowledged_by: 'test supervisor', note: 'Complaint acknowledged by letter today.' });
+    expect(await t.app.get(OversightSweep).sweep()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });
+
+/** Wait until the locator's text is exactly `expected`. */
+async function seeText(locator: import('playwright-core').Locator, expected: string): Promise<void> {
+  await locator.filter({ hasText: expected }).waitFor();
+  expect(await locator.textContent()).toBe(expected);
+}

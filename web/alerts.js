@@ -8,6 +8,13 @@ import { POLL_MS } from './board.js';
 import { bookingHref, personHref, personLine, wallClock } from './format.js';
 
 const LEVELS = { escalated: 'Escalated: overdue and not acknowledged', overdue: 'Overdue', approaching: 'Approaching' };
+/** What an oversight alert says is past due (GET /api/oversight-alerts). */
+const OVERSIGHT = {
+  complaint_acknowledgement_overdue: 'Complaint not acknowledged in time',
+  complaint_closure_overdue: 'Complaint not closed in time',
+  notice_late: 'Notice to the person not served in time',
+};
+const words = (s) => (s ?? '').replace(/_/g, ' ');
 const ORDER = { escalated: 0, overdue: 1, approaching: 2 };
 const awaiting = (a) => a.state === 'open';
 
@@ -16,6 +23,8 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
   const list = $('#alerts-list');
   const summary = $('#alerts-summary');
   const status = $('#alerts-status');
+  const oversightList = $('#oversight-list');
+  const oversightSummary = $('#oversight-summary');
   let pollTimer = null;
   let open = []; // alert ids whose acknowledge form is open: a poll must not close it under the user's hands
 
@@ -27,19 +36,22 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
     const mine = ++generation;
     try {
       fillFacilities(select, await facilities.load());
-      const alerts = await api.all(`/api/alerts?${qs({ state: 'live', facilityId: select.value })}`, 1000);
+      const [alerts, oversight] = await Promise.all([
+        api.all(`/api/alerts?${qs({ state: 'live', facilityId: select.value })}`, 1000),
+        api.get(`/api/oversight-alerts?${qs({ state: 'open', facilityId: select.value, limit: 1000 })}`),
+      ]);
       if (mine !== generation) return;
       // Waiting for someone first, then by urgency and deadline.
       alerts.sort((a, b) => Number(awaiting(b)) - Number(awaiting(a)) || ORDER[a.level] - ORDER[b.level] || (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
       stale.ok('alerts');
-      onCount(alerts.filter(awaiting).length);
-      render(alerts);
+      onCount(alerts.filter(awaiting).length + oversight.items.length);
+      render(alerts, oversight.items);
     } catch (err) {
       if (mine === generation) stale.failed('alerts', err);
     }
   }
 
-  function render(alerts) {
+  function render(alerts, oversight) {
     const waiting = alerts.filter(awaiting);
     const acked = alerts.length - waiting.length;
     const text =
@@ -47,8 +59,36 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
         ? 'No open alerts.'
         : `${waiting.length} open alert${waiting.length === 1 ? '' : 's'}, ${waiting.filter((a) => a.level === 'escalated').length} escalated${acked ? `; ${acked} acknowledged, custody still going on` : ''}.`;
     if (summary.textContent !== text) summary.textContent = text;
+    const late = oversight.length === 0 ? 'No complaint or notice is past due.' : `${oversight.length} past due, not acknowledged.`;
+    if (oversightSummary.textContent !== late) oversightSummary.textContent = late;
     if (open.length) return; // keep the form the user is typing in; the next poll after it closes redraws
     replace(list, alerts.map(card));
+    replace(oversightList, oversight.map(oversightCard));
+  }
+
+  /** A complaint or notice past due: what, about whom, due when, and acknowledge with a note. */
+  function oversightCard(a) {
+    const f = facilities.byId(a.facilityId);
+    const li = h(
+      'li',
+      { class: 'card level-overdue', 'data-oversight': a.id },
+      h('h2', {}, '■ ', OVERSIGHT[a.kind] ?? words(a.kind)),
+      h(
+        'p',
+        {},
+        a.kind === 'notice_late' ? `Notice: ${words(a.about)}` : `Complaint: ${words(a.about)}`,
+        a.bookingId ? [', booking ', canOpenHistory() ? h('a', { href: bookingHref(a.facilityId, a.bookingId) }, h('strong', {}, a.bookingId)) : h('strong', {}, a.bookingId)] : '',
+        ` at ${f ? f.name : a.facilityId}`,
+      ),
+      h('p', {}, 'Was due ', wallClock(a.dueLocal, a.timeZone)),
+      h('p', { class: 'sub raised' }, `Raised ${wallClock(a.raisedLocal, a.timeZone)}`),
+      h(
+        'button',
+        { type: 'button', onclick: () => ackForm(li, a, `/api/oversight-alerts/${a.id}/acknowledge`, `${OVERSIGHT[a.kind]}${a.bookingId ? ` (booking ${a.bookingId})` : ''}`) },
+        'Acknowledge',
+      ),
+    );
+    return li;
   }
 
   function card(a) {
@@ -81,13 +121,18 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
       h('p', { class: 'sub raised' }, `Raised ${at(a.raisedLocal)}`, a.late ? ' (late: the sweep was behind)' : ''),
       a.custodyEndedLocal ? h('p', { class: 'ended' }, `Custody ended ${at(a.custodyEndedLocal)}: acknowledge to close this alert.`) : null,
       awaiting(a)
-        ? h('button', { type: 'button', onclick: () => ackForm(li, a) }, 'Acknowledge')
+        ? h(
+            'button',
+            { type: 'button', onclick: () => ackForm(li, a, `/api/alerts/${a.id}/acknowledge`, `Alert for booking ${a.bookingId}${a.personName ? ` (${a.personName})` : ''}`) },
+            'Acknowledge',
+          )
         : h('p', { class: 'acked' }, `Acknowledged by ${a.acknowledgedBy} at ${at(a.acknowledgedLocal)}${a.note ? `: ${a.note}` : ''}`),
     );
     return li;
   }
 
-  function ackForm(li, a) {
+  /** Acknowledge `a` by POSTing to `path`, with an optional note; `what` names it in the confirmation. */
+  function ackForm(li, a, path, what) {
     open.push(a.id);
     const id = `note-${a.id}`;
     const err = h('p', { class: 'error', 'aria-live': 'assertive' });
@@ -104,10 +149,10 @@ export function createAlerts({ facilities, stale, onCount, canOpenHistory }) {
           e.preventDefault();
           try {
             const note = form.querySelector('textarea').value.trim();
-            const done = await api.post(`/api/alerts/${a.id}/acknowledge`, note ? { note } : {});
+            const done = await api.post(path, note ? { note } : {});
             open = open.filter((x) => x !== a.id);
             // Kept apart from the summary, which each refresh rewrites.
-            status.textContent = `Alert for booking ${a.bookingId}${a.personName ? ` (${a.personName})` : ''} acknowledged by ${done.acknowledgedBy} at ${wallClock(done.acknowledgedLocal, facilities.byId(a.facilityId)?.timeZone)}${done.state === 'resolved' ? ': closed, the custody has ended' : ''}.`;
+            status.textContent = `${what} acknowledged by ${done.acknowledgedBy} at ${wallClock(done.acknowledgedLocal, facilities.byId(a.facilityId)?.timeZone)}${done.state === 'resolved' ? ': closed, the custody has ended' : ''}.`;
             refresh();
           } catch (e2) {
             err.textContent = e2.message;
