@@ -1,16 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
 import { DomainError } from '../common/domain-error.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { sqlState, UNIQUE_VIOLATION } from '../common/sql-state.js';
-import { keyOf, parseKey, retractionKey, type BookingKey } from '../holds/booking-key.js';
+import { keyOf, parseKey, type BookingKey } from '../holds/booking-key.js';
 import { HoldProjector, type Loaded, type Projection, type SeqEvent } from '../holds/hold-projector.service.js';
 import { BatchCheck } from './batch-check.js';
-import { chainHash, GENESIS } from './event-chain.js';
-import { EventLogRepository, type NewEventRow, type RejectedRow, type StoredSummary } from './event-log.repository.js';
-import { custodyEndAhead, MAX_BATCH, RECORDED_BY_APP, validateEvent, type FieldError, type JmsEvent } from './event.schema.js';
+import { EventLogRepository, type NewEventRow, type StoredSummary } from './event-log.repository.js';
+import { MAX_BATCH, type FieldError } from './event.schema.js';
+import {
+  CONFLICT,
+  chained,
+  checked,
+  judged,
+  mayRefold,
+  projectionInput,
+  refusalRows,
+  sentEventId,
+  sentKeys,
+  storable,
+  type Candidate,
+  type Judging,
+  type Sender,
+  type SentKeys,
+} from './ingest-steps.js';
 
 export interface IngestResult {
   accepted: number;
@@ -23,24 +37,6 @@ interface Stored {
   duplicates: number;
   /** Refusals found inside the transaction, by batch index. */
   rejected: Map<number, FieldError[]>;
-}
-
-interface Candidate {
-  index: number;
-  event: JmsEvent;
-  occurredAtMs: number;
-  occurredAtIso: string;
-  canonical: string;
-  hash: string;
-}
-
-/** Keys as sent, before validation: what a batch's transaction locks and reads first. */
-interface SentKeys {
-  eventIds: string[];
-  /** The events retractions name. */
-  targetIds: string[];
-  facilityIds: string[];
-  bookings: Array<{ facilityId: string; bookingId: string }>;
 }
 
 /** What the transaction reads for the keys as sent, while the batch is validated. */
@@ -58,64 +54,6 @@ interface SentRead {
   /** The stored logs of the bookings that may need refolding (see `mayRefold`), by booking key. */
   storedLogs: Map<string, SeqEvent[]>;
 }
-
-/** A string that may be a valid id (validation decides): Postgres text cannot hold NUL. */
-const mayBeId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 128 && !v.includes('\u0000');
-
-/** The event ids, retraction targets, facilities and bookings named in a batch, read without validating it. */
-function sentKeys(raws: unknown[]): SentKeys {
-  const out: SentKeys = { eventIds: [], targetIds: [], facilityIds: [], bookings: [] };
-  for (const raw of raws) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const { eventId, retractsEventId, facilityId, bookingId } = raw as Record<string, unknown>;
-    if (mayBeId(eventId)) out.eventIds.push(eventId);
-    if (mayBeId(retractsEventId)) out.targetIds.push(retractsEventId);
-    if (!mayBeId(facilityId)) continue;
-    out.facilityIds.push(facilityId);
-    if (mayBeId(bookingId)) out.bookings.push({ facilityId, bookingId });
-  }
-  return out;
-}
-
-/**
- * The bookings that may have to be refolded from their whole log: those a retraction sent
- * names, and those of events a stored retraction of their booking names (they may arrive after
- * it; see `retractionKey`). Read as sent, before validation: a superset of the bookings that
- * will need it (refolding any other gives the same state, only slower).
- */
-function mayRefold(raws: unknown[], retracted: ReadonlySet<string>): string[] {
-  const keys = new Set<string>();
-  for (const raw of raws) {
-    if (typeof raw !== 'object' || raw === null) continue;
-    const { eventId, type, facilityId, bookingId } = raw as Record<string, unknown>;
-    if (!mayBeId(facilityId) || !mayBeId(bookingId)) continue;
-    if (type === 'event.retracted' || (mayBeId(eventId) && retracted.has(retractionKey(facilityId, bookingId, eventId)))) keys.add(keyOf(facilityId, bookingId));
-  }
-  return [...keys];
-}
-
-/** The eventId an event was sent with, if it is a string (the answer and the kept refusal name it). */
-const sentEventId = (raw: unknown): string | null => {
-  const id = (raw as { eventId?: unknown } | null)?.eventId;
-  return typeof id === 'string' ? id : null;
-};
-
-/** Above every stored seq: where the batch's events will sit in the log, for a refold computed before they are written. */
-const AFTER_STORED = 2 ** 52;
-
-const CONFLICT = 'an event with this eventId was already received with different content';
-
-/**
- * Postgres text and jsonb cannot hold NUL or a lone UTF-16 surrogate. JSON.stringify writes
- * exactly those as \\u escapes (after an even run of backslashes), so the JSON text finds them.
- */
-const UNSTORABLE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
-const hasUnstorable = (json: string) => json.includes('\\u') && json.search(UNSTORABLE) >= 0; // most events have no \u escape at all
-/** Keep what was sent even so, with those characters replaced by U+FFFD for storage only. */
-const storable = (raw: unknown): unknown => {
-  const json = JSON.stringify(raw);
-  return json !== undefined && hasUnstorable(json) ? JSON.parse(json.replace(UNSTORABLE, '$1\\ufffd')) : raw;
-};
 
 @Injectable()
 export class IngestionService {
@@ -220,7 +158,7 @@ export class IngestionService {
     // The transaction takes its locks and reads what is stored for the keys as sent while the
     // events are validated and hashed (the keys of events then refused are read for nothing);
     // the log write then takes the events as they are validated.
-    const check = this.check(raws, receivedAt.getTime(), reject, onlyFacilities, opts);
+    const check = this.check(raws, receivedAt.getTime(), reject, { onlyFacilities, decisions: opts.decisions });
     const sent = sentKeys(raws);
 
     // Where the log is written by COPY, which stores every row or fails, the first attempt does
@@ -252,46 +190,16 @@ export class IngestionService {
     };
   }
 
-  /** The shape of each event, its canonical form and hash, and repeats inside the batch, as it goes: no database work. */
-  private check(
-    raws: unknown[],
-    receivedAtMs: number,
-    reject: (index: number, errors: FieldError[]) => void,
-    onlyFacilities: ReadonlySet<string> | null,
-    opts: { decisions?: boolean } = {},
-  ): BatchCheck<Candidate> {
+  /** Step 3 for each event as it goes (`checked`), and repeats inside the batch: no database work. */
+  private check(raws: unknown[], receivedAtMs: number, reject: (index: number, errors: FieldError[]) => void, sender: Sender): BatchCheck<Candidate> {
     return new BatchCheck<Candidate>(raws.length, {
       check: (index) => {
-        const raw = raws[index];
-        const v = validateEvent(raw);
-        if (!v.ok) {
-          reject(index, v.errors);
+        const c = checked(raws[index], index, receivedAtMs, sender);
+        if (Array.isArray(c)) {
+          reject(index, c);
           return null;
         }
-        if (onlyFacilities && !onlyFacilities.has(v.event.facilityId)) {
-          reject(index, [{ field: 'facilityId', message: `this API key may send events only about ${[...onlyFacilities].map((f) => `"${f}"`).join(', ')}` }]);
-          return null;
-        }
-        // A decision is a supervisor's, recorded through the decisions route, never sent by a JMS.
-        if (RECORDED_BY_APP.has(v.event.type) && !opts.decisions) {
-          const message =
-            v.event.type === 'detainer.decided'
-              ? 'a decision on a detainer is recorded by a supervisor through POST /api/custody/{id}/decisions'
-              : `a ${v.event.type} event is recorded through /api/complaints or /api/notices`;
-          reject(index, [{ field: 'type', message }]);
-          return null;
-        }
-        const ahead = custodyEndAhead(v.event, v.occurredAtMs, receivedAtMs);
-        if (ahead) {
-          reject(index, [ahead]);
-          return null;
-        }
-        const canonical = canonicalJson(raw);
-        if (hasUnstorable(canonical)) {
-          reject(index, [{ field: '(event)', message: 'must be valid Unicode text: no NUL (\\u0000) and no unpaired surrogate (\\ud800-\\udfff)' }]);
-          return null;
-        }
-        return { index, event: v.event, occurredAtMs: v.occurredAtMs, occurredAtIso: v.occurredAtIso, canonical, hash: sha256Hex(canonical) };
+        return c;
       },
       idOf: (c) => c.event.eventId,
       same: (first, later) => first.hash === later.hash,
@@ -320,8 +228,10 @@ export class IngestionService {
   }
 
   /**
-   * Inside the transaction, with the facilities locked: tell new events from repeats, store,
-   * project, keep the refusals. The log write takes each event as soon as it is checked.
+   * Inside the transaction, with the facilities locked (ingest-steps.ts names the steps): judge
+   * each checked event against what is stored (4); chain the new ones and hand them to the log
+   * write as they come (5); project them while Postgres writes (6); settle what raced another
+   * request, save the projection, keep every refusal (7).
    */
   private async store(
     m: EntityManager,
@@ -347,58 +257,43 @@ export class IngestionService {
       const c = check.byId.get(id);
       return c && loaded.rules.has(c.event.facilityId) ? c.event : undefined;
     };
+    const judging: Judging = { configured: (f) => loaded.rules.has(f), stored, inBatch };
     /** The candidate, if it is new and may be stored; else its refusal or repeat is counted. */
-    const judge = (c: Candidate): boolean => {
-      const e = c.event;
-      // Facilities must be configured before their events are accepted.
-      if (!loaded.rules.has(e.facilityId)) {
-        out.rejected.set(c.index, [{ field: 'facilityId', message: `unknown facility "${e.facilityId}"; configure it first with PUT /api/facilities/${e.facilityId}` }]);
-        return false;
-      }
-      const prior = stored.get(e.eventId);
-      if (prior) {
-        if (prior.contentHash === c.hash) out.duplicates++;
-        else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
-        return false;
-      }
-      const problem = e.type === 'event.retracted' ? this.retractionProblem(e, inBatch, stored) : null;
-      if (problem) out.rejected.set(c.index, [problem]);
-      return problem === null;
-    };
-    const row = ({ event: e, occurredAtIso: occurredAt, canonical, hash: contentHash }: Candidate): NewEventRow => {
-      const prevHash = heads.get(e.facilityId) ?? GENESIS;
-      const link = chainHash(prevHash, { eventId: e.eventId, facilityId: e.facilityId, bookingId: e.bookingId, type: e.type, occurredAt, receivedAt: receivedAtIso, contentHash });
-      heads.set(e.facilityId, link);
-      return {
-        eventId: e.eventId,
-        facilityId: e.facilityId,
-        bookingId: e.bookingId,
-        type: e.type,
-        occurredAt,
-        retractsEventId: e.type === 'event.retracted' ? e.retractsEventId : null,
-        bodyJson: canonical,
-        contentHash,
-        prevHash,
-        chainHash: link,
-      };
+    const isNew = (c: Candidate): boolean => {
+      const verdict = judged(c, judging);
+      if (verdict === 'duplicate') out.duplicates++;
+      else if (verdict !== 'new') out.rejected.set(c.index, verdict);
+      return verdict === 'new';
     };
 
     // The rows, in runs, as the check goes; each row's chain link is computed as it is drawn.
     let drawnAll = () => {};
     const drawn = new Promise<void>((resolve) => (drawnAll = resolve));
     const waitFor = (c: Candidate) => (c.event.type === 'event.retracted' ? lastIndexOf(c.event.retractsEventId) + 1 : 0);
-    async function* chained(): AsyncGenerator<NewEventRow[]> {
-      yield* check.runs(waitFor, (c) => (judge(c) ? (fresh.push(c), row(c)) : null));
+    async function* logRows(): AsyncGenerator<NewEventRow[]> {
+      yield* check.runs(waitFor, (c) => (isNew(c) ? (fresh.push(c), chained(c, heads, receivedAtIso)) : null));
       drawnAll();
     }
-    const writing = this.events.insert(m, chained(), receivedAt, apiKeyId);
+    const writing = this.events.insert(m, logRows(), receivedAt, apiKeyId);
     // A COPY stores every row or fails: the projection is computed while Postgres writes the log,
     // once every row has been handed to it (computed sooner, it held the rows back: Postgres
     // waited for them, then worked on after the projection was done). The INSERT path can skip
     // an id another request stored meanwhile, so it waits for the answer.
     const early = this.events.storesAllOrFails ? drawn.then(() => (fresh.length > 0 ? this.projection(loaded, fresh, storedLogs, receivedAt.getTime()) : null)) : null;
     const [insertedIds] = await Promise.all([writing, early]);
-    // Judge what the INSERT path skipped against what the other request stored.
+    const inserted = await this.settleRaces(m, fresh, insertedIds, out);
+    out.accepted = inserted.length;
+    if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs, receivedAt.getTime())));
+    await check.done; // every refusal of the check is in refusedBefore
+    await this.keepRefusals(m, raws, refusedBefore, out.rejected, receivedAt, apiKeyId);
+    return out;
+  }
+
+  /**
+   * The events the INSERT path skipped (another request stored the same id meanwhile), judged
+   * against what that request stored: a repeat or a conflict. The events stored come back.
+   */
+  private async settleRaces(m: EntityManager, fresh: Candidate[], insertedIds: ReadonlySet<string>, out: Stored): Promise<Candidate[]> {
     const raced = fresh.filter((c) => !insertedIds.has(c.event.eventId));
     if (raced.length > 0) {
       const now = (
@@ -412,55 +307,26 @@ export class IngestionService {
         else out.rejected.set(c.index, [{ field: 'eventId', message: CONFLICT }]);
       }
     }
-    const inserted = fresh.filter((c) => insertedIds.has(c.event.eventId));
-    out.accepted = inserted.length;
-    if (inserted.length > 0) await this.projector.save(m, (await early) ?? (await this.projection(loaded, inserted, storedLogs, receivedAt.getTime())));
-    await check.done; // every refusal of the check is in refusedBefore
+    return fresh.filter((c) => insertedIds.has(c.event.eventId));
+  }
+
+  /** Step 7: keep every refusal of the batch, those of the check and those found against what is stored. */
+  private async keepRefusals(
+    m: EntityManager,
+    raws: unknown[],
+    refusedBefore: ReadonlyMap<number, { eventId: string | null; errors: FieldError[] }>,
+    refusedInside: ReadonlyMap<number, FieldError[]>,
+    receivedAt: Date,
+    apiKeyId: string | null,
+  ): Promise<void> {
     const refusals = new Map(refusedBefore);
-    for (const [index, errors] of out.rejected) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
-    await this.events.insertRejected(m, this.rejectedRows(raws, refusals), receivedAt, apiKeyId);
-    return out;
+    for (const [index, errors] of refusedInside) refusals.set(index, { eventId: sentEventId(raws[index]), errors });
+    await this.events.insertRejected(m, refusalRows(raws, refusals), receivedAt, apiKeyId);
   }
 
-  private retractionProblem(
-    e: Extract<JmsEvent, { type: 'event.retracted' }>,
-    inBatch: (id: string) => JmsEvent | undefined,
-    stored: Map<string, { facilityId: string; bookingId: string; type: string }>,
-  ): FieldError | null {
-    if (e.retractsEventId === e.eventId) return { field: 'retractsEventId', message: 'an event cannot retract itself' };
-    const target = stored.get(e.retractsEventId) ?? inBatch(e.retractsEventId);
-    if (!target) return null; // may arrive later: events can come in any order
-    if (target.type === 'event.retracted') return { field: 'retractsEventId', message: 'a retraction cannot be retracted; send the corrected event again under a new eventId' };
-    if (target.facilityId !== e.facilityId || target.bookingId !== e.bookingId) {
-      return {
-        field: 'retractsEventId',
-        message: `event "${e.retractsEventId}" is about booking "${target.bookingId}" of facility "${target.facilityId}"; a retraction must name the same facility and booking`,
-      };
-    }
-    return null;
-  }
-
-  /**
-   * The projection of the stored events: bookings in `storedLogs` (touched by a retraction, or
-   * receiving an event a stored retraction names, or possibly so: see `mayRefold`) are refolded
-   * from their stored log and their new events (which the log write puts after every stored one), the others
-   * advanced from their loaded state. Inside the batch, the order sent is the order received.
-   */
+  /** Step 6: the projection of the stored events (see `projectionInput`). */
   private projection(loaded: Loaded, inserted: Candidate[], storedLogs: ReadonlyMap<string, SeqEvent[]>, receivedAtMs: number): Promise<Projection> {
-    const newEvents = new Map<string, SeqEvent[]>();
-    const fullLogs = new Map<string, SeqEvent[]>();
-    for (const c of inserted) {
-      const k = keyOf(c.event.facilityId, c.event.bookingId);
-      const stored = storedLogs.get(k);
-      const into = stored ? fullLogs : newEvents;
-      let list = into.get(k);
-      if (!list) into.set(k, (list = stored ? [...stored] : []));
-      list.push({ seq: (stored ? AFTER_STORED : 0) + c.index, occurredAtMs: c.occurredAtMs, receivedAtMs, body: c.event });
-    }
+    const { newEvents, fullLogs } = projectionInput(inserted, storedLogs, receivedAtMs);
     return this.projector.compute(loaded, newEvents, fullLogs);
-  }
-
-  private rejectedRows(raws: unknown[], rejected: Map<number, { eventId: string | null; errors: FieldError[] }>): RejectedRow[] {
-    return [...rejected].map(([index, r]) => ({ batchIndex: index, eventId: storable(r.eventId) as string | null, body: storable(raws[index] ?? null), errors: r.errors }));
   }
 }
