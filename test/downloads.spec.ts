@@ -97,3 +97,49 @@ describe('the history PDF of a person named in Cyrillic, Chinese and Arabic', ()
     }
   });
 });
+
+describe('the history PDF of a person named in Korean, Hindi, Tamil, Thai and Amharic', () => {
+  it('sets each script in its shipped font, none drawn as .notdef; an emoji no font has is printed as its code point', async () => {
+    const NAME = '홍길동 अमित தமிழ் สมชาย አበበ 😀 🦀';
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: [ev.opened({ facilityId: 'dl', bookingId: 'asia-1', personId: 'asia-p', occurredAt: '2026-11-02T10:00:00Z', person: { name: NAME } })] })
+      .expect(200);
+    const res = await t.http
+      .get('/api/bookings/asia-1/history?format=pdf')
+      .set('Authorization', t.admin)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const { fonts, runs } = readPdf(res.body as Buffer);
+    expect([...fonts.values()].map((f) => f.name).sort()).toEqual([
+      'DejaVuSans',
+      'DejaVuSans-Bold',
+      'DejaVuSansMono',
+      'NanumGothic',
+      'NotoSansDevanagari-Regular',
+      'NotoSansEthiopic-Regular',
+      'NotoSansHans-Regular',
+      'NotoSansTamil-Regular',
+      'NotoSansThai-Regular',
+    ]);
+    expect(runs.filter((r) => r.codes.includes(0) || r.text.includes('\uFFFD'))).toEqual([]);
+    const line = runs.slice(runs.findIndex((r) => r.text.includes('named ')));
+    // The name, stretch by stretch; Devanagari's i-sign is drawn before its consonant, so it reads back in that order.
+    expect(line.slice(1, 8).map((r) => [r.font, r.text])).toEqual([
+      ['NanumGothic', '홍길동 '],
+      ['NotoSansDevanagari-Regular', 'अिमत '],
+      ['NotoSansTamil-Regular', 'தமிழ் '],
+      ['NotoSansThai-Regular', 'สมชาย '],
+      ['NotoSansEthiopic-Regular', 'አበበ '],
+      // DejaVu draws some emoji (in black and white); one no shipped font has is printed as its code point.
+      ['DejaVuSans', '😀 '],
+      ['DejaVuSans', '[U+1F980].'],
+    ]);
+  });
+});

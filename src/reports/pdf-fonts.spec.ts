@@ -17,9 +17,15 @@ describe('the shipped fonts', () => {
     expect(run.advanceWidth).toBe(run.glyphs.reduce((w, g) => w + g.advanceWidth, 0));
   });
 
-  it('cover Chinese, simplified and traditional, in the CJK font; Hangul in none', () => {
+  it('cover Chinese, simplified and traditional, in the CJK font; Hangul in the Korean font only', () => {
     expect(['李', '小', '龍', '龙', '县'].map((c) => pdfFont('cjk').hasGlyphForCodePoint(c.codePointAt(0)!))).toEqual([true, true, true, true, true]);
-    expect(['sans', 'cjk'].map((k) => pdfFont(k as 'sans').hasGlyphForCodePoint(0xd55c))).toEqual([false, false]);
+    expect((['sans', 'cjk', 'hangul'] as const).map((k) => pdfFont(k).hasGlyphForCodePoint(0xd55c))).toEqual([false, false, true]);
+  });
+
+  it('shape Devanagari: a conjunct, and the i-sign drawn before its consonant', () => {
+    // क्ष (ka, virama, ssa) is one glyph; in कि the i-sign (U+093F) comes first.
+    expect(layout('devanagari', 'क्ष').glyphs).toHaveLength(1);
+    expect(layout('devanagari', 'कि').glyphs.map((g) => g.codePoints)).toEqual([[0x93f], [0x915]]);
   });
 });
 

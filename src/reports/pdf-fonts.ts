@@ -14,24 +14,37 @@ import { projectFolder } from '../common/project-folder.js';
  *   (simplified and traditional, the 20,902 unified ideographs and extension A) and Japanese kana,
  *   8 MB: the smallest of the Noto CJK fonts that holds both Chinese scripts. It has one weight, so
  *   bold headings set CJK in regular.
+ * - Noto Sans Regular (Debian fonts-noto-core 20201225, SIL OFL 1.1) for the scripts of South and
+ *   South-East Asia and Ethiopia: Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu,
+ *   Kannada, Malayalam, Sinhala, Thai, Lao, Khmer, Myanmar, Ethiopic (3.2 MB for the fifteen),
+ *   shaped by fontkit (their vowel signs are combining marks: see NEEDS_SHAPING);
+ * - NanumGothic (Debian fonts-nanum 20200506, NAVER, SIL OFL 1.1) for Korean Hangul (4.7 MB).
  * Each stretch of text goes in the first font of its style's chain that has its glyphs (text-runs.ts).
- * Not covered (printed as their code points, `[U+0915]`): Korean Hangul, the Indic scripts, Thai, Ethiopic, emoji.
+ * Not covered (printed as their code points, `[U+1F600]`): emoji, and scripts no font here has.
  */
 export type PdfStyle = 'regular' | 'bold' | 'mono';
+
+/** The scripts set in a Noto Sans font of their own, by the font's name (NotoSans<Script>-Regular.ttf). */
+const NOTO_SCRIPTS = ['Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao', 'Khmer', 'Myanmar', 'Ethiopic'] as const;
 
 const FILES = {
   sans: 'DejaVuSans.ttf',
   sansBold: 'DejaVuSans-Bold.ttf',
   mono: 'DejaVuSansMono.ttf',
   cjk: 'NotoSansHans-Regular.otf',
-} as const;
+  hangul: 'NanumGothic.ttf',
+  ...(Object.fromEntries(NOTO_SCRIPTS.map((s) => [s.toLowerCase(), `NotoSans${s}-Regular.ttf`])) as Record<Lowercase<(typeof NOTO_SCRIPTS)[number]>, string>),
+};
 type FontKey = keyof typeof FILES;
+
+/** The fonts every style falls back to, after its own, for what DejaVu lacks. */
+const OTHER_SCRIPTS: FontKey[] = ['cjk', 'hangul', ...NOTO_SCRIPTS.map((s) => s.toLowerCase() as Lowercase<typeof s>)];
 
 /** Each style's fallback chain, first preferred. */
 const CHAINS: Record<PdfStyle, FontKey[]> = {
-  regular: ['sans', 'cjk'],
-  bold: ['sansBold', 'sans', 'cjk'],
-  mono: ['mono', 'sans', 'cjk'],
+  regular: ['sans', ...OTHER_SCRIPTS],
+  bold: ['sansBold', 'sans', ...OTHER_SCRIPTS],
+  mono: ['mono', 'sans', ...OTHER_SCRIPTS],
 };
 
 /** fonts/ at the project root, found from here whether running from src/ (tests) or dist/src/ (npm start). */
@@ -73,36 +86,47 @@ interface Loaded {
   has(codePoint: number): boolean;
 }
 
-// Read and parsed once, on the first PDF, and shared: pdfkit makes each document's own subset.
-let loaded: Record<FontKey, Loaded> | null = null;
-function fonts(): Record<FontKey, Loaded> {
-  if (!loaded) {
-    const dir = fontDir();
-    const load = (file: string): Loaded => {
-      const font = create(readFileSync(join(dir, file)));
-      const known = new Map<number, boolean>();
-      return {
-        font: quickLayout(font),
-        has(cp) {
-          let yes = known.get(cp);
-          if (yes === undefined) known.set(cp, (yes = font.hasGlyphForCodePoint(cp)));
-          return yes;
-        },
-      };
+// Each font read and parsed once, the first time a PDF needs it (most need DejaVu alone), and
+// shared: pdfkit makes each document's own subset.
+const loaded = new Map<FontKey, Loaded>();
+function font(key: FontKey): Loaded {
+  let l = loaded.get(key);
+  if (!l) {
+    const f = create(readFileSync(join(fontDir(), FILES[key])));
+    const known = new Map<number, boolean>();
+    l = {
+      font: quickLayout(f),
+      has(cp) {
+        let yes = known.get(cp);
+        if (yes === undefined) known.set(cp, (yes = f.hasGlyphForCodePoint(cp)));
+        return yes;
+      },
     };
-    loaded = Object.fromEntries(Object.entries(FILES).map(([key, file]) => [key, load(file)])) as Record<FontKey, Loaded>;
+    loaded.set(key, l);
   }
-  return loaded;
+  return l;
 }
 
 /** A shipped font as pdfkit is given it. */
 export function pdfFont(key: FontKey): Font {
-  return fonts()[key].font;
+  return font(key).font;
 }
 
-/** Register the fonts with a document under their keys. */
+/** The fonts each document has been given, by key. */
+const registered = new WeakMap<PDFKit.PDFDocument, Set<FontKey>>();
+function use(doc: PDFKit.PDFDocument, key: FontKey): PDFKit.PDFDocument {
+  let keys = registered.get(doc);
+  if (!keys) registered.set(doc, (keys = new Set()));
+  if (!keys.has(key)) {
+    doc.registerFont(key, font(key).font as unknown as Uint8Array);
+    keys.add(key);
+  }
+  return doc;
+}
+
+/** Register the first font of each style with a document (the others are given to it when a text needs them). */
 export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
-  for (const [key, { font }] of Object.entries(fonts())) doc.registerFont(key, font as unknown as Uint8Array);
+  for (const chain of Object.values(CHAINS)) use(doc, chain[0]);
 }
 
 /**
@@ -111,8 +135,11 @@ export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
  */
 export function writeText(doc: typeof PDFDocument.prototype, text: string, style: PdfStyle, options: PDFKit.Mixins.TextOptions = {}): void {
   const chain = CHAINS[style];
-  const all = fonts();
-  const runs = textRuns(text, chain.length, (f, cp) => all[chain[f]].has(cp));
+  const runs = textRuns(text, chain.length, (f, cp) => font(chain[f]).has(cp));
   if (runs.length === 0) runs.push({ text: '', font: 0 });
-  runs.forEach((run, i) => doc.font(chain[run.font]).text(run.text, { ...options, continued: i < runs.length - 1 }));
+  runs.forEach((run, i) =>
+    use(doc, chain[run.font])
+      .font(chain[run.font])
+      .text(run.text, { ...options, continued: i < runs.length - 1 }),
+  );
 }
