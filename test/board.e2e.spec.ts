@@ -205,14 +205,14 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
 
   it("marks a facility's unverified preset rules plainly on each of its rows, with the reason; a verified preset has no marker", async () => {
     const { page, context } = await open('supervisor');
-    await page.locator('#board-facility').selectOption('king'); // the demo's King County runs on us-wa
+    await page.locator('#board-facility').selectOption('maricopa'); // the demo's Maricopa County runs on the federal preset
     const marker = page.locator('#board-table tbody tr td.wide details.unverified').first();
-    await seeText(marker.locator('summary'), 'Unverified rules (us-wa): RCW 10.93.160');
+    await seeText(marker.locator('summary'), 'Unverified rules (federal): ICE, Secure Communities reforms (June 2011)');
     expect(await marker.isVisible()).toBe(true);
     await marker.locator('summary').click();
-    await seeText(marker.locator('li'), /^RCW 10\.93\.160: The section's own text was not read/);
+    await seeText(marker.locator('li'), /^ICE, Secure Communities reforms \(June 2011\): The reform announcement and its detainer guidance were not found as text/);
     await page.screenshot({ path: join(ARTIFACTS, 'unverified-preset.png') });
-    await page.locator('#board-facility').selectOption('cook'); // us-il: every rule checked against the text
+    await page.locator('#board-facility').selectOption('cook'); // us-il: every rule checked against the text (us-wa too)
     await page
       .locator('#board-table tbody tr td.wide', { hasText: /^Cook County Jail/ })
       .first()

@@ -395,7 +395,7 @@ describe('presets through the API', () => {
       ['us-nyc', false],
       ['us-or', false],
       ['us-tx', false],
-      ['us-wa', false],
+      ['us-wa', true],
     ]);
     expect(items.find((p: { id: string }) => p.id === 'us-il')).toMatchObject({
       name: 'Illinois TRUST Act',

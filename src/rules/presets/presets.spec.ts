@@ -53,10 +53,11 @@ describe('presets', () => {
       ['us-nyc', false],
       ['us-or', false],
       ['us-tx', false],
-      ['us-wa', false],
+      ['us-wa', true],
     ]);
     for (const p of PRESETS) expect(p.citations.length).toBeGreaterThan(0);
-    expect(presetView(presetById('us-wa')!).unverified).toEqual([expect.stringMatching(/^RCW 10\.93\.160: The section's own text was not read/)]);
+    expect(presetView(presetById('us-wa')!).unverified).toEqual([]);
+    expect(presetView(presetById('us-ca')!).unverified).toEqual([expect.stringMatching(/^Release dates while a judicial warrant holds \(no citation\): 7284\.6\(a\)\(1\)\(C\) allows/)]);
   });
 
   it('federal: 48 business hours on any warrant; discretion cases go to review', () => {

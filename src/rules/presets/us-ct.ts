@@ -27,12 +27,12 @@ export const US_CT: Preset = {
       note: 'Definitions read as quoted, in the Public Act and the codified section.',
     },
     {
-      cite: 'C.G.S. 54-192h(b) as amended by P.A. 19-20',
+      cite: 'C.G.S. 54-192h(b)(1)(A) as replaced by P.A. 19-23, section 2',
       rule: 'no arrest or detention on a civil immigration detainer unless it is accompanied by a warrant issued by a judicial officer, or the person has been convicted of a class A or B felony, or is a possible match in the federal Terrorist Screening Database',
       source:
         'https://fastdemocracy.com/bill-summary/?billsummary_id=CTB00032885&billsummary_session=2025&billsummary_state=ct (2025 bills describing the law they would change); https://www.legalfix.com/statutes/state-codes/connecticut/title-54/chapter-965/section-54-192h (the text before 2019)',
       verified: false,
-      note: 'Subsection (b) as amended in 2019 was not read. The judicial-warrant and terrorist-screening conditions are those 2025 bill summaries say existing law allows; the class A or B felony condition is not confirmed by any text read (the 2013 text read allows "convicted of a felony" and more). Raised Bills 7211 and 7212 of 2025 would change the section; whether either was enacted was not checked.',
+      note: 'P.A. 19-23 (SB 1115 of 2019) replaced subsections (b) and (c) as amended by P.A. 19-20. Its clause (i) was read (app.legiplex.com, SB 1115 as chaptered): no officer shall "Arrest or detain an individual pursuant to a civil immigration detainer unless (i) the detainer is accompanied by a warrant issued or signed by a judicial officer"; clauses (ii) and (iii) were not (the copy stops there). The class A or B felony and terrorist-screening conditions rest on the Governor\'s 2019 summary ("the most serious felonies ... the terrorist watch list"). UNDER REVIEW: HB 7212 of 2025, effective 1 October 2025 by press reports (ctpublic.org, 3 September 2025), reportedly adds listed class C and D felony convictions (sexual assault in the second and third degree, strangulation, kidnapping, robbery in the first and second degree and others); its text was not read, so they are not modelled.',
     },
     {
       cite: 'C.G.S. 54-192h (2013 text), 48-hour limit',

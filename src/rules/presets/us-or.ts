@@ -25,7 +25,7 @@ export const US_OR: Preset = {
       source:
         'https://getpocketlaw.com/law/state_oregon/section-181a-820-enforcement-of-federal-immigration-laws-civil-action-for-violation_ba470581306b; https://oregon.public.law/statutes/ors_181A.820 (the 2019 text, then subsection (3))',
       verified: false,
-      note: "The text was read, but it is narrower than the rule: it allows an arrest on a federal magistrate's warrant for the crimes it lists (Title II of the INA, 18 U.S.C. 1015, 1422 to 1429, 1505). The monitor knows only that a warrant is judicial, not what crime it is for, so letting any judicial warrant hold is a reading for counsel to confirm.",
+      note: 'The text was read, but it is narrower than the rule: it allows an arrest on a federal magistrate\'s warrant for the crimes it lists (Title II of the INA, 18 U.S.C. 1015, 1422 to 1429, 1505). The monitor knows only that a warrant is judicial, not what crime it is for, so letting any judicial warrant hold is a reading for counsel to confirm. It pulls against ORS 181A.826(3)(a), which has any request "other than a judicial subpoena" declined.',
     },
     {
       cite: 'ORS 181A.826(2)(b)(A), (3)(a); ORS 181A.823(1)(c)',

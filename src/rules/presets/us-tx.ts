@@ -17,7 +17,7 @@ export const US_TX: Preset = {
       rule: 'an agency with custody of a person subject to an ICE detainer request "shall comply with, honor, and fulfill any request made in the detainer request" and tell the person; not required for a person who "has provided proof" of US citizenship or lawful immigration status',
       source: 'https://www.lawserver.com/law/state/texas/tx-codes/texas_code_of_criminal_procedure_2-251',
       verified: true,
-      note: 'Text read as quoted; the source marks it "Text of article effective until January 01, 2025".',
+      note: 'Text read as quoted; the source marks it "Text of article effective until January 01, 2025". The proof (b) names includes "a Texas driver\'s license or similar government-issued identification": a supervisor reviewing a claim of citizenship decides on it. Not modelled: the duty to tell the person they are held on a detainer request.',
     },
     {
       cite: 'Tex. Code Crim. Proc., recodified article (from 1 January 2025)',
