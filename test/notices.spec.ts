@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signature, WebhooksService } from '../src/alerts/webhooks.service.js';
 import { custodyId } from '../src/holds/booking-key.js';
 import { OversightSweep } from '../src/notices/oversight-sweep.service.js';
 import { ev, facilityBody } from './support/factories.js';
@@ -165,5 +168,57 @@ describe('oversight alerts', () => {
       .expect(403);
     // The sweep raises nothing again for what was acknowledged.
     expect(await t.app.get(OversightSweep).sweep()).toEqual([]);
+  });
+
+  it("go to the facility's webhooks once each, signed, as custody alerts do", async () => {
+    const received: Array<{ body: string; signature: string; timestamp: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ body, signature: String(req.headers['x-detainer-signature']), timestamp: String(req.headers['x-detainer-timestamp']) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const secret = 'an-oversight-webhook-secret';
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oversight`;
+      const hook = (await t.http.post('/api/facilities/ca1/webhooks').set('Authorization', t.admin).send({ url, secret }).expect(201)).body;
+      t.clock.set('2026-11-26T12:00:00Z');
+      const filed = (
+        await t.http
+          .post('/api/complaints')
+          .set('Authorization', supervisor)
+          .send({ facilityId: 'ca1', bookingId: 'b1', category: 'access_to_counsel', receivedVia: 'phone', narrative: 'No call to counsel.' })
+          .expect(201)
+      ).body;
+      t.clock.set('2026-11-26T14:00:00.001Z'); // two hours to acknowledge
+      const sweep = t.app.get(OversightSweep);
+      expect((await sweep.sweep()).map((a) => [a.kind, a.subject_id])).toEqual([['complaint_acknowledgement_overdue', filed.id]]);
+      const webhooks = t.app.get(WebhooksService);
+      expect(await webhooks.deliverDue()).toEqual({ delivered: 1, failed: 0 });
+      expect(await sweep.sweep()).toEqual([]);
+      expect(await webhooks.deliverDue()).toEqual({ delivered: 0, failed: 0 });
+      expect(received).toHaveLength(1);
+      expect(received[0].signature).toBe(signature(secret, received[0].timestamp, received[0].body));
+      expect(JSON.parse(received[0].body)).toMatchObject({
+        type: 'oversight_alert',
+        oversightAlert: {
+          kind: 'complaint_acknowledgement_overdue',
+          subjectId: filed.id,
+          about: 'access_to_counsel',
+          facilityId: 'ca1',
+          bookingId: 'b1',
+          state: 'open',
+          dueAt: '2026-11-26T14:00:00.000Z',
+          dueLocal: '2026-11-26T06:00:00.000-08:00',
+        },
+      });
+      const log = (await t.http.get(`/api/webhooks/${hook.id}/deliveries`).set('Authorization', t.admin).expect(200)).body.items;
+      expect(log.map((d: { alertId: string | null; oversightAlertId: string; state: string }) => [d.alertId, typeof d.oversightAlertId, d.state])).toEqual([[null, 'string', 'delivered']]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OversightAlertViewRow } from '../notices/oversight-alert-view.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { copyData, copyInto } from '../database/copy.js';
@@ -49,7 +50,10 @@ export interface DeliveryClaim {
   attempts: number;
   url: string;
   secret: string;
-  alert: AlertRow;
+  /** The custody alert delivered, or null for an oversight alert. */
+  alert: AlertRow | null;
+  /** The oversight alert delivered (a complaint or a notice past due), or null; instants as ISO text. */
+  oversight: (Omit<OversightAlertViewRow, 'due_at' | 'raised_at' | 'acknowledged_at'> & { due_at: string; raised_at: string; acknowledged_at: string | null }) | null;
 }
 
 /** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
@@ -314,7 +318,7 @@ export class AlertsRepository {
 
   deliveries(webhookId: string, limit: number): Promise<Array<Record<string, unknown>>> {
     return this.ds.query(
-      `SELECT id, alert_id, state, attempts, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, created_at
+      `SELECT id, alert_id, oversight_alert_id, state, attempts, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, created_at
          FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`,
       [webhookId, limit],
     );
@@ -322,19 +326,23 @@ export class AlertsRepository {
 
   /** Claim due deliveries for `leaseMs` (another instance takes them over if this one dies mid-way). */
   async claimDeliveries(now: Date, leaseMs: number, limit: number): Promise<DeliveryClaim[]> {
-    const rows: Array<{ id: number; attempts: number; url: string; secret: string } & { alert: AlertRow }> = await this.ds.query(
+    return this.ds.query(
       `WITH due AS (
          SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE webhook_deliveries d SET next_attempt_at = $1 + $2 * interval '1 millisecond', attempts = d.attempts + 1, last_attempt_at = $1
-           FROM due WHERE d.id = due.id RETURNING d.id, d.attempts, d.webhook_id, d.alert_id
+           FROM due WHERE d.id = due.id RETURNING d.id, d.attempts, d.webhook_id, d.alert_id, d.oversight_alert_id
        )
-       SELECT c.id, c.attempts, w.url, w.secret, to_jsonb(a) || jsonb_build_object('time_zone', f.time_zone) AS alert
-         FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN alerts a ON a.id = c.alert_id JOIN facilities f ON f.id = a.facility_id`,
+       SELECT c.id, c.attempts, w.url, w.secret,
+              CASE WHEN a.id IS NOT NULL THEN to_jsonb(a) || jsonb_build_object('time_zone', f.time_zone) END AS alert,
+              CASE WHEN o.id IS NOT NULL THEN to_jsonb(o) || jsonb_build_object('time_zone', fo.time_zone, 'category', cm.category, 'notice_kind', n.kind) END AS oversight
+         FROM claimed c JOIN webhooks w ON w.id = c.webhook_id
+         LEFT JOIN alerts a ON a.id = c.alert_id LEFT JOIN facilities f ON f.id = a.facility_id
+         LEFT JOIN oversight_alerts o ON o.id = c.oversight_alert_id LEFT JOIN facilities fo ON fo.id = o.facility_id
+         LEFT JOIN complaints cm ON cm.id = o.subject_id AND o.kind <> 'notice_late' LEFT JOIN notices n ON n.id = o.subject_id AND o.kind = 'notice_late'`,
       [now, leaseMs, limit],
     );
-    return rows;
   }
 
   async recordDelivery(id: number, outcome: { ok: boolean; status: number | null; error: string | null; nextAttemptAt: Date; now: Date }): Promise<void> {

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { isoUtc } from '../common/instant.js';
 import { FacilitiesRepository } from '../facilities/facilities.repository.js';
+import { oversightAlertView } from '../notices/oversight-alert-view.js';
 import { toAlertView } from './alert-view.js';
 import { AlertsRepository, type DeliveryClaim } from './alerts.repository.js';
 import { SecretBox } from './secret-box.js';
@@ -98,6 +99,7 @@ export class WebhooksService implements OnApplicationBootstrap {
       items: rows.map((d) => ({
         id: d.id,
         alertId: d.alert_id,
+        oversightAlertId: d.oversight_alert_id ?? null,
         state: d.state,
         attempts: d.attempts,
         nextAttemptAt: isoUtc(d.next_attempt_at as Date),
@@ -126,7 +128,7 @@ export class WebhooksService implements OnApplicationBootstrap {
   }
 
   private async attempt(claim: DeliveryClaim): Promise<boolean> {
-    const body = JSON.stringify({ type: 'alert', deliveryId: String(claim.id), alert: toAlertView(claim.alert) });
+    const body = JSON.stringify(deliveryBody(claim));
     const timestamp = String(Math.floor(this.clock.now() / 1000));
     let status: number | null = null;
     let error: string | null = null;
@@ -193,4 +195,16 @@ export class WebhooksService implements OnApplicationBootstrap {
       req.end(body);
     });
   }
+}
+
+/** What a delivery posts: a custody alert, or an oversight alert (a complaint or a notice past due). */
+function deliveryBody(claim: DeliveryClaim) {
+  if (claim.alert) return { type: 'alert', deliveryId: String(claim.id), alert: toAlertView(claim.alert) };
+  const o = claim.oversight!;
+  const at = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    type: 'oversight_alert',
+    deliveryId: String(claim.id),
+    oversightAlert: oversightAlertView({ ...o, due_at: at(o.due_at)!, raised_at: at(o.raised_at)!, acknowledged_at: at(o.acknowledged_at) }),
+  };
 }

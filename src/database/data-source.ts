@@ -24,6 +24,7 @@ import { CustodyFirstDetainer1766500000000 } from '../../migrations/176650000000
 import { Oversight1766600000000 } from '../../migrations/1766600000000-Oversight.js';
 import { RefusalResolutions1766700000000 } from '../../migrations/1766700000000-RefusalResolutions.js';
 import { OversightAcknowledged1766800000000 } from '../../migrations/1766800000000-OversightAcknowledged.js';
+import { OversightWebhooks1766900000000 } from '../../migrations/1766900000000-OversightWebhooks.js';
 import { ENTITIES } from './entities.js';
 import { oneInstanceAtATime } from './locks.js';
 
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   Oversight1766600000000,
   RefusalResolutions1766700000000,
   OversightAcknowledged1766800000000,
+  OversightWebhooks1766900000000,
 ];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {

@@ -19,7 +19,7 @@ export interface OversightAlertRow {
 /**
  * Complaints and notices past due: each raises one alert, the first sweep after its due instant,
  * however many instances sweep at once (alerts are unique per subject and kind; the insert that
- * loses a race inserts nothing). A notice found late is also an event in the chain (notice.late).
+ * loses a race inserts nothing), and is queued to the facility's webhooks. A notice found late is also an event in the chain (notice.late).
  * Run by AlertScheduler beside the alert sweep (its timer, one run at a time, health's record).
  */
 @Injectable()
@@ -40,12 +40,18 @@ export class OversightSweep {
          SELECT 'complaint_acknowledgement_overdue' AS kind, id, facility_id, booking_id, acknowledge_due_at AS due_at FROM complaints WHERE state = 'received' AND acknowledge_due_at < $1
          UNION ALL SELECT 'complaint_closure_overdue', id, facility_id, booking_id, close_due_at FROM complaints WHERE state <> 'closed' AND close_due_at < $1
          UNION ALL SELECT 'notice_late', id, facility_id, booking_id, due_at FROM notices WHERE served_at IS NULL AND due_at < $1
+       ), raised AS (
+         INSERT INTO oversight_alerts (id, kind, subject_id, facility_id, booking_id, due_at, raised_at)
+         SELECT gen_random_uuid(), d.kind, d.id, d.facility_id, d.booking_id, d.due_at, $1 FROM due d
+          WHERE NOT EXISTS (SELECT 1 FROM oversight_alerts a WHERE a.subject_id = d.id AND a.kind = d.kind)
+         ON CONFLICT (subject_id, kind) DO NOTHING
+         RETURNING *
+       ), queued AS (
+         -- Each alert raised goes to its facility's webhooks, as custody alerts do.
+         INSERT INTO webhook_deliveries (webhook_id, oversight_alert_id, state, next_attempt_at, created_at)
+         SELECT w.id, r.id, 'pending', $1, $1 FROM raised r JOIN webhooks w ON w.facility_id = r.facility_id AND w.disabled_at IS NULL
        )
-       INSERT INTO oversight_alerts (id, kind, subject_id, facility_id, booking_id, due_at, raised_at)
-       SELECT gen_random_uuid(), d.kind, d.id, d.facility_id, d.booking_id, d.due_at, $1 FROM due d
-        WHERE NOT EXISTS (SELECT 1 FROM oversight_alerts a WHERE a.subject_id = d.id AND a.kind = d.kind)
-       ON CONFLICT (subject_id, kind) DO NOTHING
-       RETURNING *`,
+       SELECT * FROM raised`,
       [now],
     );
     raised.sort((a, b) => a.kind.localeCompare(b.kind) || a.due_at.getTime() - b.due_at.getTime() || a.subject_id.localeCompare(b.subject_id));
