@@ -18,8 +18,13 @@ const HEADER =
 const CLASSES = ['Felony', 'Misdemeanor', 'Gross misdemeanor', 'Traffic'];
 const REASONS = ['Bail posted', 'Charges dismissed', 'Time served', 'Court order'];
 
-/** Node's flags for the importer, as package.json's `import` script runs it (its heap bounded). */
-const IMPORT_NODE_ARGS = (/node (.*?) ?dist\/scripts\/import\.js/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.import)?.[1] ?? '').split(' ').filter(Boolean);
+/**
+ * Node's flags for the importer, as package.json's `import` script runs it (its heap bounded):
+ * those of the `node` that runs dist/scripts/import.js (the script first runs the build check,
+ * `node scripts/build-if-stale.mjs && node --max-old-space-size=192 dist/scripts/import.js`).
+ */
+export const importNodeArgs = (script: string): string[] => (/node ((?:--\S+ )*)dist\/scripts\/import\.js/.exec(script)?.[1] ?? '').split(' ').filter(Boolean);
+const IMPORT_NODE_ARGS = importNodeArgs(JSON.parse(readFileSync('package.json', 'utf8')).scripts.import);
 
 /** `yyyy-MM-dd HH:mm:ss` of a wall-clock time (written as UTC fields: the mapping reads them in the jail's zone). */
 const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -166,6 +171,9 @@ export async function benchImport(rows: number): Promise<{ directRate: number; i
     );
     console.log(`  importer's last line: ${imported.result}`);
     if (direct.result !== events) throw new Error(`direct: ${direct.result} accepted of ${events}`);
+    // The importer's summary must account for every event: a run that imported nothing is not a speed.
+    const sent = /(\d+) events \((\d+) accepted/.exec(imported.result);
+    if (!sent || Number(sent[1]) !== events || Number(sent[2]) !== events) throw new Error(`the import did not send every event: ${imported.result}`);
     return { directRate, importRate, ratio, importerMb: imported.childMb };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@ import type { PublicRecords } from './exports.service.js';
 
 /** The public-records export as a PDF, set in the shipped fonts: manifest, rules, counts, then one line per record. */
 export function publicRecordsPdf(p: PublicRecords): Promise<Buffer> {
-  const pdf = new PdfReport(p.manifest.title);
+  // Every record of a period: pages written out as they fill (no page numbers), not kept in memory.
+  const pdf = new PdfReport(p.manifest.title, { pageNumbers: false });
   const heading = (text: string) => pdf.heading(text);
   const line = (text: string, style: 'regular' | 'mono' = 'regular') => pdf.line(text, { size: 9, style });
   pdf.line(p.manifest.title, { size: 16, style: 'bold' });

@@ -26,8 +26,12 @@ export class PdfReport {
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
 
-  constructor(readonly title: string) {
-    this.doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: true, info: { Title: title, Creator: 'Detainer Monitor' } });
+  /** `pageNumbers: false` for long documents (an export of every record): pages are then written out as they fill, not kept to be numbered. */
+  constructor(
+    readonly title: string,
+    private readonly opts: { pageNumbers?: boolean } = {},
+  ) {
+    this.doc = new PDFDocument({ size: 'LETTER', margin: 54, bufferPages: opts.pageNumbers !== false, info: { Title: title, Creator: 'Detainer Monitor' } });
     registerPdfFonts(this.doc);
     this.doc.on('data', (c: Buffer) => this.chunks.push(c));
     this.done = new Promise<Buffer>((resolve) => this.doc.on('end', () => resolve(Buffer.concat(this.chunks))));
@@ -142,9 +146,13 @@ export class PdfReport {
     return this;
   }
 
-  /** Number the pages and end the document: the PDF's bytes. */
+  /** Number the pages (unless told not to) and end the document: the PDF's bytes. */
   finish(): Promise<Buffer> {
     const { doc, left, width } = this;
+    if (this.opts.pageNumbers === false) {
+      doc.end();
+      return this.done;
+    }
     const range = doc.bufferedPageRange();
     for (let i = 0; i < range.count; i++) {
       doc.switchToPage(range.start + i);
