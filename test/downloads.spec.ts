@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { attachment } from '../src/common/content-disposition.js';
 import { ev, facilityBody } from './support/factories.js';
 import { readPdf } from './support/pdf-text.js';
+import { bytes } from './support/bytes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const ID = 'Жанна-李"; filename="evil.exe';
@@ -50,19 +51,7 @@ describe('Content-Disposition', () => {
 });
 
 describe('the history PDF of a person named in Cyrillic, Chinese and Arabic', () => {
-  const pdf = async (path: string) =>
-    (
-      await t.http
-        .get(path)
-        .set('Authorization', t.admin)
-        .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        })
-        .expect(200)
-    ).body as Buffer;
+  const pdf = async (path: string) => (await bytes(t.http.get(path).set('Authorization', t.admin)).expect(200)).body as Buffer;
 
   it('is set in the shipped fonts, each stretch in one that has its glyphs, none drawn as .notdef', async () => {
     for (const path of [`/api/people/${encodeURIComponent(ID)}/history?format=pdf`, `/api/bookings/${encodeURIComponent(ID)}/history?format=pdf`]) {
@@ -106,16 +95,7 @@ describe('the history PDF of a person named in Korean, Hindi, Tamil, Thai and Am
       .set('Authorization', t.admin)
       .send({ events: [ev.opened({ facilityId: 'dl', bookingId: 'asia-1', personId: 'asia-p', occurredAt: '2026-11-02T10:00:00Z', person: { name: NAME } })] })
       .expect(200);
-    const res = await t.http
-      .get('/api/bookings/asia-1/history?format=pdf')
-      .set('Authorization', t.admin)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await bytes(t.http.get('/api/bookings/asia-1/history?format=pdf').set('Authorization', t.admin)).expect(200);
     const { fonts, runs } = readPdf(res.body as Buffer);
     expect([...fonts.values()].map((f) => f.name).sort()).toEqual([
       'DejaVuSans',

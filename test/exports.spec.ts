@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { custodyId } from '../src/holds/booking-key.js';
 import { ev, facilityBody } from './support/factories.js';
+import { bytes } from './support/bytes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -136,16 +137,7 @@ describe('public-records export', () => {
   });
 
   it('as a PDF set in the shipped fonts', async () => {
-    const res = await t.http
-      .get(`/api/exports/public-records?${PERIOD}&format=pdf`)
-      .set('Authorization', sheriff)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await bytes(t.http.get(`/api/exports/public-records?${PERIOD}&format=pdf`).set('Authorization', sheriff)).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pdf = res.body as Buffer;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ev, facilityBody } from './support/factories.js';
 import { pdfText } from './support/pdf-text.js';
+import { bytes } from './support/bytes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -76,12 +77,6 @@ const NEW_YORK = [
 ];
 
 const bookings = (items: Array<{ bookingId: string }>) => items.map((c) => c.bookingId);
-const bytes = (r: import('supertest').Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
 
 beforeAll(async () => {
   t = await startTestApp({ now: '2025-07-01T12:00:00.000Z' });
@@ -156,6 +151,16 @@ describe('GET /api/custody: compliant, quarter and reason', () => {
 
 describe('GET /api/reports/quarterly', () => {
   const EMPTY_REASONS = { no_detainer: 0, not_authorized: 0, limit_reached: 0, cancelled: 0, rules_changed: 0, amended: 0, criteria_not_met: 0, needs_review: 0 };
+  /** The counts of one complaint of this category in this state, acknowledged and closed late (by July). */
+  const oneComplaint = (category: string, state: string) => ({
+    received: 1,
+    byCategory: { held_too_long: 0, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 0, treatment: 0, other: 0, [category]: 1 },
+    byState: { received: 0, acknowledged: 0, investigating: 0, closed: 0, [state]: 1 },
+    byFinding: { substantiated: 0, unsubstantiated: 0, referred: 0 },
+    acknowledgedLate: 1,
+    closedLate: 1,
+  });
+  const NO_NOTICES = { due: 0, servedOnTime: 0, servedLate: 0, missing: 0, pending: 0, byKind: {} };
   const charges = (over: Record<string, Partial<Record<'convicted' | 'charged_only', number>>>) =>
     Object.fromEntries(['felony', 'misdemeanor', 'traffic', 'infraction', 'none'].map((l) => [l, { convicted: 0, charged_only: 0, ...over[l] }]));
 
@@ -185,15 +190,9 @@ describe('GET /api/reports/quarterly', () => {
       violationsByReason: { ...EMPTY_REASONS, no_detainer: 1, not_authorized: 2 },
       reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 },
       iceContacts: { total: 1, disallowed: 0 },
-      complaints: {
-        received: 1,
-        byCategory: { held_too_long: 1, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 0, treatment: 0, other: 0 },
-        byState: { received: 0, acknowledged: 1, investigating: 0, closed: 0 },
-        byFinding: { substantiated: 0, unsubstantiated: 0, referred: 0 },
-        acknowledgedLate: 1,
-        closedLate: 1,
-      },
-      notices: { due: 0, servedOnTime: 0, servedLate: 0, missing: 0, pending: 0, byKind: {} },
+      // c1: held too long, acknowledged four days on (late), not closed within 30 days.
+      complaints: oneComplaint('held_too_long', 'acknowledged'),
+      notices: NO_NOTICES,
       reconciles: { outcomes: true, byCharge: true, conviction: true, trafficOrInfractionOnly: true, victimOrWitness: true },
       previous: {
         quarter: '2024-Q4',
@@ -212,15 +211,9 @@ describe('GET /api/reports/quarterly', () => {
         violationsByReason: EMPTY_REASONS,
         reviews: { needed: 0, awaiting: 0, decidedHonour: 0, decidedDecline: 0 },
         iceContacts: { total: 0, disallowed: 0 },
-        complaints: {
-          received: 1,
-          byCategory: { held_too_long: 0, held_without_authority: 0, claims_us_citizenship: 0, access_to_counsel: 0, treatment: 1, other: 0 },
-          byState: { received: 1, acknowledged: 0, investigating: 0, closed: 0 },
-          byFinding: { substantiated: 0, unsubstantiated: 0, referred: 0 },
-          acknowledgedLate: 1,
-          closedLate: 1,
-        },
-        notices: { due: 0, servedOnTime: 0, servedLate: 0, missing: 0, pending: 0, byKind: {} },
+        // Filed in December, never acknowledged.
+        complaints: oneComplaint('treatment', 'received'),
+        notices: NO_NOTICES,
       },
     });
     expect(Object.keys(r.definitions)).toEqual(expect.arrayContaining(['population', 'people', 'outcomes', 'byCharge', 'beyondEligibility', 'violationsByReason', 'complaints', 'previous']));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { LEGACY_GRANTS_SQL } from '../migrations/1765000000000-GrantsByFacility.js';
 import { ev, facilityBody } from './support/factories.js';
 import { pdfText } from './support/pdf-text.js';
+import { bytes } from './support/bytes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -222,16 +223,7 @@ describe('GET /api/reports/compliance', () => {
     ]);
     // Names only for roles that see them.
     expect((await t.http.get(`${r.heldPastLimit.list}&format=csv`).set('Authorization', t.admin).expect(200)).text.split('\n')[0]).toContain('Person,Name,A-number,Status');
-    const pdf = await t.http
-      .get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01&to=2026-12-01&format=pdf`)
-      .set('Authorization', sheriff)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const pdf = await bytes(t.http.get(`/api/reports/compliance?facilityId=${F}&from=2026-11-01&to=2026-12-01&format=pdf`).set('Authorization', sheriff)).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     mkdirSync(join(process.cwd(), 'test-artifacts'), { recursive: true });
     writeFileSync(join(process.cwd(), 'test-artifacts', 'compliance-cook-2026-11.pdf'), pdf.body as Buffer);
@@ -406,16 +398,7 @@ describe('hold histories and who may read them', () => {
   });
 
   it('renders a printable PDF whose first page is not blank', async () => {
-    const res = await t.http
-      .get('/api/bookings/b2/history?format=pdf')
-      .set('Authorization', t.admin)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await bytes(t.http.get('/api/bookings/b2/history?format=pdf').set('Authorization', t.admin)).expect(200);
     const pdf = res.body as Buffer;
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -537,16 +520,7 @@ describe('hold histories and who may read them', () => {
     });
 
     it('the PDF has a custody section before the holds, in sentences with 24-hour local times', async () => {
-      const res = await t.http
-        .get(`/api/bookings/n1/history?facilityId=${NY}&format=pdf`)
-        .set('Authorization', t.admin)
-        .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        })
-        .expect(200);
+      const res = await bytes(t.http.get(`/api/bookings/n1/history?facilityId=${NY}&format=pdf`).set('Authorization', t.admin)).expect(200);
       // Compared without spaces: a long line wraps at a hyphen or a slash as well as at a space.
       const text = pdfText(res.body as Buffer).replace(/\s/g, '');
       const has = (sentence: string) => expect(text).toContain(sentence.replace(/\s/g, ''));

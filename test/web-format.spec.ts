@@ -12,11 +12,21 @@ import {
   policyLabel,
   presetNotice,
   localClock,
+  overage,
   sweepWarning,
   utcClock,
   wallClock,
+  words,
 } from '../web/format.js';
 import { localText } from '../src/common/local-time.js';
+
+describe('time past the limit, and codes in words', () => {
+  it('rounds overage up to the minute, as the countdown does past a deadline', () => {
+    expect([overage(7_200), overage(7_201), overage(1), overage(0)]).toEqual(['2 h 00 min', '2 h 01 min', '0 h 01 min', '0 h 00 min']);
+    expect(countdown(-7_201)).toBe(`${overage(7_201)} over`);
+    expect([words('limit_reached'), words(null)]).toEqual(['limit reached', '']);
+  });
+});
 
 describe('board countdown', () => {
   it.each([

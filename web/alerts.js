@@ -5,7 +5,7 @@
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, replace } from './dom.js';
 import { POLL_MS } from './board.js';
-import { bookingHref, personHref, personLine, wallClock } from './format.js';
+import { bookingHref, personHref, personLine, wallClock, words } from './format.js';
 
 const LEVELS = { escalated: 'Escalated: overdue and not acknowledged', overdue: 'Overdue', approaching: 'Approaching' };
 /** What an oversight alert says is past due (GET /api/oversight-alerts). */
@@ -14,7 +14,6 @@ const OVERSIGHT = {
   complaint_closure_overdue: 'Complaint not closed in time',
   notice_late: 'Notice to the person not served in time',
 };
-const words = (s) => (s ?? '').replace(/_/g, ' ');
 const ORDER = { escalated: 0, overdue: 1, approaching: 2 };
 const awaiting = (a) => a.state === 'open';
 

@@ -2,14 +2,18 @@
 
 const pad = (n) => String(n).padStart(2, '0');
 
+/** Time past a limit, "2 h 05 min": whole minutes, rounded up (never less overage than there is). */
+export const overage = (seconds) => hoursMinutes(Math.ceil(seconds / 60));
+const hoursMinutes = (minutes) => `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+
+/** A code as people read it: "limit_reached" → "limit reached". */
+export const words = (code) => (code ?? '').replace(/_/g, ' ');
+
 /** "3 h 05 min" left, or "0 h 12 min over": whole minutes, rounded to the side of caution. */
 export function countdown(secondsLeft) {
   if (secondsLeft === null || secondsLeft === undefined) return 'clock not started';
-  const over = secondsLeft < 0;
-  // Left: floor (never show more time than there is). Over: ceil (never show less overage than there is).
-  const minutes = over ? Math.ceil(-secondsLeft / 60) : Math.floor(secondsLeft / 60);
-  const text = `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
-  return over ? `${text} over` : text;
+  // Left: floor (never show more time than there is). Over: as overage (never less than there is).
+  return secondsLeft < 0 ? `${overage(-secondsLeft)} over` : hoursMinutes(Math.floor(secondsLeft / 60));
 }
 
 /** Spoken form for screen readers: "3 hours 5 minutes left". */

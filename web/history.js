@@ -4,7 +4,7 @@
 // board rows and alert cards open histories here too (#history?facilityId=…&bookingId=… or &personId=…).
 import { api, qs } from './api.js';
 import { $, h, loadOnSubmit, replace } from './dom.js';
-import { bookingHref, countdown, personHref, personLine, policyLabel, utcClock, wallClock } from './format.js';
+import { bookingHref, countdown, personHref, personLine, policyLabel, utcClock, wallClock, words } from './format.js';
 
 export function createHistory({ role }) {
   const form = $('#history-form');
@@ -104,7 +104,7 @@ export function createHistory({ role }) {
         { class: 'facts' },
         fact('Person', b.personId ? h('a', { href: personHref(x.facility.id, b.personId) }, personLine(b)) : personLine(b) || '—'),
         fact('Booked', wallClock(b.bookedLocal, x.facility.timeZone)),
-        fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal, x.facility.timeZone)}${b.releaseReason ? ` (${b.releaseReason.replace(/_/g, ' ')})` : ''}` : 'not yet'),
+        fact('Release-eligible', b.releaseEligibleLocal ? `${wallClock(b.releaseEligibleLocal, x.facility.timeZone)}${b.releaseReason ? ` (${words(b.releaseReason)})` : ''}` : 'not yet'),
         fact('Left custody', b.custodyEndedLocal ? `${wallClock(b.custodyEndedLocal, x.facility.timeZone)} (${b.custodyEndKind}${b.toAgency ? ` to ${b.toAgency}` : ''})` : 'still in custody'),
         fact('Time zone', x.facility.timeZone),
       ),
@@ -223,7 +223,7 @@ export function createHistory({ role }) {
                     h('td', {}, wallClock(v.fromLocal, c.timeZone)),
                     h('td', {}, v.untilLocal ? wallClock(v.untilLocal, c.timeZone) : 'still going on'),
                     h('td', {}, v.seconds),
-                    h('td', {}, v.reason.replace(/_/g, ' ')),
+                    h('td', {}, words(v.reason)),
                   ),
                 ),
               ),

@@ -5,7 +5,7 @@ import { DateTime } from '/vendor/luxon/luxon.mjs';
 import { api, qs } from './api.js';
 import { $, fillFacilities, h, loadOnSubmit, replace } from './dom.js';
 import { barChart } from './charts.js';
-import { bookingHref, countdown, defaultPeriod, personLine, wallClock } from './format.js';
+import { bookingHref, defaultPeriod, overage, personLine, wallClock, words } from './format.js';
 
 /** The closed-custody list's verdict filter: the compliant= value it sends, and its words. */
 const VERDICTS = [
@@ -14,7 +14,6 @@ const VERDICTS = [
   ['', 'Every verdict'],
 ];
 const PAGE = 100;
-const words = (s) => s.replace(/_/g, ' ');
 
 export function createReports({ facilities, canOpenHistory }) {
   const form = $('#reports-form');
@@ -165,7 +164,7 @@ export function createReports({ facilities, canOpenHistory }) {
         h('td', {}, facilities.byId(c.facilityId)?.name ?? c.facilityId),
         h('td', {}, booking, h('div', { class: 'sub' }, personLine(c))),
         h('td', {}, wallClock(c.endedLocal, c.timeZone)),
-        h('td', {}, c.compliant === false ? countdown(-c.unauthorizedSeconds).replace(' over', '') : 'none'),
+        h('td', {}, c.compliant === false ? overage(c.unauthorizedSeconds) : 'none'),
         h('td', {}, c.compliant === false ? reasons : c.compliant ? 'within the limit' : 'not judged'),
       );
     }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OversightAlertViewRow } from '../notices/oversight-alert-view.js';
+import { OVERSIGHT_ALERT_ROWS, type OversightAlertViewRow } from '../notices/oversight-alert-view.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { copyData, copyInto } from '../database/copy.js';
@@ -52,8 +52,8 @@ export interface DeliveryClaim {
   secret: string;
   /** The custody alert delivered, or null for an oversight alert. */
   alert: AlertRow | null;
-  /** The oversight alert delivered (a complaint or a notice past due), or null; instants as ISO text. */
-  oversight: (Omit<OversightAlertViewRow, 'due_at' | 'raised_at' | 'acknowledged_at'> & { due_at: string; raised_at: string; acknowledged_at: string | null }) | null;
+  /** The oversight alert delivered (a complaint or a notice past due), or null. */
+  oversight: OversightAlertViewRow | null;
 }
 
 /** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
@@ -336,11 +336,10 @@ export class AlertsRepository {
        )
        SELECT c.id, c.attempts, w.url, w.secret,
               CASE WHEN a.id IS NOT NULL THEN to_jsonb(a) || jsonb_build_object('time_zone', f.time_zone) END AS alert,
-              CASE WHEN o.id IS NOT NULL THEN to_jsonb(o) || jsonb_build_object('time_zone', fo.time_zone, 'category', cm.category, 'notice_kind', n.kind) END AS oversight
+              CASE WHEN o.id IS NOT NULL THEN to_jsonb(o) END AS oversight
          FROM claimed c JOIN webhooks w ON w.id = c.webhook_id
          LEFT JOIN alerts a ON a.id = c.alert_id LEFT JOIN facilities f ON f.id = a.facility_id
-         LEFT JOIN oversight_alerts o ON o.id = c.oversight_alert_id LEFT JOIN facilities fo ON fo.id = o.facility_id
-         LEFT JOIN complaints cm ON cm.id = o.subject_id AND o.kind <> 'notice_late' LEFT JOIN notices n ON n.id = o.subject_id AND o.kind = 'notice_late'`,
+         LEFT JOIN (${OVERSIGHT_ALERT_ROWS}) o ON o.id = c.oversight_alert_id`,
       [now, leaseMs, limit],
     );
   }

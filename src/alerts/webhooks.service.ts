@@ -200,11 +200,5 @@ export class WebhooksService implements OnApplicationBootstrap {
 /** What a delivery posts: a custody alert, or an oversight alert (a complaint or a notice past due). */
 function deliveryBody(claim: DeliveryClaim) {
   if (claim.alert) return { type: 'alert', deliveryId: String(claim.id), alert: toAlertView(claim.alert) };
-  const o = claim.oversight!;
-  const at = (v: string | null) => (v === null ? null : new Date(v));
-  return {
-    type: 'oversight_alert',
-    deliveryId: String(claim.id),
-    oversightAlert: oversightAlertView({ ...o, due_at: at(o.due_at)!, raised_at: at(o.raised_at)!, acknowledged_at: at(o.acknowledged_at) }),
-  };
+  return { type: 'oversight_alert', deliveryId: String(claim.id), oversightAlert: oversightAlertView(claim.oversight!) };
 }

@@ -48,9 +48,17 @@ export const boundField = z
  * object check runs even when a field failed its own (it then holds the text as sent, or nothing):
  * that field's error is the one to give, so there is none here.
  */
-export function periodError(from: PeriodBound | undefined, to: PeriodBound | undefined): string | null {
+export function periodError(from: PeriodBound | undefined, to: PeriodBound | undefined, fromField = 'from'): string | null {
   if (typeof from !== 'object' || typeof to !== 'object') return null;
-  if (isLocalBound(from) !== isLocalBound(to)) return 'must be of the same kind as from: both dates or both instants';
+  if (isLocalBound(from) !== isLocalBound(to)) return `must be of the same kind as ${fromField}: both dates or both instants`;
   const later = isLocalBound(from) && isLocalBound(to) ? to.date > from.date : (to as { instant: Date }).instant > (from as { instant: Date }).instant;
-  return later ? null : 'must be after from';
+  return later ? null : `must be after ${fromField}`;
 }
+
+/** A query schema's check that its field `toField` ends the period `fromField` begins (periodError), reported on `toField`. */
+export const checkPeriod =
+  (fromField: string, toField: string) =>
+  (q: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const error = periodError(q[fromField] as PeriodBound | undefined, q[toField] as PeriodBound | undefined, fromField);
+    if (error) ctx.addIssue({ code: 'custom', message: error, path: [toField] });
+  };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundField, periodError } from '../common/period-bound.js';
+import { boundField, checkPeriod } from '../common/period-bound.js';
 import { pageLimit, required } from '../common/zod-validation.js';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATES, FINDINGS, RECEIVED_VIA } from './complaint.entity.js';
 
@@ -53,8 +53,5 @@ export const complaintCountsQuery = z
     to: boundField,
   })
   .strict()
-  .superRefine((q, ctx) => {
-    const error = periodError(q.from, q.to);
-    if (error) ctx.addIssue({ code: 'custom', message: error, path: ['to'] });
-  });
+  .superRefine(checkPeriod('from', 'to'));
 export type ComplaintCountsQuery = z.infer<typeof complaintCountsQuery>;

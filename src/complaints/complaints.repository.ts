@@ -76,7 +76,6 @@ export class ComplaintsRepository {
     return row ?? null;
   }
 
-  /** Complaints received in [from, to): by category, state and finding, and how many were acknowledged or closed late. */
   /** Complaints received in the period (dates: each facility's own midnights), by category, state and finding, and those past their due dates as of `now`. */
   async counts(
     facilityId: string | null,

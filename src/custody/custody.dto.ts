@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageLimit } from '../common/zod-validation.js';
 import { INSTANT_HINT, parseInstant } from '../common/instant.js';
-import { boundField, periodError } from '../common/period-bound.js';
+import { boundField, checkPeriod } from '../common/period-bound.js';
 import { quarterField } from '../common/quarter.js';
 import { VIOLATION_REASONS } from './judge.js';
 
@@ -40,10 +40,7 @@ export const custodyQuery = z
     format: z.enum(['json', 'csv'], { error: 'must be one of json, csv' }).default('json'),
   })
   .strict()
-  .superRefine((q, ctx) => {
-    const error = periodError(q.endedFrom, q.endedTo);
-    if (error) ctx.addIssue({ code: 'custom', message: error.replace('from', 'endedFrom'), path: ['endedTo'] });
-  });
+  .superRefine(checkPeriod('endedFrom', 'endedTo'));
 export type CustodyQuery = z.infer<typeof custodyQuery>;
 
 export const verdictChangesQuery = z

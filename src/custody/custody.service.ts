@@ -17,6 +17,7 @@ import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type Wind
 import { localText } from '../common/local-time.js';
 import { toCsv } from '../common/csv.js';
 import { DISCLOSURE_ALWAYS } from '../rules/disclosure.js';
+import { codeWords } from '../common/words.js';
 
 @Injectable()
 export class CustodyService {
@@ -155,7 +156,7 @@ function custodyCsvHeader(names: boolean): string[] {
 }
 
 function custodyCsvRow(c: CustodyView, names: boolean): unknown[] {
-  const reasons = [...new Set(c.violations.map((v) => v.reason.replace(/_/g, ' ')))].join('; ');
+  const reasons = [...new Set(c.violations.map((v) => codeWords(v.reason)))].join('; ');
   return [
     c.facilityId,
     c.bookingId,

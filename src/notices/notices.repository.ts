@@ -57,7 +57,7 @@ export class NoticesRepository {
     await this.ds.query(`UPDATE notices SET served_at = NULL, served_by = NULL, language = NULL, method = NULL, recorded_at = NULL, recorded_by = NULL WHERE id = $1`, [id]);
   }
 
-  /** Notices made due in [from, to): served on time, served late, not served and late, not served and not yet due (reports read these). */
+  /** Notices made due in the period (dates: each facility's own midnights): served on time, served late, not served and late, not served and not yet due (reports read these). */
   counts(
     facilityId: string | null,
     from: PeriodBound,

@@ -88,8 +88,7 @@ export class NoticesService {
     return noticeView((await this.repo.find(n.id))!, now);
   }
 
-  /** For the quarterly review: notices made due in [from, to), late and missing ones. */
-  /** Notices made due in the period (dates: each facility's own midnights). */
+  /** For the quarterly review and the exports: notices made due in the period (dates: each facility's own midnights), late and missing ones. */
   async counts(facilityId: string | null, from: PeriodBound, to: PeriodBound): Promise<NoticeCounts> {
     const rows = await this.repo.counts(facilityId, from, to, new Date(this.clock.now()));
     const byKind = Object.fromEntries(rows.map((r) => [r.kind, { due: r.due, servedOnTime: r.served_on_time, servedLate: r.served_late, missingLate: r.missing_late, pending: r.pending }]));

@@ -4,13 +4,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/roles.decorator.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { isoUtc } from '../common/instant.js';
-import { oversightAlertView as view, type OversightAlertView, type OversightAlertViewRow as Row } from './oversight-alert-view.js';
-
-const SELECT = `SELECT a.*, f.time_zone, c.category, n.kind AS notice_kind
-  FROM oversight_alerts a JOIN facilities f ON f.id = a.facility_id
-  LEFT JOIN complaints c ON c.id = a.subject_id AND a.kind <> 'notice_late'
-  LEFT JOIN notices n ON n.id = a.subject_id AND a.kind = 'notice_late'`;
+import { OVERSIGHT_ALERT_ROWS as SELECT, oversightAlertView as view, type OversightAlertView, type OversightAlertViewRow as Row } from './oversight-alert-view.js';
 
 /** The alerts the oversight sweep raised (a complaint or a notice past due): listed, and acknowledged once, as custody alerts are. */
 @Injectable()
@@ -40,7 +34,7 @@ export class OversightAlertsService {
     );
     const [row]: Row[] = await this.ds.query(`${SELECT} WHERE a.id = $1`, [id]);
     if (!row) throw DomainError.notFound(`oversight alert "${id}"`);
-    if (updated.length === 0) throw DomainError.conflict('id', `was already acknowledged by ${row.acknowledged_by} at ${isoUtc(row.acknowledged_at)}`);
+    if (updated.length === 0) throw DomainError.conflict('id', `was already acknowledged by ${row.acknowledged_by} at ${view(row).acknowledgedAt}`);
     return view(row);
   }
 }

@@ -1,12 +1,11 @@
 import type { CustodyView } from '../custody/custody.dto.js';
 import { localText } from '../common/local-time.js';
-import { PdfReport } from './pdf-report.js';
+import { codeWords as words } from '../common/words.js';
+import { hoursText as hours, PdfReport } from './pdf-report.js';
 import type { ComplianceReport } from './reports.service.js';
 
 const DARK = '#1f4e79';
 const COLORS = [DARK, '#2e7d32', '#b00020', '#9dc3e6'];
-const hours = (s: number | null) => (s === null ? 'none' : `${(s / 3600).toFixed(1)} h`);
-const words = (s: string) => s.replace(/_/g, ' ');
 
 /**
  * The compliance report as a PDF a sheriff can hand to a county board: who is counted and that the

@@ -1,6 +1,9 @@
 import PDFDocument from 'pdfkit';
 import { registerPdfFonts, writeText, type PdfStyle } from './pdf-fonts.js';
 
+/** Seconds as hours to one decimal, "2.5 h" ("none" for no figure): how the PDFs write time. */
+export const hoursText = (seconds: number | null): string => (seconds === null ? 'none' : `${(seconds / 3600).toFixed(1)} h`);
+
 /** One row of a bar chart: its label, one value per series, and the figures printed beside it. */
 export interface BarRow {
   label: string;

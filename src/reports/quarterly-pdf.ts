@@ -1,4 +1,5 @@
-import { PdfReport } from './pdf-report.js';
+import { codeWords as labels } from '../common/words.js';
+import { hoursText as h, PdfReport } from './pdf-report.js';
 import type { QuarterlyReport } from './quarterly.service.js';
 
 type Bar = { label: string; now: number; before: number };
@@ -39,7 +40,6 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
     ok ? '#000' : '#b00020',
   );
 
-  const labels = (s: string) => s.replace(/_/g, ' ');
   heading('Outcome (each person in exactly one)');
   chart(Object.entries(r.outcomes).map(([k, n]) => ({ label: labels(k), now: n, before: r.previous.outcomes[k as keyof typeof r.outcomes] })));
   heading('Most serious current charge and its disposition');
@@ -62,7 +62,6 @@ export function quarterlyPdf(r: QuarterlyReport): Promise<Buffer> {
   heading('Custody beyond eligibility');
   const b = r.beyondEligibility;
   const pb = r.previous.beyondEligibility;
-  const h = (s: number | null) => (s === null ? 'none' : `${(s / 3600).toFixed(1)} h`);
   chart([
     { label: 'people, authorised', now: b.authorised.people, before: pb.authorised.people },
     { label: 'people, unauthorised', now: b.unauthorised.people, before: pb.unauthorised.people },

@@ -12,6 +12,7 @@ import { CHARGE_LEVELS, REVIEW_OUTCOMES } from '../custody/review-facts.js';
 import { ComplaintsService } from '../complaints/complaints.service.js';
 import { NoticesService } from '../notices/notices.service.js';
 import { QuarterlyRepository, type QuarterScope, type ReviewCell } from './quarterly.repository.js';
+import { codeWords } from '../common/words.js';
 
 export const DISPOSITIONS = ['convicted', 'charged_only'] as const;
 
@@ -165,7 +166,7 @@ export class QuarterlyService {
     add('ICE contacts', 'all', (f) => f.iceContacts.total);
     add('ICE contacts', 'not allowed by the disclosure rule', (f) => f.iceContacts.disallowed);
     add('Complaints received', 'all', (f) => f.complaints.received);
-    for (const k of Object.keys(r.complaints.byCategory)) add('Complaints received, by category', k.replace(/_/g, ' '), (f) => f.complaints.byCategory[k] ?? 0);
+    for (const k of Object.keys(r.complaints.byCategory)) add('Complaints received, by category', codeWords(k), (f) => f.complaints.byCategory[k] ?? 0);
     for (const k of Object.keys(r.complaints.byState)) add('Complaints received, where they stand', k, (f) => f.complaints.byState[k] ?? 0);
     for (const k of Object.keys(r.complaints.byFinding)) add('Complaints received, by finding', k, (f) => f.complaints.byFinding[k] ?? 0);
     add('Complaints', 'acknowledged late', (f) => f.complaints.acknowledgedLate);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { periodError, boundField } from '../common/period-bound.js';
+import { boundField, checkPeriod } from '../common/period-bound.js';
 import { quarterField } from '../common/quarter.js';
 
 const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -7,10 +7,7 @@ const format = <T extends readonly [string, ...string[]]>(values: T) => z.enum(v
 export const complianceQuery = z
   .object({ facilityId: z.string().min(1).max(128).optional(), from: boundField, to: boundField, format: format(['json', 'csv', 'pdf'] as const).default('json') })
   .strict()
-  .superRefine((q, ctx) => {
-    const error = periodError(q.from, q.to);
-    if (error) ctx.addIssue({ code: 'custom', message: error, path: ['to'] });
-  });
+  .superRefine(checkPeriod('from', 'to'));
 
 export const illinoisQuery = z
   .object({

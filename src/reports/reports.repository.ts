@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { boundText, isLocalBound, type PeriodBound } from '../common/period-bound.js';
+import { boundSql, type PeriodBound } from '../common/period-bound.js';
 import { HOLD_SELECT } from '../holds/holds.repository.js';
 
 export interface Period {
@@ -31,16 +31,6 @@ export interface Resolved {
 
 /** Lower bounds, in hours, of the overage bands counted by the compliance report. */
 export const OVERAGE_BANDS_H = [0, 1, 4, 12, 24, 48] as const;
-
-/**
- * The period of each facility in scope ($1: one, or all when null), from $2 to $3, as dates in the
- * facility's own calendar when $5, else as instants (with $4, the report's time, to keep the
- * parameters of every statement the same): what `bounds` reads once per report.
- */
-const RESOLVE = `SELECT f.id AS fid, f.time_zone AS zone, $4::timestamptz AS as_of,
-         CASE WHEN $5 THEN $2::text::date::timestamp AT TIME ZONE f.time_zone ELSE $2::text::timestamptz END AS lo,
-         CASE WHEN $5 THEN $3::text::date::timestamp AT TIME ZONE f.time_zone ELSE $3::text::timestamptz END AS hi
-    FROM facilities f WHERE $1::text IS NULL OR f.id = $1 ORDER BY f.id`;
 
 /**
  * Each facility's period as `bounds` resolved it, as CTE `fb` (fid, lo, hi, zone): facility ids $1,
@@ -83,12 +73,17 @@ const PERIOD_CUSTODY = `WITH ${BOUNDS}, c AS (
  * custody that first needed an authority in the period; custody that ended in it, within the
  * limit, past it, or without ever needing an authority (the three add up to all that ended).
  */
-const PEOPLE_FIGURES = `
-  count(*) FILTER (WHERE eligible_from >= lo AND eligible_from < hi)::int AS started,
-  count(*) FILTER (WHERE closed_in)::int AS closed,
-  count(*) FILTER (WHERE closed_in AND eligible_from IS NOT NULL AND compliant)::int AS compliant,
-  count(*) FILTER (WHERE closed_in AND NOT compliant)::int AS past_deadline,
-  count(*) FILTER (WHERE closed_in AND NOT (eligible_from IS NOT NULL AND compliant IS TRUE) AND compliant IS DISTINCT FROM false)::int AS never_needed`;
+const PEOPLE = {
+  started: 'eligible_from >= lo AND eligible_from < hi',
+  closed: 'closed_in',
+  compliant: 'closed_in AND eligible_from IS NOT NULL AND compliant',
+  past_deadline: 'closed_in AND NOT compliant',
+  never_needed: 'closed_in AND NOT (eligible_from IS NOT NULL AND compliant IS TRUE) AND compliant IS DISTINCT FROM false',
+} as const;
+/** Every PEOPLE figure counted over CTE `c`, as columns named by its key. */
+const PEOPLE_FIGURES = Object.entries(PEOPLE)
+  .map(([name, where]) => `count(*) FILTER (WHERE ${where})::int AS ${name}`)
+  .join(', ');
 
 /** Data access of the reports module: histories and compliance reports, aggregated in SQL. */
 @Injectable()
@@ -139,9 +134,19 @@ export class ReportsRepository {
 
   // --- compliance --------------------------------------------------------------------------
 
-  /** Each facility's period as instants: what every statement then counts (BOUNDS), and what the report states. */
+  /**
+   * Each facility's period as instants (dates are its own midnights: boundSql, as the custody list
+   * and the complaint and notice counts read them): what every statement then counts (BOUNDS), and
+   * what the report states.
+   */
   async bounds(p: Period): Promise<Resolved> {
-    const rows: FacilityBounds[] = await this.ds.query(RESOLVE, [p.facilityId, boundText(p.from), boundText(p.to), p.asOf, isLocalBound(p.from)]);
+    const params: unknown[] = [p.facilityId];
+    const param = (v: unknown) => `$${params.push(v)}`;
+    const rows: FacilityBounds[] = await this.ds.query(
+      `SELECT f.id AS fid, f.time_zone AS zone, ${boundSql(p.from, param, 'f.time_zone')} AS lo, ${boundSql(p.to, param, 'f.time_zone')} AS hi
+         FROM facilities f WHERE $1::text IS NULL OR f.id = $1 ORDER BY f.id`,
+      params,
+    );
     return { facilities: rows, asOf: p.asOf };
   }
 
@@ -177,17 +182,17 @@ export class ReportsRepository {
       `${PERIOD_CUSTODY}
        SELECT ${PEOPLE_FIGURES},
          count(*) FILTER (WHERE eligible_from < hi AND (ended_at IS NULL OR ended_at >= hi))::int AS running_at_end,
-         COALESCE(sum(overage_ms) FILTER (WHERE closed_in AND NOT compliant), 0) AS overage_total,
+         COALESCE(sum(overage_ms) FILTER (WHERE ${PEOPLE.past_deadline}), 0) AS overage_total,
          -- One sort per measure (both fractions at once).
-         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE closed_in AND NOT compliant) AS overage_q,
-         max(overage_ms) FILTER (WHERE closed_in AND NOT compliant) AS overage_max,
+         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY overage_ms) FILTER (WHERE ${PEOPLE.past_deadline}) AS overage_q,
+         max(overage_ms) FILTER (WHERE ${PEOPLE.past_deadline}) AS overage_max,
          COALESCE(sum(processing_ms) FILTER (WHERE closed_in), 0) AS processing_total,
          count(*) FILTER (WHERE closed_in AND anomaly_count > 0) AS with_anomalies,
          count(*) FILTER (WHERE closed_in AND rejudged) AS rejudged,
          -- How far past the authority, in bands of hours (lower bound inclusive): the board's overage chart.
          ARRAY[${OVERAGE_BANDS_H.map((lo, i) => {
            const hi = OVERAGE_BANDS_H[i + 1];
-           return `count(*) FILTER (WHERE closed_in AND NOT compliant AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
+           return `count(*) FILTER (WHERE ${PEOPLE.past_deadline} AND overage_ms >= ${lo * 3_600_000}${hi === undefined ? '' : ` AND overage_ms < ${hi * 3_600_000}`})::int`;
          }).join(', ')}] AS overage_bands
        FROM c`,
       this.args(p),
@@ -280,11 +285,11 @@ export class ReportsRepository {
        )
        SELECT bucket, 'received' AS kind, count(*)::int AS n FROM r GROUP BY 1
        UNION ALL
-       SELECT width_bucket(eligible_from, $6::timestamptz[]), 'started', count(*)::int FROM c WHERE zone = $7 AND eligible_from >= lo AND eligible_from < hi GROUP BY 1
+       SELECT width_bucket(eligible_from, $6::timestamptz[]), 'started', count(*)::int FROM c WHERE zone = $7 AND ${PEOPLE.started} GROUP BY 1
        UNION ALL
-       SELECT width_bucket(ended_at, $6::timestamptz[]), 'compliant', count(*)::int FROM c WHERE zone = $7 AND closed_in AND eligible_from IS NOT NULL AND compliant GROUP BY 1
+       SELECT width_bucket(ended_at, $6::timestamptz[]), 'compliant', count(*)::int FROM c WHERE zone = $7 AND ${PEOPLE.compliant} GROUP BY 1
        UNION ALL
-       SELECT width_bucket(ended_at, $6::timestamptz[]), 'past_deadline', count(*)::int FROM c WHERE zone = $7 AND closed_in AND NOT compliant GROUP BY 1`,
+       SELECT width_bucket(ended_at, $6::timestamptz[]), 'past_deadline', count(*)::int FROM c WHERE zone = $7 AND ${PEOPLE.past_deadline} GROUP BY 1`,
       [...this.args(p), months, zone],
     );
   }

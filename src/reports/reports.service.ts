@@ -12,6 +12,7 @@ import { isoLocal, isoUtc } from '../common/instant.js';
 import { boundAt, boundText, isLocalBound } from '../common/period-bound.js';
 import { CHARGE_LEVELS_BY_SERIOUSNESS as LEVELS } from '../holds/booking-projection.js';
 import { OVERAGE_BANDS_H, ReportsRepository, type Period, type Resolved } from './reports.repository.js';
+import { codeWords } from '../common/words.js';
 
 const seconds = (ms: unknown) => (ms === null || ms === undefined ? null : Number(ms) / 1000);
 const hours = (s: number | null) => (s === null ? null : s / 3600);
@@ -73,6 +74,7 @@ export class ReportsService {
     // Each facility's period first; then independent queries, run side by side on the pool.
     const rp = await this.repo.bounds(p);
     const bounds = rp.facilities;
+    if (p.facilityId && bounds.length === 0) throw DomainError.notFound(`facility "${p.facilityId}"`);
     const [counts, people, reasons, lengths, breakdowns, byCharge, monthly, anomalies, policies, rs] = await Promise.all([
       this.repo.totals(rp),
       this.repo.custodyTotals(rp),
@@ -85,7 +87,6 @@ export class ReportsService {
       this.repo.policies(p.facilityId),
       this.repo.ruleSetCounts(rp),
     ]);
-    if (p.facilityId && policies.length === 0) throw DomainError.notFound(`facility "${p.facilityId}"`);
     const t = { ...counts, ...people, ...lengths };
     const byCode = (kind: 'violation' | 'anomaly') =>
       Object.fromEntries(reasons.filter((r) => r.kind === kind).map((r) => [r.code, kind === 'violation' ? { people: r.n, seconds: Number(r.seconds) } : r.n]));
@@ -204,11 +205,16 @@ export class ReportsService {
   /** Counts per local calendar month of the facilities in each zone, merged over the zones in scope. */
   private async monthly(p: Period, rp: Resolved) {
     const months = new Map<string, { month: string; detainersReceived: number; holdsStarted: number; holdsClosedCompliant: number; holdsPastDeadline: number }>();
-    for (const zone of new Set(rp.facilities.map((b) => b.zone))) {
-      const starts: DateTime[] = [];
-      const end = boundAt(p.to, zone);
-      for (let m = boundAt(p.from, zone).startOf('month'); m < end; m = m.plus({ months: 1 })) starts.push(m);
-      const rows = await this.repo.monthly(rp, zone, [...starts.map((m) => m.toJSDate()), starts[starts.length - 1].plus({ months: 1 }).toJSDate()]);
+    // One statement per time zone in scope, side by side.
+    const zones = await Promise.all(
+      [...new Set(rp.facilities.map((b) => b.zone))].map(async (zone) => {
+        const starts: DateTime[] = [];
+        const end = boundAt(p.to, zone);
+        for (let m = boundAt(p.from, zone).startOf('month'); m < end; m = m.plus({ months: 1 })) starts.push(m);
+        return { starts, rows: await this.repo.monthly(rp, zone, [...starts.map((m) => m.toJSDate()), starts[starts.length - 1].plus({ months: 1 }).toJSDate()]) };
+      }),
+    );
+    for (const { starts, rows } of zones) {
       for (const r of rows) {
         const label = starts[r.bucket - 1]?.toFormat('yyyy-MM');
         if (!label) continue;
@@ -260,8 +266,8 @@ export class ReportsService {
     for (const b of r.overageDistribution)
       add(T, 'People, by hours past the limit', b.toHours === null ? `${b.fromHours} h or more` : `${b.fromHours} to ${b.toHours} h`, b.holds, 'people', 'overageDistribution');
     for (const [reason, v] of Object.entries(r.custody.violationsByReason) as Array<[string, { people: number; seconds: number }]>) {
-      add(T, 'People, by reason', reason.replace(/_/g, ' '), v.people, 'people', 'custody.violationsByReason.people');
-      add(T, 'Time, by reason', reason.replace(/_/g, ' '), v.seconds, 'seconds', 'custody.violationsByReason.seconds');
+      add(T, 'People, by reason', codeWords(reason), v.people, 'people', 'custody.violationsByReason.people');
+      add(T, 'Time, by reason', codeWords(reason), v.seconds, 'seconds', 'custody.violationsByReason.seconds');
     }
     add(T, 'Release processing allowed', 'all', r.custody.processingSeconds, 'seconds', 'custody.processingSeconds');
     const L = 'Hold length';
@@ -287,7 +293,7 @@ export class ReportsService {
     const A = 'Data quality';
     add(A, 'Released before release-eligible', 'all', r.anomalies.releasedBeforeReleaseEligible, 'bookings', 'anomalies.releasedBeforeReleaseEligible');
     add(A, 'Events received out of order in time', 'all', r.anomalies.eventsOutOfOrderInTime, 'events', 'anomalies.eventsOutOfOrderInTime');
-    for (const [code, n] of Object.entries(r.anomalies.byCode)) add(A, 'Notes on the facts, by code', code.replace(/_/g, ' '), n as number, 'notes', 'anomalies.byCode');
+    for (const [code, n] of Object.entries(r.anomalies.byCode)) add(A, 'Notes on the facts, by code', codeWords(code), n as number, 'notes', 'anomalies.byCode');
     add(A, 'People with notes on the facts', 'all', r.custody.withAnomalies, 'people', 'custody.withAnomalies');
     add(A, 'People judged again after custody ended', 'all', r.custody.rejudged, 'people', 'custody.rejudged');
     for (const [k, ok] of Object.entries(r.reconciles)) add('Checks', `${k} adds up to its headline`, 'all', ok ? 'yes' : 'NO', '', `reconciles.${k}`);
