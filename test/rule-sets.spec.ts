@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SweepService } from '../src/alerts/sweep.service.js';
+import { bytes } from './support/bytes.js';
 import { ev, facilityBody } from './support/factories.js';
+import { pdfText } from './support/pdf-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -372,6 +374,25 @@ describe('release-date disclosure and the ICE-contact log', () => {
       ['release_date_shared', true],
       ['records_request', false],
     ]);
+    // Counsel read the contacts in the booking's history, as JSON and PDF.
+    const history = (await t.http.get('/api/bookings/k2/history?facilityId=disc').set('Authorization', supervisor).expect(200)).body;
+    expect(history.custody.disclosure.allowed).toBe(false);
+    expect(history.contacts.map((c: { kind: string; at: string; allowed: boolean; recordedBy: string; note: string | null }) => [c.kind, c.at, c.allowed, c.recordedBy, c.note])).toEqual([
+      ['release_date_shared', '2026-03-02T10:00:00.000Z', false, 'test supervisor', 'ERO called the desk'],
+      ['records_request', '2026-03-02T10:30:00.000Z', true, 'test supervisor', null],
+    ]);
+    const pdf = await bytes(t.http.get('/api/bookings/k2/history?facilityId=disc&format=pdf').set('Authorization', supervisor)).expect(200);
+    const text = pdfText(pdf.body as Buffer).replace(/\s/g, '');
+    for (const line of [
+      'Release date and contacts with ICE',
+      'Telling ICE the release date is not allowed now: no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria).',
+      'Mon 2 Mar 2026 05:00 EST: release date shared, recorded',
+      'by test supervisor; FLAGGED: not allowed by the rules when recorded (no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria)). Note: ERO called the desk',
+      'Mon 2 Mar 2026 05:30 EST: records request, recorded',
+      'by test supervisor; allowed by the rules when recorded.',
+    ]) {
+      expect(text).toContain(line.replace(/\s/g, ''));
+    }
     const sheriff = await t.keyFor('sheriff');
     const report = (await t.http.get('/api/reports/compliance?facilityId=disc&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z').set('Authorization', sheriff).expect(200)).body;
     expect(report.iceContacts).toEqual({ total: 2, disallowed: 1 });

@@ -1,5 +1,6 @@
 import type { CustodyView } from '../custody/custody.dto.js';
 import { localText } from '../common/local-time.js';
+import { codeWords } from '../common/words.js';
 import type { BookingHistory } from './history.service.js';
 import type { PdfStyle } from './pdf-fonts.js';
 import { PdfReport } from './pdf-report.js';
@@ -31,8 +32,23 @@ export function custodyLines(c: CustodyView): string[] {
 }
 
 /**
- * A printable hold history: the booking, its custody record explained in sentences, each hold
- * explained in words, every event as received with its hashes, page numbers on every page.
+ * The release-date rule now, then each contact with ICE logged against the record: when, what,
+ * who recorded it, and whether the rule allowed it when it was recorded.
+ */
+export function contactLines(c: CustodyView, contacts: BookingHistory['contacts']): string[] {
+  const t = (iso: string) => localText(Date.parse(iso), c.timeZone);
+  const lines = [`Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${c.disclosure.basis.replace(/[.\s]+$/, '')}.`];
+  if (contacts.length === 0) lines.push('No contact with ICE is logged for this custody record.');
+  for (const k of contacts) {
+    const rule = k.allowed ? 'allowed by the rules when recorded' : `FLAGGED: not allowed by the rules when recorded (${k.basis.replace(/[.\s]+$/, '')})`;
+    lines.push(`${t(k.at)}: ${codeWords(k.kind)}, recorded ${t(k.recordedAt)} by ${k.recordedBy}; ${rule}.${k.note ? ` Note: ${k.note}` : ''}`);
+  }
+  return lines;
+}
+
+/**
+ * A printable hold history: the booking, its custody record explained in sentences, the
+ * release-date rule and the contacts with ICE, each hold explained in words, every event as received with its hashes, page numbers on every page.
  * Set in the fonts shipped in fonts/ (pdf-fonts.ts), so names in other scripts print.
  */
 export function historyPdf(histories: BookingHistory[], title: string): Promise<Buffer> {
@@ -53,7 +69,11 @@ export function historyPdf(histories: BookingHistory[], title: string): Promise<
     );
     heading('Custody');
     if (h.custody === null) line('This booking has no detainer, so there is no custody record to judge.');
-    else for (const s of custodyLines(h.custody)) line(s);
+    else {
+      for (const s of custodyLines(h.custody)) line(s);
+      heading('Release date and contacts with ICE');
+      for (const s of contactLines(h.custody, h.contacts)) line(s);
+    }
     for (const hold of h.holds) {
       heading(`Detainer ${hold.detainerId}: ${hold.status}${hold.compliant === false ? ', past the deadline' : hold.compliant ? ', within the limit' : ''}`);
       for (const s of hold.explanation.sentences) line(s);

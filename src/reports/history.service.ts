@@ -15,6 +15,8 @@ import { duration, explainHold, when } from '../clock/explain.js';
 import type { CustodyView } from '../custody/custody.dto.js';
 import { CustodyRepository } from '../custody/custody.repository.js';
 import { custodyView } from '../custody/custody.service.js';
+import { ContactsRepository } from '../reviews/contacts.repository.js';
+import { contactView } from '../reviews/contacts.service.js';
 import type { HoldEntity } from '../holds/hold.entity.js';
 import { ReportsRepository } from './reports.repository.js';
 
@@ -28,6 +30,7 @@ export class HistoryService {
     private readonly repo: ReportsRepository,
     private readonly clock: Clock,
     private readonly custodies: CustodyRepository,
+    private readonly contacts: ContactsRepository,
   ) {}
 
   async forBooking(bookingId: string, facilityId: string | undefined, reader: Principal): Promise<BookingHistory> {
@@ -57,7 +60,9 @@ export class HistoryService {
 
   /**
    * Everything about one booking: its facts, its custody record as judged and stored (null when it
-   * has no detainer) explained in sentences, each hold explained, every event as received with its hashes.
+   * has no detainer) explained in sentences, each hold explained, the contacts with ICE logged
+   * against the record (each with whether the disclosure rule allowed it), every event as received
+   * with its hashes.
    */
   async build(b: Record<string, any>, role: Role) {
     const now = this.clock.now();
@@ -68,6 +73,7 @@ export class HistoryService {
     const { retractedBy, noEffect } = readRetractions(events as Array<{ body: JmsEvent }>);
     const stored = await this.custodies.ofBooking(b.facility_id, b.booking_id);
     const custody: CustodyView | null = stored ? custodyView(stored, now, names) : null;
+    const contacts = stored ? (await this.contacts.ofCustody(stored.id)).map(contactView) : [];
     return {
       generatedAt: isoUtc(now)!,
       facility: { id: b.facility_id as string, name: b.facility_name as string, timeZone: zone },
@@ -89,6 +95,7 @@ export class HistoryService {
         toAgency: b.to_agency as string | null,
       },
       custody,
+      contacts,
       holds: holds.map((raw) => {
         const h = toHold(raw);
         const view = toView(h, now, names);

@@ -21,15 +21,16 @@ export const contactBody = z
   })
   .strict();
 
-const view = (r: ContactRow) => ({
+/** A logged contact as the API and the histories show it. */
+export const contactView = (r: ContactRow) => ({
   id: r.id,
   custodyId: r.custody_id,
   facilityId: r.facility_id,
   bookingId: r.booking_id,
   kind: r.kind,
-  at: isoUtc(r.at),
+  at: isoUtc(r.at)!,
   note: r.note,
-  recordedAt: isoUtc(r.recorded_at),
+  recordedAt: isoUtc(r.recorded_at)!,
   recordedBy: r.key_name,
   allowed: r.allowed,
   flagged: !r.allowed,
@@ -71,11 +72,11 @@ export class ContactsService {
     await this.contacts.insert({ ...row, recordedAt, apiKeyId: by.keyId });
     // An interview requested or a release date shared may make notices to the person due (rules.notices).
     await this.notices.contactLogged({ id: row.id, facilityId: row.facility_id, bookingId: row.booking_id, kind: row.kind, at: row.at });
-    return view({ ...row, recorded_at: recordedAt });
+    return contactView({ ...row, recorded_at: recordedAt });
   }
 
   async list(custodyId: string) {
     const c = await this.record(custodyId);
-    return { items: (await this.contacts.ofCustody(c.id)).map(view) };
+    return { items: (await this.contacts.ofCustody(c.id)).map(contactView) };
   }
 }

@@ -12,5 +12,6 @@ import { ReviewsService } from './reviews.service.js';
   imports: [CustodyModule, EventsModule, NoticesModule],
   controllers: [ReviewsController, ContactsController],
   providers: [ReviewsService, ContactsService, ContactsRepository],
+  exports: [ContactsRepository],
 })
 export class ReviewsModule {}
