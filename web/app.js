@@ -10,9 +10,10 @@ import { createRefused } from './refused.js';
 import { createComplaints, createNotices } from './oversight.js';
 import { createAdmin } from './admin.js';
 import { createReports } from './reports.js';
+import { createReviews } from './reviews.js';
 import { deskZone, localClock, sweepWarning } from './format.js';
 
-const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'admin', 'none'];
+const SECTIONS = ['signin', 'board', 'alerts', 'deadline', 'reports', 'history', 'reviews', 'complaints', 'notices', 'refused', 'import', 'admin', 'none'];
 let me = null; // { name, role } of the signed-in key
 
 /** Facilities, loaded once per sign-in and shared by the sections. */
@@ -82,6 +83,7 @@ const views = {
   history: createHistory({ role: () => me?.role ?? null }),
   refused: createRefused(),
   import: createImport({ facilities }),
+  reviews: createReviews({ facilities, canOpenHistory }),
   complaints: createComplaints({ facilities }),
   notices: createNotices(),
   admin: createAdmin({ facilities }),
@@ -121,7 +123,7 @@ function allowed(view) {
 
 function route() {
   const [wanted, query = ''] = location.hash.slice(1).split('?');
-  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'complaints', 'notices', 'refused', 'import', 'admin'].find(allowed);
+  const first = ['board', 'alerts', 'deadline', 'reports', 'history', 'reviews', 'complaints', 'notices', 'refused', 'import', 'admin'].find(allowed);
   const view = !me ? 'signin' : allowed(wanted) ? wanted : (first ?? 'none');
   if (view === current) {
     if (query !== currentQuery) {

@@ -109,6 +109,8 @@ export const AUTHORITY_REASONS = {
   cancelled: 'cancelled',
   rules_changed: 'rules changed',
   amended: 'amended',
+  criteria_not_met: 'criteria not met',
+  needs_review: 'awaiting a decision',
 };
 const WINDOW_ENDS = ['limit_reached', 'cancelled', 'rules_changed', 'amended'];
 

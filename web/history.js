@@ -2,9 +2,13 @@
 // sentences with its violations, each hold's clock explained, every event as received, the PDF.
 // Supervisors and admins find a person or booking here (by name, booking id, person id or A-number);
 // board rows and alert cards open histories here too (#history?facilityId=…&bookingId=… or &personId=…).
+import { DateTime } from '/vendor/luxon/luxon.mjs';
 import { api, qs } from './api.js';
 import { $, h, loadOnSubmit, replace } from './dom.js';
-import { bookingHref, countdown, personHref, personLine, policyLabel, utcClock, wallClock, words } from './format.js';
+import { bookingHref, localClock, countdown, personHref, personLine, policyLabel, utcClock, wallClock, words } from './format.js';
+
+/** The kinds of contact with ICE the log takes (POST /api/custody/:id/contacts). */
+const CONTACT_KINDS = ['release_date_shared', 'notification_sent', 'interview_requested', 'interview_held', 'records_request', 'other'];
 
 export function createHistory({ role }) {
   const form = $('#history-form');
@@ -66,7 +70,11 @@ export function createHistory({ role }) {
     ];
   }
 
+  /** What is shown, loaded again (after a contact is logged). */
+  let reloadShown = async () => {};
+
   async function loadBooking(bookingId, facilityId) {
+    reloadShown = async () => replace(out, await loadBooking(bookingId, facilityId));
     const path = `/api/bookings/${encodeURIComponent(bookingId)}/history`;
     const history = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
       throw err.status === 403 ? new Error(`This key may not read booking ${bookingId}: ${err.message}`) : err;
@@ -75,6 +83,7 @@ export function createHistory({ role }) {
   }
 
   async function loadPerson(personId, facilityId) {
+    reloadShown = async () => replace(out, await loadPerson(personId, facilityId));
     const path = `/api/people/${encodeURIComponent(personId)}/history`;
     const x = await api.get(`${path}?${qs({ facilityId })}`).catch((err) => {
       throw err.status === 403 ? new Error(`This key may not read person ${personId}: ${err.message}`) : err;
@@ -110,6 +119,7 @@ export function createHistory({ role }) {
       ),
       pdf ? pdfButton(`${pdf.path}?${qs({ facilityId: pdf.facilityId, format: 'pdf' })}`, pdf.name) : null,
       custodySection(x.custody, id),
+      x.custody ? contactsSection(x, id) : null,
       x.holds.map((hold) =>
         h(
           'article',
@@ -229,6 +239,95 @@ export function createHistory({ role }) {
               ),
             ),
           ),
+    );
+  }
+
+  /**
+   * Telling ICE the release date: whether the facility's rules allow it now and why, then every
+   * contact with ICE logged against the custody record, a disallowed one flagged. Supervisors log
+   * a contact here (the time typed is the jail's clock; empty: now).
+   */
+  function contactsSection(x, id) {
+    const c = x.custody;
+    const zone = x.facility.timeZone;
+    const canLog = ['admin', 'supervisor'].includes(role());
+    const note = h('p', { class: 'error', 'aria-live': 'assertive' });
+    const kind = /** @type {HTMLSelectElement} */ (
+      h(
+        'select',
+        { 'aria-label': 'Contact' },
+        CONTACT_KINDS.map((k) => h('option', { value: k }, words(k))),
+      )
+    );
+    const when = /** @type {HTMLInputElement} */ (h('input', { type: 'datetime-local', 'aria-label': `When (jail time, ${zone}; empty: now)` }));
+    const text = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': 'Note (optional)', size: 28, maxlength: 2000 }));
+    const log = h(
+      'form',
+      {
+        class: 'inline',
+        id: id('history-contact-form'),
+        onsubmit: async (e) => {
+          e.preventDefault();
+          note.textContent = '';
+          const at = when.value ? DateTime.fromISO(when.value, { zone }) : DateTime.now();
+          if (!at.isValid) {
+            note.textContent = 'When: must be a date and time';
+            return;
+          }
+          try {
+            await api.post(`/api/custody/${c.id}/contacts`, { kind: kind.value, at: at.toUTC().toISO(), note: text.value.trim() || undefined });
+            await reloadShown();
+          } catch (err) {
+            note.textContent = err.message;
+          }
+        },
+      },
+      kind,
+      when,
+      text,
+      h('button', { type: 'submit' }, 'Log contact'),
+    );
+    return h(
+      'section',
+      { class: 'contacts', id: id('history-contacts') },
+      h('h3', {}, 'Release date and contacts with ICE'),
+      h('p', { class: c.disclosure.allowed ? '' : 'flag' }, `Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${c.disclosure.basis}.`),
+      x.contacts.length === 0
+        ? h('p', { class: 'sub' }, 'No contact with ICE is logged for this custody record.')
+        : h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { class: 'grid compact', id: id('history-contacts-table') },
+              h('caption', { class: 'sr-only' }, 'Contacts with ICE about this custody, oldest first'),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['When (jail time)', 'Contact', 'Recorded', 'Allowed by the rules', 'Note'].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                x.contacts.map((k) =>
+                  h(
+                    'tr',
+                    { class: k.allowed ? '' : 'flagged' },
+                    h('td', {}, localClock(k.at, zone)),
+                    h('td', {}, words(k.kind)),
+                    h('td', {}, `${utcClock(k.recordedAt)} by ${k.recordedBy}`),
+                    h('td', {}, k.allowed ? 'yes' : `NO: ${k.basis}`),
+                    h('td', {}, k.note ?? ''),
+                  ),
+                ),
+              ),
+            ),
+          ),
+      canLog ? [log, note] : null,
     );
   }
 

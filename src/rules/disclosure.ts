@@ -18,14 +18,19 @@ export const DISCLOSING_CONTACTS: readonly ContactKind[] = ['release_date_shared
 /** The verdict under the default rule, and of records stored before rule sets. */
 export const DISCLOSURE_ALWAYS: DisclosureVerdict = { allowed: true, basis: 'the rules allow telling ICE a release date (always)' };
 
-export function disclosureOf(rules: Pick<AuthorityRules, 'ruleSet'>, detainers: ReadonlyArray<{ detainerId: string; authority: string; screen: { met: string[] } | null }>): DisclosureVerdict {
+export function disclosureOf(
+  rules: Pick<AuthorityRules, 'ruleSet'>,
+  detainers: ReadonlyArray<{ detainerId: string; authority: string; screen: { met: string[]; decision?: { decision: string } | null } | null }>,
+): DisclosureVerdict {
   const rule = rules.ruleSet?.disclosure ?? 'always';
   if (rule === 'always') return DISCLOSURE_ALWAYS;
   if (rule === 'never') return { allowed: false, basis: 'the rules forbid telling ICE a release date (never)' };
   const meeting = detainers.find((d) => d.authority === 'hold');
   if (meeting) {
     const met = meeting.screen?.met.length ? `: ${meeting.screen.met.join(', ')}` : '';
-    return { allowed: true, basis: `detainer ${meeting.detainerId} meets the criteria for holding${met} (if_criteria)` };
+    // What the jail's facts left open, a supervisor decided.
+    const decided = meeting.screen?.decision ? "; honoured on a supervisor's decision" : '';
+    return { allowed: true, basis: `detainer ${meeting.detainerId} meets the criteria for holding${met}${decided} (if_criteria)` };
   }
   return { allowed: false, basis: 'no detainer meets the criteria for holding, and the rules allow telling ICE a release date only then (if_criteria)' };
 }
