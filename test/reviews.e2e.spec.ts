@@ -30,7 +30,11 @@ beforeAll(async () => {
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   supervisor = (await t.keyFor('supervisor')).replace('Bearer ', '');
-  await t.http.put('/api/facilities/nyc').set('Authorization', t.admin).send(facilityBody({ name: 'Rikers Island', preset: 'us-nyc' })).expect(200);
+  await t.http
+    .put('/api/facilities/nyc')
+    .set('Authorization', t.admin)
+    .send(facilityBody({ name: 'Rikers Island', preset: 'us-nyc' }))
+    .expect(200);
   // A judicial warrant, and no criminal history on file: us-nyc's conviction criterion cannot be
   // decided, so the detainer waits for a supervisor; release-eligible at 11:00, held since.
   const b = { facilityId: 'nyc', bookingId: 'ny-1' };

@@ -43,9 +43,7 @@ export function createReviews({ facilities, canOpenHistory }) {
     const place = facilities.byId(item.facilityId);
     const zone = place?.timeZone ?? 'UTC';
     const label = `${item.detainerId}, booking ${item.bookingId}`;
-    const decision = /** @type {HTMLSelectElement} */ (
-      h('select', { 'aria-label': `Decision (${label})` }, h('option', { value: 'honour' }, 'honour'), h('option', { value: 'decline' }, 'decline'))
-    );
+    const decision = /** @type {HTMLSelectElement} */ (h('select', { 'aria-label': `Decision (${label})` }, h('option', { value: 'honour' }, 'honour'), h('option', { value: 'decline' }, 'decline')));
     const basis = /** @type {HTMLInputElement} */ (h('input', { 'aria-label': `Basis (${label})`, placeholder: 'Basis: what was checked, and why', size: 32, maxlength: 2000 }));
     const decide = h(
       'form',
@@ -72,7 +70,12 @@ export function createReviews({ facilities, canOpenHistory }) {
       'tr',
       { 'data-custody': item.custodyId, 'data-detainer': item.detainerId },
       h('td', {}, booking, h('span', { class: 'sub' }, place ? place.name : item.facilityId)),
-      h('td', {}, `${item.detainerId}: ${item.form}${item.warrant && item.warrant !== 'none' ? `, ${item.warrant} warrant` : ''}`, h('span', { class: 'sub' }, `received ${localClock(item.lodgedAt, zone)}`)),
+      h(
+        'td',
+        {},
+        `${item.detainerId}: ${item.form}${item.warrant && item.warrant !== 'none' ? `, ${item.warrant} warrant` : ''}`,
+        h('span', { class: 'sub' }, `received ${localClock(item.lodgedAt, zone)}`),
+      ),
       h('td', { class: item.status === 'overdue' ? 'overdue' : '' }, WAITING[item.status] ?? words(item.status)),
       h('td', {}, reviewWhy(item)),
       h('td', {}, decide),

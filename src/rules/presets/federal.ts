@@ -36,9 +36,9 @@ export const FEDERAL_I247A_CALENDAR: Preset = {
     {
       cite: 'DHS Form I-247A (2017 onward)',
       rule: '48 calendar hours beyond the time the person would otherwise be released',
-      source: 'not read',
-      verified: false,
-      note: "The form text was not found; the reading is issue 28's. Use only if counsel reads the form so.",
+      source: 'https://www.scribd.com/document/343192456/ICE-Guidance-for-Form-I-247A (ICE, "Guidance for Completing Form I-247A", 2017, a copy)',
+      verified: true,
+      note: 'Read in ICE\'s guidance for the form, not the form itself: when Box 1 is checked the I-247A requests that the agency "maintain custody of the alien for a period not to exceed 48 hours beyond the time he or she would otherwise have been released to allow DHS to assume custody for removal purposes", with no exclusion of weekends or holidays; 8 CFR 287.7(d), which the form rests on, excludes them. Which governs is for counsel: this variant counts calendar hours.',
     },
     REFORMS_2011,
   ],

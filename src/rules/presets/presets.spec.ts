@@ -50,7 +50,7 @@ describe('presets', () => {
       ['us-il', true],
       ['us-ma', false],
       ['us-nj', false],
-      ['us-nyc', false],
+      ['us-nyc', true],
       ['us-or', false],
       ['us-tx', false],
       ['us-wa', true],
