@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { ev, facilityBody } from './support/factories.js';
+import { HoldProjector } from '../src/holds/hold-projector.service.js';
+import { ev, facilityBody, story } from './support/factories.js';
 import { waitsForLock } from './support/sql.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -120,6 +121,64 @@ describe('dated policy changes', () => {
     // was open ends the window then (it would have ended Monday 16 November 10:00).
     expect(await deadline('before')).toMatchObject({ policy: 'federal-48-business-hours', deadlineAt: '2026-11-15T08:00:00.000Z', status: 'overdue' });
     expect(await deadline('after')).toMatchObject({ policy: 'no-hold', deadlineAt: '2026-11-20T18:00:00.000Z', status: 'overdue' });
+  });
+
+  it('a facility judged again in pieces (read, judged and written one piece while the next is read) comes out as in one piece', async () => {
+    // The same seven bookings in two facilities; both change from business hours to calendar
+    // hours from 1 November (a correction back-dated), one judged again three bookings a piece,
+    // the other in one piece.
+    // Each facility's copy of an event has the same id with "@facility" (event ids are unique across facilities).
+    const bookings = (f: string) => sevenBookings(f).map((e, i) => ({ ...e, eventId: `e${i}@${f}` }));
+    const sevenBookings = (f: string) => [
+      ...story(f, 'running', '2026-11-24T09:00:00Z'),
+      ...story(f, 'held', '2026-11-20T15:00:00Z'),
+      ...story(f, 'released', '2026-11-10T15:00:00Z', { at: '2026-11-11T15:00:00Z', kind: 'released' }),
+      // Friday to Monday: on time by business hours, late by calendar hours (a verdict changed).
+      ...story(f, 'late', '2026-11-06T15:00:00Z', { at: '2026-11-09T17:00:00Z', kind: 'released' }),
+      ...story(f, 'pending', null),
+      ...story(f, 'transferred', '2026-11-16T15:00:00Z', { at: '2026-11-17T15:00:00Z', kind: 'transferred' }),
+      ...story(f, 'cancelled', '2026-11-23T15:00:00Z'),
+      ev.cancelled({ facilityId: f, bookingId: 'cancelled', occurredAt: '2026-11-23T20:00:00Z' }),
+    ];
+    const projector = t.app.get(HoldProjector);
+    const whole = projector.recomputePiece;
+    for (const f of ['pieces', 'whole']) {
+      await put(f, facilityBody({ policy: 'federal-48-business-hours' })).expect(200);
+      await t.http
+        .post('/api/events')
+        .set('Authorization', t.admin)
+        .send({ events: bookings(f) })
+        .expect(200);
+    }
+    try {
+      projector.recomputePiece = 3;
+      await put('pieces', facilityBody({ policy: 'calendar-48-hours', effectiveFrom: '2026-11-01T00:00:00-04:00' })).expect(200);
+    } finally {
+      projector.recomputePiece = whole;
+    }
+    await put('whole', facilityBody({ policy: 'calendar-48-hours', effectiveFrom: '2026-11-01T00:00:00-04:00' })).expect(200);
+    type Record_ = { bookingId: string; rejudged?: unknown; detainers: Array<Record<string, unknown>> } & Record<string, unknown>;
+    const custody = async (f: string): Promise<Record_[]> => {
+      const text = (await t.http.get(`/api/custody?facilityId=${f}&limit=100`).set('Authorization', t.admin).expect(200)).text.replaceAll(`@${f}`, '');
+      return (JSON.parse(text).items as Record_[])
+        .map(({ id: _id, facilityId: _f, detainers, ...c }) => ({ ...c, detainers: detainers.map(({ holdId: _h, ...d }) => d) }))
+        .sort((a, b) => (a.bookingId < b.bookingId ? -1 : 1));
+    };
+    const rows = (f: string, sql: string) => t.ds.query(sql, [f]);
+    const schedule = `SELECT booking_id, level, threshold_hours, deadline_at, fire_at FROM alert_schedule WHERE facility_id = $1 ORDER BY booking_id, level, threshold_hours`;
+    const holds = `SELECT booking_id, detainer_id, phase, deadline_at, ended_at, outcome, compliant, overage_ms FROM holds WHERE facility_id = $1 ORDER BY booking_id, detainer_id`;
+    const changes = `SELECT booking_id, cause, before, after FROM verdict_changes WHERE facility_id = $1 ORDER BY booking_id, id`;
+    const [pieces, inOne] = [await custody('pieces'), await custody('whole')];
+    expect(pieces).toHaveLength(7);
+    expect(pieces).toEqual(inOne);
+    expect(await rows('pieces', holds)).toEqual(await rows('whole', holds));
+    expect(await rows('pieces', schedule)).toEqual(await rows('whole', schedule));
+    // The late release is the one verdict the change altered: listed once, flagged on its record.
+    expect(await rows('pieces', changes)).toEqual([
+      { booking_id: 'late', cause: 'rules_changed', before: { phase: 'closed', compliant: true, overageSeconds: 0 }, after: { phase: 'closed', compliant: false, overageSeconds: 93600 } },
+    ]);
+    expect(await rows('whole', changes)).toEqual(await rows('pieces', changes));
+    expect(pieces.find((c) => c.bookingId === 'late')?.rejudged).toMatchObject({ compliant: true, overageSeconds: 0 });
   });
 
   it('a PUT with unchanged rules adds no version', async () => {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { OVERSIGHT_ALERT_ROWS, type OversightAlertViewRow } from '../notices/oversight-alert-view.js';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
-import { copyData, copyInto } from '../database/copy.js';
+import { copyData, copyInto, stageCopy } from '../database/copy.js';
+import { DatabaseHandle } from '../database/database.module.js';
 import type { HoldChange } from '../holds/holds.repository.js';
 
 export interface ScheduleRow {
@@ -57,6 +58,9 @@ export interface DeliveryClaim {
 }
 
 /** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
+/** The schedule's columns, in the order of `scheduleData`. */
+const SCHEDULE_COLUMNS = ['hold_id', 'facility_id', 'booking_id', 'detainer_id', 'level', 'threshold_hours', 'deadline_at', 'fire_at', 'planned_at'] as const;
+
 export const UNPLAN_SQL = `DELETE FROM alert_schedule s
         WHERE s.ctid = ANY (ARRAY(SELECT p.ctid FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at) CROSS JOIN LATERAL (
                 SELECT ctid FROM alert_schedule WHERE hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR deadline_at IS DISTINCT FROM x.deadline_at) OFFSET 0) p))`;
@@ -145,7 +149,10 @@ const SWEEP_LOCK = 3;
 /** Data access of the alerts module: the schedule, alerts, webhooks and their deliveries. */
 @Injectable()
 export class AlertsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly db: DatabaseHandle,
+  ) {}
 
   /** Schedule rows as COPY data (null for none): for holds just created, whose rows nothing stored can collide with. */
   scheduleData(planned: readonly ScheduleRow[], now: Date): Buffer[] | null {
@@ -166,11 +173,19 @@ export class AlertsRepository {
     const deadlines = changes.map((c) => isoUtc(c.deadlineAt));
     if (changes.length > 0) await m.query(UNPLAN_SQL, [ids, phases, deadlines]);
     if (created !== null) {
-      await copyInto(m, 'COPY alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at) FROM STDIN', created);
+      await copyInto(m, `COPY alert_schedule (${SCHEDULE_COLUMNS.join(', ')}) FROM STDIN`, created);
     }
-    if (planned.length > 0) {
+    if (planned.length > 0 && this.db.copies) {
+      // Staged as COPY data (a change of rules replans every hold of a facility: 133,000 rows
+      // for 100,000 bookings took 1.3-2.1 s as one JSON document, see stageCopy).
+      const stage = await stageCopy(m, 'alert_schedule', SCHEDULE_COLUMNS, this.scheduleData(planned, now)!);
       await m.query(
-        `INSERT INTO alert_schedule (hold_id, facility_id, booking_id, detainer_id, level, threshold_hours, deadline_at, fire_at, planned_at)
+        `WITH staged AS (DELETE FROM ${stage} RETURNING *)
+         INSERT INTO alert_schedule (${SCHEDULE_COLUMNS.join(', ')}) SELECT ${SCHEDULE_COLUMNS.join(', ')} FROM staged ON CONFLICT DO NOTHING`,
+      );
+    } else if (planned.length > 0) {
+      await m.query(
+        `INSERT INTO alert_schedule (${SCHEDULE_COLUMNS.join(', ')})
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS x(hold_id uuid, facility_id text, booking_id text, detainer_id text, level text,
                 threshold_hours numeric, deadline_at timestamptz, fire_at timestamptz)
          ON CONFLICT DO NOTHING`,

@@ -187,8 +187,9 @@ const DISTINCT = `(${COLUMNS.slice(3)
 
 /** How a custody row meets the stored one: written only if something differs; the records that changed come back. */
 const UPSERT = `ON CONFLICT (facility_id, booking_id) DO UPDATE SET ${SET}, updated_at = EXCLUDED.updated_at
-  WHERE ${DISTINCT}
-  RETURNING id, facility_id, booking_id, phase, due_at, due_detainer_id`;
+  WHERE ${DISTINCT}`;
+/** The records an upsert changed, back (see `replace`). */
+const CHANGED = ' RETURNING id, facility_id, booking_id, phase, due_at, due_detainer_id';
 
 /** Delete the custody records of some bookings other than those given ($3), probed by booking. */
 const DROP_SQL = `DELETE FROM custody_records c
@@ -234,6 +235,16 @@ const changeOf = (r: { id: string; facility_id: string; booking_id: string; phas
   detainerId: r.due_detainer_id ?? '',
   phase: r.phase,
   dueAt: r.due_at,
+});
+
+/** What a custody record just judged tells the alert planner (as `changeOf` reads it back stored). */
+export const changeOfRecord = (r: CustodyRow): CustodyChange => ({
+  custodyId: r.id,
+  facilityId: r.key.facilityId,
+  bookingId: r.key.bookingId,
+  detainerId: r.judgement.dueDetainerId ?? '',
+  phase: r.judgement.phase,
+  dueAt: r.judgement.dueAt === null ? null : new Date(r.judgement.dueAt),
 });
 
 /** Where custody records are stored and read: the one place a verdict is kept. */
@@ -288,15 +299,7 @@ export class CustodyRepository {
       ] as const;
       if (this.db.copies && created.has(keyOf(r.key))) {
         copy.add([...values, updatedAt]);
-        changes.push({
-          custodyId: r.id,
-          facilityId: r.key.facilityId,
-          bookingId: r.key.bookingId,
-          detainerId: j.dueDetainerId ?? '',
-          phase: j.phase,
-          dueAt: j.dueAt === null ? null : new Date(j.dueAt),
-          created: true,
-        });
+        changes.push({ ...changeOfRecord(r), created: true });
       } else if (this.db.copies) {
         staged.add([...values, updatedAt]);
       } else {
@@ -315,15 +318,17 @@ export class CustodyRepository {
   }
 
   /** Store custody rows; for `pruned` (refolded) bookings, delete the records they no longer have. The records that changed. */
-  async replace(m: EntityManager, pruned: BookingRef[], rows: CustodyRows, now: Date): Promise<CustodyChange[]> {
+  async replace(m: EntityManager, pruned: BookingRef[], rows: CustodyRows, now: Date, { changes: answer = true }: { changes?: boolean } = {}): Promise<CustodyChange[]> {
     const changes = [...rows.created];
+    // Without `changes` (a facility judged again tells its listeners itself), none come back.
+    const upsert = answer ? UPSERT + CHANGED : UPSERT;
     if (rows.copy !== null) await copyInto(m, `COPY custody_records (${COLUMNS.join(', ')}, updated_at) FROM STDIN`, rows.copy);
     if (rows.upserts !== null) {
       const stage = await stageCopy(m, 'custody_records', [...COLUMNS, 'updated_at'], rows.upserts);
       const changed: Array<Parameters<typeof changeOf>[0]> = await m.query(
         `WITH staged AS (DELETE FROM ${stage} RETURNING *)
          INSERT INTO custody_records (${COLUMNS.join(', ')}, updated_at) SELECT * FROM staged
-         ${UPSERT}`,
+         ${upsert}`,
       );
       changes.push(...changed.map(changeOf));
     }
@@ -331,7 +336,7 @@ export class CustodyRepository {
       const changed: Array<Parameters<typeof changeOf>[0]> = await m.query(
         `INSERT INTO custody_records (${COLUMNS.join(', ')}, updated_at)
          SELECT x.*, $2 FROM json_to_recordset($1::json) AS ${RECORDSET}
-         ${UPSERT}`,
+         ${upsert}`,
         [rows.json, now],
       );
       changes.push(...changed.map(changeOf));
@@ -340,12 +345,6 @@ export class CustodyRepository {
     const [deleted]: [Array<{ id: string; facility_id: string; booking_id: string }>, number] = await m.query(DROP_SQL, [pruned.map((k) => k.facilityId), pruned.map((k) => k.bookingId), rows.kept]);
     for (const d of deleted) changes.push({ custodyId: d.id, facilityId: d.facility_id, bookingId: d.booking_id, detainerId: '', phase: null, dueAt: null });
     return changes;
-  }
-
-  /** Every custody record of a facility, as a change (a rule change re-plans all of them). */
-  async changesOfFacility(m: EntityManager, facilityId: string): Promise<CustodyChange[]> {
-    const rows: Array<Parameters<typeof changeOf>[0]> = await m.query('SELECT id, facility_id, booking_id, phase, due_at, due_detainer_id FROM custody_records WHERE facility_id = $1', [facilityId]);
-    return rows.map(changeOf);
   }
 
   /** The stored verdicts of some bookings of a facility (before they are judged again), by booking id. */

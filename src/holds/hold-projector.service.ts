@@ -1,11 +1,11 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
 import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
 import { isIce } from '../rules/authority.js';
 import { disclosureOf } from '../rules/disclosure.js';
 import { reviewFactsOf } from '../custody/review-facts.js';
-import { CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
+import { changeOfRecord, CustodyRepository, type CustodyChange, type CustodyRow, type CustodyRows, type Verdict } from '../custody/custody.repository.js';
 import { judgeCustody, type CustodyJudgement, type DetainerVerdict } from '../custody/judge.js';
 import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, type FacilityRules } from '../facilities/facilities.repository.js';
@@ -58,6 +58,62 @@ export interface Projection {
 
 export type SeqEvent = FoldEvent & { seq: number };
 
+/** The stored verdicts of a facility's custody before it is judged again (see `verdictsOf`). */
+type VerdictsBefore = Awaited<ReturnType<CustodyRepository['verdictsOf']>>;
+
+/** What a change of rules records of the custody it re-judged (see `rejudgedOf`). */
+interface Rejudged {
+  flags: Array<{ id: string; rejudged: object | null }>;
+  listed: Parameters<CustodyRepository['recordVerdictChanges']>[1];
+}
+
+/**
+ * A rule change that alters the verdict of custody already ended: the record is flagged
+ * `rejudged` with the verdict it had before (the first one, across several changes), and the
+ * change is listed in verdict_changes. Adds these records' to `into`.
+ */
+function rejudgedOf(records: readonly CustodyRow[], before: VerdictsBefore, now: Date, into: Rejudged): void {
+  for (const r of records) {
+    const old = before.get(r.key.bookingId);
+    const j = r.judgement;
+    if (!old || old.phase !== 'closed' || j.phase !== 'closed') continue;
+    const after = { phase: j.phase, compliant: j.compliant, overageSeconds: (j.overageMs ?? 0) / 1000 };
+    if (old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) continue;
+    const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
+    const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
+    into.flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
+    into.listed.push({
+      facilityId: r.key.facilityId,
+      bookingId: r.key.bookingId,
+      custodyId: r.id,
+      cause: 'rules_changed',
+      before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds },
+      after,
+    });
+  }
+}
+
+/**
+ * What the alert planner and the other listeners hear of custody judged again: every record but
+ * those that had ended and still have, which have nothing ahead and no warning live (their end
+ * unplanned and resolved them): most of a jail's history.
+ */
+function alertSubjectsOf(records: readonly CustodyRow[], before: VerdictsBefore): HoldChange[] {
+  const told = records.filter((r) => r.judgement.phase !== 'closed' || before.get(r.key.bookingId)?.phase !== 'closed');
+  return told.map(changeOfRecord).map(asAlertSubject(reviewing(told)));
+}
+
+/** Milliseconds since it was made or last asked, for a log of how long each step took. */
+function stopwatch(): () => number {
+  let lap = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - lap);
+    lap = now;
+    return ms;
+  };
+}
+
 /** Custody records and holds written per statement when a facility is judged again. */
 const RECOMPUTE_CHUNK = 5_000;
 
@@ -68,6 +124,9 @@ const RECOMPUTE_CHUNK = 5_000;
  */
 @Injectable()
 export class HoldProjector implements OnModuleInit {
+  private readonly log = new Logger('projector');
+  /** Bookings judged again per piece of a change of rules (tests set it small, to cross pieces). */
+  recomputePiece = RECOMPUTE_CHUNK;
   private readonly listeners: HoldsChangedListener[] = [];
 
   constructor(
@@ -184,60 +243,51 @@ export class HoldProjector implements OnModuleInit {
     return { holdsChanged: changed, verdictsChanged: listed.length };
   }
 
-  /** The facility's rules changed: judge all its holds again, and tell listeners of every one (alert thresholds may have changed too). */
+  /**
+   * The facility's rules changed: judge all its holds again, and tell listeners of every one that
+   * has not stayed ended (alert thresholds may have changed too; see `alertSubjectsOf`). A pipeline
+   * of pieces of the facility's bookings: while Postgres writes one piece's custody records and
+   * holds and reads the next piece, this one is judged and serialised (the derivation yields to
+   * the event loop), so the server's work and the database's overlap instead of adding up.
+   */
   async recomputeFacility(m: EntityManager, facilityId: string): Promise<void> {
-    const keys = await this.repo.bookingKeysOfFacility(m, facilityId);
-    const { states, rules } = await this.load(m, keys, [facilityId]);
-    const judged = await this.derive(
-      [...states].map(([k, state]) => ({ key: parseKey(k), state })),
-      rules,
-    );
+    const took = stopwatch();
+    const rules = await this.facilities.rulesFor([facilityId], m);
     const now = new Date(this.clock.now());
     const before = await this.custody.verdictsOf(m, facilityId, null);
-    // Written in pieces: one statement of 100,000 records (~100 MB of JSON) cost more than its parts.
-    for (let i = 0; i < judged.custody.length; i += RECOMPUTE_CHUNK) {
-      await this.custody.replace(
-        m,
-        [],
-        this.custody.rows(judged.custody.slice(i, i + RECOMPUTE_CHUNK), {}, (k) => keyOf(k.facilityId, k.bookingId), now),
-        now,
+    // Only what the end needs is kept of each piece (the states, judgements and rows of 100,000
+    // bookings held to the end made every garbage collection slower): the re-judged verdicts and
+    // the alert subjects, a few fields a record.
+    const rejudged: Rejudged = { flags: [], listed: [] };
+    const told: HoldChange[] = [];
+    let judgedCount = 0;
+    let writing: Promise<void> = Promise.resolve();
+    // In pieces: one statement of 100,000 records (~100 MB of JSON) cost more than its parts.
+    for await (const states of this.repo.facilityStates(m, facilityId, this.recomputePiece)) {
+      const judged = await this.derive(
+        [...states].map(([k, state]) => ({ key: parseKey(k), state })),
+        rules,
       );
+      judgedCount += judged.custody.length;
+      rejudgedOf(judged.custody, before, now, rejudged);
+      told.push(...alertSubjectsOf(judged.custody, before));
+      const custodyRows = this.custody.rows(judged.custody, {}, (k) => keyOf(k.facilityId, k.bookingId), now);
+      const holdRows = this.repo.holdRows(judged.holds, { now });
+      await writing;
+      // Custody records before holds: a hold names its record.
+      writing = (async () => {
+        await this.custody.replace(m, [], custodyRows, now, { changes: false });
+        await this.repo.replaceHolds(m, [], holdRows, now, { changes: false });
+      })();
+      // Awaited at the next piece or below; a failure meanwhile is not an unhandled rejection.
+      writing.catch(() => undefined);
     }
-    for (let i = 0; i < judged.holds.length; i += RECOMPUTE_CHUNK) {
-      await this.repo.replaceHolds(m, [], this.repo.holdRows(judged.holds.slice(i, i + RECOMPUTE_CHUNK), { now }), now);
-    }
-    await this.noteRejudged(m, judged.custody, before, now);
-    await this.tell(m, { changes: (await this.custody.changesOfFacility(m, facilityId)).map(asAlertSubject(reviewing(judged.custody))), facilities: rules });
-  }
-
-  /**
-   * A rule change that alters the verdict of custody already ended: the record is flagged
-   * `rejudged` with the verdict it had before (the first one, across several changes), and the
-   * change is listed in verdict_changes.
-   */
-  private async noteRejudged(m: EntityManager, records: CustodyRow[], before: Awaited<ReturnType<CustodyRepository['verdictsOf']>>, now: Date): Promise<void> {
-    const flags: Array<{ id: string; rejudged: object | null }> = [];
-    const listed: Parameters<CustodyRepository['recordVerdictChanges']>[1] = [];
-    for (const r of records) {
-      const old = before.get(r.key.bookingId);
-      const j = r.judgement;
-      if (!old || old.phase !== 'closed' || j.phase !== 'closed') continue;
-      const after = { phase: j.phase, compliant: j.compliant, overageSeconds: (j.overageMs ?? 0) / 1000 };
-      if (old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) continue;
-      const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
-      const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
-      flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
-      listed.push({
-        facilityId: r.key.facilityId,
-        bookingId: r.key.bookingId,
-        custodyId: r.id,
-        cause: 'rules_changed',
-        before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds },
-        after,
-      });
-    }
-    await this.custody.setRejudged(m, flags);
-    await this.custody.recordVerdictChanges(m, listed, now);
+    await writing;
+    await this.custody.setRejudged(m, rejudged.flags);
+    await this.custody.recordVerdictChanges(m, rejudged.listed, now);
+    const written = took();
+    await this.tell(m, { changes: told, facilities: rules });
+    this.log.log(`rules of ${facilityId} changed: ${judgedCount} custody records judged again in ${written} ms, the alerts of ${told.length} replanned in ${took()} ms`);
   }
 
   /**
