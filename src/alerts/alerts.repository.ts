@@ -157,7 +157,18 @@ export class AlertsRepository {
   /** Schedule rows as COPY data (null for none): for holds just created, whose rows nothing stored can collide with. */
   scheduleData(planned: readonly ScheduleRow[], now: Date): Buffer[] | null {
     const at = now.toISOString();
-    return copyData(planned.map((p) => [p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, isoUtc(p.deadlineAt), isoUtc(p.fireAt), at]));
+    // A hold's rows share its deadline (one Date, see planFor): written once for them all.
+    let deadline: Date | null = null;
+    let deadlineText: string | null = null;
+    return copyData(
+      planned.map((p) => {
+        if (p.deadlineAt !== deadline) {
+          deadline = p.deadlineAt;
+          deadlineText = isoUtc(deadline);
+        }
+        return [p.holdId, p.facilityId, p.bookingId, p.detainerId, p.level, p.thresholdHours, deadlineText, isoUtc(p.fireAt), at];
+      }),
+    );
   }
 
   /**
