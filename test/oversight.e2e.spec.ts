@@ -3,18 +3,17 @@
  * Screenshots go to test-artifacts/oversight/ (ARTIFACTS_DIR to change).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { OversightSweep } from '../src/notices/oversight-sweep.service.js';
 import { ev, facilityBody } from './support/factories.js';
+import { haveBrowser, launchChromium, seeText, signedInPage } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'oversight');
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.warn(`SKIPPED: the browser tests need Chromium at ${CHROMIUM}.`);
+if (!haveBrowser) console.warn('SKIPPED: the browser tests need Chromium (CHROMIUM_PATH, default /usr/bin/chromium).');
 const NOW = Date.parse('2026-11-24T18:00:00.000Z');
 
 let t: TestApp;
@@ -39,11 +38,7 @@ beforeAll(async () => {
     .set('Authorization', t.admin)
     .send({ events: [ev.opened({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T10:00:00Z' }), ev.lodged({ facilityId: 'ca', bookingId: 'ca-1', occurredAt: '2026-11-24T12:00:00Z' })] })
     .expect(200);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -51,18 +46,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.clock.install({ time: NOW - 60_000 });
-  await page.clock.pauseAt(NOW);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/');
-  await page.getByLabel('API key').fill(supervisor);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#who-name').filter({ hasText: 'supervisor' }).waitFor();
-  return { page, errors };
-}
+const open = () => signedInPage(browser, base, supervisor, 'supervisor', NOW);
 
 (haveBrowser ? describe : describe.skip)('complaints and notices in Chromium', () => {
   it('staff file a complaint with the form; a narrative left out is refused naming it', async () => {
@@ -136,9 +120,3 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
     expect(errors).toEqual([]);
   });
 });
-
-/** Wait until the locator's text is exactly `expected`. */
-async function seeText(locator: import('playwright-core').Locator, expected: string): Promise<void> {
-  await locator.filter({ hasText: expected }).waitFor();
-  expect(await locator.textContent()).toBe(expected);
-}
