@@ -235,7 +235,7 @@ describe('sweeps', () => {
     ]);
   });
 
-  it('changing the warning thresholds re-plans running holds', async () => {
+  it('changing the warning thresholds re-plans running holds at the new thresholds only', async () => {
     t.clock.set('2026-11-24T12:00:00.000Z');
     await t.http
       .put('/api/facilities/warn')
@@ -257,7 +257,8 @@ describe('sweeps', () => {
       .set('Authorization', t.admin)
       .send(facilityBody({ policy: 'calendar-48-hours', warnBeforeHours: [24, 2] }))
       .expect(200);
-    expect(await plan()).toEqual(['approaching:24', 'approaching:12', 'approaching:2', 'overdue:0']);
+    // The 12-hour warning is no longer a threshold of the facility: dropped.
+    expect(await plan()).toEqual(['approaching:24', 'approaching:2', 'overdue:0']);
   });
 });
 

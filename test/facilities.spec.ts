@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { FacilitiesService } from '../src/facilities/facilities.service.js';
 import { HoldProjector } from '../src/holds/hold-projector.service.js';
 import { ev, facilityBody, story } from './support/factories.js';
 import { waitsForLock } from './support/sql.js';
@@ -179,6 +180,40 @@ describe('dated policy changes', () => {
     ]);
     expect(await rows('whole', changes)).toEqual(await rows('pieces', changes));
     expect(pieces.find((c) => c.bookingId === 'late')?.rejudged).toMatchObject({ compliant: true, overageSeconds: 0 });
+  });
+
+  it('rules dated to take effect later are applied when they do: the release-date rule and the warnings follow', async () => {
+    const facilities = t.app.get(FacilitiesService);
+    await put('later', facilityBody({ policy: 'federal-48-business-hours' })).expect(200);
+    // Held since 06:00 on Tuesday 24 November, the detainer running.
+    await t.http
+      .post('/api/events')
+      .set('Authorization', t.admin)
+      .send({ events: story('later', 'b1', '2026-11-24T11:00:00Z') })
+      .expect(200);
+    const custody = async () => (await t.http.get('/api/custody?facilityId=later&bookingId=b1').set('Authorization', t.admin).expect(200)).body.items[0];
+    const warnings = async () =>
+      (await t.ds.query(`SELECT threshold_hours FROM alert_schedule WHERE facility_id = 'later' AND level = 'approaching' ORDER BY threshold_hours`)).map((r: { threshold_hours: string }) =>
+        Number(r.threshold_hours),
+      );
+    expect((await custody()).disclosure).toEqual({ allowed: true, basis: 'the rules allow telling ICE a release date (always)' });
+    expect(await warnings()).toEqual([1, 4, 12]);
+
+    // From tomorrow noon: no release date to ICE, one warning 6 hours ahead.
+    const tomorrow = '2026-11-25T12:00:00.000Z';
+    await put('later', facilityBody({ policy: 'federal-48-business-hours', disclosure: 'never', warnBeforeHours: [6], effectiveFrom: tomorrow })).expect(200);
+    expect((await custody()).disclosure.allowed).toBe(true);
+    expect(await facilities.applyRulesTakingEffect()).toEqual([]);
+    try {
+      t.clock.set(tomorrow);
+      expect(await facilities.applyRulesTakingEffect()).toEqual(['later']);
+      expect((await custody()).disclosure).toEqual({ allowed: false, basis: 'the rules forbid telling ICE a release date (never)' });
+      expect(await warnings()).toEqual([6]);
+      // Judged once: the next run finds nothing due.
+      expect(await facilities.applyRulesTakingEffect()).toEqual([]);
+    } finally {
+      t.clock.set('2026-11-24T12:00:00.000Z');
+    }
   });
 
   it('a PUT with unchanged rules adds no version', async () => {

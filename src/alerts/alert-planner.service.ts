@@ -2,7 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rulesInForce } from '../clock/derive-hold.js';
 import { Clock } from '../common/clock.js';
-import type { FacilityRules } from '../facilities/facilities.repository.js';
+import { FacilitiesRepository, type FacilityRules } from '../facilities/facilities.repository.js';
+import { FacilitiesService } from '../facilities/facilities.service.js';
 import { HoldProjector } from '../holds/hold-projector.service.js';
 import type { HoldChange } from '../holds/holds.repository.js';
 import { AlertsRepository, type ScheduleRow } from './alerts.repository.js';
@@ -35,12 +36,15 @@ export function planFor(change: HoldChange, warnBeforeHours: readonly number[], 
 
 /**
  * Keeps the alert schedule in step with the holds, inside the transaction that changed
- * them: a retraction or cancellation that moves a deadline re-plans what is still ahead.
+ * them: a retraction or cancellation that moves a deadline re-plans what is still ahead, and a
+ * change of a facility's warning thresholds drops the warnings planned at the old ones.
  */
 @Injectable()
 export class AlertPlanner implements OnModuleInit {
   constructor(
     private readonly projector: HoldProjector,
+    private readonly facilities: FacilitiesService,
+    private readonly facilityRules: FacilitiesRepository,
     private readonly alerts: AlertsRepository,
     private readonly clock: Clock,
   ) {}
@@ -50,6 +54,17 @@ export class AlertPlanner implements OnModuleInit {
       prepare: (created, facilities) => this.planAhead(created, facilities),
       changed: (m, changes, facilities, ahead) => this.replan(m, changes, facilities, ahead),
     });
+    this.facilities.onRulesChanged((m, facilityId) => this.thresholdsInForce(m, facilityId));
+  }
+
+  /**
+   * A facility's rules changed, or rules dated for later took effect: warnings planned at thresholds
+   * no longer in force are dropped (the replan adds those at the new ones; an unchanged deadline
+   * keeps its other rows).
+   */
+  async thresholdsInForce(m: EntityManager, facilityId: string): Promise<void> {
+    const rules = (await this.facilityRules.rulesFor([facilityId], m)).get(facilityId);
+    if (rules) await this.alerts.dropWarningsNotAt(m, facilityId, rulesInForce(rules.versions, this.clock.now()).warnBeforeHours);
   }
 
   /** The schedule of holds a batch creates, as COPY data, worked out while the batch's log is written (no database work). */

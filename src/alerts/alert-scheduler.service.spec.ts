@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../app-config.js';
 import { FixedClock } from '../common/clock.js';
+import type { FacilitiesService } from '../facilities/facilities.service.js';
 import type { OversightSweep } from '../notices/oversight-sweep.service.js';
 import { AlertScheduler, jobState } from './alert-scheduler.service.js';
 import type { SweepService } from './sweep.service.js';
@@ -28,6 +29,7 @@ describe('jobState: when a timed job counts as late', () => {
 });
 
 const noOversight = { sweep: () => Promise.resolve([]) } as unknown as OversightSweep;
+const noRulesDue = { applyRulesTakingEffect: () => Promise.resolve([]) } as unknown as FacilitiesService;
 
 describe('AlertScheduler remembers when each job last succeeded and failed', () => {
   it('a sweep that fails is recorded, and is late two intervals after the start; so is a delivery that succeeded once', async () => {
@@ -36,7 +38,7 @@ describe('AlertScheduler remembers when each job last succeeded and failed', () 
     const config = new AppConfig({ sweepIntervalMs: 3_600_000, deliveryIntervalMs: 3_600_000 });
     const sweep = { sweep: () => Promise.reject(new Error('relation "alert_schedule" does not exist')) } as unknown as SweepService;
     const webhooks = { deliverDue: () => Promise.resolve(0) } as unknown as WebhooksService;
-    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks, derived, noOversight);
+    const scheduler = new AlertScheduler(registry, config, clock, sweep, webhooks, derived, noOversight, noRulesDue);
     Logger.overrideLogger(false); // the failure's warning is expected here
     try {
       await scheduler.onApplicationBootstrap(); // each job runs once at once, then hourly
@@ -61,7 +63,7 @@ describe('AlertScheduler starts sweeping only once stored holds are derived by t
     let finish!: () => void;
     const derivation = new Promise<null>((resolve) => (finish = () => resolve(null)));
     const rederivation = { ensure: () => derivation } as unknown as Rederivation;
-    const scheduler = new AlertScheduler(registry, config, new FixedClock(0), sweep, {} as WebhooksService, rederivation, noOversight);
+    const scheduler = new AlertScheduler(registry, config, new FixedClock(0), sweep, {} as WebhooksService, rederivation, noOversight, noRulesDue);
     try {
       const started = scheduler.onApplicationBootstrap();
       await new Promise((r) => setImmediate(r));
@@ -70,7 +72,8 @@ describe('AlertScheduler starts sweeping only once stored holds are derived by t
       finish();
       await started;
       expect(swept).toEqual(['swept']);
-      expect(registry.getIntervals()).toEqual(['alertSweep', 'oversightSweep']); // the oversight sweep keeps the alert sweep's pace; no delivery (interval 0)
+      // The oversight sweep and rules taking effect keep the alert sweep's pace; no delivery (interval 0).
+      expect(registry.getIntervals()).toEqual(['alertSweep', 'oversightSweep', 'rulesTakingEffect']);
     } finally {
       for (const name of registry.getIntervals()) clearInterval(registry.getInterval(name));
     }

@@ -4,11 +4,12 @@ import { AppConfig } from '../app-config.js';
 import { Clock } from '../common/clock.js';
 import { isoUtc } from '../common/instant.js';
 import { Rederivation } from '../holds/rederivation.service.js';
+import { FacilitiesService } from '../facilities/facilities.service.js';
 import { OversightSweep } from '../notices/oversight-sweep.service.js';
 import { lateMargin, SweepService } from './sweep.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
-export type JobName = 'alertSweep' | 'webhookDelivery' | 'oversightSweep';
+export type JobName = 'alertSweep' | 'webhookDelivery' | 'oversightSweep' | 'rulesTakingEffect';
 
 /** A timed job as health reports it. */
 export interface JobHealth {
@@ -55,6 +56,7 @@ export class AlertScheduler implements OnApplicationBootstrap {
     private readonly webhooks: WebhooksService,
     private readonly rederivation: Rederivation,
     private readonly oversight: OversightSweep,
+    private readonly facilities: FacilitiesService,
   ) {
     this.startedAt = clock.now();
   }
@@ -66,6 +68,8 @@ export class AlertScheduler implements OnApplicationBootstrap {
     this.every('webhookDelivery', this.config.deliveryIntervalMs, () => this.webhooks.deliverDue());
     // Complaints and notices past due, at the alert sweep's pace.
     this.every('oversightSweep', this.config.sweepIntervalMs, () => this.oversight.sweep());
+    // Rules dated to take effect later, once they have: their facilities judged again.
+    this.every('rulesTakingEffect', this.config.sweepIntervalMs, () => this.facilities.applyRulesTakingEffect());
   }
 
   /** A job not started (before bootstrap) reports as off. */

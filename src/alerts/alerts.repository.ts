@@ -220,6 +220,11 @@ export class AlertsRepository {
     if (changes.length > 0) await m.query(RESOLVE_ALERTS_SQL, [ids, phases, deadlines, now, changes.map((c) => c.review === true)]);
   }
 
+  /** Drop the warnings planned for a facility's holds at thresholds other than these hours. */
+  async dropWarningsNotAt(m: EntityManager, facilityId: string, thresholdHours: readonly number[]): Promise<void> {
+    await m.query(`DELETE FROM alert_schedule WHERE facility_id = $1 AND level = 'approaching' AND NOT (threshold_hours = ANY($2::numeric[]))`, [facilityId, thresholdHours]);
+  }
+
   /**
    * Since when the oldest alert that is due at `now` has been waiting to be raised (its due time,
    * or when it was planned if that was later, as the sweep counts lateness), or null when nothing is

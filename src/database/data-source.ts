@@ -25,6 +25,7 @@ import { Oversight1766600000000 } from '../../migrations/1766600000000-Oversight
 import { RefusalResolutions1766700000000 } from '../../migrations/1766700000000-RefusalResolutions.js';
 import { OversightAcknowledged1766800000000 } from '../../migrations/1766800000000-OversightAcknowledged.js';
 import { OversightWebhooks1766900000000 } from '../../migrations/1766900000000-OversightWebhooks.js';
+import { RulesTakingEffect1767000000000 } from '../../migrations/1767000000000-RulesTakingEffect.js';
 import { ENTITIES } from './entities.js';
 import { oneInstanceAtATime } from './locks.js';
 
@@ -57,6 +58,7 @@ export const MIGRATIONS = [
   RefusalResolutions1766700000000,
   OversightAcknowledged1766800000000,
   OversightWebhooks1766900000000,
+  RulesTakingEffect1767000000000,
 ];
 
 export function createDataSource(url: string, opts: { embedded: boolean }): DataSource {

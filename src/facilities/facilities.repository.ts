@@ -103,6 +103,11 @@ export class FacilitiesRepository {
   }
 
   /** Insert a policy version, replacing one that takes effect at the same instant. */
+  /** The facility's versions in force by `now` and not yet judged, marked judged at `now`. */
+  async markJudged(m: EntityManager, facilityId: string, now: Date): Promise<void> {
+    await m.query(`UPDATE facility_policies SET judged_at = $2 WHERE facility_id = $1 AND judged_at IS NULL AND effective_from <= $2`, [facilityId, now]);
+  }
+
   async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {
     await m.query(`DELETE FROM facility_policies WHERE facility_id = $1 AND COALESCE(effective_from, '-infinity'::timestamptz) = COALESCE($2::timestamptz, '-infinity'::timestamptz)`, [
       v.facilityId,

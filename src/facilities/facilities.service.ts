@@ -31,7 +31,7 @@ export type RulesChangedListener = (m: EntityManager, facilityId: string) => Pro
 
 // Stored rules come back from jsonb with their keys reordered: compared in canonical form (sorted keys).
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
-const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiveFrom' | 'facilityId'>, b: typeof a) =>
+const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiveFrom' | 'facilityId' | 'judgedAt'>, b: typeof a) =>
   a.timeZone === b.timeZone &&
   same(a.forms, b.forms) &&
   a.releaseProcessingMinutes === b.releaseProcessingMinutes &&
@@ -45,6 +45,12 @@ const sameRules = (a: Omit<FacilityPolicyEntity, 'id' | 'recordedAt' | 'effectiv
   a.preset === b.preset &&
   same(a.overrides, b.overrides) &&
   same(a.ruleSet, b.ruleSet);
+
+/**
+ * A version in force when recorded is judged then (the PUT judges the facility again); one dated
+ * later is judged again once it takes effect (`applyRulesTakingEffect`).
+ */
+const judgedWhenRecorded = (effectiveFrom: Date | null, now: Date): Date | null => (effectiveFrom === null || effectiveFrom <= now ? now : null);
 
 /** A version's preset as a facility shows it: plainly verified or not, and why not. */
 function presetOf(id: string | null): FacilityView['preset'] {
@@ -127,7 +133,8 @@ export class FacilitiesService {
         this.repo.recordChange(m, { facilityId: id, at: now, keyId: by.keyId, keyName: by.name, before, after: this.view((await this.repo.find(id, m))!, await this.repo.versions(id, m)) });
       if (!existing) {
         await this.repo.saveFacility(m, Object.assign(new FacilityEntity(), { id, name: body.name, timeZone: body.timeZone, createdAt: now, updatedAt: now }));
-        await this.repo.putVersion(m, { facilityId: id, effectiveFrom: body.effectiveFrom !== undefined ? new Date(body.effectiveFrom) : null, ...rules, recordedAt: now });
+        const from = body.effectiveFrom !== undefined ? new Date(body.effectiveFrom) : null;
+        await this.repo.putVersion(m, { facilityId: id, effectiveFrom: from, ...rules, recordedAt: now, judgedAt: judgedWhenRecorded(from, now) });
         await record(null);
         return;
       }
@@ -138,7 +145,7 @@ export class FacilitiesService {
       // The time zone is dated with the rules: a new zone is a new version from effectiveFrom.
       const rulesChanged = !sameRules(inForce, rules);
       const zoneChanged = existing.timeZone !== body.timeZone;
-      if (rulesChanged) await this.repo.putVersion(m, { facilityId: id, effectiveFrom, ...rules, recordedAt: now });
+      if (rulesChanged) await this.repo.putVersion(m, { facilityId: id, effectiveFrom, ...rules, recordedAt: now, judgedAt: judgedWhenRecorded(effectiveFrom, now) });
       if (rulesChanged || zoneChanged || existing.name !== body.name) {
         await this.repo.saveFacility(m, Object.assign(existing, { name: body.name, timeZone: body.timeZone, updatedAt: now }));
         await record(before);
@@ -146,6 +153,31 @@ export class FacilitiesService {
       if (rulesChanged || zoneChanged) for (const l of this.listeners) await l(m, id);
     });
     return this.get(id);
+  }
+
+  /**
+   * Rules recorded to take effect later that have taken effect by `now`: each such facility's
+   * custody is judged again, in its own transaction under its lock, as a change of rules judges it
+   * (the listeners), and its versions due are marked judged. Instances running this at once take
+   * different facilities (SKIP LOCKED); the facilities judged, in order.
+   */
+  async applyRulesTakingEffect(now = new Date(this.clock.now())): Promise<string[]> {
+    const judged: string[] = [];
+    for (;;) {
+      const facilityId = await this.ds.transaction(async (m) => {
+        const [due]: Array<{ facility_id: string }> = await m.query(
+          `SELECT facility_id FROM facility_policies WHERE judged_at IS NULL AND effective_from <= $1 ORDER BY effective_from, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now],
+        );
+        if (!due) return null;
+        await lockFacilities(m, [due.facility_id]);
+        for (const l of this.listeners) await l(m, due.facility_id);
+        await this.repo.markJudged(m, due.facility_id, now);
+        return due.facility_id;
+      });
+      if (facilityId === null) return judged;
+      judged.push(facilityId);
+    }
   }
 
   /** Who changed the facility's configuration, when, and from what to what; newest first. */

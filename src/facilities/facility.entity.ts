@@ -39,4 +39,6 @@ export class FacilityPolicyEntity {
   /** The rule set in force: criteria per form, charge-code table, review triggers, disclosure (null: none). */
   @Column({ type: 'jsonb', name: 'rule_set', nullable: true }) ruleSet!: RuleSet | null;
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt!: Date;
+  /** When custody was last judged with this version in force; null for one recorded to take effect later, until it has (see `applyRulesTakingEffect`). */
+  @Column({ type: 'timestamptz', name: 'judged_at', nullable: true }) judgedAt!: Date | null;
 }
