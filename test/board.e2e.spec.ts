@@ -155,12 +155,13 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
     const { page, context } = await open('supervisor');
     expect(page.url()).not.toContain(keys.supervisor);
     expect(await page.evaluate("sessionStorage.getItem('detainer-monitor.key')")).toBe(keys.supervisor);
-    // A supervisor sees the board, alerts, the deadline calculator, histories, complaints, notices and refused events, not reports.
+    // A supervisor sees the board, alerts, the deadline calculator, histories, reviews, complaints, notices and refused events, not reports.
     await expect(page.locator('#nav a:visible').allTextContents()).resolves.toEqual([
       expect.stringMatching(/^Board/),
       expect.stringMatching(/^Alerts/),
       'Deadline',
       'History',
+      'Reviews',
       'Complaints',
       'Notices',
       'Refused',
@@ -430,6 +431,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       expect.stringMatching(/^Alerts/),
       'Deadline',
       'History',
+      'Reviews',
       'Complaints',
       'Notices',
       'Refused',
@@ -515,6 +517,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       'Deadline',
       'Reports',
       'History',
+      'Reviews',
       'Complaints',
       'Notices',
       'Refused',

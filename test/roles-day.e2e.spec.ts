@@ -111,6 +111,7 @@ const row = (page: Page, bookingId: string) => page.locator('#board-table tbody 
       expect.stringMatching(/^Alerts/),
       'Deadline',
       'History',
+      'Reviews',
       'Complaints',
       'Notices',
       'Refused',
