@@ -206,7 +206,8 @@ describe('dated policy changes', () => {
     expect(await facilities.applyRulesTakingEffect()).toEqual([]);
     try {
       t.clock.set(tomorrow);
-      expect(await facilities.applyRulesTakingEffect()).toEqual(['later']);
+      // Two runs at once (two instances): the facility is judged once, by one of them.
+      expect((await Promise.all([facilities.applyRulesTakingEffect(), facilities.applyRulesTakingEffect()])).flat()).toEqual(['later']);
       expect((await custody()).disclosure).toEqual({ allowed: false, basis: 'the rules forbid telling ICE a release date (never)' });
       expect(await warnings()).toEqual([6]);
       // Judged once: the next run finds nothing due.

@@ -103,9 +103,23 @@ export class FacilitiesRepository {
   }
 
   /** Insert a policy version, replacing one that takes effect at the same instant. */
-  /** The facility's versions in force by `now` and not yet judged, marked judged at `now`. */
-  async markJudged(m: EntityManager, facilityId: string, now: Date): Promise<void> {
-    await m.query(`UPDATE facility_policies SET judged_at = $2 WHERE facility_id = $1 AND judged_at IS NULL AND effective_from <= $2`, [facilityId, now]);
+  /** The facility whose rules dated for later took effect first of those not yet judged by `now`, or null. */
+  async firstTakingEffect(now: Date): Promise<string | null> {
+    const [due]: Array<{ facility_id: string }> = await this.ds.query(
+      `SELECT facility_id FROM facility_policies WHERE judged_at IS NULL AND effective_from <= $1 ORDER BY effective_from, id LIMIT 1`,
+      [now],
+    );
+    return due?.facility_id ?? null;
+  }
+
+  /** The facility's versions in force by `now` and not yet judged, marked judged at `now`; how many. */
+  async markJudged(m: EntityManager, facilityId: string, now: Date): Promise<number> {
+    const [{ n }]: Array<{ n: number }> = await m.query(
+      `WITH marked AS (UPDATE facility_policies SET judged_at = $2 WHERE facility_id = $1 AND judged_at IS NULL AND effective_from <= $2 RETURNING id)
+       SELECT count(*)::int AS n FROM marked`,
+      [facilityId, now],
+    );
+    return n;
   }
 
   async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {

@@ -158,25 +158,23 @@ export class FacilitiesService {
   /**
    * Rules recorded to take effect later that have taken effect by `now`: each such facility's
    * custody is judged again, in its own transaction under its lock, as a change of rules judges it
-   * (the listeners), and its versions due are marked judged. Instances running this at once take
-   * different facilities (SKIP LOCKED); the facilities judged, in order.
+   * (the listeners), and its versions due are marked judged. The facility's lock comes first, as
+   * every writer of its rules takes it (a PUT replacing a version waits, and no row is locked
+   * before it); an instance that finds the versions judged meanwhile by another goes on to the
+   * next. The facilities judged, in order.
    */
   async applyRulesTakingEffect(now = new Date(this.clock.now())): Promise<string[]> {
     const judged: string[] = [];
     for (;;) {
-      const facilityId = await this.ds.transaction(async (m) => {
-        const [due]: Array<{ facility_id: string }> = await m.query(
-          `SELECT facility_id FROM facility_policies WHERE judged_at IS NULL AND effective_from <= $1 ORDER BY effective_from, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
-        if (!due) return null;
-        await lockFacilities(m, [due.facility_id]);
-        for (const l of this.listeners) await l(m, due.facility_id);
-        await this.repo.markJudged(m, due.facility_id, now);
-        return due.facility_id;
-      });
+      const facilityId = await this.repo.firstTakingEffect(now);
       if (facilityId === null) return judged;
-      judged.push(facilityId);
+      await this.ds.transaction(async (m) => {
+        await lockFacilities(m, [facilityId]);
+        // Marked first: in the same transaction, undone if judging fails.
+        if ((await this.repo.markJudged(m, facilityId, now)) === 0) return;
+        for (const l of this.listeners) await l(m, facilityId);
+        judged.push(facilityId);
+      });
     }
   }
 
