@@ -5,7 +5,7 @@
 import { DateTime } from '/vendor/luxon/luxon.mjs';
 import { api, qs } from './api.js';
 import { $, h, loadOnSubmit, replace } from './dom.js';
-import { bookingHref, localClock, countdown, personHref, personLine, policyLabel, utcClock, wallClock, words } from './format.js';
+import { bookingHref, countdown, localClock, personHref, personLine, policyLabel, utcClock, wallClock, words } from './format.js';
 
 /** The kinds of contact with ICE the log takes (POST /api/custody/:id/contacts). */
 const CONTACT_KINDS = ['release_date_shared', 'notification_sent', 'interview_requested', 'interview_held', 'records_request', 'other'];
@@ -291,7 +291,7 @@ export function createHistory({ role }) {
       'section',
       { class: 'contacts', id: id('history-contacts') },
       h('h3', {}, 'Release date and contacts with ICE'),
-      h('p', { class: c.disclosure.allowed ? '' : 'flag' }, `Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${c.disclosure.basis}.`),
+      h('p', { class: c.disclosure.allowed ? '' : 'flag' }, `Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${c.disclosure.basis.replace(/[.\s]+$/, '')}.`),
       x.contacts.length === 0
         ? h('p', { class: 'sub' }, 'No contact with ICE is logged for this custody record.')
         : h(
