@@ -5,16 +5,13 @@
  * naming the field. Screenshots go to test-artifacts/admin-setup/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
+import { haveBrowser, launchChromium, servePages, signedInPage } from './support/browser.js';
+import { ADMIN_KEY, type TestApp } from './support/test-app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'admin-setup');
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.warn(`SKIPPED: the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH).`);
 
 const NOW = '2026-12-26T15:00:00.000Z';
 let t: TestApp;
@@ -24,16 +21,10 @@ let supervisorKey: string;
 
 beforeAll(async () => {
   if (!haveBrowser) return;
-  t = await startTestApp({ now: NOW });
-  await t.app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  ({ t, base } = await servePages(NOW));
   supervisorKey = (await t.keyFor('supervisor')).replace('Bearer ', '');
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -41,17 +32,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function open(key: string, who: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '/');
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#who-name').filter({ hasText: who }).waitFor();
-  return { page, context, errors };
-}
+const open = (key: string, who: string) => signedInPage(browser, base, key, who);
 
 const session = (key: string) => t.http.get('/api/session').set('Authorization', `Bearer ${key}`);
 const text = async (page: Page, sel: string, expected: string | RegExp) => {

@@ -5,15 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ev, facilityBody } from './support/factories.js';
-import { haveBrowser, launchChromium, seeText, signedInPage } from './support/browser.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { haveBrowser, launchChromium, seeText, servePages, signedInPage } from './support/browser.js';
+import type { TestApp } from './support/test-app.js';
 
 const ARTIFACTS = join(process.env.ARTIFACTS_DIR ?? 'test-artifacts', 'reviews');
-if (!haveBrowser) console.warn('SKIPPED: the browser tests need Chromium (CHROMIUM_PATH, default /usr/bin/chromium).');
 // Tue 24 Nov 2026 13:00 EST.
 const NOW = Date.parse('2026-11-24T18:00:00.000Z');
 
@@ -25,9 +23,7 @@ let supervisor: string;
 beforeAll(async () => {
   if (!haveBrowser) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await startTestApp({ now: new Date(NOW).toISOString() });
-  await t.app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  ({ t, base } = await servePages(new Date(NOW).toISOString()));
   supervisor = (await t.keyFor('supervisor')).replace('Bearer ', '');
   await t.http
     .put('/api/facilities/nyc')

@@ -17,7 +17,7 @@ import { custodyStatusAt, type CustodyJudgement, type ViolationReason, type Wind
 import { localText } from '../common/local-time.js';
 import { toCsv } from '../common/csv.js';
 import { DISCLOSURE_ALWAYS } from '../rules/disclosure.js';
-import { codeWords } from '../common/words.js';
+import { clause, codeWords } from '../common/words.js';
 
 @Injectable()
 export class CustodyService {
@@ -306,7 +306,7 @@ function screenSentence(detainerId: string, s: NonNullable<CustodyJudgement['det
   if (s.unknown.length) parts.push(`not known (no criminal history on file): ${s.unknown.join(', ')}`);
   if (s.review.length) parts.push(`needs review: ${s.review.join(', ')}`);
   const decision = s.decision
-    ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${s.decision.basis.replace(/[.\s]+$/, '')}.`
+    ? ` A supervisor${s.decision.by ? ` (${s.decision.by})` : ''} decided to ${s.decision.decision} it on ${localText(s.decision.at, zone)}: ${clause(s.decision.basis)}.`
     : '';
   return `Rule set for detainer ${detainerId}: ${parts.join('; ') || 'no criterion applies'}.${decision}`;
 }

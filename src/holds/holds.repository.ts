@@ -338,14 +338,6 @@ export class HoldsRepository {
     );
   }
 
-  async holdsOfFacility(m: EntityManager, facilityId: string): Promise<HoldChange[]> {
-    const rows: Array<{ id: string; booking_id: string; detainer_id: string; phase: HoldChange['phase']; deadline_at: Date | null }> = await m.query(
-      'SELECT id, booking_id, detainer_id, phase, deadline_at FROM holds WHERE facility_id = $1',
-      [facilityId],
-    );
-    return rows.map((r) => ({ holdId: r.id, facilityId, bookingId: r.booking_id, detainerId: r.detainer_id, phase: r.phase, deadlineAt: r.deadline_at }));
-  }
-
   /**
    * The rows `saveStates` writes, serialised ahead of the write (no database work): the booking
    * states, the `touched` detainers (by detainerKey), and for `refolded` bookings the detainers

@@ -1,6 +1,6 @@
 import type { CustodyView } from '../custody/custody.dto.js';
 import { localText } from '../common/local-time.js';
-import { codeWords } from '../common/words.js';
+import { clause, codeWords } from '../common/words.js';
 import type { BookingHistory } from './history.service.js';
 import type { PdfStyle } from './pdf-fonts.js';
 import { PdfReport } from './pdf-report.js';
@@ -37,10 +37,10 @@ export function custodyLines(c: CustodyView): string[] {
  */
 export function contactLines(c: CustodyView, contacts: BookingHistory['contacts']): string[] {
   const t = (iso: string) => localText(Date.parse(iso), c.timeZone);
-  const lines = [`Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${c.disclosure.basis.replace(/[.\s]+$/, '')}.`];
+  const lines = [`Telling ICE the release date is ${c.disclosure.allowed ? 'allowed' : 'not allowed'} now: ${clause(c.disclosure.basis)}.`];
   if (contacts.length === 0) lines.push('No contact with ICE is logged for this custody record.');
   for (const k of contacts) {
-    const rule = k.allowed ? 'allowed by the rules when recorded' : `FLAGGED: not allowed by the rules when recorded (${k.basis.replace(/[.\s]+$/, '')})`;
+    const rule = k.allowed ? 'allowed by the rules when recorded' : `FLAGGED: not allowed by the rules when recorded (${clause(k.basis)})`;
     lines.push(`${t(k.at)}: ${codeWords(k.kind)}, recorded ${t(k.recordedAt)} by ${k.recordedBy}; ${rule}.${k.note ? ` Note: ${k.note}` : ''}`);
   }
   return lines;

@@ -5,10 +5,20 @@
  */
 import { expect } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser) console.warn(`SKIPPED: the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH).`);
+
+/** The app at the instant `now`, listening on a free local port for the browser: the app and its address. */
+export async function servePages(now: string): Promise<{ t: TestApp; base: string }> {
+  const t = await startTestApp({ now });
+  await t.app.listen(0, '127.0.0.1');
+  return { t, base: `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}` };
+}
 
 /** Chromium, headless, without the background traffic a fresh profile makes. */
 export async function launchChromium(): Promise<Browser> {
@@ -20,20 +30,24 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
- * A new page signed in at `base` with `key` (waiting until the page names `who`), its clock paused
- * at `nowMs` (a minute after it was installed), and the script errors it raises, to assert none.
+ * A new page signed in at `base` with `key` (waiting until the page names `who`), with its context
+ * (to close) and the script errors it raises, to assert none. With `nowMs`, the page's clock is
+ * paused there (a minute after it was installed).
  */
-export async function signedInPage(browser: Browser, base: string, key: string, who: string, nowMs: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.clock.install({ time: nowMs - 60_000 });
-  await page.clock.pauseAt(nowMs);
+export async function signedInPage(browser: Browser, base: string, key: string, who: string, nowMs?: number): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  if (nowMs !== undefined) {
+    await page.clock.install({ time: nowMs - 60_000 });
+    await page.clock.pauseAt(nowMs);
+  }
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(base + '/');
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#who-name').filter({ hasText: who }).waitFor();
-  return { page, errors };
+  return { page, context, errors };
 }
 
 /** Wait until the locator's text is exactly `expected`. */
