@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { boundSql, type PeriodBound } from '../common/period-bound.js';
-import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
+import { CopyChunks, copyInto, JsonText, stageCopy, type CopyValue } from '../database/copy.js';
+import { keyOf } from '../holds/booking-key.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { DisclosureVerdict } from '../rules/disclosure.js';
 import type { CustodyJudgement, CustodyPhase } from './judge.js';
@@ -169,6 +170,8 @@ const COLUMNS = [
   'violation_reasons',
   'review_counts',
 ] as const;
+/** Where `record` is among COLUMNS. */
+const RECORD_AT = COLUMNS.indexOf('record');
 const RECORDSET = `x(id uuid, facility_id text, booking_id text, person_id text, phase text, active_from timestamptz, eligible_from timestamptz, due_at timestamptz,
   authorized_until timestamptz, due_detainer_id text, ended_at timestamptz, outcome text, to_agency text, honoured boolean, compliant boolean,
   overage_ms bigint, unauthorized_ms bigint, processing_ms bigint, anomaly_count integer, record json,
@@ -256,65 +259,15 @@ export class CustodyRepository {
   ) {}
 
   /** The rows `replace` writes, serialised ahead (no database work); bookings in `created` have no row yet. */
-  rows(records: CustodyRow[], { created = new Set(), pruned = new Set() }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string> }, keyOf: (k: BookingRef) => string, now: Date): CustodyRows {
-    const upserts: object[] = [];
-    const copy = new CopyChunks();
-    const staged = new CopyChunks();
-    const changes: CustodyChange[] = [];
-    const updatedAt = isoUtc(now.getTime());
-    for (const r of records) {
-      const j = r.judgement;
-      const v = r.review;
-      const values = [
-        r.id,
-        r.key.facilityId,
-        r.key.bookingId,
-        r.personId,
-        j.phase,
-        isoUtc(j.activeFrom),
-        isoUtc(j.eligibility[0]?.from ?? null),
-        isoUtc(j.dueAt),
-        isoUtc(j.authorizedUntil),
-        j.dueDetainerId,
-        isoUtc(j.endedAt),
-        j.outcome,
-        j.toAgency,
-        j.honoured,
-        j.compliant,
-        j.overageMs,
-        j.unauthorizedMs,
-        j.processingMs,
-        j.anomalies.length,
-        new JsonText(JSON.stringify(recordJson(j))),
-        isoUtc(v.firstLodgedAt),
-        j.authorizedMs,
-        v.outcome,
-        v.chargeLevel,
-        v.chargeDisposition,
-        v.anyConviction,
-        v.minorOnly,
-        v.victimOrWitness,
-        pgArray(v.violationReasons),
-        pgArray(v.reviews),
-      ] as const;
-      if (this.db.copies && created.has(keyOf(r.key))) {
-        copy.add([...values, updatedAt]);
-        changes.push({ ...changeOfRecord(r), created: true });
-      } else if (this.db.copies) {
-        staged.add([...values, updatedAt]);
-      } else {
-        const o: Record<string, unknown> = {};
-        COLUMNS.forEach((c, i) => (o[c] = c === 'record' ? recordJson(j) : values[i]));
-        upserts.push(o);
-      }
-    }
-    return {
-      json: upserts.length > 0 ? JSON.stringify(upserts) : null,
-      copy: copy.rows > 0 ? copy.take(true) : null,
-      upserts: staged.rows > 0 ? staged.take(true) : null,
-      kept: records.filter((r) => pruned.has(keyOf(r.key))).map((r) => r.id),
-      created: changes,
-    };
+  rows(records: readonly CustodyRow[], options: CustodyRowsOptions): CustodyRows {
+    const rows = this.rowsBuilder(options);
+    for (const r of records) rows.add(r);
+    return rows.finish();
+  }
+
+  /** `rows` a record at a time, for a caller that serialises each booking as soon as it is judged (its objects then die young). */
+  rowsBuilder(options: CustodyRowsOptions): CustodyRowsBuilder {
+    return new CustodyRowsBuilder(this.db.copies, options);
   }
 
   /** Store custody rows; for `pruned` (refolded) bookings, delete the records they no longer have. The records that changed. */
@@ -458,5 +411,97 @@ export class CustodyRepository {
   async ofBooking(facilityId: string, bookingId: string): Promise<StoredCustody | null> {
     const rows = await this.ds.query(`${CUSTODY_SELECT} WHERE c.facility_id = $1 AND c.booking_id = $2`, [facilityId, bookingId]);
     return rows.length ? toStored(rows[0]) : null;
+  }
+}
+
+export interface CustodyRowsOptions {
+  /** Bookings (by keyOf) with no record yet: written as new rows. */
+  created?: ReadonlySet<string>;
+  /** Refolded bookings (by keyOf): the ids of their records are kept, the others deleted. */
+  pruned?: ReadonlySet<string>;
+  now: Date;
+}
+
+/** Custody rows serialised as they are added (see `CustodyRepository.rows`). */
+export class CustodyRowsBuilder {
+  private readonly updatedAt: string;
+  private readonly created: ReadonlySet<string>;
+  private readonly pruned: ReadonlySet<string>;
+  private readonly upserts: object[] = [];
+  private readonly copy = new CopyChunks();
+  private readonly staged = new CopyChunks();
+  private readonly changes: CustodyChange[] = [];
+  private readonly kept: string[] = [];
+
+  constructor(
+    private readonly copies: boolean,
+    { created = new Set(), pruned = new Set(), now }: CustodyRowsOptions,
+  ) {
+    this.updatedAt = isoUtc(now.getTime())!;
+    this.created = created;
+    this.pruned = pruned;
+  }
+
+  add(r: CustodyRow): void {
+    const j = r.judgement;
+    const v = r.review;
+    const values: CopyValue[] = [
+      r.id,
+      r.key.facilityId,
+      r.key.bookingId,
+      r.personId,
+      j.phase,
+      isoUtc(j.activeFrom),
+      isoUtc(j.eligibility[0]?.from ?? null),
+      isoUtc(j.dueAt),
+      isoUtc(j.authorizedUntil),
+      j.dueDetainerId,
+      isoUtc(j.endedAt),
+      j.outcome,
+      j.toAgency,
+      j.honoured,
+      j.compliant,
+      j.overageMs,
+      j.unauthorizedMs,
+      j.processingMs,
+      j.anomalies.length,
+      null, // the record, below
+      isoUtc(v.firstLodgedAt),
+      j.authorizedMs,
+      v.outcome,
+      v.chargeLevel,
+      v.chargeDisposition,
+      v.anyConviction,
+      v.minorOnly,
+      v.victimOrWitness,
+      pgArray(v.violationReasons),
+      pgArray(v.reviews),
+    ];
+    const key = this.created.size > 0 || this.pruned.size > 0 ? keyOf(r.key.facilityId, r.key.bookingId) : null;
+    if (key !== null && this.pruned.has(key)) this.kept.push(r.id);
+    if (!this.copies) {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < COLUMNS.length; i++) o[COLUMNS[i]] = i === RECORD_AT ? recordJson(j) : values[i];
+      this.upserts.push(o);
+      return;
+    }
+    values[RECORD_AT] = new JsonText(JSON.stringify(recordJson(j)));
+    values.push(this.updatedAt);
+    if (key !== null && this.created.has(key)) {
+      this.copy.add(values);
+      this.changes.push({ ...changeOfRecord(r), created: true });
+    } else {
+      this.staged.add(values);
+    }
+  }
+
+  finish(): CustodyRows {
+    return {
+      json: this.upserts.length > 0 ? JSON.stringify(this.upserts) : null,
+      copy: this.copy.rows > 0 ? this.copy.take(true) : null,
+      upserts: this.staged.rows > 0 ? this.staged.take(true) : null,
+      kept: this.kept,
+      created: this.changes,
+    };
   }
 }

@@ -11,7 +11,7 @@ import { Clock } from '../common/clock.js';
 import { FacilitiesRepository, type FacilityRules } from '../facilities/facilities.repository.js';
 import { FacilitiesService } from '../facilities/facilities.service.js';
 import { applyEvent, emptyBooking, foldBooking, type BookingState, type FoldEvent } from './booking-projection.js';
-import { custodyId, detainerKey, holdId, keyOf, parseKey, type BookingKey } from './booking-key.js';
+import { custodyId, detainerKey, holdId, parseKey, type BookingKey } from './booking-key.js';
 import { HoldsRepository, type HoldChange, type HoldRow, type HoldRows, type StateRows } from './holds.repository.js';
 
 /**
@@ -70,37 +70,35 @@ interface Rejudged {
 /**
  * A rule change that alters the verdict of custody already ended: the record is flagged
  * `rejudged` with the verdict it had before (the first one, across several changes), and the
- * change is listed in verdict_changes. Adds these records' to `into`.
+ * change is listed in verdict_changes. Adds the record's to `into`, if any.
  */
-function rejudgedOf(records: readonly CustodyRow[], before: VerdictsBefore, now: Date, into: Rejudged): void {
-  for (const r of records) {
-    const old = before.get(r.key.bookingId);
-    const j = r.judgement;
-    if (!old || old.phase !== 'closed' || j.phase !== 'closed') continue;
-    const after = { phase: j.phase, compliant: j.compliant, overageSeconds: (j.overageMs ?? 0) / 1000 };
-    if (old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) continue;
-    const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
-    const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
-    into.flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
-    into.listed.push({
-      facilityId: r.key.facilityId,
-      bookingId: r.key.bookingId,
-      custodyId: r.id,
-      cause: 'rules_changed',
-      before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds },
-      after,
-    });
-  }
+function rejudgedOf(r: CustodyRow, before: VerdictsBefore, now: Date, into: Rejudged): void {
+  const old = before.get(r.key.bookingId);
+  const j = r.judgement;
+  if (!old || old.phase !== 'closed' || j.phase !== 'closed') return;
+  const after = { phase: j.phase, compliant: j.compliant, overageSeconds: (j.overageMs ?? 0) / 1000 };
+  if (old.compliant === after.compliant && old.overageSeconds === after.overageSeconds) return;
+  const first = (old.rejudged as { compliant: boolean | null; overageSeconds: number | null } | null) ?? { compliant: old.compliant, overageSeconds: old.overageSeconds };
+  const back = first.compliant === after.compliant && first.overageSeconds === after.overageSeconds;
+  into.flags.push({ id: r.id, rejudged: back ? null : { compliant: first.compliant, overageSeconds: first.overageSeconds, recordedAt: now.toISOString() } });
+  into.listed.push({
+    facilityId: r.key.facilityId,
+    bookingId: r.key.bookingId,
+    custodyId: r.id,
+    cause: 'rules_changed',
+    before: { phase: old.phase, compliant: old.compliant, overageSeconds: old.overageSeconds },
+    after,
+  });
 }
 
 /**
- * What the alert planner and the other listeners hear of custody judged again: every record but
- * those that had ended and still have, which have nothing ahead and no warning live (their end
- * unplanned and resolved them): most of a jail's history.
+ * What the alert planner and the other listeners hear of a record judged again: every record but
+ * those that had ended and still have (null), which have nothing ahead and no warning live (their
+ * end unplanned and resolved them): most of a jail's history.
  */
-function alertSubjectsOf(records: readonly CustodyRow[], before: VerdictsBefore): HoldChange[] {
-  const told = records.filter((r) => r.judgement.phase !== 'closed' || before.get(r.key.bookingId)?.phase !== 'closed');
-  return told.map(changeOfRecord).map(asAlertSubject(reviewing(told)));
+function alertSubjectOf(r: CustodyRow, before: VerdictsBefore): HoldChange | null {
+  if (r.judgement.phase === 'closed' && before.get(r.key.bookingId)?.phase === 'closed') return null;
+  return alertSubject(changeOfRecord(r), awaitsReview(r));
 }
 
 /** Milliseconds since it was made or last asked, for a log of how long each step took. */
@@ -192,18 +190,23 @@ export class HoldProjector implements OnModuleInit {
     }
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
-    const judged = await this.derive(entries, loaded.rules);
-    const holds = this.repo.holdRows(judged.holds, { created, pruned: refolded, now });
-    const custody = this.custody.rows(judged.custody, { created, pruned: refolded }, (k) => keyOf(k.facilityId, k.bookingId), now);
+    const records: CustodyRow[] = [];
+    const holdList: HoldRow[] = [];
+    await this.derive(entries, loaded.rules, (record, holds) => {
+      records.push(record);
+      for (const h of holds) holdList.push(h);
+    });
+    const holds = this.repo.holdRows(holdList, { created, pruned: refolded, now });
+    const custody = this.custody.rows(records, { created, pruned: refolded, now });
     return {
       now,
       states: this.repo.stateRows(entries, { refolded, touched, created, now }),
       holds,
       custody,
-      records: judged.custody,
+      records,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
-      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(reviewing(judged.custody))), loaded.rules) : undefined)),
+      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(reviewing(records))), loaded.rules) : undefined)),
     };
   }
 
@@ -263,21 +266,25 @@ export class HoldProjector implements OnModuleInit {
     let judgedCount = 0;
     let writing: Promise<void> = Promise.resolve();
     // In pieces: one statement of 100,000 records (~100 MB of JSON) cost more than its parts.
-    for await (const states of this.repo.facilityStates(m, facilityId, this.recomputePiece)) {
-      const judged = await this.derive(
-        [...states].map(([k, state]) => ({ key: parseKey(k), state })),
-        rules,
-      );
-      judgedCount += judged.custody.length;
-      rejudgedOf(judged.custody, before, now, rejudged);
-      told.push(...alertSubjectsOf(judged.custody, before));
-      const custodyRows = this.custody.rows(judged.custody, {}, (k) => keyOf(k.facilityId, k.bookingId), now);
-      const holdRows = this.repo.holdRows(judged.holds, { now });
+    for await (const piece of this.repo.facilityStates(m, facilityId, this.recomputePiece)) {
+      // Each booking is serialised as soon as it is judged: its state and judgement die young.
+      const custodyRows = this.custody.rowsBuilder({ now });
+      const holdRows = this.repo.holdRowsBuilder({ now });
+      await this.derive(piece, rules, (record, holds) => {
+        judgedCount++;
+        custodyRows.add(record);
+        for (const h of holds) holdRows.add(h);
+        rejudgedOf(record, before, now, rejudged);
+        const subject = alertSubjectOf(record, before);
+        if (subject !== null) told.push(subject);
+      });
+      const custody = custodyRows.finish();
+      const holds = holdRows.finish();
       await writing;
       // Custody records before holds: a hold names its record.
       writing = (async () => {
-        await this.custody.replace(m, [], custodyRows, now, { changes: false });
-        await this.repo.replaceHolds(m, [], holdRows, now, { changes: false });
+        await this.custody.replace(m, [], custody, now, { changes: false });
+        await this.repo.replaceHolds(m, [], holds, now, { changes: false });
       })();
       // Awaited at the next piece or below; a failure meanwhile is not an unhandled rejection.
       writing.catch(() => undefined);
@@ -293,11 +300,10 @@ export class HoldProjector implements OnModuleInit {
   /**
    * Judge the custody of these bookings under their facilities' dated rules (judgeCustody, the one
    * place a verdict is computed), and the holds it implies: one per detainer, showing its window
-   * and its booking's verdict.
+   * and its booking's verdict. `each` is given every booking's as soon as it is judged (a caller
+   * that serialises it there lets its objects die young).
    */
-  private async derive(entries: Array<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>): Promise<{ custody: CustodyRow[]; holds: HoldRow[] }> {
-    const custody: CustodyRow[] = [];
-    const holds: HoldRow[] = [];
+  private async derive(entries: Iterable<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>, each: (record: CustodyRow, holds: HoldRow[]) => void): Promise<void> {
     let n = 0;
     for (const { key, state } of entries) {
       if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
@@ -308,8 +314,8 @@ export class HoldProjector implements OnModuleInit {
       const judgement = { ...judged, disclosure: disclosureOf(rulesInForce(facility.versions, judged.endedAt ?? this.clock.now()).rules, judged.detainers) };
       const id = custodyId(key.facilityId, key.bookingId);
       const review = reviewFactsOf(judgement, state.facts, state.charges);
-      custody.push({ id, key, personId: state.personId, judgement, review });
       const { chargeLevel, anyConviction: convicted } = review;
+      const holds: HoldRow[] = [];
       for (const d of judgement.detainers) {
         const version = facility.versions[d.versionIndex];
         holds.push({
@@ -332,31 +338,29 @@ export class HoldProjector implements OnModuleInit {
           honoured: honouredBy(judgement, d, facility.versions),
         });
       }
+      each({ id, key, personId: state.personId, judgement, review }, holds);
     }
-    return { custody, holds };
   }
 }
 
 /** A custody change as the alert planner sees its subject: alerts are raised per custody record, before dueAt. */
-const asAlertSubject =
-  (review: ReadonlySet<string>) =>
-  (c: CustodyChange): HoldChange => ({
-    holdId: c.custodyId,
-    facilityId: c.facilityId,
-    bookingId: c.bookingId,
-    detainerId: c.detainerId,
-    phase: c.phase,
-    deadlineAt: c.dueAt,
-    created: c.created,
-    ...(review.has(c.custodyId) ? { review: true } : {}),
-  });
+const alertSubject = (c: CustodyChange, review: boolean): HoldChange => ({
+  holdId: c.custodyId,
+  facilityId: c.facilityId,
+  bookingId: c.bookingId,
+  detainerId: c.detainerId,
+  phase: c.phase,
+  deadlineAt: c.dueAt,
+  created: c.created,
+  ...(review ? { review: true } : {}),
+});
+const asAlertSubject = (review: ReadonlySet<string>) => (c: CustodyChange) => alertSubject(c, review.has(c.custodyId));
+
+/** Whether a detainer of this custody waits for a supervisor's decision (a review alert). */
+const awaitsReview = (r: CustodyRow) => r.judgement.detainers.some((d) => d.authority === 'needs_review');
 
 /** The custody records with a detainer waiting for a supervisor's decision (a review alert each). */
-const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => {
-  const out = new Set<string>();
-  for (const r of records) if (r.judgement.detainers.some((d) => d.authority === 'needs_review')) out.add(r.id);
-  return out;
-};
+const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => new Set(records.filter(awaitsReview).map((r) => r.id));
 
 /** The per-detainer view of a custody judgement: the detainer's window, its booking's status and verdict. */
 function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rules']): DerivedHold {

@@ -281,9 +281,11 @@ export class HoldsRepository {
    * page is asked for before this one is handed over, so Postgres reads it while the caller judges
    * this one. The facility's detainers are read first, at once (a few short columns each).
    * Instants come as epoch milliseconds (float8): parsing 100,000 rows' timestamps as Dates cost
-   * the server more than reading them.
+   * the server more than reading them. A page's JSON columns come as text, and each booking's are
+   * parsed only as the caller reaches it (its objects then die young); `person` is not read (a
+   * change of rules writes no booking row): it is null in these states.
    */
-  async *facilityStates(m: EntityManager, facilityId: string, size: number): AsyncGenerator<Map<string, BookingState>> {
+  async *facilityStates(m: EntityManager, facilityId: string, size: number): AsyncGenerator<Iterable<{ key: BookingKey; state: BookingState }>> {
     const detainers: DetainerRow[] = await m.query(
       `SELECT facility_id, booking_id, detainer_id, form, agency, warrant, ${epochMs('lodged_at')}, ${epochMs('cancelled_at')} FROM detainers WHERE facility_id = $1`,
       [facilityId],
@@ -296,27 +298,23 @@ export class HoldsRepository {
     }
     await m.query(
       `DECLARE facility_states NO SCROLL CURSOR FOR
-         SELECT facility_id, booking_id, person_id, person, ${epochMs('booked_at')}, charges, ${epochMs('charges_at')}, ${epochMs('release_eligible_at')}, release_reason,
-                ${epochMs('custody_ended_at')}, custody_end_kind, to_agency, facts
+         SELECT facility_id, booking_id, person_id, NULL AS person, ${epochMs('booked_at')}, charges::text AS charges, ${epochMs('charges_at')}, ${epochMs('release_eligible_at')},
+                release_reason, ${epochMs('custody_ended_at')}, custody_end_kind, to_agency, facts::text AS facts
            FROM bookings WHERE facility_id = $1`,
       [facilityId],
     );
     const fetch = () => {
-      const page: Promise<BookingRow[]> = m.query(`FETCH ${Math.trunc(size)} FROM facility_states`);
+      const page: Promise<BookingTextRow[]> = m.query(`FETCH ${Math.trunc(size)} FROM facility_states`);
       // Awaited at the next turn; a failure meanwhile is not an unhandled rejection.
       page.catch(() => undefined);
       return page;
     };
     try {
-      let next: Promise<BookingRow[]> | null = fetch();
+      let next: Promise<BookingTextRow[]> | null = fetch();
       while (next !== null) {
-        const bookings: BookingRow[] = await next;
+        const bookings: BookingTextRow[] = await next;
         next = bookings.length === size ? fetch() : null;
-        if (bookings.length > 0)
-          yield statesOf(
-            bookings,
-            bookings.flatMap((b) => byBooking.get(b.booking_id) ?? []),
-          );
+        if (bookings.length > 0) yield parsedAsReached(bookings, byBooking);
       }
     } finally {
       // In a transaction that failed, the cursor goes with it.
@@ -443,67 +441,15 @@ export class HoldsRepository {
    * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`);
    * those of bookings in `pruned` (refolded) are all the holds those bookings keep.
    */
-  holdRows(holds: HoldRow[], { created = new Set(), pruned = new Set(), now }: { created?: ReadonlySet<string>; pruned?: ReadonlySet<string>; now: Date }): HoldRows {
-    const updatedAt = isoUtc(now.getTime());
-    const upserted: object[] = [];
-    const copied = new CopyChunks();
-    const staged = new CopyChunks();
-    const changes: HoldChange[] = [];
-    for (const h of holds) {
-      const values: Value[] = [
-        h.id,
-        h.key.facilityId,
-        h.key.bookingId,
-        h.detainerId,
-        h.personId,
-        h.form,
-        h.warrant,
-        h.agency,
-        h.derived.rules.policy,
-        h.derived.rules.holdHours,
-        h.policyVersionId,
-        h.derived.phase,
-        isoUtc(h.lodgedAt),
-        isoUtc(h.derived.clockStartedAt),
-        isoUtc(h.derived.deadlineAt),
-        isoUtc(h.derived.endedAt),
-        h.derived.outcome,
-        h.derived.compliant,
-        h.derived.overageMs,
-        // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
-        h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
-        h.chargeLevel,
-        h.convicted,
-        h.toAgency,
-        h.custodyId,
-        isoUtc(h.custodyActiveFrom),
-        isoUtc(h.custodyDueAt),
-        h.honoured,
-      ];
-      if (this.db.copies && created.has(keyOf(h.key.facilityId, h.key.bookingId))) {
-        copied.add([...values, updatedAt]);
-        changes.push({
-          holdId: h.id,
-          facilityId: h.key.facilityId,
-          bookingId: h.key.bookingId,
-          detainerId: h.detainerId,
-          phase: h.derived.phase,
-          deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt),
-          created: true,
-        });
-      } else if (this.db.copies) {
-        staged.add([...values, updatedAt]);
-      } else {
-        upserted.push(record(HOLD_COLUMNS, values));
-      }
-    }
-    return {
-      json: upserted.length > 0 ? JSON.stringify(upserted) : null,
-      upserts: staged.rows > 0 ? staged.take(true) : null,
-      kept: holds.filter((h) => pruned.has(keyOf(h.key.facilityId, h.key.bookingId))).map((h) => h.id),
-      copy: copied.rows > 0 ? copied.take(true) : null,
-      created: changes,
-    };
+  holdRows(holds: readonly HoldRow[], options: HoldRowsOptions): HoldRows {
+    const rows = this.holdRowsBuilder(options);
+    for (const h of holds) rows.add(h);
+    return rows.finish();
+  }
+
+  /** `holdRows` a hold at a time, for a caller that serialises each booking as soon as it is judged (its objects then die young). */
+  holdRowsBuilder(options: HoldRowsOptions): HoldRowsBuilder {
+    return new HoldRowsBuilder(this.db.copies, options);
   }
 
   /**
@@ -557,21 +503,31 @@ const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::flo
 type Instant = Date | number | null;
 const msOf = (d: Instant) => (d === null || typeof d === 'number' ? d : d.getTime());
 
-/** A bookings row as `loadStates` reads it. */
-interface BookingRow {
+/** A bookings row's columns but its JSON ones. */
+interface BookingColumns {
   facility_id: string;
   booking_id: string;
   person_id: string | null;
   person: Record<string, unknown> | null;
   booked_at: Instant;
-  charges: unknown[];
   charges_at: Instant;
   release_eligible_at: Instant;
   release_reason: string | null;
   custody_ended_at: Instant;
   custody_end_kind: BookingState['custodyEndKind'];
   to_agency: string | null;
+}
+
+/** A bookings row as `loadStates` reads it. */
+interface BookingRow extends BookingColumns {
+  charges: unknown[];
   facts: BookingState['facts'] | null;
+}
+
+/** A bookings row as `facilityStates` reads it: its JSON columns as text. */
+interface BookingTextRow extends BookingColumns {
+  charges: string;
+  facts: string | null;
 }
 
 /** A detainers row as `loadStates` reads it. */
@@ -588,32 +544,138 @@ interface DetainerRow {
 
 /** Booking states from their rows and their detainers' rows, by booking key. */
 function statesOf(bookings: readonly BookingRow[], detainers: readonly DetainerRow[]): Map<string, BookingState> {
+  const byBooking = new Map<string, DetainerRow[]>();
+  for (const d of detainers) {
+    const k = keyOf(d.facility_id, d.booking_id);
+    const list = byBooking.get(k);
+    if (list) list.push(d);
+    else byBooking.set(k, [d]);
+  }
   const out = new Map<string, BookingState>();
   for (const b of bookings) {
-    // Every field written out (a spread of emptyBooking() cost ~5 µs a booking at 100,000).
-    out.set(keyOf(b.facility_id, b.booking_id), {
-      personId: b.person_id,
-      person: b.person,
-      bookedAt: msOf(b.booked_at),
-      charges: b.charges,
-      chargesAt: msOf(b.charges_at),
-      releaseEligibleAt: msOf(b.release_eligible_at),
-      releaseReason: b.release_reason,
-      custodyEndedAt: msOf(b.custody_ended_at),
-      custodyEndKind: b.custody_end_kind,
-      toAgency: b.to_agency,
-      detainers: new Map(),
-      facts: b.facts ?? emptyFacts(),
-    });
-  }
-  for (const d of detainers) {
-    out.get(keyOf(d.facility_id, d.booking_id))?.detainers.set(d.detainer_id, {
-      form: d.form,
-      agency: d.agency,
-      warrant: d.warrant,
-      lodgedAt: msOf(d.lodged_at),
-      cancelledAt: msOf(d.cancelled_at),
-    });
+    const k = keyOf(b.facility_id, b.booking_id);
+    out.set(k, stateOf(b, b.charges, b.facts, byBooking.get(k)));
   }
   return out;
+}
+
+/** Booking states of one facility's rows, each parsed as it is reached (see `facilityStates`); detainer rows by booking id. */
+function* parsedAsReached(bookings: readonly BookingTextRow[], detainers: ReadonlyMap<string, DetainerRow[]>): Generator<{ key: BookingKey; state: BookingState }> {
+  for (const b of bookings) {
+    const facts = b.facts === null ? null : (JSON.parse(b.facts) as BookingState['facts']);
+    yield { key: { facilityId: b.facility_id, bookingId: b.booking_id }, state: stateOf(b, JSON.parse(b.charges) as unknown[], facts, detainers.get(b.booking_id)) };
+  }
+}
+
+/** A booking's state from its row (JSON columns parsed) and its detainers' rows. */
+function stateOf(b: BookingColumns, charges: unknown[], facts: BookingState['facts'] | null, detainers: readonly DetainerRow[] | undefined): BookingState {
+  const state: BookingState = {
+    // Every field written out (a spread of emptyBooking() cost ~5 µs a booking at 100,000).
+    personId: b.person_id,
+    person: b.person,
+    bookedAt: msOf(b.booked_at),
+    charges,
+    chargesAt: msOf(b.charges_at),
+    releaseEligibleAt: msOf(b.release_eligible_at),
+    releaseReason: b.release_reason,
+    custodyEndedAt: msOf(b.custody_ended_at),
+    custodyEndKind: b.custody_end_kind,
+    toAgency: b.to_agency,
+    detainers: new Map(),
+    facts: facts ?? emptyFacts(),
+  };
+  for (const d of detainers ?? []) {
+    state.detainers.set(d.detainer_id, { form: d.form, agency: d.agency, warrant: d.warrant, lodgedAt: msOf(d.lodged_at), cancelledAt: msOf(d.cancelled_at) });
+  }
+  return state;
+}
+
+export interface HoldRowsOptions {
+  created?: ReadonlySet<string>;
+  pruned?: ReadonlySet<string>;
+  now: Date;
+}
+
+/** Hold rows serialised as they are added (see `HoldsRepository.holdRows`). */
+export class HoldRowsBuilder {
+  private readonly updatedAt: string;
+  private readonly created: ReadonlySet<string>;
+  private readonly pruned: ReadonlySet<string>;
+  private readonly upserted: object[] = [];
+  private readonly copied = new CopyChunks();
+  private readonly staged = new CopyChunks();
+  private readonly changes: HoldChange[] = [];
+  private readonly kept: string[] = [];
+
+  constructor(
+    private readonly copies: boolean,
+    { created = new Set(), pruned = new Set(), now }: HoldRowsOptions,
+  ) {
+    this.updatedAt = isoUtc(now.getTime())!;
+    this.created = created;
+    this.pruned = pruned;
+  }
+
+  add(h: HoldRow): void {
+    const values: Value[] = [
+      h.id,
+      h.key.facilityId,
+      h.key.bookingId,
+      h.detainerId,
+      h.personId,
+      h.form,
+      h.warrant,
+      h.agency,
+      h.derived.rules.policy,
+      h.derived.rules.holdHours,
+      h.policyVersionId,
+      h.derived.phase,
+      isoUtc(h.lodgedAt),
+      isoUtc(h.derived.clockStartedAt),
+      isoUtc(h.derived.deadlineAt),
+      isoUtc(h.derived.endedAt),
+      h.derived.outcome,
+      h.derived.compliant,
+      h.derived.overageMs,
+      // Time counted under the policy, fixed once the hold has ended (reports aggregate it).
+      h.derived.endedAt !== null && h.derived.clockStartedAt !== null ? countedSoFar(h.derived, h.derived.endedAt) : null,
+      h.chargeLevel,
+      h.convicted,
+      h.toAgency,
+      h.custodyId,
+      isoUtc(h.custodyActiveFrom),
+      isoUtc(h.custodyDueAt),
+      h.honoured,
+    ];
+    const key = this.created.size > 0 || this.pruned.size > 0 ? keyOf(h.key.facilityId, h.key.bookingId) : null;
+    if (key !== null && this.pruned.has(key)) this.kept.push(h.id);
+    if (this.copies && key !== null && this.created.has(key)) {
+      values.push(this.updatedAt);
+      this.copied.add(values);
+      this.changes.push({
+        holdId: h.id,
+        facilityId: h.key.facilityId,
+        bookingId: h.key.bookingId,
+        detainerId: h.detainerId,
+        phase: h.derived.phase,
+        deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt),
+        created: true,
+      });
+    } else if (this.copies) {
+      values.push(this.updatedAt);
+      this.staged.add(values);
+    } else {
+      this.upserted.push(record(HOLD_COLUMNS, values));
+    }
+  }
+
+  finish(): HoldRows {
+    return {
+      json: this.upserted.length > 0 ? JSON.stringify(this.upserted) : null,
+      upserts: this.staged.rows > 0 ? this.staged.take(true) : null,
+      kept: this.kept,
+      copy: this.copied.rows > 0 ? this.copied.take(true) : null,
+      created: this.changes,
+    };
+  }
 }
