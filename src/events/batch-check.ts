@@ -5,7 +5,7 @@
 import { yieldToEventLoop } from '../common/yield.js';
 
 /**
- * Events checked between turns of the event loop. Fewer than elsewhere (YIELD_EVERY): the
+ * Events checked between turns of the event loop (for the same reason as YIELD_AFTER_MS): the
  * batch's transaction reads while the batch is checked, a round trip per turn, and the log write
  * starts once those reads are done (with 250, ~32 ms a batch of 5,000; with 50, ~22 ms).
  */

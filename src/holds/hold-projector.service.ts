@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { YIELD_EVERY, yieldToEventLoop } from '../common/yield.js';
+import { turns, yieldToEventLoop } from '../common/yield.js';
 import { EntityManager } from 'typeorm';
 import { rulesInForce, type DerivedHold, type HoldOutcome } from '../clock/derive-hold.js';
 import { isIce } from '../rules/authority.js';
@@ -304,9 +304,9 @@ export class HoldProjector implements OnModuleInit {
    * that serialises it there lets its objects die young).
    */
   private async derive(entries: Iterable<{ key: BookingKey; state: BookingState }>, rules: ReadonlyMap<string, FacilityRules>, each: (record: CustodyRow, holds: HoldRow[]) => void): Promise<void> {
-    let n = 0;
+    const turn = turns();
     for (const { key, state } of entries) {
-      if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
+      if (turn.due()) await yieldToEventLoop();
       const facility = rules.get(key.facilityId)!;
       const judged = judgeCustody(state.facts, facility.versions);
       if (judged.detainers.length === 0) continue; // no detainer lodged: the jail's own custody, no record
