@@ -191,13 +191,16 @@ export class HoldProjector implements OnModuleInit {
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
     const records: CustodyRow[] = [];
-    const holdList: HoldRow[] = [];
+    // Serialised as each booking is judged, as a change of rules does (see `recomputeFacility`).
+    const custodyRows = this.custody.rowsBuilder({ created, pruned: refolded, now });
+    const holdRows = this.repo.holdRowsBuilder({ created, pruned: refolded, now });
     await this.derive(entries, loaded.rules, (record, holds) => {
       records.push(record);
-      for (const h of holds) holdList.push(h);
+      custodyRows.add(record);
+      for (const h of holds) holdRows.add(h);
     });
-    const holds = this.repo.holdRows(holdList, { created, pruned: refolded, now });
-    const custody = this.custody.rows(records, { created, pruned: refolded, now });
+    const holds = holdRows.finish();
+    const custody = custodyRows.finish();
     return {
       now,
       states: this.repo.stateRows(entries, { refolded, touched, created, now }),
