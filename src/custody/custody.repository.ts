@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { isoUtc } from '../common/instant.js';
 import { boundSql, type PeriodBound } from '../common/period-bound.js';
-import { CopyChunks, copyInto, JsonText, stageCopy, type CopyValue } from '../database/copy.js';
+import { copyInto, JsonText, stageCopy, type CopyValue } from '../database/copy.js';
+import { RowsToWrite, type RowsOptions, type WrittenRows } from '../database/rows-to-write.js';
 import { keyOf } from '../holds/booking-key.js';
 import { DatabaseHandle } from '../database/database.module.js';
 import type { DisclosureVerdict } from '../rules/disclosure.js';
@@ -38,17 +39,8 @@ export interface CustodyChange {
   created?: boolean;
 }
 
-/**
- * Custody rows to write: new bookings' rows as COPY data; the others' upserts as COPY data to
- * stage where the server carries COPY, else as JSON; the ids refolded bookings keep (see `rows`).
- */
-export interface CustodyRows {
-  json: string | null;
-  copy: Buffer[] | null;
-  upserts: Buffer[] | null;
-  kept: string[];
-  created: CustodyChange[];
-}
+/** Custody rows to write (see `RowsToWrite`). */
+export type CustodyRows = WrittenRows<CustodyChange>;
 
 /** The verdict of a record, as `verdict_changes` and `rejudged` keep it. */
 export interface Verdict {
@@ -259,14 +251,12 @@ export class CustodyRepository {
   ) {}
 
   /** The rows `replace` writes, serialised ahead (no database work); bookings in `created` have no row yet. */
-  rows(records: readonly CustodyRow[], options: CustodyRowsOptions): CustodyRows {
-    const rows = this.rowsBuilder(options);
-    for (const r of records) rows.add(r);
-    return rows.finish();
+  rows(records: readonly CustodyRow[], options: RowsOptions): CustodyRows {
+    return this.rowsBuilder(options).addAll(records);
   }
 
   /** `rows` a record at a time, for a caller that serialises each booking as soon as it is judged (its objects then die young). */
-  rowsBuilder(options: CustodyRowsOptions): CustodyRowsBuilder {
+  rowsBuilder(options: RowsOptions): CustodyRowsBuilder {
     return new CustodyRowsBuilder(this.db.copies, options);
   }
 
@@ -414,38 +404,20 @@ export class CustodyRepository {
   }
 }
 
-export interface CustodyRowsOptions {
-  /** Bookings (by keyOf) with no record yet: written as new rows. */
-  created?: ReadonlySet<string>;
-  /** Refolded bookings (by keyOf): the ids of their records are kept, the others deleted. */
-  pruned?: ReadonlySet<string>;
-  now: Date;
-}
-
 /** Custody rows serialised as they are added (see `CustodyRepository.rows`). */
-export class CustodyRowsBuilder {
-  private readonly updatedAt: string;
-  private readonly created: ReadonlySet<string>;
-  private readonly pruned: ReadonlySet<string>;
-  private readonly upserts: object[] = [];
-  private readonly copy = new CopyChunks();
-  private readonly staged = new CopyChunks();
-  private readonly changes: CustodyChange[] = [];
-  private readonly kept: string[] = [];
-
-  constructor(
-    private readonly copies: boolean,
-    { created = new Set(), pruned = new Set(), now }: CustodyRowsOptions,
-  ) {
-    this.updatedAt = isoUtc(now.getTime())!;
-    this.created = created;
-    this.pruned = pruned;
+export class CustodyRowsBuilder extends RowsToWrite<CustodyRow, CustodyChange> {
+  protected idOf(r: CustodyRow): string {
+    return r.id;
   }
 
-  add(r: CustodyRow): void {
+  protected bookingKeyOf(r: CustodyRow): string {
+    return keyOf(r.key.facilityId, r.key.bookingId);
+  }
+
+  protected valuesOf(r: CustodyRow, copies: boolean): CopyValue[] {
     const j = r.judgement;
     const v = r.review;
-    const values: CopyValue[] = [
+    return [
       r.id,
       r.key.facilityId,
       r.key.bookingId,
@@ -465,7 +437,7 @@ export class CustodyRowsBuilder {
       j.unauthorizedMs,
       j.processingMs,
       j.anomalies.length,
-      null, // the record, below
+      copies ? new JsonText(JSON.stringify(recordJson(j))) : null, // the record (an object in objectOf)
       isoUtc(v.firstLodgedAt),
       j.authorizedMs,
       v.outcome,
@@ -477,31 +449,15 @@ export class CustodyRowsBuilder {
       pgArray(v.violationReasons),
       pgArray(v.reviews),
     ];
-    const key = this.created.size > 0 || this.pruned.size > 0 ? keyOf(r.key.facilityId, r.key.bookingId) : null;
-    if (key !== null && this.pruned.has(key)) this.kept.push(r.id);
-    if (!this.copies) {
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < COLUMNS.length; i++) o[COLUMNS[i]] = i === RECORD_AT ? recordJson(j) : values[i];
-      this.upserts.push(o);
-      return;
-    }
-    values[RECORD_AT] = new JsonText(JSON.stringify(recordJson(j)));
-    values.push(this.updatedAt);
-    if (key !== null && this.created.has(key)) {
-      this.copy.add(values);
-      this.changes.push({ ...changeOfRecord(r), created: true });
-    } else {
-      this.staged.add(values);
-    }
   }
 
-  finish(): CustodyRows {
-    return {
-      json: this.upserts.length > 0 ? JSON.stringify(this.upserts) : null,
-      copy: this.copy.rows > 0 ? this.copy.take(true) : null,
-      upserts: this.staged.rows > 0 ? this.staged.take(true) : null,
-      kept: this.kept,
-      created: this.changes,
-    };
+  protected objectOf(r: CustodyRow, values: readonly CopyValue[]): object {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < COLUMNS.length; i++) o[COLUMNS[i]] = i === RECORD_AT ? recordJson(r.judgement) : values[i];
+    return o;
+  }
+
+  protected createdOf(r: CustodyRow): CustodyChange {
+    return { ...changeOfRecord(r), created: true };
   }
 }

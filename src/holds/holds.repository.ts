@@ -4,6 +4,7 @@ import { countedSoFar, type DerivedHold } from '../clock/derive-hold.js';
 import { isoUtc } from '../common/instant.js';
 import { CopyChunks, copyInto, JsonText, stageCopy } from '../database/copy.js';
 import { DatabaseHandle } from '../database/database.module.js';
+import { RowsToWrite, type RowsOptions, type WrittenRows } from '../database/rows-to-write.js';
 import { emptyFacts } from '../custody/custody-facts.js';
 import type { BookingState } from './booking-projection.js';
 import { detainerKey, keyOf, type BookingKey } from './booking-key.js';
@@ -44,18 +45,8 @@ export interface StateRows {
   refolded: string[][] | null;
 }
 
-/**
- * Hold rows to upsert, as JSON; the ids of those of `pruned` bookings (their other holds are
- * deleted); the holds of new bookings as COPY data, and their changes (see `holdRows`).
- */
-export interface HoldRows {
-  json: string | null;
-  /** Upserts as COPY data to stage, where the server carries COPY (then `json` is null). */
-  upserts: Buffer[] | null;
-  kept: string[];
-  copy: Buffer[] | null;
-  created: HoldChange[];
-}
+/** Hold rows to write (see `RowsToWrite`). */
+export type HoldRows = WrittenRows<HoldChange>;
 
 /** A hold whose phase or deadline may have changed; phase null: the hold is gone (a retraction removed its detainer). */
 export interface HoldChange {
@@ -441,14 +432,12 @@ export class HoldsRepository {
    * of bookings in `created` are new, and COPY data where the server carries COPY (see `stateRows`);
    * those of bookings in `pruned` (refolded) are all the holds those bookings keep.
    */
-  holdRows(holds: readonly HoldRow[], options: HoldRowsOptions): HoldRows {
-    const rows = this.holdRowsBuilder(options);
-    for (const h of holds) rows.add(h);
-    return rows.finish();
+  holdRows(holds: readonly HoldRow[], options: RowsOptions): HoldRows {
+    return this.holdRowsBuilder(options).addAll(holds);
   }
 
   /** `holdRows` a hold at a time, for a caller that serialises each booking as soon as it is judged (its objects then die young). */
-  holdRowsBuilder(options: HoldRowsOptions): HoldRowsBuilder {
+  holdRowsBuilder(options: RowsOptions): HoldRowsBuilder {
     return new HoldRowsBuilder(this.db.copies, options);
   }
 
@@ -590,34 +579,18 @@ function stateOf(b: BookingColumns, charges: unknown[], facts: BookingState['fac
   return state;
 }
 
-export interface HoldRowsOptions {
-  created?: ReadonlySet<string>;
-  pruned?: ReadonlySet<string>;
-  now: Date;
-}
-
 /** Hold rows serialised as they are added (see `HoldsRepository.holdRows`). */
-export class HoldRowsBuilder {
-  private readonly updatedAt: string;
-  private readonly created: ReadonlySet<string>;
-  private readonly pruned: ReadonlySet<string>;
-  private readonly upserted: object[] = [];
-  private readonly copied = new CopyChunks();
-  private readonly staged = new CopyChunks();
-  private readonly changes: HoldChange[] = [];
-  private readonly kept: string[] = [];
-
-  constructor(
-    private readonly copies: boolean,
-    { created = new Set(), pruned = new Set(), now }: HoldRowsOptions,
-  ) {
-    this.updatedAt = isoUtc(now.getTime())!;
-    this.created = created;
-    this.pruned = pruned;
+export class HoldRowsBuilder extends RowsToWrite<HoldRow, HoldChange> {
+  protected idOf(h: HoldRow): string {
+    return h.id;
   }
 
-  add(h: HoldRow): void {
-    const values: Value[] = [
+  protected bookingKeyOf(h: HoldRow): string {
+    return keyOf(h.key.facilityId, h.key.bookingId);
+  }
+
+  protected valuesOf(h: HoldRow): Value[] {
+    return [
       h.id,
       h.key.facilityId,
       h.key.bookingId,
@@ -647,35 +620,21 @@ export class HoldRowsBuilder {
       isoUtc(h.custodyDueAt),
       h.honoured,
     ];
-    const key = this.created.size > 0 || this.pruned.size > 0 ? keyOf(h.key.facilityId, h.key.bookingId) : null;
-    if (key !== null && this.pruned.has(key)) this.kept.push(h.id);
-    if (this.copies && key !== null && this.created.has(key)) {
-      values.push(this.updatedAt);
-      this.copied.add(values);
-      this.changes.push({
-        holdId: h.id,
-        facilityId: h.key.facilityId,
-        bookingId: h.key.bookingId,
-        detainerId: h.detainerId,
-        phase: h.derived.phase,
-        deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt),
-        created: true,
-      });
-    } else if (this.copies) {
-      values.push(this.updatedAt);
-      this.staged.add(values);
-    } else {
-      this.upserted.push(record(HOLD_COLUMNS, values));
-    }
   }
 
-  finish(): HoldRows {
+  protected objectOf(_h: HoldRow, values: readonly Value[]): object {
+    return record(HOLD_COLUMNS, values);
+  }
+
+  protected createdOf(h: HoldRow): HoldChange {
     return {
-      json: this.upserted.length > 0 ? JSON.stringify(this.upserted) : null,
-      upserts: this.staged.rows > 0 ? this.staged.take(true) : null,
-      kept: this.kept,
-      copy: this.copied.rows > 0 ? this.copied.take(true) : null,
-      created: this.changes,
+      holdId: h.id,
+      facilityId: h.key.facilityId,
+      bookingId: h.key.bookingId,
+      detainerId: h.detainerId,
+      phase: h.derived.phase,
+      deadlineAt: h.derived.deadlineAt === null ? null : new Date(h.derived.deadlineAt),
+      created: true,
     };
   }
 }
