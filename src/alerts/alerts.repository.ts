@@ -57,10 +57,10 @@ export interface DeliveryClaim {
   oversight: OversightAlertViewRow | null;
 }
 
-/** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
 /** The schedule's columns, in the order of `scheduleData`. */
 const SCHEDULE_COLUMNS = ['hold_id', 'facility_id', 'booking_id', 'detainer_id', 'level', 'threshold_hours', 'deadline_at', 'fire_at', 'planned_at'] as const;
 
+/** Drop the schedule rows of holds ($1) that no longer run ($2) or whose deadline moved ($3), probed by hold (see STORED_EVENTS_SQL in the event log). */
 export const UNPLAN_SQL = `DELETE FROM alert_schedule s
         WHERE s.ctid = ANY (ARRAY(SELECT p.ctid FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS x(id, phase, deadline_at) CROSS JOIN LATERAL (
                 SELECT ctid FROM alert_schedule WHERE hold_id = x.id AND (x.phase IS DISTINCT FROM 'open' OR deadline_at IS DISTINCT FROM x.deadline_at) OFFSET 0) p))`;

@@ -102,7 +102,6 @@ export class FacilitiesRepository {
     return this.ds.query('SELECT id, changed_at, api_key_id, key_name, before, after FROM facility_changes WHERE facility_id = $1 ORDER BY id DESC', [facilityId]);
   }
 
-  /** Insert a policy version, replacing one that takes effect at the same instant. */
   /** The facility whose rules dated for later took effect first of those not yet judged by `now`, or null. */
   async firstTakingEffect(now: Date): Promise<string | null> {
     const [due]: Array<{ facility_id: string }> = await this.ds.query(
@@ -122,6 +121,7 @@ export class FacilitiesRepository {
     return n;
   }
 
+  /** Insert a policy version, replacing one that takes effect at the same instant. */
   async putVersion(m: EntityManager, v: Omit<FacilityPolicyEntity, 'id'>): Promise<void> {
     await m.query(`DELETE FROM facility_policies WHERE facility_id = $1 AND COALESCE(effective_from, '-infinity'::timestamptz) = COALESCE($2::timestamptz, '-infinity'::timestamptz)`, [
       v.facilityId,

@@ -49,6 +49,8 @@ export interface Projection {
   custody: CustodyRows;
   /** The custody records judged (what `custody` serialises). */
   records: CustodyRow[];
+  /** The ids of those with a detainer waiting for a supervisor's decision (a review alert each). */
+  review: ReadonlySet<string>;
   /** Refolded bookings: their holds and custody records not in `holds` and `custody` are deleted. */
   pruned: BookingKey[];
   rules: ReadonlyMap<string, FacilityRules>;
@@ -191,11 +193,13 @@ export class HoldProjector implements OnModuleInit {
     const entries = [...states].map(([k, state]) => ({ key: parseKey(k), state }));
     const refolded = new Set(fullLogs.keys());
     const records: CustodyRow[] = [];
+    const review = new Set<string>();
     // Serialised as each booking is judged, as a change of rules does (see `recomputeFacility`).
     const custodyRows = this.custody.rowsBuilder({ created, pruned: refolded, now });
     const holdRows = this.repo.holdRowsBuilder({ created, pruned: refolded, now });
     await this.derive(entries, loaded.rules, (record, holds) => {
       records.push(record);
+      if (awaitsReview(record)) review.add(record.id);
       custodyRows.add(record);
       for (const h of holds) holdRows.add(h);
     });
@@ -207,9 +211,10 @@ export class HoldProjector implements OnModuleInit {
       holds,
       custody,
       records,
+      review,
       pruned: [...refolded].map(parseKey),
       rules: loaded.rules,
-      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(reviewing(records))), loaded.rules) : undefined)),
+      prepared: this.listeners.map((l) => (l.prepare && custody.created.length > 0 ? l.prepare(custody.created.map(asAlertSubject(review)), loaded.rules) : undefined)),
     };
   }
 
@@ -219,7 +224,7 @@ export class HoldProjector implements OnModuleInit {
     // Custody records before holds: a hold names its record.
     const changes = await this.custody.replace(m, p.pruned, p.custody, p.now);
     const holdChanges = await this.repo.replaceHolds(m, p.pruned, p.holds, p.now);
-    await this.tell(m, { changes: changes.map(asAlertSubject(reviewing(p.records))), facilities: p.rules, prepared: p.prepared });
+    await this.tell(m, { changes: changes.map(asAlertSubject(p.review)), facilities: p.rules, prepared: p.prepared });
     return holdChanges.length;
   }
 
@@ -361,9 +366,6 @@ const asAlertSubject = (review: ReadonlySet<string>) => (c: CustodyChange) => al
 
 /** Whether a detainer of this custody waits for a supervisor's decision (a review alert). */
 const awaitsReview = (r: CustodyRow) => r.judgement.detainers.some((d) => d.authority === 'needs_review');
-
-/** The custody records with a detainer waiting for a supervisor's decision (a review alert each). */
-const reviewing = (records: readonly CustodyRow[]): ReadonlySet<string> => new Set(records.filter(awaitsReview).map((r) => r.id));
 
 /** The per-detainer view of a custody judgement: the detainer's window, its booking's status and verdict. */
 function holdOf(j: CustodyJudgement, d: DetainerVerdict, rules: DerivedHold['rules']): DerivedHold {

@@ -281,12 +281,7 @@ export class HoldsRepository {
       `SELECT facility_id, booking_id, detainer_id, form, agency, warrant, ${epochMs('lodged_at')}, ${epochMs('cancelled_at')} FROM detainers WHERE facility_id = $1`,
       [facilityId],
     );
-    const byBooking = new Map<string, DetainerRow[]>();
-    for (const d of detainers) {
-      const list = byBooking.get(d.booking_id);
-      if (list) list.push(d);
-      else byBooking.set(d.booking_id, [d]);
-    }
+    const byBooking = grouped(detainers, (d) => d.booking_id);
     await m.query(
       `DECLARE facility_states NO SCROLL CURSOR FOR
          SELECT facility_id, booking_id, person_id, NULL AS person, ${epochMs('booked_at')}, charges::text AS charges, ${epochMs('charges_at')}, ${epochMs('release_eligible_at')},
@@ -531,15 +526,21 @@ interface DetainerRow {
   cancelled_at: Instant;
 }
 
+/** Detainer rows by their booking (`key`): Map.groupBy, which Node 20 lacks. */
+function grouped(detainers: readonly DetainerRow[], key: (d: DetainerRow) => string): Map<string, DetainerRow[]> {
+  const out = new Map<string, DetainerRow[]>();
+  for (const d of detainers) {
+    const k = key(d);
+    const list = out.get(k);
+    if (list) list.push(d);
+    else out.set(k, [d]);
+  }
+  return out;
+}
+
 /** Booking states from their rows and their detainers' rows, by booking key. */
 function statesOf(bookings: readonly BookingRow[], detainers: readonly DetainerRow[]): Map<string, BookingState> {
-  const byBooking = new Map<string, DetainerRow[]>();
-  for (const d of detainers) {
-    const k = keyOf(d.facility_id, d.booking_id);
-    const list = byBooking.get(k);
-    if (list) list.push(d);
-    else byBooking.set(k, [d]);
-  }
+  const byBooking = grouped(detainers, (d) => keyOf(d.facility_id, d.booking_id));
   const out = new Map<string, BookingState>();
   for (const b of bookings) {
     const k = keyOf(b.facility_id, b.booking_id);
